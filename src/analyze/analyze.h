@@ -1,0 +1,52 @@
+/*
+ * analyze.h -- the analysis pipeline's contract between its stages.
+ *
+ * dl_analyze() (analyze.c) fills a dl_doc stage by stage:
+ *
+ *   tokens     text/token.c       dl_tokenize
+ *   sentences  analyze/sentence.c dl_sentence_split
+ *   times      analyze/timex.c    dl_timex_tag
+ *   entities   analyze/ner.c      dl_ner_tag        (needs az->ner)
+ *   quotes     analyze/quote.c    dl_quote_find     (needs entities)
+ *
+ * Each stage reads what the earlier ones left in the doc and appends to its
+ * own vectors.  A stage returns DL_OK or DL_ENOMEM; bad text is never an
+ * error (a stage finds less, it does not fail).  Every stage is linear in the
+ * length of the text.
+ */
+#ifndef DL_ANALYZE_H
+#define DL_ANALYZE_H
+
+#include "../dl_int.h"
+#include "../text/token.h"
+
+typedef struct dl_doc {
+    const char *text;  /* the stored text (borrowed), NUL-terminated */
+    size_t len;
+    int32_t day;       /* the article's date as a day number */
+    dl_tokvec toks;    /* tokens, in text order */
+    dl_spanvec sents;  /* sentences, in text order, non-overlapping */
+    DL_VEC(dl_timex) times;
+    DL_VEC(dl_entity) ents;  /* names owned by the doc until handed over */
+    DL_VEC(dl_quote) quotes;
+} dl_doc;
+
+struct dl_analyzer {
+    void *ner; /* the entity tagger's model (analyze/ner.c), NULL if absent */
+};
+
+void dl_doc_init(dl_doc *d, const char *text, size_t len, int32_t day);
+void dl_doc_free(dl_doc *d);
+
+int dl_sentence_split(dl_doc *d);
+
+/* Appends the annotation's JSON object (SPEC 4) to b; with_text = 0 leaves
+ * out the id, date, source and text (the archive keeps those in columns). */
+struct dl_buf;
+void dl_annotation_json_buf(const dl_annotation *a, struct dl_buf *b, int with_text);
+/* Reads the arrays of an annotation JSON object (as written above) into a,
+ * whose text must already be set; spans outside the text are dropped.
+ * DL_OK, DL_ECORRUPT or DL_ENOMEM. */
+int dl_annotation_from_json(dl_annotation *a, const char *json, size_t len);
+
+#endif

@@ -1,0 +1,53 @@
+/*
+ * dl_int.h -- what every part of libdateline shares inside the library:
+ * the public header, allocation, growable buffers and vectors, assertions.
+ * Not installed; the CLI and the server use only include/dateline.h.
+ */
+#ifndef DL_INT_H
+#define DL_INT_H
+
+#include "dateline.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Internal symbols of the library that more than one file uses start with
+ * Dl_ or dl_ and are declared in the stage header (text/buf.h, ...); file-local
+ * ones are static. */
+
+#define DL_UNUSED(x) ((void)(x))
+#define DL_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define DL_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define DL_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Invariants (never input errors): checked in debug builds. */
+#define DL_ASSERT(x) assert(x)
+
+/* Allocation goes through these so tests can count and fail them. */
+void *dl_malloc(size_t n);
+void *dl_calloc(size_t n, size_t size);
+void *dl_realloc(void *p, size_t n);
+char *dl_strndup(const char *s, size_t n);
+char *dl_strdup(const char *s);
+
+/*
+ * A growable vector of T: `DL_VEC(dl_span) v = {0};`  dl_vec_push grows it;
+ * on OOM it returns DL_ENOMEM and leaves the vector as it was.  The vector
+ * owns its array; free with dl_vec_free.
+ */
+#define DL_VEC(T) struct { T *v; size_t n, cap; }
+int dl_vec_grow_(void **v, size_t *cap, size_t need, size_t elem);
+#define dl_vec_reserve(vec, need) \
+    dl_vec_grow_((void **)&(vec)->v, &(vec)->cap, (need), sizeof(*(vec)->v))
+#define dl_vec_push(vec, item) \
+    (dl_vec_reserve((vec), (vec)->n + 1) ? DL_ENOMEM \
+                                         : ((vec)->v[(vec)->n++] = (item), DL_OK))
+#define dl_vec_free(vec) (free((vec)->v), (vec)->v = NULL, (vec)->n = (vec)->cap = 0)
+
+typedef DL_VEC(dl_span) dl_spanvec;
+
+#endif /* DL_INT_H */

@@ -1,0 +1,285 @@
+/*
+ * archive.c -- opening, checking and reading the archive (store.h).
+ */
+#include "store.h"
+#include "../analyze/analyze.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+/* The schema.  Every table that later stages fill exists from the start, so
+ * an archive never needs a migration to gain a stage. */
+static const char SCHEMA[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+    /* one row per article; docno is the internal document number */
+    "CREATE TABLE IF NOT EXISTS articles("
+    "  docno INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  day INTEGER NOT NULL,"          /* days since 1970-01-01 */
+    "  date TEXT NOT NULL,"            /* YYYY-MM-DD */
+    "  source TEXT, url TEXT, title TEXT,"
+    "  text TEXT NOT NULL,"            /* the stored text, byte for byte */
+    "  dup_of INTEGER,"                /* docno of the earlier copy */
+    "  dup_sim REAL,"
+    "  story INTEGER);"
+    "CREATE INDEX IF NOT EXISTS articles_day ON articles(day);"
+    "CREATE INDEX IF NOT EXISTS articles_story ON articles(story) WHERE story IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS articles_dup ON articles(dup_of) WHERE dup_of IS NOT NULL;"
+    /* the analysis of each article: JSON arrays of SPEC 4 without the text */
+    "CREATE TABLE IF NOT EXISTS annotations(docno INTEGER PRIMARY KEY, json TEXT NOT NULL);"
+    /* quotes and entity mentions, indexed for `quotes` and `entities` */
+    "CREATE TABLE IF NOT EXISTS quotes("
+    "  docno INTEGER NOT NULL, day INTEGER NOT NULL,"
+    "  start INTEGER NOT NULL, end INTEGER NOT NULL,"
+    "  speaker TEXT, speaker_key TEXT);"  /* speaker_key: case-folded */
+    "CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker_key, day);"
+    "CREATE INDEX IF NOT EXISTS quotes_day ON quotes(day);"
+    "CREATE INDEX IF NOT EXISTS quotes_doc ON quotes(docno);"
+    "CREATE TABLE IF NOT EXISTS entities("
+    "  docno INTEGER NOT NULL, day INTEGER NOT NULL,"
+    "  name TEXT NOT NULL, type TEXT NOT NULL, mentions INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS entities_name ON entities(name, day);"
+    "CREATE INDEX IF NOT EXISTS entities_doc ON entities(docno);"
+    /* stories (story issue): one row per story */
+    "CREATE TABLE IF NOT EXISTS stories("
+    "  story INTEGER PRIMARY KEY, label TEXT, first INTEGER, last INTEGER,"
+    "  articles INTEGER NOT NULL DEFAULT 0, state BLOB);";
+
+int dl_archive_fail(dl_archive *ar, int rc, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ar->errmsg, sizeof ar->errmsg, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+sqlite3_stmt *dl_archive_prepare(dl_archive *ar, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(ar->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        dl_archive_fail(ar, DL_ESTORE, "%s", sqlite3_errmsg(ar->db));
+        return NULL;
+    }
+    return st;
+}
+
+int dl_archive_exec(dl_archive *ar, const char *sql)
+{
+    char *err = NULL;
+    if (sqlite3_exec(ar->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+        dl_archive_fail(ar, DL_ESTORE, "%s", err ? err : sqlite3_errmsg(ar->db));
+        sqlite3_free(err);
+        return DL_ESTORE;
+    }
+    return DL_OK;
+}
+
+const char *dl_archive_errmsg(const dl_archive *ar)
+{
+    return ar ? ar->errmsg : "out of memory";
+}
+
+static int check_version(dl_archive *ar)
+{
+    sqlite3_stmt *st = dl_archive_prepare(ar, "SELECT value FROM meta WHERE key='schema'");
+    if (!st) return DL_ECORRUPT;
+    int rc = DL_OK;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        int v = sqlite3_column_int(st, 0);
+        if (v != DL_SCHEMA_VERSION)
+            rc = dl_archive_fail(ar, DL_EVERSION,
+                                 "archive schema %d, this dateline reads schema %d", v,
+                                 DL_SCHEMA_VERSION);
+    } else if (!ar->writable) {
+        rc = dl_archive_fail(ar, DL_ECORRUPT, "not a dateline archive (no schema record)");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int dl_archive_open(const char *dir, int flags, dl_archive **out)
+{
+    dl_archive *ar = dl_calloc(1, sizeof *ar);
+    *out = ar;
+    if (!ar) return DL_ENOMEM;
+    ar->writable = (flags & DL_OPEN_WRITE) != 0;
+    ar->dir = dl_strdup(dir);
+    if (!ar->dir) return DL_ENOMEM;
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (!ar->writable)
+            return dl_archive_fail(ar, DL_ENOTFOUND, "no archive at %s (ingest creates one)", dir);
+        if (mkdir(dir, 0777) != 0)
+            return dl_archive_fail(ar, DL_ESTORE, "cannot create %s: %s", dir, strerror(errno));
+    } else if (!S_ISDIR(st.st_mode)) {
+        return dl_archive_fail(ar, DL_ESTORE, "%s is not a directory", dir);
+    }
+    char *path = NULL;
+    if (asprintf(&path, "%s/archive.db", dir) < 0) return DL_ENOMEM;
+    if (!ar->writable && stat(path, &st) != 0) {
+        free(path);
+        return dl_archive_fail(ar, DL_ENOTFOUND, "no archive at %s (ingest creates one)", dir);
+    }
+    int oflags = ar->writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                              : SQLITE_OPEN_READONLY;
+    int src = sqlite3_open_v2(path, &ar->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    free(path);
+    if (src != SQLITE_OK)
+        return dl_archive_fail(ar, DL_ESTORE, "cannot open archive %s: %s", dir,
+                               ar->db ? sqlite3_errmsg(ar->db) : "out of memory");
+    sqlite3_busy_timeout(ar->db, 30000);
+    sqlite3_extended_result_codes(ar->db, 1);
+    int rc;
+    if (ar->writable) {
+        if (dl_archive_exec(ar, "PRAGMA journal_mode=WAL") ||
+            dl_archive_exec(ar, "PRAGMA synchronous=FULL") ||
+            dl_archive_exec(ar, "PRAGMA foreign_keys=OFF") ||
+            dl_archive_exec(ar, "PRAGMA cache_size=-65536"))
+            return DL_ESTORE;
+        if (dl_archive_exec(ar, "BEGIN IMMEDIATE")) return DL_ESTORE;
+        rc = dl_archive_exec(ar, SCHEMA);
+        if (!rc) rc = check_version(ar);
+        if (!rc) {
+            char sql[128];
+            snprintf(sql, sizeof sql,
+                     "INSERT OR IGNORE INTO meta VALUES('schema', %d);"
+                     "INSERT OR IGNORE INTO meta VALUES('created_by', 'dateline " DL_VERSION "')",
+                     DL_SCHEMA_VERSION);
+            rc = dl_archive_exec(ar, sql);
+        }
+        if (rc) {
+            dl_archive_exec(ar, "ROLLBACK");
+            return rc == DL_EVERSION ? rc : DL_ESTORE;
+        }
+        if (dl_archive_exec(ar, "COMMIT")) return DL_ESTORE;
+    } else {
+        rc = check_version(ar);
+        if (rc) return rc;
+    }
+    return DL_OK;
+}
+
+void dl_archive_close(dl_archive *ar)
+{
+    if (!ar) return;
+    if (ar->db) {
+        if (ar->writable) sqlite3_exec(ar->db, "PRAGMA optimize", NULL, NULL, NULL);
+        sqlite3_close_v2(ar->db);
+    }
+    free(ar->dir);
+    free(ar);
+}
+
+static uint64_t dir_bytes(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    uint64_t total = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        char *p = NULL;
+        if (asprintf(&p, "%s/%s", dir, e->d_name) < 0) continue;
+        struct stat st;
+        if (lstat(p, &st) == 0) {
+            if (S_ISDIR(st.st_mode)) total += dir_bytes(p);
+            else if (S_ISREG(st.st_mode)) total += (uint64_t)st.st_size;
+        }
+        free(p);
+    }
+    closedir(d);
+    return total;
+}
+
+int dl_archive_stats(dl_archive *ar, dl_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    sqlite3_stmt *st = dl_archive_prepare(
+        ar, "SELECT count(*), min(day), max(day), total(length(CAST(text AS BLOB))),"
+            " count(dup_of), (SELECT count(*) FROM stories) FROM articles");
+    if (!st) return DL_ESTORE;
+    int rc = DL_OK;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        s->articles = (uint64_t)sqlite3_column_int64(st, 0);
+        if (s->articles) {
+            dl_date_format((int32_t)sqlite3_column_int64(st, 1), s->first);
+            dl_date_format((int32_t)sqlite3_column_int64(st, 2), s->last);
+        }
+        s->text_bytes = (uint64_t)sqlite3_column_double(st, 3);
+        s->near_duplicates = (uint64_t)sqlite3_column_int64(st, 4);
+        s->stories = (uint64_t)sqlite3_column_int64(st, 5);
+    } else {
+        rc = dl_archive_fail(ar, DL_ESTORE, "%s", sqlite3_errmsg(ar->db));
+    }
+    sqlite3_finalize(st);
+    s->bytes = dir_bytes(ar->dir);
+    return rc;
+}
+
+int dl_archive_check(dl_archive *ar)
+{
+    sqlite3_stmt *st = dl_archive_prepare(ar, "PRAGMA integrity_check");
+    if (!st) return DL_ECORRUPT;
+    int rc = DL_OK;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *msg = (const char *)sqlite3_column_text(st, 0);
+        if (!msg || strcmp(msg, "ok") != 0) {
+            rc = dl_archive_fail(ar, DL_ECORRUPT, "integrity check: %s", msg ? msg : "?");
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    return s ? dl_strndup(s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
+}
+
+int dl_archive_get(dl_archive *ar, const char *id, dl_annotation **out, char **url,
+                   char **title)
+{
+    *out = NULL;
+    if (url) *url = NULL;
+    if (title) *title = NULL;
+    sqlite3_stmt *st = dl_archive_prepare(
+        ar, "SELECT a.id, a.date, a.day, a.source, a.text, a.url, a.title, n.json"
+            " FROM articles a LEFT JOIN annotations n ON n.docno = a.docno WHERE a.id = ?");
+    if (!st) return DL_ESTORE;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        if (rc == SQLITE_DONE) return dl_archive_fail(ar, DL_ENOTFOUND, "no article %s", id);
+        return dl_archive_fail(ar, DL_ESTORE, "%s", sqlite3_errmsg(ar->db));
+    }
+    dl_annotation *a = dl_calloc(1, sizeof *a);
+    rc = DL_ENOMEM;
+    if (!a) goto out;
+    snprintf(a->id, sizeof a->id, "%s", (const char *)sqlite3_column_text(st, 0));
+    snprintf(a->date, sizeof a->date, "%s", (const char *)sqlite3_column_text(st, 1));
+    a->day = (int32_t)sqlite3_column_int64(st, 2);
+    a->source = col_dup(st, 3);
+    a->text = col_dup(st, 4);
+    a->text_len = (size_t)sqlite3_column_bytes(st, 4);
+    if (!a->text) goto out;
+    if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
+        rc = dl_annotation_from_json(a, (const char *)sqlite3_column_text(st, 7),
+                                     (size_t)sqlite3_column_bytes(st, 7));
+        if (rc == DL_ECORRUPT) dl_archive_fail(ar, rc, "bad annotation of %s", id);
+        if (rc) goto out;
+    }
+    if (url) *url = col_dup(st, 5);
+    if (title) *title = col_dup(st, 6);
+    rc = DL_OK;
+out:
+    sqlite3_finalize(st);
+    if (rc) dl_annotation_free(a);
+    else *out = a;
+    return rc;
+}

@@ -1,0 +1,39 @@
+/*
+ * store.h -- the archive's insides, shared by the stages that keep data in
+ * it (ingest, index, dedup, story, serve).
+ *
+ * The archive is a directory holding one SQLite database, archive.db, in WAL
+ * mode (readers never block the writer and see only committed batches) with
+ * synchronous=FULL (a batch that COMMIT acknowledged survives a crash or
+ * power loss).  Later stages may keep more files in the directory; each must
+ * be made crash-safe the same way: written, synced, then referenced from the
+ * database inside the batch's transaction.  Schema: see SCHEMA in archive.c
+ * and docs/archive.md.
+ */
+#ifndef DL_STORE_H
+#define DL_STORE_H
+
+#include "../dl_int.h"
+
+#include <sqlite3.h>
+
+#define DL_SCHEMA_VERSION 1
+
+struct dl_archive {
+    sqlite3 *db;
+    char *dir;
+    int writable;
+    char errmsg[512];
+};
+
+/* Records a message (printf-style) in ar->errmsg and returns rc. */
+int dl_archive_fail(dl_archive *ar, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Prepares sql on ar->db, or records the error and returns NULL. */
+sqlite3_stmt *dl_archive_prepare(dl_archive *ar, const char *sql);
+
+/* Runs SQL without results.  DL_OK or DL_ESTORE (message recorded). */
+int dl_archive_exec(dl_archive *ar, const char *sql);
+
+#endif

@@ -1,0 +1,199 @@
+/*
+ * buf.c -- growable buffers, vectors, allocation wrappers and the JSON
+ * writer shared by every stage.
+ */
+#include "buf.h"
+#include "utf8.h"
+
+#include <math.h>
+#include <stdio.h>
+
+void *dl_malloc(size_t n) { return malloc(n ? n : 1); }
+void *dl_calloc(size_t n, size_t size) { return calloc(n ? n : 1, size ? size : 1); }
+void *dl_realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
+void dl_free(void *p) { free(p); }
+
+char *dl_strndup(const char *s, size_t n)
+{
+    char *d = dl_malloc(n + 1);
+    if (!d) return NULL;
+    memcpy(d, s, n);
+    d[n] = 0;
+    return d;
+}
+
+char *dl_strdup(const char *s) { return s ? dl_strndup(s, strlen(s)) : NULL; }
+
+const char *dl_strerror(int rc)
+{
+    switch (rc) {
+#define DL_MSG_(name, value, msg) case value: return msg;
+        DL_ERRORS(DL_MSG_)
+#undef DL_MSG_
+    }
+    return "unknown error";
+}
+
+int dl_vec_grow_(void **v, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return DL_OK;
+    size_t nc = *cap ? *cap : 8;
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2 / elem) return DL_ENOMEM;
+        nc *= 2;
+    }
+    void *nv = realloc(*v, nc * elem);
+    if (!nv) return DL_ENOMEM;
+    *v = nv;
+    *cap = nc;
+    return DL_OK;
+}
+
+void dl_buf_free(dl_buf *b)
+{
+    free(b->p);
+    b->p = NULL;
+    b->n = b->cap = 0;
+    b->err = DL_OK;
+}
+
+void dl_buf_reset(dl_buf *b)
+{
+    b->n = 0;
+    if (b->p) b->p[0] = 0;
+}
+
+static int buf_need(dl_buf *b, size_t extra)
+{
+    if (b->err) return 0;
+    size_t max = b->max ? b->max : ((size_t)1 << 30);
+    if (extra > max || b->n + extra > max) {
+        b->err = DL_ETOOBIG;
+        return 0;
+    }
+    size_t need = b->n + extra + 1;
+    if (need <= b->cap) return 1;
+    size_t nc = b->cap ? b->cap : 64;
+    while (nc < need) nc *= 2;
+    char *np = realloc(b->p, nc);
+    if (!np) {
+        b->err = DL_ENOMEM;
+        return 0;
+    }
+    b->p = np;
+    b->cap = nc;
+    return 1;
+}
+
+void dl_buf_add(dl_buf *b, const void *p, size_t n)
+{
+    if (!buf_need(b, n)) return;
+    if (n) memcpy(b->p + b->n, p, n);
+    b->n += n;
+    b->p[b->n] = 0;
+}
+
+void dl_buf_adds(dl_buf *b, const char *s) { dl_buf_add(b, s, strlen(s)); }
+
+void dl_buf_addc(dl_buf *b, char c)
+{
+    if (!buf_need(b, 1)) return;
+    b->p[b->n++] = c;
+    b->p[b->n] = 0;
+}
+
+void dl_buf_printf(dl_buf *b, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (k < 0) return;
+    if ((size_t)k < sizeof small) {
+        dl_buf_add(b, small, (size_t)k);
+        return;
+    }
+    if (!buf_need(b, (size_t)k)) return;
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->n, (size_t)k + 1, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)k;
+}
+
+char *dl_buf_detach(dl_buf *b, size_t *len)
+{
+    if (!b->p) buf_need(b, 0);
+    char *p = b->err ? NULL : b->p;
+    if (len) *len = p ? b->n : 0;
+    if (!p) free(b->p);
+    b->p = NULL;
+    b->n = b->cap = 0;
+    b->err = DL_OK;
+    return p;
+}
+
+void dl_json_str(dl_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    dl_buf_addc(b, '"');
+    size_t i = 0, run = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+            i++;
+            run++;
+            continue;
+        }
+        if (run) dl_buf_add(b, s + i - run, run);
+        run = 0;
+        if (c >= 0x80) {
+            size_t k = dl_utf8_valid_prefix(s + i, n - i);
+            if (k) {
+                dl_buf_add(b, s + i, k);
+                i += k;
+            } else {
+                dl_buf_adds(b, "\xef\xbf\xbd");
+                i++;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"': dl_buf_adds(b, "\\\""); break;
+        case '\\': dl_buf_adds(b, "\\\\"); break;
+        case '\n': dl_buf_adds(b, "\\n"); break;
+        case '\r': dl_buf_adds(b, "\\r"); break;
+        case '\t': dl_buf_adds(b, "\\t"); break;
+        default: {
+            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            dl_buf_add(b, e, 6);
+        }
+        }
+        i++;
+    }
+    if (run) dl_buf_add(b, s + i - run, run);
+    dl_buf_addc(b, '"');
+}
+
+void dl_json_strz(dl_buf *b, const char *s)
+{
+    if (!s) dl_buf_adds(b, "null");
+    else dl_json_str(b, s, strlen(s));
+}
+
+void dl_json_key(dl_buf *b, const char *key)
+{
+    dl_json_strz(b, key);
+    dl_buf_addc(b, ':');
+}
+
+void dl_json_span(dl_buf *b, dl_span s)
+{
+    dl_buf_printf(b, "[%u,%u]", (unsigned)s.start, (unsigned)s.end);
+}
+
+void dl_json_double(dl_buf *b, double d)
+{
+    if (!isfinite(d)) d = 0;
+    dl_buf_printf(b, "%.6g", d);
+}

@@ -1,0 +1,25 @@
+/*
+ * utf8.h -- UTF-8 validation and decoding helpers (the strict rules of
+ * RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF).
+ */
+#ifndef DL_TEXT_UTF8_H
+#define DL_TEXT_UTF8_H
+
+#include "../dl_int.h"
+
+/* Length (1-4) of the valid UTF-8 sequence at s, or 0 if it is invalid or
+ * truncated.  n is the bytes available (> 0). */
+size_t dl_utf8_valid_prefix(const char *s, size_t n);
+
+/* Offset of the first invalid byte of s, or n when all of s is valid. */
+size_t dl_utf8_check(const char *s, size_t n);
+
+/* Decodes the code point at s[*i] and advances *i; an invalid byte decodes
+ * as U+FFFD and advances one byte.  *i must be < n. */
+int32_t dl_utf8_next(const char *s, size_t n, size_t *i);
+
+/* Decodes the code point ending just before s[i] (i > 0) and returns its
+ * start offset through *start. */
+int32_t dl_utf8_prev(const char *s, size_t i, size_t *start);
+
+#endif
