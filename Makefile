@@ -130,3 +130,6 @@ clean:
 	rm -rf build build-san build-fuzz dateline
 
 -include $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# the web page (web/) is embedded in the library by src/serve/web.c (.incbin)
+$(BUILD)/src/serve/web.o $(BUILD)/pic/src/serve/web.o: $(wildcard web/*)

@@ -281,6 +281,32 @@ int dl_ingest_finish(dl_ingest *ing, dl_ingest_counts *counts);
 /* Rolls back the batch in flight and frees ing. */
 void dl_ingest_abort(dl_ingest *ing);
 
+/* ------------------------------------------------------------------ serve */
+
+/* Limits and knobs of dl_serve; zero fields take the defaults named. */
+typedef struct dl_serve_opts {
+    unsigned threads;         /* worker threads (0: 2 per CPU, within 2..16) */
+    unsigned max_connections; /* open connections at once (0: 512) */
+    unsigned timeout_s;       /* idle connection timeout in seconds (0: 30) */
+    size_t max_body;          /* bytes of a POST body (0: 64 MiB) */
+    int quiet;                /* no access log */
+} dl_serve_opts;
+
+/*
+ * Serves the archive in archive_dir over HTTP (SPEC 5): the JSON API under
+ * /api/ and the web page at /.  bind is a numeric IPv4 or IPv6 address or a
+ * host name (NULL: 127.0.0.1); port 0 picks a free port.  Creates the archive
+ * if it does not exist.  Prints "dateline: serving DIR on http://ADDR:PORT/"
+ * on stderr once listening, then one access-log line per request (unless
+ * opts->quiet).  Blocks SIGINT and SIGTERM in the calling thread and returns
+ * after the first of them arrives and the requests in flight have finished
+ * (a second signal stops at once).  Returns DL_OK after such a shutdown,
+ * DL_EINVAL for a bad bind address, DL_EIO when it cannot listen, or the
+ * archive's error (message on stderr).
+ */
+int dl_serve(const char *archive_dir, const char *bind, int port,
+             const dl_serve_opts *opts);
+
 #ifdef __cplusplus
 }
 #endif

@@ -44,7 +44,6 @@ static int cmd_dups(cli_opts *o) { return not_built(o, "dups", 6); }
 static int cmd_stories(cli_opts *o) { return not_built(o, "stories", 6); }
 static int cmd_timeline(cli_opts *o) { return not_built(o, "timeline", 6); }
 static int cmd_summarize(cli_opts *o) { return not_built(o, "summarize", 6); }
-static int cmd_serve(cli_opts *o) { return not_built(o, "serve", 7); }
 
 static const cli_cmd COMMANDS[] = {
     {"ingest", cmd_ingest, "ingest [--json] [--quiet] PATH...",
@@ -105,9 +104,19 @@ static const cli_cmd COMMANDS[] = {
      CLI_O_RANGE | CLI_O_TIMELINE},
     {"summarize", cmd_summarize, "summarize PATH... [--json]",
      "The sentences that best summarise each article given.\n", 0},
-    {"serve", cmd_serve, "serve [--port P] [--bind ADDR]",
-     "The HTTP API and the web page (binds 127.0.0.1 unless told otherwise).\n",
-     CLI_O_SERVE},
+    {"serve", cmd_serve, "serve [--port P] [--bind ADDR] [--quiet]",
+     "Serves the archive over HTTP: the web page at / and the JSON API of\n"
+     "SPEC section 5 under /api/ (search, articles/ID, quotes, entities,\n"
+     "stories, timeline, stats; POST /api/articles ingests a JSONL body).\n"
+     "Binds 127.0.0.1 unless --bind says otherwise; creates the archive if\n"
+     "it is missing.  Logs one line per request on standard error.  SIGINT\n"
+     "or SIGTERM stops it after the requests in flight have finished.\n"
+     "  --port P     the TCP port (default 8080; 0 picks a free one, printed)\n"
+     "  --bind ADDR  the address to listen on (default 127.0.0.1)\n"
+     "  --quiet      no access log\n\n"
+     "Example:\n  dateline serve --archive news.dateline --port 8080\n"
+     "  then open http://127.0.0.1:8080/\n",
+     CLI_O_SERVE | CLI_O_QUIET},
 };
 
 static const cli_cmd *find_cmd(const char *name)

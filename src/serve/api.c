@@ -1,0 +1,303 @@
+/*
+ * api.c -- the routes of `dateline serve` (SPEC 5): the JSON API under /api/
+ * and the embedded web page.  Each handler validates its parameters (400 with
+ * a message naming the parameter), borrows an archive handle, calls the
+ * library and answers the JSON of SPEC 4.  Errors of the store are 500;
+ * nothing a client sends leads to 500.
+ */
+#include "serve.h"
+#include "../text/record.h"
+#include "../text/utf8.h"
+
+#include <stdio.h>
+
+#define SV_MAX_QUERY 1024 /* bytes of a query or a name parameter */
+#define SV_MAX_ERRORS 100 /* rejected records listed in a POST answer */
+
+/* ------------------------------------------------------------------ stats */
+
+static void h_stats(sv_req *req)
+{
+    dl_archive *ar = sv_reader_get(req);
+    if (!ar) return;
+    dl_stats st;
+    if (dl_archive_stats(ar, &st) != DL_OK) {
+        sv_error(req, 500, "%s", dl_archive_errmsg(ar));
+        sv_reader_put(req, ar);
+        return;
+    }
+    sv_reader_put(req, ar);
+    dl_buf b = {0};
+    dl_buf_printf(&b, "{\"articles\": %llu, ", (unsigned long long)st.articles);
+    if (st.articles) dl_buf_printf(&b, "\"first\": \"%s\", \"last\": \"%s\", ", st.first, st.last);
+    else dl_buf_adds(&b, "\"first\": null, \"last\": null, ");
+    dl_buf_printf(&b,
+                  "\"stories\": %llu, \"near_duplicates\": %llu, \"bytes\": %llu, "
+                  "\"text_bytes\": %llu}\n",
+                  (unsigned long long)st.stories, (unsigned long long)st.near_duplicates,
+                  (unsigned long long)st.bytes, (unsigned long long)st.text_bytes);
+    sv_json_reply(req, 200, &b);
+}
+
+/* --------------------------------------------------------------- articles */
+
+static void h_article(sv_req *req, const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n >= DL_ID_MAX || strchr(id, '/')) {
+        sv_error(req, 404, "no such article");
+        return;
+    }
+    /* the id came through the path; the same UTF-8 rule as parameters */
+    if (dl_utf8_check(id, n) != n) {
+        sv_error(req, 404, "no such article (the id is not valid UTF-8)");
+        return;
+    }
+    dl_archive *ar = sv_reader_get(req);
+    if (!ar) return;
+    dl_annotation *a = NULL;
+    char *url = NULL, *title = NULL;
+    int rc = dl_archive_get(ar, id, &a, &url, &title);
+    if (rc == DL_ENOTFOUND) {
+        sv_error(req, 404, "no article with id %s", id);
+    } else if (rc != DL_OK) {
+        sv_error(req, 500, "%s", dl_archive_errmsg(ar));
+    } else {
+        size_t len = 0;
+        char *json = dl_article_json(a, url, title, &len);
+        if (!json) {
+            sv_error(req, 500, "out of memory");
+        } else {
+            dl_buf b = {.p = json, .n = len, .cap = len + 1};
+            dl_buf_addc(&b, '\n');
+            sv_json_reply(req, 200, &b);
+        }
+    }
+    dl_annotation_free(a);
+    dl_free(url);
+    dl_free(title);
+    sv_reader_put(req, ar);
+}
+
+/* POST /api/articles: the body is JSONL, taken with the rules of
+ * `dateline ingest -` (blank lines skipped, one bad line rejected alone).
+ * Answers the counts of ingest and the first rejected lines with reasons:
+ * 200 when at least one record was good (or none was bad), 400 when the
+ * body holds no record or only bad ones. */
+static void h_ingest(sv_req *req)
+{
+    const char *p = req->body ? req->body : "";
+    size_t n = req->body_len;
+    dl_buf errs = {0};
+    size_t n_errs = 0;
+    dl_ingest_counts counts = {0};
+    uint64_t good = 0;
+    int rc = DL_OK;
+
+    dl_archive *ar;
+    const dl_analyzer *az;
+    if (sv_writer_lock(req, &ar, &az)) return;
+    dl_ingest *ing = NULL;
+    rc = dl_ingest_begin(ar, az, &ing);
+    if (rc != DL_OK) {
+        sv_error(req, 500, "cannot write the archive: %s", dl_archive_errmsg(ar));
+        sv_writer_unlock(req);
+        return;
+    }
+    long lineno = 0;
+    for (size_t i = 0; i < n && rc == DL_OK;) {
+        const char *nl = memchr(p + i, '\n', n - i);
+        size_t end = nl ? (size_t)(nl - p) : n;
+        const char *line = p + i;
+        size_t len = end - i;
+        i = nl ? end + 1 : n;
+        lineno++;
+        if (dl_ws_prefix(line, len) == len) continue;
+        const char *reason = NULL;
+        char *scratch = NULL;
+        dl_record rec;
+        int prc = len > DL_MAX_RECORD + 65536
+                      ? (reason = "record over the size limit (16 MiB)", DL_EBADREC)
+                      : dl_parse_jsonl(line, len, &rec, &scratch, &reason);
+        if (prc == DL_OK) {
+            rec.file = "POST /api/articles";
+            rec.line = lineno;
+            int status;
+            rc = dl_ingest_add(ing, &rec, &status);
+            good++;
+        } else {
+            counts.rejected++;
+            if (n_errs < SV_MAX_ERRORS) {
+                dl_buf_adds(&errs, n_errs ? ", " : "");
+                dl_buf_printf(&errs, "{\"line\": %ld, \"reason\": ", lineno);
+                dl_json_strz(&errs, reason ? reason : "bad record");
+                dl_buf_addc(&errs, '}');
+                n_errs++;
+            }
+        }
+        dl_free(scratch);
+    }
+    uint64_t rejected = counts.rejected;
+    if (rc != DL_OK) {
+        sv_error(req, 500, "ingest stopped: %s (%s); nothing of this body was kept",
+                 dl_strerror(rc), dl_archive_errmsg(ar));
+        dl_ingest_abort(ing);
+        sv_writer_unlock(req);
+        dl_buf_free(&errs);
+        return;
+    }
+    rc = dl_ingest_finish(ing, &counts);
+    counts.rejected = rejected;
+    if (rc != DL_OK) {
+        sv_error(req, 500, "commit failed: %s", dl_archive_errmsg(ar));
+        sv_writer_unlock(req);
+        dl_buf_free(&errs);
+        return;
+    }
+    sv_writer_unlock(req);
+    dl_buf b = {0};
+    dl_buf_printf(&b,
+                  "{\"added\": %llu, \"present\": %llu, \"near_duplicates\": %llu, "
+                  "\"rejected\": %llu",
+                  (unsigned long long)counts.added, (unsigned long long)counts.present,
+                  (unsigned long long)counts.near_duplicates,
+                  (unsigned long long)counts.rejected);
+    if (good == 0 && rejected == 0) dl_buf_adds(&b, ", \"error\": \"the body holds no records\"");
+    else if (good == 0) dl_buf_adds(&b, ", \"error\": \"every record was rejected\"");
+    dl_buf_adds(&b, ", \"errors\": [");
+    if (errs.p) dl_buf_add(&b, errs.p, errs.n);
+    dl_buf_adds(&b, "]}\n");
+    if (errs.err) b.err = errs.err;
+    dl_buf_free(&errs);
+    sv_json_reply(req, good ? 200 : 400, &b);
+}
+
+/* ----------------------------------------------- endpoints built elsewhere */
+
+/* The common parameters of the query endpoints, validated. */
+typedef struct q_args {
+    const char *q, *speaker;
+    size_t q_len, speaker_len;
+    int32_t from, to;
+    int has_from, has_to;
+    long n, dates, per_date;
+} q_args;
+
+static int common_args(sv_req *req, q_args *a, int need_q)
+{
+    memset(a, 0, sizeof *a);
+    if (sv_arg_text(req, "q", SV_MAX_QUERY, &a->q, &a->q_len)) return -1;
+    if (need_q && (!a->q || dl_ws_prefix(a->q, a->q_len) == a->q_len)) {
+        sv_error(req, 400, "parameter 'q' (the query) is required");
+        return -1;
+    }
+    if (sv_arg_date(req, "from", &a->from, &a->has_from)) return -1;
+    if (sv_arg_date(req, "to", &a->to, &a->has_to)) return -1;
+    if (a->has_from && a->has_to && a->from > a->to) {
+        sv_error(req, 400, "'from' is after 'to'");
+        return -1;
+    }
+    return 0;
+}
+
+static void h_search(sv_req *req)
+{
+    q_args a;
+    if (common_args(req, &a, 1)) return;
+    if (sv_arg_long(req, "n", 0, 1000, 10, &a.n)) return;
+    sv_error(req, 501, "search is not built yet");
+}
+
+static void h_quotes(sv_req *req)
+{
+    q_args a;
+    if (common_args(req, &a, 0)) return;
+    if (sv_arg_text(req, "speaker", SV_MAX_QUERY, &a.speaker, &a.speaker_len)) return;
+    if (sv_arg_long(req, "n", 0, 1000, 50, &a.n)) return;
+    sv_error(req, 501, "quotes are not built yet");
+}
+
+static void h_entities(sv_req *req)
+{
+    q_args a;
+    if (common_args(req, &a, 0)) return;
+    if (sv_arg_long(req, "n", 0, 1000, 50, &a.n)) return;
+    sv_error(req, 501, "entities are not built yet");
+}
+
+static void h_stories(sv_req *req)
+{
+    q_args a;
+    if (common_args(req, &a, 0)) return;
+    if (sv_arg_long(req, "n", 0, 1000, 20, &a.n)) return;
+    sv_error(req, 501, "stories are not built yet");
+}
+
+static void h_timeline(sv_req *req)
+{
+    q_args a;
+    if (common_args(req, &a, 1)) return;
+    if (sv_arg_long(req, "dates", 1, 10000, 10, &a.dates)) return;
+    if (sv_arg_long(req, "per_date", 1, 100, 2, &a.per_date)) return;
+    sv_error(req, 501, "timeline is not built yet");
+}
+
+/* ------------------------------------------------------------------ routes */
+
+typedef struct route {
+    const char *path;    /* exact path, or a prefix when it ends in '/' */
+    int methods;         /* SV_* allowed (HEAD goes with GET) */
+    const char *allow;   /* the Allow header of a 405 */
+    void (*get)(sv_req *req);
+    void (*get_rest)(sv_req *req, const char *rest); /* prefix routes */
+    void (*post)(sv_req *req);
+} route;
+
+static const route ROUTES[] = {
+    {"/api/stats", SV_GET, "GET, HEAD", h_stats, NULL, NULL},
+    {"/api/search", SV_GET, "GET, HEAD", h_search, NULL, NULL},
+    {"/api/quotes", SV_GET, "GET, HEAD", h_quotes, NULL, NULL},
+    {"/api/entities", SV_GET, "GET, HEAD", h_entities, NULL, NULL},
+    {"/api/stories", SV_GET, "GET, HEAD", h_stories, NULL, NULL},
+    {"/api/timeline", SV_GET, "GET, HEAD", h_timeline, NULL, NULL},
+    {"/api/articles", SV_POST, "POST", NULL, NULL, h_ingest},
+    {"/api/articles/", SV_GET, "GET, HEAD", NULL, h_article, NULL},
+};
+
+void sv_route(sv_req *req)
+{
+    const char *path = req->path ? req->path : "";
+    int m = req->method == SV_HEAD ? SV_GET : req->method;
+    for (size_t i = 0; i < DL_ARRAY_LEN(ROUTES); i++) {
+        const route *r = &ROUTES[i];
+        size_t n = strlen(r->path);
+        int prefix = r->path[n - 1] == '/';
+        if (prefix ? strncmp(path, r->path, n) != 0 : strcmp(path, r->path) != 0) continue;
+        if (!(m & r->methods)) {
+            sv_error(req, 405, "%.32s is not allowed on %s (allowed: %s)",
+                     req->method_name ? req->method_name : "this method", r->path, r->allow);
+            req->reply.allow = r->allow;
+            return;
+        }
+        if (m == SV_POST) r->post(req);
+        else if (prefix) r->get_rest(req, path + n);
+        else r->get(req);
+        return;
+    }
+    if (!strncmp(path, "/api/", 5) || !strcmp(path, "/api")) {
+        sv_error(req, 404, "no API endpoint %s (see SPEC section 5)", path);
+        return;
+    }
+    sv_asset asset, *a = &asset;
+    if (!sv_asset_find(path, a)) {
+        sv_error(req, 404, "not found");
+        return;
+    }
+    if (m != SV_GET) {
+        sv_error(req, 405, "only GET and HEAD are allowed on %s", path);
+        req->reply.allow = "GET, HEAD";
+        return;
+    }
+    sv_static_reply(req, a->type, a->data, a->len,
+                    !strcmp(a->path, "/") ? "no-cache" : "public, max-age=300");
+}
