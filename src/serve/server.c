@@ -520,7 +520,9 @@ int dl_serve(const char *archive_dir, const char *bind, int port, const dl_serve
     struct addrinfo hints = {0}, *ai = NULL;
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV;
+    /* numeric addresses only (no DNS lookup at start), and "localhost" */
+    hints.ai_flags = AI_NUMERICSERV | AI_NUMERICHOST;
+    if (!strcmp(bind, "localhost")) bind = "127.0.0.1";
     char portstr[8];
     snprintf(portstr, sizeof portstr, "%d", port);
     int gai = getaddrinfo(bind, portstr, &hints, &ai);
