@@ -294,8 +294,8 @@ typedef struct dl_serve_opts {
 
 /*
  * Serves the archive in archive_dir over HTTP (SPEC 5): the JSON API under
- * /api/ and the web page at /.  bind is a numeric IPv4 or IPv6 address or a
- * host name (NULL: 127.0.0.1); port 0 picks a free port.  Creates the archive
+ * /api/ and the web page at /.  bind is a numeric IPv4 or IPv6 address or
+ * "localhost" (NULL: 127.0.0.1); port 0 picks a free port.  Creates the archive
  * if it does not exist.  Prints "dateline: serving DIR on http://ADDR:PORT/"
  * on stderr once listening, then one access-log line per request (unless
  * opts->quiet).  Blocks SIGINT and SIGTERM in the calling thread and returns
