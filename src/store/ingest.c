@@ -11,6 +11,7 @@
 #include "store.h"
 #include "../analyze/analyze.h"
 #include "../text/buf.h"
+#include "../dedup/dedup.h"
 
 #include <utf8proc.h>
 
@@ -27,6 +28,10 @@ struct dl_ingest {
     dl_ingest_counts pending;  /* in the open batch */
     sqlite3_stmt *st_exists, *st_article, *st_annot, *st_quote, *st_entity;
     dl_buf json;
+    dl_dedup *dedup;     /* near-duplicate checker (src/dedup) */
+    int64_t dup_of;      /* the article being written is a copy of this docno
+                          * (0: new content); later stages, e.g. the search
+                          * index, skip indexing a copy as new content */
 };
 
 static void finalize_all(dl_ingest *ing)
@@ -37,6 +42,7 @@ static void finalize_all(dl_ingest *ing)
     sqlite3_finalize(ing->st_quote);
     sqlite3_finalize(ing->st_entity);
     dl_buf_free(&ing->json);
+    dl_dedup_free(ing->dedup);
 }
 
 int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
@@ -58,7 +64,7 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
     ing->st_entity = dl_archive_prepare(
         ar, "INSERT INTO entities(docno, day, name, type, mentions) VALUES(?,?,?,?,?)");
     if (!ing->st_exists || !ing->st_article || !ing->st_annot || !ing->st_quote ||
-        !ing->st_entity) {
+        !ing->st_entity || dl_dedup_new(ar, &ing->dedup)) {
         finalize_all(ing);
         free(ing);
         return DL_ESTORE;
@@ -144,7 +150,13 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
         sqlite3_bind_int64(st, 5, (sqlite3_int64)e->n_mentions);
         if (step_done(ing, st)) return DL_ESTORE;
     }
-    /* later stages plug in here: search index, near-duplicates, stories */
+    /* near-duplicates: a copy is stored and linked (articles.dup_of) */
+    double dup_sim = 0;
+    int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len, &ing->dup_of,
+                              &dup_sim);
+    if (rc) return rc;
+    /* later stages plug in here: search index (skip new-content indexing
+     * when ing->dup_of != 0), stories */
     return DL_OK;
 }
 
@@ -181,6 +193,10 @@ int dl_ingest_add(dl_ingest *ing, const dl_record *rec, int *status)
     }
     ing->pending.added++;
     *status = DL_ADDED;
+    if (ing->dup_of) {
+        ing->pending.near_duplicates++;
+        *status = DL_NEAR_DUP;
+    }
     ing->batch_n++;
     ing->batch_bytes += rec->text_len;
     if (ing->batch_n >= BATCH_ARTICLES || ing->batch_bytes >= BATCH_BYTES)
