@@ -54,5 +54,6 @@ int cmd_show(cli_opts *o);
 int cmd_analyze(cli_opts *o);
 /* stories.c */
 int cmd_dups(cli_opts *o);
+int cmd_stories(cli_opts *o);
 
 #endif

@@ -35,3 +35,61 @@ int cmd_dups(cli_opts *o)
     dl_archive_close(ar);
     return EXIT_DONE;
 }
+
+/* Joins the positional arguments into one query string (caller frees). */
+static char *join_args(const cli_opts *o, int from)
+{
+    size_t n = 1;
+    for (int i = from; i < o->argc; i++) n += strlen(o->argv[i]) + 1;
+    char *q = malloc(n);
+    if (!q) return NULL;
+    q[0] = 0;
+    for (int i = from; i < o->argc; i++) {
+        if (i > from) strcat(q, " ");
+        strcat(q, o->argv[i]);
+    }
+    return q;
+}
+
+int cmd_stories(cli_opts *o)
+{
+    int status = EXIT_DONE;
+    dl_archive *ar = cli_open_archive(o, DL_OPEN_READ, &status);
+    if (!ar) return status;
+    char *q = join_args(o, 0);
+    dl_story *s = NULL;
+    size_t n = 0;
+    int rc = q ? dl_stories(ar, q, o->from, o->to, &s, &n) : DL_ENOMEM;
+    free(q);
+    if (rc) {
+        cli_error("%s", rc == DL_ENOMEM ? dl_strerror(rc) : dl_archive_errmsg(ar));
+        dl_archive_close(ar);
+        return EXIT_ARCHIVE;
+    }
+    if (o->n >= 0 && (size_t)o->n < n) n = (size_t)o->n;
+    if (o->json) {
+        size_t len;
+        char *js = dl_stories_json(s, n, &len);
+        if (js) {
+            fwrite(js, 1, len, stdout);
+            fputc('\n', stdout);
+        } else {
+            cli_error("out of memory");
+            status = EXIT_ARCHIVE;
+        }
+        dl_free(js);
+    } else {
+        size_t shown = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (s[i].n_articles < 2) continue; /* singletons are not stories to read */
+            printf("%-6s %s to %s  %3zu articles  %s\n", s[i].id, s[i].first, s[i].last,
+                   s[i].n_articles, s[i].label);
+            shown++;
+        }
+        fprintf(stderr, "%zu stories of 2 or more articles (%zu with single articles)\n",
+                shown, n);
+    }
+    dl_stories_free(s, n);
+    dl_archive_close(ar);
+    return status;
+}

@@ -12,6 +12,7 @@
 #include "../analyze/analyze.h"
 #include "../text/buf.h"
 #include "../dedup/dedup.h"
+#include "../story/story.h"
 
 #include <utf8proc.h>
 
@@ -29,6 +30,7 @@ struct dl_ingest {
     sqlite3_stmt *st_exists, *st_article, *st_annot, *st_quote, *st_entity;
     dl_buf json;
     dl_dedup *dedup;     /* near-duplicate checker (src/dedup) */
+    dl_storyer *storyer; /* online story assignment (src/story) */
     int64_t dup_of;      /* the article being written is a copy of this docno
                           * (0: new content); later stages, e.g. the search
                           * index, skip indexing a copy as new content */
@@ -43,6 +45,7 @@ static void finalize_all(dl_ingest *ing)
     sqlite3_finalize(ing->st_entity);
     dl_buf_free(&ing->json);
     dl_dedup_free(ing->dedup);
+    dl_storyer_free(ing->storyer);
 }
 
 int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
@@ -64,7 +67,8 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
     ing->st_entity = dl_archive_prepare(
         ar, "INSERT INTO entities(docno, day, name, type, mentions) VALUES(?,?,?,?,?)");
     if (!ing->st_exists || !ing->st_article || !ing->st_annot || !ing->st_quote ||
-        !ing->st_entity || dl_dedup_new(ar, &ing->dedup)) {
+        !ing->st_entity || dl_dedup_new(ar, &ing->dedup) ||
+        dl_storyer_new(ar, &ing->storyer)) {
         finalize_all(ing);
         free(ing);
         return DL_ESTORE;
@@ -155,8 +159,11 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
     int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len, &ing->dup_of,
                               &dup_sim);
     if (rc) return rc;
+    /* stories: the article joins a story (a copy joins its original's) */
+    rc = dl_story_assign(ing->storyer, docno, a, ing->dup_of);
+    if (rc) return rc;
     /* later stages plug in here: search index (skip new-content indexing
-     * when ing->dup_of != 0), stories */
+     * when ing->dup_of != 0) */
     return DL_OK;
 }
 
