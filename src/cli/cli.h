@@ -55,5 +55,7 @@ int cmd_analyze(cli_opts *o);
 /* stories.c */
 int cmd_dups(cli_opts *o);
 int cmd_stories(cli_opts *o);
+int cmd_timeline(cli_opts *o);
+int cmd_summarize(cli_opts *o);
 
 #endif
