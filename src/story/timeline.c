@@ -410,7 +410,7 @@ int dl_timeline_build(dl_archive *ar, const char *query, const char *from, const
         for (size_t j = 0; j < a->dates.n && !rc; j++) {
             int32_t d = a->dates.v[j].day;
             if (d < lo || d > hi || d > a->a->day) continue;
-            dayscore y = {d, 1.0};
+            dayscore y = {d, 2.0};
             rc = dl_vec_push(&ds, y);
         }
     }
