@@ -269,16 +269,10 @@ static int merge_into(dl_termvec *c, const dl_termvec *v)
     return DL_OK;
 }
 
-static double tune(const char *name, double def)
-{
-    const char *v = getenv(name);
-    return v ? atof(v) : def;
-}
-
 int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of)
 {
-    int32_t window = (int32_t)tune("DL_STORY_W", STORY_WINDOW);
-    double penalty = tune("DL_STORY_P", STORY_DAY_PENALTY);
+    const int32_t window = STORY_WINDOW;
+    const double penalty = STORY_DAY_PENALTY;
     dl_termvec v = {0};
     int rc = doc_vector(s, a, &v);
     if (rc) {
@@ -333,7 +327,7 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
         dl_terms_free(&r.c);
     }
     dl_vec_free(&cands);
-    double thr = tune("DL_STORY_T", STORY_THRESHOLD);
+    const double thr = STORY_THRESHOLD;
     if (!dup_of && best_sim < thr) best = 0;
 
     dl_buf label = {0}, state = {0};
