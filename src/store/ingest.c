@@ -17,6 +17,8 @@
 #include "../analyze/analyze.h"
 #include "../analyze/pool.h"
 #include "../text/buf.h"
+#include "../dedup/dedup.h"
+#include "../story/story.h"
 
 #include <utf8proc.h>
 
@@ -38,6 +40,11 @@ struct dl_ingest {
     dl_apool *pool;
     dl_achunk *cur;      /* being filled */
     dl_achunk *inflight; /* submitted to the pool, not yet written */
+    dl_dedup *dedup;     /* near-duplicate checker (src/dedup) */
+    dl_storyer *storyer; /* online story assignment (src/story) */
+    int64_t dup_of;      /* the article being written is a copy of this docno
+                          * (0: new content); later stages, e.g. the search
+                          * index, skip indexing a copy as new content */
 };
 
 static void finalize_all(dl_ingest *ing)
@@ -52,6 +59,8 @@ static void finalize_all(dl_ingest *ing)
     dl_apool_free(ing->pool);
     dl_achunk_free(ing->cur);
     dl_achunk_free(ing->inflight);
+    dl_dedup_free(ing->dedup);
+    dl_storyer_free(ing->storyer);
 }
 
 int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
@@ -74,7 +83,8 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
     ing->st_entity = dl_archive_prepare(
         ar, "INSERT INTO entities(docno, day, name, type, mentions) VALUES(?,?,?,?,?)");
     if (!ing->st_exists || !ing->st_article || !ing->st_annot || !ing->st_quote ||
-        !ing->st_entity) {
+        !ing->st_entity || dl_dedup_new(ar, &ing->dedup) ||
+        dl_storyer_new(ar, &ing->storyer)) {
         finalize_all(ing);
         free(ing);
         return DL_ESTORE;
@@ -172,7 +182,16 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
         sqlite3_bind_int64(st, 5, (sqlite3_int64)e->n_mentions);
         if (step_done(ing, st)) return DL_ESTORE;
     }
-    /* later stages plug in here: search index, near-duplicates, stories */
+    /* near-duplicates: a copy is stored and linked (articles.dup_of) */
+    double dup_sim = 0;
+    int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len, &ing->dup_of,
+                              &dup_sim);
+    if (rc) return rc;
+    /* stories: the article joins a story (a copy joins its original's) */
+    rc = dl_story_assign(ing->storyer, docno, a, ing->dup_of);
+    if (rc) return rc;
+    /* later stages plug in here: search index (skip new-content indexing
+     * when ing->dup_of != 0) */
     return DL_OK;
 }
 
@@ -220,6 +239,7 @@ static int write_chunk(dl_ingest *ing, dl_achunk *c)
             continue;
         }
         ing->pending.added++;
+        if (ing->dup_of) ing->pending.near_duplicates++;
         ing->batch_n++;
         ing->batch_bytes += j->rec.text_len;
         if (ing->batch_n >= BATCH_ARTICLES || ing->batch_bytes >= BATCH_BYTES) {
