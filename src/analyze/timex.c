@@ -148,10 +148,8 @@ static const lexent LEX[] = {
     {"half", W_HALF, 0}, {"more", W_MORE, 0}, {"less", W_LESS, 0},
     {"fewer", W_LESS, 0}, {"than", W_THAN, 0}, {"at", W_AT, 0},
     {"least", W_LEAST, 0}, {"most", W_MOST, 0},
-    {"nearly", W_APPROX, 0}, {"almost", W_APPROX, 0}, {"about", W_APPROX, 0},
-    {"approximately", W_APPROX, 0}, {"roughly", W_APPROX, 0},
-    {"around", W_APPROX, 0}, {"over", W_APPROX, 0}, {"some", W_SOME, 0},
-    {"only", W_APPROX, 0}, {"just", W_APPROX, 0}, {"under", W_APPROX, 0},
+    {"nearly", W_APPROX, 0}, {"approximately", W_APPROX, 0},
+    {"roughly", W_APPROX, 0}, {"around", W_APPROX, 0}, {"some", W_SOME, 0},
     {"within", W_WITHIN, 0}, {"up", W_UP, 0}, {"to", W_TO, 0},
     {"several", W_SEVERAL, 0}, {"few", W_FEW, 0}, {"couple", W_COUPLE, 0},
     {"many", W_MANY, 0}, {"of", W_OF, 0}, {"noon", W_NOON, 0},
@@ -425,6 +423,8 @@ static int tense_at(const ctx *c, size_t i)
         if (u->lex == W_FUT) return 1;
         if (u->lex == W_NEXT || u->lex == W_COMING) return 1;
         if (u->lex == W_TO && k > 0 && c->u[k - 1].lex == W_IS) return 1;
+        if (u->lex == W_AS && k > 1 && (c->u[k - 1].lex == W_SOON || c->u[k - 1].lex == W_EARLY))
+            return 1;
         if (u->lex == W_PASTV) return -1;
         if (u->kind == U_ALPHA && !u->lex && u->e - u->s >= 4 &&
             c->t[u->e - 1] == 'd' && c->t[u->e - 2] == 'e')
@@ -569,12 +569,18 @@ static int year_at(const ctx *c, size_t i, int *y)
 static int resolve_year(const ctx *c, size_t i, int m, int d)
 {
     int tn = tense_at(c, i);
-    int diff = (m - c->dm) * 40 + (d ? d - c->dd : 0); /* rough days/0.75 */
-    if (tn < 0) return diff <= 0 || (d == 0 && m == c->dm) ? c->dy : c->dy - 1;
-    if (tn > 0) return diff >= 0 || (d == 0 && m == c->dm) ? c->dy : c->dy + 1;
-    if (diff > 6 * 40) return c->dy - 1;
-    if (diff < -6 * 40) return c->dy + 1;
-    return c->dy;
+    int best = c->dy;
+    long best_cost = -1;
+    for (int y = c->dy - 1; y <= c->dy + 1; y++) {
+        int dd = d ? DL_MIN(d, dl_days_in_month(y, m)) : 15;
+        long diff = (long)dl_days_from_civil(y, m, dd) - c->dct;
+        if (!d && m == c->dm && y == c->dy) diff = 0;
+        long cost = diff < 0 ? -diff : diff;
+        /* the tense of the clause makes the other side dearer */
+        if ((tn < 0 && diff > 0) || (tn > 0 && diff < 0)) cost = cost * 2 + 30;
+        if (best_cost < 0 || cost < best_cost) best = y, best_cost = cost;
+    }
+    return best;
 }
 
 /* The date of weekday wd: mode 0 = by tense (same day if it is the
@@ -729,6 +735,14 @@ static int r_date(const ctx *c, size_t i, hit *h)
     }
     if (isalpha_u(c, e) && c->u[e].cap && !c->u[e].brk && !lx(c, e, W_WDAY)) return 0;
     if (c->u[i].upper && c->u[i].e - c->u[i].s > 1 && m == 5) return 0;
+    if ((lx(c, e, W_LAST) || lx(c, e, W_THIS) || lx(c, e, W_NEXT)) && lx(c, e + 1, W_UNIT) &&
+        c->u[e + 1].val == U_YEAR) {
+        y = c->dy + (lx(c, e, W_LAST) ? -1 : lx(c, e, W_NEXT) ? 1 : 0);
+        char v[40];
+        fmt_month(v, y, m);
+        set_hit(h, i, e + 2, DL_TIMEX_DATE, v);
+        return 1;
+    }
     int mode = 0;
     if (i > 0 && c->u[i - 1].lex == W_LAST) mode = -1;
     if (i > 0 && c->u[i - 1].lex == W_NEXT) mode = 1;
@@ -915,8 +929,8 @@ static int r_clock(const ctx *c, size_t i, hit *h)
             k += 3;
             if (pc(c, k, '.') && glued(c, k)) {
                 /* the last period, unless it ends the sentence */
-                int ends = k + 1 >= c->n || c->u[k + 1].brk ||
-                           (c->u[k + 1].gap && c->u[k + 1].cap &&
+                int ends = k + 1 >= c->n ||
+                           (c->u[k + 1].gap && (c->u[k + 1].cap || c->u[k + 1].kind != U_ALPHA) &&
                             !lx(c, k + 1, W_TZ) && !lx(c, k + 1, W_WDAY) &&
                             !lx(c, k + 1, W_MONTH) && !lx(c, k + 1, W_MONABBR));
                 if (!ends || k + 1 >= c->n) k++;
@@ -1010,7 +1024,22 @@ static int r_relative(const ctx *c, size_t i, hit *h)
     if (the && l == W_THIS) return 0;
     if (!the && (l == W_PREVIOUS || l == W_FOLLOWING || l == W_PAST || l == W_CURRENT))
         return 0;
+    if (l == W_FOLLOWING) return 0;
     k++;
+    /* last May, this September, next January */
+    if (!the && l != W_CURRENT && isalpha_u(c, k) &&
+        (c->u[k].lex == W_MONTH || c->u[k].lex == W_MONABBR) && c->u[k].cap) {
+        int m = c->u[k].val, y;
+        if (rel < 0) y = m < c->dm ? c->dy : c->dy - 1;
+        else if (rel > 0) y = m > c->dm ? c->dy : c->dy + 1;
+        else y = c->dy;
+        fmt_month(v, y, m);
+        size_t b = k + 1;
+        if (pc(c, b, '.') && glued(c, b) && c->u[k].lex == W_MONABBR) b++;
+        set_hit(h, i, b, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (!the && l == W_CURRENT) return 0;
     int un, pl;
     if (lx(c, k, W_WEEKEND)) {
         int32_t sat = c->dct - c->dw + 6 + 7 * rel;
@@ -1024,7 +1053,7 @@ static int r_relative(const ctx *c, size_t i, hit *h)
         static const char *sc[] = {"SP", "SU", "FA", "WI"};
         int s = c->u[k].val;
         int cur = c->dm == 12 ? 3 : (c->dm - 3) / 3; /* 0 SP .. 3 WI */
-        if (c->dm <= 2) cur = 3;
+        if (c->dm <= 2) cur = -1;
         int y = c->dy;
         if (rel < 0) y = s < cur ? c->dy : c->dy - 1;
         else if (rel > 0) y = s > cur ? c->dy : c->dy + 1;
@@ -1236,27 +1265,34 @@ static int r_duration(const ctx *c, size_t i, hit *h)
     if (l == W_PAST || l == W_LAST || l == W_NEXT || l == W_COMING || l == W_FOLLOWING ||
         l == W_PREVIOUS || (the && l == W_ORD && c->u[k].val == 1) || l == W_RECENT)
         lead = l, k++;
-    else if (the) return 0;
     long n;
     size_t e;
     int un, pl;
     char v[40];
-    if (num_at(c, k, !lead, &n, &e)) {
-        size_t e0 = e;
-        if (pc(c, e, '-') && glued(c, e) && glued(c, e + 1)) e++;
+    if (num_at(c, k, !lead && !the, &n, &e)) {
+        int halfs = 0;
+        /* 2 1/2 years */
+        if (n >= 0 && isdig(c, e) && c->u[e].val == 1 && pc(c, e + 1, '/') && glued(c, e + 1) &&
+            isdig(c, e + 2) && c->u[e + 2].val == 2 && glued(c, e + 2))
+            halfs = 1, e += 3;
+        int hyph = 0;
+        if (pc(c, e, '-') && glued(c, e) && glued(c, e + 1)) e++, hyph = 1;
+        if (!hyph && lx(c, e, W_MORE) && n > 0) e++;
         if (!unit_at(c, e, &un, &pl)) return 0;
-        if (n == 1 && pl && e == e0) return 0;
-        if (n > 1 && !pl && e == e0 && c->u[k].kind == U_DIGIT) {
-            /* "10 day" is odd; accept only glued forms */
-            if (!(e > e0)) return 0;
-        }
+        if (n == 1 && pl && !hyph) return 0;
+        if (n > 1 && !pl && !hyph && c->u[k].kind == U_DIGIT) return 0;
         size_t b = e + 1;
-        if (e > e0 && pc(c, b, '-') && glued(c, b) && (lx(c, b + 1, W_OLD) || lx(c, b + 1, W_LONG)) &&
-            glued(c, b + 1))
-            b += 2;
+        if (hyph && pc(c, b, '-') && glued(c, b) && glued(c, b + 1)) {
+            if (lx(c, b + 1, W_OLD) || lx(c, b + 1, W_LONG)) b += 2;
+            else return 0;
+        }
+        /* "a year-earlier loss": not a duration */
+        if (!hyph && pc(c, b, '-') && glued(c, b) && isalpha_u(c, b + 1) && glued(c, b + 1))
+            return 0;
         if (lx(c, b, W_AGO) || lx(c, b, W_EARLIER) || lx(c, b, W_LATER)) return 0;
+        if (lx(c, b, W_OR) && word_is(c, b + 1, "so") && lx(c, b + 2, W_AGO)) return 0;
         /* "a year" as a rate */
-        if (n == 1 && (lx(c, k, W_A) || lx(c, k, W_AN)) && !lead && rate_before(c, k)) {
+        if (n == 1 && (lx(c, k, W_A) || lx(c, k, W_AN)) && !lead && !the && rate_before(c, k)) {
             fmt_dur(v, 1, un);
             set_hit(h, i, b, DL_TIMEX_SET, v);
             return 1;
@@ -1264,13 +1300,25 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         if (lead == W_RECENT) return 0;
         /* "or so" */
         if (lx(c, b, W_OR) && word_is(c, b + 1, "so")) b += 2;
-        fmt_dur(v, n, un);
-        set_hit(h, i, b, DL_TIMEX_DURATION, v);
+        if (halfs && n >= 0) {
+            if (un == U_YEAR) snprintf(v, sizeof v, "P%ldY6M", n);
+            else if (un == U_HOUR) snprintf(v, sizeof v, "PT%ldH30M", n);
+            else if (un == U_DAY) snprintf(v, sizeof v, "PT%ldH", n * 24 + 12);
+            else if (un == U_MIN) snprintf(v, sizeof v, "PT%ldM30S", n);
+            else fmt_dur(v, n, un);
+        } else {
+            fmt_dur(v, n, un);
+        }
+        /* "the 30-day period": the article belongs to the noun */
+        size_t a = (the && hyph && !lead) ? k : i;
+        set_hit(h, a, b, DL_TIMEX_DURATION, v);
         return 1;
     }
+    if (the && !lead) return 0;
     if (!unit_at(c, k, &un, &pl) || !pl) return 0;
-    if (lead && !the && lead != W_RECENT && lead != W_PAST) return 0;
-    if (lead == W_RECENT && !(un == U_YEAR || un == U_MONTH || un == U_WEEK || un == U_DAY))
+    if (lead && !the && lead != W_RECENT && lead != W_PAST && lead != W_COMING) return 0;
+    if (lead == W_RECENT && !(un == U_YEAR || un == U_MONTH || un == U_WEEK || un == U_DAY ||
+                              un == U_QUARTER))
         return 0;
     if (lx(c, k + 1, W_AGO) || lx(c, k + 1, W_EARLIER) || lx(c, k + 1, W_LATER)) {
         set_hit(h, i, k + 2, DL_TIMEX_DATE, "PAST_REF");
@@ -1286,7 +1334,7 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         if (pc(c, i + 1, '\'')) return 0;
     }
     if (lead == W_PAST && !the) return 0;
-    fmt_dur(v, -1, un);
+    fmt_dur(v, -1, un == U_QUARTER ? U_MONTH : un);
     set_hit(h, i, k + 1, DL_TIMEX_DURATION, v);
     return 1;
 }
@@ -1586,9 +1634,14 @@ static int match_at(const ctx *c, size_t i, hit *best)
         k = i + 2, want = 2;
     } else if (l == W_UP && lx(c, i + 1, W_TO)) {
         k = i + 2, want = 2;
-    } else if (l == W_APPROX || l == W_WITHIN || l == W_SOME) {
+    } else if (l == W_APPROX || l == W_SOME) {
         k = i + 1, want = 2;
     }
+    if (want == 1 && l != W_MID &&
+        (lx(c, k, W_WDAY) || lx(c, k, W_TODAY) ||
+         (lx(c, k, W_THIS) && lx(c, k + 1, W_UNIT) && c->u[k + 1].val == U_WEEK &&
+          (l == W_EARLIER || l == W_LATER))))
+        want = 0;
     if (want && k < c->n && match_core(c, k, &h)) {
         int ok;
         if (want == 1) {
@@ -1599,7 +1652,8 @@ static int match_at(const ctx *c, size_t i, hit *best)
             int l2 = c->u[k].lex;
             ok = c->u[k].kind == U_DIGIT || l2 == W_NUM || l2 == W_A || l2 == W_AN ||
                  l2 == W_COUPLE || l2 == W_SEVERAL || l2 == W_FEW;
-            if (l == W_APPROX && h.type != DL_TIMEX_DURATION && strstr(h.val, "_REF") == NULL &&
+            if (l == W_APPROX && h.type != DL_TIMEX_DURATION && h.type != DL_TIMEX_TIME &&
+                strstr(h.val, "_REF") == NULL &&
                 !(k + 1 < c->n && h.b >= 2 && c->u[h.b - 1].lex == W_AGO))
                 ok = 0;
             if (l == W_SOME && !(l2 == W_NUM || c->u[k].kind == U_DIGIT)) ok = 0;
