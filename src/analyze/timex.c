@@ -561,6 +561,44 @@ static int year_at(const ctx *c, size_t i, int *y)
     return 1;
 }
 
+/* A year read out in words: "nineteen ninety-six", "nineteen eighty",
+ * "two thousand [and] one".  Sets *end. */
+static int spoken_year_at(const ctx *c, size_t i, int *y, size_t *end)
+{
+    long hi, lo;
+    size_t e, e2;
+    if (!lx(c, i, W_NUM)) return 0;
+    if (c->u[i].val >= 10 && c->u[i].val <= 20 && num_at(c, i + 1, 0, &lo, &e2) &&
+        lx(c, i + 1, W_NUM) && lo >= 10 && lo <= 99) {
+        *y = c->u[i].val * 100 + (int)lo, *end = e2;
+        return 1;
+    }
+    if (num_at(c, i, 0, &hi, &e) && hi == 2 && word_is(c, e, "thousand")) {
+        size_t k = e + 1;
+        if (lx(c, k, W_AND)) k++;
+        if (lx(c, k, W_NUM) && num_at(c, k, 0, &lo, &e2) && lo < 100) {
+            *y = 2000 + (int)lo, *end = e2;
+            return 1;
+        }
+        *y = 2000, *end = e + 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* A year after a date or season: "[,|of] 1998", "of nineteen ninety-four". */
+static int year_after(const ctx *c, size_t b, int allow_of, int *y, size_t *end)
+{
+    size_t k = b;
+    if (pc(c, k, ',') || (allow_of && lx(c, k, W_OF))) k++;
+    if (year_at(c, k, y)) {
+        *end = k + 1;
+        return 1;
+    }
+    if (lx(c, k, W_NUM) && spoken_year_at(c, k, y, end)) return 1;
+    return 0;
+}
+
 /* ------------------------------------------------------------ resolution */
 
 /* The year of month m (day d, 0 = the month) said without a year, by
@@ -688,8 +726,8 @@ static int r_date(const ctx *c, size_t i, hit *h)
         size_t e2;
         if (month_at(c, k2, &m, &e2) && d <= 31) {
             size_t b = e2;
-            if (pc(c, b, ',') && year_at(c, b + 1, &y)) b += 2;
-            else if (year_at(c, b, &y)) b += 1;
+            size_t ye;
+            if (year_after(c, b, 0, &y, &ye)) b = ye;
             else y = resolve_year(c, i, m, d);
             if (d > dl_days_in_month(y, m)) return 0;
             char v[40];
@@ -704,8 +742,8 @@ static int r_date(const ctx *c, size_t i, hit *h)
     size_t b;
     /* MONTH DAY [, YEAR] */
     if (mday_at(c, e, &d, &b) && isdig(c, e)) {
-        if (pc(c, b, ',') && year_at(c, b + 1, &y)) b += 2;
-        else if (year_at(c, b, &y)) b += 1;
+        size_t ye;
+        if (year_after(c, b, 0, &y, &ye)) b = ye;
         else y = resolve_year(c, i, m, d);
         if (d > dl_days_in_month(y, m)) return 0;
         char v[40];
@@ -716,8 +754,8 @@ static int r_date(const ctx *c, size_t i, hit *h)
     if (wd) return 0;
     /* MONTH [,|of] YEAR */
     b = e;
-    if ((pc(c, b, ',') || lx(c, b, W_OF)) && year_at(c, b + 1, &y)) b += 2;
-    else if (year_at(c, b, &y)) b += 1;
+    size_t ye;
+    if (year_after(c, b, 1, &y, &ye)) b = ye;
     else y = 0;
     if (y) {
         char v[40];
@@ -794,15 +832,32 @@ static int r_year(const ctx *c, size_t i, hit *h)
             return 1;
         }
     }
+    if (!the && isdig(c, k) && c->u[k].ndig <= 2 && isalpha_u(c, k + 1) && glued(c, k + 1) &&
+        word_is(c, k + 2, "century") && c->u[k].val >= 1 && c->u[k].val <= 22 &&
+        (word_is(c, k + 1, "th") || word_is(c, k + 1, "st") || word_is(c, k + 1, "nd"))) {
+        char v[40];
+        snprintf(v, sizeof v, "%02d", c->u[k].val - 1);
+        set_hit(h, i, k + 3, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    size_t se;
     if (the && !fiscal) {
-        /* "the year 1998" */
-        if (lx(c, k, W_UNIT) && c->u[k].val == U_YEAR && year_at(c, k + 1, &y)) {
+        /* "the year 1998", "the year two thousand" */
+        if (lx(c, k, W_UNIT) && c->u[k].val == U_YEAR &&
+            (year_at(c, k + 1, &y) || spoken_year_at(c, k + 1, &y, &se))) {
             char v[40];
             snprintf(v, sizeof v, "%04d", y);
-            set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
+            set_hit(h, i, isdig(c, k + 1) ? k + 2 : se, DL_TIMEX_DATE, v);
             return 1;
         }
         return 0;
+    }
+    if (!fiscal && lx(c, k, W_NUM) && c->u[k].val >= 11 && c->u[k].val <= 20 &&
+        spoken_year_at(c, k, &y, &se)) {
+        char v[40];
+        snprintf(v, sizeof v, "%04d", y);
+        set_hit(h, i, se, DL_TIMEX_DATE, v);
+        return 1;
     }
     if (!year_at(c, k, &y)) return 0;
     if (!fiscal) {
@@ -908,7 +963,7 @@ static int r_clock(const ctx *c, size_t i, hit *h)
 {
     int hh = -1, mm = 0;
     size_t k = i;
-    if (lx(c, i, W_NOON)) hh = 12, k = i + 1;
+    if (lx(c, i, W_NOON) && !(i > 0 && word_is(c, i - 1, "high"))) hh = 12, k = i + 1;
     else if (lx(c, i, W_MIDNIGHT)) hh = 24, k = i + 1;
     else if (isdig(c, i) && c->u[i].ndig <= 2 && c->u[i].val <= 24) {
         hh = c->u[i].val;
@@ -1101,8 +1156,8 @@ static int r_season(const ctx *c, size_t i, hit *h)
     if (!lx(c, k, W_SEASON)) return 0;
     int s = c->u[k].val;
     size_t b = k + 1;
-    if (lx(c, b, W_OF) && year_at(c, b + 1, &y)) b += 2;
-    else if (year_at(c, b, &y)) b += 1;
+    size_t ye;
+    if (year_after(c, b, 1, &y, &ye)) b = ye;
     else {
         if (!the && !(i > 0 && (lx(c, i - 1, W_IN) || lx(c, i - 1, W_PREP)))) return 0;
         if (s == 2 && !the) return 0;
@@ -1149,6 +1204,16 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
         lx(c, k + 2, W_END) && glued(c, k + 2)) {
         snprintf(v, sizeof v, "%04d", c->dy);
         set_hit(h, i, k + 3, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (the && c->qctx && lx(c, k, W_LATEST) && word_is(c, k + 1, "period")) {
+        fmt_quarter(v, c->refq_y, c->refq_q);
+        set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (the && word_is(c, k, "full") && lx(c, k + 1, W_UNIT) && c->u[k + 1].val == U_YEAR) {
+        snprintf(v, sizeof v, "%04d", c->dy);
+        set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
         return 1;
     }
     if (the && (lx(c, k, W_LATEST) || lx(c, k, W_SAME)) && lx(c, k + 1, W_UNIT) &&
@@ -1279,12 +1344,15 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         if (pc(c, e, '-') && glued(c, e) && glued(c, e + 1)) e++, hyph = 1;
         if (!hyph && lx(c, e, W_MORE) && n > 0) e++;
         if (!unit_at(c, e, &un, &pl)) return 0;
+        if (hyph && pl) return 0; /* "three-quarters" */
+        if (c->u[e].cap && !c->u[e].brk && c->u[k].kind == U_DIGIT) return 0; /* "60 Minutes" */
+        if (un == U_SEC && (lx(c, k, W_A) || lx(c, k, W_AN))) return 0; /* "a second" */
         if (n == 1 && pl && !hyph) return 0;
         if (n > 1 && !pl && !hyph && c->u[k].kind == U_DIGIT) return 0;
         size_t b = e + 1;
         if (hyph && pc(c, b, '-') && glued(c, b) && glued(c, b + 1)) {
-            if (lx(c, b + 1, W_OLD) || lx(c, b + 1, W_LONG)) b += 2;
-            else return 0;
+            if (lx(c, b + 1, W_LONG)) b += 2;
+            else return 0; /* "6-year-old": an age */
         }
         /* "a year-earlier loss": not a duration */
         if (!hyph && pc(c, b, '-') && glued(c, b) && isalpha_u(c, b + 1) && glued(c, b + 1))
@@ -1374,13 +1442,12 @@ static int r_ref(const ctx *c, size_t i, hit *h)
             return 1;
         }
         return 0;
-    case W_RECENTLY: case W_PREVIOUSLY: case W_FORMERLY:
+    case W_RECENTLY:
         set_hit(h, i, i + 1, DL_TIMEX_DATE, "PAST_REF");
         return 1;
     case W_RECENT:
-        if (pc(c, i + 1, '-')) return 0;
-        set_hit(h, i, i + 1, DL_TIMEX_DATE, "PAST_REF");
-        return 1;
+        /* "recent" alone is more often a plain adjective than a timex */
+        return 0;
     case W_SOON:
         if (i > 0 && lx(c, i - 1, W_AS) && !(lx(c, i + 1, W_AS) && lx(c, i + 2, W_POSSIBLE)))
             return 0;
@@ -1388,12 +1455,9 @@ static int r_ref(const ctx *c, size_t i, hit *h)
             set_hit(h, i - 1, i + 3, DL_TIMEX_DATE, "FUTURE_REF");
             return 1;
         }
-        set_hit(h, i, i + 1, DL_TIMEX_DATE, "FUTURE_REF");
-        return 1;
+        return 0; /* "soon" alone: too vague to be worth a timex */
     case W_FUTURE:
-        if (pc(c, i + 1, '-')) return 0;
-        set_hit(h, i, i + 1, DL_TIMEX_DATE, "FUTURE_REF");
-        return 1;
+        return 0; /* "future plans": an adjective */
     case W_THE:
         if (lx(c, i + 1, W_FUTURE) || (lx(c, i + 1, W_NEAR) && lx(c, i + 2, W_FUTURE))) {
             size_t b = lx(c, i + 1, W_FUTURE) ? i + 2 : i + 3;
@@ -1432,10 +1496,10 @@ static int r_set(const ctx *c, size_t i, hit *h)
     int l = i < c->n ? c->u[i].lex : 0;
     if (l == W_SETADV) {
         if (pc(c, i + 1, '-')) return 0;
-        if (c->u[i].val == U_QUARTER) {
-            set_hit(h, i, i + 1, DL_TIMEX_SET, "P3M");
-            return 1;
-        }
+        if (c->u[i].val == U_QUARTER) return 0; /* "quarterly dividend" */
+        /* "the Communist Party daily Granma": a newspaper */
+        if (isalpha_u(c, i + 1) && c->u[i + 1].cap && !c->u[i + 1].brk) return 0;
+        if (i > 0 && isalpha_u(c, i - 1) && c->u[i - 1].cap && !c->u[i].brk) return 0;
         fmt_dur(v, 1, c->u[i].val);
         set_hit(h, i, i + 1, DL_TIMEX_SET, v);
         return 1;
