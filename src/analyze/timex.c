@@ -172,7 +172,7 @@ static const lexent LEX[] = {
     {"plan", W_FUT, 0}, {"planning", W_FUT, 0}, {"expected", W_FUT, 0},
     {"expects", W_FUT, 0}, {"expect", W_FUT, 0}, {"due", W_FUT, 0},
     {"would", W_FUT, 0}, {"set", W_FUT, 0}, {"slated", W_FUT, 0},
-    {"going", W_FUT, 0}, {"intends", W_FUT, 0}, {"until", W_FUT, 0},
+    {"going", W_FUT, 0}, {"intends", W_FUT, 0},
     {"said", W_PASTV, 0}, {"told", W_PASTV, 0}, {"was", W_PASTV, 0},
     {"were", W_PASTV, 0}, {"had", W_PASTV, 0}, {"did", W_PASTV, 0},
     {"met", W_PASTV, 0}, {"made", W_PASTV, 0}, {"took", W_PASTV, 0},
@@ -413,34 +413,42 @@ static void fmt_dur(char *out, long n, int u)
 
 /* The sentence-local tense around unit i: +1 future, -1 past, 0 unknown.
  * The nearest cue word decides, looking back first, then ahead. */
+/* a past-tense cue: a past form of the lexicon, or a word in -ed */
+static int past_cue(const ctx *c, const unit *u)
+{
+    if (u->lex == W_PASTV) return 1;
+    return u->kind == U_ALPHA && !u->lex && u->e - u->s >= 4 && c->t[u->e - 1] == 'd' &&
+           c->t[u->e - 2] == 'e';
+}
+
 static int tense_at(const ctx *c, size_t i)
 {
+    int back = 0, weak = 0;
     size_t lim = i > 16 ? i - 16 : 0;
-    for (size_t k = i; k > lim;) {
+    for (size_t k = i; k > lim && !back;) {
         if (c->u[k].brk) break;
         k--;
         const unit *u = &c->u[k];
-        if (u->lex == W_FUT) return 1;
-        if (u->lex == W_NEXT || u->lex == W_COMING) return 1;
-        if (u->lex == W_TO && k > 0 && c->u[k - 1].lex == W_IS) return 1;
-        if (u->lex == W_AS && k > 1 && (c->u[k - 1].lex == W_SOON || c->u[k - 1].lex == W_EARLY))
-            return 1;
-        if (u->lex == W_PASTV) return -1;
-        if (u->kind == U_ALPHA && !u->lex && u->e - u->s >= 4 &&
-            c->t[u->e - 1] == 'd' && c->t[u->e - 2] == 'e')
-            return -1;
-        if (u->kind == U_PUNCT && (u->ch == ';' || u->ch == ':')) break;
+        if (u->lex == W_FUT) back = 1, weak = word_is(c, k, "would");
+        else if (u->lex == W_NEXT || u->lex == W_COMING) back = 1;
+        else if (u->lex == W_TO && k > 0 && c->u[k - 1].lex == W_IS) back = 1;
+        else if (u->lex == W_AS && k > 1 &&
+                 (c->u[k - 1].lex == W_SOON || c->u[k - 1].lex == W_EARLY))
+            back = 1;
+        else if (past_cue(c, u)) back = -1;
+        else if (u->kind == U_PUNCT && (u->ch == ';' || u->ch == ':')) break;
     }
-    for (size_t k = i + 1; k < c->n && k < i + 10; k++) {
+    if (back && !weak) return back;
+    int fwd = 0;
+    for (size_t k = i + 1; k < c->n && k < i + 10 && !fwd; k++) {
         const unit *u = &c->u[k];
         if (u->brk) break;
-        if (u->lex == W_FUT) return 1;
-        if (u->lex == W_PASTV) return -1;
-        if (u->kind == U_ALPHA && !u->lex && u->e - u->s >= 4 &&
-            c->t[u->e - 1] == 'd' && c->t[u->e - 2] == 'e')
-            return -1;
+        if (u->lex == W_FUT) fwd = 1;
+        else if (past_cue(c, u)) fwd = -1;
     }
-    return 0;
+    /* "would" is a future in the past: a past verb after it wins */
+    if (weak) return fwd < 0 ? -1 : 1;
+    return fwd;
 }
 
 /* ------------------------------------------------------------ numbers */
@@ -1745,7 +1753,8 @@ static void find_ref_quarter(ctx *c)
         if (k > 0 && pc(c, k - 1, '-')) k--;
         if (k > 0 && lx(c, k - 1, W_ORD) && c->u[k - 1].val <= 4) {
             hit h;
-            if (r_quarter(c, k - 1, &h) && h.val[4] == '-' && h.val[5] == 'Q') {
+            if (r_quarter(c, k - 1, &h) && h.val[4] == '-' && h.val[5] == 'Q' &&
+                atoi(h.val) >= c->dy - 1 && atoi(h.val) <= c->dy) {
                 c->refq_y = atoi(h.val);
                 c->refq_q = h.val[6] - '0';
                 return;
@@ -1815,6 +1824,13 @@ int dl_timex_tag(dl_doc *d)
                 break;
             }
             i = h.b;
+            /* an explicit recent quarter becomes the one "the quarter" means */
+            if (h.type == DL_TIMEX_DATE && strlen(h.val) == 7 && h.val[5] == 'Q' &&
+                c.u[h.b - 1].lex == W_UNIT && atoi(h.val) >= c.dy - 1 && atoi(h.val) <= c.dy) {
+                size_t k = h.a;
+                while (k < h.b && !lx(&c, k, W_ORD)) k++;
+                if (k < h.b) c.refq_y = atoi(h.val), c.refq_q = h.val[6] - '0';
+            }
         } else {
             i++;
         }
