@@ -66,7 +66,7 @@ enum {
     W_AMPM, W_OCLOCK, W_TZ, W_SAME, W_THAT, W_FUT, W_PASTV, W_IN, W_ON,
     W_SINCE, W_PREP, W_AND, W_OR, W_NO, W_YEAR_WORD, W_CENTURY_ORD,
     W_TIMES, W_MONEY, W_AS, W_POSSIBLE, W_WEEKEND, W_OLD, W_LONG, W_IS,
-    W_AGE, W_COUNT, W_SOME,
+    W_AGE, W_COUNT, W_SOME, W_HOLWORD,
 };
 
 enum { U_SEC = 1, U_MIN, U_HOUR, U_DAY, U_WEEK, U_MONTH, U_QUARTER, U_YEAR,
@@ -158,6 +158,8 @@ static const lexent LEX[] = {
     {"beginning", W_BEGIN, 0}, {"start", W_BEGIN, 0}, {"middle", W_BEGIN, 0},
     {"christmas", W_HOLIDAY, H_CHRISTMAS}, {"thanksgiving", W_HOLIDAY, H_THANKSGIVING},
     {"easter", W_HOLIDAY, H_EASTER}, {"halloween", W_HOLIDAY, H_HALLOWEEN},
+    {"election", W_HOLWORD, H_ELECTION}, {"labor", W_HOLWORD, H_LABOR},
+    {"memorial", W_HOLWORD, H_MEMORIAL}, {"independence", W_HOLWORD, H_INDEPENDENCE},
     {"new", W_NEW, 0}, {"eve", W_EVE, 0}, {"present", W_PRESENT, 0},
     {"these", W_THESE, 0}, {"nowadays", W_NOWADAYS, 0}, {"right", W_RIGHT, 0},
     {"overnight", W_OVERNIGHT, 0},
@@ -199,6 +201,7 @@ static const lexent LEX[] = {
 #define LEX_BITS 10
 #define LEX_SIZE (1u << LEX_BITS)
 static int16_t lex_table[LEX_SIZE]; /* index into LEX + 1, 0 = empty */
+static uint8_t lex_len[DL_ARRAY_LEN(LEX)];
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
 
 static uint32_t lex_hash(const char *s, size_t n)
@@ -212,6 +215,7 @@ static void lex_build(void)
 {
     for (size_t k = 0; k < DL_ARRAY_LEN(LEX); k++) {
         size_t n = strlen(LEX[k].w);
+        lex_len[k] = (uint8_t)n;
         uint32_t h = lex_hash(LEX[k].w, n) & (LEX_SIZE - 1);
         while (lex_table[h]) h = (h + 1) & (LEX_SIZE - 1);
         lex_table[h] = (int16_t)(k + 1);
@@ -223,14 +227,16 @@ static const lexent *lex_find(const char *s, size_t n)
 {
     char low[16];
     if (n == 0 || n >= sizeof low) return NULL;
+    uint32_t h = 2166136261u; /* lex_hash, fused with lower-casing */
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
         low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        h = (h ^ (uint8_t)low[i]) * 16777619u;
     }
-    uint32_t h = lex_hash(low, n) & (LEX_SIZE - 1);
+    h &= LEX_SIZE - 1;
     while (lex_table[h]) {
-        const lexent *e = &LEX[lex_table[h] - 1];
-        if (strncmp(e->w, low, n) == 0 && e->w[n] == 0) return e;
+        int k = lex_table[h] - 1;
+        if (lex_len[k] == n && memcmp(LEX[k].w, low, n) == 0) return &LEX[k];
         h = (h + 1) & (LEX_SIZE - 1);
     }
     return NULL;
@@ -257,8 +263,8 @@ static int push_unit(unitvec *uv, const char *t, uint32_t s, uint32_t e, int kin
     if (uv->n == 0) u.brk = 1;
     if (kind == U_ALPHA) {
         u.cap = t[s] >= 'A' && t[s] <= 'Z';
-        u.upper = 1;
-        for (uint32_t k = s; k < e; k++)
+        u.upper = e - s <= 4; /* only short words are asked (EST, MAY) */
+        for (uint32_t k = s; u.upper && k < e; k++)
             if (t[k] >= 'a' && t[k] <= 'z') u.upper = 0;
         const lexent *le = lex_find(t + s, e - s);
         if (le) u.lex = le->id, u.val = le->val;
@@ -1763,6 +1769,22 @@ static void find_ref_quarter(ctx *c)
     }
 }
 
+/* Word classes an expression can begin with (the others are only read
+ * as context or inside an expression): skips most words at once. */
+static int can_start(int lex)
+{
+    switch (lex) {
+    case W_NONE: case W_IN: case W_ON: case W_SINCE: case W_PREP: case W_AND: case W_OR:
+    case W_FUT: case W_PASTV: case W_IS: case W_TO: case W_OF: case W_MONEY: case W_TIMES:
+    case W_AS: case W_OLD: case W_LONG: case W_ENDED: case W_POSSIBLE: case W_THAN:
+    case W_LEAST: case W_MOST: case W_TZ: case W_AMPM: case W_OCLOCK: case W_EVE: case W_TERM:
+    case W_SHORT: case W_NEAR: case W_PRESENT: case W_SAME: case W_THAT: case W_AGO:
+    case W_BEFORE: case W_AFTER: case W_END: case W_BEGIN: case W_HALF: case W_LATEST:
+        return 0;
+    }
+    return 1;
+}
+
 int dl_timex_tag(dl_doc *d)
 {
     pthread_once(&lex_once, lex_build);
@@ -1804,7 +1826,7 @@ int dl_timex_tag(dl_doc *d)
         const unit *u = &c.u[i];
         hit h;
         /* expressions start at a word or number not glued to a number */
-        int start = (u->kind == U_ALPHA && (u->lex || u->cap)) ||
+        int start = (u->kind == U_ALPHA && can_start(u->lex)) ||
                     (u->kind == U_DIGIT &&
                      !(i > 0 && glued(&c, i) && (pc(&c, i - 1, '.') || pc(&c, i - 1, ',') ||
                                                  pc(&c, i - 1, ':') || isdig(&c, i - 1)))) ||
