@@ -913,7 +913,9 @@ static int r_wday(const ctx *c, size_t i, hit *h)
     if (isalpha_u(c, k + 1) && c->u[k + 1].cap && !c->u[k + 1].brk &&
         !lx(c, k + 1, W_POD) && !lx(c, k + 1, W_MONTH) && !lx(c, k + 1, W_MONABBR))
         return 0;
-    if (k > 0 && lx(c, k - 1, W_THE) && k == i) return 0;
+    /* "the Sunday Times" is caught above; "the Friday explosions" is a date */
+    if (k > 0 && lx(c, k - 1, W_THE) && k == i && !(isalpha_u(c, k + 1) && !c->u[k + 1].cap))
+        return 0;
     int wd = c->u[k].val;
     int32_t day = resolve_wday(c, k, wd, mode);
     size_t b = k + 1;
@@ -940,6 +942,10 @@ static int r_deictic(const ctx *c, size_t i, hit *h)
     int32_t day;
     size_t b;
     int l = i < c->n ? c->u[i].lex : 0;
+    /* "today's youth": generic, not the article's day */
+    if (l == W_TODAY && pc(c, i + 1, '\'') && word_is(c, i + 2, "s") && isalpha_u(c, i + 3) &&
+        !c->u[i + 3].cap && !lx(c, i + 3, W_UNIT))
+        return 0;
     if (l == W_TODAY || l == W_YESTERDAY || l == W_TOMORROW) {
         day = c->dct + (l == W_YESTERDAY ? -1 : l == W_TOMORROW ? 1 : 0);
         b = i + 1;
@@ -1374,11 +1380,10 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         if (lx(c, b, W_AGO) || lx(c, b, W_EARLIER) || lx(c, b, W_LATER)) return 0;
         if (lx(c, b, W_OR) && word_is(c, b + 1, "so") && lx(c, b + 2, W_AGO)) return 0;
         /* "a year" as a rate */
-        if (n == 1 && (lx(c, k, W_A) || lx(c, k, W_AN)) && !lead && !the && rate_before(c, k)) {
-            fmt_dur(v, 1, un);
-            set_hit(h, i, b, DL_TIMEX_SET, v);
-            return 1;
-        }
+        /* "$5 million a year", "four flights a week": a rate, which
+         * TimeBank leaves untagged */
+        if (n == 1 && (lx(c, k, W_A) || lx(c, k, W_AN)) && !lead && !the && rate_before(c, k))
+            return 0;
         if (lead == W_RECENT) return 0;
         /* "or so" */
         if (lx(c, b, W_OR) && word_is(c, b + 1, "so")) b += 2;
