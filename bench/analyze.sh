@@ -35,14 +35,18 @@ fi
 LIMIT=""
 [ -n "${CHRONO_MB:-}" ] && LIMIT=$(python3 -c "print(int(${CHRONO_MB} * 1e6))")
 
-times="" peer="" pbytes="" found=""
+# wall seconds and CPU (user + sys) seconds of each run: on a shared machine
+# the CPU time is the fairer figure, so both are printed
+times="" cpu="" peer="" pcpu="" pbytes="" found=""
 for r in $(seq 1 "$RUNS"); do
-    s=$(date +%s.%N)
-    $PIN "$ROOT/dateline" analyze "$CORPUS" > "$OUT/analyze.out"
-    e=$(date +%s.%N)
-    times="$times $(echo "$e - $s" | bc -l)"
-    set -- $($PIN node "$ROOT/bench/chrono/run_chrono.js" "$CORPUS" $LIMIT)
-    peer="$peer $1" pbytes=$2 found=$4
+    /usr/bin/time -f "%e %U %S" -o "$OUT/time.txt" $PIN "$ROOT/dateline" analyze "$CORPUS" \
+        > "$OUT/analyze.out"
+    set -- $(cat "$OUT/time.txt")
+    times="$times $1" cpu="$cpu $(echo "$2 + $3" | bc -l)"
+    /usr/bin/time -f "%e %U %S" -o "$OUT/time.txt" $PIN node "$ROOT/bench/chrono/run_chrono.js" \
+        "$CORPUS" $LIMIT > "$OUT/chrono.txt"
+    set -- $(cat "$OUT/chrono.txt") $(cat "$OUT/time.txt")
+    peer="$peer $1" pbytes=$2 found=$4 pcpu="$pcpu $(echo "$6 + $7" | bc -l)"
 done
 counts=$(python3 - "$OUT/analyze.out" <<'PY'
 import json, sys
@@ -54,15 +58,19 @@ print(s, t)
 PY
 )
 rm -f "$OUT/analyze.out"
-python3 - "$times" "$peer" "$SIZE" "$ART" "$pbytes" "$found" "$counts" <<'PY'
+python3 - "$times" "$peer" "$SIZE" "$ART" "$pbytes" "$found" "$counts" "$cpu" "$pcpu" <<'PY'
 import statistics, sys
 t = statistics.median(map(float, sys.argv[1].split()))
 p = statistics.median(map(float, sys.argv[2].split()))
+tc = statistics.median(map(float, sys.argv[8].split()))
+pc = statistics.median(map(float, sys.argv[9].split()))
 size, art, pbytes, found = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
 sents, times = map(int, sys.argv[7].split())
 d, c = size / 1e6 / t, pbytes / 1e6 / p
 print(f"input: {art} articles, {size / 1e6:.1f} MB of JSONL (one core, median of {len(sys.argv[1].split())} runs)")
 print(f"dateline analyze   {t:7.2f} s  {d:7.1f} MB/s  ({sents} sentences, {times} times)")
 print(f"chrono-node parse  {p:7.2f} s  {c:7.1f} MB/s  ({pbytes / 1e6:.1f} MB, {found} dates)")
-print(f"ratio dateline/chrono-node speed: {d / c:.1f}x")
+print(f"ratio dateline/chrono-node speed: {d / c:.1f}x (wall)")
+dc, cc = size / 1e6 / tc, pbytes / 1e6 / pc
+print(f"CPU time: dateline {tc:.2f} s = {dc:.1f} MB/s; chrono-node {pc:.2f} s = {cc:.1f} MB/s; ratio {dc / cc:.1f}x")
 PY
