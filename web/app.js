@@ -199,9 +199,9 @@ function timelineAxis(dates) {
   if (dates.length < 1) return null;
   const days = dates.map(dayNum);
   const lo = Math.min(...days), hi = Math.max(...days);
-  const W = 1000, pad = 40, y = 30;
+  const W = 1000, pad = 40, y = 52;
   const x = (d) => hi === lo ? W / 2 : pad + (W - 2 * pad) * (d - lo) / (hi - lo);
-  const svg = h('svg', {class: 'tl-axis', viewBox: `0 0 ${W} 70`, role: 'img', 'aria-label': 'timeline from ' + nice(isoOf(lo)) + ' to ' + nice(isoOf(hi))});
+  const svg = h('svg', {class: 'tl-axis', viewBox: `0 0 ${W} 92`, role: 'img', 'aria-label': 'timeline from ' + nice(isoOf(lo)) + ' to ' + nice(isoOf(hi))});
   svg.append(h('line', {class: 'track', x1: pad - 10, x2: W - pad + 10, y1: y, y2: y}));
   /* ticks: months when the span is short, years otherwise */
   const span = hi - lo;
@@ -220,8 +220,16 @@ function timelineAxis(dates) {
     svg.append(h('text', {x: x(lo), y: y + 26, 'text-anchor': 'middle'}, nice(isoOf(lo))));
     if (hi !== lo) svg.append(h('text', {x: x(hi), y: y + 26, 'text-anchor': 'middle'}, nice(isoOf(hi))));
   }
+  /* dots that would overlap stack upwards on short stems */
+  const rowEnd = [];
   dates.forEach((iso, i) => {
-    svg.append(h('circle', {class: 'dot', cx: x(days[i]), cy: y, r: 7, tabindex: 0, role: 'link', 'aria-label': nice(iso),
+    const cx = x(days[i]);
+    let row = 0;
+    while (row < 3 && rowEnd[row] !== undefined && cx - rowEnd[row] < 15) row++;
+    rowEnd[row] = cx;
+    const cy = y - row * 15;
+    if (row) svg.append(h('line', {class: 'tick', x1: cx, x2: cx, y1: y, y2: cy}));
+    svg.append(h('circle', {class: 'dot', cx, cy, r: 7, tabindex: 0, role: 'link', 'aria-label': nice(iso),
       onclick: () => jumpTo('d-' + iso),
       onkeydown: (e) => { if (e.key === 'Enter') jumpTo('d-' + iso); }},
       h('title', {}, nice(iso))));
@@ -258,7 +266,7 @@ async function viewHome(main) {
   /* suggestions: the archive's biggest stories, if stories are built */
   try {
     const s = await api('stories', {n: 6});
-    const ex = $('#examples');
+    const ex = $('#examples', main);
     for (const st of (s.stories || []).slice(0, 6)) {
       if (st.label) ex.append(link({q: st.label, from: st.first || '', to: st.last || '', view: 'timeline'}, st.label));
     }
@@ -482,7 +490,8 @@ async function viewArticle(main, s) {
     if (e.name !== 'AbortError') main.append(errorCard(e, 'Article'));
     return;
   }
-  const title = a.title || (a.text || '').split(/(?<=[.!?])\s/)[0].slice(0, 120);
+  let title = a.title || (a.text || '').split(/(?<=[.!?])\s/)[0];
+  if (title.length > 140) title = title.slice(0, 140).replace(/\s+\S*$/, '') + '…';
   document.title = title + ' · dateline';
   const ents = (a.entities || []).slice().sort((x, y) => (y.mentions || []).length - (x.mentions || []).length);
   const art = h('article', {class: 'card article'},

@@ -225,12 +225,67 @@ static void h_entities(sv_req *req)
     sv_error(req, 501, "entities are not built yet");
 }
 
+/* from/to of q_args back as "YYYY-MM-DD" strings, or NULL when absent */
+typedef struct q_dates {
+    char from[11], to[11];
+} q_dates;
+static const char *from_str(const q_args *a, q_dates *d)
+{
+    if (!a->has_from) return NULL;
+    dl_date_format(a->from, d->from);
+    return d->from;
+}
+static const char *to_str(const q_args *a, q_dates *d)
+{
+    if (!a->has_to) return NULL;
+    dl_date_format(a->to, d->to);
+    return d->to;
+}
+
+/* A library call's failure: 400 for what the query said, 500 for the store. */
+static void lib_error(sv_req *req, int rc, dl_archive *ar, const char *what)
+{
+    if (rc == DL_ESYNTAX || rc == DL_EINVAL)
+        sv_error(req, 400, "%s: %s", what, dl_archive_errmsg(ar)[0] ? dl_archive_errmsg(ar)
+                                                                     : dl_strerror(rc));
+    else if (rc == DL_ETOOBIG)
+        sv_error(req, 400, "%s: the query is too large", what);
+    else
+        sv_error(req, 500, "%s failed: %s (%s)", what, dl_strerror(rc), dl_archive_errmsg(ar));
+}
+
+/* Hands a library-made JSON string (dl_free) to the reply, with a newline. */
+static void json_string_reply(sv_req *req, char *json, size_t len)
+{
+    if (!json) {
+        sv_error(req, 500, "out of memory");
+        return;
+    }
+    dl_buf b = {.p = json, .n = len, .cap = len + 1};
+    dl_buf_addc(&b, '\n');
+    sv_json_reply(req, 200, &b);
+}
+
 static void h_stories(sv_req *req)
 {
     q_args a;
     if (common_args(req, &a, 0)) return;
-    if (sv_arg_long(req, "n", 0, 1000, 20, &a.n)) return;
-    sv_error(req, 501, "stories are not built yet");
+    if (sv_arg_long(req, "n", 0, 10000, 50, &a.n)) return;
+    dl_archive *ar = sv_reader_get(req);
+    if (!ar) return;
+    q_dates d;
+    dl_story *st = NULL;
+    size_t n = 0;
+    int rc = dl_stories(ar, a.q && a.q_len ? a.q : NULL, from_str(&a, &d), to_str(&a, &d), &st, &n);
+    if (rc != DL_OK) {
+        lib_error(req, rc, ar, "stories");
+    } else {
+        size_t len = 0;
+        char *json = dl_stories_json(st, n < (size_t)a.n ? n : (size_t)a.n, &len);
+        json_string_reply(req, json, len);
+    }
+    dl_stories_free(st, n);
+    sv_reader_put(req, ar);
 }
 
 static void h_timeline(sv_req *req)
@@ -239,7 +294,21 @@ static void h_timeline(sv_req *req)
     if (common_args(req, &a, 1)) return;
     if (sv_arg_long(req, "dates", 1, 10000, 10, &a.dates)) return;
     if (sv_arg_long(req, "per_date", 1, 100, 2, &a.per_date)) return;
-    sv_error(req, 501, "timeline is not built yet");
+    dl_archive *ar = sv_reader_get(req);
+    if (!ar) return;
+    q_dates d;
+    dl_timeline *tl = NULL;
+    int rc = dl_timeline_build(ar, a.q, from_str(&a, &d), to_str(&a, &d), (int)a.dates,
+                               (int)a.per_date, &tl);
+    if (rc != DL_OK) {
+        lib_error(req, rc, ar, "timeline");
+    } else {
+        size_t len = 0;
+        char *json = dl_timeline_json(tl, &len);
+        json_string_reply(req, json, len);
+    }
+    dl_timeline_free(tl);
+    sv_reader_put(req, ar);
 }
 
 /* ------------------------------------------------------------------ routes */
