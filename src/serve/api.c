@@ -8,6 +8,7 @@
 #include "serve.h"
 #include "../text/record.h"
 #include "../text/utf8.h"
+#include "../store/store.h"
 
 #include <stdio.h>
 
@@ -311,6 +312,82 @@ static void h_timeline(sv_req *req)
     sv_reader_put(req, ar);
 }
 
+/*
+ * GET /api/mentions?entity=NAME or ?q=QUERY (&from=&to=): how many articles
+ * per date name the entity (its canonical name, exactly) or match the query,
+ * for the page's chart: {"dates": [{"date": D, "count": N}], "total": N}.
+ * Not in SPEC 5: an addition for the page, documented in docs/serve.md.
+ */
+static void append_date_counts(dl_buf *b, const int32_t *days, const uint64_t *counts, size_t n)
+{
+    dl_buf_adds(b, "\"dates\": [");
+    for (size_t i = 0; i < n; i++) {
+        char d[11];
+        dl_date_format(days[i], d);
+        dl_buf_printf(b, "%s{\"date\": \"%s\", \"count\": %llu}", i ? ", " : "", d,
+                      (unsigned long long)counts[i]);
+    }
+    dl_buf_addc(b, ']');
+}
+
+static void mentions_of_entity(sv_req *req, dl_archive *ar, const char *name, const q_args *a)
+{
+    sqlite3_stmt *st = dl_archive_prepare(
+        ar, "SELECT day, COUNT(DISTINCT docno) FROM entities WHERE name = ?1 "
+            "AND day >= ?2 AND day <= ?3 GROUP BY day ORDER BY day");
+    if (!st) {
+        sv_error(req, 500, "%s", dl_archive_errmsg(ar));
+        return;
+    }
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, a->has_from ? a->from : INT32_MIN);
+    sqlite3_bind_int64(st, 3, a->has_to ? a->to : INT32_MAX);
+    DL_VEC(int32_t) days = {0};
+    DL_VEC(uint64_t) counts = {0};
+    uint64_t total = 0;
+    int rc, oom = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        uint64_t c = (uint64_t)sqlite3_column_int64(st, 1);
+        oom |= dl_vec_push(&days, (int32_t)sqlite3_column_int64(st, 0)) != DL_OK;
+        oom |= dl_vec_push(&counts, c) != DL_OK;
+        total += c;
+    }
+    if (rc != SQLITE_DONE) {
+        sv_error(req, 500, "%s", sqlite3_errmsg(ar->db));
+    } else if (oom || days.n != counts.n) {
+        sv_error(req, 500, "out of memory");
+    } else {
+        dl_buf b = {0};
+        dl_buf_adds(&b, "{\"entity\": ");
+        dl_json_strz(&b, name);
+        dl_buf_printf(&b, ", \"total\": %llu, ", (unsigned long long)total);
+        append_date_counts(&b, days.v, counts.v, days.n);
+        dl_buf_adds(&b, "}\n");
+        sv_json_reply(req, 200, &b);
+    }
+    sqlite3_finalize(st);
+    dl_vec_free(&days);
+    dl_vec_free(&counts);
+}
+
+static void h_mentions(sv_req *req)
+{
+    q_args a;
+    if (common_args(req, &a, 0)) return;
+    const char *entity;
+    size_t elen;
+    if (sv_arg_text(req, "entity", SV_MAX_QUERY, &entity, &elen)) return;
+    if (!(entity && elen) && !(a.q && a.q_len)) {
+        sv_error(req, 400, "parameter 'q' (a query) or 'entity' (a name) is required");
+        return;
+    }
+    dl_archive *ar = sv_reader_get(req);
+    if (!ar) return;
+    if (entity && elen) mentions_of_entity(req, ar, entity, &a);
+    else sv_error(req, 501, "mentions of a query need search, not built yet");
+    sv_reader_put(req, ar);
+}
+
 /* ------------------------------------------------------------------ routes */
 
 typedef struct route {
@@ -329,6 +406,7 @@ static const route ROUTES[] = {
     {"/api/entities", SV_GET, "GET, HEAD", h_entities, NULL, NULL},
     {"/api/stories", SV_GET, "GET, HEAD", h_stories, NULL, NULL},
     {"/api/timeline", SV_GET, "GET, HEAD", h_timeline, NULL, NULL},
+    {"/api/mentions", SV_GET, "GET, HEAD", h_mentions, NULL, NULL},
     {"/api/articles", SV_POST, "POST", NULL, NULL, h_ingest},
     {"/api/articles/", SV_GET, "GET, HEAD", NULL, h_article, NULL},
 };
