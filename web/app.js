@@ -131,6 +131,20 @@ function marked(text, words) {
   return out;
 }
 
+/* a search snippet: the engine marks matched words as [word] */
+function snippet(text, words) {
+  text = String(text || '');
+  if (!/\[[^\[\]\n]{1,80}\]/.test(text)) return marked(text, words);
+  const out = [];
+  let last = 0;
+  for (const m of text.matchAll(/\[([^\[\]\n]{1,80})\]/g)) {
+    out.push(text.slice(last, m.index), h('mark', {}, m[1]));
+    last = m.index + m[0].length;
+  }
+  out.push(text.slice(last));
+  return out;
+}
+
 function notice(msg, cls) { return h('div', {class: 'notice ' + (cls || '')}, msg); }
 
 function errorCard(e, what) {
@@ -296,8 +310,8 @@ async function viewResults(main, s) {
   for (const hit of hits) {
     ol.append(h('li', {class: 'hit', 'data-nav': ''},
       h('div', {class: 'meta'}, nice(hit.date), hit.source ? ' · ' + hit.source : ''),
-      link({id: hit.id}, h('span', {}, hit.title || (hit.snippet || hit.id).slice(0, 90))),
-      hit.snippet ? h('p', {class: 'snip'}, marked(hit.snippet, words)) : null));
+      link({id: hit.id}, h('span', {}, hit.title || (hit.snippet || hit.id).replace(/[\[\]]/g, '').slice(0, 90))),
+      hit.snippet ? h('p', {class: 'snip'}, snippet(hit.snippet, words)) : null));
     $('a', ol.lastChild).classList.add('title');
   }
   listBox.append(ol);
