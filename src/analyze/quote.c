@@ -709,6 +709,15 @@ static subj subject_before(const qctx *x, size_t v, size_t lo)
             j--, skips++;
             continue;
         }
+        /* "(D-Md.)" after a name */
+        if (tok_is_punct(x, j, ')') && j > lo + 1 && skips < 8) {
+            size_t k = j - 1, lim = j > lo + 12 ? j - 12 : lo;
+            while (k > lim && !tok_is_punct(x, k, '(')) k--;
+            if (!tok_is_punct(x, k, '(') || k <= lo) return s;
+            j = k - 1;
+            skips += 2;
+            continue;
+        }
         /* an apposition: ", a pollster," or "– who backs X –" */
         int comma = tok_is_punct(x, j, ','), dash = tok_is_dash(x, j);
         if ((comma || dash) && j > lo + 1 && skips < 8) {
@@ -1113,6 +1122,21 @@ static size_t count_words(const qctx *x, const qcand *q, int *titlecase, int *en
     return n;
 }
 
+/* Is the candidate a quote?  With a cue, yes (unless it is a short title-case
+ * stretch with no speech verb: a name or a title); without one, when it
+ * opens a paragraph or reads like speech (long, or a sentence). */
+static int acceptable(const qctx *x, const qcand *q, const attr *a)
+{
+    int titlecase, ends;
+    size_t nw = count_words(x, q, &titlecase, &ends);
+    if (nw == 0) return 0;
+    if (a->has && !(titlecase && nw <= 4 && a->cue == NONE_U32)) return 1;
+    if (q->para_start && !(titlecase && nw <= 6)) return 1;
+    if (nw >= 6 && !titlecase) return 1;
+    if (nw >= 3 && ends && !titlecase) return 1;
+    return 0;
+}
+
 /* ---------------------------------------------------------------- main */
 
 static void qctx_free(qctx *x)
@@ -1186,7 +1210,14 @@ int dl_quote_find(dl_doc *d)
         if (!found && prev_same >= 0 && at[prev_same].has) {
             *a = at[prev_same];
             a->accepted = 0;
-            found = 1;
+            found = 2;
+        }
+        /* “A,” X said. “B.”: B continues the quote of its paragraph */
+        if (!found && qi > 0 && x.q.v[qi - 1].line == q->line && at[qi - 1].has &&
+            at[qi - 1].accepted) {
+            *a = at[qi - 1];
+            a->accepted = 0;
+            found = 2;
         }
         if (!found && to >= b0 + 1 && to >= 2 && tok_is_punct(&x, to - 1, ':') &&
             x.ti[to - 2].run >= 0) {
@@ -1197,7 +1228,7 @@ int dl_quote_find(dl_doc *d)
                 found = 1;
             }
         }
-        if (found) {
+        if (found == 1) {
             if (a->sb.kind != S_NONE) {
                 a->speaker = resolve(&x, &a->sb);
                 if (a->speaker < -1) goto out;
@@ -1232,18 +1263,21 @@ int dl_quote_find(dl_doc *d)
                 a->sb.kind = S_NONE;
             }
         }
-        /* acceptance */
-        int titlecase, ends;
-        size_t nw = count_words(&x, q, &titlecase, &ends);
-        if (nw == 0) a->accepted = 0;
-        else if (a->has && !(titlecase && nw <= 4 && a->cue == NONE_U32)) a->accepted = 1;
-        else if (q->para_start && !(titlecase && nw <= 6)) a->accepted = 1;
-        else if (nw >= 6 && !titlecase) a->accepted = 1;
-        else if (nw >= 3 && ends && !titlecase) a->accepted = 1;
+        a->accepted = acceptable(&x, q, a);
         if (a->accepted && a->speaker >= 0) {
             size_t ct = a->cue != NONE_U32 ? a->cue : to;
             if (ct < x.nt) x.topic_e[x.ti[ct].sent] = a->speaker;
         }
+    }
+    /* “A” and “B,” he said: A takes the cue of a later quote of its sentence */
+    for (size_t qi = x.q.n; qi-- > 1;) {
+        attr *a = &at[qi - 1];
+        const qcand *p = &x.q.v[qi - 1], *q = &x.q.v[qi];
+        if (a->has || !at[qi].has || p->line != q->line) continue;
+        size_t t1 = tok_at_or_after(&x, p->ce), t2 = tok_at_or_after(&x, q->ms);
+        if (t1 >= x.nt || t2 >= x.nt || x.ti[t1].sent != x.ti[t2].sent) continue;
+        *a = at[qi];
+        a->accepted = acceptable(&x, p, a);
     }
     /* a paragraph of a multi-paragraph quote takes the speaker of the next */
     for (size_t qi = x.q.n; qi-- > 1;) {
