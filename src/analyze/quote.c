@@ -135,8 +135,11 @@ static int find_candidates(const dl_doc *d, qcandvec *out)
             int32_t next = i < le ? dl_utf8_next(t, le, &nx) : ' ';
             int dbl = 0, mark_len = (int)(i - at);
             int is_open_mark = 0, is_close_mark = 0, straight = 0;
-            if (c == 0x201C || c == 0xAB || c == 0x201E) dbl = 1, is_open_mark = 1;
-            else if (c == 0x201D || c == 0xBB) dbl = 1, is_close_mark = 1;
+            if (c == 0x201C || c == 0xAB || c == 0x201E) {
+                dbl = 1, is_open_mark = 1;
+                /* “ used as a closing mark: “It's unusual,“ said X */
+                if (open == 1 && !is_space_c(prev) && !is_alnum_c(next)) is_open_mark = 0;
+            } else if (c == 0x201D || c == 0xBB) dbl = 1, is_close_mark = 1;
             else if (c == '"') dbl = 1, straight = 1;
             else if ((c == '\'' && next == '\'') || (c == '`' && next == '`')) {
                 dbl = 1, straight = 1;
@@ -732,6 +735,13 @@ static subj subject_before(const qctx *x, size_t v, size_t lo)
                 k--;
             }
             if (!found || k <= lo) return s;
+            /* "his wife, Gabriela Lazar, wrote": the name in the apposition */
+            int r = x->ti[k + 1].run;
+            if (r >= 0 && x->runs.v[r].tm == k + 1 && x->runs.v[r].t1 == j &&
+                !x->runs.v[r].possessive && k > lo && (x->ti[k - 1].flags & TF_LOWER)) {
+                s.kind = S_RUN, s.run = r, s.start = (uint32_t)(k + 1);
+                return s;
+            }
             j = k - 1;
             skips += 2;
             continue;
@@ -758,7 +768,8 @@ static subj subject_before(const qctx *x, size_t v, size_t lo)
         /* a noun phrase: "the US president", "a White House spokesman" */
         size_t k = j;
         for (int n = 0; n < 6 && k > lo; n++) {
-            if (is_det(x, k - 1)) {
+            if (is_det(x, k - 1) ||
+                (x->ti[k - 1].run >= 0 && x->runs.v[x->ti[k - 1].run].possessive)) {
                 s.kind = (x->ti[j].bits & QL_ROLE) ? S_NOMINAL : S_OTHER;
                 s.head = (uint32_t)j;
                 s.start = (uint32_t)(k - 1);
@@ -796,9 +807,10 @@ static subj subject_after(const qctx *x, size_t v, size_t hi)
         s.kind = S_RUN, s.run = x->ti[k].run, s.start = (uint32_t)k;
         return s;
     }
-    if (is_det(x, k)) {
+    {
         uint32_t head = NONE_U32;
-        for (size_t j = k + 1; j < hi && j < k + 8; j++) {
+        int det = is_det(x, k);
+        for (size_t j = k + det; j < hi && j < k + 8; j++) {
             if (x->ti[j].run >= 0 && x->runs.v[x->ti[j].run].tm == j) {
                 s.kind = S_RUN, s.run = x->ti[j].run, s.start = (uint32_t)k;
                 return s;
@@ -810,7 +822,7 @@ static subj subject_after(const qctx *x, size_t v, size_t hi)
             s.kind = S_NOMINAL, s.head = head, s.start = (uint32_t)k;
             return s;
         }
-        s.kind = S_OTHER, s.start = (uint32_t)k;
+        if (det) s.kind = S_OTHER, s.start = (uint32_t)k;
     }
     return s;
 }
@@ -1072,7 +1084,10 @@ static int cue_after(const qctx *x, size_t qi, attr *a)
         if (v == a0) s = subject_after(x, v, hi);
         else {
             s = subject_before(x, v, a0);
-            if (s.kind == S_NONE || s.start != a0) {
+            int lead_ok = s.kind != S_NONE && s.start >= a0 && s.start <= a0 + 5;
+            for (size_t k = a0; lead_ok && k < s.start; k++)
+                if (!(x->ti[k].flags & TF_WORD) || (x->ti[k].bits & QL_SPEECH)) lead_ok = 0;
+            if (!lead_ok) {
                 if (v - a0 > 2) return 0;
                 continue;
             }
@@ -1253,6 +1268,11 @@ int dl_quote_find(dl_doc *d)
                         t.speaker = resolve(&x, &t.sb);
                         if (t.speaker < -1) goto out;
                         a->has = 1, a->speaker = t.speaker, a->cue = t.cue, a->sb = t.sb;
+                    } else if (x.topic_c[cs] >= 0) {
+                        /* "X released the following statement:" */
+                        a->has = 1, a->cue = NONE_U32, a->sb.kind = S_RUN;
+                        a->speaker = materialise(&x, x.topic_c[cs]);
+                        if (a->speaker < -1) goto out;
                     }
                 }
             }
