@@ -1084,9 +1084,13 @@ static int cue_after(const qctx *x, size_t qi, attr *a)
         if (v == a0) s = subject_after(x, v, hi);
         else {
             s = subject_before(x, v, a0);
-            int lead_ok = s.kind != S_NONE && s.start >= a0 && s.start <= a0 + 5;
+            /* "Texas delegate Bill Eastland said": modifiers before a name */
+            int lead_ok = s.kind != S_NONE && s.start >= a0 &&
+                          (s.start == a0 || (s.kind == S_RUN && s.start <= a0 + 5));
             for (size_t k = a0; lead_ok && k < s.start; k++)
-                if (!(x->ti[k].flags & TF_WORD) || (x->ti[k].bits & QL_SPEECH)) lead_ok = 0;
+                if (!(x->ti[k].flags & TF_WORD) ||
+                    (x->ti[k].bits & (QL_SPEECH | QL_STOP | QL_PREP | QL_AUX)))
+                    lead_ok = 0;
             if (!lead_ok) {
                 if (v - a0 > 2) return 0;
                 continue;
