@@ -1133,7 +1133,13 @@ static size_t count_words(const qctx *x, const qcand *q, int *titlecase, int *en
         if (!(x->ti[i].flags & TF_WORD)) continue;
         n++;
         if (x->ti[i].flags & TF_CAP) caps++;
-        else if ((x->ti[i].bits & (QL_STOP | QL_PREP | QL_PARTICLE)) && n > 1) caps++;
+        else if (n > 1 && (tok_is(x, i, "a") || tok_is(x, i, "an") || tok_is(x, i, "the") ||
+                           tok_is(x, i, "of") || tok_is(x, i, "and") || tok_is(x, i, "or") ||
+                           tok_is(x, i, "in") || tok_is(x, i, "on") || tok_is(x, i, "at") ||
+                           tok_is(x, i, "to") || tok_is(x, i, "for") || tok_is(x, i, "with") ||
+                           tok_is(x, i, "by") || tok_is(x, i, "from") ||
+                           (x->ti[i].bits & QL_PARTICLE)))
+            caps++; /* small words stay lower case in titles */
     }
     *titlecase = n > 0 && caps == n;
     char c = q->e > q->s ? x->d->text[q->e - 1] : 0;
@@ -1252,10 +1258,10 @@ int dl_quote_find(dl_doc *d)
                 a->speaker = resolve(&x, &a->sb);
                 if (a->speaker < -1) goto out;
             }
-        } else if (q->para_start && qi > 0) {
+        } else if (q->para_start) {
             /* a paragraph that opens with a quote continues the previous
              * speaker, or the one a colon introduced */
-            const qcand *p = &x.q.v[qi - 1];
+            const qcand *p = qi > 0 ? &x.q.v[qi - 1] : NULL;
             uint32_t ls = q->ms;
             while (ls > 0 && d->text[ls - 1] != '\n') ls--;
             size_t pe = ls;
@@ -1280,7 +1286,7 @@ int dl_quote_find(dl_doc *d)
                     }
                 }
             }
-            if (!a->has && at[qi - 1].accepted && p->line + 2 >= q->line) {
+            if (!a->has && p && at[qi - 1].accepted && p->line + 2 >= q->line) {
                 a->has = 1;
                 a->speaker = at[qi - 1].speaker;
                 a->cue = NONE_U32;
