@@ -52,6 +52,7 @@ int cmd_ingest(cli_opts *o);
 int cmd_stats(cli_opts *o);
 int cmd_show(cli_opts *o);
 int cmd_analyze(cli_opts *o);
+int cmd_check(cli_opts *o);
 int cmd_quotes(cli_opts *o);   /* quotes.c */
 int cmd_entities(cli_opts *o); /* quotes.c */
 
