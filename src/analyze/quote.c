@@ -694,6 +694,19 @@ static int is_det(const qctx *x, size_t i)
     return 0;
 }
 
+/* A word that starts a clause: the words after it are not a subject's
+ * modifiers. */
+static int is_conj(const qctx *x, size_t i)
+{
+    static const char *const C[] = {"and", "but", "or", "that", "which", "who", "when",
+                                    "while", "if", "because", "although", "though", "where",
+                                    "until", "so", "then", "as", "he", "she", "they", "we",
+                                    "i", "it", "you", "this", "there"};
+    for (size_t k = 0; k < DL_ARRAY_LEN(C); k++)
+        if (tok_is(x, i, C[k])) return 1;
+    return 0;
+}
+
 /* The subject of the verb at v, read backwards, not before token lo. */
 static subj subject_before(const qctx *x, size_t v, size_t lo)
 {
@@ -739,7 +752,11 @@ static subj subject_before(const qctx *x, size_t v, size_t lo)
             int r = x->ti[k + 1].run;
             if (r >= 0 && x->runs.v[r].tm == k + 1 && x->runs.v[r].t1 == j &&
                 !x->runs.v[r].possessive && k > lo && (x->ti[k - 1].flags & TF_LOWER)) {
-                s.kind = S_RUN, s.run = r, s.start = (uint32_t)(k + 1);
+                size_t np = k; /* "the Vatican spokesman, Federico Lombardi," */
+                while (np > lo && k - np < 6 && (x->ti[np - 1].flags & TF_WORD) &&
+                       !(x->ti[np - 1].bits & (QL_PREP | QL_SPEECH)))
+                    np--;
+                s.kind = S_RUN, s.run = r, s.start = (uint32_t)np;
                 return s;
             }
             j = k - 1;
@@ -755,6 +772,15 @@ static subj subject_before(const qctx *x, size_t v, size_t lo)
             s.kind = S_RUN;
             s.run = x->ti[j].run;
             s.start = r->tm;
+            /* "Jeb Bush of Florida said": the person, not the place */
+            if (r->tm >= lo + 2 && tok_is(x, r->tm - 1, "of") && x->ti[r->tm - 2].run >= 0) {
+                const nrun *p = &x->runs.v[x->ti[r->tm - 2].run];
+                if (p->t1 == r->tm - 1 && !p->possessive && x->cl.v[p->cluster].personish &&
+                    p->tm >= lo) {
+                    s.run = x->ti[r->tm - 2].run;
+                    s.start = p->tm;
+                }
+            }
         }
         return s;
     }
@@ -1056,6 +1082,7 @@ static int is_speech(const qctx *x, size_t i)
 {
     if (!(x->ti[i].bits & QL_SPEECH) || !(x->ti[i].flags & TF_LOWER)) return 0;
     if (tok_is(x, i, "according")) return i + 1 < x->nt && tok_is(x, i + 1, "to");
+    if (tok_is(x, i, "put")) return i + 1 < x->nt && tok_is(x, i + 1, "it"); /* as X put it */
     return 1;
 }
 
@@ -1089,7 +1116,7 @@ static int cue_after(const qctx *x, size_t qi, attr *a)
                           (s.start == a0 || (s.kind == S_RUN && s.start <= a0 + 5));
             for (size_t k = a0; lead_ok && k < s.start; k++)
                 if (!(x->ti[k].flags & TF_WORD) ||
-                    (x->ti[k].bits & (QL_SPEECH | QL_STOP | QL_PREP | QL_AUX)))
+                    (x->ti[k].bits & (QL_SPEECH | QL_PREP | QL_AUX)) || is_conj(x, k))
                     lead_ok = 0;
             if (!lead_ok) {
                 if (v - a0 > 2) return 0;

@@ -36,7 +36,11 @@ static const char *const SPEECH[] = {
     "assured", "promised", "informed", "pressed", "asserted", "asserts", "agreed",
     "agrees", "disagreed", "objected", "protested", "ventured", "recalled",
     "acknowledged", "conceded", "allowed", "elaborated", "clarified", "cracked",
-    "teased", "raved", "gushed", "shot", "fired", "tweeting",
+    "teased", "raved", "gushed", "tweeting", "concludes", "observes", "explains",
+    "recalls", "put", "puts", "agrees", "answered", "answers", "asserted", "advised",
+    "pleaded", "prayed", "preached", "rejoined", "relayed", "wrote", "emailed",
+    "cautions", "insists", "adds", "estimated", "estimates", "figured", "guessed",
+    "added", "recounts", "concluding", "acknowledging", "arguing", "explaining",
 };
 
 /* titles that precede a name; the gender is encoded separately below */
