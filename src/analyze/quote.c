@@ -302,6 +302,8 @@ typedef struct qctx {
     DL_VEC(nrun) runs;
     DL_VEC(cluster) cl;
     int *topic_c;        /* per sentence: the cluster the sentence is about, -1 */
+    int *topic_r;        /* per sentence: the run that gave topic_c, -1 */
+    size_t cur_open;     /* token of the opening mark of the quote in hand */
     int *topic_e;        /* per sentence: the entity speaking in it, -1 */
     qcandvec q;
     /* entity mentions of the tagger, sorted by start, for overlap lookups */
@@ -482,11 +484,12 @@ static int fill_sentences(qctx *x, dl_spanvec *own)
     }
     x->sent_tok0 = dl_malloc((x->ns + 1) * sizeof *x->sent_tok0);
     x->topic_c = dl_malloc((x->ns + 1) * sizeof *x->topic_c);
+    x->topic_r = dl_malloc((x->ns + 1) * sizeof *x->topic_r);
     x->topic_e = dl_malloc((x->ns + 1) * sizeof *x->topic_e);
-    if (!x->sent_tok0 || !x->topic_c || !x->topic_e) return DL_ENOMEM;
+    if (!x->sent_tok0 || !x->topic_c || !x->topic_r || !x->topic_e) return DL_ENOMEM;
     for (size_t s = 0; s <= x->ns; s++) {
         x->sent_tok0[s] = (uint32_t)x->nt;
-        x->topic_c[s] = x->topic_e[s] = -1;
+        x->topic_c[s] = x->topic_e[s] = x->topic_r[s] = -1;
     }
     size_t s = 0;
     for (size_t i = 0; i < x->nt; i++) {
@@ -841,7 +844,8 @@ static subj subject_after(const qctx *x, size_t v, size_t hi)
                 s.kind = S_RUN, s.run = x->ti[j].run, s.start = (uint32_t)k;
                 return s;
             }
-            if (!(x->ti[j].flags & TF_WORD)) break;
+            if (!(x->ti[j].flags & TF_WORD) || (x->ti[j].bits & QL_PREP) || is_conj(x, j))
+                break;
             if ((x->ti[j].bits & QL_ROLE) && head == NONE_U32) head = (uint32_t)j;
         }
         if (head != NONE_U32) {
@@ -982,6 +986,7 @@ static void fill_topics(qctx *x)
             continue;
         if (n->tm > 0 && is_det(x, n->tm - 1)) continue;
         x->topic_c[s] = n->cluster;
+        x->topic_r[s] = (int)r;
     }
 }
 
@@ -990,6 +995,14 @@ static int resolve_pronoun(qctx *x, size_t p, unsigned g)
 {
     if (!g) return -1;
     uint32_t S = x->ti[p].sent;
+    /* "Sen. Ann Bell scolded him: “...,” she said": the same sentence's
+     * subject, when it comes before the quote and the pronoun */
+    int tr = x->topic_r[S];
+    if (tr >= 0 && x->runs.v[tr].t1 <= p && x->runs.v[tr].t1 <= x->cur_open &&
+        gender_ok(g, x->cl.v[x->topic_c[S]].gender)) {
+        int e = materialise(x, x->topic_c[S]);
+        return e >= -1 ? e : -2;
+    }
     for (uint32_t k = 1; k <= 8 && k <= S; k++) {
         uint32_t s = S - k;
         if (x->topic_e[s] >= 0) {
@@ -1129,6 +1142,29 @@ static int cue_after(const qctx *x, size_t qi, attr *a)
     return 0;
 }
 
+/* The subject of the clause [lo, v): its first person-like run not after a
+ * preposition, else a he/she that opens it. */
+static subj clause_subject(const qctx *x, size_t lo, size_t v)
+{
+    subj s = {0};
+    for (size_t j = lo; j < v; j++) {
+        unsigned g;
+        if (is_pron(x, j, &g) && g) {
+            s.kind = S_PRON, s.gender = g, s.start = (uint32_t)j;
+            return s;
+        }
+        int r = x->ti[j].run;
+        if (r < 0 || x->runs.v[r].tm != j) continue;
+        const nrun *n = &x->runs.v[r];
+        if (n->possessive || n->in_quote) continue;
+        if (j > lo && ((x->ti[j - 1].bits & QL_PREP) || is_det(x, j - 1))) continue;
+        if (!x->cl.v[n->cluster].personish && looks_org(x, n)) continue;
+        s.kind = S_RUN, s.run = r, s.start = (uint32_t)j;
+        return s;
+    }
+    return s;
+}
+
 /* The nearest speech verb with a subject in [lo, hi). */
 static int cue_before(const qctx *x, size_t lo, size_t hi, attr *a)
 {
@@ -1137,10 +1173,17 @@ static int cue_before(const qctx *x, size_t lo, size_t hi, attr *a)
         size_t i = v - 1;
         if (!is_speech(x, i) || (x->ti[i].flags & TF_INQ)) continue;
         subj s = {0};
+        size_t wl;
+        const char *w = tok_text(x, i, &wl);
+        int ing = wl > 4 && !memcmp(w + wl - 3, "ing", 3);
         if (tok_is(x, i, "according")) s = subject_after(x, i, hi);
-        else {
+        else if (ing) {
+            /* "Trump told a rally, saying ...": the clause's subject */
+            s = clause_subject(x, lo, i);
+        } else {
             s = subject_before(x, i, lo);
-            if (s.kind == S_NONE) {
+            if (s.kind == S_NONE && (i == lo || !(x->ti[i - 1].flags & TF_WORD))) {
+                /* ", said Trump: “...” */
                 subj s2 = subject_after(x, i, hi);
                 if (s2.kind == S_RUN || s2.kind == S_NOMINAL) s = s2;
             }
@@ -1196,6 +1239,7 @@ static void qctx_free(qctx *x)
     free(x->ti);
     free(x->sent_tok0);
     free(x->topic_c);
+    free(x->topic_r);
     free(x->topic_e);
     dl_vec_free(&x->runs);
     dl_vec_free(&x->cl);
@@ -1245,6 +1289,7 @@ int dl_quote_find(dl_doc *d)
         a->cue = NONE_U32;
         a->speaker = -1;
         size_t to = tok_at_or_after(&x, q->ms);
+        x.cur_open = to;
         uint32_t S = to < x.nt ? x.ti[to].sent : (uint32_t)(x.ns ? x.ns - 1 : 0);
         size_t b0 = to < x.nt ? x.sent_tok0[S] : x.nt;
         if (b0 > to) b0 = to;
