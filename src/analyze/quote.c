@@ -328,9 +328,9 @@ static int tok_is_dash(const qctx *x, size_t i)
 {
     size_t l;
     const char *s = tok_text(x, i, &l);
-    return (l == 1 && s[0] == '-') || (l == 3 && (unsigned char)s[0] == 0xE2 &&
-                                       (unsigned char)s[1] == 0x80 &&
-                                       ((unsigned char)s[2] == 0x93 || (unsigned char)s[2] == 0x94));
+    return (l == 1 && s[0] == '-') ||
+           (l == 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+            (unsigned char)s[2] >= 0x93 && (unsigned char)s[2] <= 0x95);
 }
 
 static int tok_is_punct(const qctx *x, size_t i, char c)
@@ -724,6 +724,17 @@ static subj subject_before(const qctx *x, size_t v, size_t lo)
         int adv = (t->flags & TF_LOWER) && l > 3 && w[l - 2] == 'l' && w[l - 1] == 'y';
         int skippable = ((t->bits & (QL_AUX | QL_TIME)) && !(t->bits & QL_TITLE) &&
                          t->run < 0) || adv || x->tk[j].kind == DL_TOK_NUMBER;
+        /* "X was prompted to say", "X went on to say" */
+        if (!skippable && j + 1 == v && tok_is(x, j, "to") && j > lo + 1 &&
+            (x->ti[j - 1].flags & TF_LOWER) && !(x->ti[j - 1].bits & QL_SPEECH)) {
+            size_t k = j - 1;
+            if ((x->ti[k].bits & QL_PREP) && k > lo + 1) k--; /* went on to */
+            if (x->ti[k].flags & TF_LOWER) {
+                j = k;
+                skips++;
+                skippable = 1;
+            }
+        }
         if (skippable && j > lo && skips < 6) {
             j--, skips++;
             continue;
@@ -1106,7 +1117,9 @@ static int cue_after(const qctx *x, size_t qi, attr *a)
     if (!q->closed) return 0;
     size_t a0 = tok_at_or_after(x, q->ce);
     uint32_t lim = qi + 1 < x->q.n ? x->q.v[qi + 1].ms : (uint32_t)x->d->len;
-    while (a0 < x->nt && (tok_is_punct(x, a0, ',') || tok_is_dash(x, a0))) a0++;
+    int dashed = 0;
+    while (a0 < x->nt && (tok_is_punct(x, a0, ',') || tok_is_dash(x, a0)))
+        dashed |= tok_is_dash(x, a0), a0++;
     if (a0 >= x->nt || x->tk[a0].start >= lim) return 0;
     /* the same line */
     for (uint32_t b = q->ce; b < x->tk[a0].start; b++)
@@ -1128,9 +1141,15 @@ static int cue_after(const qctx *x, size_t qi, attr *a)
             int lead_ok = s.kind != S_NONE && s.start >= a0 &&
                           (s.start == a0 || (s.kind == S_RUN && s.start <= a0 + 5));
             for (size_t k = a0; lead_ok && k < s.start; k++)
-                if (!(x->ti[k].flags & TF_WORD) ||
+                if ((!(x->ti[k].flags & TF_WORD) && x->ti[k].run < 0) ||
                     (x->ti[k].bits & (QL_SPEECH | QL_PREP | QL_AUX)) || is_conj(x, k))
                     lead_ok = 0;
+            /* "...” and against the law, Clinton said.": a clause after a
+             * comma that ends the sentence */
+            if (!lead_ok && s.kind != S_NONE && s.kind != S_OTHER && s.start > a0 &&
+                tok_is_punct(x, s.start - 1, ',') && v + 1 < x->nt &&
+                (tok_is_punct(x, v + 1, '.') || v + 1 >= hi))
+                lead_ok = 1;
             if (!lead_ok) {
                 if (v - a0 > 2) return 0;
                 continue;
@@ -1138,6 +1157,15 @@ static int cue_after(const qctx *x, size_t qi, attr *a)
         }
         a->has = 1, a->sb = s, a->cue = (uint32_t)v;
         return 1;
+    }
+    /* “...” ― Carlos Ruiz: a name after a dash signs the quote */
+    int r = x->ti[a0].run;
+    if (dashed && r >= 0 && x->runs.v[r].tm == a0) {
+        size_t e = x->runs.v[r].t1;
+        if (e >= hi || tok_is_punct(x, e, '.') || tok_is_punct(x, e, ',')) {
+            a->has = 1, a->sb.kind = S_RUN, a->sb.run = r, a->sb.start = (uint32_t)a0;
+            return 1;
+        }
     }
     return 0;
 }
