@@ -209,23 +209,6 @@ static void h_search(sv_req *req)
     sv_error(req, 501, "search is not built yet");
 }
 
-static void h_quotes(sv_req *req)
-{
-    q_args a;
-    if (common_args(req, &a, 0)) return;
-    if (sv_arg_text(req, "speaker", SV_MAX_QUERY, &a.speaker, &a.speaker_len)) return;
-    if (sv_arg_long(req, "n", 0, 1000, 50, &a.n)) return;
-    sv_error(req, 501, "quotes are not built yet");
-}
-
-static void h_entities(sv_req *req)
-{
-    q_args a;
-    if (common_args(req, &a, 0)) return;
-    if (sv_arg_long(req, "n", 0, 1000, 50, &a.n)) return;
-    sv_error(req, 501, "entities are not built yet");
-}
-
 /* from/to of q_args back as "YYYY-MM-DD" strings, or NULL when absent */
 typedef struct q_dates {
     char from[11], to[11];
@@ -265,6 +248,64 @@ static void json_string_reply(sv_req *req, char *json, size_t len)
     dl_buf b = {.p = json, .n = len, .cap = len + 1};
     dl_buf_addc(&b, '\n');
     sv_json_reply(req, 200, &b);
+}
+
+static void h_quotes(sv_req *req)
+{
+    q_args a;
+    if (common_args(req, &a, 0)) return;
+    if (sv_arg_text(req, "speaker", SV_MAX_QUERY, &a.speaker, &a.speaker_len)) return;
+    if (sv_arg_long(req, "n", 0, 1000, 50, &a.n)) return;
+    dl_archive *ar = sv_reader_get(req);
+    if (!ar) return;
+    dl_quote_query qq = {0};
+    qq.speaker = a.speaker && a.speaker_len ? a.speaker : NULL;
+    qq.text = a.q && a.q_len ? a.q : NULL;
+    qq.has_from = a.has_from;
+    qq.from_day = a.from;
+    qq.has_to = a.has_to;
+    qq.to_day = a.to;
+    qq.limit = a.n ? (size_t)a.n : 1;
+    dl_quote_hit *v = NULL;
+    size_t n = 0;
+    int rc = dl_archive_quotes(ar, &qq, &v, &n);
+    if (rc != DL_OK) {
+        lib_error(req, rc, ar, "quotes");
+    } else {
+        size_t len = 0;
+        char *json = dl_quote_hits_json(v, a.n ? n : 0, &len);
+        json_string_reply(req, json, len);
+    }
+    dl_quote_hits_free(v, n);
+    sv_reader_put(req, ar);
+}
+
+static void h_entities(sv_req *req)
+{
+    q_args a;
+    if (common_args(req, &a, 0)) return;
+    if (sv_arg_long(req, "n", 0, 1000, 50, &a.n)) return;
+    dl_archive *ar = sv_reader_get(req);
+    if (!ar) return;
+    dl_entity_query eq = {0};
+    eq.text = a.q && a.q_len ? a.q : NULL;
+    eq.has_from = a.has_from;
+    eq.from_day = a.from;
+    eq.has_to = a.has_to;
+    eq.to_day = a.to;
+    eq.limit = a.n ? (size_t)a.n : 1;
+    dl_entity_hit *v = NULL;
+    size_t n = 0;
+    int rc = dl_archive_entities(ar, &eq, &v, &n);
+    if (rc != DL_OK) {
+        lib_error(req, rc, ar, "entities");
+    } else {
+        size_t len = 0;
+        char *json = dl_entity_hits_json(v, a.n ? n : 0, &len);
+        json_string_reply(req, json, len);
+    }
+    dl_entity_hits_free(v, n);
+    sv_reader_put(req, ar);
 }
 
 static void h_stories(sv_req *req)
