@@ -113,6 +113,35 @@ req GET /api/articles/no-such-id
 expect_eq "unknown article" "$code" 404
 expect_error_json "unknown article"
 
+# --- the query endpoints answer SPEC 4 objects
+req GET '/api/timeline?q=flood+barriers&dates=5&per_date=2'
+expect_eq "timeline" "$code" 200
+expect_eq "timeline.query" "$(jget "j['query']")" "flood barriers"
+n=$(jget "len(j['timeline'])")
+[ "$n" -ge 1 ] && [ "$n" -le 5 ] || fail "timeline: $n dates (want 1..5)"
+expect_eq "timeline in date order" "$(jget "int([d['date'] for d in j['timeline']] == sorted(d['date'] for d in j['timeline']))")" 1
+expect_eq "timeline lines point at stored articles" \
+    "$(jget "int(all(l['id'].startswith('flood-') and l['text'] for d in j['timeline'] for l in d['lines']))")" 1
+req GET '/api/timeline?q=flood&from=2021-03-10&to=2021-03-12'
+expect_eq "timeline in a range" "$code" 200
+expect_eq "timeline range kept" "$(jget "int(all('2021-03-10' <= d['date'] <= '2021-03-12' for d in j['timeline']))")" 1
+req GET '/api/stories?q=flood'
+expect_eq "stories" "$code" 200
+expect_eq "stories is a list" "$(jget "type(j['stories']).__name__")" list
+req GET '/api/stories?n=1'
+expect_eq "stories n=1" "$(jget "int(len(j['stories']) <= 1)")" 1
+req GET '/api/quotes?speaker=Alma+Ferrante&from=2021-03-01'
+expect_eq "quotes" "$code" 200
+expect_eq "quotes is a list" "$(jget "type(j['quotes']).__name__")" list
+req GET '/api/entities?q=brindlebury'
+expect_eq "entities" "$code" 200
+expect_eq "entities is a list" "$(jget "type(j['entities']).__name__")" list
+req GET '/api/mentions?entity=Alma+Ferrante'
+expect_eq "mentions of an entity" "$code" 200
+expect_eq "mentions.dates is a list" "$(jget "type(j['dates']).__name__")" list
+req GET '/api/mentions'
+expect_eq "mentions without q or entity" "$code" 400
+
 # --- malformed requests: 4xx with a JSON error, never 500
 req POST /api/articles --data-binary '{"date": "2021-03-01", "text": "unclosed'
 expect_eq "bad JSON" "$code" 400
