@@ -40,6 +40,18 @@ static void h_stats(sv_req *req)
     sv_json_reply(req, 200, &b);
 }
 
+/* Hands a library-made JSON string (dl_free) to the reply, with a newline. */
+static void json_string_reply(sv_req *req, char *json, size_t len)
+{
+    if (!json) {
+        sv_error(req, 500, "out of memory");
+        return;
+    }
+    dl_buf b = {.p = json, .n = len, .cap = len + 1};
+    dl_buf_addc(&b, '\n');
+    sv_json_reply(req, 200, &b);
+}
+
 /* --------------------------------------------------------------- articles */
 
 static void h_article(sv_req *req, const char *id)
@@ -66,13 +78,7 @@ static void h_article(sv_req *req, const char *id)
     } else {
         size_t len = 0;
         char *json = dl_article_json(a, url, title, &len);
-        if (!json) {
-            sv_error(req, 500, "out of memory");
-        } else {
-            dl_buf b = {.p = json, .n = len, .cap = len + 1};
-            dl_buf_addc(&b, '\n');
-            sv_json_reply(req, 200, &b);
-        }
+        json_string_reply(req, json, len);
     }
     dl_annotation_free(a);
     dl_free(url);
@@ -238,17 +244,6 @@ static void lib_error(sv_req *req, int rc, dl_archive *ar, const char *what)
         sv_error(req, 500, "%s failed: %s (%s)", what, dl_strerror(rc), dl_archive_errmsg(ar));
 }
 
-/* Hands a library-made JSON string (dl_free) to the reply, with a newline. */
-static void json_string_reply(sv_req *req, char *json, size_t len)
-{
-    if (!json) {
-        sv_error(req, 500, "out of memory");
-        return;
-    }
-    dl_buf b = {.p = json, .n = len, .cap = len + 1};
-    dl_buf_addc(&b, '\n');
-    sv_json_reply(req, 200, &b);
-}
 
 static void h_quotes(sv_req *req)
 {
