@@ -446,6 +446,8 @@ typedef struct dl_serve_opts {
     unsigned timeout_s;       /* idle connection timeout in seconds (0: 30) */
     size_t max_body;          /* bytes of a POST body (0: 64 MiB) */
     int quiet;                /* no access log */
+    int no_cache;             /* no answer cache (it keeps recent query answers
+                                 until the archive changes) */
 } dl_serve_opts;
 
 /*

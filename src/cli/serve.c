@@ -1,12 +1,14 @@
 /*
  * serve.c -- `dateline serve [--port P] [--bind ADDR]`: checks the options
  * and hands over to dl_serve (src/serve/), which runs until SIGINT/SIGTERM.
- * $DATELINE_SERVE_THREADS sets the worker threads (default: 2 per CPU).
+ * $DATELINE_SERVE_THREADS sets the worker threads (default: 2 per CPU);
+ * DATELINE_SERVE_CACHE=0 turns the answer cache off (for measuring).
  */
 #include "cli.h"
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 int cmd_serve(cli_opts *o)
 {
@@ -37,6 +39,8 @@ int cmd_serve(cli_opts *o)
         so.threads = (unsigned)n;
     }
     so.quiet = o->quiet;
+    const char *c = getenv("DATELINE_SERVE_CACHE");
+    if (c && !strcmp(c, "0")) so.no_cache = 1;
     int rc = dl_serve(o->archive, o->bind, (int)port, &so);
     if (rc == DL_OK) return EXIT_DONE;
     if (rc == DL_EINVAL) return EXIT_USAGE;

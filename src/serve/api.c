@@ -428,6 +428,7 @@ static void h_mentions(sv_req *req)
 
 typedef struct route {
     const char *path;    /* exact path, or a prefix when it ends in '/' */
+    int cached;          /* GET answers go through the answer cache */
     int methods;         /* SV_* allowed (HEAD goes with GET) */
     const char *allow;   /* the Allow header of a 405 */
     void (*get)(sv_req *req);
@@ -436,16 +437,62 @@ typedef struct route {
 } route;
 
 static const route ROUTES[] = {
-    {"/api/stats", SV_GET, "GET, HEAD", h_stats, NULL, NULL},
-    {"/api/search", SV_GET, "GET, HEAD", h_search, NULL, NULL},
-    {"/api/quotes", SV_GET, "GET, HEAD", h_quotes, NULL, NULL},
-    {"/api/entities", SV_GET, "GET, HEAD", h_entities, NULL, NULL},
-    {"/api/stories", SV_GET, "GET, HEAD", h_stories, NULL, NULL},
-    {"/api/timeline", SV_GET, "GET, HEAD", h_timeline, NULL, NULL},
-    {"/api/mentions", SV_GET, "GET, HEAD", h_mentions, NULL, NULL},
-    {"/api/articles", SV_POST, "POST", NULL, NULL, h_ingest},
-    {"/api/articles/", SV_GET, "GET, HEAD", NULL, h_article, NULL},
+    {"/api/stats", 0, SV_GET, "GET, HEAD", h_stats, NULL, NULL},
+    {"/api/search", 1, SV_GET, "GET, HEAD", h_search, NULL, NULL},
+    {"/api/quotes", 1, SV_GET, "GET, HEAD", h_quotes, NULL, NULL},
+    {"/api/entities", 1, SV_GET, "GET, HEAD", h_entities, NULL, NULL},
+    {"/api/stories", 1, SV_GET, "GET, HEAD", h_stories, NULL, NULL},
+    {"/api/timeline", 1, SV_GET, "GET, HEAD", h_timeline, NULL, NULL},
+    {"/api/mentions", 1, SV_GET, "GET, HEAD", h_mentions, NULL, NULL},
+    {"/api/articles", 0, SV_POST, "POST", NULL, NULL, h_ingest},
+    {"/api/articles/", 0, SV_GET, "GET, HEAD", NULL, h_article, NULL},
 };
+
+/* The cache key of a GET: the path, then every parameter as received. */
+static enum MHD_Result key_arg(void *cls, enum MHD_ValueKind kind, const char *k, size_t klen,
+                               const char *v, size_t vlen)
+{
+    (void)kind;
+    dl_buf *b = cls;
+    dl_buf_addc(b, 0);
+    dl_buf_add(b, k, klen);
+    dl_buf_addc(b, '=');
+    if (v) dl_buf_add(b, v, vlen);
+    return MHD_YES;
+}
+
+/* Runs the handler through the answer cache: a stored answer of the same
+ * generation is served as is; a new 200 answer is stored. */
+static void cached_get(sv_req *req, void (*get)(sv_req *req))
+{
+    sv_cache *c = sv_server_cache(req);
+    if (!c) {
+        get(req);
+        return;
+    }
+    dl_buf key = {0};
+    key.max = 8192;
+    dl_buf_adds(&key, req->path);
+    MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, key_arg, &key);
+    if (key.err) { /* an odd request: answer it uncached */
+        dl_buf_free(&key);
+        get(req);
+        return;
+    }
+    uint64_t gen = sv_cache_generation(c);
+    size_t len = 0;
+    char *body = sv_cache_get(c, key.p, key.n, gen, &len);
+    if (body) {
+        dl_buf b = {.p = body, .n = len, .cap = len};
+        sv_json_reply(req, 200, &b);
+        req->reply.from_cache = 1;
+    } else {
+        get(req);
+        if (req->reply.status == 200 && !req->reply.is_static)
+            sv_cache_put(c, key.p, key.n, gen, req->reply.body, req->reply.len);
+    }
+    dl_buf_free(&key);
+}
 
 void sv_route(sv_req *req)
 {
@@ -464,6 +511,7 @@ void sv_route(sv_req *req)
         }
         if (m == SV_POST) r->post(req);
         else if (prefix) r->get_rest(req, path + n);
+        else if (r->cached) cached_get(req, r->get);
         else r->get(req);
         return;
     }

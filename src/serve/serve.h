@@ -33,6 +33,7 @@ typedef struct sv_reply {
     const char *allow;  /* Allow header for 405, static string or NULL */
     const char *cache;  /* Cache-Control, static string or NULL */
     int is_static;      /* body points at static memory: do not free */
+    int from_cache;     /* served from the answer cache (logged) */
 } sv_reply;
 
 typedef struct sv_req {
@@ -81,6 +82,19 @@ void sv_reader_put(sv_req *req, dl_archive *ar);
  * returns -1; then sv_writer_unlock must not be called. */
 int sv_writer_lock(sv_req *req, dl_archive **ar, const dl_analyzer **az);
 void sv_writer_unlock(sv_req *req);
+
+/* The answer cache (cache.c); see there for the generation rule. */
+typedef struct sv_cache sv_cache;
+sv_cache *sv_cache_new(const char *archive_dir);
+void sv_cache_free(sv_cache *c);
+uint64_t sv_cache_generation(const sv_cache *c);
+/* An owned copy (dl_free) of the answer stored under key for generation
+ * gen, or NULL. */
+char *sv_cache_get(sv_cache *c, const char *key, size_t klen, uint64_t gen, size_t *len);
+void sv_cache_put(sv_cache *c, const char *key, size_t klen, uint64_t gen, const char *body,
+                  size_t len);
+/* The server's cache, or NULL when caching is off. */
+sv_cache *sv_server_cache(const sv_req *req);
 
 /* The body limit in force (bytes), for messages. */
 size_t sv_max_body(const sv_req *req);

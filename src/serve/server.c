@@ -50,6 +50,8 @@ struct sv_server {
     dl_archive *writer;            /* opened on first use */
     dl_analyzer *az;
 
+    sv_cache *cache;               /* NULL when opts.no_cache */
+
     atomic_int inflight;           /* requests between first call and completion */
     atomic_int draining;           /* shutdown started: answer Connection: close */
 };
@@ -181,6 +183,8 @@ int sv_arg_long(sv_req *req, const char *name, long lo, long hi, long dflt, long
 
 size_t sv_max_body(const sv_req *req) { return req->srv->o.max_body; }
 
+sv_cache *sv_server_cache(const sv_req *req) { return req->srv->cache; }
+
 /* --------------------------------------------------------------- handles */
 
 dl_archive *sv_reader_get(sv_req *req)
@@ -290,7 +294,8 @@ static enum MHD_Result log_arg(void *cls, enum MHD_ValueKind kind, const char *k
 }
 
 static void access_log(sv_server *s, struct MHD_Connection *conn, const char *method,
-                       const char *url, int status, size_t bytes, const struct timespec *t0)
+                       const char *url, int status, size_t bytes, int cached,
+                       const struct timespec *t0)
 {
     if (s->o.quiet) return;
     char addr[INET6_ADDRSTRLEN] = "-";
@@ -317,7 +322,8 @@ static void access_log(sv_server *s, struct MHD_Connection *conn, const char *me
     log_escaped(&b, url, 2048);
     arg_walk w = {&b, 1};
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, log_arg, &w);
-    dl_buf_printf(&b, "\" %d %zu %.2fms\n", status, bytes, ms_since(t0));
+    dl_buf_printf(&b, "\" %d %zu %.2fms%s\n", status, bytes, ms_since(t0),
+                  cached ? " cached" : "");
     if (!b.err) fwrite(b.p, 1, b.n, stderr); /* one write: lines never interleave */
     dl_buf_free(&b);
 }
@@ -356,7 +362,7 @@ static enum MHD_Result send_reply(sv_server *s, struct MHD_Connection *conn, sv_
                                 "style-src 'self'; script-src 'self'; frame-ancestors 'none'");
     enum MHD_Result ok = MHD_queue_response(conn, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
-    access_log(s, conn, method, url, r->status, r->len, &c->t0);
+    access_log(s, conn, method, url, r->status, r->len, r->from_cache, &c->t0);
     return ok;
 }
 
@@ -461,6 +467,7 @@ static void server_free(sv_server *s)
     dl_vec_free(&s->pool);
     dl_archive_close(s->writer);
     dl_analyzer_free(s->az);
+    sv_cache_free(s->cache);
     pthread_mutex_destroy(&s->pool_mu);
     pthread_mutex_destroy(&s->writer_mu);
     free(s->dir);
@@ -514,6 +521,10 @@ int dl_serve(const char *archive_dir, const char *bind, int port, const dl_serve
     if (rc != DL_OK) {
         server_free(&s);
         return rc;
+    }
+    if (!s.o.no_cache && !(s.cache = sv_cache_new(s.dir))) {
+        server_free(&s);
+        return DL_ENOMEM;
     }
 
     /* the address to listen on */

@@ -142,6 +142,16 @@ expect_eq "mentions.dates is a list" "$(jget "type(j['dates']).__name__")" list
 req GET '/api/mentions'
 expect_eq "mentions without q or entity" "$code" 400
 
+# --- answers follow the archive: a cached answer is not served after a commit
+req GET '/api/timeline?q=zebras'
+expect_eq "timeline of nothing" "$(jget "len(j['timeline'])")" 0
+req GET '/api/timeline?q=zebras'
+grep -q '"GET /api/timeline?q=zebras" 200 .* cached' "$LOG" || fail "the second answer was not cached"
+req POST /api/articles --data-binary '{"id": "zebra-1", "date": "2021-04-02", "text": "Two zebras escaped from the Brindlebury zoo on Thursday and were found by Friday."}'
+expect_eq "POST zebra" "$code" 200
+req GET '/api/timeline?q=zebras'
+expect_eq "timeline after the commit" "$(jget "int(len(j['timeline']) >= 1)")" 1
+
 # --- malformed requests: 4xx with a JSON error, never 500
 req POST /api/articles --data-binary '{"date": "2021-03-01", "text": "unclosed'
 expect_eq "bad JSON" "$code" 400
@@ -233,7 +243,7 @@ for p in $pids; do wait "$p"; done
 expect_eq "16 parallel requests" "$(grep -c '^200$' "$T/par")" 16
 req GET /api/stats
 expect_eq "still serving" "$code" 200
-expect_eq "nothing stored by bad requests" "$(jget "j['articles']")" 40
+expect_eq "nothing stored by bad requests" "$(jget "j['articles']")" 41
 
 # --- the access log: one line per request, control bytes escaped
 n=$(grep -c '"GET /api/stats" 200' "$LOG")
@@ -266,7 +276,7 @@ added=$($PY -c "import json; print(json.load(open('$T/late'))['added'])")
 run "$DATELINE" stats --archive "$A" --json
 expect_eq "stats after stop" "$rc" 0
 expect_eq "archive holds what the answer said" \
-    "$($PY -c "import json; print(json.load(open('$T/out'))['articles'])")" $((40 + added))
+    "$($PY -c "import json; print(json.load(open('$T/out'))['articles'])")" $((41 + added))
 
 # --- usage errors
 run "$DATELINE" serve --archive "$A" --port 70000
