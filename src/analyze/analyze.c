@@ -65,6 +65,7 @@ static int run_stages(const dl_analyzer *az, dl_doc *d)
 {
     DL_UNUSED(az);
     int rc = dl_tokenize(d->text, d->len, &d->toks);
+    if (!rc) rc = dl_sentence_split(d);
     return rc;
 }
 
