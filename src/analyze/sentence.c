@@ -124,9 +124,10 @@ static int is_starter(const toks *x, size_t k)
     const dl_token *t = &x->t[k];
     if (t->kind != DL_TOK_WORD || !(t->flags & DL_TF_CAP)) return 0;
     /* a title (Mr., Dr.) also starts sentences after an abbreviation */
-    if ((t->flags & DL_TF_ABBR) &&
-        dl_abbrev_class(x->text + t->start, tlen(t)) == DL_ABBR_TITLE)
-        return 1;
+    if (t->flags & DL_TF_ABBR)
+        return dl_abbrev_class(x->text + t->start, tlen(t)) == DL_ABBR_TITLE;
+    /* "Under-Secretary", "No-one": the part of a compound is no clue */
+    if (k + 1 < x->n && (x->t[k + 1].flags & DL_TF_INFIX)) return 0;
     /* "HE" in a headline counts too, but not "I": it is always a capital */
     return in_list(starters, DL_ARRAY_LEN(starters), x->text + t->start, tlen(t));
 }
@@ -237,6 +238,12 @@ static size_t decide(const toks *x, size_t s, size_t k, size_t *pj)
             break;
         }
     }
+    /* a straight quote standing alone after the end (`said. " Next`) closes
+     * it: opening quotes are glued to their first word */
+    if (j < n && !glued(x, j) && !(T[j].flags & DL_TF_NEWLINE) &&
+        (T[j].flags & DL_TF_QUOTE) && !(T[j].flags & (DL_TF_OPEN | DL_TF_CLOSE)) &&
+        (j + 1 >= n || !glued(x, j + 1)))
+        j++;
     *pj = j;
     if (j >= n || type == K_NEVER) return 0;
     if (T[j].flags & DL_TF_NEWLINE) return j; /* the line logic cuts there too */
@@ -245,8 +252,8 @@ static size_t decide(const toks *x, size_t s, size_t k, size_t *pj)
     size_t w = j;
     int opened = 0;
     while (w < n && w < j + 3 && T[w].kind == DL_TOK_PUNCT && (T[w].flags & DL_TF_OPEN)) {
+        opened |= (T[w].flags & DL_TF_QUOTE) != 0;
         w++;
-        opened = 1;
     }
     if (w >= n) return type == K_STRONG || type == K_ELL4 ? j : 0;
     const dl_token *nw = &T[w];
@@ -256,6 +263,16 @@ static size_t decide(const toks *x, size_t s, size_t k, size_t *pj)
                 (nw->kind == DL_TOK_WORD && x->text[nw->start] >= '0' &&
                  x->text[nw->start] <= '9');
     int is_i = tlen(nw) == 1 && x->text[nw->start] == 'I';
+
+    /* glued on both sides ("RABN.CN", "30.AUG.96", "W112.5"): only a
+     * capitalised word after it starts a sentence ("world.Today") */
+    if (w == j && glued(x, j) && type != K_ELL3 && type != K_ELL4) {
+        if (!cap) return 0;
+        if (tlen(nw) >= 2) {
+            unsigned char c2 = (unsigned char)x->text[nw->start + 1];
+            if (c2 >= 'A' && c2 <= 'Z') return 0;
+        }
+    }
 
     switch (type) {
     case K_STRONG:

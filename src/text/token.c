@@ -484,6 +484,16 @@ int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
 
         /* punctuation */
         i = next;
+        if (c == '.' && i < len && u[i] >= '0' && u[i] <= '9' &&
+            (start == 0 || !(u[start - 1] < 0x80 && ascii_class[u[start - 1]] >= C_UPPER &&
+                             ascii_class[u[start - 1]] <= C_DIGIT) ||
+             (t.flags & DL_TF_SPACE)) &&
+            (start == 0 || u[start - 1] != '.')) {
+            /* a decimal without its zero: .531 .45 */
+            while (i < len && u[i] >= '0' && u[i] <= '9') i++;
+            t.kind = DL_TOK_NUMBER;
+            goto emit;
+        }
         if (c == '.') {
             while (i < len && u[i] == '.') i++;
             t.flags |= DL_TF_TERM;
@@ -497,7 +507,9 @@ int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
             t.flags |= DL_TF_OPEN;
         } else if (c == ')' || c == ']' || c == '}') {
             t.flags |= DL_TF_CLOSE;
-        } else if (is_bullet(c)) {
+        } else if (is_bullet(c) ||
+                   (c == '*' && (t.flags & DL_TF_SPACE) && i + 1 < len && u[i] == ' ' &&
+                    ascii_alpha(u[i + 1]))) {
             t.flags |= DL_TF_BULLET;
         } else if (is_dash(c)) {
             /* infix when glued to a letter/digit on both sides */
