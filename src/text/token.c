@@ -6,9 +6,9 @@
  *
  * Speed: ASCII goes through a 128-entry class table; other code points are
  * classified by Unicode category (utf8proc), so any script tokenizes.  Every
- * byte is looked at a bounded number of times: the URL/e-mail detector scans
- * each white-space-delimited run once (see struct spec), the dotted-acronym
- * and word scans never back up past the token being built.
+ * byte is looked at a bounded number of times: URLs and e-mail addresses
+ * are recognised when a word ends at their anchor (see url_end), the
+ * dotted-acronym and word scans never back up past the token being built.
  */
 #include "token.h"
 #include "utf8.h"
@@ -224,97 +224,60 @@ int dl_abbrev_class(const char *s, size_t n)
 /* ---------------------------------------------------------- URLs, e-mail */
 
 /*
- * The URL/e-mail detector.  When a token starts at or past spec.end, the
- * run of URL-ish ASCII characters from there (up to white space, a
- * non-ASCII byte, " < > or `) is scanned once for its first anchor: "://"
- * after letters, "www." at a token start, or "@" after local-part
- * characters.  Tokens that start inside the run reuse what was found, so
- * the detector reads each byte once in all.
+ * URLs and e-mail addresses are found lazily, when a word ends at their
+ * anchor: a scheme word followed by "://", the word "www" followed by ".",
+ * or a word followed by "@" and a domain.  An e-mail's local part may span
+ * tokens already emitted ("jane.doe@"): those are taken back from the
+ * output (at most 64 bytes of them, the RFC 5321 limit), so every byte is
+ * still read a bounded number of times.
  */
-struct spec {
-    size_t end;     /* the run scanned ends here */
-    size_t lo, hi;  /* URL: [lo, hi) is the candidate; e-mail: local part lo..at */
-    size_t at;
-    int kind;       /* 0 none, 1 URL, 2 e-mail */
-};
-
-static int urlish(unsigned char b)
+static inline int urlish(unsigned char b)
 {
     return b > 0x20 && b < 0x7F && b != '"' && b != '<' && b != '>' && b != '`';
 }
 
-static int email_local(unsigned char b)
+static inline int email_local(unsigned char b)
 {
-    return ascii_alpha(b) || (b >= '0' && b <= '9') || b == '.' || b == '_' ||
-           b == '%' || b == '+' || b == '-';
+    if (b >= 0x80) return 0;
+    int k = ascii_class[b];
+    return (k >= C_UPPER && k <= C_DIGIT) || b == '.' || b == '_' || b == '%' || b == '+' ||
+           b == '-';
 }
 
-static void spec_scan(const char *s, size_t len, size_t p, struct spec *sp)
+/* End of the URL that starts at lo, whose anchor ends at a ("://" or
+ * "www."), or 0 if nothing follows the anchor. */
+static size_t url_end(const unsigned char *u, size_t len, size_t lo, size_t a)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t e = p;
-    sp->kind = 0;
-    size_t local_lo = p; /* start of the current run of local-part chars */
-    while (e < len && urlish(u[e])) {
-        if (!sp->kind) {
-            if (u[e] == ':' && e + 2 < len && u[e + 1] == '/' && u[e + 2] == '/') {
-                size_t lo = e;
-                while (lo > p && ascii_alpha(u[lo - 1])) lo--;
-                if (lo < e) sp->kind = 1, sp->lo = lo;
-            } else if ((u[e] == 'w' || u[e] == 'W') && e + 4 <= len &&
-                       (e == p || !email_local(u[e - 1])) &&
-                       (u[e + 1] | 0x20) == 'w' && (u[e + 2] | 0x20) == 'w' &&
-                       u[e + 3] == '.') {
-                sp->kind = 1, sp->lo = e;
-            } else if (u[e] == '@' && local_lo < e) {
-                sp->kind = 2, sp->lo = local_lo, sp->at = e;
-            }
-            if (!email_local(u[e])) local_lo = e + 1;
-        }
-        e++;
+    size_t e = a, opens = 0;
+    while (e < len && urlish(u[e])) opens += u[e++] == '(';
+    /* trim trailing punctuation; keep a ) that closes a ( of the URL */
+    while (e > a) {
+        unsigned char b = u[e - 1];
+        if (b == ')' && opens > 0) break;
+        if (!strchr(".,;:!?')]}*", b)) break;
+        e--;
     }
-    sp->end = e > p ? e : p + 1;
-    if (sp->kind == 1) {
-        /* trim trailing punctuation; keep a ) that closes a ( of the URL */
-        size_t hi = e;
-        int opens = 0;
-        for (size_t i = sp->lo; i < hi; i++) opens += u[i] == '(';
-        while (hi > sp->lo) {
-            unsigned char b = u[hi - 1];
-            if (b == ')' && opens > 0) break;
-            if (!strchr(".,;:!?')]}*", b)) break;
-            hi--;
+    DL_UNUSED(lo);
+    return e > a ? e : 0;
+}
+
+/* End of the e-mail domain that starts at d (after the @), or 0: labels of
+ * letters, digits and hyphens, at least one dot between labels. */
+static size_t domain_end(const unsigned char *u, size_t len, size_t d)
+{
+    size_t i = d, hi = 0;
+    int seen_dot = 0, has_dot = 0;
+    while (i < len && i - d < 255 &&
+           (email_local(u[i]) && u[i] != '_' && u[i] != '%' && u[i] != '+')) {
+        if (u[i] == '.') {
+            if (hi) seen_dot = 1;
+        } else if (u[i] != '-') {
+            hi = i + 1;
+            has_dot |= seen_dot;
         }
-        /* must have something after the scheme or "www." */
-        size_t need = u[sp->lo] == 'w' || u[sp->lo] == 'W' ? 5 : 0;
-        if (!need) {
-            size_t i = sp->lo;
-            while (u[i] != ':') i++;
-            need = i + 4 - sp->lo;
-        }
-        if (hi - sp->lo < need) sp->kind = 0;
-        sp->hi = hi;
-    } else if (sp->kind == 2) {
-        /* domain: labels of letters, digits and - separated by dots */
-        size_t i = sp->at + 1, hi = sp->at + 1;
-        int seen_dot = 0, has_dot = 0;
-        while (i < e && (ascii_alpha(u[i]) || (u[i] >= '0' && u[i] <= '9') ||
-                         u[i] == '-' || u[i] == '.')) {
-            if (u[i] == '.') {
-                if (hi > sp->at + 1) seen_dot = 1;
-            } else if (u[i] != '-') {
-                hi = i + 1;
-                has_dot |= seen_dot;
-            }
-            i++;
-        }
-        if (!has_dot) sp->kind = 0;
-        sp->hi = hi;
-        /* the local part must start with a letter or digit */
-        while (sp->lo < sp->at && !email_local(u[sp->lo])) sp->lo++;
-        while (sp->lo < sp->at && (u[sp->lo] == '.' || u[sp->lo] == '-')) sp->lo++;
-        if (sp->lo >= sp->at) sp->kind = 0;
+        i++;
     }
+    return has_dot ? hi : 0;
 }
 
 /* ---------------------------------------------------------- quotes */
@@ -375,7 +338,9 @@ int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
     unsigned pending = DL_TF_SPACE; /* white-space flags for the next token */
     int newlines = 0;
     size_t abbr_dot = (size_t)-1;   /* offset of the period after an abbreviation */
-    struct spec sp = {0, 0, 0, 0, 0};
+
+    /* news text has about one token per 5-6 bytes: reserve once */
+    if (dl_vec_reserve(out, out->n + len / 6 + 16)) return DL_ENOMEM;
 
     while (i < len) {
         size_t start = i, next;
@@ -407,22 +372,6 @@ int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
         newlines = 0;
 
         if (is_alnum_class(k)) {
-            /* URL or e-mail? */
-            if (start >= sp.end && b < 0x80) spec_scan(text, len, start, &sp);
-            if (sp.kind && start < sp.end) {
-                if (sp.kind == 1 && start == sp.lo) {
-                    t.kind = DL_TOK_WORD, t.flags |= DL_TF_URL;
-                    i = sp.hi;
-                    sp.kind = 0;
-                    goto emit;
-                }
-                if (sp.kind == 2 && start >= sp.lo && start < sp.at) {
-                    t.kind = DL_TOK_WORD, t.flags |= DL_TF_EMAIL;
-                    i = sp.hi;
-                    sp.kind = 0;
-                    goto emit;
-                }
-            }
             t.flags |= k == C_UPPER ? DL_TF_CAP : k == C_LOWER ? DL_TF_LOWER : 0;
             size_t dl = b < 0x80 ? dotted_at(u, len, start) : 0;
             if (dl) {
@@ -472,6 +421,37 @@ int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
                 break;
             }
             t.kind = digits_only ? DL_TOK_NUMBER : DL_TOK_WORD;
+            if (i + 1 < len && (u[i] == ':' || u[i] == '@' || u[i] == '.')) {
+                size_t e = 0, wl = i - start;
+                if (u[i] == ':' && i + 3 < len && u[i + 1] == '/' && u[i + 2] == '/' &&
+                    wl <= 10 && !digits_only && (e = url_end(u, len, start, i + 3))) {
+                    t.flags |= DL_TF_URL;
+                } else if (u[i] == '.' && wl == 3 && (u[start] | 0x20) == 'w' &&
+                           (u[start + 1] | 0x20) == 'w' && (u[start + 2] | 0x20) == 'w' &&
+                           (e = url_end(u, len, start, i + 1))) {
+                    t.flags |= DL_TF_URL;
+                } else if (u[i] == '@' && (e = domain_end(u, len, i + 1))) {
+                    /* take back the glued local part: "jane" "." "doe" */
+                    size_t lo = start;
+                    while (lo > 0 && start - lo < 64 && email_local(u[lo - 1])) lo--;
+                    while (lo < start && (u[lo] == '.' || u[lo] == '-')) lo++;
+                    while (out->n && out->v[out->n - 1].start >= lo) out->n--;
+                    if (out->n && out->v[out->n - 1].end > lo) lo = out->v[out->n - 1].end;
+                    if (lo < start) {
+                        /* the first token taken back carried the space flags */
+                        t.flags = (uint16_t)(out->v[out->n].flags &
+                                             (DL_TF_SPACE | DL_TF_NEWLINE | DL_TF_PARA));
+                        t.start = (uint32_t)lo;
+                    }
+                    t.flags |= DL_TF_EMAIL;
+                }
+                if (e) {
+                    t.kind = DL_TOK_WORD;
+                    t.flags &= (uint16_t)~(DL_TF_CAP | DL_TF_LOWER);
+                    i = e;
+                    goto emit;
+                }
+            }
             /* an abbreviation from the lexicon, when a single period follows */
             if (t.kind == DL_TOK_WORD && i < len && u[i] == '.' &&
                 (i + 1 >= len || u[i + 1] != '.') &&
@@ -540,7 +520,8 @@ int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
         }
     emit:
         t.end = (uint32_t)i;
-        if (dl_vec_push(out, t)) return DL_ENOMEM;
+        if (out->n == out->cap && dl_vec_reserve(out, out->n + 1)) return DL_ENOMEM;
+        out->v[out->n++] = t;
     }
     return DL_OK;
 }
