@@ -357,11 +357,15 @@ int dl_sentence_split(dl_doc *d)
             }
         }
         if (t->flags & DL_TF_NEWLINE) line_words = 0;
-        /* a list marker opening the sentence (perhaps after a bullet) */
-        if ((k == s || (k == s + 1 && (T[s].flags & DL_TF_BULLET))) &&
+        /* a list marker opening the sentence (perhaps after a bullet), or
+         * the first marker after a colon ("Key points: 1. Taxes ...") */
+        if ((k == s || (k == s + 1 && (T[s].flags & DL_TF_BULLET)) ||
+             (k > s && is_char(&x, k - 1, ':'))) &&
             (after = marker_at(&x, k, &m)) &&
-            (m.kind == 1 || m.value == 0 ||
-             (m.kind == list.kind && m.value == list.value + 1))) {
+            (k == s || T[k - 1].flags & DL_TF_BULLET ? (m.kind == 1 || m.value == 0 ||
+                                                        (m.kind == list.kind &&
+                                                         m.value == list.value + 1))
+                                                     : m.value == (m.kind == 1))) {
             list = m;
             k = after;
             continue;

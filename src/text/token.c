@@ -102,8 +102,8 @@ typedef struct {
 static const abbr_entry abbrevs[] = {
     {"adm", DL_ABBR_TITLE | CAP},  {"al", DL_ABBR_ANY},
     {"ala", DL_ABBR_ANY | CAP},    {"am", DL_ABBR_ANY},
-    {"amb", DL_ABBR_TITLE | CAP},  {"apr", DL_ABBR_ANY | CAP},
-    {"approx", DL_ABBR_INNER},     {"ariz", DL_ABBR_ANY | CAP},
+    {"amb", DL_ABBR_TITLE | CAP},  {"approx", DL_ABBR_INNER},
+    {"apr", DL_ABBR_ANY | CAP},    {"ariz", DL_ABBR_ANY | CAP},
     {"ark", DL_ABBR_ANY | CAP},    {"assn", DL_ABBR_ANY},
     {"asst", DL_ABBR_TITLE | CAP}, {"atty", DL_ABBR_TITLE | CAP},
     {"aug", DL_ABBR_ANY | CAP},    {"ave", DL_ABBR_ANY},
@@ -248,13 +248,18 @@ static inline int email_local(unsigned char b)
  * "www."), or 0 if nothing follows the anchor. */
 static size_t url_end(const unsigned char *u, size_t len, size_t lo, size_t a)
 {
-    size_t e = a, opens = 0;
-    while (e < len && urlish(u[e])) opens += u[e++] == '(';
+    size_t e = a;
+    long depth = 0; /* ( minus ) */
+    while (e < len && urlish(u[e])) {
+        depth += (u[e] == '(') - (u[e] == ')');
+        e++;
+    }
     /* trim trailing punctuation; keep a ) that closes a ( of the URL */
     while (e > a) {
         unsigned char b = u[e - 1];
-        if (b == ')' && opens > 0) break;
+        if (b == ')' && depth >= 0) break;
         if (!strchr(".,;:!?')]}*", b)) break;
+        if (b == ')') depth++;
         e--;
     }
     DL_UNUSED(lo);
@@ -314,8 +319,8 @@ static int is_dash(int32_t c)
 /* ---------------------------------------------------------- the tokenizer */
 
 /* Length of a dotted abbreviation at p ("U.S.", "a.m.", "U.S.A."): single
- * ASCII letters each followed by a period, at least two of them, and no
- * letter or digit right after.  0 if there is none. */
+ * ASCII letters each followed by a period, at least two of them.  0 if
+ * there is none. */
 static size_t dotted_at(const unsigned char *u, size_t len, size_t p)
 {
     size_t j = p;
@@ -325,10 +330,9 @@ static size_t dotted_at(const unsigned char *u, size_t len, size_t p)
         j += 2;
         if (j >= len || !ascii_alpha(u[j])) break;
     }
-    if (segs < 2) return 0;
-    if (j < len && (u[j] < 0x80 && ascii_class[u[j]] >= C_UPPER && ascii_class[u[j]] <= C_DIGIT))
-        return 0;
-    return j - p;
+    /* (no check of what follows: a failed match must cost O(1), or
+     * "a.a.a.a...ab" would be rescanned from every letter) */
+    return segs < 2 ? 0 : j - p;
 }
 
 int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
