@@ -18,11 +18,13 @@
  *     starts sentences (a capitalised function word such as The, He, But, or
  *     a title such as Mr.), and never at the end of a fronted time phrase
  *     ("At 5 a.m. Mr. Smith went ..." is one sentence: "At 5 a.m." is no
- *     clause).
+ *     clause), nor in a Title Case headline (no lower-case word so far but
+ *     of/the/in...: "3 Firefighters From U.S. Are Killed").
  *   - Ellipses: three dots continue the sentence unless a capitalised word
  *     other than "I" follows; four dots (an ellipsis and a period) end it
  *     before any capital; "word. . . . Next" is a period, then an ellipsis
- *     opening the next sentence.
+ *     opening the next sentence; an ellipsis that opens a sentence ends
+ *     none.
  *   - Lists: a bullet starts an item; "1." "a)" "2.)" markers at a
  *     sentence's start are not ends, and the next marker in sequence ("2."
  *     after "1.") starts a new item even without final punctuation.
@@ -67,11 +69,19 @@ static const char *const fronting[] = {
     "until",
 };
 
+/* The small words that Title Case leaves in lower case. */
+static const char *const title_small[] = {
+    "a", "an", "and", "as", "at", "but", "by", "for", "in", "nor", "of", "off", "on", "or",
+    "out", "per", "the", "to", "up", "via", "vs",
+};
+
 int dl_sentence_tables_sorted_(void);
 int dl_sentence_tables_sorted_(void)
 {
     for (size_t i = 1; i < DL_ARRAY_LEN(starters); i++)
         if (strcmp(starters[i - 1], starters[i]) >= 0) return 0;
+    for (size_t i = 1; i < DL_ARRAY_LEN(title_small); i++)
+        if (strcmp(title_small[i - 1], title_small[i]) >= 0) return 0;
     for (size_t i = 1; i < DL_ARRAY_LEN(fronting); i++)
         if (strcmp(fronting[i - 1], fronting[i]) >= 0) return 0;
     return 1;
@@ -185,7 +195,7 @@ enum { K_NEVER, K_STRONG, K_AMBIG, K_ELL3, K_ELL4, K_FIRST };
  * index where the next sentence starts (<= *pj), or 0 for no cut.  s is the
  * first token of the current sentence.
  */
-static size_t decide(const toks *x, size_t s, size_t k, size_t *pj)
+static size_t decide(const toks *x, size_t s, size_t k, int prose, size_t *pj)
 {
     const dl_token *T = x->t;
     const dl_token *t = &T[k];
@@ -203,7 +213,9 @@ static size_t decide(const toks *x, size_t s, size_t k, size_t *pj)
             e++, m++;
         }
         j = e + 1;
-        if (m >= 3) {
+        if (m >= 3 && k == s) {
+            type = K_NEVER;
+        } else if (m >= 3) {
             int attached = k > s && glued(x, k) && T[k - 1].kind != DL_TOK_PUNCT;
             type = attached && m == 4 ? K_FIRST : m >= 4 ? K_ELL4 : K_ELL3;
         } else if (m == 2) {
@@ -216,6 +228,8 @@ static size_t decide(const toks *x, size_t s, size_t k, size_t *pj)
         }
     } else if (t->flags & DL_TF_ELLIPSIS) {
         type = x->text[t->start] == '.' && tlen(t) >= 4 ? K_ELL4 : K_ELL3;
+        /* "stuff. ... We were": an ellipsis opening a sentence ends none */
+        if (k == s) type = K_NEVER;
         /* "[...]": an editor's omission mark inside a sentence */
         if (k > 0 && glued(x, k) && (T[k - 1].flags & DL_TF_OPEN) &&
             x->text[T[k - 1].start] != '"')
@@ -292,6 +306,8 @@ static size_t decide(const toks *x, size_t s, size_t k, size_t *pj)
         return j;
     case K_AMBIG: {
         if (!cap) return 0;
+        /* in a Title Case headline every word is capitalised: no clue */
+        if (!prose) return 0;
         /* a fronted time phrase is no sentence: "At 5 a.m. Mr. Smith ..." */
         if (k - s <= 4 && T[s].kind == DL_TOK_WORD &&
             in_list(fronting, DL_ARRAY_LEN(fronting), x->text + T[s].start, tlen(&T[s])))
@@ -334,6 +350,8 @@ int dl_sentence_split(dl_doc *d)
     toks x = {d->text, d->toks.v, d->toks.n};
     const dl_token *T = x.t;
     size_t n = x.n, s = 0, k = 0, line_words = 0;
+    size_t prose_words = 0; /* lower-case words in the sentence, but the
+                             * small ones of Title Case (of, the, in) */
     marker list = {0, 0, 0}; /* the list being read (kind 0: none) */
     int rc;
 
@@ -354,6 +372,7 @@ int dl_sentence_split(dl_doc *d)
             if (cut) {
                 if ((rc = emit(d, T, s, k))) return rc;
                 s = k;
+                prose_words = 0;
             }
         }
         if (t->flags & DL_TF_NEWLINE) line_words = 0;
@@ -371,12 +390,17 @@ int dl_sentence_split(dl_doc *d)
             continue;
         }
         if (t->kind != DL_TOK_PUNCT) line_words++;
+        if ((t->flags & DL_TF_LOWER) && t->kind == DL_TOK_WORD &&
+            (tlen(t) >= 4 || !in_list(title_small, DL_ARRAY_LEN(title_small),
+                                      d->text + t->start, tlen(t))))
+            prose_words++;
         if ((t->flags & DL_TF_TERM) ||
             (t->kind == DL_TOK_WORD && (t->flags & DL_TF_ABBR) && d->text[t->end - 1] == '.')) {
-            size_t j, b = decide(&x, s, k, &j);
+            size_t j, b = decide(&x, s, k, prose_words > 0, &j);
             if (b) {
                 if ((rc = emit(d, T, s, b))) return rc;
                 s = b;
+                prose_words = 0;
             }
             k = j;
             continue;

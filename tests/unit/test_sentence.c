@@ -93,6 +93,8 @@ static void test_ellipses(void **state)
                         "He paused... then spoke.|We wait \xE2\x80\xA6 and wait.");
     assert_string_equal(split("It was over.... Nobody came. I think . . . I know."),
                         "It was over....|Nobody came.|I think . . . I know.");
+    assert_string_equal(split("We stayed home. ... We were tired."),
+                        "We stayed home.|... We were tired.");
     assert_string_equal(split("\"The plan [...] failed\" (Roe 12)."),
                         "\"The plan [...] failed\" (Roe 12).");
 }
@@ -112,6 +114,9 @@ static void test_lines_and_paragraphs(void **state)
     /* a blank line always ends a sentence */
     assert_string_equal(split("The report was cut\n\nshort by the editor"),
                         "The report was cut|short by the editor");
+    /* a Title Case headline: "Are" after "U.S." is no sentence start */
+    assert_string_equal(split("Two Pilots From U.S. Are Hurt in Crash\nThe crash was in Peru."),
+                        "Two Pilots From U.S. Are Hurt in Crash|The crash was in Peru.");
     /* table rows */
     assert_string_equal(split("TEAM W L PCT\nBOSTON 70 62 .530\nTORONTO 63 71 .470"),
                         "TEAM W L PCT|BOSTON 70 62 .530|TORONTO 63 71 .470");
