@@ -54,8 +54,9 @@ static void test_basic_and_abbreviations(void **state)
                               "It hired U.S. Army veterans."),
                         "The firm moved to the U.S.|The move cost $4.5 million.|"
                         "It hired U.S. Army veterans.");
-    assert_string_equal(split("Shares of Acme Inc. rose 2.5 percent. Acme Inc. He sold it."),
-                        "Shares of Acme Inc. rose 2.5 percent.|Acme Inc.|He sold it.");
+    assert_string_equal(split("Shares of Acme Inc. rose 2.5 percent. She sold Acme Inc. He "
+                              "bought it."),
+                        "Shares of Acme Inc. rose 2.5 percent.|She sold Acme Inc.|He bought it.");
     assert_string_equal(split("By 9 p.m. Mr. Diaz had gone. The talks ended at 11 p.m. Mr. Diaz "
                               "then flew home."),
                         "By 9 p.m. Mr. Diaz had gone.|The talks ended at 11 p.m.|"
