@@ -75,11 +75,32 @@ static const char *const title_small[] = {
     "out", "per", "the", "to", "up", "via", "vs",
 };
 
+/* Verbs of saying that follow a quote's speaker ("... ?” Trump asked."). */
+static const char *const saying[] = {
+    "added",    "asked",   "asks",    "continued", "cried",    "declared", "demanded",
+    "exclaimed", "explained", "insisted", "recalled", "replied", "said",     "says",
+    "shouted",  "tweeted", "wondered", "wrote",    "yelled",
+};
+
+static const char *const weekdays[] = {
+    "friday", "monday", "saturday", "sunday", "thursday", "tuesday", "wednesday",
+};
+static const char *const after_saying[] = {
+    "as", "at", "during", "from", "in", "of", "on", "to", "while", "with",
+};
+
 int dl_sentence_tables_sorted_(void);
 int dl_sentence_tables_sorted_(void)
 {
     for (size_t i = 1; i < DL_ARRAY_LEN(starters); i++)
         if (strcmp(starters[i - 1], starters[i]) >= 0) return 0;
+#define SORTED(list)                                                \
+    for (size_t i = 1; i < DL_ARRAY_LEN(list); i++)                 \
+        if (strcmp(list[i - 1], list[i]) >= 0) return 0;
+    SORTED(saying)
+    SORTED(weekdays)
+    SORTED(after_saying)
+#undef SORTED
     for (size_t i = 1; i < DL_ARRAY_LEN(title_small); i++)
         if (strcmp(title_small[i - 1], title_small[i]) >= 0) return 0;
     for (size_t i = 1; i < DL_ARRAY_LEN(fronting); i++)
@@ -184,6 +205,35 @@ static size_t marker_at(const toks *x, size_t k, marker *m)
     return j;
 }
 
+/* At w (a capitalised word): one to four words of a name (Trump; Sen. Ted
+ * Cruz) and a verb of saying, which ends the clause (then . , ; or a word
+ * such as Friday / on / in, not an object: "Trump said the plan ..."). */
+static int attribution(const toks *x, size_t w)
+{
+    const dl_token *T = x->t;
+    size_t i = w, names = 0;
+    while (i < x->n && names < 5 && glued(x, i) == (i > w && is_char(x, i, '.')) &&
+           ((T[i].kind == DL_TOK_WORD && (T[i].flags & DL_TF_CAP)) ||
+            (T[i].flags & DL_TF_ABBR_DOT))) {
+        if (is_starter(x, i) && !(T[i].flags & DL_TF_ABBR)) return 0; /* "He asked" */
+        names++, i++;
+    }
+    if (!names || i >= x->n || T[i].kind != DL_TOK_WORD ||
+        !in_list(saying, DL_ARRAY_LEN(saying), x->text + T[i].start, tlen(&T[i])))
+        return 0;
+    i++;
+    if (i >= x->n || (T[i].flags & DL_TF_NEWLINE)) return 1;
+    if (T[i].kind == DL_TOK_PUNCT) {
+        char c = x->text[T[i].start];
+        return c == '.' || c == ',' || c == ';' || c == ':';
+    }
+    /* a day or a preposition after the verb, not its object */
+    const char *v = x->text + T[i].start;
+    size_t vn = tlen(&T[i]);
+    if (T[i].flags & DL_TF_CAP) return in_list(weekdays, DL_ARRAY_LEN(weekdays), v, vn);
+    return in_list(after_saying, DL_ARRAY_LEN(after_saying), v, vn);
+}
+
 /* ---------------------------------------------------------- decisions */
 
 enum { K_NEVER, K_STRONG, K_AMBIG, K_ELL3, K_ELL4, K_FIRST };
@@ -239,14 +289,17 @@ static size_t decide(const toks *x, size_t s, size_t k, int prose, size_t *pj)
     }
 
     /* glued terminal punctuation and closing quotes/brackets belong to it */
+    int asked = x->text[t->start] == '?' || x->text[t->start] == '!';
+    int quoted = 0;
     while (j < n && glued(x, j)) {
         const dl_token *u = &T[j];
         if (u->flags & DL_TF_TERM) {
             if (type == K_ELL3 && is_char(x, j, '.')) type = K_ELL4;
             else if (!(u->flags & DL_TF_ELLIPSIS) && x->text[u->start] != '.')
-                type = K_STRONG; /* "?!" "U.S.!" */
+                type = K_STRONG, asked = 1; /* "?!" "U.S.!" */
             j++;
         } else if (u->flags & DL_TF_CLOSE) {
+            quoted |= (u->flags & DL_TF_QUOTE) != 0;
             j++;
         } else {
             break;
@@ -303,6 +356,9 @@ static size_t decide(const toks *x, size_t s, size_t k, int prose, size_t *pj)
             char c = x->text[nw->start];
             if (c == ',' || c == ';' || c == ':' || (nw->flags & DL_TF_CLOSE)) return 0;
         }
+        /* “Why now?” Trump asked.  A quoted question or exclamation, then
+         * its speaker and a verb of saying: one sentence */
+        if (cap && asked && quoted && !opened && attribution(x, w)) return 0;
         return j;
     case K_AMBIG: {
         if (!cap) return 0;
