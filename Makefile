@@ -42,7 +42,7 @@ TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
 DEPFLAGS = -MMD -MP
 
-.PHONY: all lib test unit-tests cli-tests san-test fuzz fuzz-replay bench clean tools
+.PHONY: demo all lib test unit-tests cli-tests san-test fuzz fuzz-replay bench clean tools
 all: $(BUILD)/dateline dateline tools
 
 ifneq ($(SAN),1)
@@ -123,10 +123,14 @@ build-fuzz/%: fuzz/%.c $(LIB_SRC)
 	clang $(CPPFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -std=gnu11 \
 	    $< $(LIB_SRC) -o $@ $(LIBS)
 
+# the README's first command: build, then ingest and show the examples
+demo: all
+	@sh scripts/demo.sh
+
 bench: all
 	sh bench/run.sh
 
 clean:
-	rm -rf build build-san build-fuzz dateline
+	rm -rf build build-san build-fuzz dateline demo.dateline
 
 -include $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -258,8 +258,8 @@ typedef struct dl_ingest dl_ingest;
 enum { DL_ADDED = 1, DL_PRESENT = 2, DL_NEAR_DUP = 3 };
 
 typedef struct dl_ingest_counts {
-    uint64_t added;           /* new articles, near-duplicates included */
-    uint64_t present;         /* already in the archive */
+    uint64_t added;           /* new articles committed, near-duplicates included */
+    uint64_t present;         /* already in the archive (or twice in the input) */
     uint64_t near_duplicates; /* added, and linked to an earlier copy */
     uint64_t rejected;        /* filled by the caller: bad records */
 } dl_ingest_counts;
@@ -271,8 +271,12 @@ typedef struct dl_ingest_counts {
  * loses it.
  */
 int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out);
-/* Adds one record; *status gets DL_ADDED, DL_PRESENT or DL_NEAR_DUP.  Commits
- * by itself when the batch is full. */
+/* Adds one record (copied: rec is free to go when the call returns).
+ * *status gets DL_PRESENT when the archive holds its id already, else
+ * DL_ADDED: accepted, to be analyzed (on worker threads, $DATELINE_THREADS)
+ * and written in input order; whether it proved new, a repeat within the
+ * same ingest, or a near-duplicate shows in the counts.  Commits by itself
+ * whenever a batch is full. */
 int dl_ingest_add(dl_ingest *ing, const dl_record *rec, int *status);
 /* Commits the batch in flight. */
 int dl_ingest_commit(dl_ingest *ing);

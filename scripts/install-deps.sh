@@ -13,7 +13,7 @@ PKGS="build-essential make pkg-config gcc clang libclang-rt-14-dev
   libsqlite3-dev sqlite3 libutf8proc-dev libstemmer-dev libzstd-dev zstd
   zlib1g-dev gzip libstreamvbyte-dev libxxhash-dev libjansson-dev
   libmicrohttpd-dev libcmocka-dev libxapian-dev python3 curl procps
-  iso-codes wrk chromium"
+  iso-codes wrk chromium bc"
 
 missing=""
 for p in $PKGS; do

@@ -52,5 +52,6 @@ int cmd_ingest(cli_opts *o);
 int cmd_stats(cli_opts *o);
 int cmd_show(cli_opts *o);
 int cmd_analyze(cli_opts *o);
+int cmd_check(cli_opts *o);
 
 #endif

@@ -68,6 +68,12 @@ static const cli_cmd COMMANDS[] = {
      "  --json   {\"articles\": N, \"first\": D, \"last\": D, \"stories\": N, \"bytes\": N}\n\n"
      "Example:\n  dateline stats --archive news.dateline\n",
      0},
+    {"check", cmd_check, "check [--json]",
+     "Verifies the archive: opens it read-only and runs the store's full\n"
+     "integrity check.  Exit 0 when sound, 3 when it cannot be opened or is\n"
+     "damaged.  Safe while an ingest runs.\n\n"
+     "Example:\n  dateline check --archive news.dateline\n",
+     0},
     {"analyze", cmd_analyze, "analyze PATH...",
      "Analyzes articles without an archive and prints one annotation a line\n"
      "(JSONL, input order): id, date, source, text, sentences, entities,\n"
