@@ -446,7 +446,7 @@ int dl_sentence_split(dl_doc *d)
             continue;
         }
         if (t->kind != DL_TOK_PUNCT) line_words++;
-        if ((t->flags & DL_TF_LOWER) && t->kind == DL_TOK_WORD &&
+        if (!prose_words && (t->flags & DL_TF_LOWER) && t->kind == DL_TOK_WORD &&
             (tlen(t) >= 4 || !in_list(title_small, DL_ARRAY_LEN(title_small),
                                       d->text + t->start, tlen(t))))
             prose_words++;
