@@ -292,6 +292,7 @@ static int quote_kind(int32_t c)
     /* 1 opening, 2 closing, 3 either (straight) */
     switch (c) {
     case '"': case '\'': return 3;
+    case '`': return 1; /* ``opening'' in AP and NYT wire copy */
     case 0x201C: case 0x2018: case 0x201E: case 0x201A: case 0x201F: case 0x00AB:
     case 0x2039: return 1;
     case 0x201D: case 0x2019: case 0x00BB: case 0x203A: return 2;
@@ -343,6 +344,7 @@ int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
     int newlines = 0;
     size_t abbr_dot = (size_t)-1;   /* offset of the period after an abbreviation */
 
+    if (len > UINT32_MAX) return DL_EINVAL; /* offsets are 32-bit */
     /* news text has about one token per 5-6 bytes: reserve once */
     if (dl_vec_reserve(out, out->n + len / 6 + 16)) return DL_ENOMEM;
 

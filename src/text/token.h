@@ -42,7 +42,7 @@ enum {
     DL_TF_ABBR = 1 << 2,       /* WORD that is an abbreviation (see above) */
     DL_TF_URL = 1 << 3,        /* WORD that is a URL */
     DL_TF_EMAIL = 1 << 4,      /* WORD that is an e-mail address */
-    DL_TF_QUOTE = 1 << 5,      /* PUNCT quotation mark: " ' “ ” ‘ ’ « » „ ‹ › */
+    DL_TF_QUOTE = 1 << 5,      /* PUNCT quotation mark: " ' ` “ ” ‘ ’ « » „ ‹ › */
     DL_TF_OPEN = 1 << 6,       /* opening quote or bracket ( [ { (guessed for " ') */
     DL_TF_CLOSE = 1 << 7,      /* closing quote or bracket ) ] } */
     DL_TF_ELLIPSIS = 1 << 8,   /* PUNCT "..." (3 or more periods) or "…" */
@@ -64,8 +64,8 @@ typedef struct dl_token {
 typedef DL_VEC(dl_token) dl_tokvec;
 
 /* Appends the tokens of text[0, len) to out (offsets relative to text).
- * DL_OK or DL_ENOMEM (out then holds a prefix of the tokens).
- * len must be < 4 GiB (offsets are 32-bit). */
+ * DL_OK, DL_ENOMEM (out then holds a prefix of the tokens), or DL_EINVAL
+ * when len does not fit the 32-bit offsets (records are far smaller). */
 int dl_tokenize(const char *text, size_t len, dl_tokvec *out);
 
 /* Kinds of abbreviation, for the word before a period. */

@@ -76,6 +76,8 @@ static void test_quotes(void **state)
         "\xE2\x80\x9CWe will not resign,\xE2\x80\x9D she said.|\xE2\x80\x9CNever.\xE2\x80\x9D|He left.");
     assert_string_equal(split("\"Is it over?\" he asked. 'Yes!' she said. \"Fine.\" They went."),
                         "\"Is it over?\" he asked.|'Yes!' she said.|\"Fine.\"|They went.");
+    assert_string_equal(split("``We are back.'' ``Yes!'' he said. ``Good.''"),
+                        "``We are back.''|``Yes!'' he said.|``Good.''");
     /* a quoted question, then its speaker and a verb of saying */
     assert_string_equal(split("\"Why now?\" Sen. Ann Lee asked. \"Who knows!\" Roe said on "
                               "Friday. \"Why?\" Roe said the plan was bad."),
