@@ -280,10 +280,9 @@ static size_t decide(const toks *x, size_t s, size_t k, int prose, size_t *pj)
         type = x->text[t->start] == '.' && tlen(t) >= 4 ? K_ELL4 : K_ELL3;
         /* "stuff. ... We were": an ellipsis opening a sentence ends none */
         if (k == s) type = K_NEVER;
-        /* "[...]": an editor's omission mark inside a sentence */
-        if (k > 0 && glued(x, k) && (T[k - 1].flags & DL_TF_OPEN) &&
-            x->text[T[k - 1].start] != '"')
-            type = K_NEVER;
+        /* "[...]" or "“…and": an omission right after an opening bracket
+         * or quote ends nothing */
+        if (k > 0 && glued(x, k) && (T[k - 1].flags & DL_TF_OPEN)) type = K_NEVER;
     } else {
         type = K_STRONG; /* ! ? and the like */
     }
