@@ -181,11 +181,11 @@ function mentionsChart(dates, label) {
     else { const d = new Date(k * 86400000); d.setUTCMonth(d.getUTCMonth() + 1); k = Math.floor(d / 86400000); }
   }
   const max = Math.max(1, ...buckets.values());
-  const W = 1000, H = 150, pad = 26, bw = (W - 2 * pad) / keys.length;
+  const W = chartWidth(), H = W < 600 ? 110 : 150, pad = 26, bw = (W - 2 * pad) / keys.length;
   const svg = h('svg', {class: 'chart', viewBox: `0 0 ${W} ${H + 22}`, role: 'img', 'aria-label': label});
   svg.append(h('line', {class: 'axis', x1: pad, x2: W - pad, y1: H, y2: H}));
   svg.append(h('text', {x: 2, y: 12}, String(max)));
-  const every = Math.max(1, Math.ceil(keys.length / 8));
+  const every = Math.max(1, Math.ceil(keys.length / Math.max(3, Math.floor(W / 110))));
   keys.forEach((k, i) => {
     const n = buckets.get(k) || 0;
     const bh = n ? Math.max(2, (H - 16) * n / max) : 0;
@@ -208,12 +208,20 @@ function mentionsChart(dates, label) {
   return h('div', {class: 'card'}, h('div', {class: 'summary'}, h('h3', {}, label), h('span', {class: 'meta'}, 'per ' + unit + ' · click a bar to narrow the dates')), svg);
 }
 
+/* charts are drawn at the width they get on screen, so their text keeps
+ * its size on a phone */
+function chartWidth() {
+  const m = document.querySelector('#main');
+  const w = (m ? m.clientWidth : window.innerWidth) - 40;
+  return Math.max(300, Math.min(1100, w));
+}
+
 /* the timeline's dates on a scaled axis; a dot per date scrolls to it */
 function timelineAxis(dates) {
   if (dates.length < 1) return null;
   const days = dates.map(dayNum);
   const lo = Math.min(...days), hi = Math.max(...days);
-  const W = 1000, pad = 40, y = 52;
+  const W = chartWidth(), pad = W < 600 ? 24 : 40, y = 52;
   const x = (d) => hi === lo ? W / 2 : pad + (W - 2 * pad) * (d - lo) / (hi - lo);
   const svg = h('svg', {class: 'tl-axis', viewBox: `0 0 ${W} 92`, role: 'img', 'aria-label': 'timeline from ' + nice(isoOf(lo)) + ' to ' + nice(isoOf(hi))});
   svg.append(h('line', {class: 'track', x1: pad - 10, x2: W - pad + 10, y1: y, y2: y}));
@@ -221,7 +229,8 @@ function timelineAxis(dates) {
   const span = hi - lo;
   const d0 = new Date(lo * 86400000);
   let t = new Date(Date.UTC(d0.getUTCFullYear(), span > 730 ? 0 : d0.getUTCMonth(), 1));
-  const step = span > 730 ? 12 : span > 240 ? 3 : 1;
+  const narrow = W < 600;
+  const step = span > 730 ? 12 : span > (narrow ? 120 : 240) ? 3 : 1;
   for (let guard = 0; guard < 100; guard++) {
     t.setUTCMonth(t.getUTCMonth() + (guard ? step : 0));
     const td = Math.floor(t / 86400000);
