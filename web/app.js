@@ -413,11 +413,12 @@ async function viewEntities(main, s) {
   if (!es.length) { main.append(notice('No names found.')); return; }
   const ul = h('ul', {class: 'ents'});
   for (const e of es) {
-    const n = e.mentions ?? e.count ?? e.articles ?? '';
+    const n = e.mentions ?? e.count ?? '';
     ul.append(h('li', {'data-nav': ''},
-      h('span', {}, link({entity: e.name, view: 'entities'}, e.name)),
-      h('span', {}, h('span', {class: 'kind ' + (TYPE_CLASS[e.type] || '')}, TYPE_NAME[e.type] || e.type || ''), ' ',
-        h('span', {class: 'meta'}, typeof n === 'number' ? n.toLocaleString() : String(n)))));
+      h('span', {class: 'name'}, link({entity: e.name, view: 'entities'}, e.name)),
+      h('span', {class: 'what', title: `${n} mentions` + (e.articles ? ` in ${plural(e.articles, 'article')}` : '')},
+        h('span', {class: 'kind ' + (TYPE_CLASS[e.type] || '')}, TYPE_NAME[e.type] || e.type || ''), ' ',
+        h('span', {class: 'meta'}, typeof n === 'number' ? n.toLocaleString() + '×' : String(n)))));
   }
   main.append(ul);
 }
