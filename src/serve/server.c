@@ -30,6 +30,7 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,6 +55,7 @@ struct sv_server {
 
     atomic_int inflight;           /* requests between first call and completion */
     atomic_int draining;           /* shutdown started: answer Connection: close */
+    int loopback;                  /* bound to a loopback address: check Host */
 };
 
 /* Per-request state, *con_cls of MHD. */
@@ -338,6 +340,62 @@ static int method_of(const char *m)
     return SV_OTHER;
 }
 
+/* The host part of a Host header or an origin's authority: "[::1]:8080" ->
+ * "::1", "localhost:80" -> "localhost".  Writes into out (size n). */
+static void host_part(const char *h, char *out, size_t n)
+{
+    size_t len;
+    if (*h == '[') {
+        const char *e = strchr(h, ']');
+        h++;
+        len = e ? (size_t)(e - h) : strlen(h);
+    } else {
+        const char *e = strchr(h, ':');
+        len = e ? (size_t)(e - h) : strlen(h);
+    }
+    if (len >= n) len = n - 1;
+    memcpy(out, h, len);
+    out[len] = 0;
+}
+
+static int is_loopback_name(const char *host)
+{
+    return !strcasecmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "::1");
+}
+
+/*
+ * Requests a browser makes on behalf of another site are refused (403):
+ *  - on a loopback address, a Host that is not a loopback name (a DNS
+ *    rebinding page reaching 127.0.0.1 through its own domain);
+ *  - a POST whose Origin is not this server (another site's page posting
+ *    articles; browsers always send Origin on cross-site POST).
+ * Clients that send neither header (curl, scripts) are not affected.
+ * Returns the reason, or NULL to go on.
+ */
+static const char *foreign_request(const sv_server *s, struct MHD_Connection *conn, int method)
+{
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    char hp[256];
+    if (s->loopback && host) {
+        host_part(host, hp, sizeof hp);
+        if (!is_loopback_name(hp))
+            return "this server answers to localhost and 127.0.0.1 only (start it with --bind "
+                   "to serve other names)";
+    }
+    if (method == SV_POST) {
+        const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+        if (origin && strcmp(origin, "null") != 0) {
+            const char *auth = strstr(origin, "://");
+            auth = auth ? auth + 3 : origin;
+            if (!host || strcasecmp(auth, host) != 0)
+                return "cross-site POST refused: the Origin is not this server";
+        } else if (origin) {
+            return "cross-site POST refused: opaque Origin";
+        }
+    }
+    return NULL;
+}
+
 static enum MHD_Result send_reply(sv_server *s, struct MHD_Connection *conn, sv_conn *c,
                                   const char *method, const char *url, sv_reply *r)
 {
@@ -383,6 +441,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->body.max = s->o.max_body;
         *con_cls = c;
         atomic_fetch_add(&s->inflight, 1);
+        const char *why = foreign_request(s, conn, c->method);
+        if (why) {
+            sv_req req = {.srv = s, .conn = conn, .method = c->method, .path = url};
+            sv_error(&req, 403, "%s", why);
+            return send_reply(s, conn, c, method, url, &req.reply);
+        }
         if (c->method == SV_POST) {
             const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                          MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -555,6 +619,16 @@ int dl_serve(const char *archive_dir, const char *bind, int port, const dl_serve
     /* a client that hangs up must not kill the server */
     signal(SIGPIPE, SIG_IGN);
 
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (ai->ai_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr, host,
+                  sizeof host);
+    else
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr, host,
+                  sizeof host);
+    int v6 = ai->ai_family == AF_INET6;
+    s.loopback = is_loopback_name(host);
+
     unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG;
     if (ai->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
@@ -569,14 +643,6 @@ int dl_serve(const char *archive_dir, const char *bind, int port, const dl_serve
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
         MHD_OPTION_END);
-    char host[INET6_ADDRSTRLEN] = "?";
-    if (ai->ai_family == AF_INET)
-        inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr, host,
-                  sizeof host);
-    else
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)ai->ai_addr)->sin6_addr, host,
-                  sizeof host);
-    int v6 = ai->ai_family == AF_INET6;
     freeaddrinfo(ai);
     if (!s.d) {
         fprintf(stderr, "dateline: cannot listen on %s port %d: %s\n", bind, port,

@@ -232,6 +232,18 @@ sys.exit(0 if (not data or data.split(b" ")[1][:1] == b"4") else 1)
 EOF
 fi
 
+# requests another site's page could make through a browser: 403
+req GET /api/stats -H 'Host: attacker.example:8080'
+expect_eq "foreign Host (DNS rebinding)" "$code" 403
+expect_error_json "foreign Host"
+req GET /api/stats -H "Host: localhost:$PORT"
+expect_eq "Host localhost" "$code" 200
+req POST /api/articles -H 'Origin: http://attacker.example' \
+    --data-binary '{"id": "csrf", "date": "2021-03-01", "text": "Injected."}'
+expect_eq "cross-site POST" "$code" 403
+req POST /api/articles -H "Origin: http://127.0.0.1:$PORT" --data-binary "@$T/feed.jsonl"
+expect_eq "same-origin POST" "$code" 200
+
 # --- the server kept serving, concurrently
 pids=
 for i in $(seq 1 16); do
