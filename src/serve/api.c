@@ -207,13 +207,6 @@ static int common_args(sv_req *req, q_args *a, int need_q)
     return 0;
 }
 
-static void h_search(sv_req *req)
-{
-    q_args a;
-    if (common_args(req, &a, 1)) return;
-    if (sv_arg_long(req, "n", 0, 1000, 10, &a.n)) return;
-    sv_error(req, 501, "search is not built yet");
-}
 
 /* from/to of q_args back as "YYYY-MM-DD" strings, or NULL when absent */
 typedef struct q_dates {
@@ -366,6 +359,96 @@ static void append_date_counts(dl_buf *b, const int32_t *days, const uint64_t *c
     dl_buf_addc(b, ']');
 }
 
+#ifdef DL_DAY_MIN /* the search stage is in this build */
+static int cmp_day(const void *x, const void *y)
+{
+    int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+    return (a > b) - (a < b);
+}
+
+static void h_search(sv_req *req)
+{
+    q_args a;
+    if (common_args(req, &a, 1)) return;
+    if (sv_arg_long(req, "n", 0, 1000, 10, &a.n)) return;
+    dl_archive *ar = sv_reader_get(req);
+    if (!ar) return;
+    dl_results *r = NULL;
+    int rc = dl_search(ar, a.q, a.has_from ? a.from : DL_DAY_MIN, a.has_to ? a.to : DL_DAY_MAX,
+                       (size_t)a.n, &r);
+    if (rc != DL_OK) {
+        lib_error(req, rc, ar, "search");
+    } else {
+        size_t len = 0;
+        char *json = dl_results_json(r, &len);
+        json_string_reply(req, json, len);
+    }
+    dl_results_free(r);
+    sv_reader_put(req, ar);
+}
+
+/* articles per day matching the query: every match (up to SV_MAX_MENTIONS,
+ * the best first), counted by day */
+#define SV_MAX_MENTIONS 200000
+static void mentions_of_query(sv_req *req, dl_archive *ar, const q_args *a)
+{
+    dl_scored *docs = NULL;
+    size_t n = 0;
+    uint64_t total = 0;
+    int rc = dl_search_docs(ar, a->q, a->has_from ? a->from : DL_DAY_MIN,
+                            a->has_to ? a->to : DL_DAY_MAX, SV_MAX_MENTIONS, &docs, &n, &total);
+    if (rc != DL_OK) {
+        lib_error(req, rc, ar, "mentions");
+        return;
+    }
+    /* sort the days, then count runs: O(n log n) in the matches */
+    int32_t *days = dl_malloc((n ? n : 1) * sizeof *days);
+    uint64_t *counts = dl_malloc((n ? n : 1) * sizeof *counts);
+    if (!days || !counts) {
+        free(days);
+        free(counts);
+        dl_free(docs);
+        sv_error(req, 500, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) days[i] = docs[i].day;
+    dl_free(docs);
+    qsort(days, n, sizeof *days, cmp_day);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m && days[m - 1] == days[i]) {
+            counts[m - 1]++;
+        } else {
+            days[m] = days[i];
+            counts[m++] = 1;
+        }
+    }
+    dl_buf b = {0};
+    dl_buf_adds(&b, "{\"query\": ");
+    dl_json_strz(&b, a->q);
+    dl_buf_printf(&b, ", \"total\": %llu, \"counted\": %zu, ", (unsigned long long)total, n);
+    append_date_counts(&b, days, counts, m);
+    dl_buf_adds(&b, "}\n");
+    free(days);
+    free(counts);
+    sv_json_reply(req, 200, &b);
+}
+#else
+static void h_search(sv_req *req)
+{
+    q_args a;
+    if (common_args(req, &a, 1)) return;
+    if (sv_arg_long(req, "n", 0, 1000, 10, &a.n)) return;
+    sv_error(req, 501, "search is not built yet");
+}
+static void mentions_of_query(sv_req *req, dl_archive *ar, const q_args *a)
+{
+    (void)ar;
+    (void)a;
+    sv_error(req, 501, "mentions of a query need search, not built yet");
+}
+#endif
+
 static void mentions_of_entity(sv_req *req, dl_archive *ar, const char *name, const q_args *a)
 {
     sqlite3_stmt *st = dl_archive_prepare(
@@ -420,7 +503,7 @@ static void h_mentions(sv_req *req)
     dl_archive *ar = sv_reader_get(req);
     if (!ar) return;
     if (entity && elen) mentions_of_entity(req, ar, entity, &a);
-    else sv_error(req, 501, "mentions of a query need search, not built yet");
+    else mentions_of_query(req, ar, &a);
     sv_reader_put(req, ar);
 }
 
