@@ -7,6 +7,8 @@
 # after the load (VmRSS, and VmHWM: its peak).
 #   sh bench/serve/run.sh            N=100000 DUR=20 CONNS=64 THREADS=2
 #   REBUILD=1 ...                    re-ingests the archive
+#   ENDPOINTS="timeline"             only some endpoints
+#   DATELINE_SERVE_CACHE=0 ...       with the answer cache off
 # The archive is built once under $OUT (default /tmp/dateline-bench-serve)
 # and reused while it holds N articles or more.
 set -eu
@@ -15,6 +17,7 @@ N=${N:-100000}
 DUR=${DUR:-20}
 CONNS=${CONNS:-64}
 THREADS=${THREADS:-2}
+ENDPOINTS=${ENDPOINTS:-search timeline}
 OUT=${OUT:-/tmp/dateline-bench-serve}
 DL=$ROOT/dateline
 PY=python3; [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
@@ -80,7 +83,7 @@ make_lua /api/search "&n=10" > "$OUT/search.lua"
 make_lua /api/timeline "" > "$OUT/timeline.lua"
 
 # every request once, by hand: all must answer 200 before the load
-for f in search timeline; do
+for f in $ENDPOINTS; do
     sed -n 's/^  "\(.*\)",$/\1/p' "$OUT/$f.lua" | while IFS= read -r p; do
         c=$(curl -s -o /dev/null -w '%{http_code}' "$B$p")
         [ "$c" = 200 ] || { echo "warm-up: $p answered $c"; exit 1; }
@@ -91,7 +94,7 @@ echo "archive: $("$DL" stats --archive "$OUT/archive" --json)"
 echo "server: pid $PID, $(nproc) CPUs; wrk -t$THREADS -c$CONNS -d${DUR}s, $(wc -l < "$OUT/queries.txt") queries in rotation"
 echo "memory before: VmRSS $(mem VmRSS)"
 printf '%-14s %10s %10s %10s %10s %s\n' endpoint req/s p50 p99 requests errors
-for f in search timeline; do
+for f in $ENDPOINTS; do
     wrk -t"$THREADS" -c"$CONNS" -d"${DUR}s" --timeout 30s --latency -s "$OUT/$f.lua" "$B" > "$OUT/wrk-$f.txt"
     $PY - "$OUT/wrk-$f.txt" "$f" <<'PY'
 import re, sys
