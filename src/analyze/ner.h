@@ -1,0 +1,117 @@
+/*
+ * ner.h -- the named-entity stage: an averaged-perceptron BIO tagger over
+ * the tokens of a document (PERSON / ORG / PLACE, plus MISC which is tagged
+ * so it does not pollute the others but is never output), followed by alias
+ * linking inside the article (surnames, titled forms, first-name forms,
+ * acronyms, "the ambassador").
+ *
+ * The public stage functions (dl_ner_load, dl_ner_free, dl_ner_tag) are
+ * declared in analyze.h.  What follows here is shared with the trainer
+ * (tools/train_ner.c), which must extract exactly the features the tagger
+ * uses at run time.
+ *
+ * Model file (models/ner.model): one zstd frame holding
+ *   "DLNER001"  magic
+ *   u32 nbits   log2 of the number of weight rows
+ *   u32 ntags   DL_NER_NT
+ *   f32 scale   stored weight = round(real weight * scale)
+ *   u32 ngaz    gazetteer entries, then ngaz x (u64 key, u8 kinds, 7 pad)
+ *   i16 w[(1 << nbits) * ntags]   hashed feature weights, row per bucket
+ * all little-endian.  Loading decompresses once; nothing is trained or
+ * fetched at run time.
+ */
+#ifndef DL_ANALYZE_NER_H
+#define DL_ANALYZE_NER_H
+
+#include "analyze.h"
+
+/* BIO tags; MISC is learnt but dropped from the output. */
+enum {
+    DL_NER_O = 0,
+    DL_NER_B_PER, DL_NER_I_PER,
+    DL_NER_B_ORG, DL_NER_I_ORG,
+    DL_NER_B_LOC, DL_NER_I_LOC,
+    DL_NER_B_MISC, DL_NER_I_MISC,
+    DL_NER_NT /* number of tags */
+};
+#define DL_NER_BOS DL_NER_NT /* "previous tag" at a sentence start */
+#define DL_NER_MAXF 48       /* most features one token can have */
+
+/* gazetteer kinds (bits) */
+enum { DL_GAZ_COUNTRY = 1, DL_GAZ_SUBDIV = 2, DL_GAZ_CITY = 4 };
+
+/* token flags */
+enum {
+    DL_NT_CAP = 1,       /* first character is an upper-case letter */
+    DL_NT_LOWER = 2,     /* first character is a lower-case letter */
+    DL_NT_ALLCAP = 4,    /* has letters, none lower-case */
+    DL_NT_SENT = 8,      /* first token of a sentence (own heuristic) */
+    DL_NT_CAPLINE = 16,  /* on a line written in capitals (headline) */
+    DL_NT_PUNCT = 32,    /* punctuation */
+    DL_NT_DIGIT = 64,    /* starts with a digit */
+};
+
+/* A token as the tagger sees it: the shared tokens with "'s" split off and
+ * single-letter abbreviations ("U.S.", "J.") joined. */
+typedef struct dl_ner_tok {
+    uint32_t start, end;
+    uint16_t flags; /* DL_NT_* */
+    uint8_t gaz;    /* bits 0-2: starts a gazetteer name of that kind; 3-5: inside one */
+    uint8_t pad;
+    uint64_t h_word, h_lower, h_shape, h_suf2, h_suf3, h_suf4, h_pre3;
+} dl_ner_tok;
+
+typedef struct dl_ner_model {
+    uint32_t nbits;
+    float scale;
+    const int16_t *w;   /* (1 << nbits) * DL_NER_NT; NULL in a trainer's model */
+    uint64_t *gaz_key;  /* open addressing, key 0 = empty */
+    uint8_t *gaz_val;
+    size_t gaz_mask, gaz_n;
+    void *blob;         /* owns the decompressed file (w points into it) */
+} dl_ner_model;
+
+/* Per-document state: tokens plus document-level memory. */
+typedef struct dl_ner_doc {
+    const char *text;
+    size_t len;
+    DL_VEC(dl_ner_tok) t;
+    uint64_t *hk;  /* lower-case word hash -> doc flags (open addressing) */
+    uint8_t *hv;
+    size_t hmask;
+} dl_ner_doc;
+
+/* Builds the tagger's view of text (tokens from dl_tokenize) with the
+ * gazetteer marks of model m (may have no gazetteer).  DL_OK/DL_ENOMEM;
+ * free with dl_ner_doc_free even on failure. */
+int dl_ner_doc_build(const dl_ner_model *m, dl_ner_doc *doc, const char *text, size_t len,
+                     const dl_token *toks, size_t n);
+void dl_ner_doc_free(dl_ner_doc *doc);
+/* 1 when token i is tagged O without scoring (lower-case word or
+ * punctuation after an O). */
+int dl_ner_skip(const dl_ner_doc *doc, size_t i, int prev);
+/* Writes the feature hashes of token i given the two previous tags (or
+ * DL_NER_BOS) into f[DL_NER_MAXF]; returns how many. */
+size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f);
+/* Records the tag chosen for token i (document-level history feature). */
+void dl_ner_note(dl_ner_doc *doc, size_t i, int tag);
+/* 1 if tag may follow prev (I-X only after B-X or I-X). */
+int dl_ner_valid(int prev, int tag);
+
+/* Trainer side: an empty model with a gazetteer only; add entries; write a
+ * model file with the given real-valued weights ((1 << nbits) * NT). */
+dl_ner_model *dl_ner_model_new(uint32_t nbits);
+int dl_ner_gaz_add(dl_ner_model *m, int kinds, const char *name, size_t len);
+int dl_ner_model_save(const dl_ner_model *m, const float *w, const char *path);
+/* Bucket of a feature hash. */
+static inline size_t dl_ner_bucket(const dl_ner_model *m, uint64_t f)
+{
+    return (size_t)(f >> (64 - m->nbits));
+}
+
+/* Finds the model file: $DATELINE_MODELS/ner.model, then models/ner.model
+ * beside the running binary or up to three folders above it, then
+ * ./models/ner.model.  Writes the path into buf; DL_OK or DL_ENOTFOUND. */
+int dl_ner_find_model(char *buf, size_t cap);
+
+#endif
