@@ -131,6 +131,22 @@ static int is_ascii_letter(char c)
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
+/* Abbreviations written with a period that belongs to the word. */
+static int is_abbrev(const char *s, size_t n)
+{
+    static const char *const AB[] = {
+        "Inc", "Corp", "Co", "Ltd", "Bros", "Jr", "Sr", "St", "Mr", "Mrs", "Ms", "Dr",
+        "Gen", "Lt", "Col", "Sgt", "Capt", "Gov", "Sen", "Rep", "Prof", "Rev", "Mt", "Ft",
+        "Ave", "Cpl", "Maj", "Adm", "Cmdr", "Supt", "Messrs", "Pty", "Bhd", "Cie", "Jan",
+        "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+        "Dept", "Univ", "Assn", "Nos", "No", "vs", "Mass", "Calif", "Fla", "Ill", "Wash",
+        "Penn", "Conn", "Tenn", "Ariz", "Colo", "Okla", "Mich", "Minn", "Wis", "Ky", "Va",
+        "Ga", "La", "Md", "Mo", "Ala", "Ark", "Kan", "Neb", "Nev", "Ore", "Del", NULL};
+    for (size_t i = 0; AB[i]; i++)
+        if (strlen(AB[i]) == n && memcmp(AB[i], s, n) == 0) return 1;
+    return 0;
+}
+
 /* Splits and joins the shared tokens into the tagger's tokens. */
 static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_doc *doc)
 {
@@ -139,6 +155,7 @@ static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_d
         memset(&t, 0, sizeof t);
         t.start = toks[i].start;
         t.end = toks[i].end;
+        int kind = toks[i].kind;
         /* single-letter abbreviations: U.S.  J.  U.N. */
         if (toks[i].kind == DL_TOK_WORD && t.end - t.start == 1 &&
             is_ascii_letter(text[t.start]) && i + 1 < n && toks[i + 1].start == t.end &&
@@ -153,7 +170,11 @@ static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_d
                 t.end = toks[j].end;
             }
             i = j;
-        } else if (toks[i].kind == DL_TOK_WORD) {
+        } else if (kind == DL_TOK_WORD && i + 1 < n && toks[i + 1].start == t.end &&
+                   text[t.end] == '.' && toks[i + 1].end == t.end + 1 &&
+                   is_abbrev(text + t.start, t.end - t.start)) {
+            t.end = toks[++i].end; /* Inc.  Corp.  Mr.  St. */
+        } else if (kind == DL_TOK_WORD) {
             /* possessive 's / ’s split off */
             size_t len = t.end - t.start;
             const char *e = text + t.end;
@@ -171,7 +192,7 @@ static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_d
             }
         }
         tok_describe(text, &t);
-        if (toks[i].kind == DL_TOK_PUNCT) t.flags = (uint16_t)((t.flags & ~(DL_NT_CAP | DL_NT_LOWER | DL_NT_DIGIT)) | DL_NT_PUNCT);
+        if (kind == DL_TOK_PUNCT) t.flags = (uint16_t)((t.flags & ~(DL_NT_CAP | DL_NT_LOWER | DL_NT_DIGIT)) | DL_NT_PUNCT);
         if (dl_vec_push(&doc->t, t)) return DL_ENOMEM;
     }
     return DL_OK;
@@ -876,8 +897,7 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
             mention m = {(uint32_t)i, (uint32_t)j, doc->t.v[i].start, doc->t.v[j - 1].end,
                          cls == 1 ? DL_PERSON : cls == 2 ? DL_ORG : DL_PLACE, -1, 0, 0};
             /* drop a trailing "'s" or punctuation the tagger took in */
-            while (m.b > m.a + 1 && (doc->t.v[m.b - 1].flags & DL_NT_PUNCT) &&
-                   !tok_is(doc, m.b - 1, "."))
+            while (m.b > m.a + 1 && (doc->t.v[m.b - 1].flags & DL_NT_PUNCT))
                 m.b--, m.end = doc->t.v[m.b - 1].end;
             if (m.type == DL_PERSON) {
                 /* titles inside the span: out of the name (and of the span,
