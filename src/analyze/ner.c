@@ -266,6 +266,54 @@ int dl_ner_gaz_add(dl_ner_model *m, int kinds, const char *name, size_t len)
     return rc;
 }
 
+static const char *const TITLES[] = {
+    "mr", "mrs", "ms", "miss", "dr", "mr.", "mrs.", "ms.", "dr.", "president", "senator",
+    "sen", "rep", "gov", "gen", "judge", "justice", "prince", "princess", "king", "queen",
+    "pope", "rev", "reverend", "prof", "professor", "chancellor", "minister", "secretary",
+    "mayor", "governor", "lord", "lady", "sir", "dame", "general", "colonel", "captain",
+    "sheikh", "cardinal", "archbishop", "bishop", "ambassador", "premier", "commissioner",
+    "coach", "chairman", "inspector", "detective", "sergeant", "officer", "speaker", NULL};
+
+static const char *const STOPS[] = {"of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "in", "on", "to", "at", NULL};
+
+/* single-token role nouns and the first word of two-word ones */
+static const char *const ROLES[] = {
+    "ambassador", "president", "minister", "secretary", "chancellor", "senator", "governor",
+    "mayor", "spokesman", "spokeswoman", "spokesperson", "chairman", "chairwoman", "chair",
+    "commissioner", "director", "coach", "manager", "captain", "premier", "envoy", "judge",
+    "general", "pope", "king", "queen", "prince", "princess", "leader", "candidate",
+    "nominee", "founder", "ceo", "executive", "prosecutor", "lawyer", "attorney", "senator",
+    "congressman", "congresswoman", "sheriff", "diplomat", "official", NULL};
+
+static void lex_add(dl_ner_model *m, const char *const *list, uint8_t bit)
+{
+    for (; *list; list++) {
+        uint64_t k = hash_bytes(*list, strlen(*list)) | 1;
+        size_t i = k & 255;
+        while (m->lex_key[i] && m->lex_key[i] != k) i = (i + 1) & 255;
+        m->lex_key[i] = k;
+        m->lex_val[i] |= bit;
+    }
+}
+
+static void lex_init(dl_ner_model *m)
+{
+    static const char *const SIRS[] = {"sir", "dame", NULL};
+    lex_add(m, TITLES, DL_LEX_TITLE);
+    lex_add(m, STOPS, DL_LEX_STOP);
+    lex_add(m, ROLES, DL_LEX_ROLE);
+    lex_add(m, SIRS, DL_LEX_SIR);
+}
+
+static uint8_t lex_get(const dl_ner_model *m, uint64_t k)
+{
+    k |= 1;
+    for (size_t i = k & 255;; i = (i + 1) & 255) {
+        if (m->lex_key[i] == k) return m->lex_val[i];
+        if (!m->lex_key[i]) return 0;
+    }
+}
+
 /* ------------------------------------------------------------ doc */
 
 enum { DOC_SEEN_LOWER = 1, DOC_SEEN_CAP = 2 }; /* bits 4-6: last tag class + 1 */
@@ -343,6 +391,7 @@ int dl_ner_doc_build(const dl_ner_model *m, dl_ner_doc *doc, const char *text, s
     }
     /* document memory: words seen in lower case; capitalised mid-sentence */
     for (size_t i = 0; i < nt; i++) {
+        if (m) t[i].lex = lex_get(m, t[i].h_lower);
         if (t[i].flags & DL_NT_LOWER) doc_or(doc, t[i].h_lower, DOC_SEEN_LOWER, 0);
         else if ((t[i].flags & DL_NT_CAP) && !(t[i].flags & (DL_NT_SENT | DL_NT_CAPLINE)))
             doc_or(doc, t[i].h_lower, DOC_SEEN_CAP, 0);
@@ -378,7 +427,7 @@ void dl_ner_doc_free(dl_ner_doc *doc)
 int dl_ner_skip(const dl_ner_doc *doc, size_t i, int prev)
 {
     if (prev != DL_NER_O && prev != DL_NER_BOS) return 0;
-    return (doc->t.v[i].flags & (DL_NT_LOWER | DL_NT_PUNCT)) != 0;
+    return (doc->t.v[i].flags & (DL_NT_LOWER | DL_NT_PUNCT | DL_NT_DIGIT)) != 0;
 }
 
 int dl_ner_valid(int prev, int tag)
@@ -406,6 +455,7 @@ enum {
     F_LM1, F_LP1, F_LM2, F_LP2, F_SH3, F_SHM1, F_SHP1, F_P1, F_P12, F_P1W, F_P1SH,
     F_SENTSH, F_SENTW, F_GAZ, F_GAZM1, F_GAZP1, F_HIST, F_DOCLOW, F_DOCCAP, F_CAPLINE,
     F_BIM1, F_BIP1, F_WM1SH, F_CAPLINE_DOC, F_P1LM1, F_HISTSH, F_SHP1P2,
+    F_WM1, F_WP1, F_SHWP1, F_RUN,
 };
 
 size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f)
@@ -449,6 +499,19 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
     f[k++] = feat(F_BIM1, mix64(lm1) ^ c->h_lower);
     f[k++] = feat(F_BIP1, mix64(c->h_lower) ^ lp1);
     f[k++] = feat(F_WM1SH, mix64(lm1) ^ c->h_shape);
+    f[k++] = feat(F_WM1, hasm1 ? t[i - 1].h_word : NONE);
+    f[k++] = feat(F_WP1, hasp1 ? t[i + 1].h_word : NONE);
+    f[k++] = feat(F_SHWP1, mix64(c->h_shape) ^ lp1);
+    {
+        /* the run of capitalised tokens this one is in: length, position */
+        size_t a = i, b = i + 1;
+        const uint16_t CAPF = DL_NT_CAP;
+        if (c->flags & CAPF) {
+            while (a > 0 && i - a < 6 && (t[a - 1].flags & CAPF) && !(t[a].flags & DL_NT_SENT)) a--;
+            while (b < nt && b - i < 6 && (t[b].flags & CAPF) && !(t[b].flags & DL_NT_SENT)) b++;
+            f[k++] = feat(F_RUN, (uint64_t)((i - a) * 8 + (b - i)) + 64u * caps);
+        }
+    }
     if (sent) {
         f[k++] = feat(F_SENTSH, c->h_shape);
         f[k++] = feat(F_SENTW, c->h_lower);
@@ -482,7 +545,7 @@ static const char MAGIC[8] = {'D', 'L', 'N', 'E', 'R', '0', '0', '1'};
 dl_ner_model *dl_ner_model_new(uint32_t nbits)
 {
     dl_ner_model *m = dl_calloc(1, sizeof *m);
-    if (m) m->nbits = nbits, m->scale = 1;
+    if (m) m->nbits = nbits, m->scale = 1, lex_init(m);
     return m;
 }
 
@@ -646,10 +709,14 @@ static void decode(const dl_ner_model *m, dl_ner_doc *doc, uint8_t *tags)
         if (!dl_ner_skip(doc, i, p1)) {
             size_t nf = dl_ner_feats(doc, i, p1, p2, f);
             int32_t s[DL_NER_NT] = {0};
+            const int16_t *rows[DL_NER_MAXF];
+            /* fetch every row first: the misses then overlap */
             for (size_t j = 0; j < nf; j++) {
-                const int16_t *row = m->w + dl_ner_bucket(m, f[j]) * DL_NER_NT;
-                for (int y = 0; y < DL_NER_NT; y++) s[y] += row[y];
+                rows[j] = m->w + dl_ner_bucket(m, f[j]) * DL_NER_NT;
+                __builtin_prefetch(rows[j]);
             }
+            for (size_t j = 0; j < nf; j++)
+                for (int y = 0; y < DL_NER_NT; y++) s[y] += rows[j][y];
             int32_t bs = INT32_MIN;
             for (int y = 0; y < DL_NER_NT; y++)
                 if (dl_ner_valid(p1, y) && s[y] > bs) bs = s[y], best = y;
@@ -714,7 +781,7 @@ static int *imap_slot(imap *m, uint64_t k, int create)
     return &m->v[i];
 }
 
-static int tok_is(const dl_ner_doc *doc, size_t i, const char *w)
+static inline __attribute__((always_inline)) int tok_is(const dl_ner_doc *doc, size_t i, const char *w)
 {
     const dl_ner_tok *t = &doc->t.v[i];
     size_t n = strlen(w);
@@ -727,35 +794,14 @@ static int tok_is(const dl_ner_doc *doc, size_t i, const char *w)
     return 1;
 }
 
-static int tok_in(const dl_ner_doc *doc, size_t i, const char *const *list)
+static inline int tok_in(const dl_ner_doc *doc, size_t i, int lex)
 {
-    for (; *list; list++)
-        if (tok_is(doc, i, *list)) return 1;
-    return 0;
+    return (doc->t.v[i].lex & lex) != 0;
 }
-
-static const char *const TITLES[] = {
-    "mr", "mrs", "ms", "miss", "dr", "mr.", "mrs.", "ms.", "dr.", "president", "senator",
-    "sen", "rep", "gov", "gen", "judge", "justice", "prince", "princess", "king", "queen",
-    "pope", "rev", "reverend", "prof", "professor", "chancellor", "minister", "secretary",
-    "mayor", "governor", "lord", "lady", "sir", "dame", "general", "colonel", "captain",
-    "sheikh", "cardinal", "archbishop", "bishop", "ambassador", "premier", "commissioner",
-    "coach", "chairman", "inspector", "detective", "sergeant", "officer", "speaker", NULL};
-
-static const char *const STOPS[] = {"of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "in", "on", "to", "at", NULL};
-
-/* single-token role nouns and the first word of two-word ones */
-static const char *const ROLES[] = {
-    "ambassador", "president", "minister", "secretary", "chancellor", "senator", "governor",
-    "mayor", "spokesman", "spokeswoman", "spokesperson", "chairman", "chairwoman", "chair",
-    "commissioner", "director", "coach", "manager", "captain", "premier", "envoy", "judge",
-    "general", "pope", "king", "queen", "prince", "princess", "leader", "candidate",
-    "nominee", "founder", "ceo", "executive", "prosecutor", "lawyer", "attorney", "senator",
-    "congressman", "congresswoman", "sheriff", "diplomat", "official", NULL};
 
 static int is_title_at(const dl_ner_doc *doc, size_t i)
 {
-    return tok_in(doc, i, TITLES) && (doc->t.v[i].flags & DL_NT_CAP);
+    return tok_in(doc, i, DL_LEX_TITLE) && (doc->t.v[i].flags & DL_NT_CAP);
 }
 
 /* Hash of the mention's name tokens (lower case), [a, b). */
@@ -784,7 +830,7 @@ static uint64_t initials_key(const dl_ner_doc *doc, uint32_t a, uint32_t b)
     for (uint32_t i = a; i < b; i++) {
         const dl_ner_tok *t = &doc->t.v[i];
         if (t->flags & DL_NT_PUNCT) continue;
-        if (tok_in(doc, i, STOPS) && !(t->flags & DL_NT_CAP)) continue;
+        if (tok_in(doc, i, DL_LEX_STOP) && !(t->flags & DL_NT_CAP)) continue;
         if (tok_is(doc, i, "of") || tok_is(doc, i, "and") || tok_is(doc, i, "the") || tok_is(doc, i, "for")) continue;
         char c = doc->text[t->start];
         if (!is_ascii_letter(c) || n >= sizeof ini) return 0;
@@ -813,7 +859,7 @@ static uint64_t acronym_key(const dl_ner_doc *doc, uint32_t a, uint32_t b)
 
 static int is_role(const dl_ner_doc *doc, size_t i)
 {
-    return tok_in(doc, i, ROLES);
+    return tok_in(doc, i, DL_LEX_ROLE);
 }
 
 static uint64_t role_key(const dl_ner_doc *doc, size_t i)
@@ -828,7 +874,7 @@ static long role_before(const dl_ner_doc *doc, const mention *m)
     long i = (long)m->a - 1;
     int n = 0;
     while (i >= 0 && n < 2 && (doc->t.v[i].flags & DL_NT_CAP) && !is_role(doc, (size_t)i) &&
-           tok_in(doc, (size_t)i, TITLES))
+           tok_in(doc, (size_t)i, DL_LEX_TITLE))
         i--, n++; /* Sir, Mr */
     if (i < 0 || (doc->t.v[m->a].flags & DL_NT_SENT)) return -1;
     if (!is_role(doc, (size_t)i)) return -1;

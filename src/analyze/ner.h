@@ -40,6 +40,9 @@ enum {
 /* gazetteer kinds (bits) */
 enum { DL_GAZ_COUNTRY = 1, DL_GAZ_SUBDIV = 2, DL_GAZ_CITY = 4 };
 
+/* word lists of the alias linker (dl_ner_tok.lex) */
+enum { DL_LEX_TITLE = 1, DL_LEX_STOP = 2, DL_LEX_ROLE = 4, DL_LEX_SIR = 8 };
+
 /* token flags */
 enum {
     DL_NT_CAP = 1,       /* first character is an upper-case letter */
@@ -57,7 +60,7 @@ typedef struct dl_ner_tok {
     uint32_t start, end;
     uint16_t flags; /* DL_NT_* */
     uint8_t gaz;    /* bits 0-2: starts a gazetteer name of that kind; 3-5: inside one */
-    uint8_t pad;
+    uint8_t lex;    /* DL_LEX_* word lists it belongs to (alias linker) */
     uint64_t h_word, h_lower, h_shape, h_suf2, h_suf3, h_suf4, h_pre3;
 } dl_ner_tok;
 
@@ -69,6 +72,8 @@ typedef struct dl_ner_model {
     uint8_t *gaz_val;
     size_t gaz_mask, gaz_n;
     void *blob;         /* owns the decompressed file (w points into it) */
+    uint64_t lex_key[256]; /* word lists by lower-case hash (open addressing) */
+    uint8_t lex_val[256];
 } dl_ner_model;
 
 /* Per-document state: tokens plus document-level memory. */
@@ -87,7 +92,7 @@ typedef struct dl_ner_doc {
 int dl_ner_doc_build(const dl_ner_model *m, dl_ner_doc *doc, const char *text, size_t len,
                      const dl_token *toks, size_t n);
 void dl_ner_doc_free(dl_ner_doc *doc);
-/* 1 when token i is tagged O without scoring (lower-case word or
+/* 1 when token i is tagged O without scoring (lower-case word, number or
  * punctuation after an O). */
 int dl_ner_skip(const dl_ner_doc *doc, size_t i, int prev);
 /* Writes the feature hashes of token i given the two previous tags (or
