@@ -99,7 +99,9 @@ static void run_doc(const dl_ner_model *m, const double *w, tdoc *td, int learn,
     uint8_t *pred = malloc(d->t.n + 1);
     int p1 = DL_NER_BOS, p2 = DL_NER_BOS;
     reset_history(d);
-    for (size_t i = 0; i < d->t.n; i++) {
+    for (size_t r = 0; r < 2 * d->t.n; r++) { /* body first, capital lines last */
+        size_t i = r % d->t.n;
+        if (!(d->t.v[i].flags & DL_NT_CAPLINE) != (r < d->t.n)) continue;
         if (d->t.v[i].flags & DL_NT_SENT) p1 = p2 = DL_NER_BOS;
         int y = DL_NER_O;
         if (!dl_ner_skip(d, i, p1)) {

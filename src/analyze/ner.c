@@ -455,7 +455,7 @@ enum {
     F_LM1, F_LP1, F_LM2, F_LP2, F_SH3, F_SHM1, F_SHP1, F_P1, F_P12, F_P1W, F_P1SH,
     F_SENTSH, F_SENTW, F_GAZ, F_GAZM1, F_GAZP1, F_HIST, F_DOCLOW, F_DOCCAP, F_CAPLINE,
     F_BIM1, F_BIP1, F_WM1SH, F_CAPLINE_DOC, F_P1LM1, F_HISTSH, F_SHP1P2,
-    F_WM1, F_WP1, F_SHWP1, F_RUN,
+    F_WM1, F_WP1, F_SHWP1, F_RUN, F_RUNLAST, F_RUNFIRST,
 };
 
 size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f)
@@ -510,6 +510,11 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
             while (a > 0 && i - a < 6 && (t[a - 1].flags & CAPF) && !(t[a].flags & DL_NT_SENT)) a--;
             while (b < nt && b - i < 6 && (t[b].flags & CAPF) && !(t[b].flags & DL_NT_SENT)) b++;
             f[k++] = feat(F_RUN, (uint64_t)((i - a) * 8 + (b - i)) + 64u * caps);
+            if (b - a > 1 && !caps) {
+                /* "... Bank", "... Inc.", "... United" name the whole run */
+                if (b - 1 != i) f[k++] = feat(F_RUNLAST, t[b - 1].h_lower);
+                if (a != i) f[k++] = feat(F_RUNFIRST, t[a].h_lower);
+            }
         }
     }
     if (sent) {
@@ -703,7 +708,11 @@ static void decode(const dl_ner_model *m, dl_ner_doc *doc, uint8_t *tags)
 {
     uint64_t f[DL_NER_MAXF];
     int p1 = DL_NER_BOS, p2 = DL_NER_BOS;
-    for (size_t i = 0; i < doc->t.n; i++) {
+    /* lines in capitals (headlines) last, so that they see what the body
+     * said about their words */
+    for (size_t r = 0; r < 2 * doc->t.n; r++) {
+        size_t i = r % doc->t.n;
+        if (!(doc->t.v[i].flags & DL_NT_CAPLINE) != (r < doc->t.n)) continue;
         if (doc->t.v[i].flags & DL_NT_SENT) p1 = p2 = DL_NER_BOS;
         int best = DL_NER_O;
         if (!dl_ner_skip(doc, i, p1)) {
