@@ -85,11 +85,6 @@ static void update(const dl_ner_model *m, const uint64_t *f, size_t nf, int y, d
     }
 }
 
-static void reset_history(dl_ner_doc *d)
-{
-    for (size_t i = 0; i <= d->hmask; i++) d->hv[i] &= 0x0f;
-}
-
 /* Decodes (and learns when learn = 1) one document; counts mentions. */
 static void run_doc(const dl_ner_model *m, const double *w, tdoc *td, int learn, long *tp,
                     long *np, long *ng)
@@ -97,8 +92,9 @@ static void run_doc(const dl_ner_model *m, const double *w, tdoc *td, int learn,
     dl_ner_doc *d = &td->nd;
     uint64_t f[DL_NER_MAXF];
     uint8_t *pred = malloc(d->t.n + 1);
+    for (int pass = 0; pass < 2; pass++) {
     int p1 = DL_NER_BOS, p2 = DL_NER_BOS;
-    reset_history(d);
+    dl_ner_pass(d, pass);
     for (size_t r = 0; r < 2 * d->t.n; r++) { /* body first, capital lines last */
         size_t i = r % d->t.n;
         if (!(d->t.v[i].flags & DL_NT_CAPLINE) != (r < d->t.n)) continue;
@@ -117,6 +113,7 @@ static void run_doc(const dl_ner_model *m, const double *w, tdoc *td, int learn,
         }
         pred[i] = (uint8_t)y;
         p2 = p1, p1 = y;
+    }
     }
     /* mention counts (PER/ORG/LOC, exact spans) */
     for (int which = 0; which < 2; which++) {

@@ -354,7 +354,8 @@ int dl_ner_doc_build(const dl_ner_model *m, dl_ner_doc *doc, const char *text, s
     while (cap < nt * 2 + 2) cap *= 2;
     doc->hk = dl_calloc(cap, sizeof *doc->hk);
     doc->hv = dl_calloc(cap, 1);
-    if (!doc->hk || !doc->hv) return DL_ENOMEM;
+    doc->hv2 = dl_calloc(cap, 1);
+    if (!doc->hk || !doc->hv || !doc->hv2) return DL_ENOMEM;
     doc->hmask = cap - 1;
 
     /* sentence starts (own heuristic: the sentence stage may not have run)
@@ -420,6 +421,8 @@ void dl_ner_doc_free(dl_ner_doc *doc)
     dl_vec_free(&doc->t);
     free(doc->hk);
     free(doc->hv);
+    free(doc->hv2);
+    doc->hv2 = NULL;
     doc->hk = NULL;
     doc->hv = NULL;
 }
@@ -441,12 +444,26 @@ static int tag_class(int tag)
     return tag == DL_NER_O ? 0 : (tag + 1) / 2; /* 1 PER 2 ORG 3 LOC 4 MISC */
 }
 
+void dl_ner_pass(dl_ner_doc *doc, int pass)
+{
+    doc->pass = pass;
+    for (size_t i = 0; i <= doc->hmask; i++) {
+        doc->hv[i] &= 0x0f;
+        if (pass == 0) doc->hv2[i] = 0;
+    }
+}
+
 void dl_ner_note(dl_ner_doc *doc, size_t i, int tag)
 {
     const dl_ner_tok *t = &doc->t.v[i];
     if (!(t->flags & (DL_NT_CAP | DL_NT_DIGIT))) return;
     int cls = tag_class(tag);
     doc_or(doc, t->h_lower, (uint8_t)((cls + 1) << 4), 0x70);
+    if (doc->pass == 0) {
+        size_t s = doc_slot(doc, t->h_lower | 1);
+        if (cls) doc->hv2[s] |= (uint8_t)(1 << (cls - 1));
+        else if (!(t->flags & (DL_NT_SENT | DL_NT_CAPLINE))) doc->hv2[s] |= 16;
+    }
 }
 
 /* templates */
@@ -455,7 +472,7 @@ enum {
     F_LM1, F_LP1, F_LM2, F_LP2, F_SH3, F_SHM1, F_SHP1, F_P1, F_P12, F_P1W, F_P1SH,
     F_SENTSH, F_SENTW, F_GAZ, F_GAZM1, F_GAZP1, F_HIST, F_DOCLOW, F_DOCCAP, F_CAPLINE,
     F_BIM1, F_BIP1, F_WM1SH, F_CAPLINE_DOC, F_P1LM1, F_HISTSH, F_SHP1P2,
-    F_WM1, F_WP1, F_SHWP1, F_RUN, F_RUNLAST, F_RUNFIRST,
+    F_WM1, F_WP1, F_SHWP1, F_RUN, F_RUNLAST, F_RUNFIRST, F_PASS1, F_PASS1X,
 };
 
 size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f)
@@ -538,6 +555,12 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
             f[k++] = feat(F_DOCCAP, (uint64_t)((dv & DOC_SEEN_CAP) ? 1 : 0) + 2u * caps);
         if (caps && hist)
             f[k++] = feat(F_CAPLINE_DOC, (uint64_t)hist);
+    }
+    if (doc->pass == 1 && (c->flags & (DL_NT_CAP | DL_NT_DIGIT))) {
+        size_t s = doc_slot(doc, c->h_lower | 1);
+        uint64_t v = doc->hk[s] ? doc->hv2[s] : 0;
+        f[k++] = feat(F_PASS1, v);
+        f[k++] = feat(F_PASS1X, v * 8 + 4u * caps + 2u * sent + (uint64_t)(p1 == DL_NER_O || p1 == DL_NER_BOS));
     }
     DL_ASSERT(k <= DL_NER_MAXF);
     return k;
@@ -707,7 +730,9 @@ int dl_ner_find_model(char *buf, size_t cap)
 static void decode(const dl_ner_model *m, dl_ner_doc *doc, uint8_t *tags)
 {
     uint64_t f[DL_NER_MAXF];
+    for (int pass = 0; pass < 2; pass++) {
     int p1 = DL_NER_BOS, p2 = DL_NER_BOS;
+    dl_ner_pass(doc, pass);
     /* lines in capitals (headlines) last, so that they see what the body
      * said about their words */
     for (size_t r = 0; r < 2 * doc->t.n; r++) {
@@ -733,6 +758,7 @@ static void decode(const dl_ner_model *m, dl_ner_doc *doc, uint8_t *tags)
         }
         tags[i] = (uint8_t)best;
         p2 = p1, p1 = best;
+    }
     }
 }
 
@@ -966,7 +992,9 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
                     (doc->t.v[m.a - 1].flags & DL_NT_CAP))
                     m.sir = 1;
             }
-            if ((rc = add_mention(&ms, m))) goto out;
+            /* a title alone ("Mr") is no name */
+            int title_only = m.b == m.a + 1 && is_title_at(doc, m.a);
+            if (!title_only && (rc = add_mention(&ms, m))) goto out;
         }
         i = j;
     }

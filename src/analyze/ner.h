@@ -83,7 +83,10 @@ typedef struct dl_ner_doc {
     DL_VEC(dl_ner_tok) t;
     uint64_t *hk;  /* lower-case word hash -> doc flags (open addressing) */
     uint8_t *hv;
+    uint8_t *hv2;  /* classes the word got in the first pass (bits 0-3: PER ORG
+                    * LOC MISC, bit 4: O while capitalised mid-sentence) */
     size_t hmask;
+    int pass;      /* 0: first pass; 1: second pass, which sees hv2 */
 } dl_ner_doc;
 
 /* Builds the tagger's view of text (tokens from dl_tokenize) with the
@@ -98,6 +101,10 @@ int dl_ner_skip(const dl_ner_doc *doc, size_t i, int prev);
 /* Writes the feature hashes of token i given the two previous tags (or
  * DL_NER_BOS) into f[DL_NER_MAXF]; returns how many. */
 size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f);
+/* Starts decoding pass 0 or 1 over the doc: the history of the previous
+ * pass is forgotten; pass 1 sees, for each word, the classes pass 0 gave it
+ * anywhere in the document. */
+void dl_ner_pass(dl_ner_doc *doc, int pass);
 /* Records the tag chosen for token i (document-level history feature). */
 void dl_ner_note(dl_ner_doc *doc, size_t i, int tag);
 /* 1 if tag may follow prev (I-X only after B-X or I-X). */
