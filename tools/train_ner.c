@@ -31,7 +31,7 @@ static int type_tag(const char *t)
     if (!strcmp(t, "PERSON")) return DL_NER_B_PER;
     if (!strcmp(t, "ORG")) return DL_NER_B_ORG;
     if (!strcmp(t, "PLACE")) return DL_NER_B_LOC;
-    if (!strcmp(t, "MISC")) return DL_NER_B_MISC;
+    if (!strcmp(t, "MISC")) return DL_NER_MISC;
     return -1;
 }
 
@@ -85,42 +85,42 @@ static void update(const dl_ner_model *m, const uint64_t *f, size_t nf, int y, d
     }
 }
 
+typedef struct choose_ctx {
+    const dl_ner_model *m;
+    const double *w;
+    const uint8_t *gold;
+    int learn;
+} choose_ctx;
+
+static int choose_train(void *ctx, size_t i, const uint64_t *f, size_t nf, int p1)
+{
+    choose_ctx *c = ctx;
+    int y = predict(c->m, c->w, f, nf, p1);
+    if (c->learn) {
+        int g = c->gold[i];
+        if (y != g) {
+            update(c->m, f, nf, g, 1);
+            update(c->m, f, nf, y, -1);
+        }
+        C++;
+    }
+    return y;
+}
+
 /* Decodes (and learns when learn = 1) one document; counts mentions. */
 static void run_doc(const dl_ner_model *m, const double *w, tdoc *td, int learn, long *tp,
                     long *np, long *ng)
 {
     dl_ner_doc *d = &td->nd;
-    uint64_t f[DL_NER_MAXF];
     uint8_t *pred = malloc(d->t.n + 1);
-    for (int pass = 0; pass < 2; pass++) {
-    int p1 = DL_NER_BOS, p2 = DL_NER_BOS;
-    dl_ner_pass(d, pass);
-    for (size_t r = 0; r < 2 * d->t.n; r++) { /* body first, capital lines last */
-        size_t i = r % d->t.n;
-        if (!(d->t.v[i].flags & DL_NT_CAPLINE) != (r < d->t.n)) continue;
-        if (d->t.v[i].flags & DL_NT_SENT) p1 = p2 = DL_NER_BOS;
-        int y = DL_NER_O;
-        if (!dl_ner_skip(d, i, p1)) {
-            size_t nf = dl_ner_feats(d, i, p1, p2, f);
-            y = predict(m, w, f, nf, p1);
-            int g = td->gold[i];
-            if (learn && y != g) {
-                update(m, f, nf, g, 1);
-                update(m, f, nf, y, -1);
-            }
-            if (learn) C++;
-            dl_ner_note(d, i, y);
-        }
-        pred[i] = (uint8_t)y;
-        p2 = p1, p1 = y;
-    }
-    }
+    choose_ctx cc = {m, w, td->gold, learn};
+    dl_ner_decode(d, pred, choose_train, &cc);
     /* mention counts (PER/ORG/LOC, exact spans) */
     for (int which = 0; which < 2; which++) {
         const uint8_t *t = which ? td->gold : pred;
         for (size_t i = 0; i < d->t.n; i++) {
             int tg = t[i];
-            if (!(tg & 1) || tg == DL_NER_B_MISC) continue;
+            if (!(tg & 1) || tg == DL_NER_MISC) continue;
             size_t j = i + 1;
             while (j < d->t.n && t[j] == tg + 1) j++;
             if (which) (*ng)++;
@@ -192,7 +192,7 @@ int main(int argc, char **argv)
                 for (size_t k = 0; k < td.nd.t.n; k++) {
                     const dl_ner_tok *t = &td.nd.t.v[k];
                     if (t->start >= s && t->end <= en) {
-                        td.gold[k] = (uint8_t)(first ? b : b + 1);
+                        td.gold[k] = (uint8_t)(first || b == DL_NER_MISC ? b : b + 1);
                         first = 0;
                     }
                 }

@@ -117,13 +117,10 @@ static void tok_describe(const char *text, dl_ner_tok *t)
     }
     if (has_up && !has_low) t->flags |= DL_NT_ALLCAP;
     t->h_word = hash_bytes(s, n);
-    t->h_lower = hash_bytes(low, nl);
-    t->h_shape = hash_bytes(shape, ns);
-    /* affixes of the lower-case form, in bytes (enough for English) */
-    t->h_suf2 = nl >= 2 ? hash_bytes(low + nl - 2, 2) : t->h_lower;
-    t->h_suf3 = nl >= 3 ? hash_bytes(low + nl - 3, 3) : t->h_lower;
-    t->h_suf4 = nl >= 4 ? hash_bytes(low + nl - 4, 4) : t->h_lower;
-    t->h_pre3 = nl >= 3 ? hash_bytes(low, 3) : t->h_lower;
+    /* a word already in lower case hashes the same both ways */
+    t->h_lower = (nl == n && memcmp(low, s, n) == 0) ? t->h_word : hash_bytes(low, nl);
+    t->h_shape = ns == 1 ? (uint64_t)(unsigned char)shape[0] * 0x100000001b3ULL
+                         : hash_bytes(shape, ns);
 }
 
 static int is_ascii_letter(char c)
@@ -435,7 +432,7 @@ int dl_ner_skip(const dl_ner_doc *doc, size_t i, int prev)
 
 int dl_ner_valid(int prev, int tag)
 {
-    if (tag == DL_NER_O || (tag & 1)) return 1; /* O and B-X always */
+    if (tag == DL_NER_O || (tag & 1)) return 1; /* O, B-X and MISC always */
     return prev == tag || prev == tag - 1;
 }
 
@@ -496,10 +493,15 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
     f[k++] = feat(F_WORD, c->h_word);
     f[k++] = feat(F_LOWER, c->h_lower);
     f[k++] = feat(F_SHAPE, c->h_shape + caps);
-    f[k++] = feat(F_SUF2, c->h_suf2);
-    f[k++] = feat(F_SUF3, c->h_suf3);
-    f[k++] = feat(F_SUF4, c->h_suf4);
-    f[k++] = feat(F_PRE3, c->h_pre3);
+    {
+        /* affixes of the lower-case form, in bytes (enough for English) */
+        char low[LOWMAX];
+        size_t nl = lower_copy(doc->text + c->start, c->end - c->start, low);
+        f[k++] = feat(F_SUF2, nl >= 2 ? hash_bytes(low + nl - 2, 2) : c->h_lower);
+        f[k++] = feat(F_SUF3, nl >= 3 ? hash_bytes(low + nl - 3, 3) : c->h_lower);
+        f[k++] = feat(F_SUF4, nl >= 4 ? hash_bytes(low + nl - 4, 4) : c->h_lower);
+        f[k++] = feat(F_PRE3, nl >= 3 ? hash_bytes(low, 3) : c->h_lower);
+    }
     f[k++] = feat(F_LM1, lm1);
     f[k++] = feat(F_LP1, lp1);
     f[k++] = feat(F_LM2, lm2);
@@ -568,7 +570,8 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
 
 /* ------------------------------------------------------------ model I/O */
 
-static const char MAGIC[8] = {'D', 'L', 'N', 'E', 'R', '0', '0', '1'};
+static const char MAGIC[8] = {'D', 'L', 'N', 'E', 'R', '0', '0', '2'};
+#define HDR 32
 
 dl_ner_model *dl_ner_model_new(uint32_t nbits)
 {
@@ -593,8 +596,8 @@ int dl_ner_model_save(const dl_ner_model *m, const float *w, const char *path)
     float mx = 0;
     for (size_t i = 0; i < nw; i++) mx = DL_MAX(mx, w[i] < 0 ? -w[i] : w[i]);
     float scale = mx > 0 ? 32000.0f / mx : 1.0f;
-    size_t raw = 8 + 4 + 4 + 4 + 4 + m->gaz_n * 16 + nw * 2;
-    unsigned char *b = dl_malloc(raw);
+    size_t raw = HDR + m->gaz_n * 16 + nw * 2;
+    unsigned char *b = dl_calloc(raw, 1);
     if (!b) return DL_ENOMEM;
     size_t o = 0;
     uint32_t u;
@@ -603,6 +606,7 @@ int dl_ner_model_save(const dl_ner_model *m, const float *w, const char *path)
     u = DL_NER_NT, memcpy(b + o, &u, 4), o += 4;
     memcpy(b + o, &scale, 4), o += 4;
     u = (uint32_t)m->gaz_n, memcpy(b + o, &u, 4), o += 4;
+    o = HDR;
     for (size_t i = 0; m->gaz_key && i <= m->gaz_mask; i++) {
         if (!m->gaz_key[i]) continue;
         memcpy(b + o, &m->gaz_key[i], 8);
@@ -653,10 +657,11 @@ int dl_ner_load(const char *path, void **model)
         goto out;
     }
     unsigned long long rl = ZSTD_getFrameContentSize(z, (size_t)zl);
-    if (rl == ZSTD_CONTENTSIZE_ERROR || rl == ZSTD_CONTENTSIZE_UNKNOWN || rl < 24 ||
+    if (rl == ZSTD_CONTENTSIZE_ERROR || rl == ZSTD_CONTENTSIZE_UNKNOWN || rl < HDR ||
         rl > ((size_t)1 << 31))
         goto out;
-    raw = dl_malloc((size_t)rl);
+    /* cache-line aligned, so that each 16-byte weight row is in one line */
+    raw = aligned_alloc(64, ((size_t)rl + 63) & ~(size_t)63);
     if (!raw) {
         rc = DL_ENOMEM;
         goto out;
@@ -670,7 +675,7 @@ int dl_ner_load(const char *path, void **model)
     memcpy(&nbits, b + 8, 4), memcpy(&ntags, b + 12, 4), memcpy(&scale, b + 16, 4);
     memcpy(&ngaz, b + 20, 4);
     if (nbits < 8 || nbits > 26 || ntags != DL_NER_NT || !(scale > 0)) goto out;
-    size_t need = 24 + (size_t)ngaz * 16 + ((size_t)1 << nbits) * DL_NER_NT * 2;
+    size_t need = HDR + (size_t)ngaz * 16 + ((size_t)1 << nbits) * DL_NER_NT * 2;
     if (need != got) goto out;
     m = dl_ner_model_new(nbits);
     if (!m) {
@@ -680,13 +685,13 @@ int dl_ner_load(const char *path, void **model)
     m->scale = scale;
     for (size_t i = 0; i < ngaz; i++) {
         uint64_t k;
-        memcpy(&k, b + 24 + i * 16, 8);
-        if (k && gaz_put(m, k, b[24 + i * 16 + 8])) {
+        memcpy(&k, b + HDR + i * 16, 8);
+        if (k && gaz_put(m, k, b[HDR + i * 16 + 8])) {
             rc = DL_ENOMEM;
             goto out;
         }
     }
-    m->w = (const int16_t *)(b + 24 + (size_t)ngaz * 16); /* 8-aligned offset */
+    m->w = (const int16_t *)(b + HDR + (size_t)ngaz * 16); /* 16-aligned */
     m->blob = raw;
     raw = NULL;
     *model = m;
@@ -726,39 +731,66 @@ int dl_ner_find_model(char *buf, size_t cap)
 
 /* ------------------------------------------------------------ tagging */
 
-/* Greedy left-to-right decoding into tags[0, doc->t.n). */
-static void decode(const dl_ner_model *m, dl_ner_doc *doc, uint8_t *tags)
+/* Scores token i with the int16 model and picks the best valid tag. */
+static int choose_model(void *ctx, size_t i, const uint64_t *f, size_t nf, int p1)
+{
+    const dl_ner_model *m = ctx;
+    DL_UNUSED(i);
+    int32_t s[DL_NER_NT] = {0};
+    const int16_t *rows[DL_NER_MAXF];
+    /* fetch every row first: the cache misses then overlap */
+    for (size_t j = 0; j < nf; j++) {
+        rows[j] = m->w + dl_ner_bucket(m, f[j]) * DL_NER_NT;
+        __builtin_prefetch(rows[j]);
+    }
+    for (size_t j = 0; j < nf; j++)
+        for (int y = 0; y < DL_NER_NT; y++) s[y] += rows[j][y];
+    int best = DL_NER_O;
+    int32_t bs = INT32_MIN;
+    for (int y = 0; y < DL_NER_NT; y++)
+        if (dl_ner_valid(p1, y) && s[y] > bs) bs = s[y], best = y;
+    return best;
+}
+
+/* In the second pass, is token i (tagged old in the first) worth scoring
+ * again?  Only when the document gave its word several classes, or an
+ * entity class elsewhere while it got O here. */
+static int unsure(const dl_ner_doc *doc, size_t i, int old)
+{
+    const dl_ner_tok *t = &doc->t.v[i];
+    size_t s = doc_slot(doc, t->h_lower | 1);
+    unsigned v = doc->hk[s] ? doc->hv2[s] : 0;
+    if (t->flags & DL_NT_CAPLINE) return 1;
+    if (v & (v - 1)) return 1; /* two or more classes */
+    return old == DL_NER_O ? (v & 15) != 0 : 0;
+}
+
+void dl_ner_decode(dl_ner_doc *doc, uint8_t *tags, dl_ner_choose_fn choose, void *ctx)
 {
     uint64_t f[DL_NER_MAXF];
     for (int pass = 0; pass < 2; pass++) {
-    int p1 = DL_NER_BOS, p2 = DL_NER_BOS;
-    dl_ner_pass(doc, pass);
-    /* lines in capitals (headlines) last, so that they see what the body
-     * said about their words */
-    for (size_t r = 0; r < 2 * doc->t.n; r++) {
-        size_t i = r % doc->t.n;
-        if (!(doc->t.v[i].flags & DL_NT_CAPLINE) != (r < doc->t.n)) continue;
-        if (doc->t.v[i].flags & DL_NT_SENT) p1 = p2 = DL_NER_BOS;
-        int best = DL_NER_O;
-        if (!dl_ner_skip(doc, i, p1)) {
-            size_t nf = dl_ner_feats(doc, i, p1, p2, f);
-            int32_t s[DL_NER_NT] = {0};
-            const int16_t *rows[DL_NER_MAXF];
-            /* fetch every row first: the misses then overlap */
-            for (size_t j = 0; j < nf; j++) {
-                rows[j] = m->w + dl_ner_bucket(m, f[j]) * DL_NER_NT;
-                __builtin_prefetch(rows[j]);
+        int p1 = DL_NER_BOS, p2 = DL_NER_BOS, changed = 0;
+        dl_ner_pass(doc, pass);
+        /* lines in capitals (headlines) last, so that they see what the
+         * body said about their words */
+        for (size_t r = 0; r < 2 * doc->t.n; r++) {
+            size_t i = r % doc->t.n;
+            if (!(doc->t.v[i].flags & DL_NT_CAPLINE) != (r < doc->t.n)) continue;
+            if (doc->t.v[i].flags & DL_NT_SENT) p1 = p2 = DL_NER_BOS, changed = 0;
+            int best = DL_NER_O, old = pass ? tags[i] : DL_NER_O;
+            if (!dl_ner_skip(doc, i, p1)) {
+                if (pass == 0 || changed || !dl_ner_valid(p1, old) || unsure(doc, i, old)) {
+                    size_t nf = dl_ner_feats(doc, i, p1, p2, f);
+                    best = choose(ctx, i, f, nf, p1);
+                } else {
+                    best = old;
+                }
+                dl_ner_note(doc, i, best);
             }
-            for (size_t j = 0; j < nf; j++)
-                for (int y = 0; y < DL_NER_NT; y++) s[y] += rows[j][y];
-            int32_t bs = INT32_MIN;
-            for (int y = 0; y < DL_NER_NT; y++)
-                if (dl_ner_valid(p1, y) && s[y] > bs) bs = s[y], best = y;
-            dl_ner_note(doc, i, best);
+            changed = pass && best != old;
+            tags[i] = (uint8_t)best;
+            p2 = p1, p1 = best;
         }
-        tags[i] = (uint8_t)best;
-        p2 = p1, p1 = best;
-    }
     }
 }
 
@@ -1214,7 +1246,7 @@ int dl_ner_tag(const void *model, dl_doc *d)
         uint8_t *tags = dl_malloc(doc.t.n);
         if (!tags) rc = DL_ENOMEM;
         else {
-            decode(m, &doc, tags);
+            dl_ner_decode(&doc, tags, choose_model, (void *)m);
             rc = link_entities(&doc, tags, d);
             free(tags);
         }

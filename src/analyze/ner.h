@@ -11,11 +11,13 @@
  * uses at run time.
  *
  * Model file (models/ner.model): one zstd frame holding
- *   "DLNER001"  magic
+ *   "DLNER002"  magic
  *   u32 nbits   log2 of the number of weight rows
  *   u32 ntags   DL_NER_NT
  *   f32 scale   stored weight = round(real weight * scale)
- *   u32 ngaz    gazetteer entries, then ngaz x (u64 key, u8 kinds, 7 pad)
+ *   u32 ngaz    gazetteer entries
+ *   u8 pad[8]   (32-byte header)
+ *   ngaz x (u64 key, u8 kinds, 7 pad)
  *   i16 w[(1 << nbits) * ntags]   hashed feature weights, row per bucket
  * all little-endian.  Loading decompresses once; nothing is trained or
  * fetched at run time.
@@ -25,13 +27,15 @@
 
 #include "analyze.h"
 
-/* BIO tags; MISC is learnt but dropped from the output. */
+/* BIO tags; MISC is learnt (one tag, no B/I: adjacent MISC names are rare)
+ * but dropped from the output.  Eight tags make a weight row 16 bytes, so a
+ * row never straddles a cache line. */
 enum {
     DL_NER_O = 0,
     DL_NER_B_PER, DL_NER_I_PER,
     DL_NER_B_ORG, DL_NER_I_ORG,
     DL_NER_B_LOC, DL_NER_I_LOC,
-    DL_NER_B_MISC, DL_NER_I_MISC,
+    DL_NER_MISC,
     DL_NER_NT /* number of tags */
 };
 #define DL_NER_BOS DL_NER_NT /* "previous tag" at a sentence start */
@@ -61,7 +65,7 @@ typedef struct dl_ner_tok {
     uint16_t flags; /* DL_NT_* */
     uint8_t gaz;    /* bits 0-2: starts a gazetteer name of that kind; 3-5: inside one */
     uint8_t lex;    /* DL_LEX_* word lists it belongs to (alias linker) */
-    uint64_t h_word, h_lower, h_shape, h_suf2, h_suf3, h_suf4, h_pre3;
+    uint64_t h_word, h_lower, h_shape; /* affixes are hashed when scored */
 } dl_ner_tok;
 
 typedef struct dl_ner_model {
@@ -105,6 +109,11 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
  * pass is forgotten; pass 1 sees, for each word, the classes pass 0 gave it
  * anywhere in the document. */
 void dl_ner_pass(dl_ner_doc *doc, int pass);
+/* Two-pass greedy decoding of the whole doc into tags[doc->t.n]; choose
+ * scores the features of token i and returns the tag (the trainer's choose
+ * also learns). */
+typedef int (*dl_ner_choose_fn)(void *ctx, size_t i, const uint64_t *f, size_t nf, int p1);
+void dl_ner_decode(dl_ner_doc *doc, uint8_t *tags, dl_ner_choose_fn choose, void *ctx);
 /* Records the tag chosen for token i (document-level history feature). */
 void dl_ner_note(dl_ner_doc *doc, size_t i, int tag);
 /* 1 if tag may follow prev (I-X only after B-X or I-X). */
