@@ -82,7 +82,7 @@ static void tok_describe(const char *text, dl_ner_tok *t)
     const char *s = text + t->start;
     size_t n = t->end - t->start;
     char low[LOWMAX], shape[16];
-    size_t nl = lower_copy(s, n, low), ns = 0;
+    size_t nl = 0, ns = 0;
     int has_up = 0, has_low = 0, first = 1;
     char last = 0;
     t->flags = 0;
@@ -117,8 +117,13 @@ static void tok_describe(const char *text, dl_ner_tok *t)
     }
     if (has_up && !has_low) t->flags |= DL_NT_ALLCAP;
     t->h_word = hash_bytes(s, n);
-    /* a word already in lower case hashes the same both ways */
-    t->h_lower = (nl == n && memcmp(low, s, n) == 0) ? t->h_word : hash_bytes(low, nl);
+    /* a word with no capital (and short) is its own lower-case form */
+    if (!has_up && n <= LOWMAX) {
+        t->h_lower = t->h_word;
+    } else {
+        nl = lower_copy(s, n, low);
+        t->h_lower = hash_bytes(low, nl);
+    }
     t->h_shape = ns == 1 ? (uint64_t)(unsigned char)shape[0] * 0x100000001b3ULL
                          : hash_bytes(shape, ns);
 }
@@ -255,8 +260,11 @@ int dl_ner_gaz_add(dl_ner_model *m, int kinds, const char *name, size_t len)
     if (!rc) rc = ner_tokens(name, tv.v, tv.n, &d);
     if (!rc && d.t.n > 0 && d.t.n <= GAZ_MAXLEN) {
         uint64_t k = 0;
-        for (size_t i = 0; i < d.t.n; i++) k = gaz_chain(k, d.t.v[i].h_lower);
-        rc = gaz_put(m, k, (uint8_t)kinds);
+        for (size_t i = 0; i < d.t.n && !rc; i++) {
+            k = gaz_chain(k, d.t.v[i].h_lower);
+            /* prefixes are marked (0x80) so that matching stops early */
+            rc = gaz_put(m, k, i + 1 < d.t.n ? 0x80 : (uint8_t)kinds);
+        }
     }
     dl_vec_free(&tv);
     dl_vec_free(&d.t);
@@ -404,7 +412,8 @@ int dl_ner_doc_build(const dl_ner_model *m, dl_ner_doc *doc, const char *text, s
                 if (l && newline_between(text, t[i + l - 1].end, t[i + l].start)) break;
                 k = gaz_chain(k, t[i + l].h_lower);
                 uint8_t v = gaz_get(m, k);
-                if (!v) continue;
+                if (!v) break;       /* no longer name starts so */
+                if (!(v & 7)) continue; /* only a prefix */
                 t[i].gaz |= (uint8_t)(v & 7);
                 for (size_t j = i + 1; j <= i + l; j++) t[j].gaz |= (uint8_t)((v & 7) << 3);
             }
