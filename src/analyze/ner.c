@@ -579,7 +579,7 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
 
 /* ------------------------------------------------------------ model I/O */
 
-static const char MAGIC[8] = {'D', 'L', 'N', 'E', 'R', '0', '0', '2'};
+static const char MAGIC[8] = {'D', 'L', 'N', 'E', 'R', '0', '0', '3'};
 #define HDR 32
 
 dl_ner_model *dl_ner_model_new(uint32_t nbits)
@@ -605,7 +605,7 @@ int dl_ner_model_save(const dl_ner_model *m, const float *w, const char *path)
     float mx = 0;
     for (size_t i = 0; i < nw; i++) mx = DL_MAX(mx, w[i] < 0 ? -w[i] : w[i]);
     float scale = mx > 0 ? 32000.0f / mx : 1.0f;
-    size_t raw = HDR + m->gaz_n * 16 + nw * 2;
+    size_t raw = HDR + m->gaz_n * 16 + rows / 8 + nw * 2;
     unsigned char *b = dl_calloc(raw, 1);
     if (!b) return DL_ENOMEM;
     size_t o = 0;
@@ -623,12 +623,23 @@ int dl_ner_model_save(const dl_ner_model *m, const float *w, const char *path)
         b[o + 8] = m->gaz_val[i];
         o += 16;
     }
-    for (size_t i = 0; i < nw; i++) {
-        float x = w[i] * scale;
-        int16_t q = (int16_t)(x < 0 ? x - 0.5f : x + 0.5f);
-        memcpy(b + o + i * 2, &q, 2);
+    /* sparse weights: a bitmap of the rows that have a non-zero weight,
+     * then those rows packed */
+    unsigned char *bitmap = b + o;
+    o += rows / 8;
+    for (size_t r = 0; r < rows; r++) {
+        int16_t q[DL_NER_NT];
+        int any = 0;
+        for (int y = 0; y < DL_NER_NT; y++) {
+            float x = w[r * DL_NER_NT + (size_t)y] * scale;
+            q[y] = (int16_t)(x < 0 ? x - 0.5f : x + 0.5f);
+            any |= q[y] != 0;
+        }
+        if (!any) continue;
+        bitmap[r / 8] |= (unsigned char)(1u << (r % 8));
+        memcpy(b + o, q, sizeof q);
+        o += sizeof q;
     }
-    o += nw * 2;
     size_t zcap = ZSTD_compressBound(o);
     void *z = dl_malloc(zcap);
     if (!z) {
@@ -669,8 +680,7 @@ int dl_ner_load(const char *path, void **model)
     if (rl == ZSTD_CONTENTSIZE_ERROR || rl == ZSTD_CONTENTSIZE_UNKNOWN || rl < HDR ||
         rl > ((size_t)1 << 31))
         goto out;
-    /* cache-line aligned, so that each 16-byte weight row is in one line */
-    raw = aligned_alloc(64, ((size_t)rl + 63) & ~(size_t)63);
+    raw = dl_malloc((size_t)rl);
     if (!raw) {
         rc = DL_ENOMEM;
         goto out;
@@ -684,8 +694,11 @@ int dl_ner_load(const char *path, void **model)
     memcpy(&nbits, b + 8, 4), memcpy(&ntags, b + 12, 4), memcpy(&scale, b + 16, 4);
     memcpy(&ngaz, b + 20, 4);
     if (nbits < 8 || nbits > 26 || ntags != DL_NER_NT || !(scale > 0)) goto out;
-    size_t need = HDR + (size_t)ngaz * 16 + ((size_t)1 << nbits) * DL_NER_NT * 2;
-    if (need != got) goto out;
+    size_t rows = (size_t)1 << nbits, hdr = HDR + (size_t)ngaz * 16 + rows / 8;
+    if (hdr > got) goto out;
+    size_t nrows = 0;
+    for (size_t i = 0; i < rows / 8; i++) nrows += (size_t)__builtin_popcount(b[hdr - rows / 8 + i]);
+    if (hdr + nrows * DL_NER_NT * 2 != got) goto out;
     m = dl_ner_model_new(nbits);
     if (!m) {
         rc = DL_ENOMEM;
@@ -700,9 +713,26 @@ int dl_ner_load(const char *path, void **model)
             goto out;
         }
     }
-    m->w = (const int16_t *)(b + HDR + (size_t)ngaz * 16); /* 16-aligned */
-    m->blob = raw;
-    raw = NULL;
+    /* the dense table, cache-line aligned so that each 16-byte row is in
+     * one line; rows never written stay zero */
+    int16_t *w = aligned_alloc(64, rows * DL_NER_NT * 2);
+    if (!w) {
+        rc = DL_ENOMEM;
+        goto out;
+    }
+    memset(w, 0, rows * DL_NER_NT * 2);
+    const unsigned char *bitmap = b + hdr - rows / 8, *src = b + hdr;
+    for (size_t byte = 0; byte < rows / 8; byte++) {
+        unsigned bits = bitmap[byte];
+        while (bits) {
+            size_t r = byte * 8 + (size_t)__builtin_ctz(bits);
+            bits &= bits - 1;
+            memcpy(w + r * DL_NER_NT, src, DL_NER_NT * 2);
+            src += DL_NER_NT * 2;
+        }
+    }
+    m->w = w;
+    m->blob = w;
     *model = m;
     m = NULL;
     rc = DL_OK;

@@ -11,16 +11,18 @@
  * uses at run time.
  *
  * Model file (models/ner.model): one zstd frame holding
- *   "DLNER002"  magic
+ *   "DLNER003"  magic
  *   u32 nbits   log2 of the number of weight rows
  *   u32 ntags   DL_NER_NT
  *   f32 scale   stored weight = round(real weight * scale)
  *   u32 ngaz    gazetteer entries
  *   u8 pad[8]   (32-byte header)
  *   ngaz x (u64 key, u8 kinds, 7 pad)
- *   i16 w[(1 << nbits) * ntags]   hashed feature weights, row per bucket
- * all little-endian.  Loading decompresses once; nothing is trained or
- * fetched at run time.
+ *   u8 bitmap[(1 << nbits) / 8]   rows with a non-zero weight
+ *   i16 rows[popcount(bitmap)][ntags]   those rows, in bucket order
+ * all little-endian.  Loading decompresses once and scatters the rows into
+ * a dense, cache-line aligned table (hashed feature weights, one row of
+ * DL_NER_NT per bucket); nothing is trained or fetched at run time.
  */
 #ifndef DL_ANALYZE_NER_H
 #define DL_ANALYZE_NER_H
@@ -75,7 +77,7 @@ typedef struct dl_ner_model {
     uint64_t *gaz_key;  /* open addressing, key 0 = empty */
     uint8_t *gaz_val;
     size_t gaz_mask, gaz_n;
-    void *blob;         /* owns the decompressed file (w points into it) */
+    void *blob;         /* owns the weight table (w) */
     uint64_t lex_key[256]; /* word lists by lower-case hash (open addressing) */
     uint8_t lex_val[256];
 } dl_ner_model;
