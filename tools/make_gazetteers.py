@@ -4,7 +4,10 @@ tagger (src/analyze/ner.c) uses as features, from Debian data only:
 
   iso-codes  /usr/share/iso-codes/json/iso_3166-1.json   countries  -> country
              /usr/share/iso-codes/json/iso_3166-2.json   subdivisions -> subdivision
+             /usr/share/iso-codes/json/iso_3166-3.json   former countries -> country
   tzdata     /usr/share/zoneinfo/zone1970.tab, zone.tab   time-zone cities -> city
+plus the short forms news writes for a few countries (US, UK, UAE...), which
+iso-codes lists only as codes (most two-letter codes are English words).
 
 Output: one "KIND<TAB>Name" a line, sorted, unique.  The trainer
 (tools/train_ner.c) copies the list into the model file, so nothing here is
@@ -34,6 +37,13 @@ for c in json.load(open(ISO + "iso_3166-1.json"))["3166-1"]:
     for k in ("name", "common_name", "official_name"):
         if k in c:
             add("country", c[k])
+for c in json.load(open(ISO + "iso_3166-3.json"))["3166-3"]:
+    add("country", c["name"])
+for short in ("US", "USA", "UK", "UAE", "DRC", "USSR", "Britain", "Great Britain", "America",
+              "Russia", "South Korea", "North Korea", "Iran", "Syria", "Vietnam", "Laos",
+              "Taiwan", "Moldova", "Tanzania", "Venezuela", "Bolivia", "Czech Republic",
+              "Holland", "Burma", "Ivory Coast", "Macedonia", "Kosovo", "Palestine"):
+    out.add(("country", short))
 for s in json.load(open(ISO + "iso_3166-2.json"))["3166-2"]:
     add("subdivision", s["name"])
 for tab in ("/usr/share/zoneinfo/zone1970.tab", "/usr/share/zoneinfo/zone.tab"):

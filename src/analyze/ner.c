@@ -81,6 +81,13 @@ static void tok_describe(const char *text, dl_ner_tok *t)
 {
     const char *s = text + t->start;
     size_t n = t->end - t->start;
+    /* "US", "UK", "UN" as today's news writes them read as the "U.S.",
+     * "U.K.", "U.N." of the training text */
+    if (n == 2 && s[0] == 'U' && (s[1] == 'S' || s[1] == 'K' || s[1] == 'N')) {
+        static const char *const dotted[] = {"U.S.", "U.K.", "U.N."};
+        s = dotted[s[1] == 'S' ? 0 : s[1] == 'K' ? 1 : 2];
+        n = 4;
+    }
     char low[LOWMAX], shape[16];
     size_t nl = 0, ns = 0;
     int has_up = 0, has_low = 0, first = 1;
@@ -304,6 +311,9 @@ static void lex_add(dl_ner_model *m, const char *const *list, uint8_t bit)
 static void lex_init(dl_ner_model *m)
 {
     static const char *const SIRS[] = {"sir", "dame", NULL};
+    static const char *const PTITLES[] = {"mr", "mrs", "ms", "miss", "dr", "mr.", "mrs.",
+                                          "ms.", "dr.", "sir", "dame", "mister", NULL};
+    lex_add(m, PTITLES, DL_LEX_PTITLE);
     lex_add(m, TITLES, DL_LEX_TITLE);
     lex_add(m, STOPS, DL_LEX_STOP);
     lex_add(m, ROLES, DL_LEX_ROLE);
@@ -842,6 +852,7 @@ typedef struct mention {
     int ent;         /* entity index */
     int sir;         /* preceded by (or begins with) Sir / Dame */
     int nominal;     /* "the ambassador" */
+    int ptitle;      /* after a personal title: Mr, Mrs, Ms, Dr, Sir... */
 } mention;
 
 typedef struct ent {
@@ -850,6 +861,7 @@ typedef struct ent {
     int nm;          /* mentions */
     int sir;
     uint32_t first;  /* first mention index */
+    int votes[4];    /* mentions typed PERSON, ORG, PLACE: the majority wins */
 } ent;
 
 /* u64 -> int map, open addressing, for linear-time linking */
@@ -1047,25 +1059,32 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
         int cls = tag_class(tg);
         if (cls <= 3) {
             mention m = {(uint32_t)i, (uint32_t)j, doc->t.v[i].start, doc->t.v[j - 1].end,
-                         cls == 1 ? DL_PERSON : cls == 2 ? DL_ORG : DL_PLACE, -1, 0, 0};
+                         cls == 1 ? DL_PERSON : cls == 2 ? DL_ORG : DL_PLACE, -1, 0, 0, 0};
             /* drop a trailing "'s" or punctuation the tagger took in */
             while (m.b > m.a + 1 && (doc->t.v[m.b - 1].flags & DL_NT_PUNCT))
                 m.b--, m.end = doc->t.v[m.b - 1].end;
-            if (m.type == DL_PERSON) {
-                /* titles inside the span: out of the name (and of the span,
-                 * except Sir/Dame which may stay) */
-                while (m.b > m.a + 1 && is_title_at(doc, m.a)) {
-                    if (tok_is(doc, m.a, "sir") || tok_is(doc, m.a, "dame")) m.sir = 1;
-                    else m.start = doc->t.v[m.a + 1].start;
-                    m.a++;
-                }
-                if (m.a > 0 && (tok_is(doc, m.a - 1, "sir") || tok_is(doc, m.a - 1, "dame")) &&
-                    (doc->t.v[m.a - 1].flags & DL_NT_CAP))
-                    m.sir = 1;
+            /* personal titles inside the span: out of the name (and of the
+             * span, except Sir/Dame which may stay) */
+            while (m.b > m.a + 1 && (m.type == DL_PERSON ? is_title_at(doc, m.a)
+                                                         : tok_in(doc, m.a, DL_LEX_PTITLE))) {
+                if (tok_in(doc, m.a, DL_LEX_SIR)) m.sir = 1;
+                else m.start = doc->t.v[m.a + 1].start;
+                if (tok_in(doc, m.a, DL_LEX_PTITLE)) m.ptitle = 1;
+                m.a++;
             }
-            /* a title alone ("Mr") is no name */
+            if (m.a > 0 && (doc->t.v[m.a - 1].flags & DL_NT_CAP)) {
+                if (tok_in(doc, m.a - 1, DL_LEX_SIR)) m.sir = 1;
+                if (tok_in(doc, m.a - 1, DL_LEX_PTITLE)) m.ptitle = 1;
+            }
+            /* a title alone ("Mr") is no name; a plural acronym ("MPs",
+             * "CEOs") is a common noun */
+            const dl_ner_tok *t0 = &doc->t.v[m.a];
+            int plural = m.b == m.a + 1 && t0->end - t0->start >= 3 &&
+                         doc->text[t0->end - 1] == 's' && (t0->flags & DL_NT_CAP) &&
+                         doc->text[t0->end - 2] >= 'A' && doc->text[t0->end - 2] <= 'Z';
             int title_only = m.b == m.a + 1 && is_title_at(doc, m.a);
-            if (!title_only && (rc = add_mention(&ms, m))) goto out;
+            if (m.ptitle) m.type = DL_PERSON; /* "Mr Brown" is a person */
+            if (!title_only && !plural && (rc = add_mention(&ms, m))) goto out;
         }
         i = j;
     }
@@ -1111,7 +1130,7 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
                 if (s && *s >= 0) e = *s;
             }
             if (e < 0) {
-                ent ne = {m->type, (int)i, 0, 0, (uint32_t)i};
+                ent ne = {m->type, (int)i, 0, 0, (uint32_t)i, {0, 0, 0, 0}};
                 if ((rc = dl_vec_push(&es, ne))) goto out;
                 e = (int)es.n - 1;
             }
@@ -1119,6 +1138,7 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
             m->ent = e;
             ent *E = &es.v[e];
             E->nm++;
+            E->votes[m->type]++;
             if (m->sir) E->sir = 1;
             const mention *bm = &ms.v[E->best];
             size_t bw = name_words(doc, bm->a, bm->b);
@@ -1143,6 +1163,13 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
                 }
             }
         }
+    }
+    /* the tagger may type one name differently in two places: the
+     * majority of the entity's mentions decides (ties: the first) */
+    for (size_t e = 0; e < es.n; e++) {
+        ent *E = &es.v[e];
+        for (int ty = DL_PERSON; ty <= DL_PLACE; ty++)
+            if (E->votes[ty] > E->votes[E->type]) E->type = ty;
     }
     /* 3. a one-word ORG/PLACE entity that is a person's surname is that
      * person (the tagger is less sure of types than of spans) */
@@ -1181,7 +1208,7 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
         int *s = imap_slot(&roles, role_key(doc, i), 0);
         if (!s || *s < 0) continue;
         mention nmn = {(uint32_t)(i - 1), (uint32_t)i + 1, doc->t.v[i - 1].start,
-                       doc->t.v[i].end, DL_PERSON, *s, 0, 1};
+                       doc->t.v[i].end, DL_PERSON, *s, 0, 1, 0};
         if ((rc = add_mention(&ms, nmn))) goto out;
         es.v[*s].nm++;
     }
