@@ -43,7 +43,7 @@ TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
 DEPFLAGS = -MMD -MP
 
-.PHONY: model all lib test unit-tests cli-tests san-test fuzz fuzz-replay bench clean tools
+.PHONY: model demo all lib test unit-tests cli-tests san-test fuzz fuzz-replay bench clean tools
 all: $(BUILD)/dateline dateline tools
 
 ifneq ($(SAN),1)
@@ -130,10 +130,14 @@ CONLL ?= ../shared/gold/conll/gold.jsonl
 model: $(BUILD)/tools/train_ner
 	$(BUILD)/tools/train_ner $(CONLL) data/gazetteer.tsv models/ner.model
 
+# the README's first command: build, then ingest and show the examples
+demo: all
+	@sh scripts/demo.sh
+
 bench: all
 	sh bench/run.sh
 
 clean:
-	rm -rf build build-san build-fuzz dateline
+	rm -rf build build-san build-fuzz dateline demo.dateline
 
 -include $(LIB_OBJ:.o=.d) $(PIC_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -78,6 +78,7 @@ void dl_annotation_free(dl_annotation *a)
 static int run_stages(const dl_analyzer *az, dl_doc *d)
 {
     int rc = dl_tokenize(d->text, d->len, &d->toks);
+    if (!rc) rc = dl_timex_tag(d);
     if (!rc) rc = dl_ner_tag(az->ner, d);
     return rc;
 }

@@ -39,6 +39,7 @@ void dl_doc_init(dl_doc *d, const char *text, size_t len, int32_t day);
 void dl_doc_free(dl_doc *d);
 
 int dl_sentence_split(dl_doc *d);
+int dl_timex_tag(dl_doc *d); /* analyze/timex.c */
 
 /* Entities (analyze/ner.c).  dl_ner_load reads a model file (models/
  * ner.model) into *model: DL_OK, DL_ENOTFOUND (no file), DL_EIO,

@@ -52,5 +52,11 @@ int cmd_ingest(cli_opts *o);
 int cmd_stats(cli_opts *o);
 int cmd_show(cli_opts *o);
 int cmd_analyze(cli_opts *o);
+int cmd_check(cli_opts *o);
+/* stories.c */
+int cmd_dups(cli_opts *o);
+int cmd_stories(cli_opts *o);
+int cmd_timeline(cli_opts *o);
+int cmd_summarize(cli_opts *o);
 
 #endif

@@ -40,10 +40,6 @@ static int not_built(cli_opts *o, const char *what, int issue)
 static int cmd_search(cli_opts *o) { return not_built(o, "search", 5); }
 static int cmd_quotes(cli_opts *o) { return not_built(o, "quotes", 4); }
 static int cmd_entities(cli_opts *o) { return not_built(o, "entities", 4); }
-static int cmd_dups(cli_opts *o) { return not_built(o, "dups", 6); }
-static int cmd_stories(cli_opts *o) { return not_built(o, "stories", 6); }
-static int cmd_timeline(cli_opts *o) { return not_built(o, "timeline", 6); }
-static int cmd_summarize(cli_opts *o) { return not_built(o, "summarize", 6); }
 static int cmd_serve(cli_opts *o) { return not_built(o, "serve", 7); }
 
 static const cli_cmd COMMANDS[] = {
@@ -67,6 +63,12 @@ static const cli_cmd COMMANDS[] = {
      "near-duplicates and size on disk.\n"
      "  --json   {\"articles\": N, \"first\": D, \"last\": D, \"stories\": N, \"bytes\": N}\n\n"
      "Example:\n  dateline stats --archive news.dateline\n",
+     0},
+    {"check", cmd_check, "check [--json]",
+     "Verifies the archive: opens it read-only and runs the store's full\n"
+     "integrity check.  Exit 0 when sound, 3 when it cannot be opened or is\n"
+     "damaged.  Safe while an ingest runs.\n\n"
+     "Example:\n  dateline check --archive news.dateline\n",
      0},
     {"analyze", cmd_analyze, "analyze PATH...",
      "Analyzes articles without an archive and prints one annotation a line\n"
