@@ -822,9 +822,13 @@ void dl_ner_decode(dl_ner_doc *doc, uint8_t *tags, dl_ner_choose_fn choose, void
         dl_ner_pass(doc, pass);
         /* lines in capitals (headlines) last, so that they see what the
          * body said about their words */
-        for (size_t r = 0; r < 2 * doc->t.n; r++) {
-            size_t i = r % doc->t.n;
-            if (!(doc->t.v[i].flags & DL_NT_CAPLINE) != (r < doc->t.n)) continue;
+        size_t n = doc->t.n, end = 2 * n;
+        int caplines = 0;
+        for (size_t i = 0; i < n && !caplines; i++) caplines = doc->t.v[i].flags & DL_NT_CAPLINE;
+        if (!caplines) end = n;
+        for (size_t r = 0; r < end; r++) {
+            size_t i = r < n ? r : r - n;
+            if (caplines && !(doc->t.v[i].flags & DL_NT_CAPLINE) != (r < n)) continue;
             if (doc->t.v[i].flags & DL_NT_SENT) p1 = p2 = DL_NER_BOS, changed = 0;
             int best = DL_NER_O, old = pass ? tags[i] : DL_NER_O;
             if (!dl_ner_skip(doc, i, p1)) {
