@@ -170,11 +170,18 @@ static const lexent LEX[] = {
     {"gmt", W_TZ, 0}, {"utc", W_TZ, 0}, {"bst", W_TZ, 0}, {"cet", W_TZ, 0},
     {"same", W_SAME, 0}, {"that", W_THAT, 0},
     {"will", W_FUT, 0}, {"shall", W_FUT, 0}, {"ll", W_FUT, 0},
-    {"scheduled", W_FUT, 0}, {"planned", W_FUT, 0}, {"plans", W_FUT, 0},
+    {"scheduled", W_FUT, 1}, {"planned", W_FUT, 2}, {"plans", W_FUT, 0},
     {"plan", W_FUT, 0}, {"planning", W_FUT, 0}, {"expected", W_FUT, 0},
     {"expects", W_FUT, 0}, {"expect", W_FUT, 0}, {"due", W_FUT, 0},
-    {"would", W_FUT, 0}, {"set", W_FUT, 0}, {"slated", W_FUT, 0},
+    {"would", W_FUT, 1}, {"set", W_FUT, 2}, {"slated", W_FUT, 0},
     {"going", W_FUT, 0}, {"intends", W_FUT, 0},
+    /* present tense of verbs that news uses for scheduled events:
+     * "Arafat meets Albright Monday" */
+    {"meet", W_FUT, 0}, {"meets", W_FUT, 0}, {"begins", W_FUT, 0},
+    {"opens", W_FUT, 0}, {"starts", W_FUT, 0}, {"resumes", W_FUT, 0},
+    {"visits", W_FUT, 0}, {"arrives", W_FUT, 0}, {"leaves", W_FUT, 0},
+    {"travels", W_FUT, 0}, {"returns", W_FUT, 0}, {"hosts", W_FUT, 0},
+    {"until", W_FUT, 3}, {"till", W_FUT, 3},
     {"said", W_PASTV, 0}, {"told", W_PASTV, 0}, {"was", W_PASTV, 0},
     {"were", W_PASTV, 0}, {"had", W_PASTV, 0}, {"did", W_PASTV, 0},
     {"met", W_PASTV, 0}, {"made", W_PASTV, 0}, {"took", W_PASTV, 0},
@@ -186,7 +193,7 @@ static const lexent LEX[] = {
     {"spoke", W_PASTV, 0}, {"wrote", W_PASTV, 0}, {"ran", W_PASTV, 0},
     {"in", W_IN, 0}, {"on", W_ON, 0}, {"since", W_SINCE, 0},
     {"during", W_PREP, 0}, {"from", W_PREP, 0}, {"by", W_PREP, 0},
-    {"through", W_PREP, 0}, {"till", W_PREP, 0}, {"between", W_PREP, 0},
+    {"through", W_PREP, 0}, {"between", W_PREP, 0},
     {"throughout", W_PREP, 0}, {"for", W_PREP, 0}, {"into", W_PREP, 0},
     {"and", W_AND, 0}, {"or", W_OR, 0}, {"no", W_NO, 0},
     {"times", W_TIMES, 0}, {"once", W_TIMES, 1}, {"twice", W_TIMES, 2},
@@ -419,24 +426,42 @@ static void fmt_dur(char *out, long n, int u)
 
 /* The sentence-local tense around unit i: +1 future, -1 past, 0 unknown.
  * The nearest cue word decides, looking back first, then ahead. */
-/* a past-tense cue: a past form of the lexicon, or a word in -ed */
+/* a past-tense cue: a past form of the lexicon, or a lower-case word in
+ * -ed ("United" is a name, not a verb) */
 static int past_cue(const ctx *c, const unit *u)
 {
     if (u->lex == W_PASTV) return 1;
     return u->kind == U_ALPHA && !u->lex && u->e - u->s >= 4 && c->t[u->e - 1] == 'd' &&
-           c->t[u->e - 2] == 'e';
+           c->t[u->e - 2] == 'e' && (!u->cap || u->brk);
 }
 
-static int tense_at(const ctx *c, size_t i)
+/* The tense a future cue at unit k gives: 2 = future, 1 = a weak future
+ * that a past verb after it overrides ("would", "scheduled": a future in
+ * the past; "a service planned for Saturday was cancelled"), -1 = past
+ * ("set" and "planned" are past forms unless "to"/"for" follow). */
+static int fut_cue(const ctx *c, size_t k)
+{
+    switch (c->u[k].val) {
+    case 1: case 3: return 1;
+    case 2: return (lx(c, k + 1, W_TO) || word_is(c, k + 1, "for")) ? 1 : -1;
+    }
+    return 2;
+}
+
+static int tense_ex(const ctx *c, size_t i, int *weakp)
 {
     int back = 0, weak = 0;
+    *weakp = 0;
     size_t lim = i > 16 ? i - 16 : 0;
     for (size_t k = i; k > lim && !back;) {
         if (c->u[k].brk) break;
         k--;
         const unit *u = &c->u[k];
-        if (u->lex == W_FUT) back = 1, weak = word_is(c, k, "would");
-        else if (u->lex == W_NEXT || u->lex == W_COMING) back = 1;
+        if (u->lex == W_FUT) {
+            int f = fut_cue(c, k);
+            if (f < 0) back = -1;
+            else back = 1, weak = f == 1;
+        } else if (u->lex == W_NEXT || u->lex == W_COMING) back = 1;
         else if (u->lex == W_TO && k > 0 && c->u[k - 1].lex == W_IS) back = 1;
         else if (u->lex == W_AS && k > 1 &&
                  (c->u[k - 1].lex == W_SOON || c->u[k - 1].lex == W_EARLY))
@@ -449,12 +474,21 @@ static int tense_at(const ctx *c, size_t i)
     for (size_t k = i + 1; k < c->n && k < i + 10 && !fwd; k++) {
         const unit *u = &c->u[k];
         if (u->brk) break;
-        if (u->lex == W_FUT) fwd = 1;
+        if (u->lex == W_FUT) fwd = fut_cue(c, k) < 0 ? -1 : 1;
         else if (past_cue(c, u)) fwd = -1;
     }
-    /* "would" is a future in the past: a past verb after it wins */
-    if (weak) return fwd < 0 ? -1 : 1;
+    /* a weak future: a past verb after it wins */
+    if (weak) {
+        *weakp = fwd >= 0;
+        return fwd < 0 ? -1 : 1;
+    }
     return fwd;
+}
+
+static int tense_at(const ctx *c, size_t i)
+{
+    int weak;
+    return tense_ex(c, i, &weak);
 }
 
 /* ------------------------------------------------------------ numbers */
@@ -643,7 +677,11 @@ static int32_t resolve_wday(const ctx *c, size_t i, int wd, int mode)
     if (mode < 0) return c->dct - (back ? back : 7);
     if (mode > 0) return c->dct + (fwd ? fwd : 7);
     if (wd == c->dw) return c->dct;
-    return tense_at(c, i) > 0 ? c->dct + fwd : c->dct - back;
+    int weak, tn = tense_ex(c, i, &weak);
+    /* "Wednesday's ruling": a possessive weekday names a past event
+     * unless a firm future cue says otherwise */
+    if (tn > 0 && weak && pc(c, i + 1, '\'') && word_is(c, i + 2, "s")) tn = -1;
+    return tn > 0 ? c->dct + fwd : c->dct - back;
 }
 
 static const char *pod_code(int p)
