@@ -338,6 +338,11 @@ typedef struct ctx {
     int dy, dm, dd, dw; /* the creation date, and its ISO weekday */
     int refq_y, refq_q; /* the quarter the article reports on */
     int qctx;           /* the article talks about quarters */
+    /* The reference time of anaphoric expressions ("that day", "the
+     * following year"): the last calendar date the text named, at its
+     * granularity (a U_* unit, 0 = none yet: the creation date). */
+    int ref_gran;
+    int32_t ref_day; /* the first day of the referenced period */
 } ctx;
 
 typedef struct hit {
@@ -1676,6 +1681,80 @@ static int r_holiday(const ctx *c, size_t i, hit *h)
     return 1;
 }
 
+/* The period of unit un that holds the reference time, moved by rel
+ * units; 0 if the reference is coarser than un. */
+static int ref_period(const ctx *c, int un, int rel, char *v)
+{
+    int gran = c->ref_gran ? c->ref_gran : U_DAY;
+    int32_t day = c->ref_gran ? c->ref_day : c->dct;
+    int y, m, d;
+    dl_civil_from_days(day, &y, &m, &d);
+    if (un == U_DAY && gran == U_DAY) fmt_day(v, day + rel);
+    else if (un == U_WEEK && (gran == U_DAY || gran == U_WEEK)) fmt_week(v, day + 7 * rel);
+    else if (un == U_MONTH && (gran == U_DAY || gran == U_MONTH)) fmt_month(v, y, m + rel);
+    else if (un == U_YEAR && gran != U_CENTURY && gran != U_DECADE)
+        snprintf(v, 40, "%04d", y + rel);
+    else return 0;
+    return 1;
+}
+
+/* Anaphoric dates, resolved against the reference time: "that day",
+ * "that same year", "the same month", "the following year", "the next
+ * day", "the day after" / "the day before" (not followed by a date). */
+static int r_anaphor(const ctx *c, size_t i, hit *h)
+{
+    size_t k = i;
+    int rel = 0;
+    char v[40];
+    if (lx(c, k, W_THAT)) {
+        k++;
+        if (lx(c, k, W_SAME)) k++;
+        /* "said that day care ...": only a unit that ends the phrase */
+    } else if (lx(c, k, W_THE)) {
+        k++;
+        if (lx(c, k, W_SAME)) k++;
+        else if (lx(c, k, W_FOLLOWING)) rel = 1, k++;
+        else if (lx(c, k, W_NEXT) && lx(c, k + 1, W_UNIT) && c->u[k + 1].val == U_DAY)
+            rel = 1, k++;
+        else if (lx(c, k, W_NEXT) && lx(c, k + 1, W_POD) && c->u[k + 1].val == POD_MO)
+            rel = 1, k++;
+        else if (lx(c, k, W_UNIT) && c->u[k].val == U_DAY &&
+                 (lx(c, k + 1, W_AFTER) || lx(c, k + 1, W_BEFORE))) {
+            /* "the day after the vote" yes; "the day before Christmas" is
+             * a date of its own that the anchor would get wrong */
+            size_t n2 = k + 2;
+            if (lx(c, n2, W_THE)) n2++;
+            if (isdig(c, n2) || lx(c, n2, W_MONTH) || lx(c, n2, W_MONABBR) ||
+                lx(c, n2, W_WDAY) || lx(c, n2, W_HOLIDAY) || lx(c, n2, W_TODAY) ||
+                lx(c, n2, W_YESTERDAY) || lx(c, n2, W_TOMORROW))
+                return 0;
+            /* "later in the day before returning home": a clause follows */
+            if (isalpha_u(c, n2) && c->u[n2].e - c->u[n2].s > 4 &&
+                memcmp(c->t + c->u[n2].e - 3, "ing", 3) == 0)
+                return 0;
+            if (!ref_period(c, U_DAY, lx(c, k + 1, W_AFTER) ? 1 : -1, v)) return 0;
+            set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
+            return 1;
+        } else return 0;
+    } else {
+        return 0;
+    }
+    if (k == i + 1 && !lx(c, i, W_THAT)) return 0; /* "the day" alone */
+    if (lx(c, k, W_POD) && c->u[k].val == POD_MO && rel == 1) {
+        if (!ref_period(c, U_DAY, 1, v)) return 0;
+        set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (!lx(c, k, W_UNIT)) return 0;
+    int un = c->u[k].val;
+    if (un != U_DAY && un != U_WEEK && un != U_MONTH && un != U_YEAR) return 0;
+    /* "the same day-care", "that year's": the unit is a modifier */
+    if (pc(c, k + 1, '-') && glued(c, k + 1)) return 0;
+    if (!ref_period(c, un, rel, v)) return 0;
+    set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+    return 1;
+}
+
 /* "the year" with "ended/ending" is a fiscal duration; "for the year" the
  * current one; "the fiscal year". */
 static int r_the_year(const ctx *c, size_t i, hit *h)
@@ -1702,7 +1781,7 @@ static int r_the_year(const ctx *c, size_t i, hit *h)
 typedef int (*rule_fn)(const ctx *, size_t, hit *);
 static const rule_fn RULES[] = {r_date, r_year, r_wday, r_deictic, r_clock, r_relative,
                                 r_season, r_quarter, r_ago, r_duration, r_ref, r_set,
-                                r_holiday, r_the_year};
+                                r_holiday, r_the_year, r_anaphor};
 
 /* The longest rule match at i. */
 static int match_core(const ctx *c, size_t i, hit *best)
@@ -1812,6 +1891,33 @@ static void find_ref_quarter(ctx *c)
     }
 }
 
+/* A dated expression becomes the reference time of the anaphoric ones
+ * that follow: value YYYY, YYYY-MM, YYYY-MM-DD[T...] or YYYY-Www. */
+static void set_reference(ctx *c, int type, const char *v)
+{
+    if (type != DL_TIMEX_DATE && type != DL_TIMEX_TIME) return;
+    for (int k = 0; k < 4; k++)
+        if (!is_digit((unsigned char)v[k])) return;
+    int y = atoi(v);
+    int32_t day;
+    if (v[4] == 0) {
+        c->ref_gran = U_YEAR, c->ref_day = dl_days_from_civil(y, 1, 1);
+    } else if (v[4] == '-' && is_digit((unsigned char)v[5]) && is_digit((unsigned char)v[6])) {
+        int m = atoi(v + 5);
+        if (m < 1 || m > 12) return;
+        if (v[7] == 0) {
+            c->ref_gran = U_MONTH, c->ref_day = dl_days_from_civil(y, m, 1);
+        } else if (v[7] == '-' && dl_date_parse(v, 10, &day) == DL_OK) {
+            c->ref_gran = U_DAY, c->ref_day = day;
+        }
+    } else if (v[4] == '-' && v[5] == 'W' && is_digit((unsigned char)v[6]) && v[8] == 0) {
+        /* the Thursday of ISO week w */
+        int w = atoi(v + 6);
+        int32_t j4 = dl_days_from_civil(y, 1, 4);
+        c->ref_gran = U_WEEK, c->ref_day = j4 - (dl_weekday(j4) - 1) + 7 * (w - 1) + 3;
+    }
+}
+
 /* Word classes an expression can begin with (the others are only read
  * as context or inside an expression): skips most words at once. */
 static int can_start(int lex)
@@ -1889,6 +1995,7 @@ int dl_timex_tag(dl_doc *d)
                 break;
             }
             i = h.b;
+            set_reference(&c, h.type, h.val);
             /* an explicit recent quarter becomes the one "the quarter" means */
             if (h.type == DL_TIMEX_DATE && strlen(h.val) == 7 && h.val[5] == 'Q' &&
                 c.u[h.b - 1].lex == W_UNIT && atoi(h.val) >= c.dy - 1 && atoi(h.val) <= c.dy) {
