@@ -1188,8 +1188,11 @@ static int r_relative(const ctx *c, size_t i, hit *h)
     }
     if (un == U_QUARTER && rel <= 0 && !the) {
         /* "last quarter" is the last reported one */
-        fmt_quarter(v, c->refq_y, c->refq_q + (rel == 0 && c->refq_q != (c->dm - 1) / 3 + 1));
-        if (rel == 0) fmt_quarter(v, c->dy, (c->dm - 1) / 3 + 1);
+        /* "last quarter" is the last reported one, and so is "this
+         * quarter" in an earnings report ("the current quarter" is the
+         * calendar's) */
+        fmt_quarter(v, c->refq_y, c->refq_q);
+        if (rel == 0 && l == W_CURRENT) fmt_quarter(v, c->dy, (c->dm - 1) / 3 + 1);
         set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
         return 1;
     }
@@ -1242,19 +1245,81 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
     size_t k = i;
     int the = 0, y = 0, q;
     if (lx(c, k, W_THE)) the = 1, k++;
+    char v[40];
     if (year_at(c, k, &y) && k + 1 < c->n) {
         size_t k2 = k + 1;
         if (pc(c, k2, '\'') && word_is(c, k2 + 1, "s")) k2 += 2;
         if (lx(c, k2, W_FISCAL)) k2++;
         if (lx(c, k2, W_ORD)) k = k2;
-        else y = 0;
+        else if (the && c->qctx && k2 == k + 1 &&
+                 ((lx(c, k2, W_UNIT) && c->u[k2].val == U_QUARTER) ||
+                  word_is(c, k2, "period"))) {
+            /* "the 1988 quarter": the reported quarter of that year */
+            fmt_quarter(v, y, c->refq_q);
+            set_hit(h, i, k2 + 1, DL_TIMEX_DATE, v);
+            return 1;
+        } else y = 0;
+    }
+    /* "last year's [third] quarter", "this year's third quarter", "next
+     * year's first quarter" */
+    if ((lx(c, k, W_LAST) || lx(c, k, W_THIS) || lx(c, k, W_NEXT)) && lx(c, k + 1, W_UNIT) &&
+        c->u[k + 1].val == U_YEAR && pc(c, k + 2, '\'') && word_is(c, k + 3, "s")) {
+        size_t k2 = k + 4;
+        int yy = c->dy + (lx(c, k, W_LAST) ? -1 : lx(c, k, W_NEXT) ? 1 : 0);
+        int qq = c->refq_q;
+        if (lx(c, k2, W_FISCAL)) k2++;
+        if (lx(c, k2, W_ORD) && c->u[k2].val <= 4) {
+            qq = c->u[k2].val, k2++;
+            if (pc(c, k2, '-') && glued(c, k2)) k2++;
+        } else if (!c->qctx) {
+            return 0;
+        }
+        if (lx(c, k2, W_UNIT) && c->u[k2].val == U_QUARTER) {
+            fmt_quarter(v, yy, qq);
+            set_hit(h, i, k2 + 1, DL_TIMEX_DATE, v);
+            return 1;
+        }
+        return 0;
+    }
+    /* "the comparable year-ago quarter", "the corresponding period last
+     * year" */
+    int comp = 0;
+    if (the && (word_is(c, k, "comparable") || word_is(c, k, "corresponding") ||
+                word_is(c, k, "same")))
+        comp = 1, k++;
+    if (comp && c->qctx && (word_is(c, k, "period") || lx(c, k, W_UNIT)) &&
+        (word_is(c, k, "period") || c->u[k].val == U_QUARTER) && lx(c, k + 1, W_LAST) &&
+        lx(c, k + 2, W_UNIT) && c->u[k + 2].val == U_YEAR) {
+        fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        set_hit(h, i, k + 3, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    /* "the quarter a year ago / earlier" */
+    if (the && c->qctx && lx(c, k, W_UNIT) && c->u[k].val == U_QUARTER &&
+        (lx(c, k + 1, W_A) || (lx(c, k + 1, W_NUM) && c->u[k + 1].val == 1)) &&
+        lx(c, k + 2, W_UNIT) && c->u[k + 2].val == U_YEAR &&
+        (lx(c, k + 3, W_AGO) || lx(c, k + 3, W_EARLIER))) {
+        fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        set_hit(h, i, k + 4, DL_TIMEX_DATE, v);
+        return 1;
     }
     if (lx(c, k, W_FISCAL)) k++;
-    char v[40];
     /* year-earlier / year-ago [quarter|period] */
     if (lx(c, k, W_UNIT) && c->u[k].val == U_YEAR && pc(c, k + 1, '-') && glued(c, k + 1) &&
         (lx(c, k + 2, W_EARLIER) || lx(c, k + 2, W_AGO)) && glued(c, k + 2)) {
         size_t b = k + 3;
+        /* "the year-ago third quarter": that quarter, a year before */
+        if (lx(c, b, W_ORD) && c->u[b].val <= 4) {
+            size_t e = b + 1;
+            if (pc(c, e, '-') && glued(c, e)) e++;
+            if (lx(c, e, W_UNIT) && c->u[e].val == U_QUARTER) {
+                int qq = c->u[b].val, yy = c->refq_y;
+                if (qq > c->refq_q) yy--;
+                fmt_quarter(v, yy - 1, qq);
+                set_hit(h, i, e + 1, DL_TIMEX_DATE, v);
+                return 1;
+            }
+        }
         if (lx(c, b, W_UNIT) && c->u[b].val == U_QUARTER) b++;
         else if (word_is(c, b, "period")) b++;
         else if (the) return 0;
@@ -1869,6 +1934,16 @@ static int match_at(const ctx *c, size_t i, hit *best)
 
 /* The reference quarter: the first "third quarter" the article names,
  * else the last completed quarter. */
+/* Quarter q of year y can be the one an earnings report is about: it
+ * ended before the article, or the text says when it ended ("the fourth
+ * quarter ended Sept. 30": a fiscal quarter).  b: the unit after it. */
+static int reportable_quarter(const ctx *c, int y, int q, size_t b)
+{
+    if (lx(c, b, W_ENDED)) return 1;
+    if (y < c->dy - 1 || y > c->dy) return 0;
+    return y < c->dy || q < (c->dm - 1) / 3 + 1;
+}
+
 static void find_ref_quarter(ctx *c)
 {
     int cq = (c->dm - 1) / 3 + 1;
@@ -1882,7 +1957,7 @@ static void find_ref_quarter(ctx *c)
         if (k > 0 && lx(c, k - 1, W_ORD) && c->u[k - 1].val <= 4) {
             hit h;
             if (r_quarter(c, k - 1, &h) && h.val[4] == '-' && h.val[5] == 'Q' &&
-                atoi(h.val) >= c->dy - 1 && atoi(h.val) <= c->dy) {
+                reportable_quarter(c, atoi(h.val), h.val[6] - '0', h.b)) {
                 c->refq_y = atoi(h.val);
                 c->refq_q = h.val[6] - '0';
                 return;
@@ -1998,10 +2073,14 @@ int dl_timex_tag(dl_doc *d)
             set_reference(&c, h.type, h.val);
             /* an explicit recent quarter becomes the one "the quarter" means */
             if (h.type == DL_TIMEX_DATE && strlen(h.val) == 7 && h.val[5] == 'Q' &&
-                c.u[h.b - 1].lex == W_UNIT && atoi(h.val) >= c.dy - 1 && atoi(h.val) <= c.dy) {
+                c.u[h.b - 1].lex == W_UNIT &&
+                reportable_quarter(&c, atoi(h.val), h.val[6] - '0', h.b)) {
                 size_t k = h.a;
+                int back = 0; /* "the year-earlier third quarter" is a comparison */
+                for (size_t j = h.a; j < h.b; j++)
+                    back |= lx(&c, j, W_EARLIER) || lx(&c, j, W_AGO) || lx(&c, j, W_LAST);
                 while (k < h.b && !lx(&c, k, W_ORD)) k++;
-                if (k < h.b) c.refq_y = atoi(h.val), c.refq_q = h.val[6] - '0';
+                if (k < h.b && !back) c.refq_y = atoi(h.val), c.refq_q = h.val[6] - '0';
             }
         } else {
             i++;
