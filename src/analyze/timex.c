@@ -1414,6 +1414,15 @@ static int r_ago(const ctx *c, size_t i, hit *h)
     if (l == W_BEFORE && !(e + 2 < c->n && (c->u[e + 2].brk || c->u[e + 2].kind == U_PUNCT)))
         return 0;
     char v[40];
+    /* "three days later", "a few weeks earlier": TimeBank tags the
+     * duration, which the signal word anchors to the narrative, not to
+     * the article's date */
+    if ((l == W_LATER || l == W_EARLIER) &&
+        (un == U_DAY || un == U_WEEK || un == U_HOUR || un == U_MIN)) {
+        fmt_dur(v, n, un);
+        set_hit(h, i, e + 1, DL_TIMEX_DURATION, v);
+        return 1;
+    }
     if (n < 0) {
         snprintf(v, sizeof v, "%s", l == W_LATER ? "FUTURE_REF" : "PAST_REF");
         set_hit(h, i, e + 2, DL_TIMEX_DATE, v);
@@ -1486,6 +1495,8 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         if (!hyph && pc(c, b, '-') && glued(c, b) && isalpha_u(c, b + 1) && glued(c, b + 1))
             return 0;
         if (lx(c, b, W_AGO) || lx(c, b, W_EARLIER) || lx(c, b, W_LATER)) return 0;
+        /* "52 years old": an age, which TimeBank leaves untagged */
+        if (!hyph && lx(c, b, W_OLD)) return 0;
         if (lx(c, b, W_OR) && word_is(c, b + 1, "so") && lx(c, b + 2, W_AGO)) return 0;
         /* "a year" as a rate */
         /* "$5 million a year", "four flights a week": a rate, which
@@ -1582,7 +1593,14 @@ static int r_ref(const ctx *c, size_t i, hit *h)
             set_hit(h, i - 1, i + 3, DL_TIMEX_DATE, "FUTURE_REF");
             return 1;
         }
-        return 0; /* "soon" alone: too vague to be worth a timex */
+        /* "soon" alone, in a future clause: "it may soon seek a buyer";
+         * not "soon after", "as soon as", nor a past "was soon released" */
+        if ((i > 0 && lx(c, i - 1, W_AS)) || lx(c, i + 1, W_AS) || lx(c, i + 1, W_AFTER) ||
+            lx(c, i + 1, W_THAN))
+            return 0;
+        if (tense_at(c, i) <= 0) return 0;
+        set_hit(h, i, i + 1, DL_TIMEX_DATE, "FUTURE_REF");
+        return 1;
     case W_FUTURE:
         return 0; /* "future plans": an adjective */
     case W_THE:
@@ -1692,7 +1710,15 @@ static int r_holiday(const ctx *c, size_t i, hit *h)
     if (eve) hol -= 100;
     int y = c->dy + mode;
     int32_t day = 0;
-    for (int pass = 0; pass < 2; pass++) {
+    /* a bare holiday: the one before or after the article by tense, else
+     * the nearest ("the boy was found on Thanksgiving Day", in January) */
+    int near = 0, strict = mode != 0;
+    if (mode == 0) {
+        mode = tense_at(c, k);
+        if (mode < 0 || mode > 0) y = c->dy;
+        else near = 1;
+    }
+    for (int pass = 0; pass < 3; pass++) {
         int m = 1, d = 1;
         switch (hol) {
         case H_CHRISTMAS: m = 12, d = 25; break;
@@ -1736,8 +1762,10 @@ static int r_holiday(const ctx *c, size_t i, hit *h)
             day = dl_days_from_civil(y, m, d);
         if (eve) day--;
         /* "last Christmas" is the latest one before the article */
-        if (mode < 0 && day >= c->dct && pass == 0) { y--; continue; }
-        if (mode > 0 && day <= c->dct && pass == 0) { y++; continue; }
+        if (mode < 0 && day + strict > c->dct && pass == 0) { y--; continue; }
+        if (mode > 0 && day - strict < c->dct && pass == 0) { y++; continue; }
+        if (near && pass == 0 && day - c->dct > 183) { y--; continue; }
+        if (near && pass == 0 && c->dct - day > 183) { y++; continue; }
         break;
     }
     char v[40];
