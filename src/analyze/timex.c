@@ -292,10 +292,16 @@ static int push_unit(unitvec *uv, const char *t, uint32_t s, uint32_t e, int kin
                  ((unsigned char)t[s + 2] == 0x93 || (unsigned char)t[s + 2] == 0x94))
             u.ch = '-'; /* en and em dashes */
     }
-    /* a sentence starts after . ! ? followed by white space */
+    /* a sentence starts after . ! ? followed by white space, but not
+     * after the period of "a.m.", "U.S." or an initial (a single letter) */
     if (uv->n && u.gap) {
         const unit *p = &uv->v[uv->n - 1];
-        if (p->ch == '.' || p->ch == '!' || p->ch == '?') u.brk = 1;
+        if (p->ch == '!' || p->ch == '?') u.brk = 1;
+        if (p->ch == '.') {
+            const unit *w = uv->n > 1 ? &uv->v[uv->n - 2] : NULL;
+            int abbr = w && w->kind == U_ALPHA && w->e - w->s == 1 && w->e == p->s;
+            if (!abbr) u.brk = 1;
+        }
     }
     return dl_vec_push(uv, u);
 }
@@ -466,7 +472,7 @@ static int tense_ex(const ctx *c, size_t i, int *weakp)
             int f = fut_cue(c, k);
             if (f < 0) back = -1;
             else back = 1, weak = f == 1;
-        } else if (u->lex == W_NEXT || u->lex == W_COMING) back = 1;
+        } else if ((u->lex == W_NEXT && !lx(c, k + 1, W_TO)) || u->lex == W_COMING) back = 1;
         else if (u->lex == W_TO && k > 0 && c->u[k - 1].lex == W_IS) back = 1;
         else if (u->lex == W_AS && k > 1 &&
                  (c->u[k - 1].lex == W_SOON || c->u[k - 1].lex == W_EARLY))
@@ -1087,6 +1093,20 @@ static int r_clock(const ctx *c, size_t i, hit *h)
     } else if (r_date(c, b, &sub) && strlen(sub.val) == 10) {
         dl_date_parse(sub.val, 10, &day);
         k = sub.b;
+    } else {
+        /* "10:35 a.m. (0735 GMT) Friday": the day after a short aside
+         * dates the time, outside its extent */
+        size_t p = b;
+        if (pc(c, p, '(')) {
+            size_t lim = p + 8;
+            while (p < c->n && p < lim && !pc(c, p, ')')) p++;
+            if (pc(c, p, ')') && r_wday(c, p + 1, &sub) && sub.type == DL_TIMEX_DATE) {
+                dl_date_parse(sub.val, 10, &day);
+                p = 0;
+            }
+        }
+        /* else the day the narrative is at */
+        if (p && c->ref_gran == U_DAY) day = c->ref_day;
     }
     char v[40];
     fmt_day(v, day);
