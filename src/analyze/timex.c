@@ -477,8 +477,10 @@ static int tense_ex(const ctx *c, size_t i, int *weakp)
         else if (u->lex == W_AS && k > 1 &&
                  (c->u[k - 1].lex == W_SOON || c->u[k - 1].lex == W_EARLY))
             back = 1;
-        else if (past_cue(c, u)) back = -1;
-        else if (u->kind == U_PUNCT && (u->ch == ';' || u->ch == ':')) break;
+        else if (past_cue(c, u)) {
+            /* "will be held": a passive participle, the auxiliary decides */
+            if (!(k > 0 && (word_is(c, k - 1, "be") || word_is(c, k - 1, "being")))) back = -1;
+        } else if (u->kind == U_PUNCT && (u->ch == ';' || u->ch == ':')) break;
     }
     if (back && !weak) return back;
     int fwd = 0;
@@ -782,6 +784,30 @@ static int r_date(const ctx *c, size_t i, hit *h)
         }
         return 0;
     }
+    /* "April 24 and 25": the second day of a coordinated pair */
+    if (!wd && isdig(c, i) && i >= 3 && (lx(c, i - 1, W_AND) || lx(c, i - 1, W_OR)) &&
+        isdig(c, i - 2) && mday_at(c, i, &d, &e) && !month_at(c, e, &m, &e) &&
+        !(isalpha_u(c, e) && (lx(c, e, W_UNITS) || lx(c, e, W_UNIT) ||
+                              (!c->u[e].lex && !c->u[e].cap)))) {
+        size_t k3 = i - 3;
+        if (pc(c, k3, '.') && k3 > 0) k3--;
+        int d0;
+        size_t e0;
+        if (month_at(c, k3, &m, &e0) && mday_at(c, i - 2, &d0, &e0) && e0 == i - 1 &&
+            d > d0) {
+            /* the year of the first day, which was just tagged */
+            int ry, rm, rd;
+            dl_civil_from_days(c->ref_day, &ry, &rm, &rd);
+            y = c->ref_gran == U_DAY && rm == m && rd == d0 ? ry : resolve_year(c, i, m, d);
+            size_t ye;
+            if (year_after(c, e, 0, &y, &ye)) e = ye;
+            if (d > dl_days_in_month(y, m)) return 0;
+            char v[40];
+            snprintf(v, sizeof v, "%04d-%02d-%02d", y, m, d);
+            set_hit(h, i, e, DL_TIMEX_DATE, v);
+            return 1;
+        }
+    }
     /* DAY MONTH [YEAR] */
     if (!wd && isdig(c, i) && mday_at(c, i, &d, &e)) {
         size_t k2 = e;
@@ -805,8 +831,13 @@ static int r_date(const ctx *c, size_t i, hit *h)
     size_t b;
     /* MONTH DAY [, YEAR] */
     if (mday_at(c, e, &d, &b) && isdig(c, e)) {
-        size_t ye;
+        size_t ye, e2;
+        int d2;
         if (year_after(c, b, 0, &y, &ye)) b = ye;
+        /* "May 2 and 3, 2016": the year of the pair */
+        else if ((lx(c, b, W_AND) || lx(c, b, W_OR)) && mday_at(c, b + 1, &d2, &e2) &&
+                 isdig(c, b + 1) && year_after(c, e2, 0, &y, &ye))
+            ;
         else y = resolve_year(c, i, m, d);
         if (d > dl_days_in_month(y, m)) return 0;
         char v[40];
@@ -1056,7 +1087,8 @@ static int r_clock(const ctx *c, size_t i, hit *h)
                 int ends = k + 1 >= c->n ||
                            (c->u[k + 1].gap && (c->u[k + 1].cap || c->u[k + 1].kind != U_ALPHA) &&
                             !lx(c, k + 1, W_TZ) && !lx(c, k + 1, W_WDAY) &&
-                            !lx(c, k + 1, W_MONTH) && !lx(c, k + 1, W_MONABBR));
+                            !lx(c, k + 1, W_MONTH) && !lx(c, k + 1, W_MONABBR) &&
+                            !pc(c, k + 1, '(') && !pc(c, k + 1, ','));
                 if (!ends || k + 1 >= c->n) k++;
             }
         } else if (lx(c, k, W_AMPM)) {
@@ -1141,6 +1173,11 @@ static int r_relative(const ctx *c, size_t i, hit *h)
     if (lx(c, k, W_THE)) the = 1, k++;
     int l = k < c->n ? c->u[k].lex : 0;
     int rel;
+    /* "this past spring" = last spring */
+    if (!the && l == W_THIS && lx(c, k + 1, W_PAST) &&
+        (lx(c, k + 2, W_SEASON) || lx(c, k + 2, W_WEEKEND) ||
+         (lx(c, k + 2, W_UNIT) && c->u[k + 2].val >= U_WEEK)))
+        k++, l = W_LAST;
     switch (l) {
     case W_LAST: case W_PAST: case W_PREVIOUS: rel = -1; break;
     case W_THIS: case W_CURRENT: rel = 0; break;
@@ -1245,7 +1282,10 @@ static int r_season(const ctx *c, size_t i, hit *h)
     size_t ye;
     if (year_after(c, b, 1, &y, &ye)) b = ye;
     else {
-        if (!the && !(i > 0 && (lx(c, i - 1, W_IN) || lx(c, i - 1, W_PREP)))) return 0;
+        if (!the && !(i > 0 && (lx(c, i - 1, W_IN) || lx(c, i - 1, W_PREP) ||
+                                lx(c, i - 1, W_EARLY) || lx(c, i - 1, W_LATE) ||
+                                lx(c, i - 1, W_MID))))
+            return 0;
         if (s == 2 && !the) return 0;
         if (isalpha_u(c, b) && (lx(c, b, W_UNIT) || lx(c, b, W_UNITS))) return 0;
         y = c->dy;
@@ -1353,6 +1393,18 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
         snprintf(v, sizeof v, "%04d", c->dy);
         set_hit(h, i, k + 3, DL_TIMEX_DATE, v);
         return 1;
+    }
+    /* "by year end", "by year's end" */
+    if (!the && k == i && i > 0 && (lx(c, i - 1, W_PREP) || lx(c, i - 1, W_APPROX) ||
+                                    lx(c, i - 1, W_AT) || lx(c, i - 1, W_BEFORE)) &&
+        lx(c, k, W_UNIT) && c->u[k].val == U_YEAR) {
+        size_t e = k + 1;
+        if (pc(c, e, '\'') && word_is(c, e + 1, "s")) e += 2;
+        if (lx(c, e, W_END) && !pc(c, e + 1, '-')) {
+            snprintf(v, sizeof v, "%04d", c->dy);
+            set_hit(h, i, e + 1, DL_TIMEX_DATE, v);
+            return 1;
+        }
     }
     if (the && c->qctx && lx(c, k, W_LATEST) && word_is(c, k + 1, "period")) {
         fmt_quarter(v, c->refq_y, c->refq_q);
@@ -1926,6 +1978,13 @@ static int match_at(const ctx *c, size_t i, hit *best)
     hit h;
     size_t k = 0;
     int want = 0; /* 1: a calendar point, 2: a numeric expression */
+    size_t a0 = i; /* where the expression starts */
+    /* "the early 1980s", "the mid-1990s", "the late summer" */
+    if (l == W_THE && (lx(c, i + 1, W_EARLY) || lx(c, i + 1, W_LATE) || lx(c, i + 1, W_MID)) &&
+        !lx(c, i + 2, W_THE)) {
+        i++;
+        l = c->u[i].lex;
+    }
     if (l == W_EARLY || l == W_LATE || l == W_EARLIER || l == W_LATER) {
         k = i + 1;
         if (pc(c, k, '-') && glued(c, k)) k++;
@@ -1972,12 +2031,12 @@ static int match_at(const ctx *c, size_t i, hit *best)
             if (l == W_SOME && !(l2 == W_NUM || c->u[k].kind == U_DIGIT)) ok = 0;
         }
         if (ok && h.a == k) {
-            h.a = i;
+            h.a = a0;
             *best = h;
             return 1;
         }
     }
-    return match_core(c, i, best);
+    return match_core(c, a0, best);
 }
 
 /* The reference quarter: the first "third quarter" the article names,
@@ -2050,7 +2109,7 @@ static int can_start(int lex)
     case W_FUT: case W_PASTV: case W_IS: case W_TO: case W_OF: case W_MONEY: case W_TIMES:
     case W_AS: case W_OLD: case W_LONG: case W_ENDED: case W_POSSIBLE: case W_THAN:
     case W_LEAST: case W_MOST: case W_TZ: case W_AMPM: case W_OCLOCK: case W_EVE: case W_TERM:
-    case W_SHORT: case W_NEAR: case W_PRESENT: case W_SAME: case W_THAT: case W_AGO:
+    case W_SHORT: case W_NEAR: case W_PRESENT: case W_SAME: case W_AGO:
     case W_BEFORE: case W_AFTER: case W_END: case W_BEGIN: case W_HALF: case W_LATEST:
         return 0;
     }

@@ -208,6 +208,45 @@ static void test_quarters(void **state)
            "the quarter a year ago", D, "2018-Q3");
 }
 
+/* Smaller rules of the second round (2019-07-10 is a Wednesday). */
+static void test_second_round(void **state)
+{
+    (void)state;
+    /* a bare holiday: the nearest one, or by tense */
+    expect("2020-01-08", "The boy was rescued on Thanksgiving Day off the coast.",
+           "Thanksgiving Day", D, "2019-11-28");
+    expect("2019-07-10", "Stores will close on Christmas.", "Christmas", D, "2019-12-25");
+    /* "soon" in a future clause only */
+    expect("2019-07-10", "The firm will soon begin selling boxes.", "soon", D, "FUTURE_REF");
+    expect_none("2019-07-10", "He was soon released by the police.", "soon");
+    expect_none("2019-07-10", "Call me as soon as he arrives.", "soon");
+    /* ages are not durations */
+    expect_none("2019-07-10", "Mr. Jones, 52 years old, will succeed him.", "52 years");
+    /* "three days later": the duration, not a date off the article's */
+    expect("2019-07-10", "Three days later, the index fell.", "Three days", DUR, "P3D");
+    expect("2019-07-10", "A few weeks earlier, rates rose.", "A few weeks", DUR, "PXW");
+    /* no sentence break after "a.m.": the weekday reads the future cue */
+    expect("2019-07-08", "They have until 9 a.m. Tuesday to sign.", "9 a.m. Tuesday", T,
+           "2019-07-09T09:00");
+    /* a weekday after an aside dates the clock time */
+    expect("2019-07-13", "The blast came at 10:35 a.m. (0735 GMT) Friday, police said.",
+           "10:35 a.m.", T, "2019-07-12T10:35");
+    /* "next to" is a place */
+    expect("2019-07-10", "A bomb exploded next to the embassy on Friday.", "Friday", D,
+           "2019-07-05");
+    /* "the" before early/late/mid belongs to the expression */
+    expect("2019-07-10", "Prices rose in the mid-1990s.", "the mid-1990s", D, "199");
+    expect("2019-10-10", "Orders were weak in the early summer.", "the early summer", D,
+           "2019-SU");
+    expect("2019-10-10", "The unit was sold this past spring.", "this past spring", D,
+           "2019-SP");
+    expect("2019-07-10", "The deal should close by year end.", "year end", D, "2019");
+    expect("2019-03-10", "The summit will be held on April 24 and 25.", "25", D,
+           "2019-04-25");
+    expect("2019-07-10", "The firm met on May 2 and 3, 2016.", "3, 2016", D, "2016-05-03");
+    expect_none("2019-07-10", "Sales rose on April 24 and 25 stores opened.", "25 stores");
+}
+
 static void test_calendar_dates(void **state)
 {
     (void)state;
@@ -345,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_tense_cues),
         cmocka_unit_test(test_anaphora),
         cmocka_unit_test(test_quarters),
+        cmocka_unit_test(test_second_round),
         cmocka_unit_test(test_calendar_dates),
         cmocka_unit_test(test_durations_and_sets),
         cmocka_unit_test(test_false_friends),
