@@ -473,6 +473,7 @@ static int tense_ex(const ctx *c, size_t i, int *weakp)
             if (f < 0) back = -1;
             else back = 1, weak = f == 1;
         } else if ((u->lex == W_NEXT && !lx(c, k + 1, W_TO)) || u->lex == W_COMING) back = 1;
+        else if (u->lex == W_MONTH && !u->cap && u->val == 5) back = 1, weak = 1; /* may */
         else if (u->lex == W_TO && k > 0 && c->u[k - 1].lex == W_IS) back = 1;
         else if (u->lex == W_AS && k > 1 &&
                  (c->u[k - 1].lex == W_SOON || c->u[k - 1].lex == W_EARLY))
@@ -972,6 +973,19 @@ static int r_wday(const ctx *c, size_t i, hit *h)
 {
     size_t k = i;
     int mode = 0;
+    /* "the previous Friday", "the following Monday": from the day the
+     * narrative is at */
+    if (lx(c, k, W_THE) && (lx(c, k + 1, W_PREVIOUS) || lx(c, k + 1, W_FOLLOWING)) &&
+        lx(c, k + 2, W_WDAY) && c->u[k + 2].cap) {
+        int32_t ref = c->ref_gran == U_DAY ? c->ref_day : c->dct;
+        int wd = c->u[k + 2].val, rw = dl_weekday(ref);
+        int32_t day = lx(c, k + 1, W_PREVIOUS) ? ref - ((rw - wd + 6) % 7 + 1)
+                                               : ref + ((wd - rw + 6) % 7 + 1);
+        char v[40];
+        fmt_day(v, day);
+        set_hit(h, i, k + 3, DL_TIMEX_DATE, v);
+        return 1;
+    }
     if (lx(c, k, W_LAST)) mode = -1, k++;
     else if (lx(c, k, W_NEXT)) mode = 1, k++;
     else if (lx(c, k, W_THIS)) mode = 0, k++;

@@ -244,6 +244,15 @@ static void test_second_round(void **state)
     expect("2019-03-10", "The summit will be held on April 24 and 25.", "25", D,
            "2019-04-25");
     expect("2019-07-10", "The firm met on May 2 and 3, 2016.", "3, 2016", D, "2016-05-03");
+    expect("2019-07-10", "The firm met on May 2 and 3, 2016.", "May 2", D, "2016-05-02");
+    /* "may" the verb is a weak future cue */
+    expect("2019-07-10", "Prosecutors may soon seek an indictment.", "soon", D, "FUTURE_REF");
+    /* "the previous Friday": a week before the Friday just named */
+    expect("2019-07-15", "Stocks fell on Friday, down 3% from the previous Friday.",
+           "the previous Friday", D, "2019-07-05");
+    expect("2019-07-10", "The polls closed on June 4, 2018, and the following Monday the "
+                         "count began.",
+           "the following Monday", D, "2018-06-11");
     expect_none("2019-07-10", "Sales rose on April 24 and 25 stores opened.", "25 stores");
 }
 
