@@ -4,6 +4,7 @@
  * (SPEC 4).
  */
 #include "analyze.h"
+#include "quote.h"
 #include "../text/buf.h"
 
 #include <jansson.h>
@@ -65,7 +66,10 @@ static int run_stages(const dl_analyzer *az, dl_doc *d)
 {
     DL_UNUSED(az);
     int rc = dl_tokenize(d->text, d->len, &d->toks);
+    if (!rc) rc = dl_sentence_split(d);
     if (!rc) rc = dl_timex_tag(d);
+    /* quotes come last: they read the sentences and entities */
+    if (!rc) rc = dl_quote_find(d);
     return rc;
 }
 

@@ -40,6 +40,7 @@ void dl_doc_free(dl_doc *d);
 
 int dl_sentence_split(dl_doc *d);
 int dl_timex_tag(dl_doc *d); /* analyze/timex.c */
+int dl_quote_find(dl_doc *d); /* quote.h */
 
 /* Appends the annotation's JSON object (SPEC 4) to b; with_text = 0 leaves
  * out the id, date, source and text (the archive keeps those in columns). */
