@@ -16,8 +16,13 @@
  *      with TimeBank's conventions: a bare weekday is the one of the current
  *      week, before or after the article's date by the tense of its clause
  *      (nearest cue word: will/scheduled/... future, said/-ed past); quarter
- *      talk in earnings news refers to the last reported quarter; "a year
- *      ago" there means the same quarter a year before.
+ *      talk in earnings news refers to the last reported quarter (the first
+ *      complete quarter the article names); "a year ago" there means the
+ *      same quarter a year before.
+ *   4. Anaphoric expressions ("that day", "the following year", "the next
+ *      morning", "the previous Friday") and clock times without a day read a
+ *      reference time: the last dated expression tagged (ctx.ref_*), which
+ *      starts at the creation date and moves as the text names dates.
  *
  * Every rule reads at most a fixed number of units around its start, and
  * the tense scan is bounded, so the tagger is linear in the text.
