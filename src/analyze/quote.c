@@ -889,34 +889,16 @@ static int em_cmp(const void *a, const void *b)
     return p->s < q->s ? -1 : p->s > q->s;
 }
 
-/* The tagger's entity with a mention overlapping [s, e), or -1. */
-static int ent_at(const qctx *x, uint32_t s, uint32_t e)
+/* Index of the first tagger mention starting at or after e. */
+static size_t em_after(const qctx *x, uint32_t e)
 {
     size_t lo = 0, hi = x->em.n;
-    while (lo < hi) { /* first mention starting at or after e */
+    while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (x->em.v[mid].s < e) lo = mid + 1;
         else hi = mid;
     }
-    for (size_t k = lo, n = 0; k > 0 && n < 8; k--, n++)
-        if (x->em.v[k - 1].e > s) return x->em.v[k - 1].ent;
-    return -1;
-}
-
-static int last_word_eq(const char *a, size_t al, const char *b, size_t bl)
-{
-    size_t i = al, j = bl;
-    while (i > 0 && a[i - 1] != ' ') i--;
-    while (j > 0 && b[j - 1] != ' ') j--;
-    return al - i == bl - j && strncasecmp(a + i, b + j, al - i) == 0;
-}
-
-static int first_word_eq(const char *a, size_t al, const char *b, size_t bl)
-{
-    size_t i = 0, j = 0;
-    while (i < al && a[i] != ' ') i++;
-    while (j < bl && b[j] != ' ') j++;
-    return i == j && strncasecmp(a, b, i) == 0;
+    return lo;
 }
 
 static int looks_org(const qctx *x, const nrun *r)
@@ -926,18 +908,125 @@ static int looks_org(const qctx *x, const nrun *r)
     return 0;
 }
 
-/* The entity of cluster c: the tagger's entity at one of its mentions, or
- * one of the same name, or a new entity appended to d->ents. -1 on OOM. */
+/* The words of a name, as hashes (lower case, possessive and final periods
+ * off, kept titles such as Sir left out). */
+enum { NAME_MAXW = 12 };
+typedef struct namew {
+    uint64_t h[NAME_MAXW];
+    uint8_t namelike[NAME_MAXW]; /* capitalised, not a title, function or org word */
+    int n;
+} namew;
+
+static void namew_add(namew *w, const char *s, size_t l)
+{
+    while (l > 0 && s[l - 1] == '.') l--;
+    if (!l || w->n >= NAME_MAXW) return;
+    int poss;
+    uint64_t h = word_hash_np(s, l, &poss);
+    unsigned b = dl_qlex_bits_h(h);
+    if (b & QL_TITLE_KEEP) return;
+    w->namelike[w->n] = word_cap(s, l) && !(b & (QL_TITLE | QL_STOP | QL_ORG | QL_TIME));
+    w->h[w->n++] = h;
+}
+
+/* Words of the run r's name. */
+static void run_words(const qctx *x, const nrun *r, namew *w)
+{
+    w->n = 0;
+    for (size_t k = r->t0; k < r->t1; k++) {
+        if (!(x->ti[k].flags & TF_WORD)) continue;
+        size_t l;
+        const char *s = tok_text(x, k, &l);
+        namew_add(w, s, l);
+    }
+}
+
+/* Words of an entity's canonical name (split at spaces). */
+static void name_words_of(const char *n, namew *w)
+{
+    w->n = 0;
+    while (*n) {
+        while (*n == ' ') n++;
+        size_t l = strcspn(n, " ");
+        if (l) namew_add(w, n, l);
+        n += l;
+    }
+}
+
+static int namew_has(const namew *w, uint64_t h)
+{
+    for (int i = 0; i < w->n; i++)
+        if (w->h[i] == h) return 1;
+    return 0;
+}
+
+/* How well an entity name e names the person whose fullest form in the
+ * article is c: 3 the same words; 2 a part holding the surname ("Sanders"
+ * for "Bernie Sanders") or a fuller form whose extra words are name words
+ * ("Gao Junlan" for "Gao"); 0 otherwise: a first name alone ("Bernie"),
+ * or a span that took in other words ("Senator Ann Bell of Ohio", "Trump
+ * is"), which would name the speaker wrongly. */
+static int name_agree(const namew *c, const namew *e)
+{
+    if (!c->n || !e->n) return 0;
+    int e_in_c = 1, c_in_e = 1;
+    for (int i = 0; i < e->n && e_in_c; i++) e_in_c = namew_has(c, e->h[i]);
+    for (int i = 0; i < c->n && c_in_e; i++) c_in_e = namew_has(e, c->h[i]);
+    if (e_in_c && c_in_e) return 3;
+    if (e_in_c) return namew_has(e, c->h[c->n - 1]) ? 2 : 0;
+    if (c_in_e) {
+        for (int i = 0; i < e->n; i++)
+            if (!namew_has(c, e->h[i]) && !e->namelike[i]) return 0;
+        return 2;
+    }
+    return 0;
+}
+
+/* The entity of cluster c: the tagger's entity that its mentions overlap
+ * and whose canonical name agrees with the cluster's fullest form (the
+ * tagger may cut "Bernie" out of "Bernie Sanders", or stretch a span over
+ * a title or a verb: such an entity would name the speaker wrongly), else
+ * an entity of the same name, else a new entity appended to d->ents.
+ * -1 never; -2 on OOM. */
 static int materialise(qctx *x, int c)
 {
     cluster *cl = &x->cl.v[c];
     if (cl->ent >= 0) return cl->ent;
     dl_doc *d = x->d;
-    for (int r = cl->head; r >= 0; r = x->runs.v[r].next) {
-        int e = ent_at(x, x->runs.v[r].s, x->runs.v[r].e);
-        if (e >= 0) return cl->ent = e;
-    }
     const nrun *b = &x->runs.v[cl->best];
+    namew cw;
+    run_words(x, b, &cw);
+    /* candidates: entities of the tagger mentions the cluster's runs overlap */
+    enum { NCAND = 16 };
+    int ce[NCAND], cn[NCAND], nc = 0, nruns = 0;
+    for (int r = cl->head; r >= 0 && nruns < 256; r = x->runs.v[r].next, nruns++) {
+        const nrun *rr = &x->runs.v[r];
+        size_t k = em_after(x, rr->e);
+        for (size_t n = 0; k > 0 && n < 8; k--, n++) {
+            const struct emention *m = &x->em.v[k - 1];
+            if (m->e <= rr->s) continue;
+            int j = 0;
+            while (j < nc && ce[j] != m->ent) j++;
+            if (j == nc) {
+                if (nc == NCAND) continue;
+                ce[nc] = m->ent, cn[nc++] = 0;
+            }
+            cn[j]++;
+        }
+    }
+    int best = -1;
+    long bscore = 0;
+    for (int j = 0; j < nc; j++) {
+        const dl_entity *e = &d->ents.v[ce[j]];
+        namew ew;
+        name_words_of(e->name, &ew);
+        int ag = name_agree(&cw, &ew);
+        if (ag < 2) continue;
+        int typed = (e->type == DL_PERSON) == (cl->personish || !looks_org(x, b));
+        long score = (long)ag * 1000000 + typed * 100000 + (long)cn[j] * 64 + ew.n;
+        if (score > bscore) bscore = score, best = ce[j];
+    }
+    if (best >= 0) return cl->ent = best;
     /* the canonical name: the fullest form's words, single-spaced */
     char buf[256];
     size_t bl = 0;
@@ -952,14 +1041,16 @@ static int materialise(qctx *x, int c)
         bl += l;
     }
     buf[bl] = 0;
+    /* an entity of the same name elsewhere in the article (bounded scan) */
     if (x->n_ents_orig < 4000) {
         for (size_t i = 0; i < x->n_ents_orig; i++) {
             const dl_entity *e = &d->ents.v[i];
             size_t el = strlen(e->name);
-            if ((el == bl && strncasecmp(e->name, buf, bl) == 0) ||
-                (e->type == DL_PERSON && last_word_eq(e->name, el, buf, bl) &&
-                 (cl->nwords == 1 || first_word_eq(e->name, el, buf, bl))))
-                return cl->ent = (int)i;
+            if (el == bl && strncasecmp(e->name, buf, bl) == 0) return cl->ent = (int)i;
+            if (e->type != DL_PERSON || !(cl->personish || !looks_org(x, b))) continue;
+            namew ew;
+            name_words_of(e->name, &ew);
+            if (name_agree(&cw, &ew) >= 2) return cl->ent = (int)i;
         }
     }
     size_t nm = 0;
