@@ -889,6 +889,20 @@ static int em_cmp(const void *a, const void *b)
     return p->s < q->s ? -1 : p->s > q->s;
 }
 
+/* The tagger's entity with a mention overlapping [s, e), or -1. */
+static int ent_at(const qctx *x, uint32_t s, uint32_t e)
+{
+    size_t lo = 0, hi = x->em.n;
+    while (lo < hi) { /* first mention starting at or after e */
+        size_t mid = (lo + hi) / 2;
+        if (x->em.v[mid].s < e) lo = mid + 1;
+        else hi = mid;
+    }
+    for (size_t k = lo, n = 0; k > 0 && n < 8; k--, n++)
+        if (x->em.v[k - 1].e > s) return x->em.v[k - 1].ent;
+    return -1;
+}
+
 /* Index of the first tagger mention starting at or after e. */
 static size_t em_after(const qctx *x, uint32_t e)
 {
@@ -1201,6 +1215,44 @@ static int is_speech(const qctx *x, size_t i)
     return 1;
 }
 
+/* Are the tokens [a, b) a lead of modifiers before a name: words, names,
+ * hyphens, possessives, numbers, "of", "for", "and" after a name; no verb of
+ * saying, pronoun, clause word or punctuation that ends a phrase? */
+static int lead_is_modifiers(const qctx *x, size_t a, size_t b)
+{
+    for (size_t k = a; k < b; k++) {
+        if (x->ti[k].run >= 0) continue;
+        if (tok_is_dash(x, k) && k > a && x->tk[k].start == x->tk[k - 1].end) continue;
+        if (x->tk[k].kind == DL_TOK_NUMBER || tok_is_punct(x, k, '$')) continue;
+        if (tok_is(x, k, "'s") || tok_is(x, k, "\xE2\x80\x99s")) continue;
+        if (!(x->ti[k].flags & TF_WORD)) {
+            if (tok_is_punct(x, k, ',') && k + 1 < b && x->ti[k + 1].run >= 0) continue;
+            return 0;
+        }
+        if (x->ti[k].bits & (QL_SPEECH | QL_AUX)) return 0;
+        if (tok_is(x, k, "and")) {
+            if (k > a && x->ti[k - 1].run >= 0) continue;
+            return 0;
+        }
+        if (is_conj(x, k) || (is_det(x, k) && k > a)) return 0;
+        if ((x->ti[k].bits & QL_PREP) && !tok_is(x, k, "of") && !tok_is(x, k, "for") &&
+            !tok_is(x, k, "at"))
+            return 0;
+    }
+    return 1;
+}
+
+/* Does a person's name (by the tagger, else by its form) start at token i? */
+static int opens_with_person(const qctx *x, size_t i)
+{
+    int r = x->ti[i].run;
+    if (r < 0 || x->runs.v[r].tm != i) return 0;
+    const nrun *n = &x->runs.v[r];
+    int e = ent_at(x, n->s, n->e);
+    if (e >= 0) return x->d->ents.v[e].type == DL_PERSON;
+    return x->cl.v[n->cluster].personish || (n->t1 - n->t0 >= 2 && !looks_org(x, n));
+}
+
 /* The cue after quote qi: ", he said", "said X", "X, an adviser, added". */
 static int cue_after(const qctx *x, size_t qi, attr *a)
 {
@@ -1241,6 +1293,25 @@ static int cue_after(const qctx *x, size_t qi, attr *a)
                 tok_is_punct(x, s.start - 1, ',') && v + 1 < x->nt &&
                 (tok_is_punct(x, v + 1, '.') || v + 1 >= hi))
                 lead_ok = 1;
+            /* "CrowdStrike co-founder Jo Bloggs told", "Acme's chief of
+             * staff, Jo Bloggs, told", "Jo Doe and Al Roe wrote": a name
+             * right before the verb after a longer lead of modifiers */
+            if (!lead_ok && s.kind == S_RUN && s.start >= a0 && s.start <= a0 + 12 &&
+                lead_is_modifiers(x, a0, s.start))
+                lead_ok = 1;
+            /* "Jo Bloggs, 67, a retired nurse in Erie, Pa., said": the name
+             * that opens the attribution, before its appositions */
+            if (!lead_ok && s.kind != S_PRON && s.kind != S_NOMINAL && opens_with_person(x, a0) &&
+                x->runs.v[x->ti[a0].run].t1 < v &&
+                (tok_is_punct(x, x->runs.v[x->ti[a0].run].t1, ',') ||
+                 tok_is_punct(x, x->runs.v[x->ti[a0].run].t1, '(')) &&
+                !x->runs.v[x->ti[a0].run].possessive &&
+                (x->cl.v[x->runs.v[x->ti[a0].run].cluster].personish ||
+                 !looks_org(x, &x->runs.v[x->ti[a0].run])) &&
+                v - a0 <= 40) {
+                s.kind = S_RUN, s.run = x->ti[a0].run, s.start = (uint32_t)a0;
+                lead_ok = 1;
+            }
             if (!lead_ok) {
                 if (v - a0 > 2) return 0;
                 continue;
