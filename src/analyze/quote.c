@@ -1253,6 +1253,8 @@ static int opens_with_person(const qctx *x, size_t i)
     return x->cl.v[n->cluster].personish || (n->t1 - n->t0 >= 2 && !looks_org(x, n));
 }
 
+static subj clause_subject(const qctx *x, size_t lo, size_t v);
+
 /* The cue after quote qi: ", he said", "said X", "X, an adviser, added". */
 static int cue_after(const qctx *x, size_t qi, attr *a)
 {
@@ -1349,6 +1351,15 @@ static subj clause_subject(const qctx *x, size_t lo, size_t v)
         if (n->possessive || n->in_quote) continue;
         if (j > lo && ((x->ti[j - 1].bits & QL_PREP) || is_det(x, j - 1))) continue;
         if (!x->cl.v[n->cluster].personish && looks_org(x, n)) continue;
+        if (n->t1 == n->t0 + 1 && !x->cl.v[n->cluster].personish) {
+            /* "Appearing before ...", "Reluctantly, ...": a capitalised
+             * participle or adverb opening the sentence is no name */
+            size_t l;
+            const char *w = tok_text(x, j, &l);
+            if (l > 4 && (!memcmp(w + l - 3, "ing", 3) || !memcmp(w + l - 2, "ly", 2) ||
+                          !memcmp(w + l - 2, "ed", 2)))
+                continue;
+        }
         s.kind = S_RUN, s.run = r, s.start = (uint32_t)j;
         return s;
     }
@@ -1361,8 +1372,19 @@ static int cue_before(const qctx *x, size_t lo, size_t hi, attr *a)
     if (hi > lo + 80) lo = hi - 80;
     for (size_t v = hi; v > lo; v--) {
         size_t i = v - 1;
-        if (!is_speech(x, i) || (x->ti[i].flags & TF_INQ)) continue;
         subj s = {0};
+        if ((x->ti[i].bits & QL_SPEECH) && (x->ti[i].flags & TF_CAP) &&
+            i == x->sent_tok0[x->ti[i].sent] && !(x->ti[i].flags & TF_INQ) &&
+            !tok_is(x, i, "according")) {
+            /* "Said Jo Bloggs, who ..., “...”" */
+            s = subject_after(x, i, hi);
+            if (s.kind == S_RUN) {
+                a->has = 1, a->sb = s, a->cue = (uint32_t)i;
+                return 1;
+            }
+            continue;
+        }
+        if (!is_speech(x, i) || (x->ti[i].flags & TF_INQ)) continue;
         size_t wl;
         const char *w = tok_text(x, i, &wl);
         int ing = wl > 4 && !memcmp(w + wl - 3, "ing", 3);
@@ -1372,6 +1394,8 @@ static int cue_before(const qctx *x, size_t lo, size_t hi, attr *a)
             s = clause_subject(x, lo, i);
         } else {
             s = subject_before(x, i, lo);
+            if (s.kind == S_NONE && i > lo && (tok_is(x, i - 1, "and") || tok_is(x, i - 1, "but")))
+                s = clause_subject(x, lo, i); /* "X smiled and said, “...”" */
             if (s.kind == S_NONE && (i == lo || !(x->ti[i - 1].flags & TF_WORD))) {
                 /* ", said Trump: “...” */
                 subj s2 = subject_after(x, i, hi);
@@ -1512,6 +1536,15 @@ int dl_quote_find(dl_doc *d)
             const nrun *r = &x.runs.v[x.ti[to - 2].run];
             if (r->t1 - 1 == to - 2 && r->tm <= b0 + 1) {
                 a->has = 1, a->sb.kind = S_RUN, a->sb.run = x.ti[to - 2].run;
+                found = 1;
+            }
+        }
+        if (!found && to > b0 + 1 && tok_is_punct(&x, to - 1, ':')) {
+            /* "Asked about it, Jo Bloggs shot back: “...”": the subject of
+             * the clause the colon ends */
+            subj s = clause_subject(&x, b0, to - 1);
+            if (s.kind == S_RUN && opens_with_person(&x, s.start)) {
+                a->has = 1, a->sb = s;
                 found = 1;
             }
         }
