@@ -710,6 +710,19 @@ static int is_conj(const qctx *x, size_t i)
     return 0;
 }
 
+/* A preposition proper (not a conjunction, "as" or a verb of the list). */
+static int is_true_prep(const qctx *x, size_t i)
+{
+    static const char *const P[] = {"to", "with", "by", "from", "for", "about", "against",
+                                    "in", "on", "at", "into", "via", "including", "than",
+                                    "like", "unlike", "over",
+                                    "under", "between", "among", "toward", "towards", "of"};
+    if (!(x->ti[i].bits & QL_PREP)) return 0;
+    for (size_t k = 0; k < DL_ARRAY_LEN(P); k++)
+        if (tok_is(x, i, P[k])) return 1;
+    return 0;
+}
+
 /* The subject of the verb at v, read backwards, not before token lo. */
 static subj subject_before(const qctx *x, size_t v, size_t lo)
 {
@@ -782,6 +795,11 @@ static subj subject_before(const qctx *x, size_t v, size_t lo)
     unsigned g;
     if (x->ti[j].run >= 0) {
         const nrun *r = &x->runs.v[x->ti[j].run];
+        /* "a source speaking to Fox News said": not the subject */
+        if (r->tm > lo && is_true_prep(x, r->tm - 1) && !tok_is(x, r->tm - 1, "of")) {
+            s.kind = S_OTHER, s.start = r->tm - 1; /* someone the text does not name */
+            return s;
+        }
         if (r->t1 - 1 == j && !r->possessive) {
             s.kind = S_RUN;
             s.run = x->ti[j].run;
@@ -843,21 +861,44 @@ static subj subject_after(const qctx *x, size_t v, size_t hi)
         s.kind = S_PRON, s.gender = g, s.start = (uint32_t)k;
         return s;
     }
-    if (x->ti[k].run >= 0 && x->runs.v[x->ti[k].run].tm == k) {
-        s.kind = S_RUN, s.run = x->ti[k].run, s.start = (uint32_t)k;
-        return s;
-    }
     {
         uint32_t head = NONE_U32;
         int det = is_det(x, k);
-        for (size_t j = k + det; j < hi && j < k + 8; j++) {
-            if (x->ti[j].run >= 0 && x->runs.v[x->ti[j].run].tm == j) {
-                s.kind = S_RUN, s.run = x->ti[j].run, s.start = (uint32_t)k;
-                return s;
+        for (size_t j = k + det; j < hi && j < k + 10;) {
+            int r = x->ti[j].run;
+            if (r >= 0 && x->runs.v[r].tm == j) {
+                /* "said Acme's chief Jo Bloggs", "said Erie-based lawyer Jo
+                 * Bloggs": a possessive or "-based" name modifies the next */
+                const nrun *n = &x->runs.v[r];
+                size_t e = n->t1;
+                int based = e + 1 < hi && tok_is_dash(x, e) && x->tk[e].start == x->tk[e - 1].end &&
+                            (x->ti[e + 1].flags & TF_LOWER);
+                if (!n->possessive && !based) {
+                    /* "said Republican strategist Jo Bloggs": a name that
+                     * modifies a role noun before another name */
+                    size_t m = e, role = 0;
+                    while (m < hi && m < e + 3 && (x->ti[m].flags & TF_LOWER) &&
+                           !(x->ti[m].bits & (QL_PREP | QL_SPEECH | QL_AUX)) && !is_conj(x, m))
+                        role |= (x->ti[m].bits & QL_ROLE) != 0, m++;
+                    if (role && m < hi && x->ti[m].run >= 0 && x->runs.v[x->ti[m].run].tm == m &&
+                        !x->runs.v[x->ti[m].run].possessive)
+                        r = x->ti[m].run;
+                    s.kind = S_RUN, s.run = r, s.start = (uint32_t)k;
+                    return s;
+                }
+                j = based ? e + 2 : e;
+                continue;
+            }
+            /* "said Acme's campaign manager, Jo Bloggs," */
+            if (head != NONE_U32 && tok_is_punct(x, j, ',') && j + 1 < hi &&
+                x->ti[j + 1].run >= 0 && x->runs.v[x->ti[j + 1].run].tm == j + 1) {
+                j++;
+                continue;
             }
             if (!(x->ti[j].flags & TF_WORD) || (x->ti[j].bits & QL_PREP) || is_conj(x, j))
                 break;
             if ((x->ti[j].bits & QL_ROLE) && head == NONE_U32) head = (uint32_t)j;
+            j++;
         }
         if (head != NONE_U32) {
             s.kind = S_NOMINAL, s.head = head, s.start = (uint32_t)k;
@@ -1212,6 +1253,9 @@ static int is_speech(const qctx *x, size_t i)
     if (!(x->ti[i].bits & QL_SPEECH) || !(x->ti[i].flags & TF_LOWER)) return 0;
     if (tok_is(x, i, "according")) return i + 1 < x->nt && tok_is(x, i + 1, "to");
     if (tok_is(x, i, "put")) return i + 1 < x->nt && tok_is(x, i + 1, "it"); /* as X put it */
+    if (tok_is(x, i, "shot") || tok_is(x, i, "fired") || tok_is(x, i, "hit") ||
+        tok_is(x, i, "shoots") || tok_is(x, i, "fires") || tok_is(x, i, "hits"))
+        return i + 1 < x->nt && tok_is(x, i + 1, "back"); /* X shot back */
     return 1;
 }
 
@@ -1366,6 +1410,27 @@ static subj clause_subject(const qctx *x, size_t lo, size_t v)
     return s;
 }
 
+/* The subject of the main clause in [lo, v) ("When asked, Jo Bloggs smiled
+ * and said"): an opening subordinate clause or participle phrase up to its
+ * comma is skipped. */
+static subj main_clause_subject(const qctx *x, size_t lo, size_t v)
+{
+    static const char *const SUB[] = {"when", "as", "after", "before", "while", "if",
+                                      "although", "though", "because", "since", "asked",
+                                      "despite", "once", "until", "unless", "following",
+                                      "pressed", "speaking", "during", "in", "at", "on"};
+    size_t st = lo;
+    int sub = 0;
+    for (size_t k = 0; k < DL_ARRAY_LEN(SUB) && !sub; k++) sub = lo < v && tok_is(x, lo, SUB[k]);
+    if (sub)
+        for (size_t j = lo + 1; j < v; j++)
+            if (tok_is_punct(x, j, ',')) {
+                st = j + 1;
+                break;
+            }
+    return clause_subject(x, st, v);
+}
+
 /* The nearest speech verb with a subject in [lo, hi). */
 static int cue_before(const qctx *x, size_t lo, size_t hi, attr *a)
 {
@@ -1390,12 +1455,23 @@ static int cue_before(const qctx *x, size_t lo, size_t hi, attr *a)
         int ing = wl > 4 && !memcmp(w + wl - 3, "ing", 3);
         if (tok_is(x, i, "according")) s = subject_after(x, i, hi);
         else if (ing) {
-            /* "Trump told a rally, saying ...": the clause's subject */
-            s = clause_subject(x, lo, i);
+            /* "X said, adding, “...”": the subject of the verb it follows;
+             * "Trump told a rally, saying ...": the clause's subject */
+            for (size_t k = i; k > lo && i - k < 15; k--) {
+                size_t u = k - 1;
+                if (!is_speech(x, u) || (x->ti[u].flags & TF_INQ) || tok_is(x, u, "according"))
+                    continue;
+                size_t ul;
+                const char *uw = tok_text(x, u, &ul);
+                if (ul > 4 && !memcmp(uw + ul - 3, "ing", 3)) continue;
+                s = subject_before(x, u, lo);
+                break;
+            }
+            if (s.kind != S_RUN && s.kind != S_PRON) s = clause_subject(x, lo, i);
         } else {
             s = subject_before(x, i, lo);
             if (s.kind == S_NONE && i > lo && (tok_is(x, i - 1, "and") || tok_is(x, i - 1, "but")))
-                s = clause_subject(x, lo, i); /* "X smiled and said, “...”" */
+                s = main_clause_subject(x, lo, i - 1); /* "X smiled and said, “...”" */
             if (s.kind == S_NONE && (i == lo || !(x->ti[i - 1].flags & TF_WORD))) {
                 /* ", said Trump: “...” */
                 subj s2 = subject_after(x, i, hi);
@@ -1518,6 +1594,15 @@ int dl_quote_find(dl_doc *d)
         }
         int found = cue_after(&x, qi, a);
         if (!found) found = cue_before(&x, b0, to, a);
+        if (!found && to > b0 + 1 && tok_is_punct(&x, to - 1, ':')) {
+            /* "Asked about it, Jo Bloggs shot back: “...”": the subject of
+             * the clause the colon ends */
+            subj s = clause_subject(&x, b0, to - 1);
+            if (s.kind == S_RUN && opens_with_person(&x, s.start)) {
+                a->has = 1, a->sb = s;
+                found = 1;
+            }
+        }
         if (!found && prev_same >= 0 && at[prev_same].has) {
             *a = at[prev_same];
             a->accepted = 0;
@@ -1536,15 +1621,6 @@ int dl_quote_find(dl_doc *d)
             const nrun *r = &x.runs.v[x.ti[to - 2].run];
             if (r->t1 - 1 == to - 2 && r->tm <= b0 + 1) {
                 a->has = 1, a->sb.kind = S_RUN, a->sb.run = x.ti[to - 2].run;
-                found = 1;
-            }
-        }
-        if (!found && to > b0 + 1 && tok_is_punct(&x, to - 1, ':')) {
-            /* "Asked about it, Jo Bloggs shot back: “...”": the subject of
-             * the clause the colon ends */
-            subj s = clause_subject(&x, b0, to - 1);
-            if (s.kind == S_RUN && opens_with_person(&x, s.start)) {
-                a->has = 1, a->sb = s;
                 found = 1;
             }
         }
