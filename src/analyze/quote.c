@@ -710,6 +710,13 @@ static int is_conj(const qctx *x, size_t i)
     return 0;
 }
 
+static int is_adverb(const qctx *x, size_t i)
+{
+    size_t l;
+    const char *w = tok_text(x, i, &l);
+    return (x->ti[i].flags & TF_LOWER) && l > 3 && w[l - 2] == 'l' && w[l - 1] == 'y';
+}
+
 /* A preposition proper (not a conjunction, "as" or a verb of the list). */
 static int is_true_prep(const qctx *x, size_t i)
 {
@@ -845,6 +852,8 @@ static subj subject_before(const qctx *x, size_t v, size_t lo)
     return s;
 }
 
+static int opens_with_person(const qctx *x, size_t i);
+
 /* The subject after the verb at v ("said Geoff Garin", "said the ambassador"),
  * not reaching token hi. */
 static subj subject_after(const qctx *x, size_t v, size_t hi)
@@ -876,13 +885,36 @@ static subj subject_after(const qctx *x, size_t v, size_t hi)
                 if (!n->possessive && !based) {
                     /* "said Republican strategist Jo Bloggs": a name that
                      * modifies a role noun before another name */
-                    size_t m = e, role = 0;
-                    while (m < hi && m < e + 3 && (x->ti[m].flags & TF_LOWER) &&
-                           !(x->ti[m].bits & (QL_PREP | QL_SPEECH | QL_AUX)) && !is_conj(x, m))
-                        role |= (x->ti[m].bits & QL_ROLE) != 0, m++;
-                    if (role && m < hi && x->ti[m].run >= 0 && x->runs.v[x->ti[m].run].tm == m &&
-                        !x->runs.v[x->ti[m].run].possessive)
-                        r = x->ti[m].run;
+                    size_t m = e;
+                    uint32_t role = NONE_U32;
+                    while (m < hi && m < e + 4 &&
+                           (((x->ti[m].flags & TF_LOWER) &&
+                             !(x->ti[m].bits & (QL_PREP | QL_SPEECH | QL_AUX | QL_TIME | QL_STOP)) &&
+                             !is_conj(x, m) && !is_adverb(x, m)) ||
+                            (m > e && tok_is_dash(x, m) && x->tk[m].start == x->tk[m - 1].end))) {
+                        if ((x->ti[m].bits & QL_ROLE) && role == NONE_U32) role = (uint32_t)m;
+                        m++;
+                    }
+                    if (m > e) {
+                        /* the name after the role: "Pentagon spokesman Navy
+                         * Capt. Jo Bloggs", "a Twitter user, Jo Bloggs" */
+                        size_t n2 = m < hi && tok_is_punct(x, m, ',') ? m + 1 : m;
+                        while (n2 < hi && n2 < m + 4 && (x->ti[n2].flags & TF_CAP) &&
+                               x->ti[n2].run < 0)
+                            n2++;
+                        if (n2 < hi && x->ti[n2].run >= 0 && x->runs.v[x->ti[n2].run].tm == n2 &&
+                            !x->runs.v[x->ti[n2].run].possessive &&
+                            (n2 == m || opens_with_person(x, n2))) {
+                            s.kind = S_RUN, s.run = x->ti[n2].run, s.start = (uint32_t)k;
+                            return s;
+                        }
+                        /* "said a Clinton aide", "said the Trump campaign": the
+                         * name only qualifies a common noun */
+                        if (role != NONE_U32) s.kind = S_NOMINAL, s.head = role;
+                        else s.kind = S_OTHER;
+                        s.start = (uint32_t)k;
+                        return s;
+                    }
                     s.kind = S_RUN, s.run = r, s.start = (uint32_t)k;
                     return s;
                 }
@@ -892,6 +924,13 @@ static subj subject_after(const qctx *x, size_t v, size_t hi)
             /* "said Acme's campaign manager, Jo Bloggs," */
             if (head != NONE_U32 && tok_is_punct(x, j, ',') && j + 1 < hi &&
                 x->ti[j + 1].run >= 0 && x->runs.v[x->ti[j + 1].run].tm == j + 1) {
+                j++;
+                continue;
+            }
+            /* "said 9/11 widow Jo Bloggs", "said UC-AFT President Jo Bloggs" */
+            if (x->tk[j].kind == DL_TOK_NUMBER ||
+                ((tok_is_dash(x, j) || tok_is_punct(x, j, '/')) && j > k &&
+                 x->tk[j].start == x->tk[j - 1].end)) {
                 j++;
                 continue;
             }
@@ -1250,8 +1289,10 @@ static size_t tok_at_or_after(const qctx *x, uint32_t off)
 
 static int is_speech(const qctx *x, size_t i)
 {
-    if (!(x->ti[i].bits & QL_SPEECH) || !(x->ti[i].flags & TF_LOWER)) return 0;
+    if (!(x->ti[i].bits & QL_SPEECH)) return 0;
+    /* "According to X, “...”" opens sentences */
     if (tok_is(x, i, "according")) return i + 1 < x->nt && tok_is(x, i + 1, "to");
+    if (!(x->ti[i].flags & TF_LOWER)) return 0;
     if (tok_is(x, i, "put")) return i + 1 < x->nt && tok_is(x, i + 1, "it"); /* as X put it */
     if (tok_is(x, i, "shot") || tok_is(x, i, "fired") || tok_is(x, i, "hit") ||
         tok_is(x, i, "shoots") || tok_is(x, i, "fires") || tok_is(x, i, "hits"))
@@ -1307,7 +1348,10 @@ static int cue_after(const qctx *x, size_t qi, attr *a)
     size_t a0 = tok_at_or_after(x, q->ce);
     uint32_t lim = qi + 1 < x->q.n ? x->q.v[qi + 1].ms : (uint32_t)x->d->len;
     int dashed = 0;
-    while (a0 < x->nt && (tok_is_punct(x, a0, ',') || tok_is_dash(x, a0)))
+    /* a comma or dash, and stray closing marks: ''... 'a case,''' Jo said */
+    while (a0 < x->nt && (tok_is_punct(x, a0, ',') || tok_is_dash(x, a0) ||
+                          tok_is_punct(x, a0, '\'') || tok_is_punct(x, a0, '"') ||
+                          tok_is(x, a0, "\xE2\x80\x99") || tok_is(x, a0, "\xE2\x80\x9D")))
         dashed |= tok_is_dash(x, a0), a0++;
     if (a0 >= x->nt || x->tk[a0].start >= lim) return 0;
     /* the same line */
@@ -1347,6 +1391,12 @@ static int cue_after(const qctx *x, size_t qi, attr *a)
                 lead_ok = 1;
             /* "Jo Bloggs, 67, a retired nurse in Erie, Pa., said": the name
              * that opens the attribution, before its appositions */
+            /* "“...” in the 2008 primary, said Jo Bloggs." */
+            if (!lead_ok && (s.kind == S_NONE || s.kind == S_OTHER) && v > a0 &&
+                tok_is_punct(x, v - 1, ',')) {
+                subj s2 = subject_after(x, v, hi);
+                if (s2.kind == S_RUN || s2.kind == S_NOMINAL) s = s2, lead_ok = 1;
+            }
             if (!lead_ok && s.kind != S_PRON && s.kind != S_NOMINAL && opens_with_person(x, a0) &&
                 x->runs.v[x->ti[a0].run].t1 < v &&
                 (tok_is_punct(x, x->runs.v[x->ti[a0].run].t1, ',') ||

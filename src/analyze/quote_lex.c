@@ -42,6 +42,7 @@ static const char *const SPEECH[] = {
     "cautions", "insists", "adds", "estimated", "estimates", "figured", "guessed",
     "added", "recounts", "concluding", "acknowledging", "arguing", "explaining",
     "shot", "shoots", "fired", "fires", "hit", "hits", /* only before "back" (quote.c) */
+    "sings", "sang", "reacted", "reacts", "chanted", "chants",
 };
 
 /* titles that precede a name; the gender is encoded separately below */
