@@ -52,5 +52,7 @@ int cmd_ingest(cli_opts *o);
 int cmd_stats(cli_opts *o);
 int cmd_show(cli_opts *o);
 int cmd_analyze(cli_opts *o);
+int cmd_search(cli_opts *o);
+int cmd_optimize(cli_opts *o);
 
 #endif

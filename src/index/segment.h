@@ -125,4 +125,18 @@ int seg_writer_finish(seg_writer *w, uint64_t *bytes);
 /* Abandons and deletes the file. */
 void seg_writer_abort(seg_writer *w);
 
+/* ------------------------------------------------------ index internals */
+
+struct dl_index {
+    dl_archive *ar;
+    dl_seg **segs;          /* visible segments, by id */
+    size_t nsegs;
+    uint64_t ndocs, total_len;
+    int64_t data_version;   /* PRAGMA data_version when segs was read */
+    sqlite3_stmt *st_version;
+    sqlite3_stmt *st_doc;   /* article fields for hits (search.c) */
+    dl_termer *termer;      /* words -> terms, for writing and queries */
+    int lockfd;             /* index.lock, held shared by writers */
+};
+
 #endif

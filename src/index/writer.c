@@ -20,17 +20,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-struct dl_index {
-    dl_archive *ar;
-    dl_seg **segs;
-    size_t nsegs;
-    uint64_t ndocs, total_len;
-    int64_t data_version;
-    sqlite3_stmt *st_version;
-    dl_termer *termer;
-    int lockfd;
-};
-
 static const char INDEX_SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS index_segments("
     "  seg INTEGER PRIMARY KEY,"     /* file seg-%08d.dlx in the archive dir */
@@ -204,6 +193,7 @@ void dl_index_close(dl_index *ix)
     if (!ix) return;
     drop_segs(ix);
     sqlite3_finalize(ix->st_version);
+    sqlite3_finalize(ix->st_doc);
     dl_termer_free(ix->termer);
     if (ix->lockfd >= 0) close(ix->lockfd);
     free(ix);
@@ -223,18 +213,6 @@ void dl_index_counts(const dl_index *ix, size_t *segments, uint64_t *docs)
     if (docs) *docs = ix->ndocs;
 }
 
-/* Internal accessors for search.c */
-dl_seg **dl_index_segs_(dl_index *ix, size_t *n, uint64_t *ndocs, uint64_t *total_len,
-                        dl_termer **termer);
-dl_seg **dl_index_segs_(dl_index *ix, size_t *n, uint64_t *ndocs, uint64_t *total_len,
-                        dl_termer **termer)
-{
-    *n = ix->nsegs;
-    *ndocs = ix->ndocs;
-    *total_len = ix->total_len;
-    *termer = ix->termer;
-    return ix->segs;
-}
 
 /* Takes the next segment id from the counter; call inside a write txn. */
 static int next_seg_id(dl_index *ix, int64_t *id)

@@ -10,6 +10,7 @@
  */
 #include "store.h"
 #include "../analyze/analyze.h"
+#include "../index/index.h"
 #include "../text/buf.h"
 
 #include <utf8proc.h>
@@ -27,6 +28,7 @@ struct dl_ingest {
     dl_ingest_counts pending;  /* in the open batch */
     sqlite3_stmt *st_exists, *st_article, *st_annot, *st_quote, *st_entity;
     dl_buf json;
+    dl_ibatch *ib;       /* the search index's part of the batch */
 };
 
 static void finalize_all(dl_ingest *ing)
@@ -37,6 +39,7 @@ static void finalize_all(dl_ingest *ing)
     sqlite3_finalize(ing->st_quote);
     sqlite3_finalize(ing->st_entity);
     dl_buf_free(&ing->json);
+    dl_ibatch_free(ing->ib);
 }
 
 int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
@@ -57,8 +60,10 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
             " VALUES(?,?,?,?,?,?)");
     ing->st_entity = dl_archive_prepare(
         ar, "INSERT INTO entities(docno, day, name, type, mentions) VALUES(?,?,?,?,?)");
+    dl_index *ix = NULL;
+    if (ing->st_exists && dl_index_get(ar, &ix) == DL_OK) dl_ibatch_new(ix, &ing->ib);
     if (!ing->st_exists || !ing->st_article || !ing->st_annot || !ing->st_quote ||
-        !ing->st_entity) {
+        !ing->st_entity || !ing->ib) {
         finalize_all(ing);
         free(ing);
         return DL_ESTORE;
@@ -144,7 +149,10 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
         sqlite3_bind_int64(st, 5, (sqlite3_int64)e->n_mentions);
         if (step_done(ing, st)) return DL_ESTORE;
     }
-    /* later stages plug in here: search index, near-duplicates, stories */
+    int rc = dl_ibatch_add(ing->ib, docno, rec->day, rec->title,
+                           rec->title ? strlen(rec->title) : 0, rec->text, rec->text_len);
+    if (rc) return rc;
+    /* later stages plug in here: near-duplicates, stories */
     return DL_OK;
 }
 
@@ -192,11 +200,21 @@ int dl_ingest_commit(dl_ingest *ing)
 {
     if (ing->failed) return DL_ESTORE;
     if (!ing->in_txn) return DL_OK;
+    /* the batch's index segment: written and registered inside the txn */
+    if (dl_ibatch_flush(ing->ib)) {
+        ing->failed = 1;
+        return DL_ESTORE;
+    }
     if (dl_archive_exec(ing->ar, "COMMIT")) {
+        dl_ibatch_done(ing->ib, 0);
         ing->failed = 1;
         return DL_ESTORE;
     }
     ing->in_txn = 0;
+    dl_ibatch_done(ing->ib, 1);
+    /* keep the segment count low; a failed merge loses nothing */
+    dl_index *ix = NULL;
+    if (dl_index_get(ing->ar, &ix) == DL_OK) dl_index_merge(ix, 0);
     ing->counts.added += ing->pending.added;
     ing->counts.present += ing->pending.present;
     ing->counts.near_duplicates += ing->pending.near_duplicates;
@@ -208,7 +226,10 @@ int dl_ingest_commit(dl_ingest *ing)
 int dl_ingest_finish(dl_ingest *ing, dl_ingest_counts *counts)
 {
     int rc = dl_ingest_commit(ing);
-    if (rc && ing->in_txn) sqlite3_exec(ing->ar->db, "ROLLBACK", NULL, NULL, NULL);
+    if (rc && ing->in_txn) {
+        sqlite3_exec(ing->ar->db, "ROLLBACK", NULL, NULL, NULL);
+        if (ing->ib) dl_ibatch_done(ing->ib, 0);
+    }
     if (counts) *counts = ing->counts;
     finalize_all(ing);
     free(ing);
@@ -218,7 +239,10 @@ int dl_ingest_finish(dl_ingest *ing, dl_ingest_counts *counts)
 void dl_ingest_abort(dl_ingest *ing)
 {
     if (!ing) return;
-    if (ing->in_txn) sqlite3_exec(ing->ar->db, "ROLLBACK", NULL, NULL, NULL);
+    if (ing->in_txn) {
+        sqlite3_exec(ing->ar->db, "ROLLBACK", NULL, NULL, NULL);
+        if (ing->ib) dl_ibatch_done(ing->ib, 0);
+    }
     finalize_all(ing);
     free(ing);
 }

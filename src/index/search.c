@@ -1,0 +1,421 @@
+/*
+ * search.c -- query evaluation over the segments (index.h), BM25 ranking,
+ * snippets, and the public search calls of dateline.h.
+ *
+ * Evaluation, per segment, document at a time over local doc numbers:
+ *  - a clause is a term (one cursor) or a phrase (cursors that must meet at
+ *    consecutive positions);
+ *  - a group is an OR of clauses; the query is an AND of groups minus the
+ *    excluded clauses;
+ *  - the date range is a contiguous run [lo, hi) of local docs (documents
+ *    are stored in date order), so ranges cost two binary searches;
+ *  - top-k uses block-max pruning: for the region up to the nearest block
+ *    end among the query's cursors, the sum of the blocks' maximal scores
+ *    (from each block's max tf and min length) bounds every score; when it
+ *    is below the k-th best score so far the whole region is skipped
+ *    without decoding it.
+ * Scores are BM25 with global statistics (N, avgdl and df summed over all
+ * segments), so a document scores the same whichever segment holds it:
+ * merging never changes results.
+ */
+#include "query.h"
+#include "segment.h"
+#include "../text/buf.h"
+#include "../text/token.h"
+
+#include <math.h>
+#include <time.h>
+
+/* ------------------------------------------------------------------ BM25 */
+
+double dl_bm25_idf(uint64_t N, uint64_t n)
+{
+    double idf = log(((double)N - (double)n + 0.5) / ((double)n + 0.5));
+    return idf <= 0.0 ? 1e-6 : idf; /* FTS5's floor */
+}
+
+double dl_bm25_tf(double tf, double dl, double avgdl)
+{
+    return tf * (DL_BM25_K1 + 1.0) /
+           (tf + DL_BM25_K1 * (1.0 - DL_BM25_B + DL_BM25_B * dl / avgdl));
+}
+
+/* ------------------------------------------------------------ evaluation */
+
+typedef struct clause {
+    pcur **cur;      /* nt cursors (phrase terms in order) */
+    uint32_t nt;
+    double idf;      /* term idf, or sum of the terms' idfs for a phrase */
+    uint32_t doc;    /* current match, SEG_END when done */
+    uint32_t freq;   /* tf or phrase frequency at doc */
+} clause;
+
+typedef struct group {
+    clause *c;
+    uint32_t nc;
+    uint32_t doc;    /* min of the clauses' docs */
+    double cost;     /* sum of df, to order the AND */
+} group;
+
+typedef struct evalctx {
+    const dl_seg *seg;
+    group *g;
+    uint32_t ng;
+    clause *x;       /* excluded */
+    uint32_t nx;
+    double avgdl;
+} evalctx;
+
+/* Phrase frequency at the cursors' common doc: count of p in P0 with
+ * p + i in Pi for all i. */
+static uint32_t phrase_freq(clause *c)
+{
+    const uint32_t *P[DL_QUERY_MAX_TERMS];
+    uint32_t n[DL_QUERY_MAX_TERMS], j[DL_QUERY_MAX_TERMS];
+    for (uint32_t i = 0; i < c->nt; i++) {
+        P[i] = pcur_positions(c->cur[i]);
+        if (!P[i]) return 0;
+        n[i] = pcur_tf(c->cur[i]);
+        j[i] = 0;
+    }
+    uint32_t f = 0;
+    for (uint32_t a = 0; a < n[0]; a++) {
+        uint32_t base = P[0][a];
+        uint32_t i;
+        for (i = 1; i < c->nt; i++) {
+            uint32_t want = base + i;
+            while (j[i] < n[i] && P[i][j[i]] < want) j[i]++;
+            if (j[i] >= n[i]) return f;
+            if (P[i][j[i]] != want) break;
+        }
+        if (i == c->nt) f++;
+    }
+    return f;
+}
+
+/* Moves clause c to its first match >= target. */
+static uint32_t clause_advance(clause *c, uint32_t target)
+{
+    if (c->doc != SEG_END && c->doc >= target) return c->doc;
+    if (c->nt == 1) {
+        pcur_advance(c->cur[0], target);
+        c->doc = c->cur[0]->doc;
+        c->freq = c->doc == SEG_END ? 0 : pcur_tf(c->cur[0]);
+        return c->doc;
+    }
+    uint32_t d = target;
+    for (;;) {
+        uint32_t i;
+        for (i = 0; i < c->nt; i++) {
+            pcur_advance(c->cur[i], d);
+            uint32_t x = c->cur[i]->doc;
+            if (x == SEG_END) return c->doc = SEG_END;
+            if (x > d) {
+                d = x;
+                break;
+            }
+        }
+        if (i < c->nt) continue;
+        uint32_t f = phrase_freq(c);
+        if (f) {
+            c->freq = f;
+            return c->doc = d;
+        }
+        d++;
+    }
+}
+
+/* An upper bound of c's score over [target, *end]. */
+static double clause_ub(clause *c, uint32_t target, uint32_t *end, double avgdl)
+{
+    uint32_t max_tf = UINT32_MAX, min_len = 0, e = SEG_END;
+    for (uint32_t i = 0; i < c->nt; i++) {
+        const seg_block *b;
+        if (!c->cur[i]->t || !pcur_shallow(c->cur[i], target, &b)) {
+            *end = SEG_END; /* this clause cannot match any more */
+            return 0;
+        }
+        if (b->max_tf < max_tf) max_tf = b->max_tf;
+        if (b->min_len > min_len) min_len = b->min_len;
+        if (b->last_doc < e) e = b->last_doc;
+    }
+    *end = e;
+    return c->idf * dl_bm25_tf(max_tf, min_len, avgdl);
+}
+
+static uint32_t group_advance(group *g, uint32_t target)
+{
+    uint32_t m = SEG_END;
+    for (uint32_t i = 0; i < g->nc; i++) {
+        uint32_t d = clause_advance(&g->c[i], target);
+        if (d < m) m = d;
+    }
+    return g->doc = m;
+}
+
+/* The first doc >= target matching the whole query, or SEG_END. */
+static uint32_t query_advance(evalctx *e, uint32_t target)
+{
+    uint32_t d = target;
+again:
+    for (uint32_t i = 0; i < e->ng; i++) {
+        uint32_t x = group_advance(&e->g[i], d);
+        if (x == SEG_END) return SEG_END;
+        if (x > d) {
+            d = x;
+            goto again;
+        }
+    }
+    for (uint32_t i = 0; i < e->nx; i++)
+        if (clause_advance(&e->x[i], d) == d) {
+            d++;
+            goto again;
+        }
+    return d;
+}
+
+static double query_score(evalctx *e, uint32_t d)
+{
+    double s = 0, dl = e->seg->lens[d];
+    for (uint32_t i = 0; i < e->ng; i++)
+        for (uint32_t j = 0; j < e->g[i].nc; j++) {
+            clause *c = &e->g[i].c[j];
+            if (c->doc == d) s += c->idf * dl_bm25_tf(c->freq, dl, e->avgdl);
+        }
+    return s;
+}
+
+/* ------------------------------------------------------------- the heap */
+
+/* a better than b: higher score, then newer day, then larger docno */
+static int better(const dl_scored *a, const dl_scored *b)
+{
+    if (a->score != b->score) return a->score > b->score;
+    if (a->day != b->day) return a->day > b->day;
+    return a->docno > b->docno;
+}
+
+typedef struct topk {
+    dl_scored *h;  /* min-heap by `better` (worst at the root) */
+    size_t n, k;
+} topk;
+
+static void heap_push(topk *t, dl_scored s)
+{
+    if (t->n < t->k) {
+        size_t i = t->n++;
+        while (i && better(&t->h[(i - 1) / 2], &s)) {
+            t->h[i] = t->h[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        t->h[i] = s;
+        return;
+    }
+    if (!better(&s, &t->h[0])) return;
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        const dl_scored *cur = m == i ? &s : &t->h[m];
+        if (l < t->n && better(cur, &t->h[l])) { m = l; cur = &t->h[l]; }
+        if (r < t->n && better(cur, &t->h[r])) m = r;
+        if (m == i) break;
+        t->h[i] = t->h[m];
+        i = m;
+    }
+    t->h[i] = s;
+}
+
+static int cmp_better(const void *a, const void *b)
+{
+    return better(a, b) ? -1 : better(b, a) ? 1 : 0;
+}
+
+/* ----------------------------------------------------------- the driver */
+
+typedef struct qrun {
+    const dl_query *q;
+    size_t nt;
+    double *idf;       /* per query term (positive and excluded) */
+    pcur *curs;        /* one per term occurrence */
+    pcur **curp;
+    clause *clauses;   /* positive then excluded */
+    group *groups;
+    uint32_t *order;
+} qrun;
+
+static void qrun_free(qrun *r)
+{
+    if (r->curs)
+        for (size_t i = 0; i < r->nt; i++) pcur_free(&r->curs[i]);
+    free(r->idf);
+    free(r->curs);
+    free(r->curp);
+    free(r->clauses);
+    free(r->groups);
+    free(r->order);
+}
+
+static int qrun_init(qrun *r, const dl_query *q, dl_seg **segs, size_t nsegs, uint64_t N)
+{
+    memset(r, 0, sizeof *r);
+    r->q = q;
+    r->nt = q->terms.n;
+    r->idf = dl_calloc(r->nt + 1, sizeof *r->idf);
+    r->curs = dl_calloc(r->nt + 1, sizeof *r->curs);
+    r->curp = dl_calloc(r->nt + 1, sizeof *r->curp);
+    r->clauses = dl_calloc(q->clauses.n + q->excl.n + 1, sizeof *r->clauses);
+    r->groups = dl_calloc(q->groups.n + 1, sizeof *r->groups);
+    if (!r->idf || !r->curs || !r->curp || !r->clauses || !r->groups) return DL_ENOMEM;
+    for (size_t i = 0; i < r->nt; i++) {
+        uint64_t df = 0;
+        for (size_t s = 0; s < nsegs; s++) {
+            int64_t ti = seg_find(segs[s], q->terms.v[i].s, q->terms.v[i].len);
+            if (ti >= 0) df += segs[s]->terms[ti].df;
+        }
+        r->idf[i] = dl_bm25_idf(N, df);
+        r->curp[i] = &r->curs[i];
+    }
+    return DL_OK;
+}
+
+/* Positions every cursor of r on segment s and builds the evaluation
+ * context (groups ordered cheapest first). */
+static void qrun_bind(qrun *r, const dl_seg *s, evalctx *e, double avgdl)
+{
+    const dl_query *q = r->q;
+    for (size_t i = 0; i < r->nt; i++) {
+        pcur *c = &r->curs[i];
+        int64_t ti = seg_find(s, q->terms.v[i].s, q->terms.v[i].len);
+        if (ti >= 0) {
+            uint32_t *keep = c->pos;
+            size_t cap = c->pos_cap;
+            pcur_init(c, s, (uint32_t)ti);
+            c->pos = keep;
+            c->pos_cap = cap;
+        } else {
+            c->seg = s;
+            c->t = NULL;
+            c->doc = SEG_END;
+            c->n = c->i = 0;
+        }
+    }
+    size_t nc = q->clauses.n;
+    for (size_t i = 0; i < nc + q->excl.n; i++) {
+        const qclause *qc = i < nc ? &q->clauses.v[i] : &q->excl.v[i - nc];
+        clause *c = &r->clauses[i];
+        c->cur = r->curp + qc->t0;
+        c->nt = qc->nt;
+        c->idf = 0;
+        for (uint32_t t = 0; t < qc->nt; t++) c->idf += r->idf[qc->t0 + t];
+        c->freq = 0;
+        c->doc = SEG_END; /* not positioned yet: the first clause_advance runs */
+    }
+    for (size_t g = 0; g < q->groups.n; g++) {
+        group *gr = &r->groups[g];
+        gr->c = r->clauses + q->groups.v[g].c0;
+        gr->nc = q->groups.v[g].nc;
+        gr->doc = 0;
+        gr->cost = 0;
+        for (uint32_t j = 0; j < gr->nc; j++) {
+            const clause *c = &gr->c[j];
+            uint32_t mindf = UINT32_MAX;
+            for (uint32_t t = 0; t < c->nt; t++) {
+                uint32_t df = c->cur[t]->t ? c->cur[t]->t->df : 0;
+                if (df < mindf) mindf = df;
+            }
+            gr->cost += mindf;
+        }
+    }
+    /* cheapest group first (insertion sort: few groups) */
+    for (size_t i = 1; i < q->groups.n; i++) {
+        group tmp = r->groups[i];
+        size_t j = i;
+        while (j && r->groups[j - 1].cost > tmp.cost) {
+            r->groups[j] = r->groups[j - 1];
+            j--;
+        }
+        r->groups[j] = tmp;
+    }
+    e->seg = s;
+    e->g = r->groups;
+    e->ng = (uint32_t)q->groups.n;
+    e->x = r->clauses + nc;
+    e->nx = (uint32_t)q->excl.n;
+    e->avgdl = avgdl;
+}
+
+static int range_of(const dl_seg *s, int32_t from, int32_t to, uint32_t *lo, uint32_t *hi)
+{
+    if (s->ndocs == 0 || s->days[0] > to || s->days[s->ndocs - 1] < from) return 0;
+    *lo = from == INT32_MIN ? 0 : seg_lower_day(s, from);
+    *hi = to == INT32_MAX ? s->ndocs : seg_lower_day(s, to + 1);
+    return *lo < *hi;
+}
+
+int dl_index_search(dl_index *ix, const dl_query *q, int32_t from, int32_t to, size_t k,
+                    dl_scored *out, size_t *nout, uint64_t *total)
+{
+    *nout = 0;
+    if (total) *total = 0;
+    if (ix->nsegs == 0 || from > to) return DL_OK;
+    double avgdl = ix->ndocs ? (double)ix->total_len / (double)ix->ndocs : 1.0;
+    if (avgdl <= 0) avgdl = 1.0;
+    qrun r;
+    int rc = qrun_init(&r, q, ix->segs, ix->nsegs, ix->ndocs);
+    if (rc) {
+        qrun_free(&r);
+        return rc;
+    }
+    topk tk = {out, 0, k};
+    evalctx e;
+    int corrupt = 0;
+    for (size_t si = 0; si < ix->nsegs; si++) {
+        const dl_seg *s = ix->segs[si];
+        uint32_t lo, hi;
+        if (!range_of(s, from, to, &lo, &hi)) continue;
+        if (total) { /* boolean pass: exact count */
+            qrun_bind(&r, s, &e, avgdl);
+            for (uint32_t d = lo; d < hi;) {
+                uint32_t m = query_advance(&e, d);
+                if (m >= hi) break;
+                (*total)++;
+                d = m + 1;
+            }
+        }
+        if (k == 0) continue;
+        qrun_bind(&r, s, &e, avgdl);
+        uint32_t d = lo, end = 0;
+        while (d < hi) {
+            if (tk.n == tk.k) {
+                double ub = 0;
+                end = SEG_END;
+                for (uint32_t g = 0; g < e.ng; g++)
+                    for (uint32_t j = 0; j < e.g[g].nc; j++) {
+                        uint32_t ce;
+                        ub += clause_ub(&e.g[g].c[j], d, &ce, avgdl);
+                        if (ce < end) end = ce;
+                    }
+                if (ub * (1.0 + 1e-9) < tk.h[0].score) {
+                    if (end == SEG_END) break;
+                    d = end + 1;
+                    continue;
+                }
+            }
+            uint32_t m = query_advance(&e, d);
+            if (m >= hi) break;
+            if (tk.n == tk.k && m > end) {
+                d = m; /* new region: bound it first */
+                continue;
+            }
+            dl_scored sc = {s->docnos[m], s->days[m], query_score(&e, m)};
+            heap_push(&tk, sc);
+            d = m + 1;
+        }
+        for (size_t i = 0; i < r.nt; i++) corrupt |= r.curs[i].corrupt;
+    }
+    qrun_free(&r);
+    qsort(out, tk.n, sizeof *out, cmp_better);
+    *nout = tk.n;
+    if (corrupt) return dl_archive_fail(ix->ar, DL_ECORRUPT, "index: a posting block is corrupt");
+    return DL_OK;
+}
