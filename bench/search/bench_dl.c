@@ -125,7 +125,7 @@ static int query(const char *dir, const char *qpath, int runs, FILE *res)
     dl_scored top[10];
     for (int r = 0; r < runs; r++) {
         for (size_t i = 0; i < nq; i++) {
-            double t0 = bench_now();
+            double t0 = bench_now(), c0 = bench_cpu();
             dl_query *q;
             const char *err;
             size_t nh = 0;
@@ -136,8 +136,8 @@ static int query(const char *dir, const char *qpath, int runs, FILE *res)
                 dl_query_free(q);
                 if (rc) die("search", rc, ar);
             }
-            double us = (bench_now() - t0) * 1e6;
-            fprintf(res, "lat %d %zu %.2f\n", r, i, us);
+            double us = (bench_now() - t0) * 1e6, cus = (bench_cpu() - c0) * 1e6;
+            fprintf(res, "lat %d %zu %.2f %.2f\n", r, i, us, cus);
             if (r == runs - 1) {
                 fprintf(res, "top %zu ", i);
                 for (size_t h = 0; h < nh; h++)

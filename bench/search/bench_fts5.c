@@ -125,7 +125,7 @@ static int query(const char *path, const char *qpath, int runs, FILE *res)
         for (size_t i = 0; i < nq; i++) {
             long long top[10];
             int nh = 0;
-            double t0 = bench_now();
+            double t0 = bench_now(), c0 = bench_cpu();
             sqlite3_stmt *st = qs[i].from[0] ? ranged : all;
             sqlite3_bind_text(st, 1, qs[i].fts, -1, SQLITE_STATIC);
             if (st == ranged) {
@@ -134,8 +134,8 @@ static int query(const char *path, const char *qpath, int runs, FILE *res)
             }
             while (sqlite3_step(st) == SQLITE_ROW && nh < 10) top[nh++] = sqlite3_column_int64(st, 0);
             sqlite3_reset(st);
-            double us = (bench_now() - t0) * 1e6;
-            fprintf(res, "lat %d %zu %.2f\n", r, i, us);
+            double us = (bench_now() - t0) * 1e6, cus = (bench_cpu() - c0) * 1e6;
+            fprintf(res, "lat %d %zu %.2f %.2f\n", r, i, us, cus);
             if (r == runs - 1) {
                 fprintf(res, "top %zu ", i);
                 for (int h = 0; h < nh; h++) fprintf(res, "%s%lld", h ? "," : "", top[h]);

@@ -105,7 +105,7 @@ static int query(const char *dir, const char *qpath, int runs, FILE *res)
         for (size_t i = 0; i < nq; i++) {
             unsigned top[10];
             int nh = 0;
-            double t0 = bench_now();
+            double t0 = bench_now(), c0 = bench_cpu();
             Xapian::Query q = qp.parse_query(qs[i].xap, Xapian::QueryParser::FLAG_PHRASE |
                                                             Xapian::QueryParser::FLAG_BOOLEAN |
                                                             Xapian::QueryParser::FLAG_LOVEHATE);
@@ -118,8 +118,8 @@ static int query(const char *dir, const char *qpath, int runs, FILE *res)
             Xapian::MSet ms = enq.get_mset(0, 10);
             for (Xapian::MSetIterator it = ms.begin(); it != ms.end() && nh < 10; ++it)
                 top[nh++] = *it;
-            double us = (bench_now() - t0) * 1e6;
-            fprintf(res, "lat %d %zu %.2f\n", r, i, us);
+            double us = (bench_now() - t0) * 1e6, cus = (bench_cpu() - c0) * 1e6;
+            fprintf(res, "lat %d %zu %.2f %.2f\n", r, i, us, cus);
             if (r == runs - 1) {
                 fprintf(res, "top %zu ", i);
                 for (int h = 0; h < nh; h++) fprintf(res, "%s%u", h ? "," : "", top[h]);

@@ -4,7 +4,7 @@
  * every harness writes (read by report.py):
  *   build SECONDS
  *   bytes N
- *   lat RUN QUERY MICROSECONDS        (one line per query per run)
+ *   lat RUN QUERY WALL_US CPU_US      (one line per query per run)
  *   top QUERY DOCNO,DOCNO,...         (top 10 of the last run; docno = line + 1)
  */
 #ifndef BENCH_SEARCH_COMMON_H
@@ -19,6 +19,15 @@ static inline double bench_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU time of the calling thread (user + system), seconds: latency on a
+ * shared machine without the time spent waiting for a core. */
+static inline double bench_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 

@@ -6,6 +6,8 @@ Each R is a result file of a harness (common.h): build/bytes lines, lat
 lines (RUN QUERY us), top lines.  Several files per engine = several
 builds; lat lines of several runs inside a file.  Figures are medians
 over builds (index time, size) and over runs (per-class p50/p99).
+Latency is per-query thread CPU time (user + system) unless --wall is given:
+on a shared 2-core machine wall-clock percentiles measure the scheduler.
 Prints per engine and query class: index time, index size, p50, p99 (ms),
 top-10 overlap with FTS5, and each as a ratio to dateline; then the
 targets, PASS/FAIL.  Exit 0 whatever the targets say.
@@ -23,8 +25,11 @@ for q in qs:
     if q[0] not in classes:
         classes.append(q[0])
 
+WALL = '--wall' in sys.argv
 engines = {}
 for arg in sys.argv[2:]:
+    if arg == '--wall':
+        continue
     name, files = arg.split('=', 1)
     builds, sizes = [], []
     lat = defaultdict(dict)   # run -> query -> us
@@ -39,7 +44,8 @@ for arg in sys.argv[2:]:
             elif p[0] == 'bytes':
                 sizes.append(int(p[1]))
             elif p[0] == 'lat':
-                lat[(f, int(p[1]))][int(p[2])] = float(p[3])
+                col = 3 if WALL or len(p) < 5 else 4
+                lat[(f, int(p[1]))][int(p[2])] = float(p[col])
             elif p[0] == 'top':
                 hits = p[2].split(',') if len(p) > 2 else []
                 top[int(p[1])] = [h.split(':') for h in hits]
@@ -87,6 +93,7 @@ def day(s):
     return datetime.date.fromisoformat(s).toordinal() - datetime.date(1970, 1, 1).toordinal()
 
 d = engines['dateline']
+print('latency: %s' % ('wall clock' if WALL else 'thread CPU time (user + system)'))
 print('%-9s %-13s %9s %8s %9s %8s %9s %8s %9s %8s %8s' % (
     'engine', 'class', 'index_s', 'x', 'size_MB', 'x', 'p50_ms', 'x', 'p99_ms', 'x', 'overlap'))
 for name, e in engines.items():

@@ -48,6 +48,10 @@ typedef struct clause {
     double idf;      /* term idf, or sum of the terms' idfs for a phrase */
     uint32_t doc;    /* current match, SEG_END when done */
     uint32_t freq;   /* tf or phrase frequency at doc */
+    double prune_below; /* phrase: skip docs whose bound is below (0: off) */
+    double maxub;    /* bound of the clause's score over the whole segment */
+    const dl_seg *seg;
+    double avgdl;
 } clause;
 
 typedef struct group {
@@ -64,6 +68,8 @@ typedef struct evalctx {
     clause *x;       /* excluded */
     uint32_t nx;
     double avgdl;
+    uint32_t ne;     /* MaxScore: non-essential clauses of the single group */
+    int ms_ok;       /* MaxScore set up (one OR group of single terms) */
 } evalctx;
 
 /* Phrase frequency at the cursors' common doc: count of p in P0 with
@@ -116,6 +122,16 @@ static uint32_t clause_advance(clause *c, uint32_t target)
             }
         }
         if (i < c->nt) continue;
+        if (c->prune_below > 0) { /* phrase freq <= min tf: bound before positions */
+            uint32_t mt = UINT32_MAX;
+            for (i = 0; i < c->nt; i++)
+                if (pcur_tf(c->cur[i]) < mt) mt = pcur_tf(c->cur[i]);
+            if (c->idf * dl_bm25_tf(mt, c->seg->lens[d], c->avgdl) * (1.0 + 1e-9) <
+                c->prune_below) {
+                d++;
+                continue;
+            }
+        }
         uint32_t f = phrase_freq(c);
         if (f) {
             c->freq = f;
@@ -140,7 +156,32 @@ static double clause_ub(clause *c, uint32_t target, uint32_t *end, double avgdl)
         if (b->last_doc < e) e = b->last_doc;
     }
     *end = e;
-    return c->idf * dl_bm25_tf(max_tf, min_len, avgdl);
+    double ub = dl_bm25_tf(max_tf, min_len, avgdl);
+    if (c->nt == 1) { /* the stored impact, valid for any avgdl (index.md) */
+        const seg_block *b;
+        pcur_shallow(c->cur[0], target, &b);
+        double seg_avg = c->cur[0]->seg->avgdl;
+        double im = b->max_impact * (avgdl > seg_avg ? avgdl / seg_avg : 1.0);
+        if (im < ub) ub = im;
+    }
+    return c->idf * ub;
+}
+
+/* The bound of c over the whole segment (max over its blocks). */
+static double clause_maxub(clause *c, double avgdl)
+{
+    double best = 0;
+    if (c->nt != 1 || !c->cur[0]->t) return c->nt == 1 ? 0 : INFINITY;
+    const pcur *pc = c->cur[0];
+    double seg_avg = pc->seg->avgdl, scale = avgdl > seg_avg ? avgdl / seg_avg : 1.0;
+    for (uint32_t b = 0; b < pc->t->nblocks; b++) {
+        const seg_block *blk = &pc->blocks[b];
+        double ub = dl_bm25_tf(blk->max_tf, blk->min_len, avgdl);
+        double im = blk->max_impact * scale;
+        if (im < ub) ub = im;
+        if (ub > best) best = ub;
+    }
+    return c->idf * best;
 }
 
 static uint32_t group_advance(group *g, uint32_t target)
@@ -153,13 +194,29 @@ static uint32_t group_advance(group *g, uint32_t target)
     return g->doc = m;
 }
 
+/* MaxScore for a query of one OR group: clauses are sorted by maxub; the
+ * first ne of them together cannot reach the threshold, so a document must
+ * match one of the others (essential) to enter the top k.  Candidates come
+ * from the essential clauses; the rest are moved to the candidate only. */
+static uint32_t group_advance_ms(group *g, uint32_t target, uint32_t ne)
+{
+    uint32_t m = SEG_END;
+    for (uint32_t i = ne; i < g->nc; i++) {
+        uint32_t d = clause_advance(&g->c[i], target);
+        if (d < m) m = d;
+    }
+    if (m != SEG_END)
+        for (uint32_t i = 0; i < ne; i++) clause_advance(&g->c[i], m);
+    return g->doc = m;
+}
+
 /* The first doc >= target matching the whole query, or SEG_END. */
 static uint32_t query_advance(evalctx *e, uint32_t target)
 {
     uint32_t d = target;
 again:
     for (uint32_t i = 0; i < e->ng; i++) {
-        uint32_t x = group_advance(&e->g[i], d);
+        uint32_t x = e->ne ? group_advance_ms(&e->g[i], d, e->ne) : group_advance(&e->g[i], d);
         if (x == SEG_END) return SEG_END;
         if (x > d) {
             d = x;
@@ -187,42 +244,60 @@ static double query_score(evalctx *e, uint32_t d)
 
 /* ------------------------------------------------------------- the heap */
 
-/* a better than b: higher score, then newer day, then larger docno */
-static int better(const dl_scored *a, const dl_scored *b)
-{
-    if (a->score != b->score) return a->score > b->score;
-    if (a->day != b->day) return a->day > b->day;
-    return a->docno > b->docno;
-}
+/* A heap entry refers to its document by (segment, local doc): the doc
+ * table (day, docno) is read only to break a tie of scores, so scoring a
+ * candidate that does not enter the top k touches no doc-table memory. */
+typedef struct hent {
+    double score;
+    uint32_t seg, local;
+} hent;
 
 typedef struct topk {
-    dl_scored *h;  /* min-heap by `better` (worst at the root) */
+    hent *h;       /* min-heap by `hbetter` (worst at the root) */
     size_t n, k;
+    dl_seg **segs;
 } topk;
 
-static void heap_push(topk *t, dl_scored s)
+/* a better than b: higher score, then newer day, then larger docno */
+static int hbetter(const topk *t, const hent *a, const hent *b)
+{
+    if (a->score != b->score) return a->score > b->score;
+    if (a->seg == b->seg) return a->local > b->local; /* local order = (day, docno) */
+    const dl_seg *sa = t->segs[a->seg], *sb = t->segs[b->seg];
+    if (sa->days[a->local] != sb->days[b->local]) return sa->days[a->local] > sb->days[b->local];
+    return sa->docnos[a->local] > sb->docnos[b->local];
+}
+
+static void heap_push(topk *t, hent s)
 {
     if (t->n < t->k) {
         size_t i = t->n++;
-        while (i && better(&t->h[(i - 1) / 2], &s)) {
+        while (i && hbetter(t, &t->h[(i - 1) / 2], &s)) {
             t->h[i] = t->h[(i - 1) / 2];
             i = (i - 1) / 2;
         }
         t->h[i] = s;
         return;
     }
-    if (!better(&s, &t->h[0])) return;
+    if (s.score < t->h[0].score || !hbetter(t, &s, &t->h[0])) return;
     size_t i = 0;
     for (;;) {
         size_t l = 2 * i + 1, r = l + 1, m = i;
-        const dl_scored *cur = m == i ? &s : &t->h[m];
-        if (l < t->n && better(cur, &t->h[l])) { m = l; cur = &t->h[l]; }
-        if (r < t->n && better(cur, &t->h[r])) m = r;
+        const hent *cur = &s;
+        if (l < t->n && hbetter(t, cur, &t->h[l])) { m = l; cur = &t->h[l]; }
+        if (r < t->n && hbetter(t, cur, &t->h[r])) m = r;
         if (m == i) break;
         t->h[i] = t->h[m];
         i = m;
     }
     t->h[i] = s;
+}
+
+static int better(const dl_scored *a, const dl_scored *b)
+{
+    if (a->score != b->score) return a->score > b->score;
+    if (a->day != b->day) return a->day > b->day;
+    return a->docno > b->docno;
 }
 
 static int cmp_better(const void *a, const void *b)
@@ -309,6 +384,10 @@ static void qrun_bind(qrun *r, const dl_seg *s, evalctx *e, double avgdl)
         for (uint32_t t = 0; t < qc->nt; t++) c->idf += r->idf[qc->t0 + t];
         c->freq = 0;
         c->doc = SEG_END; /* not positioned yet: the first clause_advance runs */
+        c->prune_below = 0;
+        c->seg = s;
+        c->avgdl = avgdl;
+        c->maxub = 0;
     }
     for (size_t g = 0; g < q->groups.n; g++) {
         group *gr = &r->groups[g];
@@ -342,6 +421,41 @@ static void qrun_bind(qrun *r, const dl_seg *s, evalctx *e, double avgdl)
     e->x = r->clauses + nc;
     e->nx = (uint32_t)q->excl.n;
     e->avgdl = avgdl;
+    e->ne = 0;
+    e->ms_ok = 0;
+}
+
+static int cmp_maxub(const void *a, const void *b)
+{
+    const clause *x = a, *y = b;
+    return x->maxub < y->maxub ? -1 : x->maxub > y->maxub;
+}
+
+/* Sets up MaxScore (single OR group of terms) for the top-k pass. */
+static void maxscore_prepare(evalctx *e)
+{
+    if (e->ng != 1 || e->g[0].nc < 2) return;
+    group *g = &e->g[0];
+    for (uint32_t i = 0; i < g->nc; i++) {
+        g->c[i].maxub = clause_maxub(&g->c[i], e->avgdl);
+        if (g->c[i].maxub == INFINITY) return; /* a phrase: no MaxScore */
+    }
+    qsort(g->c, g->nc, sizeof *g->c, cmp_maxub);
+    e->ms_ok = 1;
+}
+
+/* Non-essential prefix length for threshold th. */
+static uint32_t maxscore_ne(const evalctx *e, double th)
+{
+    if (!e->ms_ok) return 0;
+    double sum = 0;
+    uint32_t ne = 0;
+    while (ne + 1 < e->g[0].nc) {
+        sum += e->g[0].c[ne].maxub;
+        if (sum * (1.0 + 1e-9) >= th) break;
+        ne++;
+    }
+    return ne;
 }
 
 static int range_of(const dl_seg *s, int32_t from, int32_t to, uint32_t *lo, uint32_t *hi)
@@ -366,7 +480,12 @@ int dl_index_search(dl_index *ix, const dl_query *q, int32_t from, int32_t to, s
         qrun_free(&r);
         return rc;
     }
-    topk tk = {out, 0, k};
+    hent *heap = k ? dl_malloc(k * sizeof *heap) : NULL;
+    if (k && !heap) {
+        qrun_free(&r);
+        return DL_ENOMEM;
+    }
+    topk tk = {heap, 0, k, ix->segs};
     evalctx e;
     int corrupt = 0;
     for (size_t si = 0; si < ix->nsegs; si++) {
@@ -384,17 +503,26 @@ int dl_index_search(dl_index *ix, const dl_query *q, int32_t from, int32_t to, s
         }
         if (k == 0) continue;
         qrun_bind(&r, s, &e, avgdl);
+        maxscore_prepare(&e);
+        int single = e.ng == 1 && e.g[0].nc == 1 && e.g[0].c[0].nt > 1;
         uint32_t d = lo, end = 0;
+        int have_ub = 0; /* ub is the bound of [d, end] (region cache) */
+        double ub = 0;
         while (d < hi) {
             if (tk.n == tk.k) {
-                double ub = 0;
-                end = SEG_END;
-                for (uint32_t g = 0; g < e.ng; g++)
-                    for (uint32_t j = 0; j < e.g[g].nc; j++) {
-                        uint32_t ce;
-                        ub += clause_ub(&e.g[g].c[j], d, &ce, avgdl);
-                        if (ce < end) end = ce;
-                    }
+                if (single) e.g[0].c[0].prune_below = tk.h[0].score;
+                e.ne = maxscore_ne(&e, tk.h[0].score);
+                if (!have_ub || d > end) {
+                    ub = 0;
+                    end = SEG_END;
+                    for (uint32_t g = 0; g < e.ng; g++)
+                        for (uint32_t j = 0; j < e.g[g].nc; j++) {
+                            uint32_t ce;
+                            ub += clause_ub(&e.g[g].c[j], d, &ce, avgdl);
+                            if (ce < end) end = ce;
+                        }
+                    have_ub = 1;
+                }
                 if (ub * (1.0 + 1e-9) < tk.h[0].score) {
                     if (end == SEG_END) break;
                     d = end + 1;
@@ -407,13 +535,18 @@ int dl_index_search(dl_index *ix, const dl_query *q, int32_t from, int32_t to, s
                 d = m; /* new region: bound it first */
                 continue;
             }
-            dl_scored sc = {s->docnos[m], s->days[m], query_score(&e, m)};
-            heap_push(&tk, sc);
+            hent he = {query_score(&e, m), (uint32_t)si, m};
+            heap_push(&tk, he);
             d = m + 1;
         }
         for (size_t i = 0; i < r.nt; i++) corrupt |= r.curs[i].corrupt;
     }
     qrun_free(&r);
+    for (size_t i = 0; i < tk.n; i++) {
+        const dl_seg *sg = ix->segs[heap[i].seg];
+        out[i] = (dl_scored){sg->docnos[heap[i].local], sg->days[heap[i].local], heap[i].score};
+    }
+    free(heap);
     qsort(out, tk.n, sizeof *out, cmp_better);
     *nout = tk.n;
     if (corrupt) return dl_archive_fail(ix->ar, DL_ECORRUPT, "index: a posting block is corrupt");

@@ -14,6 +14,7 @@
 #include "segment.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <streamvbyte.h>
 #include <streamvbytedelta.h>
@@ -103,6 +104,7 @@ int seg_open(const char *path, int64_t id, dl_seg **out, const char **why)
         s->ndocs = h->ndocs;
         s->nterms = h->nterms;
         s->total_len = h->total_len;
+        s->avgdl = s->ndocs && s->total_len ? (double)s->total_len / s->ndocs : 1.0;
         s->days = (const int32_t *)(s->map + h->off_docs);
         s->lens = (const uint32_t *)(s->map + h->off_docs + nd * 4);
         s->docnos = (const int64_t *)(s->map + h->off_docs + nd * 8);
@@ -343,6 +345,7 @@ struct seg_writer {
     int err;
     seg_header h;
     const uint32_t *lens; /* borrowed doc lengths (max impact per block) */
+    double avgdl;         /* of this segment, for max_impact */
     DL_VEC(seg_term) terms;
     bytevec strings;
     bytevec pos, post;    /* one term's streams */
@@ -396,6 +399,7 @@ int seg_writer_open(const char *path, uint32_t ndocs, const int32_t *days, const
     w->h.endian = SEG_ENDIAN;
     w->h.ndocs = ndocs;
     for (uint32_t i = 0; i < ndocs; i++) w->h.total_len += lens[i];
+    w->avgdl = ndocs && w->h.total_len ? (double)w->h.total_len / ndocs : 1.0;
     w_write(w, &w->h, sizeof w->h); /* rewritten at finish */
     w->h.off_docs = w->off;
     w_write(w, days, (size_t)ndocs * 4);
@@ -429,13 +433,18 @@ int seg_writer_term(seg_writer *w, const char *term, size_t len, const uint32_t 
     for (uint32_t b = 0; b < nb; b++) {
         uint32_t s = b * SEG_BLOCK, n = DL_MIN(SEG_BLOCK, df - s);
         seg_block blk = {docs[s + n - 1], (uint32_t)w->post.n, (uint32_t)w->pos.n, 0,
-                         UINT32_MAX};
+                         UINT32_MAX, 0};
         uint64_t npos = 0;
+        double maxi = 0;
         for (uint32_t i = 0; i < n; i++) {
             if (tfs[s + i] > blk.max_tf) blk.max_tf = tfs[s + i];
             if (w->lens[docs[s + i]] < blk.min_len) blk.min_len = w->lens[docs[s + i]];
+            double im = dl_bm25_tf(tfs[s + i], w->lens[docs[s + i]], w->avgdl);
+            if (im > maxi) maxi = im;
             npos += tfs[s + i];
         }
+        blk.max_impact = (float)maxi;
+        if ((double)blk.max_impact < maxi) blk.max_impact = nextafterf(blk.max_impact, INFINITY);
         if (w->post.n > UINT32_MAX - 2048 || w->pos.n + npos * 5 + 64 > UINT32_MAX)
             return w->err = DL_ETOOBIG;
         if (bv_reserve(&w->post, streamvbyte_max_compressedbytes(n) * 2)) return w->err = DL_ENOMEM;

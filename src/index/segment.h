@@ -43,13 +43,14 @@ typedef struct seg_term {
     uint64_t pos_base;         /* position stream offsets are relative to this */
 } seg_term;
 
-/* Skip entry of one block of up to SEG_BLOCK postings (20 bytes). */
+/* Skip entry of one block of up to SEG_BLOCK postings (24 bytes). */
 typedef struct seg_block {
     uint32_t last_doc; /* local doc number of the block's last posting */
     uint32_t data_off; /* streamvbyte delta docs, then streamvbyte tfs */
     uint32_t pos_off;  /* streamvbyte of the block's positions (per doc: first, gaps) */
     uint32_t max_tf;   /* largest tf in the block */
     uint32_t min_len;  /* smallest document length in the block */
+    float max_impact;  /* max of dl_bm25_tf(tf, len, segment avgdl), rounded up */
 } seg_block;
 
 /* ------------------------------------------------------------- reader */
@@ -61,6 +62,7 @@ typedef struct dl_seg {
     size_t size;
     uint32_t ndocs, nterms;
     uint64_t total_len;
+    double avgdl;          /* total_len / ndocs: what max_impact was computed with */
     const int32_t *days;
     const uint32_t *lens;
     const int64_t *docnos;
