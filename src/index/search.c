@@ -68,7 +68,10 @@ typedef struct evalctx {
     clause *x;       /* excluded */
     uint32_t nx;
     double avgdl;
+    clause **all;    /* positive clauses in query order (summation order) */
+    uint32_t nall;
     uint32_t ne;     /* MaxScore: non-essential clauses of the single group */
+    clause **ms;     /* the single group's clauses by ascending maxub */
     int ms_ok;       /* MaxScore set up (one OR group of single terms) */
 } evalctx;
 
@@ -198,15 +201,15 @@ static uint32_t group_advance(group *g, uint32_t target)
  * first ne of them together cannot reach the threshold, so a document must
  * match one of the others (essential) to enter the top k.  Candidates come
  * from the essential clauses; the rest are moved to the candidate only. */
-static uint32_t group_advance_ms(group *g, uint32_t target, uint32_t ne)
+static uint32_t group_advance_ms(group *g, clause **ms, uint32_t target, uint32_t ne)
 {
     uint32_t m = SEG_END;
     for (uint32_t i = ne; i < g->nc; i++) {
-        uint32_t d = clause_advance(&g->c[i], target);
+        uint32_t d = clause_advance(ms[i], target);
         if (d < m) m = d;
     }
     if (m != SEG_END)
-        for (uint32_t i = 0; i < ne; i++) clause_advance(&g->c[i], m);
+        for (uint32_t i = 0; i < ne; i++) clause_advance(ms[i], m);
     return g->doc = m;
 }
 
@@ -216,7 +219,7 @@ static uint32_t query_advance(evalctx *e, uint32_t target)
     uint32_t d = target;
 again:
     for (uint32_t i = 0; i < e->ng; i++) {
-        uint32_t x = e->ne ? group_advance_ms(&e->g[i], d, e->ne) : group_advance(&e->g[i], d);
+        uint32_t x = e->ne ? group_advance_ms(&e->g[i], e->ms, d, e->ne) : group_advance(&e->g[i], d);
         if (x == SEG_END) return SEG_END;
         if (x > d) {
             d = x;
@@ -231,14 +234,16 @@ again:
     return d;
 }
 
+/* The score of d: summed in query order, whatever order the evaluation
+ * put groups and clauses in, so that equal inputs give bit-equal scores in
+ * any segment layout (results are identical after a merge). */
 static double query_score(evalctx *e, uint32_t d)
 {
     double s = 0, dl = e->seg->lens[d];
-    for (uint32_t i = 0; i < e->ng; i++)
-        for (uint32_t j = 0; j < e->g[i].nc; j++) {
-            clause *c = &e->g[i].c[j];
-            if (c->doc == d) s += c->idf * dl_bm25_tf(c->freq, dl, e->avgdl);
-        }
+    for (uint32_t i = 0; i < e->nall; i++) {
+        const clause *c = e->all[i];
+        if (c->doc == d) s += c->idf * dl_bm25_tf(c->freq, dl, e->avgdl);
+    }
     return s;
 }
 
@@ -315,7 +320,7 @@ typedef struct qrun {
     pcur **curp;
     clause *clauses;   /* positive then excluded */
     group *groups;
-    uint32_t *order;
+    clause **all, **ms;
 } qrun;
 
 static void qrun_free(qrun *r)
@@ -327,7 +332,8 @@ static void qrun_free(qrun *r)
     free(r->curp);
     free(r->clauses);
     free(r->groups);
-    free(r->order);
+    free(r->all);
+    free(r->ms);
 }
 
 static int qrun_init(qrun *r, const dl_query *q, dl_seg **segs, size_t nsegs, uint64_t N)
@@ -340,7 +346,11 @@ static int qrun_init(qrun *r, const dl_query *q, dl_seg **segs, size_t nsegs, ui
     r->curp = dl_calloc(r->nt + 1, sizeof *r->curp);
     r->clauses = dl_calloc(q->clauses.n + q->excl.n + 1, sizeof *r->clauses);
     r->groups = dl_calloc(q->groups.n + 1, sizeof *r->groups);
-    if (!r->idf || !r->curs || !r->curp || !r->clauses || !r->groups) return DL_ENOMEM;
+    r->all = dl_calloc(q->clauses.n + 1, sizeof *r->all);
+    r->ms = dl_calloc(q->clauses.n + 1, sizeof *r->ms);
+    if (!r->idf || !r->curs || !r->curp || !r->clauses || !r->groups || !r->all || !r->ms)
+        return DL_ENOMEM;
+    for (size_t i = 0; i < q->clauses.n; i++) r->all[i] = &r->clauses[i];
     for (size_t i = 0; i < r->nt; i++) {
         uint64_t df = 0;
         for (size_t s = 0; s < nsegs; s++) {
@@ -423,11 +433,14 @@ static void qrun_bind(qrun *r, const dl_seg *s, evalctx *e, double avgdl)
     e->avgdl = avgdl;
     e->ne = 0;
     e->ms_ok = 0;
+    e->all = r->all;
+    e->nall = (uint32_t)nc;
+    e->ms = r->ms;
 }
 
 static int cmp_maxub(const void *a, const void *b)
 {
-    const clause *x = a, *y = b;
+    const clause *x = *(clause *const *)a, *y = *(clause *const *)b;
     return x->maxub < y->maxub ? -1 : x->maxub > y->maxub;
 }
 
@@ -440,7 +453,8 @@ static void maxscore_prepare(evalctx *e)
         g->c[i].maxub = clause_maxub(&g->c[i], e->avgdl);
         if (g->c[i].maxub == INFINITY) return; /* a phrase: no MaxScore */
     }
-    qsort(g->c, g->nc, sizeof *g->c, cmp_maxub);
+    for (uint32_t i = 0; i < g->nc; i++) e->ms[i] = &g->c[i];
+    qsort(e->ms, g->nc, sizeof *e->ms, cmp_maxub);
     e->ms_ok = 1;
 }
 
@@ -451,7 +465,7 @@ static uint32_t maxscore_ne(const evalctx *e, double th)
     double sum = 0;
     uint32_t ne = 0;
     while (ne + 1 < e->g[0].nc) {
-        sum += e->g[0].c[ne].maxub;
+        sum += e->ms[ne]->maxub;
         if (sum * (1.0 + 1e-9) >= th) break;
         ne++;
     }
