@@ -236,7 +236,9 @@ char *dl_results_json(const dl_results *r, size_t *len)
         dl_buf_adds(&b, ", ");
         dl_json_key(&b, "date");
         dl_json_strz(&b, h->date);
-        dl_buf_printf(&b, ", \"score\": %.4f, ", h->score);
+        dl_buf_adds(&b, ", \"score\": ");
+        dl_json_double(&b, h->score);
+        dl_buf_adds(&b, ", ");
         dl_json_key(&b, "title");
         dl_json_strz(&b, h->title);
         dl_buf_adds(&b, ", ");
