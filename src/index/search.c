@@ -81,18 +81,23 @@ static uint32_t phrase_freq(clause *c)
 {
     const uint32_t *P[DL_QUERY_MAX_TERMS];
     uint32_t n[DL_QUERY_MAX_TERMS], j[DL_QUERY_MAX_TERMS];
+    int64_t off[DL_QUERY_MAX_TERMS]; /* virtual P_i = virtual P_0 + off_i */
+    uint32_t base0 = 0;
     for (uint32_t i = 0; i < c->nt; i++) {
-        P[i] = pcur_positions(c->cur[i]);
+        uint32_t base;
+        P[i] = pcur_positions(c->cur[i], &base);
         if (!P[i]) return 0;
+        if (i == 0) base0 = base;
+        off[i] = (int64_t)base - (int64_t)base0 + (int64_t)i;
         n[i] = pcur_tf(c->cur[i]);
         j[i] = 0;
     }
     uint32_t f = 0;
     for (uint32_t a = 0; a < n[0]; a++) {
-        uint32_t base = P[0][a];
+        int64_t base = P[0][a];
         uint32_t i;
         for (i = 1; i < c->nt; i++) {
-            uint32_t want = base + i;
+            int64_t want = base + off[i];
             while (j[i] < n[i] && P[i][j[i]] < want) j[i]++;
             if (j[i] >= n[i]) return f;
             if (P[i][j[i]] != want) break;

@@ -214,14 +214,14 @@ static void pcur_load(pcur *c, uint32_t bi)
         pcur_bad(c);
         return;
     }
-    size_t b2 = svb_size(p + a, avail - a, n);
-    if (!b2) {
+    if (!svb_size(p + a, avail - a, n)) {
         pcur_bad(c);
         return;
     }
     uint32_t prev = bi ? c->blocks[bi - 1].last_doc : 0;
     streamvbyte_delta_decode(p, c->docs, n, prev);
-    streamvbyte_decode(p + a, c->tfs, n);
+    c->tf_stream = p + a;
+    c->tf_ready = 0;
     /* checks: ascending, in range, last matches the skip entry */
     if (c->docs[n - 1] != b->last_doc || b->last_doc >= c->seg->ndocs ||
         (bi && c->docs[0] <= prev)) {
@@ -229,7 +229,7 @@ static void pcur_load(pcur *c, uint32_t bi)
         return;
     }
     for (uint32_t i = 1; i < n; i++)
-        if (c->docs[i] <= c->docs[i - 1] || c->tfs[i] == 0) {
+        if (c->docs[i] <= c->docs[i - 1]) {
             pcur_bad(c);
             return;
         }
@@ -238,6 +238,19 @@ static void pcur_load(pcur *c, uint32_t bi)
     c->i = 0;
     c->doc = c->docs[0];
     c->pos_ready = 0;
+}
+
+/* Decodes the loaded block's tfs (validated at load); a zero tf (corrupt)
+ * is read as 1 so that no later computation divides by it. */
+void pcur_decode_tfs_(pcur *c)
+{
+    streamvbyte_decode(c->tf_stream, c->tfs, c->n);
+    for (uint32_t i = 0; i < c->n; i++)
+        if (!c->tfs[i]) {
+            c->tfs[i] = 1;
+            c->corrupt = 1;
+        }
+    c->tf_ready = 1;
 }
 
 void pcur_init(pcur *c, const dl_seg *s, uint32_t ti)
@@ -292,10 +305,11 @@ void pcur_advance(pcur *c, uint32_t target)
     c->doc = c->docs[i];
 }
 
-const uint32_t *pcur_positions(pcur *c)
+const uint32_t *pcur_positions(pcur *c, uint32_t *base)
 {
     if (c->doc == SEG_END) return NULL;
     if (!c->pos_ready) {
+        if (!c->tf_ready) pcur_decode_tfs_(c);
         uint64_t total = 0;
         c->pstart[0] = 0;
         for (uint32_t i = 0; i < c->n; i++) {
@@ -315,13 +329,13 @@ const uint32_t *pcur_positions(pcur *c)
             c->pos = np;
             c->pos_cap = cap;
         }
-        streamvbyte_decode(p, c->pos, (uint32_t)total);
-        for (uint32_t i = 0; i < c->n; i++) /* gaps to absolute, per doc */
-            for (uint32_t j = c->pstart[i] + 1; j < c->pstart[i + 1]; j++)
-                c->pos[j] += c->pos[j - 1];
+        /* virtual positions: one increasing run over the block's docs */
+        streamvbyte_delta_decode(p, c->pos, (uint32_t)total, 0);
         c->pos_ready = 1;
     }
-    return c->pos + c->pstart[c->i];
+    uint32_t k = c->pstart[c->i];
+    *base = k ? c->pos[k - 1] + 1 : 0;
+    return c->pos + k;
 }
 
 int pcur_shallow(pcur *c, uint32_t target, const seg_block **blk)
@@ -451,18 +465,25 @@ int seg_writer_term(seg_writer *w, const char *term, size_t len, const uint32_t 
         w->post.n += streamvbyte_delta_encode(docs + s, n, w->post.v + w->post.n,
                                               b ? docs[s - 1] : 0);
         w->post.n += streamvbyte_encode(tfs + s, n, w->post.v + w->post.n);
-        /* positions: per doc first absolute, then gaps */
+        /* virtual positions: doc k's positions + base_k, base_0 = 0 and
+         * base_k = last virtual position of doc k-1, plus 1: one increasing
+         * run per block, delta-encoded (decoded with SIMD prefix sums) */
         if (dl_vec_reserve(&w->tmp, npos)) return w->err = DL_ENOMEM;
         size_t k = 0;
+        uint64_t base = 0;
         for (uint32_t i = 0; i < n; i++) {
             uint32_t tf = tfs[s + i];
-            for (uint32_t j = 0; j < tf; j++, k++)
-                w->tmp.v[k] = j ? pos[pi + j] - pos[pi + j - 1] : pos[pi];
+            for (uint32_t j = 0; j < tf; j++, k++) {
+                uint64_t v = base + pos[pi + j];
+                if (v > UINT32_MAX) return w->err = DL_ETOOBIG;
+                w->tmp.v[k] = (uint32_t)v;
+            }
+            base = (uint64_t)w->tmp.v[k - 1] + 1;
             pi += tf;
         }
         if (bv_reserve(&w->pos, streamvbyte_max_compressedbytes((uint32_t)npos)))
             return w->err = DL_ENOMEM;
-        w->pos.n += streamvbyte_encode(w->tmp.v, (uint32_t)npos, w->pos.v + w->pos.n);
+        w->pos.n += streamvbyte_delta_encode(w->tmp.v, (uint32_t)npos, w->pos.v + w->pos.n, 0);
         w->blocks.v[b] = blk;
     }
     w->blocks.n = nb;

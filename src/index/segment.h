@@ -47,7 +47,7 @@ typedef struct seg_term {
 typedef struct seg_block {
     uint32_t last_doc; /* local doc number of the block's last posting */
     uint32_t data_off; /* streamvbyte delta docs, then streamvbyte tfs */
-    uint32_t pos_off;  /* streamvbyte of the block's positions (per doc: first, gaps) */
+    uint32_t pos_off;  /* streamvbyte delta stream of the block's virtual positions */
     uint32_t max_tf;   /* largest tf in the block */
     uint32_t min_len;  /* smallest document length in the block */
     float max_impact;  /* max of dl_bm25_tf(tf, len, segment avgdl), rounded up */
@@ -90,6 +90,8 @@ typedef struct pcur {
     uint32_t doc;       /* current local doc, SEG_END when done */
     uint32_t sbi;       /* shallow block index (block max) */
     int pos_ready;      /* positions of the loaded block decoded */
+    int tf_ready;       /* tfs of the loaded block decoded */
+    const uint8_t *tf_stream; /* the loaded block's tf stream (validated) */
     int corrupt;        /* a bad block was met; the cursor ended early */
     uint32_t docs[SEG_BLOCK], tfs[SEG_BLOCK];
     uint32_t pstart[SEG_BLOCK + 1];
@@ -103,10 +105,16 @@ void pcur_free(pcur *c);
 void pcur_next(pcur *c);
 /* Moves to the first posting >= target (never backwards). */
 void pcur_advance(pcur *c, uint32_t target);
-static inline uint32_t pcur_tf(const pcur *c) { return c->tfs[c->i]; }
-/* Positions of the current document (tf of them, ascending) or NULL on a
- * corrupt block / OOM. */
-const uint32_t *pcur_positions(pcur *c);
+void pcur_decode_tfs_(pcur *c);
+static inline uint32_t pcur_tf(pcur *c)
+{
+    if (!c->tf_ready) pcur_decode_tfs_(c);
+    return c->tfs[c->i];
+}
+/* Positions of the current document (tf of them, ascending) as virtual
+ * positions: real position = virtual - *base.  NULL on a corrupt block or
+ * OOM. */
+const uint32_t *pcur_positions(pcur *c, uint32_t *base);
 /* The block that would hold target (without decoding it): its max_tf,
  * min_len and last doc; returns 0 when no block remains. */
 int pcur_shallow(pcur *c, uint32_t target, const seg_block **blk);

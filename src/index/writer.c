@@ -636,7 +636,8 @@ static int merge_segs(dl_index *ix, dl_seg **segs, size_t k)
             }
             if (bi < 0) break;
             pcur *c = &cur[bi];
-            const uint32_t *p = pcur_positions(c);
+            uint32_t base;
+            const uint32_t *p = pcur_positions(c, &base);
             uint32_t tf = pcur_tf(c);
             if (!p) {
                 rc = DL_ECORRUPT;
@@ -647,7 +648,7 @@ static int merge_segs(dl_index *ix, dl_seg **segs, size_t k)
                 rc = DL_ENOMEM;
                 break;
             }
-            memcpy(opos.v + opos.n, p, tf * sizeof *p);
+            for (uint32_t j = 0; j < tf; j++) opos.v[opos.n + j] = p[j] - base;
             opos.n += tf;
             pcur_next(c);
         }
