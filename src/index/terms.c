@@ -238,12 +238,16 @@ size_t dl_termer_term(dl_termer *t, const char *w, size_t n, int kind, const cha
         tid = intern_term(t, s, sl);
         if (tid == UINT32_MAX) return 0; /* OOM: treated as no term */
     }
-    int64_t ko = pool_add(t, w, n);
-    if (ko < 0) return 0;
-    word_ent *e = &t->words[j];
-    *e = (word_ent){h, (uint32_t)ko, (uint32_t)n, tid};
-    t->words_n++;
-    if (t->words_n * 2 > t->words_cap) words_grow(t);
+    /* cache the word unless the table could not grow (OOM): it must keep
+     * empty slots for probing to end */
+    if ((t->words_n + 1) * 4 < t->words_cap * 3) {
+        int64_t ko = pool_add(t, w, n);
+        if (ko >= 0) {
+            t->words[j] = (word_ent){h, (uint32_t)ko, (uint32_t)n, tid};
+            t->words_n++;
+            if (t->words_n * 2 > t->words_cap) words_grow(t);
+        }
+    }
     if (tid == UINT32_MAX) return 0;
     term_ent *te = &t->terms[tid];
     *term = t->pool + te->off;
