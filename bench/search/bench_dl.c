@@ -77,7 +77,7 @@ static int build(const char *corpus, const char *dir, FILE *res)
     }
     free(line);
     fclose(f);
-    double t0 = bench_now();
+    double t0 = bench_now(), c0 = bench_pcpu();
     dl_index *ix;
     rc = dl_index_get(ar, &ix);
     if (rc) die("index", rc, ar);
@@ -97,8 +97,8 @@ static int build(const char *corpus, const char *dir, FILE *res)
     }
     dl_ibatch_free(b);
     if ((rc = dl_index_merge(ix, 1))) die("optimize", rc, ar);
-    double t1 = bench_now();
-    fprintf(res, "build %.4f\n", t1 - t0);
+    double t1 = bench_now(), c1 = bench_pcpu();
+    fprintf(res, "build %.4f\nbuildcpu %.4f\n", t1 - t0, c1 - c0);
     fprintf(res, "bytes %llu\n", dir_bytes(dir, "seg-"));
     fprintf(stderr, "dateline: indexed %zu articles in %.2f s\n", n, t1 - t0);
     for (size_t i = 0; i < n; i++) {

@@ -2,7 +2,8 @@
  * common.h -- what the three search-benchmark harnesses share: reading the
  * generated corpus and query set (gen.py), the clock, and the result file
  * every harness writes (read by report.py):
- *   build SECONDS
+ *   build SECONDS                     (wall clock)
+ *   buildcpu SECONDS                  (CPU time of the process, user + system)
  *   bytes N
  *   lat RUN QUERY WALL_US CPU_US      (one line per query per run)
  *   top QUERY DOCNO,DOCNO,...         (top 10 of the last run; docno = line + 1)
@@ -28,6 +29,14 @@ static inline double bench_cpu(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU time of the whole process (user + system), seconds. */
+static inline double bench_pcpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 

@@ -107,16 +107,9 @@ static uint32_t phrase_freq(clause *c)
     return f;
 }
 
-/* Moves clause c to its first match >= target. */
-static uint32_t clause_advance(clause *c, uint32_t target)
+/* Moves phrase clause c to its first match >= target. */
+static uint32_t phrase_advance(clause *c, uint32_t target)
 {
-    if (c->doc != SEG_END && c->doc >= target) return c->doc;
-    if (c->nt == 1) {
-        pcur_advance(c->cur[0], target);
-        c->doc = c->cur[0]->doc;
-        c->freq = c->doc == SEG_END ? 0 : pcur_tf(c->cur[0]);
-        return c->doc;
-    }
     uint32_t d = target;
     for (;;) {
         uint32_t i;
@@ -149,6 +142,22 @@ static uint32_t clause_advance(clause *c, uint32_t target)
     }
 }
 
+/* Moves clause c to its first match >= target.  A term's freq is read
+ * when scoring (clause_freq), so non-matching candidates decode no tfs. */
+static inline uint32_t clause_advance(clause *c, uint32_t target)
+{
+    if (c->doc != SEG_END && c->doc >= target) return c->doc;
+    if (c->nt == 1) {
+        pcur_advance(c->cur[0], target);
+        return c->doc = c->cur[0]->doc;
+    }
+    return phrase_advance(c, target);
+}
+
+static inline uint32_t clause_freq(clause *c)
+{
+    return c->nt == 1 ? pcur_tf(c->cur[0]) : c->freq;
+}
 /* An upper bound of c's score over [target, *end]. */
 static double clause_ub(clause *c, uint32_t target, uint32_t *end, double avgdl)
 {
@@ -246,8 +255,8 @@ static double query_score(evalctx *e, uint32_t d)
 {
     double s = 0, dl = e->seg->lens[d];
     for (uint32_t i = 0; i < e->nall; i++) {
-        const clause *c = e->all[i];
-        if (c->doc == d) s += c->idf * dl_bm25_tf(c->freq, dl, e->avgdl);
+        clause *c = e->all[i];
+        if (c->doc == d) s += c->idf * dl_bm25_tf(clause_freq(c), dl, e->avgdl);
     }
     return s;
 }

@@ -279,7 +279,7 @@ void pcur_next(pcur *c)
     else pcur_load(c, c->bi + 1);
 }
 
-void pcur_advance(pcur *c, uint32_t target)
+void pcur_advance_slow_(pcur *c, uint32_t target)
 {
     if (c->doc >= target) return;
     if (c->blocks[c->bi].last_doc < target) {

@@ -103,8 +103,22 @@ typedef struct pcur {
 void pcur_init(pcur *c, const dl_seg *s, uint32_t ti);
 void pcur_free(pcur *c);
 void pcur_next(pcur *c);
-/* Moves to the first posting >= target (never backwards). */
-void pcur_advance(pcur *c, uint32_t target);
+/* Moves to the first posting >= target (never backwards).  The inline part
+ * handles a target inside the loaded block; the rest searches the skip
+ * entries and loads a block. */
+void pcur_advance_slow_(pcur *c, uint32_t target);
+static inline void pcur_advance(pcur *c, uint32_t target)
+{
+    if (c->doc >= target) return;
+    if (c->blocks[c->bi].last_doc >= target) {
+        uint32_t i = c->i + 1;
+        while (c->docs[i] < target) i++; /* bounded: last_doc >= target */
+        c->i = i;
+        c->doc = c->docs[i];
+        return;
+    }
+    pcur_advance_slow_(c, target);
+}
 void pcur_decode_tfs_(pcur *c);
 static inline uint32_t pcur_tf(pcur *c)
 {

@@ -278,6 +278,7 @@ static void test_pruning_exact(void **s)
         assert_int_equal(dl_search_docs(ar, qs[i], DL_DAY_MIN, DL_DAY_MAX, 2000, &b, &nb, NULL),
                          0);
         assert_true(na == 5 && nb > 5);
+        assert_true(a[0].score > 0.1 && a[4].score > 0);
         for (size_t j = 0; j < na; j++) {
             assert_int_equal(a[j].docno, b[j].docno);
             assert_true(a[j].score == b[j].score);
