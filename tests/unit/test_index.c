@@ -173,12 +173,19 @@ static void fill_many(int batches, int per)
         dl_ingest *ing;
         assert_int_equal(dl_ingest_begin(ar, az, &ing), DL_OK);
         for (int i = 0; i < per; i++) {
-            char text[512] = "", date[11];
-            int nw = 5 + (int)((seed = seed * 1103515245 + 12345) >> 16) % 20;
-            for (int k = 0; k < nw; k++) {
+            char text[1024] = "", date[11];
+            /* 2 to 7 of the named words (so each is in a minority of the
+             * articles and has a real idf), then 12 filler words */
+            int nw = 2 + (int)((seed = seed * 1103515245 + 12345) >> 16) % 6;
+            for (int k = 0; k < nw + 12; k++) {
                 seed = seed * 1103515245 + 12345;
-                strcat(text, w[(seed >> 16) % 18]);
-                strcat(text, k + 1 < nw ? " " : ".");
+                if (k < nw) {
+                    strcat(text, w[(seed >> 16) % 18]);
+                } else {
+                    char f[8] = {'q', (char)('a' + (seed >> 16) % 26), (char)('a' + (seed >> 20) % 26), 'x', 0};
+                    strcat(text, f);
+                }
+                strcat(text, " ");
             }
             seed = seed * 1103515245 + 12345;
             dl_date_format(day("2015-01-01") + (int32_t)((seed >> 16) % 3000), date);
@@ -201,7 +208,7 @@ static const char *QUERIES[][3] = {
     {"storm", NULL, NULL},           {"harbour ferry", NULL, NULL},
     {"\"ferry strike\"", NULL, NULL}, {"mayor OR police", NULL, NULL},
     {"court -vote", NULL, NULL},      {"river bridge council", "2016-01-01", "2018-12-31"},
-    {"budget OR museum railway", "2017-06-01", "2017-06-30"},
+    {"budget OR museum railway", "2017-01-01", "2017-12-31"},
 };
 
 static void take(snap *out)
