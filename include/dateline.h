@@ -251,6 +251,74 @@ int dl_archive_check(dl_archive *ar);
 int dl_archive_get(dl_archive *ar, const char *id, dl_annotation **out,
                    char **url, char **title);
 
+/* ------------------------------------------------------ quotes, entities */
+
+/*
+ * Who said what (`dateline quotes`, GET /api/quotes).  Every field may be
+ * left 0/NULL: speaker NULL = anyone; text NULL = any quote; from_day /
+ * to_day are inclusive day numbers, 0 and 0 meaning no bound (set
+ * has_from / has_to to use a bound); limit 0 = 20.
+ *
+ * speaker matches case-insensitively the canonical name ("Boris Johnson"),
+ * else, when no quote has that exact name, any speaker having it as a word
+ * sequence ("Johnson", "Boris").  text: every word of it must occur in the
+ * quote or in its speaker's name (case-insensitive, whole words).
+ */
+typedef struct dl_quote_query {
+    const char *speaker;
+    const char *text;
+    int has_from, has_to;
+    int32_t from_day, to_day;
+    size_t limit;
+} dl_quote_query;
+
+/* One quote found; all strings owned by the array (dl_quote_hits_free). */
+typedef struct dl_quote_hit {
+    char *speaker;       /* canonical name, NULL when unattributed */
+    char *text;          /* the quoted words */
+    char date[11];       /* the article's date */
+    char id[DL_ID_MAX];  /* the article's id */
+    uint32_t start, end; /* byte offsets of the quote in the article's text */
+} dl_quote_hit;
+
+/* Quotes newest first (then in text order).  On DL_OK *out is an array of
+ * *n hits that the caller frees with dl_quote_hits_free (NULL when n = 0).
+ * DL_ESTORE (message in dl_archive_errmsg) or DL_ENOMEM. */
+int dl_archive_quotes(dl_archive *ar, const dl_quote_query *q, dl_quote_hit **out,
+                      size_t *n);
+void dl_quote_hits_free(dl_quote_hit *v, size_t n);
+/* {"quotes": [{"speaker", "text", "date", "id", "start", "end"}]} (SPEC 4),
+ * no newline; caller frees with dl_free; NULL on OOM. */
+char *dl_quote_hits_json(const dl_quote_hit *v, size_t n, size_t *len);
+
+/*
+ * The people, organisations and places (`dateline entities`), most mentioned
+ * first.  text: every word of it must occur in the name (case-insensitive,
+ * substring); dates and limit as for quotes.  type is DL_PERSON, DL_ORG or
+ * DL_PLACE; mentions sums the mentions over the articles, articles counts
+ * the articles naming it.
+ */
+typedef struct dl_entity_query {
+    const char *text;
+    int has_from, has_to;
+    int32_t from_day, to_day;
+    size_t limit;
+} dl_entity_query;
+
+typedef struct dl_entity_hit {
+    char *name;
+    int type;
+    uint64_t mentions, articles;
+} dl_entity_hit;
+
+/* Same conventions as dl_archive_quotes; free with dl_entity_hits_free. */
+int dl_archive_entities(dl_archive *ar, const dl_entity_query *q, dl_entity_hit **out,
+                        size_t *n);
+void dl_entity_hits_free(dl_entity_hit *v, size_t n);
+/* {"entities": [{"name", "type", "mentions", "articles"}]}, type as in SPEC 4
+ * ("PERSON", "ORG", "PLACE"); caller frees with dl_free; NULL on OOM. */
+char *dl_entity_hits_json(const dl_entity_hit *v, size_t n, size_t *len);
+
 /* ----------------------------------------------------------------- ingest */
 
 typedef struct dl_ingest dl_ingest;
@@ -258,8 +326,8 @@ typedef struct dl_ingest dl_ingest;
 enum { DL_ADDED = 1, DL_PRESENT = 2, DL_NEAR_DUP = 3 };
 
 typedef struct dl_ingest_counts {
-    uint64_t added;           /* new articles, near-duplicates included */
-    uint64_t present;         /* already in the archive */
+    uint64_t added;           /* new articles committed, near-duplicates included */
+    uint64_t present;         /* already in the archive (or twice in the input) */
     uint64_t near_duplicates; /* added, and linked to an earlier copy */
     uint64_t rejected;        /* filled by the caller: bad records */
 } dl_ingest_counts;
@@ -271,8 +339,12 @@ typedef struct dl_ingest_counts {
  * loses it.
  */
 int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out);
-/* Adds one record; *status gets DL_ADDED, DL_PRESENT or DL_NEAR_DUP.  Commits
- * by itself when the batch is full. */
+/* Adds one record (copied: rec is free to go when the call returns).
+ * *status gets DL_PRESENT when the archive holds its id already, else
+ * DL_ADDED: accepted, to be analyzed (on worker threads, $DATELINE_THREADS)
+ * and written in input order; whether it proved new, a repeat within the
+ * same ingest, or a near-duplicate shows in the counts.  Commits by itself
+ * whenever a batch is full. */
 int dl_ingest_add(dl_ingest *ing, const dl_record *rec, int *status);
 /* Commits the batch in flight. */
 int dl_ingest_commit(dl_ingest *ing);
@@ -345,6 +417,90 @@ char *dl_results_json(const dl_results *r, size_t *len);
 /* Merges the index segments into one (`dateline optimize`).  Results of
  * every query are the same before and after.  Needs a writable archive. */
 int dl_index_optimize(dl_archive *ar);
+
+
+/* ---------------------------------------------------------------- stories */
+
+/*
+ * Near-duplicates (one wire story on several sites), found during ingest.
+ * dl_dups lists every pair found, a ingested before b.  *out is owned by the
+ * caller (dl_free); *n gets the count.  DL_OK, DL_ENOMEM or DL_ESTORE.
+ */
+typedef struct dl_dup_pair {
+    char a[DL_ID_MAX], b[DL_ID_MAX]; /* article ids */
+    double similarity;               /* shingle containment, 0..1 */
+} dl_dup_pair;
+int dl_dups(dl_archive *ar, dl_dup_pair **out, size_t *n);
+/* The near-duplicate similarity of two texts (the same measure ingest uses,
+ * a pair counts from 0.465); -1 on OOM. */
+double dl_near_dup_similarity(const char *a, size_t alen, const char *b, size_t blen);
+
+/*
+ * Stories: groups of articles on one event or development, assigned online
+ * during ingest; a story's id never changes once given.  dl_stories selects
+ * the stories that have articles in [from, to] (either NULL for open) and,
+ * when query is non-NULL and not empty, whose articles match the query's
+ * words; each story lists its articles of that range, oldest first.  Stories
+ * come largest first.  *out is owned by the caller: dl_stories_free(*out, *n).
+ */
+typedef struct dl_story {
+    char id[24];         /* the story's stable id (decimal) */
+    char *label;         /* a few words */
+    char first[11], last[11];
+    char (*articles)[DL_ID_MAX];
+    size_t n_articles;
+} dl_story;
+int dl_stories(dl_archive *ar, const char *query, const char *from, const char *to,
+               dl_story **out, size_t *n);
+void dl_stories_free(dl_story *s, size_t n);
+/* {"stories": [...]} (SPEC 4); caller frees with dl_free; NULL on OOM. */
+char *dl_stories_json(const dl_story *s, size_t n, size_t *len);
+
+/*
+ * A dated timeline of a topic (SPEC 3): the topic's articles come from the
+ * search index; dates are ranked by articles published on them and by time
+ * expressions pointing at them, then up to per_date sentences are picked per
+ * date.  from/to may be NULL; dates <= 0 and per_date <= 0 pick defaults
+ * (10 and 2).  *out is owned by the caller (dl_timeline_free).
+ */
+typedef struct dl_timeline_line {
+    char *text;
+    char id[DL_ID_MAX];  /* the article the sentence comes from */
+} dl_timeline_line;
+typedef struct dl_timeline_date {
+    char date[11];
+    dl_timeline_line *lines;
+    size_t n_lines;
+} dl_timeline_date;
+typedef struct dl_timeline {
+    char *query;
+    dl_timeline_date *dates;   /* in date order */
+    size_t n_dates;
+} dl_timeline;
+int dl_timeline_build(dl_archive *ar, const char *query, const char *from, const char *to,
+                      int dates, int per_date, dl_timeline **out);
+void dl_timeline_free(dl_timeline *tl);
+/* {"query": ..., "timeline": [...]} (SPEC 4); caller frees with dl_free. */
+char *dl_timeline_json(const dl_timeline *tl, size_t *len);
+
+/*
+ * A summary of one article: the sentences that best summarise it, in text
+ * order (leads weigh most; captions, bylines and page clutter are skipped).
+ * max_sentences <= 0 picks the default (3).  *out is owned by the caller
+ * (dl_summary_free).
+ */
+typedef struct dl_summary {
+    char id[DL_ID_MAX];
+    char **sentences;
+    size_t n_sentences;
+} dl_summary;
+int dl_summarize(const dl_analyzer *az, const dl_record *rec, int max_sentences,
+                 dl_summary **out);
+/* The same over an annotation already made (e.g. dl_archive_get). */
+int dl_summarize_annotation(const dl_annotation *a, int max_sentences, dl_summary **out);
+void dl_summary_free(dl_summary *s);
+/* {"id": ..., "sentences": [...]} (SPEC 4), no newline; caller frees with dl_free. */
+char *dl_summary_json(const dl_summary *s, size_t *len);
 
 #ifdef __cplusplus
 }

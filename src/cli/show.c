@@ -118,3 +118,23 @@ int cmd_show(cli_opts *o)
     dl_archive_close(ar);
     return status;
 }
+
+int cmd_check(cli_opts *o)
+{
+    int status = EXIT_DONE;
+    dl_archive *ar = cli_open_archive(o, DL_OPEN_READ, &status);
+    if (!ar) return status;
+    int rc = dl_archive_check(ar);
+    if (rc) {
+        cli_error("%s", dl_archive_errmsg(ar));
+        status = EXIT_ARCHIVE;
+    } else {
+        dl_stats s;
+        if (dl_archive_stats(ar, &s) == DL_OK && !o->json)
+            printf("ok: %llu articles, integrity check passed\n", (unsigned long long)s.articles);
+        else if (o->json)
+            printf("{\"ok\": true, \"articles\": %llu}\n", (unsigned long long)s.articles);
+    }
+    dl_archive_close(ar);
+    return status;
+}

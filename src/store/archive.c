@@ -46,7 +46,19 @@ static const char SCHEMA[] =
     /* stories (story issue): one row per story */
     "CREATE TABLE IF NOT EXISTS stories("
     "  story INTEGER PRIMARY KEY, label TEXT, first INTEGER, last INTEGER,"
-    "  articles INTEGER NOT NULL DEFAULT 0, state BLOB);";
+    "  articles INTEGER NOT NULL DEFAULT 0, state BLOB);"
+    /* near-duplicates (src/dedup/dedup.h): shingle signatures, the sampled
+     * keys that find candidates, and every pair found (a < b, docnos) */
+    "CREATE TABLE IF NOT EXISTS dup_sigs(docno INTEGER PRIMARY KEY, sig BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS dup_keys(key INTEGER NOT NULL, docno INTEGER NOT NULL,"
+    "  PRIMARY KEY(key, docno)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS dup_pairs(a INTEGER NOT NULL, b INTEGER NOT NULL,"
+    "  sim REAL NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;"
+    /* stories (src/story/story.h): document frequencies of story terms, and
+     * the top terms of recent articles that find candidate stories */
+    "CREATE TABLE IF NOT EXISTS story_df(term TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS story_keys(term TEXT NOT NULL, day INTEGER NOT NULL,"
+    "  story INTEGER NOT NULL, PRIMARY KEY(term, day, story)) WITHOUT ROWID;";
 
 int dl_archive_fail(dl_archive *ar, int rc, const char *fmt, ...)
 {

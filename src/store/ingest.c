@@ -3,20 +3,30 @@
  *
  * Each batch is one SQLite transaction (BEGIN IMMEDIATE ... COMMIT): an
  * article is acknowledged only once its batch committed, and a crash rolls
- * back the batch in flight and nothing else.  Per article: look up the id
- * (present?), analyze, then write the article, its annotation and the
- * indexed rows of its quotes and entities.  Later stages (search index,
- * near-duplicates, stories) plug in at the marked places.
+ * back the batch in flight and nothing else.
+ *
+ * The flow: dl_ingest_add looks the id up (already stored: counted as
+ * present, nothing else done) and copies the record into a chunk.  Full
+ * chunks go to the analysis pool (analyze/pool.h) and are written, in input
+ * order, on this thread while the pool analyzes the next chunk.  Writing an
+ * article stores it, its annotation and the indexed rows of its quotes and
+ * entities; later stages (search index, near-duplicates, stories) plug in
+ * at the marked place in write_article.
  */
 #include "store.h"
 #include "../analyze/analyze.h"
+#include "../analyze/pool.h"
 #include "../index/index.h"
 #include "../text/buf.h"
+#include "../dedup/dedup.h"
+#include "../story/story.h"
 
 #include <utf8proc.h>
 
 #define BATCH_ARTICLES 2000
 #define BATCH_BYTES (32u << 20)
+#define CHUNK_ARTICLES 64
+#define CHUNK_BYTES (4u << 20)
 
 struct dl_ingest {
     dl_archive *ar;
@@ -28,7 +38,15 @@ struct dl_ingest {
     dl_ingest_counts pending;  /* in the open batch */
     sqlite3_stmt *st_exists, *st_article, *st_annot, *st_quote, *st_entity;
     dl_buf json;
-    dl_ibatch *ib;       /* the search index's part of the batch */
+    dl_apool *pool;
+    dl_achunk *cur;      /* being filled */
+    dl_achunk *inflight; /* submitted to the pool, not yet written */
+    dl_dedup *dedup;     /* near-duplicate checker (src/dedup) */
+    dl_storyer *storyer; /* online story assignment (src/story) */
+    dl_ibatch *ib;       /* the search index's part of the batch (src/index) */
+    int64_t dup_of;      /* the article being written is a copy of this docno
+                          * (0: new content); later stages, e.g. the search
+                          * index, skip indexing a copy as new content */
 };
 
 static void finalize_all(dl_ingest *ing)
@@ -39,6 +57,12 @@ static void finalize_all(dl_ingest *ing)
     sqlite3_finalize(ing->st_quote);
     sqlite3_finalize(ing->st_entity);
     dl_buf_free(&ing->json);
+    if (ing->inflight) dl_apool_wait(ing->pool, ing->inflight);
+    dl_apool_free(ing->pool);
+    dl_achunk_free(ing->cur);
+    dl_achunk_free(ing->inflight);
+    dl_dedup_free(ing->dedup);
+    dl_storyer_free(ing->storyer);
     dl_ibatch_free(ing->ib);
 }
 
@@ -51,8 +75,9 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
     ing->ar = ar;
     ing->az = az;
     ing->st_exists = dl_archive_prepare(ar, "SELECT 1 FROM articles WHERE id = ?");
+    /* OR IGNORE: an id that came twice within the chunks in flight */
     ing->st_article = dl_archive_prepare(
-        ar, "INSERT INTO articles(id, day, date, source, url, title, text)"
+        ar, "INSERT OR IGNORE INTO articles(id, day, date, source, url, title, text)"
             " VALUES(?,?,?,?,?,?,?)");
     ing->st_annot = dl_archive_prepare(ar, "INSERT INTO annotations(docno, json) VALUES(?,?)");
     ing->st_quote = dl_archive_prepare(
@@ -61,13 +86,21 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
     ing->st_entity = dl_archive_prepare(
         ar, "INSERT INTO entities(docno, day, name, type, mentions) VALUES(?,?,?,?,?)");
     dl_index *ix = NULL;
-    if (ing->st_exists && dl_index_get(ar, &ix) == DL_OK) dl_ibatch_new(ix, &ing->ib);
     if (!ing->st_exists || !ing->st_article || !ing->st_annot || !ing->st_quote ||
-        !ing->st_entity || !ing->ib) {
+        !ing->st_entity || dl_dedup_new(ar, &ing->dedup) ||
+        dl_storyer_new(ar, &ing->storyer) || dl_index_get(ar, &ix) ||
+        dl_ibatch_new(ix, &ing->ib)) {
         finalize_all(ing);
         free(ing);
         return DL_ESTORE;
     }
+    if (dl_apool_new(az, 0, &ing->pool) || !(ing->cur = dl_achunk_new(CHUNK_ARTICLES)) ||
+        !(ing->inflight = dl_achunk_new(CHUNK_ARTICLES))) {
+        finalize_all(ing);
+        free(ing);
+        return DL_ENOMEM;
+    }
+    ing->inflight->n = 0;
     *out = ing;
     return DL_OK;
 }
@@ -104,8 +137,11 @@ static const char *ent_type(int t)
     return t == DL_PERSON ? "PERSON" : t == DL_PLACE ? "PLACE" : "ORG";
 }
 
-static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotation *a)
+/* Writes one analyzed article; *added is 0 when its id was already there. */
+static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotation *a,
+                         int *added)
 {
+    *added = 0;
     sqlite3_stmt *st = ing->st_article;
     sqlite3_bind_text(st, 1, rec->id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, rec->day);
@@ -115,6 +151,8 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
     sqlite3_bind_text(st, 6, rec->title, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, rec->text, (int)rec->text_len, SQLITE_STATIC);
     if (step_done(ing, st)) return DL_ESTORE;
+    if (sqlite3_changes(ing->ar->db) == 0) return DL_OK;
+    *added = 1;
     sqlite3_int64 docno = sqlite3_last_insert_rowid(ing->ar->db);
 
     dl_buf_reset(&ing->json);
@@ -149,56 +187,23 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
         sqlite3_bind_int64(st, 5, (sqlite3_int64)e->n_mentions);
         if (step_done(ing, st)) return DL_ESTORE;
     }
-    int rc = dl_ibatch_add(ing->ib, docno, rec->day, rec->title,
-                           rec->title ? strlen(rec->title) : 0, rec->text, rec->text_len);
+    /* near-duplicates: a copy is stored and linked (articles.dup_of) */
+    double dup_sim = 0;
+    int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len, &ing->dup_of,
+                              &dup_sim);
     if (rc) return rc;
-    /* later stages plug in here: near-duplicates, stories */
-    return DL_OK;
+    /* stories: the article joins a story (a copy joins its original's) */
+    rc = dl_story_assign(ing->storyer, docno, a, ing->dup_of);
+    if (rc) return rc;
+    /* search index: every stored article, copies included (a search finds
+     * each article the archive holds); searchable when the batch commits */
+    return dl_ibatch_add(ing->ib, docno, rec->day, rec->title,
+                         rec->title ? strlen(rec->title) : 0, rec->text, rec->text_len);
 }
 
-int dl_ingest_add(dl_ingest *ing, const dl_record *rec, int *status)
+/* The SQL COMMIT of the batch: what it holds is acknowledged. */
+static int commit_batch(dl_ingest *ing)
 {
-    *status = 0;
-    if (ing->failed) return DL_ESTORE;
-    if (!ing->in_txn) {
-        if (dl_archive_exec(ing->ar, "BEGIN IMMEDIATE")) {
-            ing->failed = 1;
-            return DL_ESTORE;
-        }
-        ing->in_txn = 1;
-    }
-    sqlite3_stmt *st = ing->st_exists;
-    sqlite3_bind_text(st, 1, rec->id, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW) {
-        ing->pending.present++;
-        *status = DL_PRESENT;
-        return DL_OK;
-    }
-    if (rc != SQLITE_DONE) return store_fail(ing);
-
-    dl_annotation *a = NULL;
-    rc = dl_analyze(ing->az, rec, &a);
-    if (rc) return rc;
-    rc = write_article(ing, rec, a);
-    dl_annotation_free(a);
-    if (rc) {
-        ing->failed = 1;
-        return rc;
-    }
-    ing->pending.added++;
-    *status = DL_ADDED;
-    ing->batch_n++;
-    ing->batch_bytes += rec->text_len;
-    if (ing->batch_n >= BATCH_ARTICLES || ing->batch_bytes >= BATCH_BYTES)
-        return dl_ingest_commit(ing);
-    return DL_OK;
-}
-
-int dl_ingest_commit(dl_ingest *ing)
-{
-    if (ing->failed) return DL_ESTORE;
     if (!ing->in_txn) return DL_OK;
     /* the batch's index segment: written and registered inside the txn */
     if (dl_ibatch_flush(ing->ib)) {
@@ -212,15 +217,104 @@ int dl_ingest_commit(dl_ingest *ing)
     }
     ing->in_txn = 0;
     dl_ibatch_done(ing->ib, 1);
-    /* keep the segment count low; a failed merge loses nothing */
+    /* keep the segment count low (tiered merges); a failed merge loses
+     * nothing, the segments stay as they are */
     dl_index *ix = NULL;
     if (dl_index_get(ing->ar, &ix) == DL_OK) dl_index_merge(ix, 0);
     ing->counts.added += ing->pending.added;
-    ing->counts.present += ing->pending.present;
     ing->counts.near_duplicates += ing->pending.near_duplicates;
     memset(&ing->pending, 0, sizeof ing->pending);
     ing->batch_n = ing->batch_bytes = 0;
     return DL_OK;
+}
+
+/* Writes an analyzed chunk in order, committing whenever a batch is full. */
+static int write_chunk(dl_ingest *ing, dl_achunk *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        dl_ajob *j = &c->jobs[i];
+        if (j->rc) {
+            ing->failed = 1;
+            return dl_archive_fail(ing->ar, j->rc, "analysis of %s failed: %s", j->rec.id,
+                                   dl_strerror(j->rc));
+        }
+        if (!ing->in_txn) {
+            if (dl_archive_exec(ing->ar, "BEGIN IMMEDIATE")) {
+                ing->failed = 1;
+                return DL_ESTORE;
+            }
+            ing->in_txn = 1;
+        }
+        int added;
+        int rc = write_article(ing, &j->rec, j->ann, &added);
+        if (rc) {
+            ing->failed = 1;
+            return rc;
+        }
+        if (!added) {
+            ing->counts.present++; /* came twice within the chunks in flight */
+            continue;
+        }
+        ing->pending.added++;
+        if (ing->dup_of) ing->pending.near_duplicates++;
+        ing->batch_n++;
+        ing->batch_bytes += j->rec.text_len;
+        if (ing->batch_n >= BATCH_ARTICLES || ing->batch_bytes >= BATCH_BYTES) {
+            rc = commit_batch(ing);
+            if (rc) return rc;
+        }
+    }
+    return DL_OK;
+}
+
+/* Waits for the chunk in flight and writes it. */
+static int drain_inflight(dl_ingest *ing)
+{
+    dl_apool_wait(ing->pool, ing->inflight);
+    int rc = write_chunk(ing, ing->inflight);
+    dl_achunk_clear(ing->inflight);
+    return rc;
+}
+
+/* Hands the filled chunk to the pool and writes the previous one meanwhile. */
+static int rotate(dl_ingest *ing)
+{
+    dl_apool_submit(ing->pool, ing->cur);
+    int rc = drain_inflight(ing);
+    dl_achunk *t = ing->inflight;
+    ing->inflight = ing->cur;
+    ing->cur = t;
+    return rc;
+}
+
+int dl_ingest_add(dl_ingest *ing, const dl_record *rec, int *status)
+{
+    *status = 0;
+    if (ing->failed) return DL_ESTORE;
+    sqlite3_stmt *st = ing->st_exists;
+    sqlite3_bind_text(st, 1, rec->id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_ROW) {
+        ing->counts.present++;
+        *status = DL_PRESENT;
+        return DL_OK;
+    }
+    if (rc != SQLITE_DONE) return store_fail(ing);
+    rc = dl_achunk_add(ing->cur, rec);
+    if (rc) return rc;
+    *status = DL_ADDED;
+    if (ing->cur->n == ing->cur->cap || ing->cur->bytes >= CHUNK_BYTES) return rotate(ing);
+    return DL_OK;
+}
+
+int dl_ingest_commit(dl_ingest *ing)
+{
+    if (ing->failed) return DL_ESTORE;
+    int rc = rotate(ing);            /* submits cur, writes the older chunk */
+    if (!rc) rc = drain_inflight(ing); /* writes what was cur */
+    if (!rc) rc = commit_batch(ing);
+    return rc;
 }
 
 int dl_ingest_finish(dl_ingest *ing, dl_ingest_counts *counts)
@@ -228,7 +322,7 @@ int dl_ingest_finish(dl_ingest *ing, dl_ingest_counts *counts)
     int rc = dl_ingest_commit(ing);
     if (rc && ing->in_txn) {
         sqlite3_exec(ing->ar->db, "ROLLBACK", NULL, NULL, NULL);
-        if (ing->ib) dl_ibatch_done(ing->ib, 0);
+        dl_ibatch_done(ing->ib, 0);
     }
     if (counts) *counts = ing->counts;
     finalize_all(ing);

@@ -1,0 +1,1867 @@
+/*
+ * timex.c -- the time-expression tagger (see timex.h for the contract).
+ *
+ * How it works
+ *   1. The shared tokens (d->toks) are cut into finer "units": runs of ASCII
+ *      letters, runs of ASCII digits, and single punctuation characters
+ *      (’ counts as ').  So "third-quarter", "10:30", "a.m." and "Friday's"
+ *      are seen part by part whatever the tokenizer's granularity.  Each
+ *      letter unit is looked up (lower-cased) in a small lexicon of the
+ *      words that time expressions are made of.
+ *   2. At every unit that can start an expression, a set of rules (r_*)
+ *      try to match; the longest match wins and the scan resumes after it.
+ *      Generic prefixes (early/late/mid/the end of, earlier/later,
+ *      more than/at least/nearly...) wrap the rules.
+ *   3. Values are resolved against the document creation time (d->day),
+ *      with TimeBank's conventions: a bare weekday is the one of the current
+ *      week, before or after the article's date by the tense of its clause
+ *      (nearest cue word: will/scheduled/... future, said/-ed past); quarter
+ *      talk in earnings news refers to the last reported quarter; "a year
+ *      ago" there means the same quarter a year before.
+ *
+ * Every rule reads at most a fixed number of units around its start, and
+ * the tense scan is bounded, so the tagger is linear in the text.
+ */
+#include "analyze.h"
+#include "timex.h"
+#include "../text/date.h"
+
+#include <pthread.h>
+#include <stdio.h>
+
+/* ------------------------------------------------------------ units */
+
+enum { U_ALPHA = 1, U_DIGIT, U_PUNCT, U_OTHER };
+
+typedef struct unit {
+    uint32_t s, e;
+    uint8_t kind;
+    uint8_t gap;  /* white space before the unit */
+    uint8_t brk;  /* a sentence or line starts at this unit */
+    uint8_t cap;  /* letters: the first is upper case */
+    uint8_t upper; /* letters: all upper case */
+    uint8_t ch;   /* punctuation: the ASCII character ('\'' for ’), else 0 */
+    uint8_t ndig; /* digits: how many (capped at 255) */
+    uint16_t lex; /* letters: lexicon word class (W_*), 0 if none */
+    int32_t val;  /* digits: the value (capped); lexicon: the word's value */
+} unit;
+
+typedef DL_VEC(unit) unitvec;
+
+/* ------------------------------------------------------------ lexicon */
+
+enum {
+    W_NONE = 0,
+    W_MONTH, W_MONABBR, W_WDAY, W_WDAYS, W_NUM, W_ORD, W_UNIT, W_UNITS,
+    W_SEASON, W_POD, W_SETADV,
+    W_THE, W_A, W_AN, W_LAST, W_NEXT, W_THIS, W_PAST, W_PREVIOUS, W_COMING,
+    W_FOLLOWING, W_EARLY, W_LATE, W_MID, W_EARLIER, W_LATER, W_AGO, W_BEFORE,
+    W_AFTER, W_EVERY, W_EACH, W_PER, W_TODAY, W_YESTERDAY, W_TOMORROW,
+    W_TONIGHT, W_NOW, W_CURRENTLY, W_CURRENT, W_RECENTLY, W_RECENT,
+    W_PREVIOUSLY, W_FORMERLY, W_SOON, W_FUTURE, W_NEAR, W_TERM, W_SHORT,
+    W_FISCAL, W_HALF, W_MORE, W_LESS, W_THAN, W_AT, W_LEAST, W_MOST,
+    W_APPROX, W_UP, W_TO, W_WITHIN, W_SEVERAL, W_FEW, W_COUPLE, W_MANY,
+    W_OF, W_NOON, W_MIDNIGHT, W_LATEST, W_ENDED, W_END, W_BEGIN, W_HOLIDAY,
+    W_NEW, W_EVE, W_PRESENT, W_THESE, W_NOWADAYS, W_RIGHT, W_OVERNIGHT,
+    W_AMPM, W_OCLOCK, W_TZ, W_SAME, W_THAT, W_FUT, W_PASTV, W_IN, W_ON,
+    W_SINCE, W_PREP, W_AND, W_OR, W_NO, W_YEAR_WORD, W_CENTURY_ORD,
+    W_TIMES, W_MONEY, W_AS, W_POSSIBLE, W_WEEKEND, W_OLD, W_LONG, W_IS,
+    W_AGE, W_COUNT, W_SOME, W_HOLWORD,
+};
+
+enum { U_SEC = 1, U_MIN, U_HOUR, U_DAY, U_WEEK, U_MONTH, U_QUARTER, U_YEAR,
+       U_DECADE, U_CENTURY };
+enum { POD_MO = 1, POD_AF, POD_EV, POD_NI };
+enum { H_CHRISTMAS = 1, H_THANKSGIVING, H_EASTER, H_INDEPENDENCE, H_HALLOWEEN,
+       H_LABOR, H_MEMORIAL, H_ELECTION, H_VALENTINE, H_NEWYEAR };
+
+typedef struct lexent {
+    const char *w;
+    uint16_t id;
+    int16_t val;
+} lexent;
+
+static const lexent LEX[] = {
+    {"january", W_MONTH, 1}, {"february", W_MONTH, 2}, {"march", W_MONTH, 3},
+    {"april", W_MONTH, 4}, {"may", W_MONTH, 5}, {"june", W_MONTH, 6},
+    {"july", W_MONTH, 7}, {"august", W_MONTH, 8}, {"september", W_MONTH, 9},
+    {"october", W_MONTH, 10}, {"november", W_MONTH, 11}, {"december", W_MONTH, 12},
+    {"jan", W_MONABBR, 1}, {"feb", W_MONABBR, 2}, {"mar", W_MONABBR, 3},
+    {"apr", W_MONABBR, 4}, {"jun", W_MONABBR, 6}, {"jul", W_MONABBR, 7},
+    {"aug", W_MONABBR, 8}, {"sep", W_MONABBR, 9}, {"sept", W_MONABBR, 9},
+    {"oct", W_MONABBR, 10}, {"nov", W_MONABBR, 11}, {"dec", W_MONABBR, 12},
+    {"monday", W_WDAY, 1}, {"tuesday", W_WDAY, 2}, {"wednesday", W_WDAY, 3},
+    {"thursday", W_WDAY, 4}, {"friday", W_WDAY, 5}, {"saturday", W_WDAY, 6},
+    {"sunday", W_WDAY, 7},
+    {"mondays", W_WDAYS, 1}, {"tuesdays", W_WDAYS, 2}, {"wednesdays", W_WDAYS, 3},
+    {"thursdays", W_WDAYS, 4}, {"fridays", W_WDAYS, 5}, {"saturdays", W_WDAYS, 6},
+    {"sundays", W_WDAYS, 7},
+    {"one", W_NUM, 1}, {"two", W_NUM, 2}, {"three", W_NUM, 3}, {"four", W_NUM, 4},
+    {"five", W_NUM, 5}, {"six", W_NUM, 6}, {"seven", W_NUM, 7}, {"eight", W_NUM, 8},
+    {"nine", W_NUM, 9}, {"ten", W_NUM, 10}, {"eleven", W_NUM, 11},
+    {"twelve", W_NUM, 12}, {"thirteen", W_NUM, 13}, {"fourteen", W_NUM, 14},
+    {"fifteen", W_NUM, 15}, {"sixteen", W_NUM, 16}, {"seventeen", W_NUM, 17},
+    {"eighteen", W_NUM, 18}, {"nineteen", W_NUM, 19}, {"twenty", W_NUM, 20},
+    {"thirty", W_NUM, 30}, {"forty", W_NUM, 40}, {"fifty", W_NUM, 50},
+    {"sixty", W_NUM, 60}, {"seventy", W_NUM, 70}, {"eighty", W_NUM, 80},
+    {"ninety", W_NUM, 90}, {"hundred", W_NUM, 100}, {"dozen", W_NUM, 12},
+    {"first", W_ORD, 1}, {"second", W_ORD, 2}, {"third", W_ORD, 3},
+    {"fourth", W_ORD, 4}, {"fifth", W_ORD, 5}, {"sixth", W_ORD, 6},
+    {"seventh", W_ORD, 7}, {"eighth", W_ORD, 8}, {"ninth", W_ORD, 9},
+    {"tenth", W_ORD, 10}, {"eleventh", W_ORD, 11}, {"twelfth", W_ORD, 12},
+    {"thirteenth", W_ORD, 13}, {"fourteenth", W_ORD, 14}, {"fifteenth", W_ORD, 15},
+    {"sixteenth", W_ORD, 16}, {"seventeenth", W_ORD, 17}, {"eighteenth", W_ORD, 18},
+    {"nineteenth", W_ORD, 19}, {"twentieth", W_ORD, 20}, {"thirtieth", W_ORD, 30},
+    {"twenty-first", W_ORD, 21},
+    {"minute", W_UNIT, U_MIN}, {"hour", W_UNIT, U_HOUR}, {"day", W_UNIT, U_DAY},
+    {"week", W_UNIT, U_WEEK}, {"month", W_UNIT, U_MONTH},
+    {"quarter", W_UNIT, U_QUARTER}, {"year", W_UNIT, U_YEAR},
+    {"decade", W_UNIT, U_DECADE}, {"century", W_UNIT, U_CENTURY},
+    {"seconds", W_UNITS, U_SEC}, {"minutes", W_UNITS, U_MIN},
+    {"hours", W_UNITS, U_HOUR}, {"days", W_UNITS, U_DAY}, {"weeks", W_UNITS, U_WEEK},
+    {"months", W_UNITS, U_MONTH}, {"quarters", W_UNITS, U_QUARTER},
+    {"years", W_UNITS, U_YEAR}, {"decades", W_UNITS, U_DECADE},
+    {"centuries", W_UNITS, U_CENTURY},
+    {"spring", W_SEASON, 0}, {"summer", W_SEASON, 1}, {"fall", W_SEASON, 2},
+    {"autumn", W_SEASON, 2}, {"winter", W_SEASON, 3},
+    {"morning", W_POD, POD_MO}, {"afternoon", W_POD, POD_AF},
+    {"evening", W_POD, POD_EV}, {"night", W_POD, POD_NI},
+    {"daily", W_SETADV, U_DAY}, {"weekly", W_SETADV, U_WEEK},
+    {"monthly", W_SETADV, U_MONTH}, {"annually", W_SETADV, U_YEAR},
+    {"yearly", W_SETADV, U_YEAR}, {"hourly", W_SETADV, U_HOUR},
+    {"quarterly", W_SETADV, U_QUARTER}, {"nightly", W_SETADV, U_DAY},
+    {"the", W_THE, 0}, {"a", W_A, 0}, {"an", W_AN, 0}, {"last", W_LAST, 0},
+    {"next", W_NEXT, 0}, {"this", W_THIS, 0}, {"past", W_PAST, 0},
+    {"previous", W_PREVIOUS, 0}, {"prior", W_PREVIOUS, 0}, {"coming", W_COMING, 0},
+    {"upcoming", W_COMING, 0},
+    {"following", W_FOLLOWING, 0}, {"early", W_EARLY, 0}, {"late", W_LATE, 0},
+    {"mid", W_MID, 0}, {"earlier", W_EARLIER, 0}, {"later", W_LATER, 0},
+    {"ago", W_AGO, 0}, {"before", W_BEFORE, 0}, {"after", W_AFTER, 0},
+    {"every", W_EVERY, 0}, {"each", W_EACH, 0}, {"per", W_PER, 0},
+    {"today", W_TODAY, 0}, {"yesterday", W_YESTERDAY, 0},
+    {"tomorrow", W_TOMORROW, 0}, {"tonight", W_TONIGHT, 0}, {"now", W_NOW, 0},
+    {"currently", W_CURRENTLY, 0}, {"current", W_CURRENT, 0},
+    {"recently", W_RECENTLY, 0}, {"recent", W_RECENT, 0},
+    {"previously", W_PREVIOUSLY, 0}, {"formerly", W_FORMERLY, 0},
+    {"soon", W_SOON, 0}, {"future", W_FUTURE, 0}, {"near", W_NEAR, 0},
+    {"term", W_TERM, 0}, {"short", W_SHORT, 0}, {"fiscal", W_FISCAL, 0},
+    {"half", W_HALF, 0}, {"more", W_MORE, 0}, {"less", W_LESS, 0},
+    {"fewer", W_LESS, 0}, {"than", W_THAN, 0}, {"at", W_AT, 0},
+    {"least", W_LEAST, 0}, {"most", W_MOST, 0},
+    {"nearly", W_APPROX, 0}, {"approximately", W_APPROX, 0},
+    {"roughly", W_APPROX, 0}, {"around", W_APPROX, 0}, {"some", W_SOME, 0},
+    {"within", W_WITHIN, 0}, {"up", W_UP, 0}, {"to", W_TO, 0},
+    {"several", W_SEVERAL, 0}, {"few", W_FEW, 0}, {"couple", W_COUPLE, 0},
+    {"many", W_MANY, 0}, {"of", W_OF, 0}, {"noon", W_NOON, 0},
+    {"midday", W_NOON, 0}, {"midnight", W_MIDNIGHT, 0}, {"latest", W_LATEST, 0},
+    {"ended", W_ENDED, 0}, {"ending", W_ENDED, 0}, {"end", W_END, 0},
+    {"beginning", W_BEGIN, 0}, {"start", W_BEGIN, 0}, {"middle", W_BEGIN, 0},
+    {"christmas", W_HOLIDAY, H_CHRISTMAS}, {"thanksgiving", W_HOLIDAY, H_THANKSGIVING},
+    {"easter", W_HOLIDAY, H_EASTER}, {"halloween", W_HOLIDAY, H_HALLOWEEN},
+    {"election", W_HOLWORD, H_ELECTION}, {"labor", W_HOLWORD, H_LABOR},
+    {"memorial", W_HOLWORD, H_MEMORIAL}, {"independence", W_HOLWORD, H_INDEPENDENCE},
+    {"new", W_NEW, 0}, {"eve", W_EVE, 0}, {"present", W_PRESENT, 0},
+    {"these", W_THESE, 0}, {"nowadays", W_NOWADAYS, 0}, {"right", W_RIGHT, 0},
+    {"overnight", W_OVERNIGHT, 0},
+    {"am", W_AMPM, 0}, {"pm", W_AMPM, 12},
+    {"o", W_OCLOCK, 0},
+    {"est", W_TZ, 0}, {"edt", W_TZ, 0}, {"cst", W_TZ, 0}, {"cdt", W_TZ, 0},
+    {"pst", W_TZ, 0}, {"pdt", W_TZ, 0}, {"mst", W_TZ, 0}, {"mdt", W_TZ, 0},
+    {"gmt", W_TZ, 0}, {"utc", W_TZ, 0}, {"bst", W_TZ, 0}, {"cet", W_TZ, 0},
+    {"same", W_SAME, 0}, {"that", W_THAT, 0},
+    {"will", W_FUT, 0}, {"shall", W_FUT, 0}, {"ll", W_FUT, 0},
+    {"scheduled", W_FUT, 0}, {"planned", W_FUT, 0}, {"plans", W_FUT, 0},
+    {"plan", W_FUT, 0}, {"planning", W_FUT, 0}, {"expected", W_FUT, 0},
+    {"expects", W_FUT, 0}, {"expect", W_FUT, 0}, {"due", W_FUT, 0},
+    {"would", W_FUT, 0}, {"set", W_FUT, 0}, {"slated", W_FUT, 0},
+    {"going", W_FUT, 0}, {"intends", W_FUT, 0},
+    {"said", W_PASTV, 0}, {"told", W_PASTV, 0}, {"was", W_PASTV, 0},
+    {"were", W_PASTV, 0}, {"had", W_PASTV, 0}, {"did", W_PASTV, 0},
+    {"met", W_PASTV, 0}, {"made", W_PASTV, 0}, {"took", W_PASTV, 0},
+    {"came", W_PASTV, 0}, {"went", W_PASTV, 0}, {"gave", W_PASTV, 0},
+    {"began", W_PASTV, 0}, {"left", W_PASTV, 0}, {"won", W_PASTV, 0},
+    {"lost", W_PASTV, 0}, {"fell", W_PASTV, 0}, {"rose", W_PASTV, 0},
+    {"saw", W_PASTV, 0}, {"found", W_PASTV, 0}, {"held", W_PASTV, 0},
+    {"got", W_PASTV, 0}, {"hit", W_PASTV, 0}, {"sent", W_PASTV, 0},
+    {"spoke", W_PASTV, 0}, {"wrote", W_PASTV, 0}, {"ran", W_PASTV, 0},
+    {"in", W_IN, 0}, {"on", W_ON, 0}, {"since", W_SINCE, 0},
+    {"during", W_PREP, 0}, {"from", W_PREP, 0}, {"by", W_PREP, 0},
+    {"through", W_PREP, 0}, {"till", W_PREP, 0}, {"between", W_PREP, 0},
+    {"throughout", W_PREP, 0}, {"for", W_PREP, 0}, {"into", W_PREP, 0},
+    {"and", W_AND, 0}, {"or", W_OR, 0}, {"no", W_NO, 0},
+    {"times", W_TIMES, 0}, {"once", W_TIMES, 1}, {"twice", W_TIMES, 2},
+    {"million", W_MONEY, 0}, {"billion", W_MONEY, 0}, {"cents", W_MONEY, 0},
+    {"dollars", W_MONEY, 0}, {"percent", W_MONEY, 0}, {"trillion", W_MONEY, 0},
+    {"as", W_AS, 0}, {"possible", W_POSSIBLE, 0},
+    {"weekend", W_WEEKEND, 0}, {"weekends", W_WEEKEND, 1},
+    {"old", W_OLD, 0}, {"long", W_LONG, 0},
+    {"is", W_IS, 0}, {"are", W_IS, 0},
+};
+
+#define LEX_BITS 10
+#define LEX_SIZE (1u << LEX_BITS)
+static int16_t lex_table[LEX_SIZE]; /* index into LEX + 1, 0 = empty */
+static uint8_t lex_len[DL_ARRAY_LEN(LEX)];
+static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
+
+static uint32_t lex_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
+    return h;
+}
+
+static void lex_build(void)
+{
+    for (size_t k = 0; k < DL_ARRAY_LEN(LEX); k++) {
+        size_t n = strlen(LEX[k].w);
+        lex_len[k] = (uint8_t)n;
+        uint32_t h = lex_hash(LEX[k].w, n) & (LEX_SIZE - 1);
+        while (lex_table[h]) h = (h + 1) & (LEX_SIZE - 1);
+        lex_table[h] = (int16_t)(k + 1);
+    }
+}
+
+/* The lexicon entry of the letters s[0, n), lower-cased, or NULL. */
+static const lexent *lex_find(const char *s, size_t n)
+{
+    char low[16];
+    if (n == 0 || n >= sizeof low) return NULL;
+    uint32_t h = 2166136261u; /* lex_hash, fused with lower-casing */
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        h = (h ^ (uint8_t)low[i]) * 16777619u;
+    }
+    h &= LEX_SIZE - 1;
+    while (lex_table[h]) {
+        int k = lex_table[h] - 1;
+        if (lex_len[k] == n && memcmp(LEX[k].w, low, n) == 0) return &LEX[k];
+        h = (h + 1) & (LEX_SIZE - 1);
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------ unit split */
+
+static int is_alpha(unsigned char c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
+static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+static int push_unit(unitvec *uv, const char *t, uint32_t s, uint32_t e, int kind,
+                     uint32_t prev_end)
+{
+    unit u;
+    memset(&u, 0, sizeof u);
+    u.s = s, u.e = e, u.kind = (uint8_t)kind;
+    if (s > prev_end) {
+        u.gap = 1;
+        int nl = 0;
+        for (uint32_t k = prev_end; k < s; k++)
+            if (t[k] == '\n') nl++;
+        if (nl) u.brk = 1;
+    }
+    if (uv->n == 0) u.brk = 1;
+    if (kind == U_ALPHA) {
+        u.cap = t[s] >= 'A' && t[s] <= 'Z';
+        u.upper = e - s <= 4; /* only short words are asked (EST, MAY) */
+        for (uint32_t k = s; u.upper && k < e; k++)
+            if (t[k] >= 'a' && t[k] <= 'z') u.upper = 0;
+        const lexent *le = lex_find(t + s, e - s);
+        if (le) u.lex = le->id, u.val = le->val;
+    } else if (kind == U_DIGIT) {
+        int32_t v = 0;
+        for (uint32_t k = s; k < e && v < 100000000; k++) v = v * 10 + (t[k] - '0');
+        u.val = v;
+        u.ndig = (uint8_t)DL_MIN(e - s, 255u);
+    } else if (kind == U_PUNCT) {
+        unsigned char c = (unsigned char)t[s];
+        if (c < 0x80) u.ch = c;
+        else if (e - s == 3 && (unsigned char)t[s] == 0xE2 &&
+                 (unsigned char)t[s + 1] == 0x80 &&
+                 ((unsigned char)t[s + 2] == 0x99 || (unsigned char)t[s + 2] == 0x98))
+            u.ch = '\'';
+        else if (e - s == 3 && (unsigned char)t[s] == 0xE2 &&
+                 (unsigned char)t[s + 1] == 0x80 &&
+                 ((unsigned char)t[s + 2] == 0x93 || (unsigned char)t[s + 2] == 0x94))
+            u.ch = '-'; /* en and em dashes */
+    }
+    /* a sentence starts after . ! ? followed by white space */
+    if (uv->n && u.gap) {
+        const unit *p = &uv->v[uv->n - 1];
+        if (p->ch == '.' || p->ch == '!' || p->ch == '?') u.brk = 1;
+    }
+    return dl_vec_push(uv, u);
+}
+
+/* Cuts text[s, e) (one token) into units, appending to uv. */
+static int split_token(unitvec *uv, const char *t, uint32_t s, uint32_t e,
+                       uint32_t *prev_end)
+{
+    uint32_t i = s;
+    while (i < e) {
+        unsigned char c = (unsigned char)t[i];
+        uint32_t j = i + 1;
+        int kind;
+        if (is_alpha(c)) {
+            while (j < e && is_alpha((unsigned char)t[j])) j++;
+            kind = U_ALPHA;
+        } else if (is_digit(c)) {
+            while (j < e && is_digit((unsigned char)t[j])) j++;
+            kind = U_DIGIT;
+        } else if (c < 0x80) {
+            kind = U_PUNCT;
+        } else {
+            while (j < e && ((unsigned char)t[j] & 0xC0) == 0x80) j++;
+            kind = (j - i == 3 && c == 0xE2) ? U_PUNCT : U_OTHER;
+        }
+        if (push_unit(uv, t, i, j, kind, *prev_end)) return DL_ENOMEM;
+        *prev_end = j;
+        i = j;
+    }
+    return DL_OK;
+}
+
+/* ------------------------------------------------------------ context */
+
+typedef struct ctx {
+    const char *t;
+    const unit *u;
+    size_t n;
+    int32_t dct;
+    int dy, dm, dd, dw; /* the creation date, and its ISO weekday */
+    int refq_y, refq_q; /* the quarter the article reports on */
+    int qctx;           /* the article talks about quarters */
+} ctx;
+
+typedef struct hit {
+    size_t a, b; /* units [a, b) */
+    int type;
+    char val[40];
+} hit;
+
+static int lx(const ctx *c, size_t i, int id) { return i < c->n && c->u[i].lex == id; }
+static int pc(const ctx *c, size_t i, int ch)
+{
+    return i < c->n && c->u[i].kind == U_PUNCT && c->u[i].ch == ch;
+}
+/* unit i is glued to unit i-1 (no white space between) */
+static int glued(const ctx *c, size_t i) { return i < c->n && !c->u[i].gap; }
+static int isdig(const ctx *c, size_t i) { return i < c->n && c->u[i].kind == U_DIGIT; }
+static int isalpha_u(const ctx *c, size_t i) { return i < c->n && c->u[i].kind == U_ALPHA; }
+static int word_is(const ctx *c, size_t i, const char *w)
+{
+    if (i >= c->n || c->u[i].kind != U_ALPHA) return 0;
+    size_t n = c->u[i].e - c->u[i].s;
+    if (strlen(w) != n) return 0;
+    for (size_t k = 0; k < n; k++) {
+        char ch = c->t[c->u[i].s + k];
+        if ((ch >= 'A' && ch <= 'Z' ? ch + 32 : ch) != w[k]) return 0;
+    }
+    return 1;
+}
+
+static void fmt_day(char *out, int32_t day)
+{
+    int y, m, d;
+    dl_civil_from_days(day, &y, &m, &d);
+    snprintf(out, 40, "%04d-%02d-%02d", y, m, d);
+}
+static void fmt_month(char *out, int y, int m)
+{
+    /* m may run outside 1..12 */
+    int k = y * 12 + (m - 1);
+    y = k >= 0 ? k / 12 : -((-k + 11) / 12);
+    m = k - y * 12 + 1;
+    snprintf(out, 40, "%04d-%02d", y, m);
+}
+static void fmt_week(char *out, int32_t day)
+{
+    int y, w;
+    dl_iso_week(day, &y, &w);
+    snprintf(out, 40, "%04d-W%02d", y, w);
+}
+static void fmt_quarter(char *out, int y, int q)
+{
+    while (q < 1) q += 4, y--;
+    while (q > 4) q -= 4, y++;
+    snprintf(out, 40, "%04d-Q%d", y, q);
+}
+
+static const char *unit_letter(int u)
+{
+    switch (u) {
+    case U_SEC: return "S";
+    case U_MIN: return "M";
+    case U_HOUR: return "H";
+    case U_DAY: return "D";
+    case U_WEEK: return "W";
+    case U_MONTH: return "M";
+    case U_QUARTER: return "Q";
+    case U_YEAR: return "Y";
+    case U_DECADE: return "E";
+    case U_CENTURY: return "C";
+    }
+    return "X";
+}
+
+/* A duration value: n < 0 means "some" (X). */
+static void fmt_dur(char *out, long n, int u)
+{
+    const char *pre = (u == U_SEC || u == U_MIN || u == U_HOUR) ? "PT" : "P";
+    if (n < 0) {
+        snprintf(out, 40, "%sX%s", pre, unit_letter(u));
+        return;
+    }
+    if (u == U_DECADE) n *= 10, u = U_YEAR;
+    else if (u == U_CENTURY) n *= 100, u = U_YEAR;
+    snprintf(out, 40, "%s%ld%s", pre, n, unit_letter(u));
+}
+
+/* The sentence-local tense around unit i: +1 future, -1 past, 0 unknown.
+ * The nearest cue word decides, looking back first, then ahead. */
+/* a past-tense cue: a past form of the lexicon, or a word in -ed */
+static int past_cue(const ctx *c, const unit *u)
+{
+    if (u->lex == W_PASTV) return 1;
+    return u->kind == U_ALPHA && !u->lex && u->e - u->s >= 4 && c->t[u->e - 1] == 'd' &&
+           c->t[u->e - 2] == 'e';
+}
+
+static int tense_at(const ctx *c, size_t i)
+{
+    int back = 0, weak = 0;
+    size_t lim = i > 16 ? i - 16 : 0;
+    for (size_t k = i; k > lim && !back;) {
+        if (c->u[k].brk) break;
+        k--;
+        const unit *u = &c->u[k];
+        if (u->lex == W_FUT) back = 1, weak = word_is(c, k, "would");
+        else if (u->lex == W_NEXT || u->lex == W_COMING) back = 1;
+        else if (u->lex == W_TO && k > 0 && c->u[k - 1].lex == W_IS) back = 1;
+        else if (u->lex == W_AS && k > 1 &&
+                 (c->u[k - 1].lex == W_SOON || c->u[k - 1].lex == W_EARLY))
+            back = 1;
+        else if (past_cue(c, u)) back = -1;
+        else if (u->kind == U_PUNCT && (u->ch == ';' || u->ch == ':')) break;
+    }
+    if (back && !weak) return back;
+    int fwd = 0;
+    for (size_t k = i + 1; k < c->n && k < i + 10 && !fwd; k++) {
+        const unit *u = &c->u[k];
+        if (u->brk) break;
+        if (u->lex == W_FUT) fwd = 1;
+        else if (past_cue(c, u)) fwd = -1;
+    }
+    /* "would" is a future in the past: a past verb after it wins */
+    if (weak) return fwd < 0 ? -1 : 1;
+    return fwd;
+}
+
+/* ------------------------------------------------------------ numbers */
+
+/* A cardinal at unit i: digits (with thousands commas), number words
+ * ("twenty-four", "a hundred"), "a"/"an" = 1 when allow_a, "a few",
+ * "several" = -1 (unknown).  Sets *end past it. */
+static int num_at(const ctx *c, size_t i, int allow_a, long *val, size_t *end)
+{
+    if (i >= c->n) return 0;
+    const unit *u = &c->u[i];
+    if (u->kind == U_DIGIT) {
+        if (u->ndig > 7) return 0;
+        long v = u->val;
+        size_t k = i + 1;
+        while (pc(c, k, ',') && glued(c, k) && isdig(c, k + 1) && glued(c, k + 1) &&
+               c->u[k + 1].ndig == 3 && v < 100000) {
+            v = v * 1000 + c->u[k + 1].val;
+            k += 2;
+        }
+        if (pc(c, k, '.') && glued(c, k) && isdig(c, k + 1) && glued(c, k + 1)) return 0;
+        *val = v, *end = k;
+        return 1;
+    }
+    if (u->lex == W_NUM) {
+        long v = u->val;
+        size_t k = i + 1;
+        if (v >= 20 && v <= 90 && v % 10 == 0 && pc(c, k, '-') && glued(c, k) &&
+            lx(c, k + 1, W_NUM) && glued(c, k + 1) && c->u[k + 1].val < 10) {
+            v += c->u[k + 1].val;
+            k += 2;
+        } else if (v >= 20 && v <= 90 && v % 10 == 0 && lx(c, k, W_NUM) &&
+                   c->u[k].val < 10) {
+            v += c->u[k].val;
+            k += 1;
+        }
+        if (lx(c, k, W_NUM) && c->u[k].val == 100 && v < 100) v *= 100, k++;
+        *val = v, *end = k;
+        return 1;
+    }
+    if (u->lex == W_A || u->lex == W_AN) {
+        if (lx(c, i + 1, W_FEW)) { *val = -1, *end = i + 2; return 1; }
+        if (lx(c, i + 1, W_COUPLE) && lx(c, i + 2, W_OF)) { *val = 2, *end = i + 3; return 1; }
+        if (lx(c, i + 1, W_NUM) && (c->u[i + 1].val == 100 || c->u[i + 1].val == 12)) {
+            *val = c->u[i + 1].val, *end = i + 2;
+            return 1;
+        }
+        if (!allow_a) return 0;
+        *val = 1, *end = i + 1;
+        return 1;
+    }
+    if (u->lex == W_SEVERAL || u->lex == W_FEW || u->lex == W_MANY) {
+        *val = -1, *end = i + 1;
+        return 1;
+    }
+    if (u->lex == W_COUPLE && lx(c, i + 1, W_OF)) {
+        *val = 2, *end = i + 2;
+        return 1;
+    }
+    return 0;
+}
+
+/* A time unit word at i: singular (*pl = 0) or plural (*pl = 1). */
+static int unit_at(const ctx *c, size_t i, int *un, int *pl)
+{
+    if (i >= c->n) return 0;
+    if (c->u[i].lex == W_UNIT || c->u[i].lex == W_UNITS) {
+        *un = c->u[i].val, *pl = c->u[i].lex == W_UNITS;
+        return 1;
+    }
+    if (c->u[i].lex == W_ORD && word_is(c, i, "second")) {
+        *un = U_SEC, *pl = 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* A day of the month at i: 1-31, optionally with st/nd/rd/th, or an
+ * ordinal word.  Sets *end. */
+static int mday_at(const ctx *c, size_t i, int *day, size_t *end)
+{
+    if (isdig(c, i) && c->u[i].ndig <= 2 && c->u[i].val >= 1 && c->u[i].val <= 31) {
+        size_t k = i + 1;
+        if (isalpha_u(c, k) && glued(c, k) &&
+            (word_is(c, k, "st") || word_is(c, k, "nd") || word_is(c, k, "rd") ||
+             word_is(c, k, "th")))
+            k++;
+        /* not part of a larger number (3.5, 3,000, 10:30) */
+        if ((pc(c, k, '.') || pc(c, k, ',') || pc(c, k, ':')) && glued(c, k) &&
+            isdig(c, k + 1) && glued(c, k + 1))
+            return 0;
+        if (isalpha_u(c, k) && glued(c, k)) return 0;
+        *day = c->u[i].val, *end = k;
+        return 1;
+    }
+    if (lx(c, i, W_ORD) && c->u[i].val <= 31) {
+        *day = c->u[i].val, *end = i + 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* A four-digit year at i (1000-2199), not part of a larger number. */
+static int year_at(const ctx *c, size_t i, int *y)
+{
+    if (!isdig(c, i) || c->u[i].ndig != 4) return 0;
+    int v = c->u[i].val;
+    if (v < 1000 || v > 2199) return 0;
+    if (i > 0 && glued(c, i) && (pc(c, i - 1, ',') || pc(c, i - 1, '.') || pc(c, i - 1, '$')))
+        return 0;
+    size_t k = i + 1;
+    if ((pc(c, k, ',') || pc(c, k, '.') || pc(c, k, ':')) && glued(c, k) && isdig(c, k + 1) &&
+        glued(c, k + 1))
+        return 0;
+    if (isalpha_u(c, k) && glued(c, k)) return 0;
+    if (pc(c, k, '%')) return 0;
+    *y = v;
+    return 1;
+}
+
+/* A year read out in words: "nineteen ninety-six", "nineteen eighty",
+ * "two thousand [and] one".  Sets *end. */
+static int spoken_year_at(const ctx *c, size_t i, int *y, size_t *end)
+{
+    long hi, lo;
+    size_t e, e2;
+    if (!lx(c, i, W_NUM)) return 0;
+    if (c->u[i].val >= 10 && c->u[i].val <= 20 && num_at(c, i + 1, 0, &lo, &e2) &&
+        lx(c, i + 1, W_NUM) && lo >= 10 && lo <= 99) {
+        *y = c->u[i].val * 100 + (int)lo, *end = e2;
+        return 1;
+    }
+    if (num_at(c, i, 0, &hi, &e) && hi == 2 && word_is(c, e, "thousand")) {
+        size_t k = e + 1;
+        if (lx(c, k, W_AND)) k++;
+        if (lx(c, k, W_NUM) && num_at(c, k, 0, &lo, &e2) && lo < 100) {
+            *y = 2000 + (int)lo, *end = e2;
+            return 1;
+        }
+        *y = 2000, *end = e + 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* A year after a date or season: "[,|of] 1998", "of nineteen ninety-four". */
+static int year_after(const ctx *c, size_t b, int allow_of, int *y, size_t *end)
+{
+    size_t k = b;
+    if (pc(c, k, ',') || (allow_of && lx(c, k, W_OF))) k++;
+    if (year_at(c, k, y)) {
+        *end = k + 1;
+        return 1;
+    }
+    if (lx(c, k, W_NUM) && spoken_year_at(c, k, y, end)) return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------ resolution */
+
+/* The year of month m (day d, 0 = the month) said without a year, by
+ * tense: past -> the latest not after the article date, future -> the
+ * next, else the nearest. */
+static int resolve_year(const ctx *c, size_t i, int m, int d)
+{
+    int tn = tense_at(c, i);
+    int best = c->dy;
+    long best_cost = -1;
+    for (int y = c->dy - 1; y <= c->dy + 1; y++) {
+        int dd = d ? DL_MIN(d, dl_days_in_month(y, m)) : 15;
+        long diff = (long)dl_days_from_civil(y, m, dd) - c->dct;
+        if (!d && m == c->dm && y == c->dy) diff = 0;
+        long cost = diff < 0 ? -diff : diff;
+        /* the tense of the clause makes the other side dearer */
+        if ((tn < 0 && diff > 0) || (tn > 0 && diff < 0)) cost = cost * 2 + 30;
+        if (best_cost < 0 || cost < best_cost) best = y, best_cost = cost;
+    }
+    return best;
+}
+
+/* The date of weekday wd: mode 0 = by tense (same day if it is the
+ * article's), -1 = last, +1 = next. */
+static int32_t resolve_wday(const ctx *c, size_t i, int wd, int mode)
+{
+    int back = (c->dw - wd + 7) % 7, fwd = (wd - c->dw + 7) % 7;
+    if (mode < 0) return c->dct - (back ? back : 7);
+    if (mode > 0) return c->dct + (fwd ? fwd : 7);
+    if (wd == c->dw) return c->dct;
+    return tense_at(c, i) > 0 ? c->dct + fwd : c->dct - back;
+}
+
+static const char *pod_code(int p)
+{
+    switch (p) {
+    case POD_MO: return "MO";
+    case POD_AF: return "AF";
+    case POD_EV: return "EV";
+    case POD_NI: return "NI";
+    }
+    return "";
+}
+
+/* part of day after a day expression: "night", "morning"... */
+static int pod_at(const ctx *c, size_t i, int *p)
+{
+    if (lx(c, i, W_POD)) {
+        *p = c->u[i].val;
+        return 1;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ rules */
+
+static void set_hit(hit *h, size_t a, size_t b, int type, const char *val)
+{
+    h->a = a, h->b = b, h->type = type;
+    snprintf(h->val, sizeof h->val, "%s", val);
+}
+
+/* Month at i (full name, or abbreviation with optional '.').  *end is
+ * past the name and its period.  strict: the full name alone must look
+ * like a date (capitalised; "May" and "March" need a date context). */
+static int month_at(const ctx *c, size_t i, int *m, size_t *end)
+{
+    if (i >= c->n) return 0;
+    const unit *u = &c->u[i];
+    if (u->lex == W_MONTH && u->cap) {
+        *m = u->val, *end = i + 1;
+        if (pc(c, i + 1, '.') && glued(c, i + 1) && u->e - u->s <= 4) *end = i + 2;
+        return 1;
+    }
+    if (u->lex == W_MONABBR && u->cap) {
+        *m = u->val, *end = i + 1;
+        if (pc(c, i + 1, '.') && glued(c, i + 1)) *end = i + 2;
+        return 2;
+    }
+    return 0;
+}
+
+/* the word before i is one that introduces a date */
+static int date_prep_before(const ctx *c, size_t i)
+{
+    if (i == 0) return 0;
+    int l = c->u[i - 1].lex;
+    return l == W_IN || l == W_ON || l == W_SINCE || l == W_PREP || l == W_LAST ||
+           l == W_NEXT || l == W_THIS || l == W_EARLY || l == W_LATE || l == W_MID ||
+           l == W_OF || l == W_AND || l == W_OR || l == W_EVERY || l == W_EACH ||
+           l == W_TO || l == W_UNITS || l == W_BEFORE || l == W_AFTER || l == W_FUT ||
+           l == W_APPROX || (l == W_PASTV) || pc(c, i - 1, '-');
+}
+
+/* Explicit calendar dates: "March 3", "Aug. 7, 1998", "3 March 2019",
+ * "Monday, Oct. 26", "October 1998", "March of 1998", "2019-07-10",
+ * bare month names. */
+static int r_date(const ctx *c, size_t i, hit *h)
+{
+    size_t k = i, e;
+    int m, d, y, wd = 0;
+    if (lx(c, i, W_WDAY) && c->u[i].cap) {
+        wd = c->u[i].val;
+        k = i + 1;
+        if (pc(c, k, ',')) k++;
+        if (!month_at(c, k, &m, &e)) return 0;
+    }
+    /* ISO 2019-07-10 */
+    if (!wd && isdig(c, i) && c->u[i].ndig == 4 && pc(c, i + 1, '-') && glued(c, i + 1) &&
+        isdig(c, i + 2) && c->u[i + 2].ndig == 2 && glued(c, i + 2) && pc(c, i + 3, '-') &&
+        glued(c, i + 3) && isdig(c, i + 4) && c->u[i + 4].ndig == 2 && glued(c, i + 4)) {
+        y = c->u[i].val, m = c->u[i + 2].val, d = c->u[i + 4].val;
+        if (m >= 1 && m <= 12 && d >= 1 && d <= dl_days_in_month(y, m)) {
+            char v[40];
+            snprintf(v, sizeof v, "%04d-%02d-%02d", y, m, d);
+            set_hit(h, i, i + 5, DL_TIMEX_DATE, v);
+            return 1;
+        }
+        return 0;
+    }
+    /* DAY MONTH [YEAR] */
+    if (!wd && isdig(c, i) && mday_at(c, i, &d, &e)) {
+        size_t k2 = e;
+        if (lx(c, k2, W_OF)) k2++;
+        size_t e2;
+        if (month_at(c, k2, &m, &e2) && d <= 31) {
+            size_t b = e2;
+            size_t ye;
+            if (year_after(c, b, 0, &y, &ye)) b = ye;
+            else y = resolve_year(c, i, m, d);
+            if (d > dl_days_in_month(y, m)) return 0;
+            char v[40];
+            snprintf(v, sizeof v, "%04d-%02d-%02d", y, m, d);
+            set_hit(h, i, b, DL_TIMEX_DATE, v);
+            return 1;
+        }
+        return 0;
+    }
+    int mk = month_at(c, k, &m, &e);
+    if (!mk) return 0;
+    size_t b;
+    /* MONTH DAY [, YEAR] */
+    if (mday_at(c, e, &d, &b) && isdig(c, e)) {
+        size_t ye;
+        if (year_after(c, b, 0, &y, &ye)) b = ye;
+        else y = resolve_year(c, i, m, d);
+        if (d > dl_days_in_month(y, m)) return 0;
+        char v[40];
+        snprintf(v, sizeof v, "%04d-%02d-%02d", y, m, d);
+        set_hit(h, i, b, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (wd) return 0;
+    /* MONTH [,|of] YEAR */
+    b = e;
+    size_t ye;
+    if (year_after(c, b, 1, &y, &ye)) b = ye;
+    else y = 0;
+    if (y) {
+        char v[40];
+        fmt_month(v, y, m);
+        set_hit(h, i, b, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    /* a bare month name */
+    if (mk == 2) return 0;
+    int prep = date_prep_before(c, i);
+    int risky = m == 3 || m == 4 || m == 5 || m == 6 || m == 8;
+    if (!prep) {
+        if (risky) return 0;
+        if (i > 0 && c->u[i - 1].cap && !c->u[i].brk) return 0; /* a name */
+    }
+    if (isalpha_u(c, e) && c->u[e].cap && !c->u[e].brk && !lx(c, e, W_WDAY)) return 0;
+    if (c->u[i].upper && c->u[i].e - c->u[i].s > 1 && m == 5) return 0;
+    if ((lx(c, e, W_LAST) || lx(c, e, W_THIS) || lx(c, e, W_NEXT)) && lx(c, e + 1, W_UNIT) &&
+        c->u[e + 1].val == U_YEAR) {
+        y = c->dy + (lx(c, e, W_LAST) ? -1 : lx(c, e, W_NEXT) ? 1 : 0);
+        char v[40];
+        fmt_month(v, y, m);
+        set_hit(h, i, e + 2, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    int mode = 0;
+    if (i > 0 && c->u[i - 1].lex == W_LAST) mode = -1;
+    if (i > 0 && c->u[i - 1].lex == W_NEXT) mode = 1;
+    if (mode < 0) y = m < c->dm ? c->dy : c->dy - 1;
+    else if (mode > 0) y = m > c->dm ? c->dy : c->dy + 1;
+    else y = resolve_year(c, i, m, 0);
+    char v[40];
+    fmt_month(v, y, m);
+    set_hit(h, i, e, DL_TIMEX_DATE, v);
+    return 1;
+}
+
+/* Years and decades: "1998", "fiscal 1989", "the 1990s", "'90s",
+ * "the 20th century". */
+static int r_year(const ctx *c, size_t i, hit *h)
+{
+    size_t k = i;
+    int the = 0, fiscal = 0, y;
+    if (lx(c, k, W_THE)) the = 1, k++;
+    if (lx(c, k, W_FISCAL)) fiscal = 1, k++;
+    /* decades */
+    if (isdig(c, k) && c->u[k].ndig == 4 && c->u[k].val % 10 == 0 && word_is(c, k + 1, "s") &&
+        glued(c, k + 1) && !(k + 2 < c->n && glued(c, k + 2) && isalpha_u(c, k + 2))) {
+        char v[40];
+        snprintf(v, sizeof v, "%03d", c->u[k].val / 10);
+        set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (pc(c, k, '\'') && isdig(c, k + 1) && glued(c, k + 1) && c->u[k + 1].ndig == 2 &&
+        c->u[k + 1].val % 10 == 0 && word_is(c, k + 2, "s") && glued(c, k + 2)) {
+        int dec = c->u[k + 1].val;
+        char v[40];
+        snprintf(v, sizeof v, "%d%d", dec >= 30 ? 19 : 20, dec / 10);
+        set_hit(h, i, k + 3, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    /* centuries: the 20th century, the twentieth century */
+    if (the) {
+        int cent = 0;
+        size_t e = k;
+        if (isdig(c, k) && c->u[k].ndig <= 2 && isalpha_u(c, k + 1) && glued(c, k + 1))
+            cent = c->u[k].val, e = k + 2;
+        else if (lx(c, k, W_ORD))
+            cent = c->u[k].val, e = k + 1;
+        if (cent >= 1 && cent <= 22 && (lx(c, e, W_UNIT) && c->u[e].val == U_CENTURY)) {
+            char v[40];
+            snprintf(v, sizeof v, "%02d", cent - 1);
+            set_hit(h, i, e + 1, DL_TIMEX_DATE, v);
+            return 1;
+        }
+    }
+    if (!the && isdig(c, k) && c->u[k].ndig <= 2 && isalpha_u(c, k + 1) && glued(c, k + 1) &&
+        word_is(c, k + 2, "century") && c->u[k].val >= 1 && c->u[k].val <= 22 &&
+        (word_is(c, k + 1, "th") || word_is(c, k + 1, "st") || word_is(c, k + 1, "nd"))) {
+        char v[40];
+        snprintf(v, sizeof v, "%02d", c->u[k].val - 1);
+        set_hit(h, i, k + 3, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    size_t se;
+    if (the && !fiscal) {
+        /* "the year 1998", "the year two thousand" */
+        if (lx(c, k, W_UNIT) && c->u[k].val == U_YEAR &&
+            (year_at(c, k + 1, &y) || spoken_year_at(c, k + 1, &y, &se))) {
+            char v[40];
+            snprintf(v, sizeof v, "%04d", y);
+            set_hit(h, i, isdig(c, k + 1) ? k + 2 : se, DL_TIMEX_DATE, v);
+            return 1;
+        }
+        return 0;
+    }
+    if (!fiscal && lx(c, k, W_NUM) && c->u[k].val >= 11 && c->u[k].val <= 20 &&
+        spoken_year_at(c, k, &y, &se)) {
+        char v[40];
+        snprintf(v, sizeof v, "%04d", y);
+        set_hit(h, i, se, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (!year_at(c, k, &y)) return 0;
+    if (!fiscal) {
+        /* bare years: 1900-2099 are years; others need a date context */
+        if ((y < 1900 || y > 2099) && !date_prep_before(c, k)) return 0;
+        /* "$1998", "1998 people" with a count word after: keep simple */
+        if (k > 0 && pc(c, k - 1, '#')) return 0;
+    }
+    char v[40];
+    snprintf(v, sizeof v, "%04d", y);
+    set_hit(h, fiscal && the ? i + 1 : i, k + 1, DL_TIMEX_DATE, v);
+    if (fiscal && !the) set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+    return 1;
+}
+
+/* Weekdays: "Monday", "last Friday", "Tuesday night", "Mondays". */
+static int r_wday(const ctx *c, size_t i, hit *h)
+{
+    size_t k = i;
+    int mode = 0;
+    if (lx(c, k, W_LAST)) mode = -1, k++;
+    else if (lx(c, k, W_NEXT)) mode = 1, k++;
+    else if (lx(c, k, W_THIS)) mode = 0, k++;
+    if (lx(c, k, W_WDAYS) && c->u[k].cap && k == i) {
+        char v[40];
+        int p;
+        size_t b = k + 1;
+        if (pod_at(c, b, &p)) {
+            snprintf(v, sizeof v, "XXXX-WXX-%dT%s", c->u[k].val, pod_code(p));
+            b++;
+        } else {
+            snprintf(v, sizeof v, "XXXX-WXX-%d", c->u[k].val);
+        }
+        set_hit(h, i, b, DL_TIMEX_SET, v);
+        return 1;
+    }
+    if (!lx(c, k, W_WDAY) || !c->u[k].cap) return 0;
+    /* "the Sunday Times", "Friday Night Lights": a name */
+    if (isalpha_u(c, k + 1) && c->u[k + 1].cap && !c->u[k + 1].brk &&
+        !lx(c, k + 1, W_POD) && !lx(c, k + 1, W_MONTH) && !lx(c, k + 1, W_MONABBR))
+        return 0;
+    /* "the Sunday Times" is caught above; "the Friday explosions" is a date */
+    if (k > 0 && lx(c, k - 1, W_THE) && k == i && !(isalpha_u(c, k + 1) && !c->u[k + 1].cap))
+        return 0;
+    int wd = c->u[k].val;
+    int32_t day = resolve_wday(c, k, wd, mode);
+    size_t b = k + 1;
+    int p;
+    char v[40];
+    if (pod_at(c, b, &p)) {
+        fmt_day(v, day);
+        size_t n = strlen(v);
+        snprintf(v + n, sizeof v - n, "T%s", pod_code(p));
+        set_hit(h, i, b + 1, DL_TIMEX_TIME, v);
+        return 1;
+    }
+    fmt_day(v, day);
+    set_hit(h, i, b, DL_TIMEX_DATE, v);
+    return 1;
+}
+
+/* today, yesterday, tomorrow, tonight, this morning, last night,
+ * yesterday afternoon. */
+static int r_deictic(const ctx *c, size_t i, hit *h)
+{
+    int p;
+    char v[40];
+    int32_t day;
+    size_t b;
+    int l = i < c->n ? c->u[i].lex : 0;
+    /* "today's youth": generic, not the article's day */
+    if (l == W_TODAY && pc(c, i + 1, '\'') && word_is(c, i + 2, "s") && isalpha_u(c, i + 3) &&
+        !c->u[i + 3].cap && !lx(c, i + 3, W_UNIT))
+        return 0;
+    if (l == W_TODAY || l == W_YESTERDAY || l == W_TOMORROW) {
+        day = c->dct + (l == W_YESTERDAY ? -1 : l == W_TOMORROW ? 1 : 0);
+        b = i + 1;
+        fmt_day(v, day);
+        if (pod_at(c, b, &p)) {
+            size_t n = strlen(v);
+            snprintf(v + n, sizeof v - n, "T%s", pod_code(p));
+            set_hit(h, i, b + 1, DL_TIMEX_TIME, v);
+            return 1;
+        }
+        set_hit(h, i, b, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (l == W_TONIGHT) {
+        fmt_day(v, c->dct);
+        strcat(v, "TNI");
+        set_hit(h, i, i + 1, DL_TIMEX_TIME, v);
+        return 1;
+    }
+    if ((l == W_THIS || l == W_LAST) && pod_at(c, i + 1, &p)) {
+        if (l == W_LAST && p != POD_NI) return 0;
+        day = c->dct - (l == W_LAST);
+        fmt_day(v, day);
+        size_t n = strlen(v);
+        snprintf(v + n, sizeof v - n, "T%s", pod_code(p));
+        set_hit(h, i, i + 2, DL_TIMEX_TIME, v);
+        return 1;
+    }
+    return 0;
+}
+
+/* Clock times: "10:30 p.m.", "10 a.m. EST Thursday", "noon", "midnight
+ * Friday", "7 o'clock". */
+static int r_clock(const ctx *c, size_t i, hit *h)
+{
+    int hh = -1, mm = 0;
+    size_t k = i;
+    if (lx(c, i, W_NOON) && !(i > 0 && word_is(c, i - 1, "high"))) hh = 12, k = i + 1;
+    else if (lx(c, i, W_MIDNIGHT)) hh = 24, k = i + 1;
+    else if (isdig(c, i) && c->u[i].ndig <= 2 && c->u[i].val <= 24) {
+        hh = c->u[i].val;
+        k = i + 1;
+        int minutes = 0;
+        if (pc(c, k, ':') && glued(c, k) && isdig(c, k + 1) && glued(c, k + 1) &&
+            c->u[k + 1].ndig == 2 && c->u[k + 1].val < 60) {
+            mm = c->u[k + 1].val;
+            k += 2;
+            minutes = 1;
+            if (pc(c, k, ':') && glued(c, k) && isdig(c, k + 1)) return 0;
+        }
+        int ampm = -1;
+        /* a.m. / p.m. / am / pm / AM */
+        if ((word_is(c, k, "a") || word_is(c, k, "p")) && pc(c, k + 1, '.') &&
+            glued(c, k + 1) && word_is(c, k + 2, "m") && glued(c, k + 2)) {
+            ampm = word_is(c, k, "p") ? 12 : 0;
+            k += 3;
+            if (pc(c, k, '.') && glued(c, k)) {
+                /* the last period, unless it ends the sentence */
+                int ends = k + 1 >= c->n ||
+                           (c->u[k + 1].gap && (c->u[k + 1].cap || c->u[k + 1].kind != U_ALPHA) &&
+                            !lx(c, k + 1, W_TZ) && !lx(c, k + 1, W_WDAY) &&
+                            !lx(c, k + 1, W_MONTH) && !lx(c, k + 1, W_MONABBR));
+                if (!ends || k + 1 >= c->n) k++;
+            }
+        } else if (lx(c, k, W_AMPM)) {
+            ampm = c->u[k].val;
+            k++;
+        } else if (lx(c, k, W_OCLOCK) && pc(c, k + 1, '\'') && word_is(c, k + 2, "clock")) {
+            k += 3;
+            ampm = -2;
+        }
+        if (ampm == -1 && !minutes) return 0;
+        if (ampm == -1) {
+            /* a bare H:MM needs "at" before it or a.m. after */
+            if (!(i > 0 && lx(c, i - 1, W_AT))) return 0;
+            if (hh > 23) return 0;
+        } else if (ampm >= 0) {
+            if (hh < 1 || hh > 12) return 0;
+            hh = hh % 12 + ampm;
+        }
+    } else {
+        return 0;
+    }
+    if (lx(c, k, W_TZ) && c->u[k].upper) k++;
+    /* the day it belongs to */
+    int32_t day = c->dct;
+    size_t b = k;
+    hit sub;
+    if (pc(c, b, ',') && isalpha_u(c, b + 1)) b++;
+    if (r_wday(c, b, &sub) && sub.type == DL_TIMEX_DATE) {
+        dl_date_parse(sub.val, 10, &day);
+        k = sub.b;
+    } else if (r_deictic(c, b, &sub) && sub.type == DL_TIMEX_DATE) {
+        dl_date_parse(sub.val, 10, &day);
+        k = sub.b;
+    } else if (r_date(c, b, &sub) && strlen(sub.val) == 10) {
+        dl_date_parse(sub.val, 10, &day);
+        k = sub.b;
+    }
+    char v[40];
+    fmt_day(v, day);
+    size_t n = strlen(v);
+    snprintf(v + n, sizeof v - n, "T%02d:%02d", hh, mm);
+    set_hit(h, i, k, DL_TIMEX_TIME, v);
+    return 1;
+}
+
+/* The calendar period that is `rel` periods of unit un from the article
+ * date (rel = -1 last, 0 this, +1 next). */
+static int period_val(const ctx *c, int un, int rel, char *v)
+{
+    switch (un) {
+    case U_DAY: fmt_day(v, c->dct + rel); return 1;
+    case U_WEEK: fmt_week(v, c->dct + 7 * rel); return 1;
+    case U_MONTH: fmt_month(v, c->dy, c->dm + rel); return 1;
+    case U_QUARTER: fmt_quarter(v, c->dy, (c->dm - 1) / 3 + 1 + rel); return 1;
+    case U_YEAR: snprintf(v, 40, "%04d", c->dy + rel); return 1;
+    case U_DECADE: snprintf(v, 40, "%03d", c->dy / 10 + rel); return 1;
+    case U_CENTURY: snprintf(v, 40, "%02d", c->dy / 100 + rel); return 1;
+    }
+    return 0;
+}
+
+/* "last week", "this year", "next month", "the past year", "the
+ * previous quarter", "last fall", "this summer", "the weekend". */
+static int r_relative(const ctx *c, size_t i, hit *h)
+{
+    size_t k = i;
+    int the = 0;
+    if (lx(c, k, W_THE)) the = 1, k++;
+    int l = k < c->n ? c->u[k].lex : 0;
+    int rel;
+    switch (l) {
+    case W_LAST: case W_PAST: case W_PREVIOUS: rel = -1; break;
+    case W_THIS: case W_CURRENT: rel = 0; break;
+    case W_NEXT: case W_COMING: case W_FOLLOWING: rel = 1; break;
+    default: rel = 9;
+    }
+    char v[40];
+    /* the weekend */
+    if (the && lx(c, k, W_WEEKEND) && c->u[k].val == 0) {
+        int tn = tense_at(c, k);
+        int32_t sat = c->dct - c->dw + 6; /* this week's Saturday */
+        if (c->dw < 5 && tn <= 0) sat -= 7;
+        fmt_week(v, sat);
+        strcat(v, "-WE");
+        set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (rel == 9) return 0;
+    if (the && l == W_THIS) return 0;
+    if (!the && (l == W_PREVIOUS || l == W_FOLLOWING || l == W_PAST || l == W_CURRENT))
+        return 0;
+    if (l == W_FOLLOWING) return 0;
+    k++;
+    /* last May, this September, next January */
+    if (!the && l != W_CURRENT && isalpha_u(c, k) &&
+        (c->u[k].lex == W_MONTH || c->u[k].lex == W_MONABBR) && c->u[k].cap) {
+        int m = c->u[k].val, y;
+        if (rel < 0) y = m < c->dm ? c->dy : c->dy - 1;
+        else if (rel > 0) y = m > c->dm ? c->dy : c->dy + 1;
+        else y = c->dy;
+        fmt_month(v, y, m);
+        size_t b = k + 1;
+        if (pc(c, b, '.') && glued(c, b) && c->u[k].lex == W_MONABBR) b++;
+        set_hit(h, i, b, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (!the && l == W_CURRENT) return 0;
+    int un, pl;
+    if (lx(c, k, W_WEEKEND)) {
+        int32_t sat = c->dct - c->dw + 6 + 7 * rel;
+        if (rel < 0 && c->dw >= 6) sat = c->dct - c->dw + 6 - 7;
+        fmt_week(v, sat);
+        strcat(v, "-WE");
+        set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (lx(c, k, W_SEASON)) {
+        static const char *sc[] = {"SP", "SU", "FA", "WI"};
+        int s = c->u[k].val;
+        int cur = c->dm == 12 ? 3 : (c->dm - 3) / 3; /* 0 SP .. 3 WI */
+        if (c->dm <= 2) cur = -1;
+        int y = c->dy;
+        if (rel < 0) y = s < cur ? c->dy : c->dy - 1;
+        else if (rel > 0) y = s > cur ? c->dy : c->dy + 1;
+        snprintf(v, sizeof v, "%04d-%s", y, sc[s]);
+        set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (!unit_at(c, k, &un, &pl) || pl) return 0;
+    if (un == U_SEC || un == U_MIN || un == U_HOUR) return 0;
+    if (un == U_QUARTER && the && rel <= 0) {
+        fmt_quarter(v, c->refq_y, c->refq_q + (l == W_PREVIOUS ? -1 : 0));
+        set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (un == U_QUARTER && rel <= 0 && !the) {
+        /* "last quarter" is the last reported one */
+        fmt_quarter(v, c->refq_y, c->refq_q + (rel == 0 && c->refq_q != (c->dm - 1) / 3 + 1));
+        if (rel == 0) fmt_quarter(v, c->dy, (c->dm - 1) / 3 + 1);
+        set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if ((un == U_DECADE || un == U_CENTURY) && rel != 1 && (the || l != W_THIS)) {
+        fmt_dur(v, 1, un);
+        set_hit(h, i, k + 1, DL_TIMEX_DURATION, v);
+        return 1;
+    }
+    if (un == U_CENTURY && l == W_THIS) {
+        set_hit(h, i, k + 1, DL_TIMEX_DATE, "P100Y");
+        return 1;
+    }
+    if (un == U_DAY) return 0;
+    period_val(c, un, rel, v);
+    set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+    return 1;
+}
+
+/* Seasons with a year or "the": "summer 1998", "the summer of 1998",
+ * "the summer", "in spring". */
+static int r_season(const ctx *c, size_t i, hit *h)
+{
+    static const char *sc[] = {"SP", "SU", "FA", "WI"};
+    size_t k = i;
+    int the = 0, y;
+    if (lx(c, k, W_THE)) the = 1, k++;
+    if (!lx(c, k, W_SEASON)) return 0;
+    int s = c->u[k].val;
+    size_t b = k + 1;
+    size_t ye;
+    if (year_after(c, b, 1, &y, &ye)) b = ye;
+    else {
+        if (!the && !(i > 0 && (lx(c, i - 1, W_IN) || lx(c, i - 1, W_PREP)))) return 0;
+        if (s == 2 && !the) return 0;
+        if (isalpha_u(c, b) && (lx(c, b, W_UNIT) || lx(c, b, W_UNITS))) return 0;
+        y = c->dy;
+    }
+    char v[40];
+    snprintf(v, sizeof v, "%04d-%s", y, sc[s]);
+    set_hit(h, i, b, DL_TIMEX_DATE, v);
+    return 1;
+}
+
+/* Quarters and halves: "the third quarter", "third-quarter", "the fiscal
+ * first quarter", "the fourth quarter of 1997", "1998 second quarter", "the
+ * first half", "the quarter", "the latest quarter", "the year-earlier
+ * quarter", "year-earlier", "the first nine months". */
+static int r_quarter(const ctx *c, size_t i, hit *h)
+{
+    size_t k = i;
+    int the = 0, y = 0, q;
+    if (lx(c, k, W_THE)) the = 1, k++;
+    if (year_at(c, k, &y) && k + 1 < c->n) {
+        size_t k2 = k + 1;
+        if (pc(c, k2, '\'') && word_is(c, k2 + 1, "s")) k2 += 2;
+        if (lx(c, k2, W_FISCAL)) k2++;
+        if (lx(c, k2, W_ORD)) k = k2;
+        else y = 0;
+    }
+    if (lx(c, k, W_FISCAL)) k++;
+    char v[40];
+    /* year-earlier / year-ago [quarter|period] */
+    if (lx(c, k, W_UNIT) && c->u[k].val == U_YEAR && pc(c, k + 1, '-') && glued(c, k + 1) &&
+        (lx(c, k + 2, W_EARLIER) || lx(c, k + 2, W_AGO)) && glued(c, k + 2)) {
+        size_t b = k + 3;
+        if (lx(c, b, W_UNIT) && c->u[b].val == U_QUARTER) b++;
+        else if (word_is(c, b, "period")) b++;
+        else if (the) return 0;
+        if (c->qctx) fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        else snprintf(v, sizeof v, "%04d", c->dy - 1);
+        set_hit(h, i, b, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (lx(c, k, W_UNIT) && c->u[k].val == U_YEAR && pc(c, k + 1, '-') && glued(c, k + 1) &&
+        lx(c, k + 2, W_END) && glued(c, k + 2)) {
+        snprintf(v, sizeof v, "%04d", c->dy);
+        set_hit(h, i, k + 3, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (the && c->qctx && lx(c, k, W_LATEST) && word_is(c, k + 1, "period")) {
+        fmt_quarter(v, c->refq_y, c->refq_q);
+        set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (the && word_is(c, k, "full") && lx(c, k + 1, W_UNIT) && c->u[k + 1].val == U_YEAR) {
+        snprintf(v, sizeof v, "%04d", c->dy);
+        set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (the && (lx(c, k, W_LATEST) || lx(c, k, W_SAME)) && lx(c, k + 1, W_UNIT) &&
+        c->u[k + 1].val == U_QUARTER) {
+        fmt_quarter(v, c->refq_y, c->refq_q);
+        set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (the && k == i + 1 && lx(c, k, W_UNIT) && c->u[k].val == U_QUARTER &&
+        !pc(c, k + 1, '-')) {
+        fmt_quarter(v, c->refq_y, c->refq_q);
+        set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    /* the (first) nine months */
+    if (the) {
+        size_t k2 = k;
+        if (lx(c, k2, W_ORD) && c->u[k2].val == 1) k2++;
+        long n;
+        size_t e;
+        if (num_at(c, k2, 0, &n, &e) && n > 1 && lx(c, e, W_UNITS) &&
+            (c->u[e].val == U_MONTH || c->u[e].val == U_QUARTER || c->u[e].val == U_WEEK)) {
+            int un = c->u[e].val;
+            size_t b = e + 1;
+            if (lx(c, b, W_OF) && lx(c, b + 1, W_THE) && lx(c, b + 2, W_UNIT) &&
+                c->u[b + 2].val == U_YEAR)
+                b += 3;
+            if (k2 > k || b > e + 1) {
+                fmt_dur(v, n, un);
+                set_hit(h, i, b, DL_TIMEX_DURATION, v);
+                return 1;
+            }
+        }
+    }
+    if (!lx(c, k, W_ORD)) return 0;
+    q = c->u[k].val;
+    size_t e = k + 1;
+    if (pc(c, e, '-') && glued(c, e)) e++;
+    int half = 0;
+    if (lx(c, e, W_HALF)) half = 1;
+    else if (!(lx(c, e, W_UNIT) && c->u[e].val == U_QUARTER)) return 0;
+    if (half ? q > 2 : q > 4) return 0;
+    size_t b = e + 1;
+    if (!y) {
+        if (lx(c, b, W_OF) && year_at(c, b + 1, &y)) b += 2;
+        else if (lx(c, b, W_OF) && lx(c, b + 1, W_FISCAL) && year_at(c, b + 2, &y)) b += 3;
+        else if (year_at(c, b, &y)) b++;
+    }
+    if (!y) {
+        int cq = (c->dm - 1) / 3 + 1;
+        if (half) cq = c->dm <= 6 ? 1 : 2;
+        y = c->dy;
+        if (q > cq && tense_at(c, k) <= 0) y--;
+    }
+    if (half) snprintf(v, sizeof v, "%04d-H%d", y, q);
+    else fmt_quarter(v, y, q);
+    set_hit(h, i, b, DL_TIMEX_DATE, v);
+    return 1;
+}
+
+/* "two years ago", "a year earlier", "three days later", "a decade ago". */
+static int r_ago(const ctx *c, size_t i, hit *h)
+{
+    long n;
+    size_t e;
+    int un, pl;
+    if (!num_at(c, i, 1, &n, &e) || !unit_at(c, e, &un, &pl)) return 0;
+    int l = e + 1 < c->n ? c->u[e + 1].lex : 0;
+    if (l != W_AGO && l != W_EARLIER && l != W_LATER && l != W_BEFORE) return 0;
+    if (l == W_BEFORE && !(e + 2 < c->n && (c->u[e + 2].brk || c->u[e + 2].kind == U_PUNCT)))
+        return 0;
+    char v[40];
+    if (n < 0) {
+        snprintf(v, sizeof v, "%s", l == W_LATER ? "FUTURE_REF" : "PAST_REF");
+        set_hit(h, i, e + 2, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    long s = l == W_LATER ? n : -n;
+    if (n > 5000) return 0;
+    switch (un) {
+    case U_SEC: case U_MIN: case U_HOUR: return 0;
+    case U_DAY: fmt_day(v, c->dct + (int32_t)s); break;
+    case U_WEEK: fmt_week(v, c->dct + 7 * (int32_t)s); break;
+    case U_MONTH: fmt_month(v, c->dy, c->dm + (int)s); break;
+    case U_QUARTER: fmt_quarter(v, c->dy, (c->dm - 1) / 3 + 1 + (int)s); break;
+    case U_YEAR:
+        if (n == 1 && c->qctx && l != W_LATER) fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        else snprintf(v, sizeof v, "%04ld", c->dy + s);
+        break;
+    case U_DECADE: snprintf(v, sizeof v, "%04ld", c->dy + 10 * s); break;
+    case U_CENTURY: snprintf(v, sizeof v, "%04ld", c->dy + 100 * s); break;
+    }
+    set_hit(h, i, e + 2, DL_TIMEX_DATE, v);
+    return 1;
+}
+
+/* the word before i makes "a day" a rate: "$5 a day", "twice a year" */
+static int rate_before(const ctx *c, size_t i)
+{
+    if (i == 0) return 0;
+    const unit *p = &c->u[i - 1];
+    return p->kind == U_DIGIT || p->lex == W_MONEY || p->lex == W_TIMES || p->lex == W_NUM ||
+           (p->kind == U_PUNCT && (p->ch == '%'));
+}
+
+/* Durations: "three days", "two-year", "the past two months", "the next
+ * few years", "more than four hours" (via prefixes), "years", "a week". */
+static int r_duration(const ctx *c, size_t i, hit *h)
+{
+    size_t k = i;
+    int the = 0, lead = 0;
+    if (lx(c, k, W_THE)) the = 1, k++;
+    int l = k < c->n ? c->u[k].lex : 0;
+    if (l == W_PAST || l == W_LAST || l == W_NEXT || l == W_COMING || l == W_FOLLOWING ||
+        l == W_PREVIOUS || (the && l == W_ORD && c->u[k].val == 1) || l == W_RECENT)
+        lead = l, k++;
+    long n;
+    size_t e;
+    int un, pl;
+    char v[40];
+    if (num_at(c, k, !lead && !the, &n, &e)) {
+        int halfs = 0;
+        /* 2 1/2 years */
+        if (n >= 0 && isdig(c, e) && c->u[e].val == 1 && pc(c, e + 1, '/') && glued(c, e + 1) &&
+            isdig(c, e + 2) && c->u[e + 2].val == 2 && glued(c, e + 2))
+            halfs = 1, e += 3;
+        int hyph = 0;
+        if (pc(c, e, '-') && glued(c, e) && glued(c, e + 1)) e++, hyph = 1;
+        if (!hyph && lx(c, e, W_MORE) && n > 0) e++;
+        if (!unit_at(c, e, &un, &pl)) return 0;
+        if (hyph && pl) return 0; /* "three-quarters" */
+        if (c->u[e].cap && !c->u[e].brk && c->u[k].kind == U_DIGIT) return 0; /* "60 Minutes" */
+        if (un == U_SEC && (lx(c, k, W_A) || lx(c, k, W_AN))) return 0; /* "a second" */
+        if (n == 1 && pl && !hyph) return 0;
+        if (n > 1 && !pl && !hyph && c->u[k].kind == U_DIGIT) return 0;
+        size_t b = e + 1;
+        if (hyph && pc(c, b, '-') && glued(c, b) && glued(c, b + 1)) {
+            if (lx(c, b + 1, W_LONG)) b += 2;
+            else return 0; /* "6-year-old": an age */
+        }
+        /* "a year-earlier loss": not a duration */
+        if (!hyph && pc(c, b, '-') && glued(c, b) && isalpha_u(c, b + 1) && glued(c, b + 1))
+            return 0;
+        if (lx(c, b, W_AGO) || lx(c, b, W_EARLIER) || lx(c, b, W_LATER)) return 0;
+        if (lx(c, b, W_OR) && word_is(c, b + 1, "so") && lx(c, b + 2, W_AGO)) return 0;
+        /* "a year" as a rate */
+        /* "$5 million a year", "four flights a week": a rate, which
+         * TimeBank leaves untagged */
+        if (n == 1 && (lx(c, k, W_A) || lx(c, k, W_AN)) && !lead && !the && rate_before(c, k))
+            return 0;
+        if (lead == W_RECENT) return 0;
+        /* "or so" */
+        if (lx(c, b, W_OR) && word_is(c, b + 1, "so")) b += 2;
+        if (halfs && n >= 0) {
+            if (un == U_YEAR) snprintf(v, sizeof v, "P%ldY6M", n);
+            else if (un == U_HOUR) snprintf(v, sizeof v, "PT%ldH30M", n);
+            else if (un == U_DAY) snprintf(v, sizeof v, "PT%ldH", n * 24 + 12);
+            else if (un == U_MIN) snprintf(v, sizeof v, "PT%ldM30S", n);
+            else fmt_dur(v, n, un);
+        } else {
+            fmt_dur(v, n, un);
+        }
+        /* "the 30-day period": the article belongs to the noun */
+        size_t a = (the && hyph && !lead) ? k : i;
+        set_hit(h, a, b, DL_TIMEX_DURATION, v);
+        return 1;
+    }
+    if (the && !lead) return 0;
+    if (!unit_at(c, k, &un, &pl) || !pl) return 0;
+    if (lead && !the && lead != W_RECENT && lead != W_PAST && lead != W_COMING) return 0;
+    if (lead == W_RECENT && !(un == U_YEAR || un == U_MONTH || un == U_WEEK || un == U_DAY ||
+                              un == U_QUARTER))
+        return 0;
+    if (lx(c, k + 1, W_AGO) || lx(c, k + 1, W_EARLIER) || lx(c, k + 1, W_LATER)) {
+        set_hit(h, i, k + 2, DL_TIMEX_DATE, "PAST_REF");
+        return 1;
+    }
+    if (!lead) {
+        /* bare plural units: "for years", "in recent months" */
+        if (un == U_SEC || un == U_QUARTER) return 0;
+        if (i > 0 && (c->u[i - 1].lex == W_THE || c->u[i - 1].kind == U_DIGIT ||
+                      c->u[i - 1].lex == W_NUM || c->u[i - 1].lex == W_ORD))
+            return 0;
+        if (pc(c, i + 1, '-') && glued(c, i + 1)) return 0;
+        if (pc(c, i + 1, '\'')) return 0;
+    }
+    if (lead == W_PAST && !the) return 0;
+    fmt_dur(v, -1, un == U_QUARTER ? U_MONTH : un);
+    set_hit(h, i, k + 1, DL_TIMEX_DURATION, v);
+    return 1;
+}
+
+/* PRESENT_REF, PAST_REF, FUTURE_REF words. */
+static int r_ref(const ctx *c, size_t i, hit *h)
+{
+    int l = i < c->n ? c->u[i].lex : 0;
+    switch (l) {
+    case W_NOW:
+        if (pc(c, i + 1, '-') && glued(c, i + 1)) return 0;
+        if (i > 0 && lx(c, i - 1, W_RIGHT)) return 0;
+        set_hit(h, i, i + 1, DL_TIMEX_DATE, "PRESENT_REF");
+        return 1;
+    case W_RIGHT:
+        if (!lx(c, i + 1, W_NOW)) return 0;
+        set_hit(h, i, i + 2, DL_TIMEX_DATE, "PRESENT_REF");
+        return 1;
+    case W_CURRENTLY: case W_NOWADAYS:
+        set_hit(h, i, i + 1, DL_TIMEX_DATE, "PRESENT_REF");
+        return 1;
+    case W_CURRENT:
+        if (i > 0 && lx(c, i - 1, W_THE) && isalpha_u(c, i + 1) &&
+            (lx(c, i + 1, W_UNIT))) return 0;
+        if (pc(c, i + 1, '-')) return 0;
+        set_hit(h, i, i + 1, DL_TIMEX_DATE, "PRESENT_REF");
+        return 1;
+    case W_THESE:
+        if (lx(c, i + 1, W_UNITS) && c->u[i + 1].val == U_DAY) {
+            set_hit(h, i, i + 2, DL_TIMEX_DATE, "PRESENT_REF");
+            return 1;
+        }
+        return 0;
+    case W_AT:
+        if (lx(c, i + 1, W_PRESENT)) {
+            set_hit(h, i + 1, i + 2, DL_TIMEX_DATE, "PRESENT_REF");
+            return 1;
+        }
+        return 0;
+    case W_RECENTLY:
+        set_hit(h, i, i + 1, DL_TIMEX_DATE, "PAST_REF");
+        return 1;
+    case W_RECENT:
+        /* "recent" alone is more often a plain adjective than a timex */
+        return 0;
+    case W_SOON:
+        if (i > 0 && lx(c, i - 1, W_AS) && !(lx(c, i + 1, W_AS) && lx(c, i + 2, W_POSSIBLE)))
+            return 0;
+        if (i > 0 && lx(c, i - 1, W_AS) && lx(c, i + 1, W_AS)) {
+            set_hit(h, i - 1, i + 3, DL_TIMEX_DATE, "FUTURE_REF");
+            return 1;
+        }
+        return 0; /* "soon" alone: too vague to be worth a timex */
+    case W_FUTURE:
+        return 0; /* "future plans": an adjective */
+    case W_THE:
+        if (lx(c, i + 1, W_FUTURE) || (lx(c, i + 1, W_NEAR) && lx(c, i + 2, W_FUTURE))) {
+            size_t b = lx(c, i + 1, W_FUTURE) ? i + 2 : i + 3;
+            set_hit(h, i, b, DL_TIMEX_DATE, "FUTURE_REF");
+            return 1;
+        }
+        if ((lx(c, i + 1, W_NEAR) || lx(c, i + 1, W_SHORT)) && lx(c, i + 2, W_TERM)) {
+            set_hit(h, i, i + 3, DL_TIMEX_DATE, "FUTURE_REF");
+            return 1;
+        }
+        if (lx(c, i + 1, W_PAST) && !(isalpha_u(c, i + 2) && (c->u[i + 2].lex == W_NUM ||
+                                                           c->u[i + 2].lex == W_UNIT ||
+                                                           c->u[i + 2].lex == W_UNITS ||
+                                                           c->u[i + 2].lex == W_FEW ||
+                                                           c->u[i + 2].lex == W_SEVERAL)) &&
+            !isdig(c, i + 2) && !(isalpha_u(c, i + 2) && !c->u[i + 2].lex && !c->u[i + 2].cap &&
+                                 !c->u[i + 2].brk && c->u[i + 2].gap && i > 0 &&
+                                 !lx(c, i - 1, W_IN))) {
+            set_hit(h, i, i + 2, DL_TIMEX_DATE, "PAST_REF");
+            return 1;
+        }
+        if (lx(c, i + 1, W_PRESENT) && !isalpha_u(c, i + 2)) {
+            set_hit(h, i, i + 2, DL_TIMEX_DATE, "PRESENT_REF");
+            return 1;
+        }
+        return 0;
+    }
+    return 0;
+}
+
+/* Sets: "daily", "every year", "each Thursday", "every two weeks", "each
+ * July", "per day". */
+static int r_set(const ctx *c, size_t i, hit *h)
+{
+    char v[40];
+    int l = i < c->n ? c->u[i].lex : 0;
+    if (l == W_SETADV) {
+        if (pc(c, i + 1, '-')) return 0;
+        if (c->u[i].val == U_QUARTER) return 0; /* "quarterly dividend" */
+        /* "the Communist Party daily Granma": a newspaper */
+        if (isalpha_u(c, i + 1) && c->u[i + 1].cap && !c->u[i + 1].brk) return 0;
+        if (i > 0 && isalpha_u(c, i - 1) && c->u[i - 1].cap && !c->u[i].brk) return 0;
+        fmt_dur(v, 1, c->u[i].val);
+        set_hit(h, i, i + 1, DL_TIMEX_SET, v);
+        return 1;
+    }
+    if (l != W_EVERY && l != W_EACH && l != W_PER) return 0;
+    size_t k = i + 1;
+    long n = 1;
+    size_t e;
+    int un, pl, m;
+    if (l != W_PER && lx(c, k, W_WDAY)) {
+        snprintf(v, sizeof v, "XXXX-WXX-%d", c->u[k].val);
+        set_hit(h, i, k + 1, DL_TIMEX_SET, v);
+        return 1;
+    }
+    if (l != W_PER && month_at(c, k, &m, &e) == 1) {
+        snprintf(v, sizeof v, "XXXX-%02d", m);
+        set_hit(h, i, e, DL_TIMEX_SET, v);
+        return 1;
+    }
+    if (l != W_PER && num_at(c, k, 0, &n, &e) && n > 1) k = e;
+    else n = 1;
+    if (!unit_at(c, k, &un, &pl)) return 0;
+    if ((n == 1) == pl) return 0;
+    if (l == W_EACH && lx(c, k + 1, W_OF)) return 0;
+    fmt_dur(v, n, un);
+    set_hit(h, i, k + 1, DL_TIMEX_SET, v);
+    return 1;
+}
+
+/* Holidays: "Christmas", "Thanksgiving Day", "New Year's Day", "Easter". */
+static int r_holiday(const ctx *c, size_t i, hit *h)
+{
+    size_t k = i;
+    int mode = 0;
+    if (lx(c, k, W_LAST)) mode = -1, k++;
+    else if (lx(c, k, W_NEXT)) mode = 1, k++;
+    if (k >= c->n || !c->u[k].cap) return 0;
+    int hol = 0;
+    size_t b = k + 1;
+    if (lx(c, k, W_HOLIDAY)) {
+        hol = c->u[k].val;
+        if (lx(c, b, W_UNIT) && c->u[b].val == U_DAY && c->u[b].cap) b++;
+        else if (lx(c, b, W_EVE) && c->u[b].cap) b++, hol += 100;
+        else if (isalpha_u(c, b) && c->u[b].cap && !c->u[b].brk) return 0;
+    } else if (lx(c, k, W_NEW) && word_is(c, k + 1, "year") && c->u[k + 1].cap &&
+               pc(c, k + 2, '\'') && word_is(c, k + 3, "s") &&
+               (lx(c, k + 4, W_EVE) || lx(c, k + 4, W_UNIT)) && c->u[k + 4].cap) {
+        hol = lx(c, k + 4, W_EVE) ? 100 + H_NEWYEAR : H_NEWYEAR;
+        b = k + 5;
+    } else if (word_is(c, k, "election") && lx(c, k + 1, W_UNIT) && c->u[k + 1].cap &&
+               c->u[k + 1].val == U_DAY) {
+        hol = H_ELECTION, b = k + 2;
+    } else if ((word_is(c, k, "labor") || word_is(c, k, "memorial") ||
+                word_is(c, k, "independence")) && lx(c, k + 1, W_UNIT) && c->u[k + 1].cap &&
+               c->u[k + 1].val == U_DAY) {
+        hol = word_is(c, k, "labor") ? H_LABOR : word_is(c, k, "memorial") ? H_MEMORIAL
+                                                                          : H_INDEPENDENCE;
+        b = k + 2;
+    } else {
+        return 0;
+    }
+    int eve = hol > 100;
+    if (eve) hol -= 100;
+    int y = c->dy + mode;
+    int32_t day = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        int m = 1, d = 1;
+        switch (hol) {
+        case H_CHRISTMAS: m = 12, d = 25; break;
+        case H_NEWYEAR: m = 1, d = 1; break;
+        case H_HALLOWEEN: m = 10, d = 31; break;
+        case H_INDEPENDENCE: m = 7, d = 4; break;
+        case H_VALENTINE: m = 2, d = 14; break;
+        case H_THANKSGIVING: {
+            int32_t n1 = dl_days_from_civil(y, 11, 1);
+            day = n1 + (4 - dl_weekday(n1) + 7) % 7 + 21;
+            break;
+        }
+        case H_LABOR: {
+            int32_t s1 = dl_days_from_civil(y, 9, 1);
+            day = s1 + (1 - dl_weekday(s1) + 7) % 7;
+            break;
+        }
+        case H_MEMORIAL: {
+            int32_t m31 = dl_days_from_civil(y, 5, 31);
+            day = m31 - (dl_weekday(m31) - 1);
+            break;
+        }
+        case H_ELECTION: {
+            int32_t n1 = dl_days_from_civil(y, 11, 1);
+            day = n1 + (1 - dl_weekday(n1) + 7) % 7 + 1;
+            break;
+        }
+        case H_EASTER: {
+            /* anonymous Gregorian algorithm */
+            int a = y % 19, bb = y / 100, cc = y % 100, dd = bb / 4, ee = bb % 4;
+            int f = (bb + 8) / 25, g = (bb - f + 1) / 3;
+            int hh = (19 * a + bb - dd - g + 15) % 30, ii = cc / 4, kk = cc % 4;
+            int ll = (32 + 2 * ee + 2 * ii - hh - kk) % 7;
+            int mm = (a + 11 * hh + 22 * ll) / 451;
+            m = (hh + ll - 7 * mm + 114) / 31, d = (hh + ll - 7 * mm + 114) % 31 + 1;
+            day = 0;
+            break;
+        }
+        }
+        if (hol != H_THANKSGIVING && hol != H_LABOR && hol != H_MEMORIAL && hol != H_ELECTION)
+            day = dl_days_from_civil(y, m, d);
+        if (eve) day--;
+        /* "last Christmas" is the latest one before the article */
+        if (mode < 0 && day >= c->dct && pass == 0) { y--; continue; }
+        if (mode > 0 && day <= c->dct && pass == 0) { y++; continue; }
+        break;
+    }
+    char v[40];
+    fmt_day(v, day);
+    set_hit(h, i, b, DL_TIMEX_DATE, v);
+    return 1;
+}
+
+/* "the year" with "ended/ending" is a fiscal duration; "for the year" the
+ * current one; "the fiscal year". */
+static int r_the_year(const ctx *c, size_t i, hit *h)
+{
+    if (!lx(c, i, W_THE)) return 0;
+    size_t k = i + 1;
+    int fiscal = 0;
+    if (lx(c, k, W_FISCAL)) fiscal = 1, k++;
+    if (!(lx(c, k, W_UNIT) && c->u[k].val == U_YEAR)) return 0;
+    if (pc(c, k + 1, '-') || pc(c, k + 1, '\'')) return 0;
+    if (fiscal || lx(c, k + 1, W_ENDED)) {
+        set_hit(h, i, k + 1, DL_TIMEX_DURATION, "P1Y");
+        return 1;
+    }
+    if (i > 0 && (lx(c, i - 1, W_PREP) || lx(c, i - 1, W_OF) || lx(c, i - 1, W_IN))) {
+        char v[40];
+        snprintf(v, sizeof v, "%04d", c->dy);
+        set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    return 0;
+}
+
+typedef int (*rule_fn)(const ctx *, size_t, hit *);
+static const rule_fn RULES[] = {r_date, r_year, r_wday, r_deictic, r_clock, r_relative,
+                                r_season, r_quarter, r_ago, r_duration, r_ref, r_set,
+                                r_holiday, r_the_year};
+
+/* The longest rule match at i. */
+static int match_core(const ctx *c, size_t i, hit *best)
+{
+    int found = 0;
+    for (size_t r = 0; r < DL_ARRAY_LEN(RULES); r++) {
+        hit h;
+        if (RULES[r](c, i, &h) && h.b > h.a && (!found || h.b > best->b)) {
+            *best = h;
+            found = 1;
+        }
+    }
+    return found;
+}
+
+static int is_point(const hit *h)
+{
+    return h->type == DL_TIMEX_DATE || h->type == DL_TIMEX_TIME;
+}
+
+/* Matches at i with the generic prefixes:
+ *   early / late / mid[-] / the end (beginning, middle) of  + a date
+ *   earlier / later + a date ("earlier this year", "later today")
+ *   more than / less than / at least / nearly / up to / within / no more
+ *   than ... + a number expression. */
+static int match_at(const ctx *c, size_t i, hit *best)
+{
+    int l = i < c->n ? c->u[i].lex : 0;
+    hit h;
+    size_t k = 0;
+    int want = 0; /* 1: a calendar point, 2: a numeric expression */
+    if (l == W_EARLY || l == W_LATE || l == W_EARLIER || l == W_LATER) {
+        k = i + 1;
+        if (pc(c, k, '-') && glued(c, k)) k++;
+        want = 1;
+    } else if (l == W_MID) {
+        k = i + 1;
+        if (pc(c, k, '-')) k++;
+        want = 1;
+    } else if (l == W_THE && (lx(c, i + 1, W_END) || lx(c, i + 1, W_BEGIN)) &&
+               lx(c, i + 2, W_OF)) {
+        k = i + 3;
+        want = 1;
+    } else if ((l == W_MORE || l == W_LESS) && lx(c, i + 1, W_THAN)) {
+        k = i + 2, want = 2;
+    } else if (l == W_NO && (lx(c, i + 1, W_MORE) || lx(c, i + 1, W_LESS)) &&
+               lx(c, i + 2, W_THAN)) {
+        k = i + 3, want = 2;
+    } else if (l == W_AT && (lx(c, i + 1, W_LEAST) || lx(c, i + 1, W_MOST))) {
+        k = i + 2, want = 2;
+    } else if (l == W_UP && lx(c, i + 1, W_TO)) {
+        k = i + 2, want = 2;
+    } else if (l == W_APPROX || l == W_SOME) {
+        k = i + 1, want = 2;
+    }
+    if (want == 1 && l != W_MID &&
+        (lx(c, k, W_WDAY) || lx(c, k, W_TODAY) ||
+         (lx(c, k, W_THIS) && lx(c, k + 1, W_UNIT) && c->u[k + 1].val == U_WEEK &&
+          (l == W_EARLIER || l == W_LATER))))
+        want = 0;
+    if (want && k < c->n && match_core(c, k, &h)) {
+        int ok;
+        if (want == 1) {
+            ok = is_point(&h) && h.val[0] != 'P' && strstr(h.val, "_REF") == NULL;
+            /* "late Friday" yes; "earlier Sunday" yes; but "later" + a
+             * month name only with a year context; "early" + a duration no */
+        } else {
+            int l2 = c->u[k].lex;
+            ok = c->u[k].kind == U_DIGIT || l2 == W_NUM || l2 == W_A || l2 == W_AN ||
+                 l2 == W_COUPLE || l2 == W_SEVERAL || l2 == W_FEW;
+            if (l == W_APPROX && h.type != DL_TIMEX_DURATION && h.type != DL_TIMEX_TIME &&
+                strstr(h.val, "_REF") == NULL &&
+                !(k + 1 < c->n && h.b >= 2 && c->u[h.b - 1].lex == W_AGO))
+                ok = 0;
+            if (l == W_SOME && !(l2 == W_NUM || c->u[k].kind == U_DIGIT)) ok = 0;
+        }
+        if (ok && h.a == k) {
+            h.a = i;
+            *best = h;
+            return 1;
+        }
+    }
+    return match_core(c, i, best);
+}
+
+/* The reference quarter: the first "third quarter" the article names,
+ * else the last completed quarter. */
+static void find_ref_quarter(ctx *c)
+{
+    int cq = (c->dm - 1) / 3 + 1;
+    c->refq_y = c->dy, c->refq_q = cq - 1;
+    if (c->refq_q < 1) c->refq_q = 4, c->refq_y--;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->u[i].lex != W_UNIT || c->u[i].val != U_QUARTER) continue;
+        c->qctx = 1;
+        size_t k = i;
+        if (k > 0 && pc(c, k - 1, '-')) k--;
+        if (k > 0 && lx(c, k - 1, W_ORD) && c->u[k - 1].val <= 4) {
+            hit h;
+            if (r_quarter(c, k - 1, &h) && h.val[4] == '-' && h.val[5] == 'Q' &&
+                atoi(h.val) >= c->dy - 1 && atoi(h.val) <= c->dy) {
+                c->refq_y = atoi(h.val);
+                c->refq_q = h.val[6] - '0';
+                return;
+            }
+        }
+    }
+}
+
+/* Word classes an expression can begin with (the others are only read
+ * as context or inside an expression): skips most words at once. */
+static int can_start(int lex)
+{
+    switch (lex) {
+    case W_NONE: case W_IN: case W_ON: case W_SINCE: case W_PREP: case W_AND: case W_OR:
+    case W_FUT: case W_PASTV: case W_IS: case W_TO: case W_OF: case W_MONEY: case W_TIMES:
+    case W_AS: case W_OLD: case W_LONG: case W_ENDED: case W_POSSIBLE: case W_THAN:
+    case W_LEAST: case W_MOST: case W_TZ: case W_AMPM: case W_OCLOCK: case W_EVE: case W_TERM:
+    case W_SHORT: case W_NEAR: case W_PRESENT: case W_SAME: case W_THAT: case W_AGO:
+    case W_BEFORE: case W_AFTER: case W_END: case W_BEGIN: case W_HALF: case W_LATEST:
+        return 0;
+    }
+    return 1;
+}
+
+int dl_timex_tag(dl_doc *d)
+{
+    pthread_once(&lex_once, lex_build);
+    if (!d->text || d->len == 0) return DL_OK;
+    dl_tokvec own = {0};
+    const dl_tokvec *toks = &d->toks;
+    if (toks->n == 0) {
+        if (dl_tokenize(d->text, d->len, &own)) {
+            dl_vec_free(&own);
+            return DL_ENOMEM;
+        }
+        toks = &own;
+    }
+    unitvec uv = {0};
+    int rc = DL_OK;
+    uint32_t prev_end = 0;
+    if (dl_vec_reserve(&uv, toks->n + toks->n / 2 + 1)) rc = DL_ENOMEM;
+    for (size_t t = 0; !rc && t < toks->n; t++)
+        rc = split_token(&uv, d->text, toks->v[t].start, toks->v[t].end, &prev_end);
+    dl_vec_free(&own);
+    if (rc) {
+        dl_vec_free(&uv);
+        return rc;
+    }
+    /* sentence starts from the splitter, when it has run */
+    if (d->sents.n) {
+        size_t s = 0;
+        for (size_t i = 0; i < uv.n; i++) {
+            while (s < d->sents.n && d->sents.v[s].start < uv.v[i].s) s++;
+            if (s < d->sents.n && d->sents.v[s].start == uv.v[i].s) uv.v[i].brk = 1;
+        }
+    }
+    ctx c = {0};
+    c.t = d->text, c.u = uv.v, c.n = uv.n, c.dct = d->day;
+    dl_civil_from_days(d->day, &c.dy, &c.dm, &c.dd);
+    c.dw = dl_weekday(d->day);
+    find_ref_quarter(&c);
+    for (size_t i = 0; i < c.n;) {
+        const unit *u = &c.u[i];
+        hit h;
+        /* expressions start at a word or number not glued to a number */
+        int start = (u->kind == U_ALPHA && can_start(u->lex)) ||
+                    (u->kind == U_DIGIT &&
+                     !(i > 0 && glued(&c, i) && (pc(&c, i - 1, '.') || pc(&c, i - 1, ',') ||
+                                                 pc(&c, i - 1, ':') || isdig(&c, i - 1)))) ||
+                    (u->kind == U_PUNCT && u->ch == '\'');
+        if (start && u->kind == U_ALPHA && i > 0 && glued(&c, i) && isalpha_u(&c, i - 1))
+            start = 0;
+        if (start && match_at(&c, i, &h)) {
+            dl_timex tx;
+            memset(&tx, 0, sizeof tx);
+            tx.span.start = c.u[h.a].s;
+            tx.span.end = c.u[h.b - 1].e;
+            tx.type = h.type;
+            memcpy(tx.value, h.val, sizeof tx.value);
+            tx.value[sizeof tx.value - 1] = 0;
+            if (dl_vec_push(&d->times, tx)) {
+                rc = DL_ENOMEM;
+                break;
+            }
+            i = h.b;
+            /* an explicit recent quarter becomes the one "the quarter" means */
+            if (h.type == DL_TIMEX_DATE && strlen(h.val) == 7 && h.val[5] == 'Q' &&
+                c.u[h.b - 1].lex == W_UNIT && atoi(h.val) >= c.dy - 1 && atoi(h.val) <= c.dy) {
+                size_t k = h.a;
+                while (k < h.b && !lx(&c, k, W_ORD)) k++;
+                if (k < h.b) c.refq_y = atoi(h.val), c.refq_q = h.val[6] - '0';
+            }
+        } else {
+            i++;
+        }
+    }
+    dl_vec_free(&uv);
+    return rc;
+}

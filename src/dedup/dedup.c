@@ -1,0 +1,301 @@
+/*
+ * dedup.c -- near-duplicates in the archive: the ingest-time check
+ * (dl_dedup_article) and the public listing (dl_dups).  Method and tables:
+ * dedup.h.
+ */
+#include "dedup.h"
+#include "../store/store.h"
+
+#include <stdio.h>
+
+struct dl_dedup {
+    dl_archive *ar;
+    sqlite3_stmt *st_sig_put, *st_sig_get, *st_key_put, *st_key_get, *st_pair_put,
+        *st_link, *st_root, *st_text;
+    dl_u32vec sig, bi, tmp;  /* this article's 5- and 2-shingles; scratch */
+};
+
+void dl_dedup_free(dl_dedup *dd)
+{
+    if (!dd) return;
+    sqlite3_finalize(dd->st_sig_put);
+    sqlite3_finalize(dd->st_sig_get);
+    sqlite3_finalize(dd->st_key_put);
+    sqlite3_finalize(dd->st_key_get);
+    sqlite3_finalize(dd->st_pair_put);
+    sqlite3_finalize(dd->st_link);
+    sqlite3_finalize(dd->st_root);
+    sqlite3_finalize(dd->st_text);
+    dl_vec_free(&dd->sig);
+    dl_vec_free(&dd->bi);
+    dl_vec_free(&dd->tmp);
+    free(dd);
+}
+
+int dl_dedup_new(dl_archive *ar, dl_dedup **out)
+{
+    *out = NULL;
+    dl_dedup *dd = dl_calloc(1, sizeof *dd);
+    if (!dd) return DL_ENOMEM;
+    dd->ar = ar;
+    dd->st_sig_put = dl_archive_prepare(ar, "INSERT OR REPLACE INTO dup_sigs(docno, sig) VALUES(?,?)");
+    dd->st_sig_get = dl_archive_prepare(ar, "SELECT sig FROM dup_sigs WHERE docno = ?");
+    dd->st_key_put = dl_archive_prepare(ar, "INSERT OR IGNORE INTO dup_keys(key, docno) VALUES(?,?)");
+    dd->st_key_get = dl_archive_prepare(
+        ar, "SELECT docno FROM dup_keys WHERE key = ? ORDER BY docno DESC LIMIT " 
+            "200");
+    dd->st_pair_put = dl_archive_prepare(
+        ar, "INSERT OR REPLACE INTO dup_pairs(a, b, sim) VALUES(?,?,?)");
+    dd->st_link = dl_archive_prepare(ar, "UPDATE articles SET dup_of = ?, dup_sim = ? WHERE docno = ?");
+    dd->st_root = dl_archive_prepare(ar, "SELECT dup_of FROM articles WHERE docno = ?");
+    dd->st_text = dl_archive_prepare(ar, "SELECT text FROM articles WHERE docno = ?");
+    if (!dd->st_sig_put || !dd->st_sig_get || !dd->st_key_put || !dd->st_key_get ||
+        !dd->st_pair_put || !dd->st_link || !dd->st_root || !dd->st_text) {
+        dl_dedup_free(dd);
+        return DL_ESTORE;
+    }
+    *out = dd;
+    return DL_OK;
+}
+
+static int step_done(dl_dedup *dd, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc == SQLITE_DONE) return DL_OK;
+    return dl_archive_fail(dd->ar, DL_ESTORE, "near-duplicate store: %s",
+                           sqlite3_errmsg(dd->ar->db));
+}
+
+typedef struct cand {
+    int64_t docno;
+    uint32_t hits;
+} cand;
+
+static int cmp_cand(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->hits != y->hits) return x->hits > y->hits ? -1 : 1;
+    return x->docno > y->docno ? -1 : x->docno < y->docno;
+}
+
+static int cmp_docno(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    return x->docno < y->docno ? -1 : x->docno > y->docno;
+}
+
+/* Encodes sig as little-endian uint32s into a fresh buffer. */
+static unsigned char *encode_sig(const dl_u32vec *sig)
+{
+    unsigned char *p = dl_malloc(sig->n * 4);
+    if (!p) return NULL;
+    for (size_t i = 0; i < sig->n; i++) {
+        uint32_t v = sig->v[i];
+        p[4 * i] = (unsigned char)v;
+        p[4 * i + 1] = (unsigned char)(v >> 8);
+        p[4 * i + 2] = (unsigned char)(v >> 16);
+        p[4 * i + 3] = (unsigned char)(v >> 24);
+    }
+    return p;
+}
+
+/* Containment of the stored signature of docno against sig; -1 when it has
+ * none or it is unreadable. */
+static double verify(dl_dedup *dd, int64_t docno, dl_u32vec *tmp)
+{
+    sqlite3_stmt *st = dd->st_sig_get;
+    sqlite3_bind_int64(st, 1, docno);
+    double c = -1;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_blob(st, 0);
+        size_t n = (size_t)sqlite3_column_bytes(st, 0) / 4;
+        tmp->n = 0;
+        if (p && !dl_vec_reserve(tmp, n)) {
+            uint32_t prev = 0;
+            int sorted = 1;
+            for (size_t i = 0; i < n; i++) {
+                uint32_t v = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
+                             (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
+                if (i && v <= prev) sorted = 0;
+                tmp->v[tmp->n++] = prev = v;
+            }
+            /* a damaged signature is skipped, never trusted */
+            if (sorted) c = dl_containment(dd->sig.v, dd->sig.n, tmp->v, tmp->n);
+        }
+    }
+    sqlite3_reset(st);
+    return c;
+}
+
+/* 2-shingle containment of this article (text) and the stored docno; the
+ * article's own bigrams are computed once per article (dd->bi, n = 0 until
+ * then). */
+static double bigram_containment(dl_dedup *dd, int64_t docno, const char *text, size_t len)
+{
+    if (!dd->bi.n && dl_shingles_k(text, len, 2, &dd->bi)) return 0;
+    sqlite3_stmt *st = dd->st_text;
+    sqlite3_bind_int64(st, 1, docno);
+    double c = 0;
+    if (sqlite3_step(st) == SQLITE_ROW &&
+        !dl_shingles_k((const char *)sqlite3_column_text(st, 0),
+                       (size_t)sqlite3_column_bytes(st, 0), 2, &dd->tmp))
+        c = dl_containment(dd->bi.v, dd->bi.n, dd->tmp.v, dd->tmp.n);
+    sqlite3_reset(st);
+    return c;
+}
+
+int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
+                     int64_t *dup_of, double *sim)
+{
+    *dup_of = 0;
+    *sim = 0;
+    dd->bi.n = 0;
+    int rc = dl_shingles(text, len, &dd->sig);
+    if (rc) return rc;
+    if (dd->sig.n < DL_DUP_MIN_SHINGLES) return DL_OK;
+    const uint32_t mask = (1u << DL_DUP_KEY_BITS) - 1;
+
+    /* candidates: earlier articles sharing sampled shingles */
+    DL_VEC(cand) cs = {0};
+    size_t nkeys = 0;
+    for (size_t i = 0; i < dd->sig.n; i++) {
+        if (dd->sig.v[i] & mask) continue;
+        nkeys++;
+        sqlite3_stmt *st = dd->st_key_get;
+        sqlite3_bind_int64(st, 1, dd->sig.v[i]);
+        int s;
+        while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+            cand c = {sqlite3_column_int64(st, 0), 1};
+            if (dl_vec_push(&cs, c)) {
+                sqlite3_reset(st);
+                dl_vec_free(&cs);
+                return DL_ENOMEM;
+            }
+        }
+        sqlite3_reset(st);
+        if (s != SQLITE_DONE) {
+            dl_vec_free(&cs);
+            return dl_archive_fail(dd->ar, DL_ESTORE, "near-duplicate lookup: %s",
+                                   sqlite3_errmsg(dd->ar->db));
+        }
+    }
+    /* count hits per docno */
+    size_t nc = 0;
+    if (cs.n) {
+        qsort(cs.v, cs.n, sizeof *cs.v, cmp_docno);
+        for (size_t i = 0; i < cs.n; i++) {
+            if (nc && cs.v[nc - 1].docno == cs.v[i].docno) cs.v[nc - 1].hits++;
+            else cs.v[nc++] = cs.v[i];
+        }
+        qsort(cs.v, nc, sizeof *cs.v, cmp_cand);
+    }
+    /* a candidate must share enough keys to reach the threshold at all:
+     * expected shared keys = containment x keys of the smaller side */
+    uint32_t min_hits = nkeys >= 12 ? 2 : 1;
+    dl_u32vec tmp = {0};
+    int64_t best = 0;
+    double best_sim = 0;
+    for (size_t i = 0; i < nc && i < DL_DUP_CANDIDATES && !rc; i++) {
+        if (cs.v[i].hits < min_hits || cs.v[i].docno == docno) continue;
+        double c = verify(dd, cs.v[i].docno, &tmp);
+        if (c < DL_DUP_PREFILTER) continue;
+        c = DL_DUP_SCORE(c, bigram_containment(dd, cs.v[i].docno, text, len));
+        if (c < DL_DUP_THRESHOLD) continue;
+        int64_t a = cs.v[i].docno;
+        sqlite3_stmt *st = dd->st_pair_put;
+        sqlite3_bind_int64(st, 1, a < docno ? a : docno);
+        sqlite3_bind_int64(st, 2, a < docno ? docno : a);
+        sqlite3_bind_double(st, 3, c);
+        rc = step_done(dd, st);
+        if (c > best_sim || (c == best_sim && a < best)) best = a, best_sim = c;
+    }
+    dl_vec_free(&tmp);
+    dl_vec_free(&cs);
+    if (rc) return rc;
+
+    /* store the signature and its keys */
+    unsigned char *blob = encode_sig(&dd->sig);
+    if (!blob) return DL_ENOMEM;
+    sqlite3_bind_int64(dd->st_sig_put, 1, docno);
+    sqlite3_bind_blob(dd->st_sig_put, 2, blob, (int)(dd->sig.n * 4), SQLITE_STATIC);
+    rc = step_done(dd, dd->st_sig_put);
+    free(blob);
+    for (size_t i = 0; i < dd->sig.n && !rc; i++) {
+        if (dd->sig.v[i] & mask) continue;
+        sqlite3_bind_int64(dd->st_key_put, 1, dd->sig.v[i]);
+        sqlite3_bind_int64(dd->st_key_put, 2, docno);
+        rc = step_done(dd, dd->st_key_put);
+    }
+    if (rc || !best) return rc;
+
+    /* link the copy to the earliest copy of its best match */
+    int64_t root = best;
+    sqlite3_bind_int64(dd->st_root, 1, best);
+    if (sqlite3_step(dd->st_root) == SQLITE_ROW &&
+        sqlite3_column_type(dd->st_root, 0) != SQLITE_NULL)
+        root = sqlite3_column_int64(dd->st_root, 0);
+    sqlite3_reset(dd->st_root);
+    sqlite3_bind_int64(dd->st_link, 1, root);
+    sqlite3_bind_double(dd->st_link, 2, best_sim);
+    sqlite3_bind_int64(dd->st_link, 3, docno);
+    rc = step_done(dd, dd->st_link);
+    if (!rc) {
+        *dup_of = root;
+        *sim = best_sim;
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------ public API */
+
+int dl_dups(dl_archive *ar, dl_dup_pair **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st = dl_archive_prepare(
+        ar, "SELECT x.id, y.id, p.sim FROM dup_pairs p"
+            " JOIN articles x ON x.docno = p.a JOIN articles y ON y.docno = p.b"
+            " ORDER BY p.a, p.b");
+    if (!st) return DL_ESTORE;
+    DL_VEC(dl_dup_pair) v = {0};
+    int s, rc = DL_OK;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        dl_dup_pair p;
+        memset(&p, 0, sizeof p);
+        snprintf(p.a, sizeof p.a, "%s", (const char *)sqlite3_column_text(st, 0));
+        snprintf(p.b, sizeof p.b, "%s", (const char *)sqlite3_column_text(st, 1));
+        p.similarity = sqlite3_column_double(st, 2);
+        if (dl_vec_push(&v, p)) {
+            rc = DL_ENOMEM;
+            break;
+        }
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = dl_archive_fail(ar, DL_ESTORE, "%s", sqlite3_errmsg(ar->db));
+    sqlite3_finalize(st);
+    if (rc) {
+        dl_vec_free(&v);
+        return rc;
+    }
+    *out = v.v;
+    *n = v.n;
+    return DL_OK;
+}
+
+double dl_near_dup_similarity(const char *a, size_t alen, const char *b, size_t blen)
+{
+    dl_u32vec x = {0}, y = {0};
+    double c = -1;
+    if (!dl_shingles(a, alen, &x) && !dl_shingles(b, blen, &y)) {
+        c = (x.n < DL_DUP_MIN_SHINGLES || y.n < DL_DUP_MIN_SHINGLES)
+                ? 0
+                : dl_containment(x.v, x.n, y.v, y.n);
+        if (c > 0 && !dl_shingles_k(a, alen, 2, &x) && !dl_shingles_k(b, blen, 2, &y))
+            c = DL_DUP_SCORE(c, dl_containment(x.v, x.n, y.v, y.n));
+    }
+    dl_vec_free(&x);
+    dl_vec_free(&y);
+    return c;
+}

@@ -1,0 +1,81 @@
+/*
+ * dedup.h -- near-duplicate detection (one wire story on many sites).
+ *
+ * Method.  Each article becomes the set of its word 5-shingles, hashed to 32
+ * bits, after a normalisation that erases what syndication changes: case,
+ * quote and apostrophe style, accents, British/American spelling (doubled
+ * consonants, -ise/-ize, -our/-or, -tre/-ter, -ence/-ense, -ogue/-og) and
+ * punctuation.  Two articles are near-duplicates when the containment
+ * |A n B| / min(|A|, |B|) reaches DL_DUP_THRESHOLD: containment rather than
+ * Jaccard, because copies are truncated, lose paragraphs, gain captions,
+ * clutter and other ledes, which shrink one side but not what it shares.
+ * Independent reports of one event share quotes and names but few runs of
+ * three words of prose, and stay well below the threshold.
+ *
+ * Candidates come from an inverted index over a fixed sample of the shingle
+ * hashes (those whose low DL_DUP_KEY_BITS bits are zero: the same shingle is
+ * sampled in every article that has it), kept in the archive (dup_keys);
+ * each candidate is verified on its full signature (dup_sigs).  Work per
+ * article is bounded: at most DL_DUP_POSTINGS postings per key and
+ * DL_DUP_CANDIDATES candidates are read.
+ *
+ * Tables (schema in store/archive.c): dup_sigs(docno, sig BLOB of sorted
+ * little-endian uint32), dup_keys(key, docno), dup_pairs(a, b, sim) with
+ * a < b (docnos), and articles.dup_of / dup_sim on the later copy.
+ */
+#ifndef DL_DEDUP_H
+#define DL_DEDUP_H
+
+#include "../dl_int.h"
+
+#define DL_DUP_THRESHOLD 0.465   /* on DL_DUP_SCORE */
+#define DL_DUP_PREFILTER 0.25    /* c5 below this is never a copy */
+#define DL_DUP_K 5              /* words per shingle */
+#define DL_DUP_KEY_BITS 2       /* 1 shingle in 4 is an index key */
+#define DL_DUP_POSTINGS 200
+#define DL_DUP_CANDIDATES 64
+#define DL_DUP_MIN_SHINGLES 8   /* shorter texts are never near-duplicates */
+
+typedef DL_VEC(uint32_t) dl_u32vec;
+
+/* Appends the sorted, distinct shingle hashes of text[0, len) to out
+ * (cleared first).  Linear in len.  DL_OK or DL_ENOMEM. */
+int dl_shingles(const char *text, size_t len, dl_u32vec *out);
+
+/* The same with k-word shingles (1 <= k <= DL_DUP_K). */
+int dl_shingles_k(const char *text, size_t len, int k, dl_u32vec *out);
+
+/* The near-duplicate score of two texts from their 5-shingle containment c5
+ * and 2-shingle containment c2: (c5 + c2 / 2) / 1.5.  The bigram term
+ * keeps copies whose wording was lightly changed (synonyms swapped, spelling
+ * changed) above the threshold, where 5-word runs break. */
+#define DL_DUP_SCORE(c5, c2) (((c5) + 0.5 * (c2)) / 1.5)
+
+/* |A n B| / min(|A|, |B|) of two sorted distinct hash arrays; 0 when either
+ * is empty. */
+double dl_containment(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+
+/* Normalises one word (UTF-8, len bytes) for shingling into out (cap bytes,
+ * NUL-terminated); returns its length, 0 when nothing is left.  Exposed for
+ * the unit tests. */
+size_t dl_dup_norm_word(const char *w, size_t len, char *out, size_t cap);
+
+struct dl_archive;
+typedef struct dl_dedup dl_dedup;
+
+/* The ingest-time checker: prepared statements on an archive opened for
+ * writing.  Free with dl_dedup_free. */
+int dl_dedup_new(struct dl_archive *ar, dl_dedup **out);
+void dl_dedup_free(dl_dedup *dd);
+
+/*
+ * Checks the article just inserted as docno against the archive, stores its
+ * signature and keys, records every near-duplicate pair found, and when it
+ * is a copy sets articles.dup_of (the earliest copy of the best match) and
+ * dup_sim.  *dup_of gets that docno or 0, *sim the similarity.  Must run in
+ * the ingest's transaction.  DL_OK, DL_ENOMEM or DL_ESTORE.
+ */
+int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
+                     int64_t *dup_of, double *sim);
+
+#endif

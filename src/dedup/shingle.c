@@ -1,0 +1,171 @@
+/*
+ * shingle.c -- the near-duplicate signature of a text (dedup.h): normalised
+ * word 3-shingles hashed to 32 bits, sorted and distinct, and the
+ * containment of two signatures.  Pure functions, no archive.
+ */
+#include "dedup.h"
+#include "../text/token.h"
+#include "../text/utf8.h"
+
+#include <utf8proc.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+/* Words past this many are not shingled: copies are truncated at the end,
+ * so a long article's head is what its copies share. */
+#define MAX_WORDS 20000
+#define WORD_MAX 64
+
+static int ends_with(const char *w, size_t n, const char *suf)
+{
+    size_t k = strlen(suf);
+    return n >= k && memcmp(w + n - k, suf, k) == 0;
+}
+
+/* British to one spelling: rewrites the end of w (n bytes) in place and
+ * returns the new length.  Applied to both sides of every comparison, so a
+ * rule that also hits a word that is no spelling variant does no harm. */
+static size_t respell(char *w, size_t n)
+{
+    static const char *const our_tails[] = {"our", "ours", "oured", "ouring", "ourite",
+                                            "ourites", "ourable", "ourer", "ourers"};
+    if (n > 5) {
+        for (size_t i = 0; i < DL_ARRAY_LEN(our_tails); i++) {
+            if (ends_with(w, n, our_tails[i])) {
+                size_t at = n - strlen(our_tails[i]) + 1; /* the 'u' */
+                memmove(w + at, w + at + 1, n - at - 1);
+                return n - 1;
+            }
+        }
+    }
+    if (n > 4 && ends_with(w, n, "tre")) { w[n - 2] = 'e', w[n - 1] = 'r'; return n; }
+    if (n > 5 && ends_with(w, n, "tres")) { w[n - 3] = 'e', w[n - 2] = 'r'; return n; }
+    if (n > 5 && ends_with(w, n, "ence")) { w[n - 2] = 's'; return n; }
+    if (n > 5 && ends_with(w, n, "ogue")) return n - 2;
+    if (n > 6 && ends_with(w, n, "amme")) return n - 2;
+    return n;
+}
+
+size_t dl_dup_norm_word(const char *w, size_t len, char *out, size_t cap)
+{
+    size_t n = 0, i = 0;
+    if (cap < 2) return 0;
+    while (i < len && n + 4 < cap) {
+        int32_t c = dl_utf8_next(w, len, &i);
+        if (c == '\'' || c == 0x2019 || c == 0x2018 || c == ',' || c == '.') continue;
+        if (c < 0x80) {
+            out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            continue;
+        }
+        utf8proc_int32_t dec[8];
+        int last = 0;
+        utf8proc_ssize_t k = utf8proc_decompose_char(
+            c, dec, 8, UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_COMPAT | UTF8PROC_COMPOSE,
+            &last);
+        for (utf8proc_ssize_t j = 0; j < k && j < 8 && n + 4 < cap; j++)
+            n += (size_t)utf8proc_encode_char(dec[j], (utf8proc_uint8_t *)out + n);
+    }
+    n = respell(out, n);
+    /* doubled letters once (travelled / traveled), z as s (-ize / -ise) */
+    size_t m = 0;
+    for (size_t j = 0; j < n; j++) {
+        char ch = out[j] == 'z' ? 's' : out[j];
+        if (m && out[m - 1] == ch && ch >= 'a' && ch <= 'z') continue;
+        out[m++] = ch;
+    }
+    out[m] = 0;
+    return m;
+}
+
+static uint64_t fmix64(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return k;
+}
+
+/* ' . , and U+2019 / U+2018 inside a token */
+static int is_joiner(const char *s, size_t n)
+{
+    if (*s == '\'' || *s == '.' || *s == ',') return 1;
+    return n >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+           ((unsigned char)s[2] == 0x99 || (unsigned char)s[2] == 0x98);
+}
+
+static size_t joiner_len(const char *s)
+{
+    return (*s == '\'' || *s == '.' || *s == ',') ? 1 : 3;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int dl_shingles(const char *text, size_t len, dl_u32vec *out)
+{
+    return dl_shingles_k(text, len, DL_DUP_K, out);
+}
+
+int dl_shingles_k(const char *text, size_t len, int k, dl_u32vec *out)
+{
+    if (k < 1) k = 1;
+    if (k > DL_DUP_K) k = DL_DUP_K;
+    out->n = 0;
+    dl_tokvec toks = {0};
+    if (dl_tokenize(text, len, &toks)) return DL_ENOMEM;
+    uint64_t h[DL_DUP_K] = {0};
+    size_t words = 0;
+    int rc = DL_OK;
+    char buf[WORD_MAX * 4 + 8];
+    for (size_t i = 0; i < toks.n && words < MAX_WORDS; i++) {
+        const dl_token *t = &toks.v[i];
+        if (t->kind != DL_TOK_WORD && t->kind != DL_TOK_NUMBER) continue;
+        /* apostrophes and number separators split words (kong's = kong s,
+         * 7.4 = 7 4), whatever their style */
+        size_t p = t->start;
+        while (p < t->end && !rc) {
+            size_t q = p;
+            while (q < t->end && !is_joiner(text + q, t->end - q)) q++;
+            size_t tl = q - p;
+            if (tl > WORD_MAX) tl = WORD_MAX;
+            size_t n = tl ? dl_dup_norm_word(text + p, tl, buf, sizeof buf) : 0;
+            p = q < t->end ? q + joiner_len(text + q) : q;
+            if (!n) continue;
+            memmove(h, h + 1, sizeof h - sizeof h[0]);
+            h[DL_DUP_K - 1] = XXH3_64bits(buf, n);
+            words++;
+            if (words < (size_t)k) continue;
+            uint64_t s = 0;
+            for (int j = DL_DUP_K - k; j < DL_DUP_K; j++)
+                s = fmix64(s ^ (h[j] + 0x9E3779B97F4A7C15ULL * (uint64_t)(j + 1)));
+            if (dl_vec_push(out, (uint32_t)(s >> 32))) rc = DL_ENOMEM;
+        }
+    }
+    dl_vec_free(&toks);
+    if (rc) return rc;
+    if (out->n > 1) {
+        qsort(out->v, out->n, sizeof *out->v, cmp_u32);
+        size_t m = 1;
+        for (size_t i = 1; i < out->n; i++)
+            if (out->v[i] != out->v[m - 1]) out->v[m++] = out->v[i];
+        out->n = m;
+    }
+    return DL_OK;
+}
+
+double dl_containment(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    if (!na || !nb) return 0;
+    size_t i = 0, j = 0, both = 0;
+    while (i < na && j < nb) {
+        if (a[i] < b[j]) i++;
+        else if (a[i] > b[j]) j++;
+        else both++, i++, j++;
+    }
+    return (double)both / (double)(na < nb ? na : nb);
+}

@@ -1,0 +1,387 @@
+/*
+ * story.c -- online story assignment during ingest (dl_story_assign).  The
+ * method, constants and the state format are described in story.h.
+ */
+#include "story.h"
+#include "../store/store.h"
+#include "../text/buf.h"
+
+#include <math.h>
+#include <stdio.h>
+
+struct dl_storyer {
+    dl_archive *ar;
+    dl_stemmer *sm;
+    int64_t ndocs;  /* articles seen, for IDF */
+    sqlite3_stmt *st_df_get, *st_df_put, *st_keys_get, *st_keys_put, *st_story_get,
+        *st_story_new, *st_story_upd, *st_art_set, *st_art_story;
+};
+
+void dl_storyer_free(dl_storyer *s)
+{
+    if (!s) return;
+    sqlite3_finalize(s->st_df_get);
+    sqlite3_finalize(s->st_df_put);
+    sqlite3_finalize(s->st_keys_get);
+    sqlite3_finalize(s->st_keys_put);
+    sqlite3_finalize(s->st_story_get);
+    sqlite3_finalize(s->st_story_new);
+    sqlite3_finalize(s->st_story_upd);
+    sqlite3_finalize(s->st_art_set);
+    sqlite3_finalize(s->st_art_story);
+    dl_stemmer_free(s->sm);
+    free(s);
+}
+
+int dl_storyer_new(dl_archive *ar, dl_storyer **out)
+{
+    *out = NULL;
+    dl_storyer *s = dl_calloc(1, sizeof *s);
+    if (!s) return DL_ENOMEM;
+    s->ar = ar;
+    s->sm = dl_stemmer_new();
+    if (!s->sm) {
+        free(s);
+        return DL_ENOMEM;
+    }
+    s->st_df_get = dl_archive_prepare(ar, "SELECT n FROM story_df WHERE term = ?");
+    s->st_df_put = dl_archive_prepare(
+        ar, "INSERT INTO story_df(term, n) VALUES(?, 1) ON CONFLICT(term) DO UPDATE SET n = n + 1");
+    s->st_keys_get = dl_archive_prepare(
+        ar, "SELECT DISTINCT story FROM story_keys WHERE term = ? AND day BETWEEN ? AND ?");
+    s->st_keys_put = dl_archive_prepare(
+        ar, "INSERT OR IGNORE INTO story_keys(term, day, story) VALUES(?,?,?)");
+    s->st_story_get = dl_archive_prepare(
+        ar, "SELECT first, last, articles, state FROM stories WHERE story = ?");
+    s->st_story_new = dl_archive_prepare(
+        ar, "INSERT INTO stories(label, first, last, articles, state) VALUES(?,?,?,1,?)");
+    s->st_story_upd = dl_archive_prepare(
+        ar, "UPDATE stories SET label = ?, first = min(first, ?), last = max(last, ?),"
+            " articles = articles + 1, state = ? WHERE story = ?");
+    s->st_art_set = dl_archive_prepare(ar, "UPDATE articles SET story = ? WHERE docno = ?");
+    s->st_art_story = dl_archive_prepare(ar, "SELECT story FROM articles WHERE docno = ?");
+    if (!s->st_df_get || !s->st_df_put || !s->st_keys_get || !s->st_keys_put ||
+        !s->st_story_get || !s->st_story_new || !s->st_story_upd || !s->st_art_set ||
+        !s->st_art_story) {
+        dl_storyer_free(s);
+        return DL_ESTORE;
+    }
+    sqlite3_stmt *st = dl_archive_prepare(ar, "SELECT count(*) FROM articles WHERE story IS NOT NULL");
+    if (st && sqlite3_step(st) == SQLITE_ROW) s->ndocs = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    *out = s;
+    return DL_OK;
+}
+
+static int fail(dl_storyer *s)
+{
+    return dl_archive_fail(s->ar, DL_ESTORE, "story store: %s", sqlite3_errmsg(s->ar->db));
+}
+
+static int step_done(dl_storyer *s, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? DL_OK : fail(s);
+}
+
+static int cmp_w_desc(const void *a, const void *b)
+{
+    const dl_term *x = a, *y = b;
+    if (x->w != y->w) return x->w > y->w ? -1 : 1;
+    return strcmp(x->term, y->term);
+}
+
+static int cmp_term_asc(const void *a, const void *b)
+{
+    return strcmp(((const dl_term *)a)->term, ((const dl_term *)b)->term);
+}
+
+/* Keeps the k heaviest terms of v (freeing the rest), sorted by term. */
+static void keep_top(dl_termvec *v, size_t k)
+{
+    qsort(v->v, v->n, sizeof *v->v, cmp_w_desc);
+    for (size_t i = k; i < v->n; i++) {
+        free(v->v[i].term);
+        free(v->v[i].surface);
+    }
+    if (v->n > k) v->n = k;
+    qsort(v->v, v->n, sizeof *v->v, cmp_term_asc);
+}
+
+static double norm2(const dl_termvec *v)
+{
+    double s = 0;
+    for (size_t i = 0; i < v->n; i++) s += v->v[i].w * v->v[i].w;
+    return sqrt(s);
+}
+
+/* Dot product of two term-sorted vectors. */
+static double dot(const dl_termvec *a, const dl_termvec *b)
+{
+    size_t i = 0, j = 0;
+    double s = 0;
+    while (i < a->n && j < b->n) {
+        int c = strcmp(a->v[i].term, b->v[j].term);
+        if (c < 0) i++;
+        else if (c > 0) j++;
+        else s += a->v[i++].w * b->v[j++].w;
+    }
+    return s;
+}
+
+/* Parses a state text into v (term-sorted).  Bad lines are skipped. */
+static int parse_state(const char *p, size_t n, dl_termvec *v)
+{
+    const char *end = p + n;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        if (!nl) nl = end;
+        const char *t1 = memchr(p, '\t', (size_t)(nl - p));
+        const char *t2 = t1 ? memchr(t1 + 1, '\t', (size_t)(nl - t1 - 1)) : NULL;
+        if (t1 && t2 && t1 > p) {
+            char num[32];
+            size_t nl2 = (size_t)(nl - t2 - 1);
+            if (nl2 < sizeof num) {
+                memcpy(num, t2 + 1, nl2);
+                num[nl2] = 0;
+                double w = strtod(num, NULL);
+                dl_term t = {dl_strndup(p, (size_t)(t1 - p)),
+                             dl_strndup(t1 + 1, (size_t)(t2 - t1 - 1)), isfinite(w) ? w : 0};
+                if (!t.term || !t.surface || dl_vec_push(v, t)) {
+                    free(t.term);
+                    free(t.surface);
+                    return DL_ENOMEM;
+                }
+            }
+        }
+        p = nl + 1;
+    }
+    qsort(v->v, v->n, sizeof *v->v, cmp_term_asc);
+    return DL_OK;
+}
+
+static void write_state(const dl_termvec *v, dl_buf *b)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        /* tabs and newlines cannot occur in terms or surfaces (tokens) */
+        dl_buf_printf(b, "%s\t%s\t%.6g\n", v->v[i].term, v->v[i].surface, v->v[i].w);
+    }
+}
+
+/* The label: the best surface forms of the centroid, up to ~40 bytes, no
+ * word twice. */
+static void make_label(const dl_termvec *c, dl_buf *b)
+{
+    dl_termvec tmp = {0};
+    if (dl_vec_reserve(&tmp, c->n)) return;
+    memcpy(tmp.v, c->v, c->n * sizeof *c->v);
+    tmp.n = c->n;
+    qsort(tmp.v, tmp.n, sizeof *tmp.v, cmp_w_desc);
+    int words = 0;
+    for (size_t i = 0; i < tmp.n && words < 3 && b->n < 40; i++) {
+        const char *s = tmp.v[i].surface;
+        if (!s || !*s) continue;
+        /* skip a word already in the label (e.g. "Lohan" after "Lindsay Lohan") */
+        if (b->p && strcasestr(b->p, s)) continue;
+        if (b->n) dl_buf_adds(b, ", ");
+        dl_buf_adds(b, s);
+        words++;
+    }
+    dl_vec_free(&tmp);
+}
+
+/* The doc's TF-IDF vector (term-sorted, L2-normalised, top terms only);
+ * updates the document frequencies. */
+static int doc_vector(dl_storyer *s, const dl_annotation *a, dl_termvec *v)
+{
+    int rc = dl_text_terms(s->sm, a->text, a->text_len, a, v);
+    if (rc) return rc;
+    s->ndocs++;
+    for (size_t i = 0; i < v->n; i++) {
+        sqlite3_stmt *st = s->st_df_get;
+        sqlite3_bind_text(st, 1, v->v[i].term, -1, SQLITE_STATIC);
+        int64_t df = 0;
+        if (sqlite3_step(st) == SQLITE_ROW) df = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        double idf = log((double)(s->ndocs + 1) / (double)(df + 1)) + 1.0;
+        v->v[i].w = (1.0 + log(v->v[i].w)) * idf;
+        st = s->st_df_put;
+        sqlite3_bind_text(st, 1, v->v[i].term, -1, SQLITE_STATIC);
+        if ((rc = step_done(s, st))) return rc;
+    }
+    keep_top(v, STORY_DOC_TERMS);
+    double n = norm2(v);
+    for (size_t i = 0; n > 0 && i < v->n; i++) v->v[i].w /= n;
+    return DL_OK;
+}
+
+typedef struct storyrow {
+    int64_t id;
+    int32_t first, last;
+    dl_termvec c;
+} storyrow;
+
+static int load_story(dl_storyer *s, int64_t id, storyrow *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = id;
+    sqlite3_stmt *st = s->st_story_get;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = DL_ENOTFOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        r->first = (int32_t)sqlite3_column_int64(st, 0);
+        r->last = (int32_t)sqlite3_column_int64(st, 1);
+        rc = parse_state((const char *)sqlite3_column_blob(st, 3),
+                         (size_t)sqlite3_column_bytes(st, 3), &r->c);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Adds v into the centroid c (both term-sorted).  On OOM c is unchanged. */
+static int merge_into(dl_termvec *c, const dl_termvec *v)
+{
+    dl_termvec out = {0};
+    size_t i = 0, j = 0;
+    int rc = DL_OK;
+    while ((i < c->n || j < v->n) && !rc) {
+        int cmp = i >= c->n ? 1 : j >= v->n ? -1 : strcmp(c->v[i].term, v->v[j].term);
+        const dl_term *src = cmp <= 0 ? &c->v[i] : &v->v[j];
+        dl_term t = {dl_strdup(src->term), dl_strdup(src->surface), 0};
+        if (cmp <= 0) t.w += c->v[i++].w;
+        if (cmp >= 0) t.w += v->v[j++].w;
+        if (!t.term || !t.surface || dl_vec_push(&out, t)) {
+            free(t.term);
+            free(t.surface);
+            rc = DL_ENOMEM;
+        }
+    }
+    if (rc) {
+        dl_terms_free(&out);
+        return rc;
+    }
+    dl_terms_free(c);
+    *c = out;
+    keep_top(c, STORY_CENTROID_TERMS);
+    return DL_OK;
+}
+
+int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of)
+{
+    const int32_t window = STORY_WINDOW;
+    const double penalty = STORY_DAY_PENALTY;
+    dl_termvec v = {0};
+    int rc = doc_vector(s, a, &v);
+    if (rc) {
+        dl_terms_free(&v);
+        return rc;
+    }
+    int32_t day = a->day;
+    int64_t best = 0;
+    double best_sim = 0;
+    if (dup_of) {
+        sqlite3_bind_int64(s->st_art_story, 1, dup_of);
+        if (sqlite3_step(s->st_art_story) == SQLITE_ROW &&
+            sqlite3_column_type(s->st_art_story, 0) != SQLITE_NULL)
+            best = sqlite3_column_int64(s->st_art_story, 0);
+        sqlite3_reset(s->st_art_story);
+    }
+    /* candidates: stories sharing one of the doc's best terms, in the window */
+    DL_VEC(int64_t) cands = {0};
+    if (!best) {
+        dl_termvec top = {0};
+        rc = dl_vec_reserve(&top, v.n);
+        if (!rc) {
+            memcpy(top.v, v.v, v.n * sizeof *v.v);
+            top.n = v.n;
+            qsort(top.v, top.n, sizeof *top.v, cmp_w_desc);
+            for (size_t i = 0; i < top.n && i < STORY_KEY_TERMS && !rc; i++) {
+                sqlite3_stmt *st = s->st_keys_get;
+                sqlite3_bind_text(st, 1, top.v[i].term, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 2, day - window);
+                sqlite3_bind_int64(st, 3, day + window);
+                while (sqlite3_step(st) == SQLITE_ROW && !rc) {
+                    int64_t id = sqlite3_column_int64(st, 0);
+                    int seen = 0;
+                    for (size_t k = 0; k < cands.n && !seen; k++) seen = cands.v[k] == id;
+                    if (!seen && cands.n < 256) rc = dl_vec_push(&cands, id);
+                }
+                sqlite3_reset(st);
+                sqlite3_clear_bindings(st);
+            }
+        }
+        dl_vec_free(&top);
+    }
+    for (size_t k = 0; k < cands.n && !rc; k++) {
+        storyrow r;
+        if (load_story(s, cands.v[k], &r) == DL_OK) {
+            double cn = norm2(&r.c);
+            double sim = cn > 0 ? dot(&v, &r.c) / cn : 0;
+            int32_t gap = day < r.first ? r.first - day : day > r.last ? day - r.last : 0;
+            sim -= penalty * gap;
+            if (sim > best_sim) best_sim = sim, best = r.id;
+        }
+        dl_terms_free(&r.c);
+    }
+    dl_vec_free(&cands);
+    const double thr = STORY_THRESHOLD;
+    if (!dup_of && best_sim < thr) best = 0;
+
+    dl_buf label = {0}, state = {0};
+    if (!rc && best) {
+        storyrow r;
+        rc = load_story(s, best, &r);
+        if (!rc) rc = merge_into(&r.c, &v);
+        if (!rc) {
+            make_label(&r.c, &label);
+            write_state(&r.c, &state);
+            rc = label.err ? label.err : state.err;
+        }
+        dl_terms_free(&r.c);
+        if (!rc) {
+            sqlite3_stmt *st = s->st_story_upd;
+            sqlite3_bind_text(st, 1, label.p ? label.p : "", -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, day);
+            sqlite3_bind_int64(st, 3, day);
+            sqlite3_bind_blob(st, 4, state.p ? state.p : "", (int)state.n, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 5, best);
+            rc = step_done(s, st);
+        }
+    } else if (!rc) {
+        make_label(&v, &label);
+        write_state(&v, &state);
+        rc = label.err ? label.err : state.err;
+        if (!rc) {
+            sqlite3_stmt *st = s->st_story_new;
+            sqlite3_bind_text(st, 1, label.p ? label.p : "", -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, day);
+            sqlite3_bind_int64(st, 3, day);
+            sqlite3_bind_blob(st, 4, state.p ? state.p : "", (int)state.n, SQLITE_STATIC);
+            rc = step_done(s, st);
+            best = sqlite3_last_insert_rowid(s->ar->db);
+        }
+    }
+    dl_buf_free(&label);
+    dl_buf_free(&state);
+    if (!rc) {
+        sqlite3_bind_int64(s->st_art_set, 1, best);
+        sqlite3_bind_int64(s->st_art_set, 2, docno);
+        rc = step_done(s, s->st_art_set);
+    }
+    /* the doc's best terms become keys of its story */
+    if (!rc) {
+        qsort(v.v, v.n, sizeof *v.v, cmp_w_desc);
+        for (size_t i = 0; i < v.n && i < STORY_KEY_TERMS && !rc; i++) {
+            sqlite3_stmt *st = s->st_keys_put;
+            sqlite3_bind_text(st, 1, v.v[i].term, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, day);
+            sqlite3_bind_int64(st, 3, best);
+            rc = step_done(s, st);
+        }
+    }
+    dl_terms_free(&v);
+    return rc;
+}

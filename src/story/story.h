@@ -1,0 +1,67 @@
+/*
+ * story.h -- stories: online clustering of articles as they arrive, and the
+ * text features (terms) that clustering, timelines and summaries share.
+ *
+ * Terms.  An article's terms are its content words, lower-cased and stemmed
+ * (Snowball English), stop words and numbers dropped.  Capitalised words
+ * inside a sentence (names of people, places, organisations) and the names
+ * of the analysis's entities weigh double: they are what tells two similar
+ * events apart (two rehab check-ins, two royal deaths).
+ *
+ * Clustering (Miranda et al. 2018 style, single pass).  Each article is a
+ * TF-IDF vector (document frequencies kept in the archive, story_df) cut to
+ * its STORY_DOC_TERMS best terms.  Candidate stories are those that share a
+ * top term with the article (story_keys) and whose last article lies within
+ * STORY_WINDOW days of it; the article joins the most similar candidate
+ * (cosine with the story's centroid, minus a penalty per day of distance)
+ * when that reaches STORY_THRESHOLD, else it opens a new story.  A copy found
+ * by dedup joins the story of its original.  Story ids are SQLite rowids:
+ * given once, never changed.  The centroid (sum of member vectors, cut to
+ * STORY_CENTROID_TERMS terms) is kept in stories.state as text lines
+ * "term TAB surface TAB weight"; the label is the centroid's best surface
+ * forms.
+ */
+#ifndef DL_STORY_H
+#define DL_STORY_H
+
+#include "../dl_int.h"
+
+#define STORY_DOC_TERMS 60
+#define STORY_KEY_TERMS 12
+#define STORY_CENTROID_TERMS 150
+#define STORY_WINDOW 180         /* days */
+#define STORY_THRESHOLD 0.20
+#define STORY_DAY_PENALTY 0.0005
+
+typedef struct dl_term {
+    char *term;      /* stem (owned) */
+    char *surface;   /* a surface form, for labels (owned) */
+    double w;
+} dl_term;
+
+typedef DL_VEC(dl_term) dl_termvec;
+
+typedef struct dl_stemmer dl_stemmer;
+dl_stemmer *dl_stemmer_new(void);
+void dl_stemmer_free(dl_stemmer *s);
+
+/* Raw term counts of a text (weights = counts, proper nouns double), plus
+ * the entity names of an annotation when a is non-NULL.  Terms sorted by
+ * term, distinct.  DL_OK or DL_ENOMEM. */
+int dl_text_terms(dl_stemmer *sm, const char *text, size_t len, const dl_annotation *a,
+                  dl_termvec *out);
+/* Stems one lower-cased query word into out (cap bytes); 0 if it is a stop
+ * word or empty. */
+size_t dl_stem_word(dl_stemmer *sm, const char *w, size_t len, char *out, size_t cap);
+int dl_is_stopword(const char *w, size_t len);
+void dl_terms_free(dl_termvec *v);
+
+struct dl_archive;
+typedef struct dl_storyer dl_storyer;
+int dl_storyer_new(struct dl_archive *ar, dl_storyer **out);
+void dl_storyer_free(dl_storyer *s);
+/* Assigns the article just written (docno, annotation a) to a story, during
+ * the ingest's transaction; dup_of != 0 names the article it copies. */
+int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of);
+
+#endif

@@ -1,0 +1,196 @@
+/*
+ * terms.c -- the content terms of a text (story.h): stemmed, stop words
+ * dropped, proper nouns and entity names weighted double.  Shared by story
+ * clustering, timelines and summaries.  Linear in the text.
+ */
+#include "story.h"
+#include "../text/token.h"
+#include "../text/utf8.h"
+
+#include <libstemmer.h>
+#include <stdio.h>
+
+struct dl_stemmer {
+    struct sb_stemmer *sb;
+};
+
+dl_stemmer *dl_stemmer_new(void)
+{
+    dl_stemmer *s = dl_calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->sb = sb_stemmer_new("english", NULL);
+    if (!s->sb) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void dl_stemmer_free(dl_stemmer *s)
+{
+    if (!s) return;
+    sb_stemmer_delete(s->sb);
+    free(s);
+}
+
+/* English function words and news boiler words: never story terms. */
+static const char *const STOP[] = {
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and",
+    "any", "are", "as", "at", "be", "because", "been", "before", "being", "below",
+    "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down",
+    "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he",
+    "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in",
+    "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no",
+    "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours",
+    "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that",
+    "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those",
+    "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what",
+    "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you",
+    "your", "yours", "said", "says", "say", "told", "tell", "according", "mr", "mrs", "ms",
+    "dr", "one", "two", "three", "new", "year", "years", "last", "first", "time", "may",
+    "might", "must", "us", "like", "get", "got", "since", "still", "many", "much", "well",
+    "back", "way", "even", "made", "make", "around", "yet", "another", "people", "week",
+    "day", "days", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "today", "yesterday", "tomorrow", "share", "facebook", "twitter", "email",
+    "whatsapp", "linkedin", "pinterest", "reddit", "print", "comments", "comment", "photo",
+    "image", "images", "caption", "copyright", "reuters", "ap", "afp", "advertisement",
+    "read", "click", "subscribe", "news", "via", "getty", "pm", "am", "edt", "est", "gmt",
+    "january", "february", "march", "april", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+    "sep", "sept", "oct", "nov", "dec", "don't", "it's", "s", "t", "re", "ve", "ll", "d"};
+
+int dl_is_stopword(const char *w, size_t len)
+{
+    /* the list is short: a linear scan over words of the same length */
+    for (size_t i = 0; i < DL_ARRAY_LEN(STOP); i++)
+        if (strlen(STOP[i]) == len && memcmp(STOP[i], w, len) == 0) return 1;
+    return 0;
+}
+
+/* Lower-cases an ASCII-or-UTF-8 word (ASCII letters only are folded;
+ * apostrophes normalised to '); returns its length. */
+static size_t lower_word(const char *w, size_t len, char *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && n + 1 < cap;) {
+        unsigned char c = (unsigned char)w[i];
+        if (c == 0xE2 && i + 2 < len && (unsigned char)w[i + 1] == 0x80 &&
+            (unsigned char)w[i + 2] == 0x99) {
+            out[n++] = '\'';
+            i += 3;
+            continue;
+        }
+        out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        i++;
+    }
+    out[n] = 0;
+    return n;
+}
+
+size_t dl_stem_word(dl_stemmer *sm, const char *w, size_t len, char *out, size_t cap)
+{
+    char low[256];
+    if (len >= sizeof low) len = sizeof low - 1;
+    size_t n = lower_word(w, len, low, sizeof low);
+    /* drop a possessive 's */
+    if (n > 2 && low[n - 2] == '\'' && low[n - 1] == 's') n -= 2, low[n] = 0;
+    if (n < 2 || dl_is_stopword(low, n)) return 0;
+    const sb_symbol *st = sb_stemmer_stem(sm->sb, (const sb_symbol *)low, (int)n);
+    if (!st) return 0;
+    size_t sl = (size_t)sb_stemmer_length(sm->sb);
+    if (sl + 1 > cap) sl = cap - 1;
+    memcpy(out, st, sl);
+    out[sl] = 0;
+    return sl;
+}
+
+void dl_terms_free(dl_termvec *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->v[i].term);
+        free(v->v[i].surface);
+    }
+    dl_vec_free(v);
+}
+
+static int cmp_term(const void *a, const void *b)
+{
+    const dl_term *x = a, *y = b;
+    int c = strcmp(x->term, y->term);
+    if (c) return c;
+    /* prefer capitalised surface forms for labels */
+    return strcmp(x->surface, y->surface);
+}
+
+static int add_term(dl_termvec *out, const char *stem, const char *surf, size_t slen, double w)
+{
+    dl_term t = {dl_strdup(stem), dl_strndup(surf, slen), w};
+    if (!t.term || !t.surface || dl_vec_push(out, t)) {
+        free(t.term);
+        free(t.surface);
+        return DL_ENOMEM;
+    }
+    return DL_OK;
+}
+
+int dl_text_terms(dl_stemmer *sm, const char *text, size_t len, const dl_annotation *a,
+                  dl_termvec *out)
+{
+    dl_tokvec toks = {0};
+    if (dl_tokenize(text, len, &toks)) return DL_ENOMEM;
+    int rc = DL_OK;
+    int sent_start = 1;
+    char stem[256];
+    for (size_t i = 0; i < toks.n && !rc; i++) {
+        const dl_token *t = &toks.v[i];
+        const char *w = text + t->start;
+        size_t wl = t->end - t->start;
+        if (t->kind == DL_TOK_PUNCT) {
+            if (*w == '.' || *w == '!' || *w == '?' || *w == ':' || *w == '"') sent_start = 1;
+            continue;
+        }
+        if (t->kind != DL_TOK_WORD || wl > 40) {
+            sent_start = 0;
+            continue;
+        }
+        int cap = *w >= 'A' && *w <= 'Z';
+        /* line starts count as sentence starts too */
+        if (t->start == 0 || text[t->start - 1] == '\n') sent_start = 1;
+        size_t n = dl_stem_word(sm, w, wl, stem, sizeof stem);
+        if (n >= 2) {
+            int allcaps = wl > 1 && cap && w[1] >= 'A' && w[1] <= 'Z';
+            double weight = (cap && !sent_start && !allcaps) ? 2.0 : 1.0;
+            rc = add_term(out, stem, w, wl, weight);
+        }
+        sent_start = 0;
+    }
+    dl_vec_free(&toks);
+    /* entity names as whole terms */
+    for (size_t i = 0; a && i < a->n_entities && !rc; i++) {
+        const dl_entity *e = &a->entities[i];
+        if (!e->name || !*e->name) continue;
+        char key[200];
+        size_t kl = lower_word(e->name, strlen(e->name), key + 2, sizeof key - 2);
+        if (kl < 2) continue;
+        key[0] = 'e', key[1] = ':';
+        double w = 2.0 * (double)(e->n_mentions ? e->n_mentions : 1);
+        rc = add_term(out, key, e->name, strlen(e->name), w);
+    }
+    if (rc) return rc;
+    /* sort and merge */
+    if (out->n) {
+        qsort(out->v, out->n, sizeof *out->v, cmp_term);
+        size_t m = 0;
+        for (size_t i = 0; i < out->n; i++) {
+            if (m && strcmp(out->v[m - 1].term, out->v[i].term) == 0) {
+                out->v[m - 1].w += out->v[i].w;
+                free(out->v[i].term);
+                free(out->v[i].surface);
+            } else {
+                out->v[m++] = out->v[i];
+            }
+        }
+        out->n = m;
+    }
+    return DL_OK;
+}

@@ -1,0 +1,13 @@
+# A syndicated copy made at test time (other lede, clutter, curly quotes,
+# British spelling, truncation) is found; an unrelated article is not.
+. "$ROOT/tests/cli/lib.sh"
+mkdir -p "$T/in"
+body="The harbour authority said on Tuesday that the container terminal would stay closed until the dockworkers' union and the port operators agree on a new contract. Negotiations broke down late on Monday after the operators rejected a demand for a seven percent raise over two years. About forty ships are waiting outside the breakwater, and shipping lines have begun to divert cargo to other ports along the coast. The union's spokesman said members were prepared to stay out for as long as it takes."
+printf 'date 2024-03-05 %s' "$body" > "$T/in/a.txt"
+copy=$(printf '%s' "$body" | sed "s/harbour/harbor/; s/union's/union’s/; s/ for as long as it takes.//")
+printf 'date 2024-03-05 Share Facebook\n\nPORT CITY (Wire) - A strike shut the port.\n\n%s' "$copy" > "$T/in/b.txt"
+printf 'date 2024-03-06 The city council voted on Wednesday to extend the opening hours of public libraries, citing record demand from students during the exam season and a surplus in the culture budget this year.' > "$T/in/c.txt"
+run "$DATELINE" ingest --json --archive "$T/a" "$T/in"
+expect_eq "ingest" "$(cat "$T/out")" '{"added": 3, "present": 0, "near_duplicates": 1, "rejected": 0}'
+run "$DATELINE" dups --archive "$T/a" --json
+expect_eq "pairs" "$(wc -l < "$T/out" | tr -d ' ')" 1

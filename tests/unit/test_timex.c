@@ -1,0 +1,281 @@
+/*
+ * test_timex.c -- the time-expression tagger (analyze/timex.c): extents and
+ * TIMEX3 values on invented sentences, resolved against a fixed article
+ * date; false friends; linear time on pathological input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <time.h>
+
+#include "analyze/analyze.h"
+#include "analyze/timex.h"
+#include "text/date.h"
+
+/* Tags text as an article of date (YYYY-MM-DD); the caller frees d. */
+static void tag(dl_doc *d, const char *text, const char *date)
+{
+    int32_t day;
+    assert_int_equal(dl_date_parse(date, 10, &day), DL_OK);
+    dl_doc_init(d, text, strlen(text), day);
+    assert_int_equal(dl_tokenize(text, strlen(text), &d->toks), DL_OK);
+    assert_int_equal(dl_timex_tag(d), DL_OK);
+}
+
+/* Asserts that `text` holds a timex with this exact extent, type and value. */
+static void expect(const char *date, const char *text, const char *extent, int type,
+                   const char *value)
+{
+    dl_doc d;
+    tag(&d, text, date);
+    for (size_t i = 0; i < d.times.n; i++) {
+        const dl_timex *t = &d.times.v[i];
+        size_t n = t->span.end - t->span.start;
+        if (n == strlen(extent) && memcmp(text + t->span.start, extent, n) == 0) {
+            if (t->type != type || strcmp(t->value, value) != 0) {
+                dl_doc_free(&d);
+                fail_msg("'%s' in \"%s\" (%s): type %d value %s, want type %d value %s", extent,
+                         text, date, t->type, t->value, type, value);
+            }
+            dl_doc_free(&d);
+            return;
+        }
+    }
+    char got[512] = "";
+    for (size_t i = 0; i < d.times.n; i++) {
+        size_t o = strlen(got);
+        snprintf(got + o, sizeof got - o, " [%.*s]=%s", (int)(d.times.v[i].span.end -
+                                                             d.times.v[i].span.start),
+                 text + d.times.v[i].span.start, d.times.v[i].value);
+    }
+    dl_doc_free(&d);
+    fail_msg("no timex '%s' in \"%s\"; found:%s", extent, text, got);
+}
+
+/* Asserts that no timex overlaps `word` in text. */
+static void expect_none(const char *date, const char *text, const char *word)
+{
+    dl_doc d;
+    tag(&d, text, date);
+    const char *w = strstr(text, word);
+    assert_non_null(w);
+    uint32_t s = (uint32_t)(w - text), e = s + (uint32_t)strlen(word);
+    for (size_t i = 0; i < d.times.n; i++)
+        if (d.times.v[i].span.start < e && s < d.times.v[i].span.end) {
+            char v[40];
+            memcpy(v, d.times.v[i].value, sizeof v);
+            dl_doc_free(&d);
+            fail_msg("'%s' in \"%s\" tagged as %s", word, text, v);
+        }
+    dl_doc_free(&d);
+}
+
+#define D DL_TIMEX_DATE
+#define T DL_TIMEX_TIME
+#define DUR DL_TIMEX_DURATION
+#define SET DL_TIMEX_SET
+
+static void test_weekdays(void **state)
+{
+    (void)state;
+    /* 2019-07-10 is a Wednesday */
+    expect("2019-07-10", "The minister said on Monday that he would resign.", "Monday", D,
+           "2019-07-08");
+    expect("2019-07-10", "The talks will resume on Friday in Geneva.", "Friday", D, "2019-07-12");
+    expect("2019-07-10", "The board is scheduled to meet Thursday.", "Thursday", D,
+           "2019-07-11");
+    expect("2019-07-10", "Officials confirmed the deal Wednesday.", "Wednesday", D,
+           "2019-07-10");
+    expect("2019-07-10", "Protesters gathered outside on Tuesday night.", "Tuesday night", T,
+           "2019-07-09TNI");
+    expect("2019-07-10", "He arrived on Wednesday afternoon.", "Wednesday afternoon", T,
+           "2019-07-10TAF");
+    expect("2019-07-10", "She left last Wednesday.", "last Wednesday", D, "2019-07-03");
+    expect("2019-07-10", "They will vote next Monday.", "next Monday", D, "2019-07-15");
+    expect("2019-07-10", "The shop closes on Sundays.", "Sundays", SET, "XXXX-WXX-7");
+    /* across a month and a year boundary: 2020-01-01 is a Wednesday */
+    expect("2020-01-01", "The fire started on Monday.", "Monday", D, "2019-12-30");
+}
+
+static void test_deictic(void **state)
+{
+    (void)state;
+    expect("2019-07-10", "Shares fell yesterday.", "yesterday", D, "2019-07-09");
+    expect("2019-03-01", "Shares fell yesterday.", "yesterday", D, "2019-02-28");
+    expect("2019-07-10", "The vote is tomorrow.", "tomorrow", D, "2019-07-11");
+    expect("2019-07-10", "Markets opened higher this morning.", "this morning", T,
+           "2019-07-10TMO");
+    expect("2019-07-10", "Storms hit the coast last night.", "last night", T, "2019-07-09TNI");
+    expect("2019-07-10", "Prices are now falling.", "now", D, "PRESENT_REF");
+    expect("2019-07-10", "He is currently abroad.", "currently", D, "PRESENT_REF");
+    expect("2019-07-10", "They recently bought a house.", "recently", D, "PAST_REF");
+    expect("2019-07-10", "Nobody knows what the future holds.", "the future", D, "FUTURE_REF");
+}
+
+static void test_relative_periods(void **state)
+{
+    (void)state;
+    expect("2019-07-10", "The company said last week that sales rose.", "last week", D,
+           "2019-W27");
+    expect("2019-07-10", "A decision is due this week.", "this week", D, "2019-W28");
+    /* ISO weeks across a year boundary: 2021-01-04 is in 2021-W01 */
+    expect("2021-01-04", "Sales slowed last week.", "last week", D, "2020-W53");
+    expect("2019-07-10", "Profits rose last month.", "last month", D, "2019-06");
+    expect("2020-01-15", "Profits rose last month.", "last month", D, "2019-12");
+    expect("2019-12-15", "The law takes effect next month.", "next month", D, "2020-01");
+    expect("2019-07-10", "Growth slowed last year.", "last year", D, "2018");
+    expect("2019-07-10", "Growth will pick up next year.", "next year", D, "2020");
+    expect("2019-07-10", "The firm was founded two years ago.", "two years ago", D, "2017");
+    expect("2019-07-10", "The plant closed three days ago.", "three days ago", D, "2019-07-07");
+    expect("2019-07-10", "He was elected earlier this year.", "earlier this year", D, "2019");
+    expect("2019-07-10", "The merger closed last fall.", "last fall", D, "2018-FA");
+    expect("2019-07-10", "Tourism peaks this summer.", "this summer", D, "2019-SU");
+    expect("2019-07-10", "It happened last May.", "last May", D, "2019-05");
+    expect("2019-03-10", "It happened last May.", "last May", D, "2018-05");
+}
+
+static void test_calendar_dates(void **state)
+{
+    (void)state;
+    expect("2019-07-10", "The treaty was signed on March 3.", "March 3", D, "2019-03-03");
+    expect("2019-07-10", "He was born on 3 March 1950.", "3 March 1950", D, "1950-03-03");
+    expect("2019-07-10", "The bombs exploded Aug. 7, 1998, in Nairobi.", "Aug. 7, 1998", D,
+           "1998-08-07");
+    expect("2019-07-10", "The plant opened in October 1998.", "October 1998", D, "1998-10");
+    expect("2019-07-10", "Inflation fell in 1998.", "1998", D, "1998");
+    expect("2019-07-10", "Growth was strong in the 1990s.", "the 1990s", D, "199");
+    expect("2019-07-10", "Sales rose in fiscal 1989.", "fiscal 1989", D, "1989");
+    /* a date in January said in late December is next year's */
+    expect("2019-12-28", "The deadline is Jan. 14.", "Jan. 14", D, "2020-01-14");
+    /* and December said in January is last year's */
+    expect("2020-01-05", "The boat sank in December.", "December", D, "2019-12");
+    expect("2019-07-10", "The report is due by the third quarter.", "the third quarter", D,
+           "2019-Q3");
+    expect("2019-11-02", "Third-quarter profit rose.", "Third-quarter", D, "2019-Q3");
+    expect("2019-07-10", "He spoke at 10:30 p.m. on the steps.", "10:30 p.m.", T,
+           "2019-07-10T22:30");
+    expect("2019-07-10", "Christmas falls on a Wednesday.", "Christmas", D, "2019-12-25");
+}
+
+static void test_durations_and_sets(void **state)
+{
+    (void)state;
+    expect("2019-07-10", "The strike lasted three days.", "three days", DUR, "P3D");
+    expect("2019-07-10", "He signed a two-year contract.", "two-year", DUR, "P2Y");
+    expect("2019-07-10", "Prices doubled over the past two months.", "the past two months",
+           DUR, "P2M");
+    expect("2019-07-10", "The talks lasted more than four hours.", "more than four hours", DUR,
+           "PT4H");
+    expect("2019-07-10", "It took 2 1/2 years.", "2 1/2 years", DUR, "P2Y6M");
+    expect("2019-07-10", "Sales for the first nine months rose.", "the first nine months", DUR,
+           "P9M");
+    expect("2019-07-10", "The fund has grown for years.", "years", DUR, "PXY");
+    expect("2019-07-10", "The festival is held every year.", "every year", SET, "P1Y");
+    expect("2019-07-10", "The paper is published daily.", "daily", SET, "P1D");
+    expect("2019-07-10", "They meet each Thursday.", "each Thursday", SET, "XXXX-WXX-4");
+}
+
+static void test_false_friends(void **state)
+{
+    (void)state;
+    expect_none("2019-07-10", "Theresa May said she would resign.", "May");
+    expect_none("2019-07-10", "Thousands March on the capital.", "March");
+    expect_none("2019-07-10", "Prices may rise.", "may");
+    expect_none("2019-07-10", "He told the Sunday Times that he was sorry.", "Sunday");
+    expect_none("2019-07-10", "The crowd of 1,000 cheered.", "1,000");
+    expect_none("2019-07-10", "A 6-year-old boy was rescued.", "6-year-old");
+    expect_none("2019-07-10", "Shares rose 1.5 percent in early trading.", "1.5");
+    expect_none("2019-07-10", "The score was 2:1 at half time.", "2:1");
+    expect_none("2019-07-10", "The march was peaceful.", "march");
+    expect_none("2019-07-10", "Anna August wrote the report.", "August");
+}
+
+/* The seed's pattern: a Wednesday article about Monday and Tuesday night. */
+static void test_seed_like(void **state)
+{
+    (void)state;
+    const char *text = "The ambassador resigned on Wednesday. The president said on Monday "
+                       "that he would no longer deal with him, and on Tuesday night he "
+                       "attacked him again. On Wednesday afternoon the prime minister "
+                       "paid tribute.";
+    expect("2019-07-10", text, "Monday", D, "2019-07-08");
+    expect("2019-07-10", text, "Tuesday night", T, "2019-07-09TNI");
+    expect("2019-07-10", text, "Wednesday afternoon", T, "2019-07-10TAF");
+    /* spans are in text order and never overlap */
+    dl_doc d;
+    tag(&d, text, "2019-07-10");
+    for (size_t i = 1; i < d.times.n; i++)
+        assert_true(d.times.v[i - 1].span.end <= d.times.v[i].span.start);
+    dl_doc_free(&d);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Time for tagging n bytes made by fill(). */
+static double time_tag(size_t n, void (*fill)(char *, size_t))
+{
+    char *buf = malloc(n + 1);
+    assert_non_null(buf);
+    fill(buf, n);
+    buf[n] = 0;
+    double t0 = now_s();
+    dl_doc d;
+    dl_doc_init(&d, buf, n, 18000);
+    assert_int_equal(dl_timex_tag(&d), DL_OK); /* tokenizes privately */
+    double t = now_s() - t0;
+    dl_doc_free(&d);
+    free(buf);
+    return t;
+}
+
+static void fill_words(char *b, size_t n)
+{
+    static const char *w = "last week monday the year ago three days may march now ";
+    size_t k = strlen(w);
+    for (size_t i = 0; i < n; i++) b[i] = w[i % k];
+}
+static void fill_digits(char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) b[i] = (char)('0' + i % 10);
+}
+static void fill_quotes(char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) b[i] = i % 3 == 2 ? ' ' : '\'';
+}
+
+/* No quadratic behaviour: 4x the input may take at most ~8x the time
+ * (linear would be 4x; the slack absorbs noise on a shared machine). */
+static void test_linear(void **state)
+{
+    (void)state;
+    void (*fills[])(char *, size_t) = {fill_words, fill_digits, fill_quotes};
+    for (size_t f = 0; f < 3; f++) {
+        double small = time_tag(1u << 20, fills[f]);
+        double big = time_tag(4u << 20, fills[f]);
+        if (big > 8 * small + 0.05)
+            fail_msg("input %zu: 1 MB %.3fs, 4 MB %.3fs: not linear", f, small, big);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_weekdays),
+        cmocka_unit_test(test_deictic),
+        cmocka_unit_test(test_relative_periods),
+        cmocka_unit_test(test_calendar_dates),
+        cmocka_unit_test(test_durations_and_sets),
+        cmocka_unit_test(test_false_friends),
+        cmocka_unit_test(test_seed_like),
+        cmocka_unit_test(test_linear),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
