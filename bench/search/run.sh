@@ -5,12 +5,13 @@
 #
 #   sh bench/search/run.sh                 50,000 articles (about 15 min here,
 #                                          most of it Xapian's build)
-#   N=1000000 sh bench/search/run.sh       the scale run (heavy: once only)
+#   N=1000000 SKIP_XAPIAN=1 SKIP_FTS5=1 SKIP_INGEST=1 sh bench/search/run.sh
+#                                          the scale run (heavy: once only)
 #   RUNS=3 BUILDS=1 WORK=/tmp/dl-bench     query runs, builds per engine,
 #                                          scratch folder (not in the repo)
 #   FTS_RUNS=1                             FTS5 query runs (its OR queries take
 #                                          ~0.1 s each: one run by default)
-#   SKIP_XAPIAN=1 / SKIP_INGEST=1          leave a part out
+#   SKIP_XAPIAN=1 / SKIP_FTS5=1 / SKIP_INGEST=1   leave a part out
 #   REUSE_XAPIAN=1                         keep WORK/xap and WORK/xap.1.txt from
 #                                          an earlier run (its build is slow)
 #
@@ -35,9 +36,11 @@ while [ $b -le "$BUILDS" ]; do
     "$OUT/bench_dl" build "$WORK/corpus.jsonl" "$WORK/dl" "$WORK/dl.$b.txt"
     "$OUT/bench_dl" query "$WORK/dl" "$Q" "$RUNS" "$WORK/dl.$b.txt"
     dl=${dl:+$dl,}$WORK/dl.$b.txt
-    "$OUT/bench_fts5" build "$WORK/corpus.jsonl" "$WORK/fts.db" "$WORK/fts.$b.txt"
-    "$OUT/bench_fts5" query "$WORK/fts.db" "$Q" "${FTS_RUNS:-1}" "$WORK/fts.$b.txt"
-    fts=${fts:+$fts,}$WORK/fts.$b.txt
+    if [ -z "${SKIP_FTS5:-}" ]; then
+        "$OUT/bench_fts5" build "$WORK/corpus.jsonl" "$WORK/fts.db" "$WORK/fts.$b.txt"
+        "$OUT/bench_fts5" query "$WORK/fts.db" "$Q" "${FTS_RUNS:-1}" "$WORK/fts.$b.txt"
+        fts=${fts:+$fts,}$WORK/fts.$b.txt
+    fi
     b=$((b + 1))
 done
 if [ -z "${SKIP_XAPIAN:-}" ]; then
@@ -54,8 +57,8 @@ if [ -z "${SKIP_INGEST:-}" ]; then
     t1=$(date +%s.%N)
     ingest=$(echo "$t1 - $t0" | bc)
 fi
-python3 "$ROOT/bench/search/report.py" "$Q" "dateline=$dl" "fts5=$fts" $xap
-if [ -n "${ingest:-}" ]; then
+python3 "$ROOT/bench/search/report.py" "$Q" "dateline=$dl" ${fts:+"fts5=$fts"} $xap
+if [ -n "${ingest:-}" ] && [ -n "$fts" ]; then
     fb=$(grep '^build' "$WORK/fts.1.txt" | cut -d' ' -f2)
     echo "whole dateline ingest of $N articles (analysis included): ${ingest} s," \
          "$(echo "scale=2; $ingest / $fb" | bc) x FTS5's index build (target <= 4)"
