@@ -34,7 +34,8 @@ typedef struct dl_termer dl_termer;
 int dl_termer_new(dl_termer **out);
 void dl_termer_free(dl_termer *t);
 /* The term of word w[0,n) of token kind (DL_TOK_*).  Returns its length and
- * sets *term to bytes owned by the termer (stable until dl_termer_free), or
+ * sets *term to bytes owned by the termer (never moved: valid until
+ * dl_termer_free, however many words come after), or
  * returns 0 when the word yields no term (too long, punctuation).  The
  * returned id is a dense number of the distinct term (0, 1, 2...) within
  * this termer, through *id when non-NULL. */

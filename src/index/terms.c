@@ -4,8 +4,9 @@
  *
  * The cache is an open-addressing hash table keyed by the word's exact
  * bytes ("The" and "the" are two keys with one term).  Keys and terms live
- * in one growing byte pool; entries refer to them by offset, so growing the
- * pool never invalidates an entry.  Work per word: one hash and one probe
+ * in a pool of fixed chunks that are never moved or freed before the
+ * termer, so a term pointer handed out stays valid for the termer's life
+ * (a parsed query keeps them while snippets add more words).  Work per word: one hash and one probe
  * sequence; a miss costs one fold and one stem.
  */
 #include "index.h"
@@ -16,20 +17,30 @@
 #include <xxhash.h>
 
 typedef struct word_ent {
-    uint64_t hash;   /* 0 = empty slot */
-    uint32_t key_off, key_len;
+    uint64_t hash;    /* 0 = empty slot */
+    const char *key;  /* in the pool */
+    uint32_t key_len;
     uint32_t term_id; /* UINT32_MAX: the word yields no term */
 } word_ent;
 
 typedef struct term_ent {
     uint64_t hash;
-    uint32_t off, len; /* bytes in pool */
+    const char *s;    /* in the pool */
+    uint32_t len;
 } term_ent;
+
+#define POOL_CHUNK 65536
+
+/* A pool chunk: the bytes follow the header. */
+typedef struct pool_chunk {
+    struct pool_chunk *next;
+    size_t n, cap;
+    char b[];
+} pool_chunk;
 
 struct dl_termer {
     struct sb_stemmer *stem;
-    char *pool;
-    size_t pool_n, pool_cap;
+    pool_chunk *pool;      /* current chunk first; never moved */
     word_ent *words;       /* word -> term id */
     size_t words_n, words_cap;
     uint32_t *terms_tab;   /* hash table of term ids by term bytes (+1; 0 empty) */
@@ -60,7 +71,11 @@ void dl_termer_free(dl_termer *t)
 {
     if (!t) return;
     sb_stemmer_delete(t->stem);
-    free(t->pool);
+    while (t->pool) {
+        pool_chunk *nx = t->pool->next;
+        free(t->pool);
+        t->pool = nx;
+    }
     free(t->words);
     free(t->terms_tab);
     free(t->terms);
@@ -72,24 +87,25 @@ uint32_t dl_termer_count(const dl_termer *t) { return (uint32_t)t->terms_n; }
 const char *dl_termer_str(const dl_termer *t, uint32_t id, size_t *len)
 {
     *len = t->terms[id].len;
-    return t->pool + t->terms[id].off;
+    return t->terms[id].s;
 }
 
-/* Appends bytes to the pool; returns their offset or -1 on OOM / 4 GiB. */
-static int64_t pool_add(dl_termer *t, const void *p, size_t n)
+/* Copies bytes into the pool; returns the stable copy, NULL on OOM. */
+static const char *pool_add(dl_termer *t, const void *p, size_t n)
 {
-    if (t->pool_n + n > UINT32_MAX) return -1;
-    if (t->pool_n + n > t->pool_cap) {
-        size_t cap = t->pool_cap ? t->pool_cap * 2 : 65536;
-        while (cap < t->pool_n + n) cap *= 2;
-        char *np = dl_realloc(t->pool, cap);
-        if (!np) return -1;
-        t->pool = np;
-        t->pool_cap = cap;
+    if (!t->pool || t->pool->cap - t->pool->n < n) {
+        size_t cap = n > POOL_CHUNK ? n : POOL_CHUNK;
+        pool_chunk *c = dl_malloc(sizeof *c + cap);
+        if (!c) return NULL;
+        c->next = t->pool;
+        c->n = 0;
+        c->cap = cap;
+        t->pool = c;
     }
-    memcpy(t->pool + t->pool_n, p, n);
-    t->pool_n += n;
-    return (int64_t)(t->pool_n - n);
+    char *dst = t->pool->b + t->pool->n;
+    memcpy(dst, p, n);
+    t->pool->n += n;
+    return dst;
 }
 
 static uint64_t hash_bytes(const void *p, size_t n)
@@ -142,7 +158,7 @@ static uint32_t intern_term(dl_termer *t, const char *s, size_t n)
         uint32_t v = t->terms_tab[j];
         if (!v) break;
         term_ent *e = &t->terms[v - 1];
-        if (e->hash == h && e->len == n && memcmp(t->pool + e->off, s, n) == 0) return v - 1;
+        if (e->hash == h && e->len == n && memcmp(e->s, s, n) == 0) return v - 1;
         j = (j + 1) & (t->terms_cap - 1);
     }
     if (t->terms_n == t->terms_alloc) {
@@ -152,9 +168,9 @@ static uint32_t intern_term(dl_termer *t, const char *s, size_t n)
         t->terms = ne;
         t->terms_alloc = na;
     }
-    int64_t off = pool_add(t, s, n);
-    if (off < 0) return UINT32_MAX;
-    t->terms[t->terms_n] = (term_ent){h, (uint32_t)off, (uint32_t)n};
+    const char *copy = pool_add(t, s, n);
+    if (!copy) return UINT32_MAX;
+    t->terms[t->terms_n] = (term_ent){h, copy, (uint32_t)n};
     t->terms_tab[j] = (uint32_t)(t->terms_n + 1);
     t->terms_n++;
     if (t->terms_n * 2 > t->terms_cap && terms_grow(t)) return UINT32_MAX;
@@ -212,10 +228,10 @@ size_t dl_termer_term(dl_termer *t, const char *w, size_t n, int kind, const cha
     for (;;) {
         word_ent *e = &t->words[j];
         if (!e->hash) break;
-        if (e->hash == h && e->key_len == n && memcmp(t->pool + e->key_off, w, n) == 0) {
+        if (e->hash == h && e->key_len == n && memcmp(e->key, w, n) == 0) {
             if (e->term_id == UINT32_MAX) return 0;
             term_ent *te = &t->terms[e->term_id];
-            *term = t->pool + te->off;
+            *term = te->s;
             if (id) *id = e->term_id;
             return te->len;
         }
@@ -241,16 +257,16 @@ size_t dl_termer_term(dl_termer *t, const char *w, size_t n, int kind, const cha
     /* cache the word unless the table could not grow (OOM): it must keep
      * empty slots for probing to end */
     if ((t->words_n + 1) * 4 < t->words_cap * 3) {
-        int64_t ko = pool_add(t, w, n);
-        if (ko >= 0) {
-            t->words[j] = (word_ent){h, (uint32_t)ko, (uint32_t)n, tid};
+        const char *key = pool_add(t, w, n);
+        if (key) {
+            t->words[j] = (word_ent){h, key, (uint32_t)n, tid};
             t->words_n++;
             if (t->words_n * 2 > t->words_cap) words_grow(t);
         }
     }
     if (tid == UINT32_MAX) return 0;
     term_ent *te = &t->terms[tid];
-    *term = t->pool + te->off;
+    *term = te->s;
     if (id) *id = tid;
     return te->len;
 }

@@ -12,6 +12,8 @@
 
 #include "index/index.h"
 
+#include <stdio.h>
+
 static dl_termer *T;
 
 static int setup(void **state)
@@ -119,12 +121,34 @@ static void test_junk(void **s)
     dl_query_free(q);
 }
 
+/* Term bytes stay valid while the termer grows (a parsed query keeps its
+ * term pointers while snippets feed the termer more words). */
+static void test_terms_stable(void **s)
+{
+    (void)s;
+    dl_query *q = NULL;
+    const char *err;
+    assert_int_equal(dl_query_parse(T, "lighthouse keeper", 17, &q, &err), DL_OK);
+    char word[32];
+    for (int i = 0; i < 200000; i++) { /* several pool chunks of new words */
+        int n = snprintf(word, sizeof word, "zq%dxw%d", i, i * 7);
+        const char *term;
+        dl_termer_term(T, word, (size_t)n, 1 /* DL_TOK_WORD */, &term, NULL);
+    }
+    char *d = dl_query_describe(q);
+    assert_string_equal(d, "lighthous keeper");
+    assert_true(dl_query_has_term(q, "keeper", 6));
+    dl_free(d);
+    dl_query_free(q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words),     cmocka_unit_test(test_phrases),
         cmocka_unit_test(test_exclusion), cmocka_unit_test(test_or),
         cmocka_unit_test(test_errors),    cmocka_unit_test(test_junk),
+        cmocka_unit_test(test_terms_stable),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
