@@ -359,7 +359,6 @@ static void append_date_counts(dl_buf *b, const int32_t *days, const uint64_t *c
     dl_buf_addc(b, ']');
 }
 
-#ifdef DL_DAY_MIN /* the search stage is in this build */
 static int cmp_day(const void *x, const void *y)
 {
     int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
@@ -433,21 +432,6 @@ static void mentions_of_query(sv_req *req, dl_archive *ar, const q_args *a)
     free(counts);
     sv_json_reply(req, 200, &b);
 }
-#else
-static void h_search(sv_req *req)
-{
-    q_args a;
-    if (common_args(req, &a, 1)) return;
-    if (sv_arg_long(req, "n", 0, 1000, 10, &a.n)) return;
-    sv_error(req, 501, "search is not built yet");
-}
-static void mentions_of_query(sv_req *req, dl_archive *ar, const q_args *a)
-{
-    (void)ar;
-    (void)a;
-    sv_error(req, 501, "mentions of a query need search, not built yet");
-}
-#endif
 
 static void mentions_of_entity(sv_req *req, dl_archive *ar, const char *name, const q_args *a)
 {

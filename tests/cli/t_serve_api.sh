@@ -114,6 +114,20 @@ expect_eq "unknown article" "$code" 404
 expect_error_json "unknown article"
 
 # --- the query endpoints answer SPEC 4 objects
+req GET '/api/search?q=castor+vale&n=5'
+expect_eq "search" "$code" 200
+expect_eq "search.total" "$(jget "j['total']")" 10
+expect_eq "search hits (n=5)" "$(jget "len(j['hits'])")" 5
+expect_eq "search hits are Castor Vale" "$(jget "int(all('Castor Vale' in h['title'] for h in j['hits']))")" 1
+expect_eq "search took_ms" "$(jget "int(j['took_ms'] >= 0)")" 1
+req GET '/api/search?q=castor+vale&from=2021-03-10&to=2021-03-20'
+expect_eq "search in a range" "$(jget "int(all('2021-03-10' <= h['date'] <= '2021-03-20' for h in j['hits']) and len(j['hits']) > 0)")" 1
+req GET '/api/search?q=-flood'
+expect_eq "a query that only excludes" "$code" 400
+expect_error_json "a query that only excludes"
+req GET '/api/mentions?q=brindlebury'
+expect_eq "mentions of a query" "$code" 200
+expect_eq "mentions count every match" "$(jget "sum(d['count'] for d in j['dates']) == j['total'] == 10")" True
 req GET '/api/timeline?q=flood+barriers&dates=5&per_date=2'
 expect_eq "timeline" "$code" 200
 expect_eq "timeline.query" "$(jget "j['query']")" "flood barriers"
