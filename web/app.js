@@ -145,6 +145,15 @@ function snippet(text, words) {
   return out;
 }
 
+/* a heading for a hit without a stored title: the snippet's first words */
+function untitled(hit) {
+  const words = String(hit.snippet || '').replace(/[\[\]]/g, '').replace(/^\.\.\.|\.\.\.$/g, '')
+    .trim().split(/\s+/).filter(Boolean);
+  if (!words.length) return 'Article ' + hit.id;
+  return (words.length > 12 ? words.slice(0, 12).join(' ') + '…' : words.join(' '))
+    .replace(/^[a-z]/, (c) => c.toUpperCase());
+}
+
 function notice(msg, cls) { return h('div', {class: 'notice ' + (cls || '')}, msg); }
 
 function errorCard(e, what) {
@@ -317,9 +326,9 @@ async function viewResults(main, s) {
   }
   const ol = h('ol', {class: 'hits'});
   for (const hit of hits) {
-    ol.append(h('li', {class: 'hit', 'data-nav': ''},
+    ol.append(h('li', {class: 'hit', 'data-nav': '', 'data-id': hit.id},
       h('div', {class: 'meta'}, nice(hit.date), hit.source ? ' · ' + hit.source : ''),
-      link({id: hit.id}, h('span', {}, hit.title || (hit.snippet || hit.id).replace(/[\[\]]/g, '').slice(0, 90))),
+      link({id: hit.id}, h('span', {}, hit.title || untitled(hit))),
       hit.snippet ? h('p', {class: 'snip'}, snippet(hit.snippet, words)) : null));
     $('a', ol.lastChild).classList.add('title');
   }
