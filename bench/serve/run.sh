@@ -2,7 +2,8 @@
 # Load on `dateline serve`: wrk (Debian) with 64 connections against
 # /api/search and /api/timeline over ../shared/corpus scaled to N articles
 # (default 100,000; bench/make_corpus.py repeats it with fresh ids).
-# Prints, per endpoint: requests/s, p50 and p99 latency, errors (non-2xx,
+# Prints, per endpoint (and, as the peer, an embedded static file: the HTTP
+# layer alone): requests/s, p50 and p99 latency, errors (non-2xx,
 # socket errors, timeouts), and the server's resident memory before and
 # after the load (VmRSS, and VmHWM: its peak).
 #   sh bench/serve/run.sh            N=100000 DUR=20 CONNS=64 THREADS=2
@@ -80,6 +81,8 @@ make_lua() { # make_lua PATH_PREFIX EXTRA > file: rotates over the queries
     echo "request = function() i = i + 1; return wrk.format('GET', paths[(i % #paths) + 1]) end"
 }
 make_lua /api/search "&n=10" > "$OUT/search.lua"
+# the peer: the HTTP layer alone (an embedded static file, no archive work)
+printf 'request = function() return wrk.format("GET", "/icon.svg") end\n' > "$OUT/static.lua"
 make_lua /api/timeline "" > "$OUT/timeline.lua"
 
 # every request once, by hand: all must answer 200 before the load
@@ -94,7 +97,7 @@ echo "archive: $("$DL" stats --archive "$OUT/archive" --json)"
 echo "server: pid $PID, $(nproc) CPUs; wrk -t$THREADS -c$CONNS -d${DUR}s, $(wc -l < "$OUT/queries.txt") queries in rotation"
 echo "memory before: VmRSS $(mem VmRSS)"
 printf '%-14s %10s %10s %10s %10s %s\n' endpoint req/s p50 p99 requests errors
-for f in $ENDPOINTS; do
+for f in $ENDPOINTS static; do
     wrk -t"$THREADS" -c"$CONNS" -d"${DUR}s" --timeout 30s --latency -s "$OUT/$f.lua" "$B" > "$OUT/wrk-$f.txt"
     $PY - "$OUT/wrk-$f.txt" "$f" <<'PY'
 import re, sys
@@ -109,7 +112,8 @@ reqs = num(r"(\d+) requests in")
 non2xx = int(num(r"Non-2xx or 3xx responses: (\d+)"))
 sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", t)
 serr = sum(map(int, sock.groups())) if sock else 0
-print(f"/api/{sys.argv[2]:<9} {rps:>10} {p50:>10} {p99:>10} {reqs:>10} {non2xx + serr} "
+name = "/icon.svg" if sys.argv[2] == "static" else "/api/" + sys.argv[2]
+print(f"{name:<14} {rps:>10} {p50:>10} {p99:>10} {reqs:>10} {non2xx + serr} "
       f"(non-2xx {non2xx}, socket {serr})")
 PY
 done
