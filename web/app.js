@@ -211,7 +211,8 @@ function mentionsChart(dates, label) {
     }
     if (i % every === 0) {
       svg.append(h('text', {x: x + bw / 2, y: H + 16, 'text-anchor': 'middle'},
-        unit === 'month' ? MONTHS[new Date(k * 86400000).getUTCMonth()] + ' ' + isoOf(k).slice(2, 4) : nice(isoOf(k)).replace(/ \d{4}$/, '')));
+        unit === 'day' ? nice(isoOf(k)).replace(/ \d{4}$/, '')
+          : MONTHS[new Date(k * 86400000).getUTCMonth()] + ' \u2019' + isoOf(k).slice(2, 4)));
     }
   });
   return h('div', {class: 'card'}, h('div', {class: 'summary'}, h('h3', {}, label), h('span', {class: 'meta'}, 'per ' + unit + ' · click a bar to narrow the dates')), svg);
