@@ -33,6 +33,8 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------ units */
 
@@ -2119,6 +2121,93 @@ static void set_reference(ctx *c, int type, const char *v)
     }
 }
 
+/* ------------------------------------------------------------ entities */
+
+/* The entity stage runs before this one; its names keep time words that
+ * belong to them from being read as times ("Friday Harbor", "the Sunday
+ * Times", "Sheffield Wednesday").  A mention of entity ent. */
+typedef struct ment {
+    uint32_t s, e;
+    uint32_t ent;
+} ment;
+typedef DL_VEC(ment) mentvec;
+
+static int ment_cmp(const void *a, const void *b)
+{
+    const ment *x = a, *y = b;
+    return x->s < y->s ? -1 : x->s > y->s ? 1 : 0;
+}
+
+/* All mentions of d->ents, sorted by start.  DL_OK or DL_ENOMEM. */
+static int collect_mentions(const dl_doc *d, mentvec *mv)
+{
+    for (size_t k = 0; k < d->ents.n; k++)
+        for (size_t j = 0; j < d->ents.v[k].n_mentions; j++) {
+            ment m = {d->ents.v[k].mentions[j].start, d->ents.v[k].mentions[j].end,
+                      (uint32_t)k};
+            if (m.e > m.s && m.e <= d->len && dl_vec_push(mv, m)) return DL_ENOMEM;
+        }
+    if (mv->n > 1) qsort(mv->v, mv->n, sizeof *mv->v, ment_cmp);
+    return DL_OK;
+}
+
+/* The last word of text[s, e): its start. */
+static uint32_t last_word(const char *t, uint32_t s, uint32_t e)
+{
+    while (e > s && !is_alpha((unsigned char)t[e - 1])) e--;
+    while (e > s && is_alpha((unsigned char)t[e - 1])) e--;
+    return e;
+}
+
+/* The expression text[s, e) is part of a name: a mention of an entity
+ * overlaps it and either goes on after it ("Friday Harbor"), or the name
+ * ends with the expression's last word in at least two mentions (a name
+ * that recurs, "Sheffield Wednesday", rather than the tagger gluing a
+ * date to a name once: "Iraq Friday"), or it is the short form of such a
+ * longer mention ("Wednesday" for "Sheffield Wednesday").  At most a few
+ * mentions around s are read (they are sorted and rarely overlap), so
+ * this is constant time per expression beyond a binary search. */
+static int in_name(const dl_doc *d, const mentvec *mv, uint32_t s, uint32_t e)
+{
+    const char *t = d->text;
+    size_t lo = 0, hi = mv->n;
+    while (lo < hi) { /* first mention starting at or after e */
+        size_t mid = (lo + hi) / 2;
+        if (mv->v[mid].s < e) lo = mid + 1;
+        else hi = mid;
+    }
+    uint32_t w = last_word(t, s, e);
+    size_t wl = e - w;
+    while (wl && !is_alpha((unsigned char)t[w + wl - 1])) wl--;
+    for (size_t k = lo, n = 0; k > 0 && n < 4; k--, n++) {
+        const ment *m = &mv->v[k - 1];
+        if (m->e <= s) continue;
+        if (m->e > e) return 1;
+        if (!wl) continue;
+        const dl_entity *en = &d->ents.v[m->ent];
+        int ending = 0, longer = 0;
+        for (size_t j = 0; j < en->n_mentions && j < 64; j++) {
+            dl_span sp = en->mentions[j];
+            if (sp.end > d->len || sp.end - sp.start <= wl) continue;
+            uint32_t lw = last_word(t, sp.start, sp.end);
+            if (sp.end - lw >= wl && strncasecmp(t + lw, t + w, wl) == 0 &&
+                (sp.end - lw == wl || !is_alpha((unsigned char)t[lw + wl]))) {
+                ending++;
+                if (sp.start < s || sp.end - sp.start > e - s) longer = 1;
+            }
+        }
+        if (m->s < s && ending >= 2) return 1;
+        /* a month name that ends a person's name: "Theresa May" (a weekday
+         * there is the tagger gluing "Saturday" to "Bill Clinton") */
+        if (m->s < s && en->type == DL_PERSON && wl == e - s) {
+            const lexent *le = lex_find(t + s, wl);
+            if (le && le->id == W_MONTH) return 1;
+        }
+        if (m->s >= s && longer && ending >= 1) return 1;
+    }
+    return 0;
+}
+
 /* Word classes an expression can begin with (the others are only read
  * as context or inside an expression): skips most words at once. */
 static int can_start(int lex)
@@ -2172,7 +2261,9 @@ int dl_timex_tag(dl_doc *d)
     dl_civil_from_days(d->day, &c.dy, &c.dm, &c.dd);
     c.dw = dl_weekday(d->day);
     find_ref_quarter(&c);
-    for (size_t i = 0; i < c.n;) {
+    mentvec mv = {0};
+    rc = collect_mentions(d, &mv);
+    for (size_t i = 0; !rc && i < c.n;) {
         const unit *u = &c.u[i];
         hit h;
         /* expressions start at a word or number not glued to a number */
@@ -2183,7 +2274,8 @@ int dl_timex_tag(dl_doc *d)
                     (u->kind == U_PUNCT && u->ch == '\'');
         if (start && u->kind == U_ALPHA && i > 0 && glued(&c, i) && isalpha_u(&c, i - 1))
             start = 0;
-        if (start && match_at(&c, i, &h)) {
+        if (start && match_at(&c, i, &h) &&
+            !(mv.n && in_name(d, &mv, c.u[h.a].s, c.u[h.b - 1].e))) {
             dl_timex tx;
             memset(&tx, 0, sizeof tx);
             tx.span.start = c.u[h.a].s;
@@ -2212,6 +2304,7 @@ int dl_timex_tag(dl_doc *d)
             i++;
         }
     }
+    dl_vec_free(&mv);
     dl_vec_free(&uv);
     return rc;
 }
