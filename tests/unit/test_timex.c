@@ -374,6 +374,38 @@ static void fill_quotes(char *b, size_t n)
 
 /* No quadratic behaviour: 4x the input may take at most ~8x the time
  * (linear would be 4x; the slack absorbs noise on a shared machine). */
+/* Third round: titles, spoken decades, the current period, year-end,
+ * "that quarter", irregular past verbs. */
+static void test_third_round(void **state)
+{
+    (void)state;
+    const char *dct = "2019-07-10";
+    /* a title-case period inside a sentence names a show */
+    expect_none(dct, "The senator said on the network's \"This Week\" program that talks failed.",
+                "This Week");
+    expect_none(dct, "Her column ran in Harbor Today, the local paper.", "Today");
+    expect(dct, "Officials met this week in Oslo.", "this week", D, "2019-W28");
+    expect(dct, "Today, officials met in Oslo.", "Today", D, "2019-07-10");
+    /* decades read out in words */
+    expect(dct, "Membership fell through the nineties and rose again.", "the nineties", D, "199");
+    expect(dct, "The band was formed in the early eighties in Leeds.", "the early eighties", D,
+           "198");
+    /* the current quarter is the calendar's; the current fiscal year */
+    expect(dct, "Sales in the second quarter fell, and the current quarter looks weak.",
+           "the current quarter", D, "2019-Q3");
+    expect(dct, "It expects a profit in the current fiscal year.", "the current fiscal year", D,
+           "2019");
+    /* year-end: this year's, or last year's after "since" */
+    expect(dct, "The index is up 12% since year-end.", "year-end", D, "2018-12-31");
+    expect(dct, "The deal should close by year-end.", "year-end", D, "2019-12-31");
+    /* "that quarter": the last quarter the text named */
+    expect(dct, "In the second quarter of 2017 it lost money; results for that quarter included a "
+                "charge.", "that quarter", D, "2017-Q2");
+    /* an irregular past verb makes a month name past */
+    expect(dct, "The group bought the plant in November for $3 million.", "November", D,
+           "2018-11");
+}
+
 /* Tags text with hand-made entities: ents[k] = {type, mention start, end}. */
 static size_t tag_with_ents(const char *text, const char *date, const int (*ents)[3], size_t ne,
                             const char *word)
@@ -472,6 +504,7 @@ int main(void)
         cmocka_unit_test(test_durations_and_sets),
         cmocka_unit_test(test_false_friends),
         cmocka_unit_test(test_seed_like),
+        cmocka_unit_test(test_third_round),
         cmocka_unit_test(test_entity_names),
         cmocka_unit_test(test_linear),
     };
