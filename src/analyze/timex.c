@@ -1804,6 +1804,18 @@ static int r_set(const ctx *c, size_t i, hit *h)
         /* "the Communist Party daily Granma": a newspaper */
         if (isalpha_u(c, i + 1) && c->u[i + 1].cap && !c->u[i + 1].brk) return 0;
         if (i > 0 && isalpha_u(c, i - 1) && c->u[i - 1].cap && !c->u[i].brk) return 0;
+        /* "rise 8% annually", "10,000 units annually", "$5 million yearly":
+         * a rate, which TimeBank leaves untagged; so is an "average daily"
+         * figure */
+        if (c->u[i].val == U_YEAR)
+            for (size_t k = i; k > 0 && k + 4 > i; k--) {
+                const unit *p = &c->u[k - 1];
+                if (p->brk && k - 1 < i) break;
+                if (p->kind == U_DIGIT || p->lex == W_MONEY || p->lex == W_NUM ||
+                    (p->kind == U_PUNCT && p->ch == '%'))
+                    return 0;
+            }
+        if (i > 0 && word_is(c, i - 1, "average")) return 0;
         fmt_dur(v, 1, c->u[i].val);
         set_hit(h, i, i + 1, DL_TIMEX_SET, v);
         return 1;

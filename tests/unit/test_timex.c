@@ -401,6 +401,11 @@ static void test_third_round(void **state)
     /* "that quarter": the last quarter the text named */
     expect(dct, "In the second quarter of 2017 it lost money; results for that quarter included a "
                 "charge.", "that quarter", D, "2017-Q2");
+    /* rates are no sets: "8% annually", "average daily volume" */
+    expect_none(dct, "Sales should rise 8% annually through 2022.", "annually");
+    expect_none(dct, "The plant makes 5,000 engines annually.", "annually");
+    expect_none(dct, "Average daily volume was 80 million shares.", "daily");
+    expect(dct, "The festival is held here annually.", "annually", SET, "P1Y");
     /* an irregular past verb makes a month name past */
     expect(dct, "The group bought the plant in November for $3 million.", "November", D,
            "2018-11");
