@@ -23,6 +23,10 @@
  *      morning", "the previous Friday") and clock times without a day read a
  *      reference time: the last dated expression tagged (ctx.ref_*), which
  *      starts at the creation date and moves as the text names dates.
+ *   5. The entity stage runs first: a match that lies in a name it found
+ *      is dropped (in_name: "Sunday in the Park", a person's "May", a
+ *      club "Sheffield Wednesday" named twice), but not a weekday the
+ *      entity tagger glued to a name once ("Bill Clinton Saturday").
  *
  * Every rule reads at most a fixed number of units around its start, and
  * the tense scan is bounded, so the tagger is linear in the text.
