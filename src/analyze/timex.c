@@ -1627,6 +1627,14 @@ static int r_duration(const ctx *c, size_t i, hit *h)
     int the = 0, lead = 0;
     if (lx(c, k, W_THE)) the = 1, k++;
     int l = k < c->n ? c->u[k].lex : 0;
+    /* "due to last 72 hours", "will last two weeks": the verb, not the
+     * adjective; the duration starts after it (tried at the next word) */
+    if (!the && l == W_LAST && i > 0 &&
+        (word_is(c, i - 1, "to") || word_is(c, i - 1, "will") || word_is(c, i - 1, "would") ||
+         word_is(c, i - 1, "could") || word_is(c, i - 1, "may") || word_is(c, i - 1, "might") ||
+         word_is(c, i - 1, "should") || word_is(c, i - 1, "can") || word_is(c, i - 1, "not") ||
+         word_is(c, i - 1, "must")))
+        return 0;
     if (l == W_PAST || l == W_LAST || l == W_NEXT || l == W_COMING || l == W_FOLLOWING ||
         l == W_PREVIOUS || (the && l == W_ORD && c->u[k].val == 1) || l == W_RECENT)
         lead = l, k++;

@@ -385,6 +385,10 @@ static void test_third_round(void **state)
                 "This Week");
     expect_none(dct, "Her column ran in Harbor Today, the local paper.", "Today");
     expect(dct, "Officials met this week in Oslo.", "this week", D, "2019-W28");
+    /* "last" the verb: the duration starts after it */
+    expect(dct, "The walkout is due to last 72 hours.", "72 hours", DUR, "PT72H");
+    expect(dct, "The hearing will last two weeks.", "two weeks", DUR, "P2W");
+    expect(dct, "Prices rose over the last two weeks.", "the last two weeks", DUR, "P2W");
     expect(dct, "Today, officials met in Oslo.", "Today", D, "2019-07-10");
     /* decades read out in words */
     expect(dct, "Membership fell through the nineties and rose again.", "the nineties", D, "199");
