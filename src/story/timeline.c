@@ -19,7 +19,9 @@
  *  4. per day, the summary (news-tls CentroidOpt): greedily add the
  *     candidate that brings the summary's vector closest (cosine) to the
  *     candidates' centroid, among sentences that hold a query word, have a
- *     readable length, and are not near-repeats (cosine > REPEAT_COSINE) of
+ *     readable length (MIN_WORDS..MAX_WORDS words; up to twice that when the
+ *     day has nothing shorter: a top-ranked day is never dropped for its
+ *     long sentences), and are not near-repeats (cosine > REPEAT_COSINE) of
  *     a sentence already in the timeline.  A day without such a sentence
  *     is skipped and the next ranked day taken.
  * Every step is linear in the topic's text, except sorts (n log n) and the
@@ -39,7 +41,7 @@
 #define MENTION_LAG 7        /* days a mention may be published after its day */
 #define REPEAT_COSINE 0.5
 #define MIN_WORDS 6
-#define MAX_WORDS 45
+#define MAX_WORDS 30         /* longer lines only when a day has no other */
 #define MAX_SENT_BYTES 400
 
 void dl_timeline_free(dl_timeline *tl)
@@ -644,10 +646,11 @@ static int collect(tlctx *c, const dayidx *pub, const dayidx *ment, int32_t d, i
     return rc;
 }
 
-static int readable(const tlctx *c, uint32_t k)
+static int readable(const tlctx *c, uint32_t k, int relax)
 {
     const tsent *x = &c->sents.v[k];
-    return (x->query || !c->qids.n) && x->words >= MIN_WORDS && x->words <= MAX_WORDS;
+    return (x->query || !c->qids.n) && x->words >= MIN_WORDS &&
+           x->words <= (relax ? 2 : 1) * MAX_WORDS;
 }
 
 /* CentroidOpt over the candidates: up to k sentences into *picked. */
@@ -671,12 +674,15 @@ static int summarize_day(tlctx *c, const idvec *cands, int k, const idvec *chose
     int rc = dl_vec_reserve(&used, cands->n ? cands->n : 1);
     if (!rc) memset(used.v, 0, cands->n);
     double sdotc = 0, snorm2 = 0;
+    /* a day whose candidates are all long still gets its best long line */
+    int relax = 1;
+    for (size_t i = 0; i < cands->n && relax; i++) relax = !readable(c, cands->v[i], 0);
     while (!rc && (int)picked->n < k && cn > 0) {
         size_t best = SIZE_MAX;
         double bs = -1;
         for (size_t i = 0; i < cands->n; i++) {
             uint32_t s = cands->v[i];
-            if (used.v[i] || !readable(c, s)) continue;
+            if (used.v[i] || !readable(c, s, relax)) continue;
             double xc = dense_dot(cen, c, s), xs = dense_dot(sum, c, s);
             double n2 = snorm2 + 2 * xs + 1.0;
             double score = n2 > 0 ? (sdotc + xc) / (sqrt(n2) * cn) : 0;
