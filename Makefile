@@ -6,6 +6,7 @@
 #                   replay, then all of it again under ASan + UBSan
 #   make fuzz       libFuzzer targets (clang) in build/fuzz/
 #   make bench      benchmarks (bench/README.md)
+#   make model      retrains models/ner.model from ../shared/gold/conll
 #   make CC=clang   any C11 compiler; SAN=1 builds with sanitizers
 
 CC      ?= cc
@@ -42,7 +43,7 @@ TOOL_BIN := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 
 DEPFLAGS = -MMD -MP
 
-.PHONY: demo all lib test unit-tests cli-tests san-test fuzz fuzz-replay bench clean tools
+.PHONY: model demo all lib test unit-tests cli-tests san-test fuzz fuzz-replay bench clean tools
 all: $(BUILD)/dateline dateline tools
 
 ifneq ($(SAN),1)
@@ -122,6 +123,12 @@ build-fuzz/%: fuzz/%.c $(LIB_SRC)
 	@mkdir -p build-fuzz
 	clang $(CPPFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined -std=gnu11 \
 	    $< $(LIB_SRC) -o $@ $(LIBS)
+
+# Rebuilds the entity tagger's model from the gold data (not part of `make`:
+# the trained model is committed).  ~1 minute on one core.
+CONLL ?= ../shared/gold/conll/gold.jsonl
+model: $(BUILD)/tools/train_ner
+	$(BUILD)/tools/train_ner $(CONLL) data/gazetteer.tsv models/ner.model
 
 # the README's first command: build, then ingest and show the examples
 demo: all

@@ -251,6 +251,74 @@ int dl_archive_check(dl_archive *ar);
 int dl_archive_get(dl_archive *ar, const char *id, dl_annotation **out,
                    char **url, char **title);
 
+/* ------------------------------------------------------ quotes, entities */
+
+/*
+ * Who said what (`dateline quotes`, GET /api/quotes).  Every field may be
+ * left 0/NULL: speaker NULL = anyone; text NULL = any quote; from_day /
+ * to_day are inclusive day numbers, 0 and 0 meaning no bound (set
+ * has_from / has_to to use a bound); limit 0 = 20.
+ *
+ * speaker matches case-insensitively the canonical name ("Boris Johnson"),
+ * else, when no quote has that exact name, any speaker having it as a word
+ * sequence ("Johnson", "Boris").  text: every word of it must occur in the
+ * quote or in its speaker's name (case-insensitive, whole words).
+ */
+typedef struct dl_quote_query {
+    const char *speaker;
+    const char *text;
+    int has_from, has_to;
+    int32_t from_day, to_day;
+    size_t limit;
+} dl_quote_query;
+
+/* One quote found; all strings owned by the array (dl_quote_hits_free). */
+typedef struct dl_quote_hit {
+    char *speaker;       /* canonical name, NULL when unattributed */
+    char *text;          /* the quoted words */
+    char date[11];       /* the article's date */
+    char id[DL_ID_MAX];  /* the article's id */
+    uint32_t start, end; /* byte offsets of the quote in the article's text */
+} dl_quote_hit;
+
+/* Quotes newest first (then in text order).  On DL_OK *out is an array of
+ * *n hits that the caller frees with dl_quote_hits_free (NULL when n = 0).
+ * DL_ESTORE (message in dl_archive_errmsg) or DL_ENOMEM. */
+int dl_archive_quotes(dl_archive *ar, const dl_quote_query *q, dl_quote_hit **out,
+                      size_t *n);
+void dl_quote_hits_free(dl_quote_hit *v, size_t n);
+/* {"quotes": [{"speaker", "text", "date", "id", "start", "end"}]} (SPEC 4),
+ * no newline; caller frees with dl_free; NULL on OOM. */
+char *dl_quote_hits_json(const dl_quote_hit *v, size_t n, size_t *len);
+
+/*
+ * The people, organisations and places (`dateline entities`), most mentioned
+ * first.  text: every word of it must occur in the name (case-insensitive,
+ * substring); dates and limit as for quotes.  type is DL_PERSON, DL_ORG or
+ * DL_PLACE; mentions sums the mentions over the articles, articles counts
+ * the articles naming it.
+ */
+typedef struct dl_entity_query {
+    const char *text;
+    int has_from, has_to;
+    int32_t from_day, to_day;
+    size_t limit;
+} dl_entity_query;
+
+typedef struct dl_entity_hit {
+    char *name;
+    int type;
+    uint64_t mentions, articles;
+} dl_entity_hit;
+
+/* Same conventions as dl_archive_quotes; free with dl_entity_hits_free. */
+int dl_archive_entities(dl_archive *ar, const dl_entity_query *q, dl_entity_hit **out,
+                        size_t *n);
+void dl_entity_hits_free(dl_entity_hit *v, size_t n);
+/* {"entities": [{"name", "type", "mentions", "articles"}]}, type as in SPEC 4
+ * ("PERSON", "ORG", "PLACE"); caller frees with dl_free; NULL on OOM. */
+char *dl_entity_hits_json(const dl_entity_hit *v, size_t n, size_t *len);
+
 /* ----------------------------------------------------------------- ingest */
 
 typedef struct dl_ingest dl_ingest;

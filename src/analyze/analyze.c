@@ -4,6 +4,7 @@
  * (SPEC 4).
  */
 #include "analyze.h"
+#include "quote.h"
 #include "../text/buf.h"
 
 #include <jansson.h>
@@ -32,8 +33,21 @@ void dl_doc_free(dl_doc *d)
 
 int dl_analyzer_new(dl_analyzer **out)
 {
+    *out = NULL;
     dl_analyzer *az = dl_calloc(1, sizeof *az);
     if (!az) return DL_ENOMEM;
+    /* the entity model: $DATELINE_MODELS, models/ beside the binary (or up
+     * to three folders above it: build/, build/tests/), ./models */
+    char path[4200];
+    int rc = dl_ner_find_model(path, sizeof path);
+    if (rc == DL_OK) rc = dl_ner_load(path, &az->ner);
+    if (rc) {
+        fprintf(stderr, "dateline: cannot load the entity model %s: %s "
+                "(set DATELINE_MODELS to the folder holding ner.model)\n",
+                rc == DL_ENOTFOUND ? "models/ner.model" : path, dl_strerror(rc));
+        free(az);
+        return rc;
+    }
     *out = az;
     return DL_OK;
 }
@@ -41,6 +55,7 @@ int dl_analyzer_new(dl_analyzer **out)
 void dl_analyzer_free(dl_analyzer *az)
 {
     if (!az) return;
+    dl_ner_free(az->ner);
     free(az);
 }
 
@@ -63,9 +78,13 @@ void dl_annotation_free(dl_annotation *a)
 /* Runs the stages over an initialised doc. */
 static int run_stages(const dl_analyzer *az, dl_doc *d)
 {
-    DL_UNUSED(az);
     int rc = dl_tokenize(d->text, d->len, &d->toks);
+    if (!rc) rc = dl_sentence_split(d);
+    if (!rc) rc = dl_ner_tag(az->ner, d);
+    /* times may look at the entities ("Theresa May" is no date) */
     if (!rc) rc = dl_timex_tag(d);
+    /* quotes come last: they read the sentences and entities */
+    if (!rc) rc = dl_quote_find(d);
     return rc;
 }
 

@@ -40,6 +40,19 @@ void dl_doc_free(dl_doc *d);
 
 int dl_sentence_split(dl_doc *d);
 int dl_timex_tag(dl_doc *d); /* analyze/timex.c */
+int dl_quote_find(dl_doc *d); /* quote.h */
+
+/* Entities (analyze/ner.c).  dl_ner_load reads a model file (models/
+ * ner.model) into *model: DL_OK, DL_ENOTFOUND (no file), DL_EIO,
+ * DL_ECORRUPT or DL_ENOMEM; free with dl_ner_free.  dl_ner_tag appends one
+ * dl_entity per referent of the article to d->ents (name and mentions
+ * malloc'd, owned by the doc; mentions in text order); it uses d->toks when
+ * the tokenizer has run.  DL_OK or DL_ENOMEM. */
+int dl_ner_load(const char *path, void **model);
+void dl_ner_free(void *model);
+int dl_ner_tag(const void *model, dl_doc *d);
+/* The model's path: $DATELINE_MODELS, beside the binary, ./models. */
+int dl_ner_find_model(char *buf, size_t cap);
 
 /* Appends the annotation's JSON object (SPEC 4) to b; with_text = 0 leaves
  * out the id, date, source and text (the archive keeps those in columns). */

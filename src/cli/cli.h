@@ -58,5 +58,7 @@ int cmd_dups(cli_opts *o);
 int cmd_stories(cli_opts *o);
 int cmd_timeline(cli_opts *o);
 int cmd_summarize(cli_opts *o);
+int cmd_quotes(cli_opts *o);   /* quotes.c */
+int cmd_entities(cli_opts *o); /* quotes.c */
 
 #endif

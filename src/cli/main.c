@@ -38,8 +38,6 @@ static int not_built(cli_opts *o, const char *what, int issue)
 }
 
 static int cmd_search(cli_opts *o) { return not_built(o, "search", 5); }
-static int cmd_quotes(cli_opts *o) { return not_built(o, "quotes", 4); }
-static int cmd_entities(cli_opts *o) { return not_built(o, "entities", 4); }
 static int cmd_serve(cli_opts *o) { return not_built(o, "serve", 7); }
 
 static const cli_cmd COMMANDS[] = {
@@ -90,11 +88,26 @@ static const cli_cmd COMMANDS[] = {
      "-excluded words and OR between alternatives.  --queries FILE runs one\n"
      "query a line (optionally TAB FROM TAB TO) and prints JSONL.\n",
      CLI_O_RANGE | CLI_O_N | CLI_O_QUERIES},
-    {"quotes", cmd_quotes, "quotes [--speaker NAME] [QUERY] [--from D] [--to D] [--json]",
-     "Who said what, when: quotes newest first, by speaker and topic.\n",
+    {"quotes", cmd_quotes,
+     "quotes [--speaker NAME] [QUERY] [--from D] [--to D] [-n N] [--json]",
+     "Who said what, when: quotes newest first (20 unless -n says otherwise).\n"
+     "  --speaker NAME  quotes of that person: the full name (\"Boris Johnson\"),\n"
+     "                  or a part of it (\"Johnson\") when no one has that full name\n"
+     "  QUERY           words that must all occur in the quote or its speaker's name\n"
+     "  --json          {\"quotes\": [{\"speaker\", \"text\", \"date\", \"id\",\n"
+     "                  \"start\", \"end\"}]}; speaker is null when the text does not\n"
+     "                  say; start/end are byte offsets into the article's text\n\n"
+     "Example:\n  dateline quotes --speaker \"Theresa May\" --from 2019-07-01\n"
+     "  dateline quotes ambassador -n 5 --json\n",
      CLI_O_RANGE | CLI_O_N | CLI_O_SPEAKER},
-    {"entities", cmd_entities, "entities [QUERY] [--from D] [--to D] [--json]",
-     "The people, organisations and places, most mentioned first.\n",
+    {"entities", cmd_entities, "entities [QUERY] [--from D] [--to D] [-n N] [--json]",
+     "The people, organisations and places, most mentioned first (20 unless -n\n"
+     "says otherwise), counted over the articles dated in the range.\n"
+     "  QUERY    words that must all occur in the name\n"
+     "  --json   {\"entities\": [{\"name\", \"type\", \"mentions\", \"articles\"}]};\n"
+     "           type is PERSON, ORG or PLACE; mentions counts every mention,\n"
+     "           articles the articles that name it\n\n"
+     "Example:\n  dateline entities --from 2019-07-01 -n 10\n  dateline entities johnson --json\n",
      CLI_O_RANGE | CLI_O_N},
     {"dups", cmd_dups, "dups [--json]",
      "Near-duplicate pairs (one wire story on many sites), JSONL with --json.\n", 0},

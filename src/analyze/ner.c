@@ -1,0 +1,1328 @@
+/*
+ * ner.c -- named entities: the tagger (model loading, features, greedy
+ * left-to-right decoding with an averaged-perceptron model) and the alias
+ * linker that groups the tagged mentions into one entity per real-world
+ * referent of the article.  See ner.h for the model file and analyze.h for
+ * the stage contract.
+ *
+ * Ownership: dl_ner_load returns a model the caller frees with dl_ner_free;
+ * dl_ner_tag appends dl_entity values whose name and mentions are malloc'd
+ * and owned by the doc (dl_doc_free releases them).
+ *
+ * Cost: every step is linear in the number of tokens: a fixed number of
+ * hashed features per scored token, lower-case words and punctuation after
+ * an O are tagged O without scoring, and the alias linker works through
+ * hash maps.
+ */
+#include "ner.h"
+#include "../text/utf8.h"
+
+#include <stdio.h>
+#include <unistd.h>
+#include <utf8proc.h>
+#include <xxhash.h>
+#include <zstd.h>
+
+/* ------------------------------------------------------------ hashing */
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
+
+/* feature of template t with value v */
+static inline uint64_t feat(uint64_t t, uint64_t v)
+{
+    return mix64(v ^ (t * 0x9e3779b97f4a7c15ULL));
+}
+
+static inline uint64_t hash_bytes(const char *s, size_t n)
+{
+    return XXH3_64bits(s, n);
+}
+
+/* ------------------------------------------------------------ tokens */
+
+#define LOWMAX 64
+
+/* Lower-cases s[0,n) into out (at most LOWMAX bytes, truncated at a code
+ * point boundary); returns the length. */
+static size_t lower_copy(const char *s, size_t n, char *out)
+{
+    size_t o = 0, i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (o + 1 > LOWMAX) break;
+            out[o++] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+            i++;
+            continue;
+        }
+        size_t j = i;
+        int32_t cp = dl_utf8_next(s, n, &j);
+        cp = utf8proc_tolower(cp);
+        uint8_t tmp[4];
+        utf8proc_ssize_t k = utf8proc_encode_char(cp, tmp);
+        if (k <= 0 || o + (size_t)k > LOWMAX) break;
+        memcpy(out + o, tmp, (size_t)k);
+        o += (size_t)k;
+        i = j;
+    }
+    return o;
+}
+
+/* Fills the class flags and hashes of t from text. */
+static void tok_describe(const char *text, dl_ner_tok *t)
+{
+    const char *s = text + t->start;
+    size_t n = t->end - t->start;
+    /* "US", "UK", "UN" as today's news writes them read as the "U.S.",
+     * "U.K.", "U.N." of the training text */
+    if (n == 2 && s[0] == 'U' && (s[1] == 'S' || s[1] == 'K' || s[1] == 'N')) {
+        static const char *const dotted[] = {"U.S.", "U.K.", "U.N."};
+        s = dotted[s[1] == 'S' ? 0 : s[1] == 'K' ? 1 : 2];
+        n = 4;
+    }
+    char low[LOWMAX], shape[16];
+    size_t nl = 0, ns = 0;
+    int has_up = 0, has_low = 0, first = 1;
+    char last = 0;
+    t->flags = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        int32_t cp = (unsigned char)s[i] < 0x80 ? (unsigned char)s[j++] : dl_utf8_next(s, n, &j);
+        char cls;
+        if (cp < 0x80) {
+            cls = (cp >= 'A' && cp <= 'Z')   ? 'X'
+                  : (cp >= 'a' && cp <= 'z') ? 'x'
+                  : (cp >= '0' && cp <= '9') ? 'd'
+                                             : (char)cp;
+        } else {
+            utf8proc_category_t cat = utf8proc_category(cp);
+            cls = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT ? 'X'
+                  : cat >= UTF8PROC_CATEGORY_LL && cat <= UTF8PROC_CATEGORY_LO ? 'x'
+                  : cat == UTF8PROC_CATEGORY_ND                                ? 'd'
+                                                                               : '*';
+        }
+        if (cls == 'X') has_up = 1;
+        if (cls == 'x') has_low = 1;
+        if (first) {
+            if (cls == 'X') t->flags |= DL_NT_CAP;
+            else if (cls == 'x') t->flags |= DL_NT_LOWER;
+            else if (cls == 'd') t->flags |= DL_NT_DIGIT;
+            else t->flags |= DL_NT_PUNCT;
+            first = 0;
+        }
+        if (cls != last && ns < sizeof shape) shape[ns++] = cls;
+        last = cls;
+        i = j;
+    }
+    if (has_up && !has_low) t->flags |= DL_NT_ALLCAP;
+    t->h_word = hash_bytes(s, n);
+    /* a word with no capital (and short) is its own lower-case form */
+    if (!has_up && n <= LOWMAX) {
+        t->h_lower = t->h_word;
+    } else {
+        nl = lower_copy(s, n, low);
+        t->h_lower = hash_bytes(low, nl);
+    }
+    t->h_shape = ns == 1 ? (uint64_t)(unsigned char)shape[0] * 0x100000001b3ULL
+                         : hash_bytes(shape, ns);
+}
+
+static int is_ascii_letter(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* Abbreviations written with a period that belongs to the word. */
+static int is_abbrev(const char *s, size_t n)
+{
+    static const char *const AB[] = {
+        "Inc", "Corp", "Co", "Ltd", "Bros", "Jr", "Sr", "St", "Mr", "Mrs", "Ms", "Dr",
+        "Gen", "Lt", "Col", "Sgt", "Capt", "Gov", "Sen", "Rep", "Prof", "Rev", "Mt", "Ft",
+        "Ave", "Cpl", "Maj", "Adm", "Cmdr", "Supt", "Messrs", "Pty", "Bhd", "Cie", "Jan",
+        "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+        "Dept", "Univ", "Assn", "Nos", "No", "vs", "Mass", "Calif", "Fla", "Ill", "Wash",
+        "Penn", "Conn", "Tenn", "Ariz", "Colo", "Okla", "Mich", "Minn", "Wis", "Ky", "Va",
+        "Ga", "La", "Md", "Mo", "Ala", "Ark", "Kan", "Neb", "Nev", "Ore", "Del", NULL};
+    for (size_t i = 0; AB[i]; i++)
+        if (strlen(AB[i]) == n && memcmp(AB[i], s, n) == 0) return 1;
+    return 0;
+}
+
+/* Splits and joins the shared tokens into the tagger's tokens. */
+static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_doc *doc)
+{
+    for (size_t i = 0; i < n; i++) {
+        dl_ner_tok t;
+        memset(&t, 0, sizeof t);
+        t.start = toks[i].start;
+        t.end = toks[i].end;
+        int kind = toks[i].kind;
+        /* single-letter abbreviations: U.S.  J.  U.N. */
+        if (toks[i].kind == DL_TOK_WORD && t.end - t.start == 1 &&
+            is_ascii_letter(text[t.start]) && i + 1 < n && toks[i + 1].start == t.end &&
+            text[t.end] == '.') {
+            size_t j = i + 1;
+            t.end = toks[j].end;
+            while (j + 2 < n && toks[j + 1].start == toks[j].end &&
+                   toks[j + 1].end - toks[j + 1].start == 1 &&
+                   is_ascii_letter(text[toks[j + 1].start]) &&
+                   toks[j + 2].start == toks[j + 1].end && text[toks[j + 2].start] == '.') {
+                j += 2;
+                t.end = toks[j].end;
+            }
+            i = j;
+        } else if (kind == DL_TOK_WORD && i + 1 < n && toks[i + 1].start == t.end &&
+                   text[t.end] == '.' && toks[i + 1].end == t.end + 1 &&
+                   is_abbrev(text + t.start, t.end - t.start)) {
+            t.end = toks[++i].end; /* Inc.  Corp.  Mr.  St. */
+        } else if (kind == DL_TOK_WORD) {
+            /* possessive 's / ’s split off */
+            size_t len = t.end - t.start;
+            const char *e = text + t.end;
+            size_t cut = 0;
+            if (len > 2 && (e[-1] == 's' || e[-1] == 'S') && e[-2] == '\'') cut = 2;
+            else if (len > 4 && (e[-1] == 's' || e[-1] == 'S') &&
+                     memcmp(e - 4, "\xe2\x80\x99", 3) == 0)
+                cut = 4;
+            if (cut) {
+                dl_ner_tok a = t;
+                a.end = t.end - (uint32_t)cut;
+                tok_describe(text, &a);
+                if (dl_vec_push(&doc->t, a)) return DL_ENOMEM;
+                t.start = a.end;
+            }
+        }
+        tok_describe(text, &t);
+        if (kind == DL_TOK_PUNCT) t.flags = (uint16_t)((t.flags & ~(DL_NT_CAP | DL_NT_LOWER | DL_NT_DIGIT)) | DL_NT_PUNCT);
+        if (dl_vec_push(&doc->t, t)) return DL_ENOMEM;
+    }
+    return DL_OK;
+}
+
+static int newline_between(const char *text, uint32_t a, uint32_t b)
+{
+    return memchr(text + a, '\n', b - a) != NULL;
+}
+
+/* ------------------------------------------------------------ gazetteer */
+
+static uint64_t gaz_chain(uint64_t k, uint64_t h)
+{
+    k = mix64(k ^ h) + 0x51ed27a4c3b1ULL;
+    return k ? k : 1;
+}
+
+static uint8_t gaz_get(const dl_ner_model *m, uint64_t k)
+{
+    if (!m || !m->gaz_key) return 0;
+    for (size_t i = k & m->gaz_mask;; i = (i + 1) & m->gaz_mask) {
+        if (m->gaz_key[i] == k) return m->gaz_val[i];
+        if (m->gaz_key[i] == 0) return 0;
+    }
+}
+
+static int gaz_put(dl_ner_model *m, uint64_t k, uint8_t v)
+{
+    if ((m->gaz_n + 1) * 2 > m->gaz_mask + 1 || !m->gaz_key) {
+        size_t cap = m->gaz_key ? (m->gaz_mask + 1) * 2 : 1024;
+        uint64_t *nk = dl_calloc(cap, sizeof *nk);
+        uint8_t *nv = dl_calloc(cap, 1);
+        if (!nk || !nv) {
+            free(nk), free(nv);
+            return DL_ENOMEM;
+        }
+        for (size_t i = 0; m->gaz_key && i <= m->gaz_mask; i++) {
+            if (!m->gaz_key[i]) continue;
+            size_t j = m->gaz_key[i] & (cap - 1);
+            while (nk[j]) j = (j + 1) & (cap - 1);
+            nk[j] = m->gaz_key[i], nv[j] = m->gaz_val[i];
+        }
+        free(m->gaz_key), free(m->gaz_val);
+        m->gaz_key = nk, m->gaz_val = nv, m->gaz_mask = cap - 1;
+    }
+    size_t i = k & m->gaz_mask;
+    while (m->gaz_key[i] && m->gaz_key[i] != k) i = (i + 1) & m->gaz_mask;
+    if (!m->gaz_key[i]) m->gaz_n++;
+    m->gaz_key[i] = k;
+    m->gaz_val[i] |= v;
+    return DL_OK;
+}
+
+#define GAZ_MAXLEN 5
+
+int dl_ner_gaz_add(dl_ner_model *m, int kinds, const char *name, size_t len)
+{
+    dl_tokvec tv = {0};
+    dl_ner_doc d;
+    memset(&d, 0, sizeof d);
+    int rc = dl_tokenize(name, len, &tv);
+    if (!rc) rc = ner_tokens(name, tv.v, tv.n, &d);
+    if (!rc && d.t.n > 0 && d.t.n <= GAZ_MAXLEN) {
+        uint64_t k = 0;
+        for (size_t i = 0; i < d.t.n && !rc; i++) {
+            k = gaz_chain(k, d.t.v[i].h_lower);
+            /* prefixes are marked (0x80) so that matching stops early */
+            rc = gaz_put(m, k, i + 1 < d.t.n ? 0x80 : (uint8_t)kinds);
+        }
+    }
+    dl_vec_free(&tv);
+    dl_vec_free(&d.t);
+    return rc;
+}
+
+static const char *const TITLES[] = {
+    "mr", "mrs", "ms", "miss", "dr", "mr.", "mrs.", "ms.", "dr.", "president", "senator",
+    "sen", "rep", "gov", "gen", "judge", "justice", "prince", "princess", "king", "queen",
+    "pope", "rev", "reverend", "prof", "professor", "chancellor", "minister", "secretary",
+    "mayor", "governor", "lord", "lady", "sir", "dame", "general", "colonel", "captain",
+    "sheikh", "cardinal", "archbishop", "bishop", "ambassador", "premier", "commissioner",
+    "coach", "chairman", "inspector", "detective", "sergeant", "officer", "speaker", NULL};
+
+static const char *const STOPS[] = {"of", "the", "and", "for", "&", "de", "du", "des", "la", "le", "in", "on", "to", "at", NULL};
+
+/* single-token role nouns and the first word of two-word ones */
+static const char *const ROLES[] = {
+    "ambassador", "president", "minister", "secretary", "chancellor", "senator", "governor",
+    "mayor", "spokesman", "spokeswoman", "spokesperson", "chairman", "chairwoman", "chair",
+    "commissioner", "director", "coach", "manager", "captain", "premier", "envoy", "judge",
+    "general", "pope", "king", "queen", "prince", "princess", "leader", "candidate",
+    "nominee", "founder", "ceo", "executive", "prosecutor", "lawyer", "attorney", "senator",
+    "congressman", "congresswoman", "sheriff", "diplomat", "official", NULL};
+
+static void lex_add(dl_ner_model *m, const char *const *list, uint8_t bit)
+{
+    for (; *list; list++) {
+        uint64_t k = hash_bytes(*list, strlen(*list)) | 1;
+        size_t i = k & 255;
+        while (m->lex_key[i] && m->lex_key[i] != k) i = (i + 1) & 255;
+        m->lex_key[i] = k;
+        m->lex_val[i] |= bit;
+    }
+}
+
+static void lex_init(dl_ner_model *m)
+{
+    static const char *const SIRS[] = {"sir", "dame", NULL};
+    static const char *const PTITLES[] = {"mr", "mrs", "ms", "miss", "dr", "mr.", "mrs.",
+                                          "ms.", "dr.", "sir", "dame", "mister", NULL};
+    lex_add(m, PTITLES, DL_LEX_PTITLE);
+    lex_add(m, TITLES, DL_LEX_TITLE);
+    lex_add(m, STOPS, DL_LEX_STOP);
+    lex_add(m, ROLES, DL_LEX_ROLE);
+    lex_add(m, SIRS, DL_LEX_SIR);
+}
+
+static uint8_t lex_get(const dl_ner_model *m, uint64_t k)
+{
+    k |= 1;
+    for (size_t i = k & 255;; i = (i + 1) & 255) {
+        if (m->lex_key[i] == k) return m->lex_val[i];
+        if (!m->lex_key[i]) return 0;
+    }
+}
+
+/* ------------------------------------------------------------ doc */
+
+enum { DOC_SEEN_LOWER = 1, DOC_SEEN_CAP = 2 }; /* bits 4-6: last tag class + 1 */
+
+static size_t doc_slot(const dl_ner_doc *doc, uint64_t k)
+{
+    size_t i = k & doc->hmask;
+    while (doc->hk[i] && doc->hk[i] != k) i = (i + 1) & doc->hmask;
+    return i;
+}
+
+static uint8_t doc_get(const dl_ner_doc *doc, uint64_t k)
+{
+    k |= 1;
+    size_t i = doc_slot(doc, k);
+    return doc->hk[i] ? doc->hv[i] : 0;
+}
+
+static void doc_or(dl_ner_doc *doc, uint64_t k, uint8_t v, uint8_t clear)
+{
+    k |= 1;
+    size_t i = doc_slot(doc, k);
+    doc->hk[i] = k;
+    doc->hv[i] = (uint8_t)((doc->hv[i] & ~clear) | v);
+}
+
+int dl_ner_doc_build(const dl_ner_model *m, dl_ner_doc *doc, const char *text, size_t len,
+                     const dl_token *toks, size_t n)
+{
+    memset(doc, 0, sizeof *doc);
+    doc->text = text;
+    doc->len = len;
+    int rc = ner_tokens(text, toks, n, doc);
+    if (rc) return rc;
+    dl_ner_tok *t = doc->t.v;
+    size_t nt = doc->t.n;
+    size_t cap = 16;
+    while (cap < nt * 2 + 2) cap *= 2;
+    doc->hk = dl_calloc(cap, sizeof *doc->hk);
+    doc->hv = dl_calloc(cap, 1);
+    doc->hv2 = dl_calloc(cap, 1);
+    if (!doc->hk || !doc->hv || !doc->hv2) return DL_ENOMEM;
+    doc->hmask = cap - 1;
+
+    /* sentence starts (own heuristic: the sentence stage may not have run)
+     * and lines written in capitals */
+    size_t line0 = 0;
+    int line_low = 0, line_up = 0;
+    for (size_t i = 0; i <= nt; i++) {
+        int nl = i == nt || (i > 0 && newline_between(text, t[i - 1].end, t[i].start));
+        if (nl && i > 0) {
+            if (!line_low && line_up)
+                for (size_t j = line0; j < i; j++) t[j].flags |= DL_NT_CAPLINE;
+            line0 = i, line_low = line_up = 0;
+        }
+        if (i == nt) break;
+        if (t[i].flags & (DL_NT_CAP | DL_NT_LOWER)) {
+            if (t[i].flags & DL_NT_ALLCAP) line_up++;
+            else line_low++;
+        }
+        int start = i == 0 || nl;
+        if (!start) {
+            const char *p = text + t[i - 1].start;
+            size_t pl = t[i - 1].end - t[i - 1].start;
+            if (pl == 1 && (*p == '.' || *p == '!' || *p == '?' || *p == ':' || *p == ';'))
+                start = 1;
+            else if ((t[i - 1].flags & DL_NT_PUNCT) && (t[i - 1].flags & DL_NT_SENT))
+                start = 1; /* after an opening quote or dash that starts one */
+            else if (pl == 1 && (*p == '"' || *p == '(') && i >= 2) {
+                const char *q = text + t[i - 2].start;
+                if (t[i - 2].end - t[i - 2].start == 1 && (*q == '.' || *q == '!' || *q == '?'))
+                    start = 1;
+            }
+        }
+        if (start) t[i].flags |= DL_NT_SENT;
+    }
+    /* document memory: words seen in lower case; capitalised mid-sentence */
+    for (size_t i = 0; i < nt; i++) {
+        if (m) t[i].lex = lex_get(m, t[i].h_lower);
+        if (t[i].flags & DL_NT_LOWER) doc_or(doc, t[i].h_lower, DOC_SEEN_LOWER, 0);
+        else if ((t[i].flags & DL_NT_CAP) && !(t[i].flags & (DL_NT_SENT | DL_NT_CAPLINE)))
+            doc_or(doc, t[i].h_lower, DOC_SEEN_CAP, 0);
+    }
+    /* gazetteer marks: every match of up to GAZ_MAXLEN tokens from a
+     * capitalised token */
+    if (m && m->gaz_n) {
+        for (size_t i = 0; i < nt; i++) {
+            if (!(t[i].flags & DL_NT_CAP)) continue;
+            uint64_t k = 0;
+            for (size_t l = 0; l < GAZ_MAXLEN && i + l < nt; l++) {
+                if (l && newline_between(text, t[i + l - 1].end, t[i + l].start)) break;
+                k = gaz_chain(k, t[i + l].h_lower);
+                uint8_t v = gaz_get(m, k);
+                if (!v) break;       /* no longer name starts so */
+                if (!(v & 7)) continue; /* only a prefix */
+                t[i].gaz |= (uint8_t)(v & 7);
+                for (size_t j = i + 1; j <= i + l; j++) t[j].gaz |= (uint8_t)((v & 7) << 3);
+            }
+        }
+    }
+    return DL_OK;
+}
+
+void dl_ner_doc_free(dl_ner_doc *doc)
+{
+    dl_vec_free(&doc->t);
+    free(doc->hk);
+    free(doc->hv);
+    free(doc->hv2);
+    doc->hv2 = NULL;
+    doc->hk = NULL;
+    doc->hv = NULL;
+}
+
+int dl_ner_skip(const dl_ner_doc *doc, size_t i, int prev)
+{
+    if (prev != DL_NER_O && prev != DL_NER_BOS) return 0;
+    return (doc->t.v[i].flags & (DL_NT_LOWER | DL_NT_PUNCT | DL_NT_DIGIT)) != 0;
+}
+
+int dl_ner_valid(int prev, int tag)
+{
+    if (tag == DL_NER_O || (tag & 1)) return 1; /* O, B-X and MISC always */
+    return prev == tag || prev == tag - 1;
+}
+
+static int tag_class(int tag)
+{
+    return tag == DL_NER_O ? 0 : (tag + 1) / 2; /* 1 PER 2 ORG 3 LOC 4 MISC */
+}
+
+void dl_ner_pass(dl_ner_doc *doc, int pass)
+{
+    doc->pass = pass;
+    for (size_t i = 0; i <= doc->hmask; i++) {
+        doc->hv[i] &= 0x0f;
+        if (pass == 0) doc->hv2[i] = 0;
+    }
+}
+
+void dl_ner_note(dl_ner_doc *doc, size_t i, int tag)
+{
+    const dl_ner_tok *t = &doc->t.v[i];
+    if (!(t->flags & (DL_NT_CAP | DL_NT_DIGIT))) return;
+    int cls = tag_class(tag);
+    doc_or(doc, t->h_lower, (uint8_t)((cls + 1) << 4), 0x70);
+    if (doc->pass == 0) {
+        size_t s = doc_slot(doc, t->h_lower | 1);
+        if (cls) doc->hv2[s] |= (uint8_t)(1 << (cls - 1));
+        else if (!(t->flags & (DL_NT_SENT | DL_NT_CAPLINE))) doc->hv2[s] |= 16;
+    }
+}
+
+/* templates */
+enum {
+    F_BIAS = 1, F_WORD, F_LOWER, F_SHAPE, F_SUF2, F_SUF3, F_SUF4, F_PRE3,
+    F_LM1, F_LP1, F_LM2, F_LP2, F_SH3, F_SHM1, F_SHP1, F_P1, F_P12, F_P1W, F_P1SH,
+    F_SENTSH, F_SENTW, F_GAZ, F_GAZM1, F_GAZP1, F_HIST, F_DOCLOW, F_DOCCAP, F_CAPLINE,
+    F_BIM1, F_BIP1, F_WM1SH, F_CAPLINE_DOC, F_P1LM1, F_HISTSH, F_SHP1P2,
+    F_WM1, F_WP1, F_SHWP1, F_RUN, F_RUNLAST, F_RUNFIRST, F_PASS1, F_PASS1X,
+};
+
+size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f)
+{
+    const dl_ner_tok *t = doc->t.v;
+    size_t nt = doc->t.n, k = 0;
+    const dl_ner_tok *c = &t[i];
+    /* neighbours; beyond a sentence start / the ends: fixed markers */
+    const uint64_t NONE = 0x1234567ULL;
+    int sent = (c->flags & DL_NT_SENT) != 0;
+    int hasm1 = i > 0 && !sent, hasm2 = hasm1 && i > 1 && !(t[i - 1].flags & DL_NT_SENT);
+    int hasp1 = i + 1 < nt && !(t[i + 1].flags & DL_NT_SENT);
+    int hasp2 = hasp1 && i + 2 < nt && !(t[i + 2].flags & DL_NT_SENT);
+    uint64_t lm1 = hasm1 ? t[i - 1].h_lower : NONE, lm2 = hasm2 ? t[i - 2].h_lower : NONE;
+    uint64_t lp1 = hasp1 ? t[i + 1].h_lower : NONE, lp2 = hasp2 ? t[i + 2].h_lower : NONE;
+    uint64_t sm1 = hasm1 ? t[i - 1].h_shape : NONE, sp1 = hasp1 ? t[i + 1].h_shape : NONE;
+    uint64_t sp2 = hasp2 ? t[i + 2].h_shape : NONE;
+    uint8_t caps = (c->flags & DL_NT_CAPLINE) ? 1 : 0;
+
+    f[k++] = feat(F_BIAS, 0);
+    f[k++] = feat(F_WORD, c->h_word);
+    f[k++] = feat(F_LOWER, c->h_lower);
+    f[k++] = feat(F_SHAPE, c->h_shape + caps);
+    {
+        /* affixes of the lower-case form, in bytes (enough for English) */
+        char low[LOWMAX];
+        size_t nl = lower_copy(doc->text + c->start, c->end - c->start, low);
+        f[k++] = feat(F_SUF2, nl >= 2 ? hash_bytes(low + nl - 2, 2) : c->h_lower);
+        f[k++] = feat(F_SUF3, nl >= 3 ? hash_bytes(low + nl - 3, 3) : c->h_lower);
+        f[k++] = feat(F_SUF4, nl >= 4 ? hash_bytes(low + nl - 4, 4) : c->h_lower);
+        f[k++] = feat(F_PRE3, nl >= 3 ? hash_bytes(low, 3) : c->h_lower);
+    }
+    f[k++] = feat(F_LM1, lm1);
+    f[k++] = feat(F_LP1, lp1);
+    f[k++] = feat(F_LM2, lm2);
+    f[k++] = feat(F_LP2, lp2);
+    f[k++] = feat(F_SH3, mix64(sm1 * 31 + c->h_shape) ^ sp1);
+    f[k++] = feat(F_SHM1, sm1);
+    f[k++] = feat(F_SHP1, sp1);
+    f[k++] = feat(F_SHP1P2, mix64(sp1) ^ sp2);
+    f[k++] = feat(F_P1, (uint64_t)p1);
+    f[k++] = feat(F_P12, (uint64_t)(p1 * 16 + p2));
+    f[k++] = feat(F_P1W, c->h_lower + (uint64_t)p1);
+    f[k++] = feat(F_P1SH, c->h_shape * 17 + (uint64_t)p1);
+    f[k++] = feat(F_P1LM1, lm1 * 13 + (uint64_t)p1);
+    f[k++] = feat(F_BIM1, mix64(lm1) ^ c->h_lower);
+    f[k++] = feat(F_BIP1, mix64(c->h_lower) ^ lp1);
+    f[k++] = feat(F_WM1SH, mix64(lm1) ^ c->h_shape);
+    f[k++] = feat(F_WM1, hasm1 ? t[i - 1].h_word : NONE);
+    f[k++] = feat(F_WP1, hasp1 ? t[i + 1].h_word : NONE);
+    f[k++] = feat(F_SHWP1, mix64(c->h_shape) ^ lp1);
+    {
+        /* the run of capitalised tokens this one is in: length, position */
+        size_t a = i, b = i + 1;
+        const uint16_t CAPF = DL_NT_CAP;
+        if (c->flags & CAPF) {
+            while (a > 0 && i - a < 6 && (t[a - 1].flags & CAPF) && !(t[a].flags & DL_NT_SENT)) a--;
+            while (b < nt && b - i < 6 && (t[b].flags & CAPF) && !(t[b].flags & DL_NT_SENT)) b++;
+            f[k++] = feat(F_RUN, (uint64_t)((i - a) * 8 + (b - i)) + 64u * caps);
+            if (b - a > 1 && !caps) {
+                /* "... Bank", "... Inc.", "... United" name the whole run */
+                if (b - 1 != i) f[k++] = feat(F_RUNLAST, t[b - 1].h_lower);
+                if (a != i) f[k++] = feat(F_RUNFIRST, t[a].h_lower);
+            }
+        }
+    }
+    if (sent) {
+        f[k++] = feat(F_SENTSH, c->h_shape);
+        f[k++] = feat(F_SENTW, c->h_lower);
+    }
+    if (caps) f[k++] = feat(F_CAPLINE, c->h_lower);
+    for (int b = 0; b < 6; b++)
+        if (c->gaz & (1 << b)) f[k++] = feat(F_GAZ, (uint64_t)b);
+    if (hasm1 && t[i - 1].gaz)
+        f[k++] = feat(F_GAZM1, t[i - 1].gaz);
+    if (hasp1 && t[i + 1].gaz)
+        f[k++] = feat(F_GAZP1, t[i + 1].gaz);
+    uint8_t dv = doc_get(doc, c->h_lower);
+    if (c->flags & (DL_NT_CAP | DL_NT_DIGIT)) {
+        int hist = (dv >> 4) & 7;
+        f[k++] = feat(F_HIST, (uint64_t)hist);
+        f[k++] = feat(F_HISTSH, (uint64_t)hist * 1000003 + c->h_shape);
+        f[k++] = feat(F_DOCLOW, (uint64_t)((dv & DOC_SEEN_LOWER) ? 1 : 0) + 2u * sent + 4u * caps);
+        if (caps || sent)
+            f[k++] = feat(F_DOCCAP, (uint64_t)((dv & DOC_SEEN_CAP) ? 1 : 0) + 2u * caps);
+        if (caps && hist)
+            f[k++] = feat(F_CAPLINE_DOC, (uint64_t)hist);
+    }
+    if (doc->pass == 1 && (c->flags & (DL_NT_CAP | DL_NT_DIGIT))) {
+        size_t s = doc_slot(doc, c->h_lower | 1);
+        uint64_t v = doc->hk[s] ? doc->hv2[s] : 0;
+        f[k++] = feat(F_PASS1, v);
+        f[k++] = feat(F_PASS1X, v * 8 + 4u * caps + 2u * sent + (uint64_t)(p1 == DL_NER_O || p1 == DL_NER_BOS));
+    }
+    DL_ASSERT(k <= DL_NER_MAXF);
+    return k;
+}
+
+/* ------------------------------------------------------------ model I/O */
+
+static const char MAGIC[8] = {'D', 'L', 'N', 'E', 'R', '0', '0', '3'};
+#define HDR 32
+
+dl_ner_model *dl_ner_model_new(uint32_t nbits)
+{
+    dl_ner_model *m = dl_calloc(1, sizeof *m);
+    if (m) m->nbits = nbits, m->scale = 1, lex_init(m);
+    return m;
+}
+
+void dl_ner_free(void *model)
+{
+    dl_ner_model *m = model;
+    if (!m) return;
+    free(m->gaz_key);
+    free(m->gaz_val);
+    free(m->blob);
+    free(m);
+}
+
+int dl_ner_model_save(const dl_ner_model *m, const float *w, const char *path)
+{
+    size_t rows = (size_t)1 << m->nbits, nw = rows * DL_NER_NT;
+    float mx = 0;
+    for (size_t i = 0; i < nw; i++) mx = DL_MAX(mx, w[i] < 0 ? -w[i] : w[i]);
+    float scale = mx > 0 ? 32000.0f / mx : 1.0f;
+    size_t raw = HDR + m->gaz_n * 16 + rows / 8 + nw * 2;
+    unsigned char *b = dl_calloc(raw, 1);
+    if (!b) return DL_ENOMEM;
+    size_t o = 0;
+    uint32_t u;
+    memcpy(b, MAGIC, 8), o = 8;
+    u = m->nbits, memcpy(b + o, &u, 4), o += 4;
+    u = DL_NER_NT, memcpy(b + o, &u, 4), o += 4;
+    memcpy(b + o, &scale, 4), o += 4;
+    u = (uint32_t)m->gaz_n, memcpy(b + o, &u, 4), o += 4;
+    o = HDR;
+    for (size_t i = 0; m->gaz_key && i <= m->gaz_mask; i++) {
+        if (!m->gaz_key[i]) continue;
+        memcpy(b + o, &m->gaz_key[i], 8);
+        memset(b + o + 8, 0, 8);
+        b[o + 8] = m->gaz_val[i];
+        o += 16;
+    }
+    /* sparse weights: a bitmap of the rows that have a non-zero weight,
+     * then those rows packed */
+    unsigned char *bitmap = b + o;
+    o += rows / 8;
+    for (size_t r = 0; r < rows; r++) {
+        int16_t q[DL_NER_NT];
+        int any = 0;
+        for (int y = 0; y < DL_NER_NT; y++) {
+            float x = w[r * DL_NER_NT + (size_t)y] * scale;
+            q[y] = (int16_t)(x < 0 ? x - 0.5f : x + 0.5f);
+            any |= q[y] != 0;
+        }
+        if (!any) continue;
+        bitmap[r / 8] |= (unsigned char)(1u << (r % 8));
+        memcpy(b + o, q, sizeof q);
+        o += sizeof q;
+    }
+    size_t zcap = ZSTD_compressBound(o);
+    void *z = dl_malloc(zcap);
+    if (!z) {
+        free(b);
+        return DL_ENOMEM;
+    }
+    size_t zn = ZSTD_compress(z, zcap, b, o, 19);
+    free(b);
+    int rc = DL_OK;
+    FILE *fp = ZSTD_isError(zn) ? NULL : fopen(path, "wb");
+    if (!fp || fwrite(z, 1, zn, fp) != zn) rc = DL_EIO;
+    if (fp && fclose(fp)) rc = DL_EIO;
+    free(z);
+    return rc;
+}
+
+int dl_ner_load(const char *path, void **model)
+{
+    *model = NULL;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return DL_ENOTFOUND;
+    int rc = DL_ECORRUPT;
+    void *z = NULL, *raw = NULL;
+    dl_ner_model *m = NULL;
+    long zl = -1;
+    if (fseek(fp, 0, SEEK_END) == 0) zl = ftell(fp);
+    if (zl <= 0 || fseek(fp, 0, SEEK_SET) != 0) goto out;
+    z = dl_malloc((size_t)zl);
+    if (!z) {
+        rc = DL_ENOMEM;
+        goto out;
+    }
+    if (fread(z, 1, (size_t)zl, fp) != (size_t)zl) {
+        rc = DL_EIO;
+        goto out;
+    }
+    unsigned long long rl = ZSTD_getFrameContentSize(z, (size_t)zl);
+    if (rl == ZSTD_CONTENTSIZE_ERROR || rl == ZSTD_CONTENTSIZE_UNKNOWN || rl < HDR ||
+        rl > ((size_t)1 << 31))
+        goto out;
+    raw = dl_malloc((size_t)rl);
+    if (!raw) {
+        rc = DL_ENOMEM;
+        goto out;
+    }
+    size_t got = ZSTD_decompress(raw, (size_t)rl, z, (size_t)zl);
+    if (ZSTD_isError(got) || got != rl) goto out;
+    const unsigned char *b = raw;
+    uint32_t nbits, ntags, ngaz;
+    float scale;
+    if (memcmp(b, MAGIC, 8)) goto out;
+    memcpy(&nbits, b + 8, 4), memcpy(&ntags, b + 12, 4), memcpy(&scale, b + 16, 4);
+    memcpy(&ngaz, b + 20, 4);
+    if (nbits < 8 || nbits > 26 || ntags != DL_NER_NT || !(scale > 0)) goto out;
+    size_t rows = (size_t)1 << nbits, hdr = HDR + (size_t)ngaz * 16 + rows / 8;
+    if (hdr > got) goto out;
+    size_t nrows = 0;
+    for (size_t i = 0; i < rows / 8; i++) nrows += (size_t)__builtin_popcount(b[hdr - rows / 8 + i]);
+    if (hdr + nrows * DL_NER_NT * 2 != got) goto out;
+    m = dl_ner_model_new(nbits);
+    if (!m) {
+        rc = DL_ENOMEM;
+        goto out;
+    }
+    m->scale = scale;
+    for (size_t i = 0; i < ngaz; i++) {
+        uint64_t k;
+        memcpy(&k, b + HDR + i * 16, 8);
+        if (k && gaz_put(m, k, b[HDR + i * 16 + 8])) {
+            rc = DL_ENOMEM;
+            goto out;
+        }
+    }
+    /* the dense table, cache-line aligned so that each 16-byte row is in
+     * one line; rows never written stay zero */
+    int16_t *w = aligned_alloc(64, rows * DL_NER_NT * 2);
+    if (!w) {
+        rc = DL_ENOMEM;
+        goto out;
+    }
+    memset(w, 0, rows * DL_NER_NT * 2);
+    const unsigned char *bitmap = b + hdr - rows / 8, *src = b + hdr;
+    for (size_t byte = 0; byte < rows / 8; byte++) {
+        unsigned bits = bitmap[byte];
+        while (bits) {
+            size_t r = byte * 8 + (size_t)__builtin_ctz(bits);
+            bits &= bits - 1;
+            memcpy(w + r * DL_NER_NT, src, DL_NER_NT * 2);
+            src += DL_NER_NT * 2;
+        }
+    }
+    m->w = w;
+    m->blob = w;
+    *model = m;
+    m = NULL;
+    rc = DL_OK;
+out:
+    fclose(fp);
+    free(z);
+    free(raw);
+    dl_ner_free(m);
+    return rc;
+}
+
+int dl_ner_find_model(char *buf, size_t cap)
+{
+    const char *env = getenv("DATELINE_MODELS");
+    if (env && *env) {
+        snprintf(buf, cap, "%s/ner.model", env);
+        if (access(buf, R_OK) == 0) return DL_OK;
+    }
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        for (int up = 0; up < 4; up++) {
+            char *slash = strrchr(exe, '/');
+            if (!slash) break;
+            *slash = 0;
+            snprintf(buf, cap, "%s/models/ner.model", exe);
+            if (access(buf, R_OK) == 0) return DL_OK;
+        }
+    }
+    snprintf(buf, cap, "models/ner.model");
+    if (access(buf, R_OK) == 0) return DL_OK;
+    return DL_ENOTFOUND;
+}
+
+/* ------------------------------------------------------------ tagging */
+
+/* Scores token i with the int16 model and picks the best valid tag. */
+static int choose_model(void *ctx, size_t i, const uint64_t *f, size_t nf, int p1)
+{
+    const dl_ner_model *m = ctx;
+    DL_UNUSED(i);
+    int32_t s[DL_NER_NT] = {0};
+    const int16_t *rows[DL_NER_MAXF];
+    /* fetch every row first: the cache misses then overlap */
+    for (size_t j = 0; j < nf; j++) {
+        rows[j] = m->w + dl_ner_bucket(m, f[j]) * DL_NER_NT;
+        __builtin_prefetch(rows[j]);
+    }
+    for (size_t j = 0; j < nf; j++)
+        for (int y = 0; y < DL_NER_NT; y++) s[y] += rows[j][y];
+    int best = DL_NER_O;
+    int32_t bs = INT32_MIN;
+    for (int y = 0; y < DL_NER_NT; y++)
+        if (dl_ner_valid(p1, y) && s[y] > bs) bs = s[y], best = y;
+    return best;
+}
+
+/* In the second pass, is token i (tagged old in the first) worth scoring
+ * again?  Only when the document gave its word several classes, or an
+ * entity class elsewhere while it got O here. */
+static int unsure(const dl_ner_doc *doc, size_t i, int old)
+{
+    const dl_ner_tok *t = &doc->t.v[i];
+    size_t s = doc_slot(doc, t->h_lower | 1);
+    unsigned v = doc->hk[s] ? doc->hv2[s] : 0;
+    if (t->flags & DL_NT_CAPLINE) return 1;
+    if (v & (v - 1)) return 1; /* two or more classes */
+    return old == DL_NER_O ? (v & 15) != 0 : 0;
+}
+
+void dl_ner_decode(dl_ner_doc *doc, uint8_t *tags, dl_ner_choose_fn choose, void *ctx)
+{
+    uint64_t f[DL_NER_MAXF];
+    for (int pass = 0; pass < 2; pass++) {
+        int p1 = DL_NER_BOS, p2 = DL_NER_BOS, changed = 0;
+        dl_ner_pass(doc, pass);
+        /* lines in capitals (headlines) last, so that they see what the
+         * body said about their words */
+        size_t n = doc->t.n, end = 2 * n;
+        int caplines = 0;
+        for (size_t i = 0; i < n && !caplines; i++) caplines = doc->t.v[i].flags & DL_NT_CAPLINE;
+        if (!caplines) end = n;
+        for (size_t r = 0; r < end; r++) {
+            size_t i = r < n ? r : r - n;
+            if (caplines && !(doc->t.v[i].flags & DL_NT_CAPLINE) != (r < n)) continue;
+            if (doc->t.v[i].flags & DL_NT_SENT) p1 = p2 = DL_NER_BOS, changed = 0;
+            int best = DL_NER_O, old = pass ? tags[i] : DL_NER_O;
+            if (!dl_ner_skip(doc, i, p1)) {
+                if (pass == 0 || changed || !dl_ner_valid(p1, old) || unsure(doc, i, old)) {
+                    size_t nf = dl_ner_feats(doc, i, p1, p2, f);
+                    best = choose(ctx, i, f, nf, p1);
+                } else {
+                    best = old;
+                }
+                dl_ner_note(doc, i, best);
+            }
+            changed = pass && best != old;
+            tags[i] = (uint8_t)best;
+            p2 = p1, p1 = best;
+        }
+    }
+}
+
+/* ------------------------------------------------------------ aliases */
+
+typedef struct mention {
+    uint32_t a, b;   /* token range [a, b) of the name, titles excluded */
+    uint32_t start, end; /* byte span as output */
+    int type;        /* DL_PERSON/ORG/PLACE */
+    int ent;         /* entity index */
+    int sir;         /* preceded by (or begins with) Sir / Dame */
+    int nominal;     /* "the ambassador" */
+    int ptitle;      /* after a personal title: Mr, Mrs, Ms, Dr, Sir... */
+} mention;
+
+typedef struct ent {
+    int type;
+    int best;        /* mention giving the canonical name */
+    int nm;          /* mentions */
+    int sir;
+    uint32_t first;  /* first mention index */
+    int votes[4];    /* mentions typed PERSON, ORG, PLACE: the majority wins */
+} ent;
+
+/* u64 -> int map, open addressing, for linear-time linking */
+typedef struct imap {
+    uint64_t *k;
+    int *v;
+    size_t mask;
+} imap;
+
+static int imap_init(imap *m, size_t n)
+{
+    size_t cap = 16;
+    while (cap < n * 2 + 2) cap *= 2;
+    m->k = dl_calloc(cap, sizeof *m->k);
+    m->v = dl_calloc(cap, sizeof *m->v);
+    m->mask = cap - 1;
+    return m->k && m->v ? DL_OK : DL_ENOMEM;
+}
+
+static void imap_free(imap *m)
+{
+    free(m->k), free(m->v);
+}
+
+static int *imap_slot(imap *m, uint64_t k, int create)
+{
+    k |= 1;
+    size_t i = k & m->mask;
+    while (m->k[i] && m->k[i] != k) i = (i + 1) & m->mask;
+    if (!m->k[i]) {
+        if (!create) return NULL;
+        m->k[i] = k;
+        m->v[i] = -1;
+    }
+    return &m->v[i];
+}
+
+static inline __attribute__((always_inline)) int tok_is(const dl_ner_doc *doc, size_t i, const char *w)
+{
+    const dl_ner_tok *t = &doc->t.v[i];
+    size_t n = strlen(w);
+    if (t->end - t->start != n) return 0;
+    for (size_t j = 0; j < n; j++) {
+        char c = doc->text[t->start + j];
+        if (c >= 'A' && c <= 'Z') c = (char)(c + 32);
+        if (c != w[j]) return 0;
+    }
+    return 1;
+}
+
+static inline int tok_in(const dl_ner_doc *doc, size_t i, int lex)
+{
+    return (doc->t.v[i].lex & lex) != 0;
+}
+
+static int is_title_at(const dl_ner_doc *doc, size_t i)
+{
+    return tok_in(doc, i, DL_LEX_TITLE) && (doc->t.v[i].flags & DL_NT_CAP);
+}
+
+/* Hash of the mention's name tokens (lower case), [a, b). */
+static uint64_t name_key(const dl_ner_doc *doc, uint32_t a, uint32_t b, int type)
+{
+    uint64_t k = (uint64_t)type * 0x9e3779b97f4a7c15ULL;
+    for (uint32_t i = a; i < b; i++)
+        if (!(doc->t.v[i].flags & DL_NT_PUNCT) || tok_is(doc, i, "&")) k = gaz_chain(k, doc->t.v[i].h_lower);
+    return k;
+}
+
+static size_t name_words(const dl_ner_doc *doc, uint32_t a, uint32_t b)
+{
+    size_t n = 0;
+    for (uint32_t i = a; i < b; i++)
+        if (!(doc->t.v[i].flags & DL_NT_PUNCT)) n++;
+    return n;
+}
+
+/* Initials of a multi-word ORG name ("Federal Bureau of Investigation" ->
+ * "fbi"), hashed; 0 when not acronym-able. */
+static uint64_t initials_key(const dl_ner_doc *doc, uint32_t a, uint32_t b)
+{
+    char ini[16];
+    size_t n = 0;
+    for (uint32_t i = a; i < b; i++) {
+        const dl_ner_tok *t = &doc->t.v[i];
+        if (t->flags & DL_NT_PUNCT) continue;
+        if (tok_in(doc, i, DL_LEX_STOP) && !(t->flags & DL_NT_CAP)) continue;
+        if (tok_is(doc, i, "of") || tok_is(doc, i, "and") || tok_is(doc, i, "the") || tok_is(doc, i, "for")) continue;
+        char c = doc->text[t->start];
+        if (!is_ascii_letter(c) || n >= sizeof ini) return 0;
+        ini[n++] = (char)(c | 0x20);
+    }
+    return n >= 2 ? hash_bytes(ini, n) ^ 0xacac : 0;
+}
+
+/* The acronym of a single all-capital token ("FBI" -> "fbi"), hashed. */
+static uint64_t acronym_key(const dl_ner_doc *doc, uint32_t a, uint32_t b)
+{
+    if (b != a + 1) return 0;
+    const dl_ner_tok *t = &doc->t.v[a];
+    size_t n = t->end - t->start;
+    if (!(t->flags & DL_NT_ALLCAP) || n < 2 || n > 8) return 0;
+    char ini[16];
+    size_t o = 0;
+    for (size_t j = 0; j < n; j++) {
+        char c = doc->text[t->start + j];
+        if (c == '.') continue;
+        if (!is_ascii_letter(c)) return 0;
+        ini[o++] = (char)(c | 0x20);
+    }
+    return o >= 2 ? hash_bytes(ini, o) ^ 0xacac : 0;
+}
+
+static int is_role(const dl_ner_doc *doc, size_t i)
+{
+    return tok_in(doc, i, DL_LEX_ROLE);
+}
+
+static uint64_t role_key(const dl_ner_doc *doc, size_t i)
+{
+    return doc->t.v[i].h_lower ^ 0x70e1e;
+}
+
+/* Role introduced right before mention m: "UK ambassador Sir Kim Darroch",
+ * "Foreign Secretary Jeremy Hunt".  Returns the role token or -1. */
+static long role_before(const dl_ner_doc *doc, const mention *m)
+{
+    long i = (long)m->a - 1;
+    int n = 0;
+    while (i >= 0 && n < 2 && (doc->t.v[i].flags & DL_NT_CAP) && !is_role(doc, (size_t)i) &&
+           tok_in(doc, (size_t)i, DL_LEX_TITLE))
+        i--, n++; /* Sir, Mr */
+    if (i < 0 || (doc->t.v[m->a].flags & DL_NT_SENT)) return -1;
+    if (!is_role(doc, (size_t)i)) return -1;
+    return i;
+}
+
+/* Role in an apposition or predicate after the mention: "X, the US
+ * ambassador, ..."; "X has resigned as UK ambassador".  -1 if none. */
+static long role_after(const dl_ner_doc *doc, const mention *m)
+{
+    size_t nt = doc->t.n, i = m->b;
+    if (i >= nt) return -1;
+    size_t lim;
+    if (tok_is(doc, i, ",")) {
+        i++;
+        lim = i + 5;
+    } else {
+        /* "has resigned as", "was named as", "is" */
+        size_t j = i;
+        while (j < nt && j < i + 4 && !tok_is(doc, j, "as") &&
+               (doc->t.v[j].flags & DL_NT_LOWER))
+            j++;
+        if (j >= nt || !tok_is(doc, j, "as")) return -1;
+        i = j + 1;
+        lim = i + 4;
+    }
+    for (size_t j = i; j < nt && j < lim; j++) {
+        const dl_ner_tok *t = &doc->t.v[j];
+        if (t->flags & DL_NT_SENT) return -1;
+        if (is_role(doc, j)) {
+            /* the role must end the noun phrase: not "ambassador's" */
+            return (long)j;
+        }
+        if ((t->flags & DL_NT_PUNCT) && !tok_is(doc, j, "'s") && !tok_is(doc, j, "\xe2\x80\x99s")) return -1;
+    }
+    return -1;
+}
+
+typedef DL_VEC(mention) mentionvec;
+
+static int add_mention(mentionvec *ms, mention m)
+{
+    return dl_vec_push(ms, m);
+}
+
+/* Links the mentions into entities and appends them to d->ents. */
+static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
+{
+    mentionvec ms = {0};
+    DL_VEC(ent) es = {0};
+    imap exact = {0}, surname = {0}, first = {0}, acro = {0}, roles = {0};
+    int rc = DL_OK;
+    size_t nt = doc->t.n;
+
+    /* 1. mentions from the tags */
+    for (size_t i = 0; i < nt;) {
+        int tg = tags[i];
+        if (tg == DL_NER_O || !(tg & 1)) {
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < nt && tags[j] == tg + 1) j++;
+        int cls = tag_class(tg);
+        if (cls <= 3) {
+            mention m = {(uint32_t)i, (uint32_t)j, doc->t.v[i].start, doc->t.v[j - 1].end,
+                         cls == 1 ? DL_PERSON : cls == 2 ? DL_ORG : DL_PLACE, -1, 0, 0, 0};
+            /* drop a trailing "'s" or punctuation the tagger took in */
+            while (m.b > m.a + 1 && (doc->t.v[m.b - 1].flags & DL_NT_PUNCT))
+                m.b--, m.end = doc->t.v[m.b - 1].end;
+            /* personal titles inside the span: out of the name (and of the
+             * span, except Sir/Dame which may stay) */
+            while (m.b > m.a + 1 && (m.type == DL_PERSON ? is_title_at(doc, m.a)
+                                                         : tok_in(doc, m.a, DL_LEX_PTITLE))) {
+                if (tok_in(doc, m.a, DL_LEX_SIR)) m.sir = 1;
+                else m.start = doc->t.v[m.a + 1].start;
+                if (tok_in(doc, m.a, DL_LEX_PTITLE)) m.ptitle = 1;
+                m.a++;
+            }
+            if (m.a > 0 && (doc->t.v[m.a - 1].flags & DL_NT_CAP)) {
+                if (tok_in(doc, m.a - 1, DL_LEX_SIR)) m.sir = 1;
+                if (tok_in(doc, m.a - 1, DL_LEX_PTITLE)) m.ptitle = 1;
+            }
+            /* a title alone ("Mr") is no name; a plural acronym ("MPs",
+             * "CEOs") is a common noun */
+            const dl_ner_tok *t0 = &doc->t.v[m.a];
+            int plural = m.b == m.a + 1 && t0->end - t0->start >= 3 &&
+                         doc->text[t0->end - 1] == 's' && (t0->flags & DL_NT_CAP) &&
+                         doc->text[t0->end - 2] >= 'A' && doc->text[t0->end - 2] <= 'Z';
+            int title_only = m.b == m.a + 1 && is_title_at(doc, m.a);
+            if (m.ptitle) m.type = DL_PERSON; /* "Mr Brown" is a person */
+            if (!title_only && !plural && (rc = add_mention(&ms, m))) goto out;
+        }
+        i = j;
+    }
+    size_t nm = ms.n;
+    if (!nm) goto out;
+    if ((rc = imap_init(&exact, nm)) || (rc = imap_init(&surname, nm)) ||
+        (rc = imap_init(&first, nm)) || (rc = imap_init(&acro, nm)) ||
+        (rc = imap_init(&roles, nm)))
+        goto out;
+
+    /* 2. multi-word PERSON names first, so that surnames mentioned before
+     * the full name still find it; then everything in text order */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < nm; i++) {
+            mention *m = &ms.v[i];
+            if (m->ent >= 0) continue;
+            size_t w = name_words(doc, m->a, m->b);
+            if (pass == 0 && !(m->type == DL_PERSON && w >= 2)) continue;
+            uint64_t key = name_key(doc, m->a, m->b, m->type);
+            int *slot = imap_slot(&exact, key, 1);
+            int e = *slot;
+            if (e < 0 && m->type == DL_PERSON && w == 1) {
+                int *s = imap_slot(&surname, doc->t.v[m->a].h_lower, 0);
+                if (s && *s >= 0) e = *s;
+                else {
+                    s = imap_slot(&first, doc->t.v[m->a].h_lower, 0);
+                    if (s && *s >= 0 && (m->sir || es.v[*s].sir == 0)) e = *s;
+                }
+            }
+            if (e < 0 && m->type == DL_PERSON && w >= 2) {
+                /* "Kim Darroch" after "Sir Kim Darroch" is the same key; a
+                 * longer form ("Boris Johnson" vs "Johnson") links by surname */
+                int *s = imap_slot(&surname, doc->t.v[m->b - 1].h_lower, 0);
+                if (s && *s >= 0) {
+                    const mention *bm = &ms.v[es.v[*s].best];
+                    if (name_words(doc, bm->a, bm->b) == 1) e = *s;
+                    else if (doc->t.v[bm->a].h_lower == doc->t.v[m->a].h_lower) e = *s;
+                }
+            }
+            if (e < 0 && m->type == DL_ORG) {
+                uint64_t ak = acronym_key(doc, m->a, m->b);
+                int *s = ak ? imap_slot(&acro, ak, 0) : NULL;
+                if (s && *s >= 0) e = *s;
+            }
+            if (e < 0) {
+                ent ne = {m->type, (int)i, 0, 0, (uint32_t)i, {0, 0, 0, 0}};
+                if ((rc = dl_vec_push(&es, ne))) goto out;
+                e = (int)es.n - 1;
+            }
+            *slot = e;
+            m->ent = e;
+            ent *E = &es.v[e];
+            E->nm++;
+            E->votes[m->type]++;
+            if (m->sir) E->sir = 1;
+            const mention *bm = &ms.v[E->best];
+            size_t bw = name_words(doc, bm->a, bm->b);
+            int better = w > bw || (w == bw && m->end - m->start > bm->end - bm->start);
+            if (m->type == DL_ORG && acronym_key(doc, bm->a, bm->b) && !acronym_key(doc, m->a, m->b))
+                better = 1; /* the expansion names an ORG better than its acronym */
+            if (m->type == DL_ORG && acronym_key(doc, m->a, m->b) && !acronym_key(doc, bm->a, bm->b))
+                better = 0;
+            if (better) E->best = (int)i;
+            if (m->type == DL_PERSON && w >= 2) {
+                *imap_slot(&surname, doc->t.v[m->b - 1].h_lower, 1) = e;
+                int *f = imap_slot(&first, doc->t.v[m->a].h_lower, 1);
+                *f = (*f == -1 || *f == e) ? e : -2; /* -2: ambiguous first name */
+            }
+            if (m->type == DL_ORG && w >= 2) {
+                uint64_t ik = initials_key(doc, m->a, m->b);
+                if (ik) *imap_slot(&acro, ik, 1) = e;
+                /* "Foreign Office (FCO)" */
+                if (m->b + 2 < nt && tok_is(doc, m->b, "(") && tok_is(doc, m->b + 2, ")")) {
+                    uint64_t ak = acronym_key(doc, m->b + 1, m->b + 2);
+                    if (ak) *imap_slot(&acro, ak, 1) = e;
+                }
+            }
+        }
+    }
+    /* the tagger may type one name differently in two places: the
+     * majority of the entity's mentions decides (ties: the first) */
+    for (size_t e = 0; e < es.n; e++) {
+        ent *E = &es.v[e];
+        for (int ty = DL_PERSON; ty <= DL_PLACE; ty++)
+            if (E->votes[ty] > E->votes[E->type]) E->type = ty;
+    }
+    /* 3. a one-word ORG/PLACE entity that is a person's surname is that
+     * person (the tagger is less sure of types than of spans) */
+    for (size_t e = 0; e < es.n; e++) {
+        ent *E = &es.v[e];
+        const mention *bm = &ms.v[E->best];
+        if (E->type == DL_PERSON || E->nm == 0 || bm->b != bm->a + 1) continue;
+        int *s = imap_slot(&surname, doc->t.v[bm->a].h_lower, 0);
+        if (!s || *s < 0) continue;
+        for (size_t i = 0; i < nm; i++)
+            if (ms.v[i].ent == (int)e) {
+                ms.v[i].ent = *s;
+                ms.v[i].type = DL_PERSON;
+                es.v[*s].nm++;
+            }
+        E->nm = 0;
+    }
+    /* 4. nominal mentions: "the ambassador" for the person the article
+     * introduced as ambassador (only when one person holds the role) */
+    for (size_t i = 0; i < nm; i++) {
+        mention *m = &ms.v[i];
+        if (m->type != DL_PERSON || m->ent < 0) continue;
+        long r = role_before(doc, m);
+        if (r < 0) r = role_after(doc, m);
+        if (r < 0) continue;
+        int *s = imap_slot(&roles, role_key(doc, (size_t)r), 1);
+        *s = (*s == -1 || *s == m->ent) ? m->ent : -2;
+    }
+    for (size_t i = 1; i + 1 < nt + 1 && i < nt; i++) {
+        if (!is_role(doc, i) || !(doc->t.v[i].flags & DL_NT_LOWER)) continue;
+        if (!tok_is(doc, i - 1, "the")) continue;
+        if (i + 1 < nt && (doc->t.v[i + 1].flags & DL_NT_CAP) &&
+            !(doc->t.v[i + 1].flags & DL_NT_SENT))
+            continue; /* "the ambassador Kim Darroch": the name is the mention */
+        if (i + 1 < nt && (tok_is(doc, i + 1, "'s") || tok_is(doc, i + 1, "of"))) continue;
+        int *s = imap_slot(&roles, role_key(doc, i), 0);
+        if (!s || *s < 0) continue;
+        mention nmn = {(uint32_t)(i - 1), (uint32_t)i + 1, doc->t.v[i - 1].start,
+                       doc->t.v[i].end, DL_PERSON, *s, 0, 1, 0};
+        if ((rc = add_mention(&ms, nmn))) goto out;
+        es.v[*s].nm++;
+    }
+
+    /* 5. output: entities in order of first mention, mentions in text order */
+    {
+        size_t ne = es.n, total = ms.n;
+        size_t *cnt = dl_calloc(ne + 1, sizeof *cnt);
+        if (!cnt) {
+            rc = DL_ENOMEM;
+            goto out;
+        }
+        size_t base = d->ents.n;
+        int *map = dl_calloc(ne + 1, sizeof *map);
+        if (!map) {
+            free(cnt);
+            rc = DL_ENOMEM;
+            goto out;
+        }
+        for (size_t e = 0; e < ne; e++) map[e] = -1;
+        for (size_t i = 0; i < total; i++) cnt[ms.v[i].ent]++;
+        for (size_t i = 0; i < nm && !rc; i++) {
+            int e = ms.v[i].ent;
+            if (map[e] >= 0 || es.v[e].nm == 0) continue;
+            dl_entity de = {0};
+            de.type = es.v[e].type;
+            const mention *bm = &ms.v[es.v[e].best];
+            uint32_t ns = doc->t.v[bm->a].start, nend = bm->end;
+            if (bm->b > bm->a) nend = doc->t.v[bm->b - 1].end;
+            size_t L = nend - ns;
+            int sir = de.type == DL_PERSON && es.v[e].sir && !is_title_at(doc, bm->a);
+            const char *pre = "";
+            if (sir) {
+                /* the title as the article writes it, from a mention that has it */
+                pre = "Sir ";
+                for (size_t k = 0; k < nm; k++)
+                    if (ms.v[k].ent == e && ms.v[k].a > 0 && tok_is(doc, ms.v[k].a - 1, "dame"))
+                        pre = "Dame ";
+            }
+            size_t pl = strlen(pre);
+            de.name = dl_malloc(pl + L + 1);
+            de.mentions = dl_calloc(cnt[e] ? cnt[e] : 1, sizeof *de.mentions);
+            if (!de.name || !de.mentions || dl_vec_push(&d->ents, de)) {
+                free(de.name), free(de.mentions);
+                rc = DL_ENOMEM;
+                break;
+            }
+            memcpy(de.name, pre, pl);
+            /* white space runs (line breaks) inside a name become one space */
+            size_t o = pl;
+            for (size_t k = 0; k < L; k++) {
+                char c = doc->text[ns + k];
+                if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+                if (c == ' ' && o > 0 && d->ents.v[d->ents.n - 1].name[o - 1] == ' ') continue;
+                d->ents.v[d->ents.n - 1].name[o++] = c;
+            }
+            d->ents.v[d->ents.n - 1].name[o] = 0;
+            map[e] = (int)(d->ents.n - 1 - base);
+        }
+        if (!rc) {
+            /* mentions: tagged ones are already in text order; nominal ones
+             * come after them in ms, so insert each in place */
+            for (size_t i = 0; i < total; i++) {
+                int e = ms.v[i].ent;
+                if (map[e] < 0) continue;
+                dl_entity *de = &d->ents.v[base + (size_t)map[e]];
+                dl_span sp = {ms.v[i].start, ms.v[i].end};
+                size_t k = de->n_mentions;
+                while (k > 0 && de->mentions[k - 1].start > sp.start) {
+                    de->mentions[k] = de->mentions[k - 1];
+                    k--;
+                }
+                de->mentions[k] = sp;
+                de->n_mentions++;
+            }
+        }
+        free(cnt), free(map);
+    }
+out:
+    imap_free(&exact), imap_free(&surname), imap_free(&first), imap_free(&acro);
+    imap_free(&roles);
+    dl_vec_free(&ms);
+    dl_vec_free(&es);
+    return rc;
+}
+
+int dl_ner_tag(const void *model, dl_doc *d)
+{
+    const dl_ner_model *m = model;
+    if (!m || !m->w) return DL_OK;
+    dl_tokvec own = {0};
+    const dl_tokvec *tv = &d->toks;
+    int rc = DL_OK;
+    if (d->toks.n == 0 && d->len) {
+        if ((rc = dl_tokenize(d->text, d->len, &own))) goto done;
+        tv = &own;
+    }
+    dl_ner_doc doc;
+    rc = dl_ner_doc_build(m, &doc, d->text, d->len, tv->v, tv->n);
+    if (!rc && doc.t.n) {
+        uint8_t *tags = dl_malloc(doc.t.n);
+        if (!tags) rc = DL_ENOMEM;
+        else {
+            dl_ner_decode(&doc, tags, choose_model, (void *)m);
+            rc = link_entities(&doc, tags, d);
+            free(tags);
+        }
+    }
+    dl_ner_doc_free(&doc);
+done:
+    dl_vec_free(&own);
+    return rc;
+}

@@ -1,0 +1,1435 @@
+/*
+ * quote.c -- direct quotes and their speakers (contract in quote.h).
+ *
+ * Four passes, each linear in the text:
+ *
+ *  1. Quote candidates, line by line (a line break ends an open quote):
+ *     curly and straight double marks, NYT-style '' ... '', guillemets, and
+ *     single quotes (‘...’ and '...' when an apostrophe cannot explain the
+ *     mark).  Single marks inside a double quote are part of it.  A double
+ *     quote left open runs to the end of its line (the writer's unclosed
+ *     quote, or one paragraph of a multi-paragraph quote).
+ *  2. Capitalised runs: a light name finder (titles, initials, particles,
+ *     possessives) whose runs are clustered into people by full name,
+ *     surname, "Sir Kim" forms and first names.  They give the subjects of
+ *     speech verbs, the antecedents of "he"/"she" and of "the minister",
+ *     and speakers the entity tagger missed.
+ *  3. Attribution per candidate: a cue after the quote (", he said", "said
+ *     X", "X added"), else the nearest speech verb before it in its sentence
+ *     with its subject (skipping auxiliaries, adverbs and appositions), else
+ *     the cue of an earlier quote of the same sentence, else a paragraph
+ *     introduced by a colon or continuing a quoted paragraph.
+ *  4. Acceptance (quotes with a cue, quote paragraphs, long or
+ *     sentence-like stretches; not scare quotes, titles or nicknames) and
+ *     speaker resolution to entities of d->ents (appended when missing).
+ */
+#include "quote.h"
+#include "quote_lex.h"
+#include "analyze.h"
+#include "../text/utf8.h"
+
+#include <utf8proc.h>
+
+#define NONE_U32 UINT32_MAX
+
+/* ------------------------------------------------------------ candidates */
+
+typedef struct qcand {
+    uint32_t ms;          /* start of the opening mark */
+    uint32_t me;          /* end of the opening mark */
+    uint32_t s, e;        /* the quoted words, trimmed */
+    uint32_t cs;          /* start of the closing mark (== end of line if open) */
+    uint32_t ce;          /* end of the closing mark */
+    uint32_t line;        /* line number */
+    uint8_t closed, single, para_start;
+} qcand;
+typedef DL_VEC(qcand) qcandvec;
+
+static int is_space_c(int32_t c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == 0xA0 || c == 0x2009 || c == 0x202F ||
+           c == 0x2002 || c == 0x2003;
+}
+
+static int is_alnum_c(int32_t c)
+{
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (c == 0xFFFD) return 0;
+    utf8proc_category_t cat = utf8proc_category(c);
+    return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+           (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+}
+
+static int is_letter_c(int32_t c)
+{
+    if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (c == 0xFFFD) return 0;
+    utf8proc_category_t cat = utf8proc_category(c);
+    return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+}
+
+/* Appends the quote [ms..) with content [cs0, cs1) and closing mark
+ * [cs1, ce) if its trimmed content is not empty. */
+static int push_cand(const dl_doc *d, qcandvec *out, uint32_t ms, uint32_t me, uint32_t cs1,
+                     uint32_t ce, int closed, int single, uint32_t line, uint32_t line_start)
+{
+    const char *t = d->text;
+    uint32_t s = me, e = cs1;
+    while (s < e) { /* trim white space (ASCII and no-break) */
+        size_t k = s;
+        int32_t c = dl_utf8_next(t, e, &k);
+        if (!is_space_c(c) && c != '\n') break;
+        s = (uint32_t)k;
+    }
+    while (e > s) {
+        size_t k;
+        int32_t c = dl_utf8_prev(t, e, &k);
+        if (!is_space_c(c) && c != '\n' && c != ',') break;
+        e = (uint32_t)k;
+    }
+    if (e <= s) return DL_OK;
+    int para_start = 1;
+    for (uint32_t i = line_start; i < ms; i++)
+        if (t[i] != ' ' && t[i] != '\t' && t[i] != '\r' && t[i] != '\f' && t[i] != '\v') {
+            para_start = 0;
+            break;
+        }
+    qcand q = {ms, me, s, e, cs1, ce, line, (uint8_t)closed, (uint8_t)single,
+               (uint8_t)para_start};
+    return dl_vec_push(out, q);
+}
+
+/* Words that begin with an apostrophe and are not quotes: 'em, 'til... */
+static int elision_at(const char *t, size_t i, size_t n)
+{
+    static const char *const W[] = {"em", "til", "cause", "n", "tis", "twas", "bout", "round",
+                                    "nuff", "s"};
+    for (size_t k = 0; k < DL_ARRAY_LEN(W); k++) {
+        size_t l = strlen(W[k]);
+        if (i + l <= n && strncasecmp(t + i, W[k], l) == 0 &&
+            (i + l == n || !is_alnum_c((unsigned char)t[i + l])))
+            return 1;
+    }
+    return 0;
+}
+
+static int find_candidates(const dl_doc *d, qcandvec *out)
+{
+    const char *t = d->text;
+    size_t n = d->len;
+    uint32_t line = 0;
+    size_t ls = 0;
+    while (ls <= n) {
+        size_t le = ls;
+        while (le < n && t[le] != '\n') le++;
+        /* one line [ls, le) */
+        int open = 0;            /* 0 none, 1 double, 2 single curly, 3 single straight */
+        uint32_t oms = 0, ome = 0;
+        size_t i = ls;
+        int32_t prev = ' ';
+        while (i < le) {
+            size_t at = i;
+            int32_t c = dl_utf8_next(t, le, &i);
+            size_t nx = i;
+            int32_t next = i < le ? dl_utf8_next(t, le, &nx) : ' ';
+            int dbl = 0, mark_len = (int)(i - at);
+            int is_open_mark = 0, is_close_mark = 0, straight = 0;
+            if (c == 0x201C || c == 0xAB || c == 0x201E) {
+                dbl = 1, is_open_mark = 1;
+                /* “ used as a closing mark: “It's unusual,“ said X */
+                if (open == 1 && !is_space_c(prev) && !is_alnum_c(next)) is_open_mark = 0;
+            } else if (c == 0x201D || c == 0xBB) dbl = 1, is_close_mark = 1;
+            else if (c == '"') dbl = 1, straight = 1;
+            else if ((c == '\'' && next == '\'') || (c == '`' && next == '`')) {
+                dbl = 1, straight = 1;
+                mark_len = 2;
+                i = nx;
+                next = i < le ? dl_utf8_next(t, le, &(size_t){i}) : ' ';
+            }
+            if (dbl) {
+                if (open == 1) {
+                    if (is_open_mark) {
+                        /* a new opening mark: the last quote was left open */
+                        if (push_cand(d, out, oms, ome, (uint32_t)at, (uint32_t)at, 0, 0, line,
+                                      (uint32_t)ls))
+                            return DL_ENOMEM;
+                        oms = (uint32_t)at, ome = (uint32_t)(at + mark_len);
+                    } else {
+                        if (push_cand(d, out, oms, ome, (uint32_t)at, (uint32_t)(at + mark_len),
+                                      1, 0, line, (uint32_t)ls))
+                            return DL_ENOMEM;
+                        open = 0;
+                    }
+                } else {
+                    /* single quotes opened before a double mark: drop them */
+                    int opens = is_open_mark ||
+                                (straight && !is_space_c(next) && next != ',' && next != '.') ||
+                                (is_close_mark && is_space_c(prev) && is_alnum_c(next));
+                    if (opens) {
+                        open = 1;
+                        oms = (uint32_t)at, ome = (uint32_t)(at + mark_len);
+                    }
+                }
+                prev = c;
+                continue;
+            }
+            if (open == 1) {
+                prev = c;
+                continue;
+            }
+            if (c == 0x2018 || (c == '\'' && !is_alnum_c(prev) && prev != '\'' &&
+                                is_letter_c(next) && !elision_at(t, i, le))) {
+                if (!open && (is_alnum_c(next) || next == '\'' || next == 0x201C)) {
+                    open = c == 0x2018 ? 2 : 3;
+                    oms = (uint32_t)at, ome = (uint32_t)i;
+                }
+            } else if ((c == 0x2019 || c == '\'') && open >= 2 && !is_space_c(prev) &&
+                       !is_alnum_c(next)) {
+                if (push_cand(d, out, oms, ome, (uint32_t)at, (uint32_t)i, 1, 1, line,
+                              (uint32_t)ls))
+                    return DL_ENOMEM;
+                open = 0;
+            }
+            prev = c;
+        }
+        if (open == 1 || open == 2) {
+            if (push_cand(d, out, oms, ome, (uint32_t)le, (uint32_t)le, 0, open == 2, line,
+                          (uint32_t)ls))
+                return DL_ENOMEM;
+        }
+        line++;
+        ls = le + 1;
+    }
+    return DL_OK;
+}
+
+/* ------------------------------------------------------------- tokens */
+
+enum { TF_CAP = 1, TF_WORD = 2, TF_INQ = 4, TF_LOWER = 8 };
+
+typedef struct tinfo {
+    uint64_t h;     /* lower-case hash of the token */
+    unsigned bits;  /* QL_* classes */
+    unsigned flags; /* TF_* */
+    int run;        /* capitalised run holding this token, -1 */
+    uint32_t sent;  /* sentence index */
+} tinfo;
+
+typedef struct nrun {
+    uint32_t t0, t1;  /* name tokens [t0, t1) (a kept title like Sir included) */
+    uint32_t tm;      /* first token of the mention (title included) */
+    uint32_t ms, s, e; /* bytes: mention start, name start, name end */
+    int cluster, next; /* cluster and the next run of the same cluster */
+    uint64_t title_h; /* the title's normalised hash, 0 if none */
+    unsigned gender;  /* QL_MALE / QL_FEMALE / 0 */
+    uint8_t possessive, in_quote, personish;
+} nrun;
+
+typedef struct cluster {
+    int best, head, tail; /* run of the fullest form; list of runs */
+    int nwords;
+    uint64_t first_h;     /* hash of the first name word */
+    unsigned gender;
+    int personish;
+    int ent;              /* materialised entity index, -1 */
+} cluster;
+
+/* A hash map uint64 -> int (open addressing, never shrinks). */
+typedef struct hmap {
+    uint64_t *k;
+    int *v;
+    size_t cap;
+} hmap;
+
+static int hmap_init(hmap *m, size_t want)
+{
+    size_t cap = 64;
+    while (cap < want * 2) cap <<= 1;
+    m->k = dl_calloc(cap, sizeof *m->k);
+    m->v = dl_calloc(cap, sizeof *m->v);
+    m->cap = cap;
+    return m->k && m->v ? DL_OK : DL_ENOMEM;
+}
+
+static void hmap_free(hmap *m)
+{
+    free(m->k);
+    free(m->v);
+}
+
+static int hmap_get(const hmap *m, uint64_t key)
+{
+    size_t i = (size_t)key & (m->cap - 1);
+    while (m->k[i]) {
+        if (m->k[i] == key) return m->v[i];
+        i = (i + 1) & (m->cap - 1);
+    }
+    return -1;
+}
+
+static void hmap_put(hmap *m, uint64_t key, int v)
+{
+    size_t i = (size_t)key & (m->cap - 1);
+    while (m->k[i] && m->k[i] != key) i = (i + 1) & (m->cap - 1);
+    m->k[i] = key;
+    m->v[i] = v;
+}
+
+static uint64_t mix(uint64_t h, uint64_t kind)
+{
+    h ^= kind * 0x9E3779B97F4A7C15ull;
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
+    return h ? h : 1;
+}
+
+enum { K_FULL = 1, K_LAST, K_SINGLE, K_KEEPFIRST, K_FIRST };
+
+struct emention {
+    uint32_t s, e;
+    int ent;
+};
+
+typedef struct qctx {
+    dl_doc *d;
+    const dl_token *tk;
+    size_t nt;
+    tinfo *ti;
+    dl_span *sents;
+    size_t ns;
+    uint32_t *sent_tok0; /* first token of each sentence (nt when none) */
+    DL_VEC(nrun) runs;
+    DL_VEC(cluster) cl;
+    int *topic_c;        /* per sentence: the cluster the sentence is about, -1 */
+    int *topic_r;        /* per sentence: the run that gave topic_c, -1 */
+    size_t cur_open;     /* token of the opening mark of the quote in hand */
+    int *topic_e;        /* per sentence: the entity speaking in it, -1 */
+    qcandvec q;
+    /* entity mentions of the tagger, sorted by start, for overlap lookups */
+    DL_VEC(struct emention) em;
+    size_t n_ents_orig;
+} qctx;
+
+static const char *tok_text(const qctx *x, size_t i, size_t *len)
+{
+    *len = x->tk[i].end - x->tk[i].start;
+    return x->d->text + x->tk[i].start;
+}
+
+static int tok_is(const qctx *x, size_t i, const char *w)
+{
+    size_t l;
+    const char *s = tok_text(x, i, &l);
+    return l == strlen(w) && strncasecmp(s, w, l) == 0;
+}
+
+static int tok_is_dash(const qctx *x, size_t i)
+{
+    size_t l;
+    const char *s = tok_text(x, i, &l);
+    return (l == 1 && s[0] == '-') ||
+           (l == 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+            (unsigned char)s[2] >= 0x93 && (unsigned char)s[2] <= 0x95);
+}
+
+static int tok_is_punct(const qctx *x, size_t i, char c)
+{
+    return x->tk[i].end - x->tk[i].start == 1 && x->d->text[x->tk[i].start] == c;
+}
+
+/* Is the word capitalised (first letter upper case)? */
+static int word_cap(const char *s, size_t l)
+{
+    size_t k = 0;
+    int32_t c = dl_utf8_next(s, l, &k);
+    if (c < 0x80) return c >= 'A' && c <= 'Z';
+    return utf8proc_category(c) == UTF8PROC_CATEGORY_LU ||
+           utf8proc_category(c) == UTF8PROC_CATEGORY_LT;
+}
+
+static int word_lower(const char *s, size_t l)
+{
+    size_t k = 0;
+    int32_t c = dl_utf8_next(s, l, &k);
+    if (c < 0x80) return c >= 'a' && c <= 'z';
+    return utf8proc_category(c) == UTF8PROC_CATEGORY_LL;
+}
+
+/* The hash of a word with a possessive 's / ’s cut off. */
+static uint64_t word_hash_np(const char *s, size_t l, int *poss)
+{
+    *poss = 0;
+    if (l > 2 && (s[l - 1] == 's' || s[l - 1] == 'S') && s[l - 2] == '\'') l -= 2, *poss = 1;
+    else if (l > 4 && (s[l - 1] == 's') && (unsigned char)s[l - 2] == 0x99 &&
+             (unsigned char)s[l - 3] == 0x80 && (unsigned char)s[l - 4] == 0xE2)
+        l -= 4, *poss = 1;
+    return dl_qlex_hash(s, l);
+}
+
+/* Normalised title hash: Sen. and Senator are one title. */
+static uint64_t title_norm(uint64_t h)
+{
+    static struct { const char *a, *b; } const AL[] = {
+        {"sen", "senator"}, {"gov", "governor"}, {"rep", "representative"},
+        {"pres", "president"}, {"gen", "general"}, {"prof", "professor"},
+        {"rev", "reverend"}, {"capt", "captain"}, {"col", "colonel"},
+        {"congressman", "representative"}, {"congresswoman", "representative"},
+    };
+    for (size_t i = 0; i < DL_ARRAY_LEN(AL); i++)
+        if (h == dl_qlex_hash(AL[i].a, strlen(AL[i].a))) return dl_qlex_hash(AL[i].b, strlen(AL[i].b));
+    return h;
+}
+
+static int fill_tokens(qctx *x)
+{
+    dl_doc *d = x->d;
+    x->ti = dl_calloc(x->nt + 1, sizeof *x->ti);
+    if (!x->ti) return DL_ENOMEM;
+    size_t qi = 0;
+    for (size_t i = 0; i < x->nt; i++) {
+        tinfo *t = &x->ti[i];
+        size_t l;
+        const char *s = tok_text(x, i, &l);
+        t->h = dl_qlex_hash(s, l);
+        t->run = -1;
+        if (x->tk[i].kind == DL_TOK_WORD) {
+            int poss;
+            t->flags |= TF_WORD;
+            if (word_cap(s, l)) t->flags |= TF_CAP;
+            else if (word_lower(s, l)) t->flags |= TF_LOWER;
+            t->bits = dl_qlex_bits_h(word_hash_np(s, l, &poss));
+        } else {
+            t->bits = dl_qlex_bits_h(t->h);
+        }
+        while (qi < x->q.n && x->q.v[qi].e <= x->tk[i].start) qi++;
+        if (qi < x->q.n && x->tk[i].start >= x->q.v[qi].s && x->tk[i].start < x->q.v[qi].e)
+            t->flags |= TF_INQ;
+    }
+    DL_UNUSED(d);
+    return DL_OK;
+}
+
+/* ------------------------------------------------------------ sentences */
+
+static int abbrev_before(const char *t, size_t dot)
+{
+    size_t b = dot;
+    while (b > 0 && (is_alnum_c((unsigned char)t[b - 1]) || t[b - 1] == '.')) b--;
+    size_t l = dot - b;
+    if (l == 0) return 0;
+    if (l == 1) return t[b] >= 'A' && t[b] <= 'Z'; /* an initial */
+    if (memchr(t + b, '.', l)) return 1;            /* U.S. */
+    static const char *const A[] = {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "st",
+                                    "jr", "sr", "gen", "col", "lt", "capt", "prof", "rev",
+                                    "mt", "no", "vs", "sgt", "adm", "pres", "ft", "inc",
+                                    "co", "corp", "jan", "feb", "aug", "sept", "oct",
+                                    "nov", "dec", "ave", "gens", "reps", "sens", "messrs"};
+    for (size_t i = 0; i < DL_ARRAY_LEN(A); i++)
+        if (strlen(A[i]) == l && strncasecmp(t + b, A[i], l) == 0) return 1;
+    return 0;
+}
+
+/* Own sentence split when the sentence stage left none: at line breaks and
+ * at . ! ? (plus closing marks) before white space and a capital, a digit or
+ * an opening mark, abbreviations aside. */
+static int split_sentences(const dl_doc *d, dl_spanvec *out)
+{
+    const char *t = d->text;
+    size_t n = d->len, s = 0;
+    for (size_t i = 0; i <= n; i++) {
+        int cut = 0;
+        size_t end = i;
+        if (i == n || t[i] == '\n') cut = 1;
+        else if (t[i] == '.' || t[i] == '!' || t[i] == '?') {
+            size_t j = i + 1;
+            while (j < n && (t[j] == '"' || t[j] == '\'' || t[j] == ')' ||
+                             ((unsigned char)t[j] == 0xE2 && j + 2 < n &&
+                              (unsigned char)t[j + 1] == 0x80 &&
+                              ((unsigned char)t[j + 2] == 0x9D || (unsigned char)t[j + 2] == 0x99))))
+                j += (unsigned char)t[j] == 0xE2 ? 3 : 1;
+            if (j < n && (t[j] == ' ' || t[j] == '\t')) {
+                size_t k = j;
+                while (k < n && (t[k] == ' ' || t[k] == '\t')) k++;
+                unsigned char c = k < n ? (unsigned char)t[k] : 0;
+                int starts = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '"' ||
+                             c == '\'' || c == 0xE2 || c == '(' || c >= 0xC3;
+                if (starts && !(t[i] == '.' && abbrev_before(t, i))) {
+                    cut = 1;
+                    end = j;
+                }
+            }
+        }
+        if (!cut) continue;
+        size_t a = s, b = end;
+        while (a < b && (t[a] == ' ' || t[a] == '\t' || t[a] == '\r' || t[a] == '\n')) a++;
+        while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\r')) b--;
+        if (b > a && dl_vec_push(out, ((dl_span){(uint32_t)a, (uint32_t)b})))
+            return DL_ENOMEM;
+        s = end;
+        if (end > i) i = end - 1;
+    }
+    return DL_OK;
+}
+
+static int fill_sentences(qctx *x, dl_spanvec *own)
+{
+    if (x->d->sents.n) {
+        x->sents = x->d->sents.v;
+        x->ns = x->d->sents.n;
+    } else {
+        if (split_sentences(x->d, own)) return DL_ENOMEM;
+        x->sents = own->v;
+        x->ns = own->n;
+    }
+    x->sent_tok0 = dl_malloc((x->ns + 1) * sizeof *x->sent_tok0);
+    x->topic_c = dl_malloc((x->ns + 1) * sizeof *x->topic_c);
+    x->topic_r = dl_malloc((x->ns + 1) * sizeof *x->topic_r);
+    x->topic_e = dl_malloc((x->ns + 1) * sizeof *x->topic_e);
+    if (!x->sent_tok0 || !x->topic_c || !x->topic_r || !x->topic_e) return DL_ENOMEM;
+    for (size_t s = 0; s <= x->ns; s++) {
+        x->sent_tok0[s] = (uint32_t)x->nt;
+        x->topic_c[s] = x->topic_e[s] = x->topic_r[s] = -1;
+    }
+    size_t s = 0;
+    for (size_t i = 0; i < x->nt; i++) {
+        while (s + 1 < x->ns && x->tk[i].start >= x->sents[s + 1].start) s++;
+        x->ti[i].sent = (uint32_t)s;
+        if (x->sent_tok0[s] == x->nt) x->sent_tok0[s] = (uint32_t)i;
+    }
+    return DL_OK;
+}
+
+/* ------------------------------------------------------------- names */
+
+static int is_title_tok(const qctx *x, size_t i)
+{
+    return (x->ti[i].bits & QL_TITLE) && (x->ti[i].flags & TF_CAP);
+}
+
+/* Builds the capitalised runs and clusters them. */
+static int find_runs(qctx *x)
+{
+    hmap m;
+    if (hmap_init(&m, x->nt / 2 + 16)) return DL_ENOMEM;
+    int rc = DL_OK;
+    size_t i = 0;
+    while (i < x->nt) {
+        if (!(x->ti[i].flags & TF_CAP)) {
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < x->nt) {
+            const dl_token *p = &x->tk[j - 1], *c = &x->tk[j];
+            int attached = c->start == p->end;
+            if (x->ti[j].flags & TF_CAP) {
+                /* a capital after a comma or other punct is not in the run */
+                j++;
+                continue;
+            }
+            if (attached && tok_is_punct(x, j, '.') && j + 1 <= x->nt &&
+                (x->tk[j - 1].end - x->tk[j - 1].start <= 2 || is_title_tok(x, j - 1)) &&
+                (x->ti[j - 1].flags & TF_CAP)) {
+                if (j + 1 < x->nt && (x->ti[j + 1].flags & TF_CAP)) {
+                    j++;
+                    continue;
+                }
+                break;
+            }
+            if (attached && tok_is_punct(x, j, '-') && j + 1 < x->nt &&
+                x->tk[j + 1].start == c->end && (x->ti[j + 1].flags & TF_CAP)) {
+                j += 2;
+                continue;
+            }
+            if ((x->ti[j].bits & QL_PARTICLE) && (x->ti[j].flags & TF_LOWER) && j + 1 < x->nt &&
+                (x->ti[j + 1].flags & TF_CAP) && !(x->ti[j + 1].bits & QL_STOP)) {
+                j += 2;
+                continue;
+            }
+            break;
+        }
+        /* run [i, j): drop leading function words and time words */
+        size_t a = i;
+        while (a < j && ((x->ti[a].bits & (QL_STOP | QL_TIME)) || !(x->ti[a].flags & TF_WORD)) &&
+               !is_title_tok(x, a))
+            a++;
+        /* the name starts after the last title */
+        size_t tt = NONE_U32;
+        for (size_t k = a; k < j; k++)
+            if (is_title_tok(x, k) && k + 1 < j) tt = k;
+        size_t n0 = tt == NONE_U32 ? a : tt + 1;
+        while (n0 < j && !(x->ti[n0].flags & TF_WORD)) n0++;
+        if (tt != NONE_U32 && (x->ti[tt].bits & QL_TITLE_KEEP)) n0 = tt;
+        /* cut a trailing "." or "-" */
+        size_t n1 = j;
+        while (n1 > n0 && !(x->ti[n1 - 1].flags & TF_WORD)) n1--;
+        if (n1 > n0 && n1 - n0 <= 8) {
+            nrun r = {0};
+            r.t0 = (uint32_t)n0, r.t1 = (uint32_t)n1;
+            r.tm = (uint32_t)(tt != NONE_U32 ? tt : n0);
+            r.ms = x->tk[r.tm].start;
+            r.s = x->tk[n0].start;
+            r.e = x->tk[n1 - 1].end;
+            r.next = -1;
+            size_t l;
+            const char *ls = tok_text(x, n1 - 1, &l);
+            int poss = 0;
+            word_hash_np(ls, l, &poss);
+            if (poss) {
+                r.possessive = 1;
+                r.e -= ls[l - 2] == '\'' ? 2 : 4;
+            }
+            r.in_quote = (x->ti[n0].flags & TF_INQ) != 0;
+            if (tt != NONE_U32) {
+                r.title_h = title_norm(x->ti[tt].h);
+                r.gender = x->ti[tt].bits & (QL_MALE | QL_FEMALE);
+                r.personish = 1;
+            }
+            /* the words of the name: kept titles and punctuation aside */
+            uint64_t full = 1469598103934665603ull, first = 0, last = 0;
+            int nw = 0;
+            for (size_t k = n0; k < n1; k++) {
+                if (!(x->ti[k].flags & TF_WORD) || (x->ti[k].bits & QL_TITLE_KEEP && k == tt))
+                    continue;
+                size_t wl;
+                const char *ws = tok_text(x, k, &wl);
+                int p2;
+                uint64_t h = word_hash_np(ws, wl, &p2);
+                if (!nw) first = h;
+                last = h;
+                full = mix(full ^ h, 7);
+                nw++;
+            }
+            if (nw && (x->ti[n0 + (x->ti[n0].bits & QL_TITLE_KEEP && n0 == tt)].bits & QL_FIRST) &&
+                !r.gender) {
+                unsigned b = dl_qlex_bits_h(first);
+                unsigned g = b & (QL_MALE | QL_FEMALE);
+                if (g != (QL_MALE | QL_FEMALE)) r.gender = g;
+            }
+            if (nw && (dl_qlex_bits_h(first) & QL_FIRST) && nw >= 2) r.personish = 1;
+            if (nw == 0) goto next;
+            /* cluster */
+            int c = -1;
+            uint64_t keepfirst = tt != NONE_U32 && (x->ti[tt].bits & QL_TITLE_KEEP)
+                                     ? mix(first ^ x->ti[tt].h, K_KEEPFIRST) : 0;
+            if (nw >= 2) {
+                c = hmap_get(&m, mix(full, K_FULL));
+                if (c < 0) {
+                    int c2 = hmap_get(&m, mix(last, K_LAST));
+                    if (c2 >= 0 && x->cl.v[c2].first_h == first) c = c2;
+                }
+                if (c < 0) c = hmap_get(&m, mix(last, K_SINGLE));
+            } else {
+                if (keepfirst) c = hmap_get(&m, keepfirst);
+                if (c < 0) c = hmap_get(&m, mix(last, K_LAST));
+                if (c < 0) c = hmap_get(&m, mix(last, K_SINGLE));
+                if (c < 0 && (dl_qlex_bits_h(first) & QL_FIRST)) c = hmap_get(&m, mix(first, K_FIRST));
+            }
+            if (c >= 0 && r.gender && x->cl.v[c].gender && r.gender != x->cl.v[c].gender &&
+                nw == 1)
+                c = -1; /* Mrs Clinton is not Bill Clinton */
+            if (c < 0) {
+                cluster nc = {(int)x->runs.n, (int)x->runs.n, (int)x->runs.n, nw, first, 0, 0, -1};
+                if ((rc = dl_vec_push(&x->cl, nc))) goto out;
+                c = (int)x->cl.n - 1;
+            } else {
+                cluster *cc = &x->cl.v[c];
+                x->runs.v[cc->tail].next = (int)x->runs.n;
+                cc->tail = (int)x->runs.n;
+                if (nw > cc->nwords) {
+                    cc->nwords = nw;
+                    cc->best = (int)x->runs.n;
+                    cc->first_h = first;
+                }
+            }
+            r.cluster = c;
+            cluster *cc = &x->cl.v[c];
+            if (r.gender && !cc->gender) cc->gender = r.gender;
+            cc->personish |= r.personish;
+            hmap_put(&m, mix(full, K_FULL), c);
+            if (nw >= 2) {
+                hmap_put(&m, mix(last, K_LAST), c);
+                hmap_put(&m, mix(first, K_FIRST), c);
+            } else if (hmap_get(&m, mix(last, K_SINGLE)) < 0) {
+                hmap_put(&m, mix(last, K_SINGLE), c);
+            }
+            if (keepfirst) hmap_put(&m, keepfirst, c);
+            if ((rc = dl_vec_push(&x->runs, r))) goto out;
+            for (size_t k = r.tm; k < n1; k++) x->ti[k].run = (int)x->runs.n - 1;
+        }
+    next:
+        i = j;
+    }
+out:
+    hmap_free(&m);
+    return rc;
+}
+
+/* ------------------------------------------------------------- subjects */
+
+enum { S_NONE = 0, S_RUN, S_PRON, S_NOMINAL, S_OTHER };
+
+typedef struct subj {
+    int kind;
+    int run;          /* S_RUN */
+    unsigned gender;  /* S_PRON: QL_MALE / QL_FEMALE, 0 for they/we/I */
+    uint32_t head;    /* S_NOMINAL: the role noun token */
+    uint32_t start;   /* first token of the subject phrase */
+} subj;
+
+static int is_pron(const qctx *x, size_t i, unsigned *g)
+{
+    if (tok_is(x, i, "he")) return *g = QL_MALE, 1;
+    if (tok_is(x, i, "she")) return *g = QL_FEMALE, 1;
+    if (tok_is(x, i, "they") || tok_is(x, i, "we") || tok_is(x, i, "i") || tok_is(x, i, "it") ||
+        tok_is(x, i, "you"))
+        return *g = 0, 1;
+    return 0;
+}
+
+static int is_det(const qctx *x, size_t i)
+{
+    static const char *const D[] = {"the", "a", "an", "this", "that", "his", "her", "their",
+                                    "its", "our", "one", "another", "whose"};
+    for (size_t k = 0; k < DL_ARRAY_LEN(D); k++)
+        if (tok_is(x, i, D[k])) return 1;
+    return 0;
+}
+
+/* A word that starts a clause: the words after it are not a subject's
+ * modifiers. */
+static int is_conj(const qctx *x, size_t i)
+{
+    static const char *const C[] = {"and", "but", "or", "that", "which", "who", "when",
+                                    "while", "if", "because", "although", "though", "where",
+                                    "until", "so", "then", "as", "he", "she", "they", "we",
+                                    "i", "it", "you", "this", "there"};
+    for (size_t k = 0; k < DL_ARRAY_LEN(C); k++)
+        if (tok_is(x, i, C[k])) return 1;
+    return 0;
+}
+
+/* The subject of the verb at v, read backwards, not before token lo. */
+static subj subject_before(const qctx *x, size_t v, size_t lo)
+{
+    subj s = {0};
+    if (v <= lo) return s;
+    size_t j = v - 1;
+    int skips = 0;
+    for (;;) {
+        const tinfo *t = &x->ti[j];
+        size_t l;
+        const char *w = tok_text(x, j, &l);
+        int adv = (t->flags & TF_LOWER) && l > 3 && w[l - 2] == 'l' && w[l - 1] == 'y';
+        int skippable = ((t->bits & (QL_AUX | QL_TIME)) && !(t->bits & QL_TITLE) &&
+                         t->run < 0) || adv || x->tk[j].kind == DL_TOK_NUMBER;
+        /* "X was prompted to say", "X went on to say" */
+        if (!skippable && j + 1 == v && tok_is(x, j, "to") && j > lo + 1 &&
+            (x->ti[j - 1].flags & TF_LOWER) && !(x->ti[j - 1].bits & QL_SPEECH)) {
+            size_t k = j - 1;
+            if ((x->ti[k].bits & QL_PREP) && k > lo + 1) k--; /* went on to */
+            if (x->ti[k].flags & TF_LOWER) {
+                j = k;
+                skips++;
+                skippable = 1;
+            }
+        }
+        if (skippable && j > lo && skips < 6) {
+            j--, skips++;
+            continue;
+        }
+        /* "(D-Md.)" after a name */
+        if (tok_is_punct(x, j, ')') && j > lo + 1 && skips < 8) {
+            size_t k = j - 1, lim = j > lo + 12 ? j - 12 : lo;
+            while (k > lim && !tok_is_punct(x, k, '(')) k--;
+            if (!tok_is_punct(x, k, '(') || k <= lo) return s;
+            j = k - 1;
+            skips += 2;
+            continue;
+        }
+        /* an apposition: ", a pollster," or "– who backs X –" */
+        int comma = tok_is_punct(x, j, ','), dash = tok_is_dash(x, j);
+        if ((comma || dash) && j > lo + 1 && skips < 8) {
+            size_t k = j - 1, lim = j > lo + 45 ? j - 45 : lo;
+            int found = 0;
+            while (k > lim) {
+                if ((comma && tok_is_punct(x, k, ',')) || (dash && tok_is_dash(x, k))) {
+                    found = 1;
+                    break;
+                }
+                if (tok_is_punct(x, k, '.') && !(x->ti[k - 1].flags & TF_CAP)) break;
+                k--;
+            }
+            if (!found || k <= lo) return s;
+            /* "his wife, Gabriela Lazar, wrote": the name in the apposition */
+            int r = x->ti[k + 1].run;
+            if (r >= 0 && x->runs.v[r].tm == k + 1 && x->runs.v[r].t1 == j &&
+                !x->runs.v[r].possessive && k > lo && (x->ti[k - 1].flags & TF_LOWER)) {
+                size_t np = k; /* "the Vatican spokesman, Federico Lombardi," */
+                while (np > lo && k - np < 6 && (x->ti[np - 1].flags & TF_WORD) &&
+                       !(x->ti[np - 1].bits & (QL_PREP | QL_SPEECH)))
+                    np--;
+                s.kind = S_RUN, s.run = r, s.start = (uint32_t)np;
+                return s;
+            }
+            j = k - 1;
+            skips += 2;
+            continue;
+        }
+        break;
+    }
+    unsigned g;
+    if (x->ti[j].run >= 0) {
+        const nrun *r = &x->runs.v[x->ti[j].run];
+        if (r->t1 - 1 == j && !r->possessive) {
+            s.kind = S_RUN;
+            s.run = x->ti[j].run;
+            s.start = r->tm;
+            /* "Jeb Bush of Florida said": the person, not the place */
+            if (r->tm >= lo + 2 && tok_is(x, r->tm - 1, "of") && x->ti[r->tm - 2].run >= 0) {
+                const nrun *p = &x->runs.v[x->ti[r->tm - 2].run];
+                if (p->t1 == r->tm - 1 && !p->possessive && x->cl.v[p->cluster].personish &&
+                    p->tm >= lo) {
+                    s.run = x->ti[r->tm - 2].run;
+                    s.start = p->tm;
+                }
+            }
+        }
+        return s;
+    }
+    if (is_pron(x, j, &g)) {
+        s.kind = S_PRON;
+        s.gender = g;
+        s.start = (uint32_t)j;
+        return s;
+    }
+    if (x->ti[j].flags & TF_LOWER) {
+        /* a noun phrase: "the US president", "a White House spokesman" */
+        size_t k = j;
+        for (int n = 0; n < 6 && k > lo; n++) {
+            if (is_det(x, k - 1) ||
+                (x->ti[k - 1].run >= 0 && x->runs.v[x->ti[k - 1].run].possessive)) {
+                s.kind = (x->ti[j].bits & QL_ROLE) ? S_NOMINAL : S_OTHER;
+                s.head = (uint32_t)j;
+                s.start = (uint32_t)(k - 1);
+                return s;
+            }
+            if (!(x->ti[k - 1].flags & TF_WORD) && !tok_is_dash(x, k - 1)) break;
+            k--;
+        }
+        if (x->ti[j].bits & QL_ROLE) { /* "Republican strategist said" */
+            s.kind = S_NOMINAL;
+            s.head = (uint32_t)j;
+            s.start = (uint32_t)k;
+        }
+    }
+    return s;
+}
+
+/* The subject after the verb at v ("said Geoff Garin", "said the ambassador"),
+ * not reaching token hi. */
+static subj subject_after(const qctx *x, size_t v, size_t hi)
+{
+    subj s = {0};
+    size_t k = v + 1;
+    if (tok_is(x, v, "according")) {
+        if (k >= hi || !tok_is(x, k, "to")) return s;
+        k++;
+    }
+    if (k >= hi) return s;
+    unsigned g;
+    if (is_pron(x, k, &g) && !tok_is(x, k, "it") && !tok_is(x, k, "you")) {
+        s.kind = S_PRON, s.gender = g, s.start = (uint32_t)k;
+        return s;
+    }
+    if (x->ti[k].run >= 0 && x->runs.v[x->ti[k].run].tm == k) {
+        s.kind = S_RUN, s.run = x->ti[k].run, s.start = (uint32_t)k;
+        return s;
+    }
+    {
+        uint32_t head = NONE_U32;
+        int det = is_det(x, k);
+        for (size_t j = k + det; j < hi && j < k + 8; j++) {
+            if (x->ti[j].run >= 0 && x->runs.v[x->ti[j].run].tm == j) {
+                s.kind = S_RUN, s.run = x->ti[j].run, s.start = (uint32_t)k;
+                return s;
+            }
+            if (!(x->ti[j].flags & TF_WORD) || (x->ti[j].bits & QL_PREP) || is_conj(x, j))
+                break;
+            if ((x->ti[j].bits & QL_ROLE) && head == NONE_U32) head = (uint32_t)j;
+        }
+        if (head != NONE_U32) {
+            s.kind = S_NOMINAL, s.head = head, s.start = (uint32_t)k;
+            return s;
+        }
+        if (det) s.kind = S_OTHER, s.start = (uint32_t)k;
+    }
+    return s;
+}
+
+/* ----------------------------------------------------------- resolution */
+
+static unsigned gender_of_ent(const qctx *x, int e)
+{
+    const char *n = x->d->ents.v[e].name;
+    size_t l = strcspn(n, " ");
+    unsigned b = dl_qlex_bits(n, l);
+    if ((b & QL_TITLE_KEEP) && n[l]) {
+        unsigned g = b & (QL_MALE | QL_FEMALE);
+        if (g) return g;
+    }
+    b &= QL_MALE | QL_FEMALE;
+    return b == (QL_MALE | QL_FEMALE) ? 0 : b;
+}
+
+static int em_cmp(const void *a, const void *b)
+{
+    const struct emention *p = a, *q = b;
+    return p->s < q->s ? -1 : p->s > q->s;
+}
+
+/* The tagger's entity with a mention overlapping [s, e), or -1. */
+static int ent_at(const qctx *x, uint32_t s, uint32_t e)
+{
+    size_t lo = 0, hi = x->em.n;
+    while (lo < hi) { /* first mention starting at or after e */
+        size_t mid = (lo + hi) / 2;
+        if (x->em.v[mid].s < e) lo = mid + 1;
+        else hi = mid;
+    }
+    for (size_t k = lo, n = 0; k > 0 && n < 8; k--, n++)
+        if (x->em.v[k - 1].e > s) return x->em.v[k - 1].ent;
+    return -1;
+}
+
+static int last_word_eq(const char *a, size_t al, const char *b, size_t bl)
+{
+    size_t i = al, j = bl;
+    while (i > 0 && a[i - 1] != ' ') i--;
+    while (j > 0 && b[j - 1] != ' ') j--;
+    return al - i == bl - j && strncasecmp(a + i, b + j, al - i) == 0;
+}
+
+static int first_word_eq(const char *a, size_t al, const char *b, size_t bl)
+{
+    size_t i = 0, j = 0;
+    while (i < al && a[i] != ' ') i++;
+    while (j < bl && b[j] != ' ') j++;
+    return i == j && strncasecmp(a, b, i) == 0;
+}
+
+static int looks_org(const qctx *x, const nrun *r)
+{
+    for (size_t k = r->t0; k < r->t1; k++)
+        if ((x->ti[k].bits & QL_ORG) && !(x->ti[k].bits & QL_FIRST)) return 1;
+    return 0;
+}
+
+/* The entity of cluster c: the tagger's entity at one of its mentions, or
+ * one of the same name, or a new entity appended to d->ents. -1 on OOM. */
+static int materialise(qctx *x, int c)
+{
+    cluster *cl = &x->cl.v[c];
+    if (cl->ent >= 0) return cl->ent;
+    dl_doc *d = x->d;
+    for (int r = cl->head; r >= 0; r = x->runs.v[r].next) {
+        int e = ent_at(x, x->runs.v[r].s, x->runs.v[r].e);
+        if (e >= 0) return cl->ent = e;
+    }
+    const nrun *b = &x->runs.v[cl->best];
+    /* the canonical name: the fullest form's words, single-spaced */
+    char buf[256];
+    size_t bl = 0;
+    for (size_t k = b->t0; k < b->t1 && bl < sizeof buf - 64; k++) {
+        size_t l;
+        const char *w = tok_text(x, k, &l);
+        if (k == b->t1 - 1 && b->possessive) l -= (w[l - 2] == '\'') ? 2 : 4;
+        if (l > 60) l = 60;
+        int glue = k > b->t0 && x->tk[k].start == x->tk[k - 1].end;
+        if (bl && !glue) buf[bl++] = ' ';
+        memcpy(buf + bl, w, l);
+        bl += l;
+    }
+    buf[bl] = 0;
+    if (x->n_ents_orig < 4000) {
+        for (size_t i = 0; i < x->n_ents_orig; i++) {
+            const dl_entity *e = &d->ents.v[i];
+            size_t el = strlen(e->name);
+            if ((el == bl && strncasecmp(e->name, buf, bl) == 0) ||
+                (e->type == DL_PERSON && last_word_eq(e->name, el, buf, bl) &&
+                 (cl->nwords == 1 || first_word_eq(e->name, el, buf, bl))))
+                return cl->ent = (int)i;
+        }
+    }
+    size_t nm = 0;
+    for (int r = cl->head; r >= 0; r = x->runs.v[r].next) nm++;
+    dl_entity ne = {0};
+    ne.name = dl_strndup(buf, bl);
+    ne.mentions = dl_calloc(nm, sizeof *ne.mentions);
+    if (!ne.name || !ne.mentions) goto oom;
+    for (int r = cl->head; r >= 0; r = x->runs.v[r].next)
+        ne.mentions[ne.n_mentions++] = (dl_span){x->runs.v[r].ms, x->runs.v[r].e};
+    ne.type = (!cl->personish && looks_org(x, b)) ? DL_ORG : DL_PERSON;
+    if (dl_vec_push(&d->ents, ne)) goto oom;
+    return cl->ent = (int)d->ents.n - 1;
+oom:
+    free(ne.name);
+    free(ne.mentions);
+    return -2;
+}
+
+static int gender_ok(unsigned want, unsigned have)
+{
+    return !want || !have || want == have;
+}
+
+/* The sentence's topic: its first person-like run in subject position. */
+static void fill_topics(qctx *x)
+{
+    for (size_t r = 0; r < x->runs.n; r++) {
+        const nrun *n = &x->runs.v[r];
+        uint32_t s = x->ti[n->t0].sent;
+        if (x->topic_c[s] >= 0 || n->in_quote || n->possessive) continue;
+        if (!x->cl.v[n->cluster].personish) continue;
+        if (n->tm > 0 && (x->ti[n->tm - 1].bits & QL_PREP) &&
+            x->ti[n->tm - 1].sent == s)
+            continue;
+        if (n->tm > 0 && is_det(x, n->tm - 1)) continue;
+        x->topic_c[s] = n->cluster;
+        x->topic_r[s] = (int)r;
+    }
+}
+
+/* he/she at token p: the topic of the nearest earlier sentence that fits. */
+static int resolve_pronoun(qctx *x, size_t p, unsigned g)
+{
+    if (!g) return -1;
+    uint32_t S = x->ti[p].sent;
+    /* "Sen. Ann Bell scolded him: “...,” she said": the same sentence's
+     * subject, when it comes before the quote and the pronoun */
+    int tr = x->topic_r[S];
+    if (tr >= 0 && x->runs.v[tr].t1 <= p && x->runs.v[tr].t1 <= x->cur_open &&
+        gender_ok(g, x->cl.v[x->topic_c[S]].gender)) {
+        int e = materialise(x, x->topic_c[S]);
+        return e >= -1 ? e : -2;
+    }
+    for (uint32_t k = 1; k <= 8 && k <= S; k++) {
+        uint32_t s = S - k;
+        if (x->topic_e[s] >= 0) {
+            int e = x->topic_e[s];
+            if (gender_ok(g, gender_of_ent(x, e))) return e;
+            continue;
+        }
+        if (x->topic_c[s] >= 0 && gender_ok(g, x->cl.v[x->topic_c[s]].gender)) {
+            int e = materialise(x, x->topic_c[s]);
+            if (e >= -1) return e;
+            return -2;
+        }
+    }
+    return -1;
+}
+
+/* "the minister" at head token h: a person titled so earlier, else the
+ * person nearest the word in the latest earlier sentence that has it. */
+static int resolve_nominal(qctx *x, size_t h, size_t start)
+{
+    uint64_t hh = title_norm(word_hash_np(x->d->text + x->tk[h].start,
+                                          x->tk[h].end - x->tk[h].start, &(int){0}));
+    /* runs before the phrase, newest first */
+    size_t lo = 0, hi = x->runs.n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (x->runs.v[mid].tm < start) lo = mid + 1;
+        else hi = mid;
+    }
+    for (size_t r = lo, n = 0; r > 0 && n < 400; r--, n++)
+        if (x->runs.v[r - 1].title_h == hh) return materialise(x, x->runs.v[r - 1].cluster);
+    uint32_t S = x->ti[h].sent;
+    size_t budget = 4000;
+    for (uint32_t k = 0; k <= 30 && k <= S && budget; k++) {
+        uint32_t s = S - k;
+        size_t t0 = x->sent_tok0[s];
+        if (t0 >= x->nt) continue;
+        for (size_t i = t0; i < x->nt && x->ti[i].sent == s && i < start && budget; i++, budget--) {
+            if ((x->ti[i].flags & TF_INQ) || x->ti[i].h != x->ti[h].h) continue;
+            /* the nearest person-like run of sentence s */
+            int best = -1;
+            size_t bd = SIZE_MAX;
+            for (size_t j = t0; j < x->nt && x->ti[j].sent == s && budget; j++, budget--) {
+                int r = x->ti[j].run;
+                if (r < 0 || x->runs.v[r].tm != j || x->runs.v[r].in_quote) continue;
+                if (!x->cl.v[x->runs.v[r].cluster].personish) continue;
+                size_t dd = j > i ? j - i : i - j;
+                if (dd < bd) bd = dd, best = r;
+            }
+            if (best >= 0) return materialise(x, x->runs.v[best].cluster);
+            break;
+        }
+    }
+    return -1;
+}
+
+/* The entity of a subject, -1 when the text does not say, -2 on OOM. */
+static int resolve(qctx *x, const subj *s)
+{
+    switch (s->kind) {
+    case S_RUN: return materialise(x, x->runs.v[s->run].cluster);
+    case S_PRON: return resolve_pronoun(x, s->start, s->gender);
+    case S_NOMINAL: return resolve_nominal(x, s->head, s->start);
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------ attribution */
+
+typedef struct attr {
+    int has;          /* an attribution was found */
+    subj sb;
+    uint32_t cue;     /* cue token, NONE_U32 */
+    int speaker;      /* entity, -1 */
+    int accepted;
+} attr;
+
+static size_t tok_at_or_after(const qctx *x, uint32_t off)
+{
+    size_t lo = 0, hi = x->nt;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (x->tk[mid].start < off) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+static int is_speech(const qctx *x, size_t i)
+{
+    if (!(x->ti[i].bits & QL_SPEECH) || !(x->ti[i].flags & TF_LOWER)) return 0;
+    if (tok_is(x, i, "according")) return i + 1 < x->nt && tok_is(x, i + 1, "to");
+    if (tok_is(x, i, "put")) return i + 1 < x->nt && tok_is(x, i + 1, "it"); /* as X put it */
+    return 1;
+}
+
+/* The cue after quote qi: ", he said", "said X", "X, an adviser, added". */
+static int cue_after(const qctx *x, size_t qi, attr *a)
+{
+    const qcand *q = &x->q.v[qi];
+    if (!q->closed) return 0;
+    size_t a0 = tok_at_or_after(x, q->ce);
+    uint32_t lim = qi + 1 < x->q.n ? x->q.v[qi + 1].ms : (uint32_t)x->d->len;
+    int dashed = 0;
+    while (a0 < x->nt && (tok_is_punct(x, a0, ',') || tok_is_dash(x, a0)))
+        dashed |= tok_is_dash(x, a0), a0++;
+    if (a0 >= x->nt || x->tk[a0].start >= lim) return 0;
+    /* the same line */
+    for (uint32_t b = q->ce; b < x->tk[a0].start; b++)
+        if (x->d->text[b] == '\n') return 0;
+    size_t hi = a0;
+    while (hi < x->nt && hi < a0 + 45 && x->tk[hi].start < lim) {
+        if (tok_is_punct(x, hi, '.') && hi > a0 && !(x->ti[hi - 1].flags & TF_CAP)) break;
+        if (tok_is_punct(x, hi, '\n')) break;
+        if (x->d->text[x->tk[hi].start] == '\n') break;
+        hi++;
+    }
+    for (size_t v = a0; v < hi; v++) {
+        if (!is_speech(x, v)) continue;
+        subj s;
+        if (v == a0) s = subject_after(x, v, hi);
+        else {
+            s = subject_before(x, v, a0);
+            /* "Texas delegate Bill Eastland said": modifiers before a name */
+            int lead_ok = s.kind != S_NONE && s.start >= a0 &&
+                          (s.start == a0 || (s.kind == S_RUN && s.start <= a0 + 5));
+            for (size_t k = a0; lead_ok && k < s.start; k++)
+                if ((!(x->ti[k].flags & TF_WORD) && x->ti[k].run < 0) ||
+                    (x->ti[k].bits & (QL_SPEECH | QL_PREP | QL_AUX)) || is_conj(x, k))
+                    lead_ok = 0;
+            /* "...” and against the law, Clinton said.": a clause after a
+             * comma that ends the sentence */
+            if (!lead_ok && s.kind != S_NONE && s.kind != S_OTHER && s.start > a0 &&
+                tok_is_punct(x, s.start - 1, ',') && v + 1 < x->nt &&
+                (tok_is_punct(x, v + 1, '.') || v + 1 >= hi))
+                lead_ok = 1;
+            if (!lead_ok) {
+                if (v - a0 > 2) return 0;
+                continue;
+            }
+        }
+        a->has = 1, a->sb = s, a->cue = (uint32_t)v;
+        return 1;
+    }
+    /* “...” ― Carlos Ruiz: a name after a dash signs the quote */
+    int r = x->ti[a0].run;
+    if (dashed && r >= 0 && x->runs.v[r].tm == a0) {
+        size_t e = x->runs.v[r].t1;
+        if (e >= hi || tok_is_punct(x, e, '.') || tok_is_punct(x, e, ',')) {
+            a->has = 1, a->sb.kind = S_RUN, a->sb.run = r, a->sb.start = (uint32_t)a0;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The subject of the clause [lo, v): its first person-like run not after a
+ * preposition, else a he/she that opens it. */
+static subj clause_subject(const qctx *x, size_t lo, size_t v)
+{
+    subj s = {0};
+    for (size_t j = lo; j < v; j++) {
+        unsigned g;
+        if (is_pron(x, j, &g) && g) {
+            s.kind = S_PRON, s.gender = g, s.start = (uint32_t)j;
+            return s;
+        }
+        int r = x->ti[j].run;
+        if (r < 0 || x->runs.v[r].tm != j) continue;
+        const nrun *n = &x->runs.v[r];
+        if (n->possessive || n->in_quote) continue;
+        if (j > lo && ((x->ti[j - 1].bits & QL_PREP) || is_det(x, j - 1))) continue;
+        if (!x->cl.v[n->cluster].personish && looks_org(x, n)) continue;
+        s.kind = S_RUN, s.run = r, s.start = (uint32_t)j;
+        return s;
+    }
+    return s;
+}
+
+/* The nearest speech verb with a subject in [lo, hi). */
+static int cue_before(const qctx *x, size_t lo, size_t hi, attr *a)
+{
+    if (hi > lo + 80) lo = hi - 80;
+    for (size_t v = hi; v > lo; v--) {
+        size_t i = v - 1;
+        if (!is_speech(x, i) || (x->ti[i].flags & TF_INQ)) continue;
+        subj s = {0};
+        size_t wl;
+        const char *w = tok_text(x, i, &wl);
+        int ing = wl > 4 && !memcmp(w + wl - 3, "ing", 3);
+        if (tok_is(x, i, "according")) s = subject_after(x, i, hi);
+        else if (ing) {
+            /* "Trump told a rally, saying ...": the clause's subject */
+            s = clause_subject(x, lo, i);
+        } else {
+            s = subject_before(x, i, lo);
+            if (s.kind == S_NONE && (i == lo || !(x->ti[i - 1].flags & TF_WORD))) {
+                /* ", said Trump: “...” */
+                subj s2 = subject_after(x, i, hi);
+                if (s2.kind == S_RUN || s2.kind == S_NOMINAL) s = s2;
+            }
+        }
+        if (s.kind == S_NONE) continue;
+        a->has = 1, a->sb = s, a->cue = (uint32_t)i;
+        return 1;
+    }
+    return 0;
+}
+
+static size_t count_words(const qctx *x, const qcand *q, int *titlecase, int *ends)
+{
+    size_t n = 0, caps = 0;
+    size_t i = tok_at_or_after(x, q->s);
+    for (; i < x->nt && x->tk[i].start < q->e; i++) {
+        if (!(x->ti[i].flags & TF_WORD)) continue;
+        n++;
+        if (x->ti[i].flags & TF_CAP) caps++;
+        else if (n > 1 && (tok_is(x, i, "a") || tok_is(x, i, "an") || tok_is(x, i, "the") ||
+                           tok_is(x, i, "of") || tok_is(x, i, "and") || tok_is(x, i, "or") ||
+                           tok_is(x, i, "in") || tok_is(x, i, "on") || tok_is(x, i, "at") ||
+                           tok_is(x, i, "to") || tok_is(x, i, "for") || tok_is(x, i, "with") ||
+                           tok_is(x, i, "by") || tok_is(x, i, "from") ||
+                           (x->ti[i].bits & QL_PARTICLE)))
+            caps++; /* small words stay lower case in titles */
+    }
+    *titlecase = n > 0 && caps == n;
+    char c = q->e > q->s ? x->d->text[q->e - 1] : 0;
+    *ends = c == '.' || c == '!' || c == '?';
+    return n;
+}
+
+/* Is the candidate a quote?  With a cue, yes (unless it is a short title-case
+ * stretch with no speech verb: a name or a title); without one, when it
+ * opens a paragraph or reads like speech (long, or a sentence). */
+static int acceptable(const qctx *x, const qcand *q, const attr *a)
+{
+    int titlecase, ends;
+    size_t nw = count_words(x, q, &titlecase, &ends);
+    if (nw == 0) return 0;
+    if (a->has && !(titlecase && nw <= 4 && a->cue == NONE_U32)) return 1;
+    if (q->para_start && !(titlecase && nw <= 6)) return 1;
+    if (nw >= 6 && !titlecase) return 1;
+    if (nw >= 3 && ends && !titlecase) return 1;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- main */
+
+static void qctx_free(qctx *x)
+{
+    free(x->ti);
+    free(x->sent_tok0);
+    free(x->topic_c);
+    free(x->topic_r);
+    free(x->topic_e);
+    dl_vec_free(&x->runs);
+    dl_vec_free(&x->cl);
+    dl_vec_free(&x->q);
+    dl_vec_free(&x->em);
+}
+
+int dl_quote_find(dl_doc *d)
+{
+    if (!d->len) return DL_OK;
+    if (!d->toks.n && dl_tokenize(d->text, d->len, &d->toks)) return DL_ENOMEM;
+    qctx x = {0};
+    dl_spanvec own = {0};
+    attr *at = NULL;
+    int rc = DL_ENOMEM;
+    x.d = d;
+    x.tk = d->toks.v;
+    x.nt = d->toks.n;
+    x.n_ents_orig = d->ents.n;
+    if (find_candidates(d, &x.q)) goto out;
+    if (!x.q.n) {
+        rc = DL_OK;
+        goto out;
+    }
+    if (fill_tokens(&x) || fill_sentences(&x, &own) || find_runs(&x)) goto out;
+    for (size_t i = 0; i < d->ents.n; i++)
+        for (size_t k = 0; k < d->ents.v[i].n_mentions; k++) {
+            struct emention m = {d->ents.v[i].mentions[k].start, d->ents.v[i].mentions[k].end,
+                                 (int)i};
+            if (dl_vec_push(&x.em, m)) goto out;
+        }
+    if (x.em.n) qsort(x.em.v, x.em.n, sizeof *x.em.v, em_cmp);
+    /* a run that is the subject of a speech verb is a speaker */
+    for (size_t i = 0; i < x.nt; i++) {
+        if (!is_speech(&x, i)) continue;
+        subj s = subject_before(&x, i, i > 12 ? i - 12 : 0);
+        if (s.kind == S_RUN && !looks_org(&x, &x.runs.v[s.run]))
+            x.cl.v[x.runs.v[s.run].cluster].personish = 1;
+    }
+    fill_topics(&x);
+
+    at = dl_calloc(x.q.n, sizeof *at);
+    if (!at) goto out;
+    for (size_t qi = 0; qi < x.q.n; qi++) {
+        const qcand *q = &x.q.v[qi];
+        attr *a = &at[qi];
+        a->cue = NONE_U32;
+        a->speaker = -1;
+        size_t to = tok_at_or_after(&x, q->ms);
+        x.cur_open = to;
+        uint32_t S = to < x.nt ? x.ti[to].sent : (uint32_t)(x.ns ? x.ns - 1 : 0);
+        size_t b0 = to < x.nt ? x.sent_tok0[S] : x.nt;
+        if (b0 > to) b0 = to;
+        /* an earlier quote of the same sentence bounds the context */
+        int prev_same = -1;
+        uint32_t sstart = b0 < x.nt ? x.tk[b0].start : q->ms;
+        if (qi > 0 && x.q.v[qi - 1].line == q->line && x.q.v[qi - 1].ce > sstart) {
+            size_t pe = tok_at_or_after(&x, x.q.v[qi - 1].ce);
+            prev_same = (int)qi - 1;
+            if (pe > b0) b0 = pe;
+            if (b0 > to) b0 = to;
+        }
+        int found = cue_after(&x, qi, a);
+        if (!found) found = cue_before(&x, b0, to, a);
+        if (!found && prev_same >= 0 && at[prev_same].has) {
+            *a = at[prev_same];
+            a->accepted = 0;
+            found = 2;
+        }
+        /* “A,” X said. “B.”: B continues the quote of its paragraph */
+        if (!found && qi > 0 && x.q.v[qi - 1].line == q->line && at[qi - 1].has &&
+            at[qi - 1].accepted) {
+            *a = at[qi - 1];
+            a->accepted = 0;
+            found = 2;
+        }
+        if (!found && to >= b0 + 1 && to >= 2 && tok_is_punct(&x, to - 1, ':') &&
+            x.ti[to - 2].run >= 0) {
+            /* X: "..." */
+            const nrun *r = &x.runs.v[x.ti[to - 2].run];
+            if (r->t1 - 1 == to - 2 && r->tm <= b0 + 1) {
+                a->has = 1, a->sb.kind = S_RUN, a->sb.run = x.ti[to - 2].run;
+                found = 1;
+            }
+        }
+        if (found == 1) {
+            if (a->sb.kind != S_NONE) {
+                a->speaker = resolve(&x, &a->sb);
+                if (a->speaker < -1) goto out;
+            }
+        } else if (q->para_start) {
+            /* a paragraph that opens with a quote continues the previous
+             * speaker, or the one a colon introduced */
+            const qcand *p = qi > 0 ? &x.q.v[qi - 1] : NULL;
+            uint32_t ls = q->ms;
+            while (ls > 0 && d->text[ls - 1] != '\n') ls--;
+            size_t pe = ls;
+            while (pe > 0 && (d->text[pe - 1] == '\n' || d->text[pe - 1] == ' ' ||
+                              d->text[pe - 1] == '\r'))
+                pe--;
+            int colon = pe > 0 && d->text[pe - 1] == ':';
+            if (colon) {
+                size_t ct = tok_at_or_after(&x, (uint32_t)pe);
+                if (ct > 0) {
+                    uint32_t cs = x.ti[ct - 1].sent;
+                    attr t = {0};
+                    if (cue_before(&x, x.sent_tok0[cs], ct, &t) && t.sb.kind != S_NONE) {
+                        t.speaker = resolve(&x, &t.sb);
+                        if (t.speaker < -1) goto out;
+                        a->has = 1, a->speaker = t.speaker, a->cue = t.cue, a->sb = t.sb;
+                    } else if (x.topic_c[cs] >= 0) {
+                        /* "X released the following statement:" */
+                        a->has = 1, a->cue = NONE_U32, a->sb.kind = S_RUN;
+                        a->speaker = materialise(&x, x.topic_c[cs]);
+                        if (a->speaker < -1) goto out;
+                    }
+                }
+            }
+            if (!a->has && p && at[qi - 1].accepted && p->line + 2 >= q->line) {
+                a->has = 1;
+                a->speaker = at[qi - 1].speaker;
+                a->cue = NONE_U32;
+                a->sb.kind = S_NONE;
+            }
+        }
+        a->accepted = acceptable(&x, q, a);
+        if (a->accepted && a->speaker >= 0) {
+            size_t ct = a->cue != NONE_U32 ? a->cue : to;
+            if (ct < x.nt) x.topic_e[x.ti[ct].sent] = a->speaker;
+        }
+    }
+    /* “A” and “B,” he said: A takes the cue of a later quote of its sentence */
+    for (size_t qi = x.q.n; qi-- > 1;) {
+        attr *a = &at[qi - 1];
+        const qcand *p = &x.q.v[qi - 1], *q = &x.q.v[qi];
+        if (a->has || !at[qi].has || p->line != q->line) continue;
+        size_t t1 = tok_at_or_after(&x, p->ce), t2 = tok_at_or_after(&x, q->ms);
+        if (t1 >= x.nt || t2 >= x.nt || x.ti[t1].sent != x.ti[t2].sent) continue;
+        *a = at[qi];
+        a->accepted = acceptable(&x, p, a);
+    }
+    /* a paragraph of a multi-paragraph quote takes the speaker of the next */
+    for (size_t qi = x.q.n; qi-- > 1;) {
+        attr *a = &at[qi - 1];
+        const qcand *p = &x.q.v[qi - 1], *q = &x.q.v[qi];
+        if (!p->closed && q->para_start && at[qi].accepted && a->speaker < 0 &&
+            a->sb.kind == S_NONE && q->line <= p->line + 2) {
+            a->speaker = at[qi].speaker;
+            if (!a->accepted && p->para_start) a->accepted = 1;
+        }
+    }
+    for (size_t qi = 0; qi < x.q.n; qi++) {
+        if (!at[qi].accepted) continue;
+        dl_quote out = {{x.q.v[qi].s, x.q.v[qi].e}, at[qi].speaker, {0, 0}};
+        if (at[qi].cue != NONE_U32)
+            out.cue = (dl_span){x.tk[at[qi].cue].start, x.tk[at[qi].cue].end};
+        if (dl_vec_push(&d->quotes, out)) goto out;
+    }
+    rc = DL_OK;
+out:
+    free(at);
+    dl_vec_free(&own);
+    qctx_free(&x);
+    return rc;
+}

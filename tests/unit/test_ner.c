@@ -1,0 +1,246 @@
+/*
+ * test_ner.c -- the entity stage (src/analyze/ner.c): the committed model
+ * loads (and how fast), bad model files are refused, invented articles come
+ * out with the right entities, canonical names and alias links, and bad
+ * input never crashes it.  All texts here are written for this test.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "analyze/ner.h"
+
+static void *model;
+
+static int setup(void **state)
+{
+    (void)state;
+    char path[4200];
+    if (dl_ner_find_model(path, sizeof path)) return -1;
+    return dl_ner_load(path, &model) == DL_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    dl_ner_free(model);
+    return 0;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void test_model_loads_fast(void **state)
+{
+    (void)state;
+    char path[4200];
+    assert_int_equal(dl_ner_find_model(path, sizeof path), DL_OK);
+    double best = 1e9;
+    for (int i = 0; i < 3; i++) {
+        void *m = NULL;
+        double t0 = now_ms();
+        assert_int_equal(dl_ner_load(path, &m), DL_OK);
+        double dt = now_ms() - t0;
+        if (dt < best) best = dt;
+        assert_non_null(m);
+        dl_ner_free(m);
+    }
+    printf("MEASURE ner model load %.1f ms (target < 50)\n", best);
+    /* loose bound: sanitizer builds and a busy machine are slower */
+    assert_true(best < 1000);
+}
+
+static void test_bad_model_files(void **state)
+{
+    (void)state;
+    void *m = (void *)1;
+    assert_int_equal(dl_ner_load("/nonexistent/ner.model", &m), DL_ENOTFOUND);
+    assert_null(m);
+    char tmp[] = "/tmp/test_ner_XXXXXX";
+    int fd = mkstemp(tmp);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    fputs("this is not a model", f);
+    fclose(f);
+    assert_int_equal(dl_ner_load(tmp, &m), DL_ECORRUPT);
+    assert_null(m);
+    remove(tmp);
+}
+
+/* Runs the stage over text; returns the doc (free with dl_doc_free). */
+static void tag(dl_doc *d, const char *text)
+{
+    dl_doc_init(d, text, strlen(text), 0);
+    assert_int_equal(dl_tokenize(text, strlen(text), &d->toks), DL_OK);
+    assert_int_equal(dl_ner_tag(model, d), DL_OK);
+}
+
+static const dl_entity *find(const dl_doc *d, const char *name, int type)
+{
+    for (size_t i = 0; i < d->ents.n; i++)
+        if (!strcmp(d->ents.v[i].name, name) && d->ents.v[i].type == type) return &d->ents.v[i];
+    return NULL;
+}
+
+static int has_mention(const dl_doc *d, const dl_entity *e, const char *surface, int nth)
+{
+    for (size_t j = 0; j < e->n_mentions; j++) {
+        dl_span s = e->mentions[j];
+        if (s.end - s.start == strlen(surface) && !memcmp(d->text + s.start, surface, s.end - s.start) &&
+            nth-- == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void check_invariants(const dl_doc *d)
+{
+    for (size_t i = 0; i < d->ents.n; i++) {
+        const dl_entity *e = &d->ents.v[i];
+        assert_non_null(e->name);
+        assert_true(strlen(e->name) > 0);
+        assert_true(e->type >= DL_PERSON && e->type <= DL_PLACE);
+        assert_true(e->n_mentions > 0);
+        for (size_t j = 0; j < e->n_mentions; j++) {
+            assert_true(e->mentions[j].start < e->mentions[j].end);
+            assert_true(e->mentions[j].end <= d->len);
+            if (j) assert_true(e->mentions[j - 1].start <= e->mentions[j].start);
+        }
+    }
+}
+
+static void test_people_and_aliases(void **state)
+{
+    (void)state;
+    const char *text =
+        "LONDON - Sir Edward Pilkington has resigned as British ambassador to Brazil after "
+        "a row with the government in London. Prime Minister Gordon Brown said on Monday that "
+        "Sir Edward had served the country well. Mr Brown told reporters in London that the "
+        "decision was his own. The ambassador said he was sorry to leave. Pilkington joined "
+        "the Foreign Office in 1980 and worked in Paris and Washington.";
+    dl_doc d;
+    tag(&d, text);
+    check_invariants(&d);
+    const dl_entity *pil = find(&d, "Sir Edward Pilkington", DL_PERSON);
+    assert_non_null(pil);
+    assert_true(has_mention(&d, pil, "Edward Pilkington", 0) ||
+                has_mention(&d, pil, "Sir Edward Pilkington", 0));
+    assert_true(has_mention(&d, pil, "Pilkington", 0));
+    assert_true(has_mention(&d, pil, "The ambassador", 0));
+    const dl_entity *brown = find(&d, "Gordon Brown", DL_PERSON);
+    assert_non_null(brown);
+    assert_true(has_mention(&d, brown, "Brown", 0));
+    const dl_entity *london = find(&d, "LONDON", DL_PLACE) ? find(&d, "LONDON", DL_PLACE)
+                                                            : find(&d, "London", DL_PLACE);
+    assert_non_null(london);
+    assert_non_null(find(&d, "Brazil", DL_PLACE));
+    assert_non_null(find(&d, "Paris", DL_PLACE));
+    assert_non_null(find(&d, "Foreign Office", DL_ORG));
+    /* no entity is only a title */
+    assert_null(find(&d, "Mr", DL_PERSON));
+    assert_null(find(&d, "Sir", DL_PERSON));
+    dl_doc_free(&d);
+}
+
+static void test_acronyms(void **state)
+{
+    (void)state;
+    const char *text =
+        "The International Monetary Fund cut its forecast for Germany on Tuesday. The IMF said "
+        "growth in the euro zone would slow. Officials at the European Central Bank (ECB) in "
+        "Frankfurt declined to comment, but the ECB has said it will act if needed.";
+    dl_doc d;
+    tag(&d, text);
+    check_invariants(&d);
+    const dl_entity *imf = find(&d, "International Monetary Fund", DL_ORG);
+    assert_non_null(imf);
+    assert_true(has_mention(&d, imf, "IMF", 0));
+    const dl_entity *ecb = find(&d, "European Central Bank", DL_ORG);
+    assert_non_null(ecb);
+    assert_true(has_mention(&d, ecb, "ECB", 1));
+    assert_non_null(find(&d, "Germany", DL_PLACE));
+    dl_doc_free(&d);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "",
+        "\xff\xfe\xfd Mr \xc3 Smith \xe2\x80",
+        "A. B. C. D. E. F. 's 's ' ' Sir Sir Sir Mr Mr the the ambassador the ambassador",
+        "((((((( ))))))) UN (UN) (( UN )) FBI (",
+        "\n\n\n\nJOHN SMITH\n\nJOHN SMITH SAID\n",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        dl_doc d;
+        tag(&d, texts[i]);
+        check_invariants(&d);
+        dl_doc_free(&d);
+    }
+    /* a long run of capitalised words and one of junk bytes: linear, no crash */
+    size_t n = 200000;
+    char *big = malloc(n + 1);
+    for (size_t i = 0; i < n; i++) big[i] = (i % 7 == 6) ? ' ' : (i % 7 == 0 ? 'A' + (char)(i % 26) : 'x');
+    big[n] = 0;
+    dl_doc d;
+    tag(&d, big);
+    check_invariants(&d);
+    dl_doc_free(&d);
+    for (size_t i = 0; i < n; i++) big[i] = (char)(0x80 + (i * 37) % 128);
+    tag(&d, big);
+    check_invariants(&d);
+    dl_doc_free(&d);
+    free(big);
+    /* no model: nothing found, no error */
+    dl_doc_init(&d, "Mr Smith went to Paris.", 23, 0);
+    assert_int_equal(dl_ner_tag(NULL, &d), DL_OK);
+    assert_int_equal(d.ents.n, 0);
+    dl_doc_free(&d);
+}
+
+static void test_speed(void **state)
+{
+    (void)state;
+    const char *para =
+        "Finance ministers from the Group of Seven met in Toronto on Friday, where Canadian "
+        "Finance Minister Paul Martin said the talks with Robert Rubin of the United States "
+        "had gone well. \"We are making progress,\" Martin told reporters, adding that Japan "
+        "and Germany had agreed to the plan drawn up by the World Bank.\n\n";
+    size_t pl = strlen(para), reps = 2000;
+    char *text = malloc(pl * reps + 1);
+    for (size_t i = 0; i < reps; i++) memcpy(text + i * pl, para, pl);
+    text[pl * reps] = 0;
+    dl_doc d;
+    double t0 = now_ms();
+    tag(&d, text);
+    double dt = now_ms() - t0;
+    double mbs = (double)(pl * reps) / 1e6 / (dt / 1e3);
+    printf("MEASURE ner tokenize+tag %.1f MB/s\n", mbs);
+    assert_true(d.ents.n > 0);
+    /* loose floor (sanitizer builds are several times slower) */
+    assert_true(mbs > 0.5);
+    dl_doc_free(&d);
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_model_loads_fast),
+        cmocka_unit_test(test_bad_model_files),
+        cmocka_unit_test(test_people_and_aliases),
+        cmocka_unit_test(test_acronyms),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_speed),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,211 @@
+/*
+ * test_quote.c -- the quote stage (src/analyze/quote.c) on invented news
+ * text: quote spans, cues, speakers (names, "he said", "the minister"),
+ * continuation paragraphs, what is not a quote, entities handed in by a
+ * tagger, and bad input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "analyze/analyze.h"
+#include "analyze/quote.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static dl_doc doc;
+
+static void run(const char *text)
+{
+    dl_doc_init(&doc, text, strlen(text), 0);
+    assert_int_equal(dl_quote_find(&doc), DL_OK);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    dl_doc_free(&doc);
+    return 0;
+}
+
+/* The quote whose words start with `prefix`, or NULL. */
+static const dl_quote *quote_of(const char *prefix)
+{
+    size_t l = strlen(prefix);
+    for (size_t i = 0; i < doc.quotes.n; i++) {
+        const dl_quote *q = &doc.quotes.v[i];
+        if (q->span.end - q->span.start >= l && !memcmp(doc.text + q->span.start, prefix, l))
+            return q;
+    }
+    return NULL;
+}
+
+static const char *speaker_of(const char *prefix)
+{
+    const dl_quote *q = quote_of(prefix);
+    assert_non_null(q);
+    return q->speaker >= 0 ? doc.ents.v[q->speaker].name : "(none)";
+}
+
+static void expect_text(const dl_quote *q, const char *want)
+{
+    assert_non_null(q);
+    size_t l = q->span.end - q->span.start;
+    char got[256];
+    snprintf(got, sizeof got, "%.*s", (int)l, doc.text + q->span.start);
+    assert_string_equal(got, want);
+}
+
+static const char ARTICLE[] =
+    "Dame Olivia Brandt has stepped down as UK envoy to Norway after a row over a "
+    "leaked memo.\n\n"
+    "Prime Minister Harold Pike said her departure was “" "a real loss” "
+    "after the envoy said it was “untenable” for her to stay.\n\n"
+    "“We owe her a great deal,” Mr Pike told reporters. "
+    "“She served with honour.”\n\n"
+    "Asked about the memo, he said it was “a private matter”.\n\n"
+    "“It is,” said the opposition leader Nora Quist, "
+    "“a disgrace for the whole service.”\n\n"
+    "Fishing minister Tom Eld – who backs Mr Pike – said the leak was "
+    "“careless”.\n\n"
+    "In a letter to the ministry, Dame Olivia wrote: “The situation makes it "
+    "impossible for me to carry on\n\n"
+    "The film “Cold Harbour” opens on Friday, and the so-called "
+    "“experts” were wrong.";
+
+static void test_article(void **state)
+{
+    (void)state;
+    run(ARTICLE);
+    expect_text(quote_of("a real loss"), "a real loss");
+    assert_string_equal(speaker_of("a real loss"), "Harold Pike");
+    /* "the envoy" is the person introduced as envoy */
+    assert_string_equal(speaker_of("untenable"), "Dame Olivia Brandt");
+    /* the comma before the closing mark is not part of the quote */
+    expect_text(quote_of("We owe"), "We owe her a great deal");
+    assert_string_equal(speaker_of("We owe"), "Harold Pike");
+    const dl_quote *q = quote_of("We owe");
+    assert_true(q->cue.end > q->cue.start);
+    assert_memory_equal(doc.text + q->cue.start, "told", 4);
+    /* the second sentence continues the first quote's speaker */
+    assert_string_equal(speaker_of("She served"), "Harold Pike");
+    /* he said: the previous sentence's speaker */
+    assert_string_equal(speaker_of("a private matter"), "Harold Pike");
+    /* a quote split by its cue, with a nominal and a name in apposition */
+    assert_string_equal(speaker_of("It is"), "Nora Quist");
+    assert_string_equal(speaker_of("a disgrace"), "Nora Quist");
+    /* a dash apposition between subject and verb */
+    assert_string_equal(speaker_of("careless"), "Tom Eld");
+    /* an unclosed quote runs to the end of its paragraph; "Dame Olivia" is
+     * the fullest form's person */
+    expect_text(quote_of("The situation"),
+                "The situation makes it impossible for me to carry on");
+    assert_string_equal(speaker_of("The situation"), "Dame Olivia Brandt");
+    /* titles of works and scare quotes are not quotes */
+    assert_null(quote_of("Cold Harbour"));
+    assert_null(quote_of("experts"));
+    assert_int_equal(doc.quotes.n, 9);
+    /* text order */
+    for (size_t i = 1; i < doc.quotes.n; i++)
+        assert_true(doc.quotes.v[i].span.start > doc.quotes.v[i - 1].span.start);
+}
+
+static void test_styles(void **state)
+{
+    (void)state;
+    run("''We will hold the line on taxes,'' said Senator Ruth Vale, a Democrat.\n\n"
+        "The deal has 'not served the country well', Lord Ashby said.\n\n"
+        "\"It's the students' money,\" said Ms. Vale. \"They want it back.\"\n\n"
+        "‘I never doubted it,’ she added.\n\n"
+        "Rock 'n' roll fans don't care.");
+    expect_text(quote_of("We will"), "We will hold the line on taxes");
+    assert_string_equal(speaker_of("We will"), "Ruth Vale");
+    expect_text(quote_of("not served"), "not served the country well");
+    assert_string_equal(speaker_of("not served"), "Lord Ashby");
+    expect_text(quote_of("It's the"), "It's the students' money");
+    assert_string_equal(speaker_of("It's the"), "Ruth Vale");
+    assert_string_equal(speaker_of("They want"), "Ruth Vale");
+    /* she: the female speaker, not Lord Ashby */
+    assert_string_equal(speaker_of("I never"), "Ruth Vale");
+    assert_int_equal(doc.quotes.n, 5);
+}
+
+static void test_paragraphs(void **state)
+{
+    (void)state;
+    run("Governor Alma Reyes spoke to the crowd on Sunday. She said:\n\n"
+        "“This state will not go back to the old ways.\n\n"
+        "“We are done with them.”\n\n"
+        "“And we will win,” the governor added.\n\n"
+        "A spokesman for the city said the figures were “under review”.");
+    assert_string_equal(speaker_of("This state"), "Alma Reyes");
+    assert_string_equal(speaker_of("We are done"), "Alma Reyes");
+    assert_string_equal(speaker_of("And we will"), "Alma Reyes");
+    /* an unnamed spokesman: the text does not say who */
+    assert_string_equal(speaker_of("under review"), "(none)");
+}
+
+static void test_tagger_entities(void **state)
+{
+    (void)state;
+    static const char text[] = "Acme Corp said on Monday that profits were \"much better than "
+                               "expected this year\", according to Jane Holt.";
+    dl_doc_init(&doc, text, strlen(text), 0);
+    /* entities as the tagger would leave them */
+    dl_entity e[2] = {{strdup("Acme Corp"), DL_ORG, malloc(sizeof(dl_span)), 1},
+                      {strdup("Jane Holt"), DL_PERSON, malloc(sizeof(dl_span)), 1}};
+    e[0].mentions[0] = (dl_span){0, 9};
+    const char *jh = strstr(text, "Jane Holt");
+    e[1].mentions[0] = (dl_span){(uint32_t)(jh - text), (uint32_t)(jh - text + 9)};
+    for (int i = 0; i < 2; i++) assert_int_equal(dl_vec_push(&doc.ents, e[i]), DL_OK);
+    assert_int_equal(dl_quote_find(&doc), DL_OK);
+    assert_int_equal(doc.quotes.n, 1);
+    /* the after-cue wins and the tagger's entity is used, not a copy */
+    assert_int_equal(doc.quotes.v[0].speaker, 1);
+    assert_int_equal(doc.ents.n, 2);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    static const char *const inputs[] = {
+        "", "\"", "\xe2\x80\x9c", "''", "'", "\xff\xfe\"\xc3\x28\" he said \xe2\x80",
+        "\"\"\"\"\"\"", "\xe2\x80\x9c\xe2\x80\x9c\xe2\x80\x9d\xe2\x80\x9d said",
+        "Mr. . . said \"x\"", "\"a\" said", ", said \"b", "- \xe2\x80\x93 said,,, \"",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        run(inputs[i]);
+        for (size_t k = 0; k < doc.quotes.n; k++) {
+            const dl_quote *q = &doc.quotes.v[k];
+            assert_true(q->span.start < q->span.end && q->span.end <= doc.len);
+            assert_true(q->speaker < (int)doc.ents.n);
+        }
+        dl_doc_free(&doc);
+    }
+    memset(&doc, 0, sizeof doc);
+    /* a long run of quoted paragraphs stays linear and bounded */
+    size_t n = 200000;
+    char *big = malloc(n + 1);
+    for (size_t i = 0; i < n; i++) big[i] = "\"Ab, he said. \n"[i % 15];
+    big[n] = 0;
+    run(big);
+    assert_true(doc.quotes.n > 1000);
+    dl_doc_free(&doc);
+    memset(&doc, 0, sizeof doc);
+    free(big);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_article, teardown),
+        cmocka_unit_test_teardown(test_styles, teardown),
+        cmocka_unit_test_teardown(test_paragraphs, teardown),
+        cmocka_unit_test_teardown(test_tagger_entities, teardown),
+        cmocka_unit_test_teardown(test_bad_input, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
