@@ -57,6 +57,12 @@ int dl_is_stopword(const char *w, size_t len);
 void dl_terms_free(dl_termvec *v);
 
 struct dl_archive;
+/* 1 when the archive's last failed statement named a table or column that
+ * this archive lacks (an archive written before a stage existed, opened
+ * read-only so the schema was not completed): readers then return empty
+ * results instead of an error. */
+int dl_story_schema_missing(struct dl_archive *ar);
+
 typedef struct dl_storyer dl_storyer;
 int dl_storyer_new(struct dl_archive *ar, dl_storyer **out);
 void dl_storyer_free(dl_storyer *s);

@@ -311,12 +311,8 @@ static int load_topic(dl_archive *ar, tlctx *c, int32_t lo, int32_t hi)
         ar, "SELECT a.id, a.day, a.date, a.text, n.json FROM articles a"
             " LEFT JOIN annotations n ON n.docno = a.docno"
             " WHERE a.day BETWEEN ? AND ? AND a.dup_of IS NULL ORDER BY a.day, a.docno");
-    if (!st) {
-        /* e.g. an older archive opened read-only: nothing to show */
-        sqlite3_stmt *probe = dl_archive_prepare(ar, "SELECT 1 FROM articles LIMIT 1");
-        sqlite3_finalize(probe);
-        return probe ? DL_ESTORE : DL_OK;
-    }
+    if (!st) /* e.g. an older archive opened read-only: nothing to show */
+        return dl_story_schema_missing(ar) ? DL_OK : DL_ESTORE;
     sqlite3_bind_int64(st, 1, lo);
     sqlite3_bind_int64(st, 2, hi);
     int rc = DL_OK, s;
