@@ -42,6 +42,7 @@ struct dl_ingest {
     dl_achunk *inflight; /* submitted to the pool, not yet written */
     dl_dedup *dedup;     /* near-duplicate checker (src/dedup) */
     dl_storyer *storyer; /* online story assignment (src/story) */
+    int no_stories;      /* $DATELINE_BENCH_NO_STORIES: skip dedup and stories */
     int64_t dup_of;      /* the article being written is a copy of this docno
                           * (0: new content); later stages, e.g. the search
                           * index, skip indexing a copy as new content */
@@ -71,6 +72,8 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
     if (!ing) return DL_ENOMEM;
     ing->ar = ar;
     ing->az = az;
+    const char *nb = getenv("DATELINE_BENCH_NO_STORIES");
+    ing->no_stories = nb && *nb == '1';
     ing->st_exists = dl_archive_prepare(ar, "SELECT 1 FROM articles WHERE id = ?");
     /* OR IGNORE: an id that came twice within the chunks in flight */
     ing->st_article = dl_archive_prepare(
@@ -182,6 +185,9 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
         sqlite3_bind_int64(st, 5, (sqlite3_int64)e->n_mentions);
         if (step_done(ing, st)) return DL_ESTORE;
     }
+    /* bench/stories/run.sh only: DATELINE_BENCH_NO_STORIES=1 skips the two
+     * stages below to measure what they cost (the archive then lacks them) */
+    if (ing->no_stories) return DL_OK;
     /* near-duplicates: a copy is stored and linked (articles.dup_of) */
     double dup_sim = 0;
     int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len, &ing->dup_of,

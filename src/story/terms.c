@@ -8,6 +8,7 @@
 #include "../text/utf8.h"
 
 #include <libstemmer.h>
+#include <pthread.h>
 #include <stdio.h>
 
 struct dl_stemmer {
@@ -59,11 +60,37 @@ static const char *const STOP[] = {
     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
     "sep", "sept", "oct", "nov", "dec", "don't", "it's", "s", "t", "re", "ve", "ll", "d"};
 
+/* STOP as an open-addressing set (built once, read-only afterwards, so
+ * threads may share it): a word costs one hash and a compare or two. */
+#define STOP_SLOTS 1024
+static const char *stop_set[STOP_SLOTS];
+static unsigned char stop_len[STOP_SLOTS];
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+static size_t stop_hash(const char *w, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)w[i]) * 16777619u;
+    return h & (STOP_SLOTS - 1);
+}
+
+static void stop_build(void)
+{
+    for (size_t i = 0; i < DL_ARRAY_LEN(STOP); i++) {
+        size_t len = strlen(STOP[i]);
+        size_t h = stop_hash(STOP[i], len);
+        while (stop_set[h] && strcmp(stop_set[h], STOP[i]) != 0) h = (h + 1) & (STOP_SLOTS - 1);
+        stop_set[h] = STOP[i];
+        stop_len[h] = (unsigned char)len;
+    }
+}
+
 int dl_is_stopword(const char *w, size_t len)
 {
-    /* the list is short: a linear scan over words of the same length */
-    for (size_t i = 0; i < DL_ARRAY_LEN(STOP); i++)
-        if (strlen(STOP[i]) == len && memcmp(STOP[i], w, len) == 0) return 1;
+    if (len == 0 || len > 20) return 0;
+    pthread_once(&stop_once, stop_build);
+    for (size_t h = stop_hash(w, len); stop_set[h]; h = (h + 1) & (STOP_SLOTS - 1))
+        if (stop_len[h] == len && memcmp(stop_set[h], w, len) == 0) return 1;
     return 0;
 }
 

@@ -149,6 +149,7 @@ typedef struct tterm {
 typedef struct tlctx {
     dl_stemmer *sm;
     vocab voc;
+    vocab words;                   /* token bytes -> term id, or NO_TERM */
     DL_VEC(uint32_t) qids;         /* query term ids */
     DL_VEC(dl_annotation *) arts;  /* owned */
     DL_VEC(tsent) sents;
@@ -167,6 +168,7 @@ static void free_ctx(tlctx *c)
     dl_vec_free(&c->df);
     dl_vec_free(&c->qids);
     vocab_free(&c->voc);
+    vocab_free(&c->words);
     free(c->dense);
     free(c->dense2);
     dl_stemmer_free(c->sm);
@@ -206,6 +208,31 @@ static uint32_t skip_dateline(const char *t, uint32_t s, uint32_t e)
     return s;
 }
 
+#define NO_TERM (UINT32_MAX - 1)
+
+/* The term id of the word token w[0, n) (stop words: NO_TERM), through a
+ * cache of the words seen, so that each distinct word is stemmed once. */
+static uint32_t word_id(tlctx *c, const char *w, size_t n, int *rc)
+{
+    char key[48], stem[256];
+    if (n >= sizeof key) return NO_TERM;
+    memcpy(key, w, n);
+    key[n] = 0;
+    uint32_t id = vocab_get(&c->words, key, 0, rc);
+    if (id != UINT32_MAX) return id;
+    id = NO_TERM;
+    if (dl_stem_word(c->sm, w, n, stem, sizeof stem)) id = vocab_get(&c->voc, stem, 1, rc);
+    if (*rc) return NO_TERM;
+    /* remember it: vocab_get numbers keys itself, so keep the id beside */
+    uint32_t slot = vocab_get(&c->words, key, 1, rc);
+    if (*rc) return NO_TERM;
+    (void)slot;
+    size_t h = (size_t)fnv(key) & (c->words.cap - 1);
+    while (strcmp(c->words.key[h], key) != 0) h = (h + 1) & (c->words.cap - 1);
+    c->words.id[h] = id;
+    return id;
+}
+
 static int is_query(const tlctx *c, uint32_t id)
 {
     for (size_t i = 0; i < c->qids.n; i++)
@@ -213,20 +240,47 @@ static int is_query(const tlctx *c, uint32_t id)
     return 0;
 }
 
-/* Splits article ai into sentences with their terms, mentions, flags.
- * Returns 1 through *keep when the article holds a query word. */
-static int add_article(tlctx *c, uint32_t ai, int32_t lo, int32_t hi)
+static int cmp_span(const void *a, const void *b)
+{
+    const dl_span *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static int cmp_tldate(const void *a, const void *b)
+{
+    const dl_tldate *x = a, *y = b;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Splits article ai into sentences with their terms, mentions, flags; the
+ * annotation's JSON (may be NULL) gives sentences and dates, else they are
+ * found in the text.  *hit: the article holds a query word. */
+static int add_article(tlctx *c, uint32_t ai, int32_t lo, int32_t hi, const char *json,
+                       size_t jlen, int *hit)
 {
     const dl_annotation *a = c->arts.v[ai];
     dl_spanvec sp = {0};
     dl_tldatevec dates = {0};
     dl_tokvec toks = {0};
-    int rc = dl_tl_sentences(a, &sp);
-    if (!rc) rc = dl_tl_dates(a, &dates);
+    int rc = json ? dl_tl_read_annotation(json, jlen, a->text_len, a->day, &sp, &dates) : DL_OK;
+    if (!rc && !sp.n) rc = dl_tl_sentences(a, &sp);
+    if (!rc && !dates.n) rc = dl_tl_dates(a, &dates);
+    if (!rc) {
+        for (size_t i = 1; i < sp.n; i++)
+            if (sp.v[i].start < sp.v[i - 1].start) {
+                qsort(sp.v, sp.n, sizeof *sp.v, cmp_span);
+                break;
+            }
+        for (size_t i = 1; i < dates.n; i++)
+            if (dates.v[i].at < dates.v[i - 1].at) {
+                qsort(dates.v, dates.n, sizeof *dates.v, cmp_tldate);
+                break;
+            }
+    }
     if (!rc && dl_tokenize(a->text, a->text_len, &toks)) rc = DL_ENOMEM;
     size_t ti = 0, di = 0;
     uint16_t clean = 0;
-    char stem[256];
+    *hit = !c->qids.n;
     for (size_t k = 0; k < sp.n && !rc; k++) {
         uint32_t s = sp.v[k].start, e = sp.v[k].end;
         if (k < 2) s = skip_dateline(a->text, s, e);
@@ -238,13 +292,17 @@ static int add_article(tlctx *c, uint32_t ai, int32_t lo, int32_t hi)
         x.pub = a->day;
         x.ment = INT32_MIN;
         x.t0 = (uint32_t)c->pool.n;
-        x.clean = !dl_tl_is_clutter(a->text + s, e - s) && e - s <= MAX_SENT_BYTES;
-        if (x.clean) x.pos = clean < UINT16_MAX - 1 ? clean++ : clean;
-        else x.pos = UINT16_MAX;
         while (di < dates.n && dates.v[di].at < sp.v[k].start) di++;
         if (di < dates.n && dates.v[di].at < e) {
             int32_t d = dates.v[di].day;
             if (d >= lo && d <= hi && d <= a->day) x.ment = d;
+        }
+        /* only leads and mentions are ever candidates: the clutter test
+         * (the costly part) is for them */
+        x.pos = UINT16_MAX;
+        if (clean < LEAD_SENTENCES || x.ment != INT32_MIN) {
+            x.clean = !dl_tl_is_clutter(a->text + s, e - s) && e - s <= MAX_SENT_BYTES;
+            if (x.clean) x.pos = clean < UINT16_MAX - 1 ? clean++ : clean;
         }
         unsigned words = 0;
         while (ti < toks.n && toks.v[ti].start < sp.v[k].start) ti++;
@@ -253,13 +311,12 @@ static int add_article(tlctx *c, uint32_t ai, int32_t lo, int32_t hi)
             if (t->kind != DL_TOK_WORD || t->end - t->start > 40) continue;
             if (t->start < s) continue;
             words++;
-            if (!dl_stem_word(c->sm, a->text + t->start, t->end - t->start, stem, sizeof stem))
-                continue;
-            uint32_t id = vocab_get(&c->voc, stem, 1, &rc);
+            uint32_t id = word_id(c, a->text + t->start, t->end - t->start, &rc);
             if (rc) break;
+            if (id == NO_TERM) continue;
             tterm tt = {id, 1.0f};
             rc = dl_vec_push(&c->pool, tt);
-            if (is_query(c, id)) x.query = 1;
+            if (is_query(c, id)) x.query = 1, *hit = 1;
         }
         if (rc) break;
         x.words = words > UINT16_MAX ? UINT16_MAX : (uint16_t)words;
@@ -282,26 +339,6 @@ static int add_article(tlctx *c, uint32_t ai, int32_t lo, int32_t hi)
     return rc;
 }
 
-/* Does the article text hold a query stem?  (Cheap pre-filter.) */
-static int article_matches(tlctx *c, const char *text, size_t len)
-{
-    if (!c->qids.n) return 1;
-    dl_tokvec toks = {0};
-    if (dl_tokenize(text, len, &toks)) return -1;
-    char stem[256];
-    int hit = 0, rc = DL_OK;
-    for (size_t i = 0; i < toks.n && !hit; i++) {
-        const dl_token *t = &toks.v[i];
-        if (t->kind != DL_TOK_WORD || t->end - t->start > 40) continue;
-        if (!dl_stem_word(c->sm, text + t->start, t->end - t->start, stem, sizeof stem))
-            continue;
-        uint32_t id = vocab_get(&c->voc, stem, 0, &rc);
-        hit = id != UINT32_MAX && is_query(c, id);
-    }
-    dl_vec_free(&toks);
-    return hit;
-}
-
 /* Loads the topic's articles (published in [lo, hi], not copies, holding a
  * query word) and their sentences.  An archive without annotations or with
  * another schema yields an empty topic, not an error. */
@@ -320,9 +357,6 @@ static int load_topic(dl_archive *ar, tlctx *c, int32_t lo, int32_t hi)
         const char *text = (const char *)sqlite3_column_text(st, 3);
         size_t tl = (size_t)sqlite3_column_bytes(st, 3);
         if (!text) continue;
-        int m = article_matches(c, text, tl);
-        if (m < 0) rc = DL_ENOMEM;
-        if (m <= 0) continue;
         dl_annotation *a = dl_calloc(1, sizeof *a);
         if (!a) {
             rc = DL_ENOMEM;
@@ -338,22 +372,24 @@ static int load_topic(dl_archive *ar, tlctx *c, int32_t lo, int32_t hi)
             rc = DL_ENOMEM;
             break;
         }
-        if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
-            /* a bad annotation leaves the plain text: split and dated here */
-            if (dl_annotation_from_json(a, (const char *)sqlite3_column_text(st, 4),
-                                        (size_t)sqlite3_column_bytes(st, 4)) == DL_ENOMEM)
-                rc = DL_ENOMEM;
-            if (a->text_len != tl) {
-                /* the annotation must describe this text */
-                a->n_times = a->n_sentences = 0;
-            }
-        }
         if (!rc) rc = dl_vec_push(&c->arts, a);
         if (rc) {
             dl_annotation_free(a);
             break;
         }
-        rc = add_article(c, (uint32_t)(c->arts.n - 1), lo, hi);
+        size_t ns = c->sents.n, np = c->pool.n;
+        int hit = 0;
+        /* the analysis's sentences and dates; without them (or with a bad
+         * annotation) the text is split and dated here */
+        const char *json = (const char *)sqlite3_column_text(st, 4);
+        rc = add_article(c, (uint32_t)(c->arts.n - 1), lo, hi, json,
+                         json ? (size_t)sqlite3_column_bytes(st, 4) : 0, &hit);
+        if (!rc && !hit) {
+            /* off topic: forget it */
+            c->sents.n = ns;
+            c->pool.n = np;
+            dl_annotation_free(c->arts.v[--c->arts.n]);
+        }
     }
     if (!rc && s != SQLITE_DONE) rc = dl_archive_fail(ar, DL_ESTORE, "%s", sqlite3_errmsg(ar->db));
     sqlite3_finalize(st);
@@ -743,7 +779,7 @@ static int fill_date(tlctx *c, int32_t day, const idvec *picked, dl_timeline_dat
     return DL_OK;
 }
 
-static int cmp_tldate(const void *a, const void *b)
+static int cmp_tldate_str(const void *a, const void *b)
 {
     return strcmp(((const dl_timeline_date *)a)->date, ((const dl_timeline_date *)b)->date);
 }
@@ -792,7 +828,7 @@ int dl_timeline_build(dl_archive *ar, const char *query, const char *from, const
             rc = fill_date(&c, ds[i].day, &picked, td);
             for (size_t j = 0; j < picked.n && !rc; j++) rc = dl_vec_push(&chosen, picked.v[j]);
         }
-        if (tl->n_dates) qsort(tl->dates, tl->n_dates, sizeof *tl->dates, cmp_tldate);
+        if (tl->n_dates) qsort(tl->dates, tl->n_dates, sizeof *tl->dates, cmp_tldate_str);
     }
     dl_vec_free(&chosen);
     dl_vec_free(&cands);
