@@ -62,6 +62,7 @@ void dl_timeline_free(dl_timeline *tl)
 typedef struct vocab {
     char **key;
     uint32_t *id;
+    uint32_t *hv;   /* each key's hash, compared before the key */
     size_t cap, n;
 } vocab;
 
@@ -77,6 +78,7 @@ static void vocab_free(vocab *v)
     for (size_t i = 0; i < v->cap; i++) free(v->key[i]);
     free(v->key);
     free(v->id);
+    free(v->hv);
     memset(v, 0, sizeof *v);
 }
 
@@ -85,9 +87,11 @@ static int vocab_grow(vocab *v)
     size_t nc = v->cap ? v->cap * 2 : 4096;
     char **nk = dl_calloc(nc, sizeof *nk);
     uint32_t *ni = dl_calloc(nc, sizeof *ni);
-    if (!nk || !ni) {
+    uint32_t *nh = dl_calloc(nc, sizeof *nh);
+    if (!nk || !ni || !nh) {
         free(nk);
         free(ni);
+        free(nh);
         return DL_ENOMEM;
     }
     for (size_t i = 0; i < v->cap; i++) {
@@ -96,11 +100,14 @@ static int vocab_grow(vocab *v)
         while (nk[h]) h = (h + 1) & (nc - 1);
         nk[h] = v->key[i];
         ni[h] = v->id[i];
+        nh[h] = v->hv[i];
     }
     free(v->key);
     free(v->id);
+    free(v->hv);
     v->key = nk;
     v->id = ni;
+    v->hv = nh;
     v->cap = nc;
     return DL_OK;
 }
@@ -114,9 +121,11 @@ static uint32_t vocab_get(vocab *v, const char *s, int add, int *rc)
         return UINT32_MAX;
     }
     if (!v->cap) return UINT32_MAX;
-    size_t h = (size_t)fnv(s) & (v->cap - 1);
+    uint64_t full = fnv(s);
+    uint32_t hv = (uint32_t)(full >> 32);
+    size_t h = (size_t)full & (v->cap - 1);
     while (v->key[h]) {
-        if (strcmp(v->key[h], s) == 0) return v->id[h];
+        if (v->hv[h] == hv && strcmp(v->key[h], s) == 0) return v->id[h];
         h = (h + 1) & (v->cap - 1);
     }
     if (!add) return UINT32_MAX;
@@ -125,6 +134,7 @@ static uint32_t vocab_get(vocab *v, const char *s, int add, int *rc)
         *rc = DL_ENOMEM;
         return UINT32_MAX;
     }
+    v->hv[h] = hv;
     v->id[h] = (uint32_t)v->n++;
     return v->id[h];
 }
