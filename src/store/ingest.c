@@ -205,7 +205,7 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
 static int commit_batch(dl_ingest *ing)
 {
     if (!ing->in_txn) return DL_OK;
-    if (dl_archive_exec(ing->ar, "COMMIT")) {
+    if (dl_storyer_flush(ing->storyer) || dl_archive_exec(ing->ar, "COMMIT")) {
         ing->failed = 1;
         return DL_ESTORE;
     }

@@ -9,10 +9,26 @@
 #include <math.h>
 #include <stdio.h>
 
+/* The document frequencies seen in this session (read through from
+ * story_df once per term), with the increments not yet written: they are
+ * written by dl_storyer_flush, inside the batch's transaction, as one
+ * upsert per distinct term instead of one per article and term.  Another
+ * writer between batches only makes the cached counts a little stale; the
+ * table stays exact (n = n + delta). */
+typedef struct dfent {
+    char *term;     /* owned; NULL: free slot */
+    uint64_t hash;
+    int64_t n;      /* df as this session sees it */
+    int64_t delta;  /* not yet in story_df */
+} dfent;
+
 struct dl_storyer {
     dl_archive *ar;
     dl_stemmer *sm;
     int64_t ndocs;  /* articles seen, for IDF */
+    dfent *df;
+    size_t df_cap, df_n;
+    DL_VEC(size_t) dirty;  /* slots with delta != 0 */
     sqlite3_stmt *st_df_get, *st_df_put, *st_keys_get, *st_keys_put, *st_story_get,
         *st_story_new, *st_story_upd, *st_art_set, *st_art_story;
 };
@@ -30,7 +46,92 @@ void dl_storyer_free(dl_storyer *s)
     sqlite3_finalize(s->st_art_set);
     sqlite3_finalize(s->st_art_story);
     dl_stemmer_free(s->sm);
+    for (size_t i = 0; i < s->df_cap; i++) free(s->df[i].term);
+    free(s->df);
+    dl_vec_free(&s->dirty);
     free(s);
+}
+
+static uint64_t term_hash(const char *t)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *t; t++) h = (h ^ (unsigned char)*t) * 1099511628211ull;
+    return h;
+}
+
+static int df_grow(dl_storyer *s)
+{
+    size_t nc = s->df_cap ? s->df_cap * 2 : 8192;
+    dfent *nd = dl_calloc(nc, sizeof *nd);
+    if (!nd) return DL_ENOMEM;
+    for (size_t i = 0; i < s->df_cap; i++) {
+        if (!s->df[i].term) continue;
+        size_t h = (size_t)s->df[i].hash & (nc - 1);
+        while (nd[h].term) h = (h + 1) & (nc - 1);
+        nd[h] = s->df[i];
+    }
+    /* dirty slots moved: rebuild the list */
+    s->dirty.n = 0;
+    for (size_t h = 0; h < nc; h++)
+        if (nd[h].term && nd[h].delta && dl_vec_push(&s->dirty, h)) {
+            free(nd);
+            return DL_ENOMEM;
+        }
+    free(s->df);
+    s->df = nd;
+    s->df_cap = nc;
+    return DL_OK;
+}
+
+/* Counts one more article holding term; returns its df before this one
+ * through *df. */
+static int df_bump(dl_storyer *s, const char *term, int64_t *df)
+{
+    if ((s->df_n + 1) * 2 > s->df_cap && df_grow(s)) return DL_ENOMEM;
+    uint64_t hv = term_hash(term);
+    size_t h = (size_t)hv & (s->df_cap - 1);
+    while (s->df[h].term && (s->df[h].hash != hv || strcmp(s->df[h].term, term) != 0))
+        h = (h + 1) & (s->df_cap - 1);
+    dfent *e = &s->df[h];
+    if (!e->term) {
+        sqlite3_stmt *st = s->st_df_get;
+        sqlite3_bind_text(st, 1, term, -1, SQLITE_STATIC);
+        int64_t n = 0;
+        if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (!(e->term = dl_strdup(term))) return DL_ENOMEM;
+        e->hash = hv;
+        e->n = n;
+        e->delta = 0;
+        s->df_n++;
+    }
+    *df = e->n;
+    if (!e->delta && dl_vec_push(&s->dirty, h)) return DL_ENOMEM;
+    e->n++;
+    e->delta++;
+    return DL_OK;
+}
+
+int dl_storyer_flush(dl_storyer *s)
+{
+    if (!s) return DL_OK;
+    int rc = DL_OK;
+    for (size_t i = 0; i < s->dirty.n && !rc; i++) {
+        dfent *e = &s->df[s->dirty.v[i]];
+        if (!e->term || !e->delta) continue;
+        sqlite3_stmt *st = s->st_df_put;
+        sqlite3_bind_text(st, 1, e->term, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, e->delta);
+        rc = sqlite3_step(st) == SQLITE_DONE ? DL_OK : DL_ESTORE;
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (rc)
+            return dl_archive_fail(s->ar, DL_ESTORE, "story store: %s", sqlite3_errmsg(s->ar->db));
+        e->delta = 0;
+    }
+    s->dirty.n = 0;
+    return rc;
 }
 
 int dl_storyer_new(dl_archive *ar, dl_storyer **out)
@@ -46,7 +147,8 @@ int dl_storyer_new(dl_archive *ar, dl_storyer **out)
     }
     s->st_df_get = dl_archive_prepare(ar, "SELECT n FROM story_df WHERE term = ?");
     s->st_df_put = dl_archive_prepare(
-        ar, "INSERT INTO story_df(term, n) VALUES(?, 1) ON CONFLICT(term) DO UPDATE SET n = n + 1");
+        ar, "INSERT INTO story_df(term, n) VALUES(?, ?)"
+            " ON CONFLICT(term) DO UPDATE SET n = n + excluded.n");
     s->st_keys_get = dl_archive_prepare(
         ar, "SELECT DISTINCT story FROM story_keys WHERE term = ? AND day BETWEEN ? AND ?");
     s->st_keys_put = dl_archive_prepare(
@@ -200,17 +302,10 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, dl_termvec *v)
     if (rc) return rc;
     s->ndocs++;
     for (size_t i = 0; i < v->n; i++) {
-        sqlite3_stmt *st = s->st_df_get;
-        sqlite3_bind_text(st, 1, v->v[i].term, -1, SQLITE_STATIC);
         int64_t df = 0;
-        if (sqlite3_step(st) == SQLITE_ROW) df = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
+        if ((rc = df_bump(s, v->v[i].term, &df))) return rc;
         double idf = log((double)(s->ndocs + 1) / (double)(df + 1)) + 1.0;
         v->v[i].w = (1.0 + log(v->v[i].w)) * idf;
-        st = s->st_df_put;
-        sqlite3_bind_text(st, 1, v->v[i].term, -1, SQLITE_STATIC);
-        if ((rc = step_done(s, st))) return rc;
     }
     keep_top(v, STORY_DOC_TERMS);
     double n = norm2(v);

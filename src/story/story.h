@@ -66,6 +66,9 @@ int dl_story_schema_missing(struct dl_archive *ar);
 typedef struct dl_storyer dl_storyer;
 int dl_storyer_new(struct dl_archive *ar, dl_storyer **out);
 void dl_storyer_free(dl_storyer *s);
+/* Writes the document-frequency increments kept in memory (story_df); the
+ * ingest calls it inside each batch's transaction, before COMMIT. */
+int dl_storyer_flush(dl_storyer *s);
 /* Assigns the article just written (docno, annotation a) to a story, during
  * the ingest's transaction; dup_of != 0 names the article it copies. */
 int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of);
