@@ -298,7 +298,13 @@ static void make_label(const dl_termvec *c, dl_buf *b)
  * updates the document frequencies. */
 static int doc_vector(dl_storyer *s, const dl_annotation *a, dl_termvec *v)
 {
-    int rc = dl_text_terms(s->sm, a->text, a->text_len, a, v);
+    /* the analysis's entity names are not added as terms: whole-name terms
+     * weighted by mentions let a few (often mis-typed) names dominate the
+     * vector, which merged different events of one kind on ECB+ (B-cubed
+     * 0.859 -> 0.847) and split long stories further (corpus pairwise F1
+     * 0.678 -> 0.621); capitalised words inside sentences already weigh
+     * double (dl_text_terms) */
+    int rc = dl_text_terms(s->sm, a->text, a->text_len, NULL, v);
     if (rc) return rc;
     s->ndocs++;
     for (size_t i = 0; i < v->n; i++) {

@@ -4,9 +4,10 @@
  *
  * Terms.  An article's terms are its content words, lower-cased and stemmed
  * (Snowball English), stop words and numbers dropped.  Capitalised words
- * inside a sentence (names of people, places, organisations) and the names
- * of the analysis's entities weigh double: they are what tells two similar
- * events apart (two rehab check-ins, two royal deaths).
+ * inside a sentence (names of people, places, organisations) weigh double:
+ * they are what tells two similar events apart (two rehab check-ins, two
+ * royal deaths).  dl_text_terms can add an annotation's entity names as
+ * whole terms (summaries); story clustering does not (see doc_vector).
  *
  * Clustering (Miranda et al. 2018 style, single pass).  Each article is a
  * TF-IDF vector (document frequencies kept in the archive, story_df) cut to
