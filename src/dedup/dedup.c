@@ -156,7 +156,7 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     int rc = dl_shingles(text, len, &dd->sig);
     if (rc) return rc;
     if (dd->sig.n < DL_DUP_MIN_SHINGLES) return DL_OK;
-    const uint32_t mask = (1u << DL_DUP_KEY_BITS) - 1;
+    const uint32_t mask = dl_dup_key_mask(dd->sig.n);
 
     /* candidates: earlier articles sharing sampled shingles */
     DL_VEC(cand) cs = {0};

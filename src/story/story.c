@@ -9,6 +9,22 @@
 #include <math.h>
 #include <stdio.h>
 
+/* A story as assignment reads it; cn caches |c|. */
+typedef struct storyrow {
+    int64_t id;     /* 0: empty cache slot */
+    int32_t first, last;
+    dl_termvec c;
+    double cn;
+} storyrow;
+
+/* Stories parsed this batch, by id modulo STORY_CACHE (the candidates of
+ * one article are mostly those of the previous ones).  Cleared at each
+ * batch's end (dl_storyer_flush), so that another writer's changes between
+ * batches are read again. */
+#define STORY_CACHE 1024
+/* Candidates verified per article: the stories sharing most key terms. */
+#define STORY_MAX_CANDIDATES 32
+
 /* The document frequencies seen in this session (read through from
  * story_df once per term), with the increments not yet written: they are
  * written by dl_storyer_flush, inside the batch's transaction, as one
@@ -29,6 +45,7 @@ struct dl_storyer {
     dfent *df;
     size_t df_cap, df_n;
     DL_VEC(size_t) dirty;  /* slots with delta != 0 */
+    storyrow cache[STORY_CACHE];
     sqlite3_stmt *st_df_get, *st_df_put, *st_keys_get, *st_keys_put, *st_story_get,
         *st_story_new, *st_story_upd, *st_art_set, *st_art_story;
 };
@@ -46,6 +63,7 @@ void dl_storyer_free(dl_storyer *s)
     sqlite3_finalize(s->st_art_set);
     sqlite3_finalize(s->st_art_story);
     dl_stemmer_free(s->sm);
+    for (size_t i = 0; i < STORY_CACHE; i++) dl_terms_free(&s->cache[i].c);
     for (size_t i = 0; i < s->df_cap; i++) free(s->df[i].term);
     free(s->df);
     dl_vec_free(&s->dirty);
@@ -131,6 +149,10 @@ int dl_storyer_flush(dl_storyer *s)
         e->delta = 0;
     }
     s->dirty.n = 0;
+    for (size_t i = 0; i < STORY_CACHE; i++) {
+        dl_terms_free(&s->cache[i].c);
+        s->cache[i].id = 0;
+    }
     return rc;
 }
 
@@ -319,11 +341,26 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, dl_termvec *v)
     return DL_OK;
 }
 
-typedef struct storyrow {
-    int64_t id;
-    int32_t first, last;
-    dl_termvec c;
-} storyrow;
+
+static int load_story(dl_storyer *s, int64_t id, storyrow *r);
+
+/* The story id, from the cache or the archive; NULL when it cannot be read.
+ * The row is borrowed until the next get_story. */
+static storyrow *get_story(dl_storyer *s, int64_t id, int *rc)
+{
+    storyrow *r = &s->cache[(uint64_t)id % STORY_CACHE];
+    if (r->id == id) return r;
+    dl_terms_free(&r->c);
+    int e = load_story(s, id, r);
+    if (e) {
+        dl_terms_free(&r->c);
+        r->id = 0;
+        if (e == DL_ENOMEM) *rc = e;
+        return NULL;
+    }
+    r->cn = norm2(&r->c);
+    return r;
+}
 
 static int load_story(dl_storyer *s, int64_t id, storyrow *r)
 {
@@ -391,7 +428,8 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
         sqlite3_reset(s->st_art_story);
     }
     /* candidates: stories sharing one of the doc's best terms, in the window */
-    DL_VEC(int64_t) cands = {0};
+    typedef struct { int64_t id; int hits; } scand;
+    DL_VEC(scand) cands = {0};
     if (!best) {
         dl_termvec top = {0};
         rc = dl_vec_reserve(&top, v.n);
@@ -407,8 +445,10 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
                 while (sqlite3_step(st) == SQLITE_ROW && !rc) {
                     int64_t id = sqlite3_column_int64(st, 0);
                     int seen = 0;
-                    for (size_t k = 0; k < cands.n && !seen; k++) seen = cands.v[k] == id;
-                    if (!seen && cands.n < 256) rc = dl_vec_push(&cands, id);
+                    for (size_t k = 0; k < cands.n && !seen; k++)
+                        if (cands.v[k].id == id) cands.v[k].hits++, seen = 1;
+                    scand x = {id, 1};
+                    if (!seen && cands.n < 256) rc = dl_vec_push(&cands, x);
                 }
                 sqlite3_reset(st);
                 sqlite3_clear_bindings(st);
@@ -416,16 +456,21 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
         }
         dl_vec_free(&top);
     }
+    /* the stories sharing most key terms first (stable: older first) */
+    for (size_t k = 1; k < cands.n; k++) {
+        scand x = cands.v[k];
+        size_t j = k;
+        while (j > 0 && cands.v[j - 1].hits < x.hits) cands.v[j] = cands.v[j - 1], j--;
+        cands.v[j] = x;
+    }
+    if (cands.n > STORY_MAX_CANDIDATES) cands.n = STORY_MAX_CANDIDATES;
     for (size_t k = 0; k < cands.n && !rc; k++) {
-        storyrow r;
-        if (load_story(s, cands.v[k], &r) == DL_OK) {
-            double cn = norm2(&r.c);
-            double sim = cn > 0 ? dot(&v, &r.c) / cn : 0;
-            int32_t gap = day < r.first ? r.first - day : day > r.last ? day - r.last : 0;
-            sim -= penalty * gap;
-            if (sim > best_sim) best_sim = sim, best = r.id;
-        }
-        dl_terms_free(&r.c);
+        const storyrow *r = get_story(s, cands.v[k].id, &rc);
+        if (!r) continue;
+        double sim = r->cn > 0 ? dot(&v, &r->c) / r->cn : 0;
+        int32_t gap = day < r->first ? r->first - day : day > r->last ? day - r->last : 0;
+        sim -= penalty * gap;
+        if (sim > best_sim) best_sim = sim, best = r->id;
     }
     dl_vec_free(&cands);
     const double thr = STORY_THRESHOLD;
@@ -433,15 +478,17 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
 
     dl_buf label = {0}, state = {0};
     if (!rc && best) {
-        storyrow r;
-        rc = load_story(s, best, &r);
-        if (!rc) rc = merge_into(&r.c, &v);
+        storyrow *r = get_story(s, best, &rc);
+        if (!r && !rc) rc = fail(s);
+        if (!rc) rc = merge_into(&r->c, &v);
         if (!rc) {
-            make_label(&r.c, &label);
-            write_state(&r.c, &state);
+            r->cn = norm2(&r->c);
+            if (day < r->first) r->first = day;
+            if (day > r->last) r->last = day;
+            make_label(&r->c, &label);
+            write_state(&r->c, &state);
             rc = label.err ? label.err : state.err;
         }
-        dl_terms_free(&r.c);
         if (!rc) {
             sqlite3_stmt *st = s->st_story_upd;
             sqlite3_bind_text(st, 1, label.p ? label.p : "", -1, SQLITE_STATIC);
