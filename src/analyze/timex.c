@@ -16,8 +16,13 @@
  *      with TimeBank's conventions: a bare weekday is the one of the current
  *      week, before or after the article's date by the tense of its clause
  *      (nearest cue word: will/scheduled/... future, said/-ed past); quarter
- *      talk in earnings news refers to the last reported quarter; "a year
- *      ago" there means the same quarter a year before.
+ *      talk in earnings news refers to the last reported quarter (the first
+ *      complete quarter the article names); "a year ago" there means the
+ *      same quarter a year before.
+ *   4. Anaphoric expressions ("that day", "the following year", "the next
+ *      morning", "the previous Friday") and clock times without a day read a
+ *      reference time: the last dated expression tagged (ctx.ref_*), which
+ *      starts at the creation date and moves as the text names dates.
  *
  * Every rule reads at most a fixed number of units around its start, and
  * the tense scan is bounded, so the tagger is linear in the text.
@@ -170,11 +175,18 @@ static const lexent LEX[] = {
     {"gmt", W_TZ, 0}, {"utc", W_TZ, 0}, {"bst", W_TZ, 0}, {"cet", W_TZ, 0},
     {"same", W_SAME, 0}, {"that", W_THAT, 0},
     {"will", W_FUT, 0}, {"shall", W_FUT, 0}, {"ll", W_FUT, 0},
-    {"scheduled", W_FUT, 0}, {"planned", W_FUT, 0}, {"plans", W_FUT, 0},
+    {"scheduled", W_FUT, 1}, {"planned", W_FUT, 2}, {"plans", W_FUT, 0},
     {"plan", W_FUT, 0}, {"planning", W_FUT, 0}, {"expected", W_FUT, 0},
     {"expects", W_FUT, 0}, {"expect", W_FUT, 0}, {"due", W_FUT, 0},
-    {"would", W_FUT, 0}, {"set", W_FUT, 0}, {"slated", W_FUT, 0},
+    {"would", W_FUT, 1}, {"set", W_FUT, 2}, {"slated", W_FUT, 0},
     {"going", W_FUT, 0}, {"intends", W_FUT, 0},
+    /* present tense of verbs that news uses for scheduled events:
+     * "Arafat meets Albright Monday" */
+    {"meet", W_FUT, 0}, {"meets", W_FUT, 0}, {"begins", W_FUT, 0},
+    {"opens", W_FUT, 0}, {"starts", W_FUT, 0}, {"resumes", W_FUT, 0},
+    {"visits", W_FUT, 0}, {"arrives", W_FUT, 0}, {"leaves", W_FUT, 0},
+    {"travels", W_FUT, 0}, {"returns", W_FUT, 0}, {"hosts", W_FUT, 0},
+    {"until", W_FUT, 3}, {"till", W_FUT, 3},
     {"said", W_PASTV, 0}, {"told", W_PASTV, 0}, {"was", W_PASTV, 0},
     {"were", W_PASTV, 0}, {"had", W_PASTV, 0}, {"did", W_PASTV, 0},
     {"met", W_PASTV, 0}, {"made", W_PASTV, 0}, {"took", W_PASTV, 0},
@@ -186,7 +198,7 @@ static const lexent LEX[] = {
     {"spoke", W_PASTV, 0}, {"wrote", W_PASTV, 0}, {"ran", W_PASTV, 0},
     {"in", W_IN, 0}, {"on", W_ON, 0}, {"since", W_SINCE, 0},
     {"during", W_PREP, 0}, {"from", W_PREP, 0}, {"by", W_PREP, 0},
-    {"through", W_PREP, 0}, {"till", W_PREP, 0}, {"between", W_PREP, 0},
+    {"through", W_PREP, 0}, {"between", W_PREP, 0},
     {"throughout", W_PREP, 0}, {"for", W_PREP, 0}, {"into", W_PREP, 0},
     {"and", W_AND, 0}, {"or", W_OR, 0}, {"no", W_NO, 0},
     {"times", W_TIMES, 0}, {"once", W_TIMES, 1}, {"twice", W_TIMES, 2},
@@ -285,10 +297,16 @@ static int push_unit(unitvec *uv, const char *t, uint32_t s, uint32_t e, int kin
                  ((unsigned char)t[s + 2] == 0x93 || (unsigned char)t[s + 2] == 0x94))
             u.ch = '-'; /* en and em dashes */
     }
-    /* a sentence starts after . ! ? followed by white space */
+    /* a sentence starts after . ! ? followed by white space, but not
+     * after the period of "a.m.", "U.S." or an initial (a single letter) */
     if (uv->n && u.gap) {
         const unit *p = &uv->v[uv->n - 1];
-        if (p->ch == '.' || p->ch == '!' || p->ch == '?') u.brk = 1;
+        if (p->ch == '!' || p->ch == '?') u.brk = 1;
+        if (p->ch == '.') {
+            const unit *w = uv->n > 1 ? &uv->v[uv->n - 2] : NULL;
+            int abbr = w && w->kind == U_ALPHA && w->e - w->s == 1 && w->e == p->s;
+            if (!abbr) u.brk = 1;
+        }
     }
     return dl_vec_push(uv, u);
 }
@@ -331,6 +349,11 @@ typedef struct ctx {
     int dy, dm, dd, dw; /* the creation date, and its ISO weekday */
     int refq_y, refq_q; /* the quarter the article reports on */
     int qctx;           /* the article talks about quarters */
+    /* The reference time of anaphoric expressions ("that day", "the
+     * following year"): the last calendar date the text named, at its
+     * granularity (a U_* unit, 0 = none yet: the creation date). */
+    int ref_gran;
+    int32_t ref_day; /* the first day of the referenced period */
 } ctx;
 
 typedef struct hit {
@@ -419,42 +442,72 @@ static void fmt_dur(char *out, long n, int u)
 
 /* The sentence-local tense around unit i: +1 future, -1 past, 0 unknown.
  * The nearest cue word decides, looking back first, then ahead. */
-/* a past-tense cue: a past form of the lexicon, or a word in -ed */
+/* a past-tense cue: a past form of the lexicon, or a lower-case word in
+ * -ed ("United" is a name, not a verb) */
 static int past_cue(const ctx *c, const unit *u)
 {
     if (u->lex == W_PASTV) return 1;
     return u->kind == U_ALPHA && !u->lex && u->e - u->s >= 4 && c->t[u->e - 1] == 'd' &&
-           c->t[u->e - 2] == 'e';
+           c->t[u->e - 2] == 'e' && (!u->cap || u->brk);
 }
 
-static int tense_at(const ctx *c, size_t i)
+/* The tense a future cue at unit k gives: 2 = future, 1 = a weak future
+ * that a past verb after it overrides ("would", "scheduled": a future in
+ * the past; "a service planned for Saturday was cancelled"), -1 = past
+ * ("set" and "planned" are past forms unless "to"/"for" follow). */
+static int fut_cue(const ctx *c, size_t k)
+{
+    switch (c->u[k].val) {
+    case 1: case 3: return 1;
+    case 2: return (lx(c, k + 1, W_TO) || word_is(c, k + 1, "for")) ? 1 : -1;
+    }
+    return 2;
+}
+
+static int tense_ex(const ctx *c, size_t i, int *weakp)
 {
     int back = 0, weak = 0;
+    *weakp = 0;
     size_t lim = i > 16 ? i - 16 : 0;
     for (size_t k = i; k > lim && !back;) {
         if (c->u[k].brk) break;
         k--;
         const unit *u = &c->u[k];
-        if (u->lex == W_FUT) back = 1, weak = word_is(c, k, "would");
-        else if (u->lex == W_NEXT || u->lex == W_COMING) back = 1;
+        if (u->lex == W_FUT) {
+            int f = fut_cue(c, k);
+            if (f < 0) back = -1;
+            else back = 1, weak = f == 1;
+        } else if ((u->lex == W_NEXT && !lx(c, k + 1, W_TO)) || u->lex == W_COMING) back = 1;
+        else if (u->lex == W_MONTH && !u->cap && u->val == 5) back = 1, weak = 1; /* may */
         else if (u->lex == W_TO && k > 0 && c->u[k - 1].lex == W_IS) back = 1;
         else if (u->lex == W_AS && k > 1 &&
                  (c->u[k - 1].lex == W_SOON || c->u[k - 1].lex == W_EARLY))
             back = 1;
-        else if (past_cue(c, u)) back = -1;
-        else if (u->kind == U_PUNCT && (u->ch == ';' || u->ch == ':')) break;
+        else if (past_cue(c, u)) {
+            /* "will be held": a passive participle, the auxiliary decides */
+            if (!(k > 0 && (word_is(c, k - 1, "be") || word_is(c, k - 1, "being")))) back = -1;
+        } else if (u->kind == U_PUNCT && (u->ch == ';' || u->ch == ':')) break;
     }
     if (back && !weak) return back;
     int fwd = 0;
     for (size_t k = i + 1; k < c->n && k < i + 10 && !fwd; k++) {
         const unit *u = &c->u[k];
         if (u->brk) break;
-        if (u->lex == W_FUT) fwd = 1;
+        if (u->lex == W_FUT) fwd = fut_cue(c, k) < 0 ? -1 : 1;
         else if (past_cue(c, u)) fwd = -1;
     }
-    /* "would" is a future in the past: a past verb after it wins */
-    if (weak) return fwd < 0 ? -1 : 1;
+    /* a weak future: a past verb after it wins */
+    if (weak) {
+        *weakp = fwd >= 0;
+        return fwd < 0 ? -1 : 1;
+    }
     return fwd;
+}
+
+static int tense_at(const ctx *c, size_t i)
+{
+    int weak;
+    return tense_ex(c, i, &weak);
 }
 
 /* ------------------------------------------------------------ numbers */
@@ -643,7 +696,11 @@ static int32_t resolve_wday(const ctx *c, size_t i, int wd, int mode)
     if (mode < 0) return c->dct - (back ? back : 7);
     if (mode > 0) return c->dct + (fwd ? fwd : 7);
     if (wd == c->dw) return c->dct;
-    return tense_at(c, i) > 0 ? c->dct + fwd : c->dct - back;
+    int weak, tn = tense_ex(c, i, &weak);
+    /* "Wednesday's ruling": a possessive weekday names a past event
+     * unless a firm future cue says otherwise */
+    if (tn > 0 && weak && pc(c, i + 1, '\'') && word_is(c, i + 2, "s")) tn = -1;
+    return tn > 0 ? c->dct + fwd : c->dct - back;
 }
 
 static const char *pod_code(int p)
@@ -733,6 +790,30 @@ static int r_date(const ctx *c, size_t i, hit *h)
         }
         return 0;
     }
+    /* "April 24 and 25": the second day of a coordinated pair */
+    if (!wd && isdig(c, i) && i >= 3 && (lx(c, i - 1, W_AND) || lx(c, i - 1, W_OR)) &&
+        isdig(c, i - 2) && mday_at(c, i, &d, &e) && !month_at(c, e, &m, &e) &&
+        !(isalpha_u(c, e) && (lx(c, e, W_UNITS) || lx(c, e, W_UNIT) ||
+                              (!c->u[e].lex && !c->u[e].cap)))) {
+        size_t k3 = i - 3;
+        if (pc(c, k3, '.') && k3 > 0) k3--;
+        int d0;
+        size_t e0;
+        if (month_at(c, k3, &m, &e0) && mday_at(c, i - 2, &d0, &e0) && e0 == i - 1 &&
+            d > d0) {
+            /* the year of the first day, which was just tagged */
+            int ry, rm, rd;
+            dl_civil_from_days(c->ref_day, &ry, &rm, &rd);
+            y = c->ref_gran == U_DAY && rm == m && rd == d0 ? ry : resolve_year(c, i, m, d);
+            size_t ye;
+            if (year_after(c, e, 0, &y, &ye)) e = ye;
+            if (d > dl_days_in_month(y, m)) return 0;
+            char v[40];
+            snprintf(v, sizeof v, "%04d-%02d-%02d", y, m, d);
+            set_hit(h, i, e, DL_TIMEX_DATE, v);
+            return 1;
+        }
+    }
     /* DAY MONTH [YEAR] */
     if (!wd && isdig(c, i) && mday_at(c, i, &d, &e)) {
         size_t k2 = e;
@@ -756,8 +837,13 @@ static int r_date(const ctx *c, size_t i, hit *h)
     size_t b;
     /* MONTH DAY [, YEAR] */
     if (mday_at(c, e, &d, &b) && isdig(c, e)) {
-        size_t ye;
+        size_t ye, e2;
+        int d2;
         if (year_after(c, b, 0, &y, &ye)) b = ye;
+        /* "May 2 and 3, 2016": the year of the pair */
+        else if ((lx(c, b, W_AND) || lx(c, b, W_OR)) && mday_at(c, b + 1, &d2, &e2) &&
+                 isdig(c, b + 1) && year_after(c, e2, 0, &y, &ye))
+            ;
         else y = resolve_year(c, i, m, d);
         if (d > dl_days_in_month(y, m)) return 0;
         char v[40];
@@ -892,6 +978,19 @@ static int r_wday(const ctx *c, size_t i, hit *h)
 {
     size_t k = i;
     int mode = 0;
+    /* "the previous Friday", "the following Monday": from the day the
+     * narrative is at */
+    if (lx(c, k, W_THE) && (lx(c, k + 1, W_PREVIOUS) || lx(c, k + 1, W_FOLLOWING)) &&
+        lx(c, k + 2, W_WDAY) && c->u[k + 2].cap) {
+        int32_t ref = c->ref_gran == U_DAY ? c->ref_day : c->dct;
+        int wd = c->u[k + 2].val, rw = dl_weekday(ref);
+        int32_t day = lx(c, k + 1, W_PREVIOUS) ? ref - ((rw - wd + 6) % 7 + 1)
+                                               : ref + ((wd - rw + 6) % 7 + 1);
+        char v[40];
+        fmt_day(v, day);
+        set_hit(h, i, k + 3, DL_TIMEX_DATE, v);
+        return 1;
+    }
     if (lx(c, k, W_LAST)) mode = -1, k++;
     else if (lx(c, k, W_NEXT)) mode = 1, k++;
     else if (lx(c, k, W_THIS)) mode = 0, k++;
@@ -1007,7 +1106,8 @@ static int r_clock(const ctx *c, size_t i, hit *h)
                 int ends = k + 1 >= c->n ||
                            (c->u[k + 1].gap && (c->u[k + 1].cap || c->u[k + 1].kind != U_ALPHA) &&
                             !lx(c, k + 1, W_TZ) && !lx(c, k + 1, W_WDAY) &&
-                            !lx(c, k + 1, W_MONTH) && !lx(c, k + 1, W_MONABBR));
+                            !lx(c, k + 1, W_MONTH) && !lx(c, k + 1, W_MONABBR) &&
+                            !pc(c, k + 1, '(') && !pc(c, k + 1, ','));
                 if (!ends || k + 1 >= c->n) k++;
             }
         } else if (lx(c, k, W_AMPM)) {
@@ -1044,6 +1144,20 @@ static int r_clock(const ctx *c, size_t i, hit *h)
     } else if (r_date(c, b, &sub) && strlen(sub.val) == 10) {
         dl_date_parse(sub.val, 10, &day);
         k = sub.b;
+    } else {
+        /* "10:35 a.m. (0735 GMT) Friday": the day after a short aside
+         * dates the time, outside its extent */
+        size_t p = b;
+        if (pc(c, p, '(')) {
+            size_t lim = p + 8;
+            while (p < c->n && p < lim && !pc(c, p, ')')) p++;
+            if (pc(c, p, ')') && r_wday(c, p + 1, &sub) && sub.type == DL_TIMEX_DATE) {
+                dl_date_parse(sub.val, 10, &day);
+                p = 0;
+            }
+        }
+        /* else the day the narrative is at */
+        if (p && c->ref_gran == U_DAY) day = c->ref_day;
     }
     char v[40];
     fmt_day(v, day);
@@ -1078,6 +1192,11 @@ static int r_relative(const ctx *c, size_t i, hit *h)
     if (lx(c, k, W_THE)) the = 1, k++;
     int l = k < c->n ? c->u[k].lex : 0;
     int rel;
+    /* "this past spring" = last spring */
+    if (!the && l == W_THIS && lx(c, k + 1, W_PAST) &&
+        (lx(c, k + 2, W_SEASON) || lx(c, k + 2, W_WEEKEND) ||
+         (lx(c, k + 2, W_UNIT) && c->u[k + 2].val >= U_WEEK)))
+        k++, l = W_LAST;
     switch (l) {
     case W_LAST: case W_PAST: case W_PREVIOUS: rel = -1; break;
     case W_THIS: case W_CURRENT: rel = 0; break;
@@ -1145,8 +1264,11 @@ static int r_relative(const ctx *c, size_t i, hit *h)
     }
     if (un == U_QUARTER && rel <= 0 && !the) {
         /* "last quarter" is the last reported one */
-        fmt_quarter(v, c->refq_y, c->refq_q + (rel == 0 && c->refq_q != (c->dm - 1) / 3 + 1));
-        if (rel == 0) fmt_quarter(v, c->dy, (c->dm - 1) / 3 + 1);
+        /* "last quarter" is the last reported one, and so is "this
+         * quarter" in an earnings report ("the current quarter" is the
+         * calendar's) */
+        fmt_quarter(v, c->refq_y, c->refq_q);
+        if (rel == 0 && l == W_CURRENT) fmt_quarter(v, c->dy, (c->dm - 1) / 3 + 1);
         set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
         return 1;
     }
@@ -1179,7 +1301,10 @@ static int r_season(const ctx *c, size_t i, hit *h)
     size_t ye;
     if (year_after(c, b, 1, &y, &ye)) b = ye;
     else {
-        if (!the && !(i > 0 && (lx(c, i - 1, W_IN) || lx(c, i - 1, W_PREP)))) return 0;
+        if (!the && !(i > 0 && (lx(c, i - 1, W_IN) || lx(c, i - 1, W_PREP) ||
+                                lx(c, i - 1, W_EARLY) || lx(c, i - 1, W_LATE) ||
+                                lx(c, i - 1, W_MID))))
+            return 0;
         if (s == 2 && !the) return 0;
         if (isalpha_u(c, b) && (lx(c, b, W_UNIT) || lx(c, b, W_UNITS))) return 0;
         y = c->dy;
@@ -1199,19 +1324,81 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
     size_t k = i;
     int the = 0, y = 0, q;
     if (lx(c, k, W_THE)) the = 1, k++;
+    char v[40];
     if (year_at(c, k, &y) && k + 1 < c->n) {
         size_t k2 = k + 1;
         if (pc(c, k2, '\'') && word_is(c, k2 + 1, "s")) k2 += 2;
         if (lx(c, k2, W_FISCAL)) k2++;
         if (lx(c, k2, W_ORD)) k = k2;
-        else y = 0;
+        else if (the && c->qctx && k2 == k + 1 &&
+                 ((lx(c, k2, W_UNIT) && c->u[k2].val == U_QUARTER) ||
+                  word_is(c, k2, "period"))) {
+            /* "the 1988 quarter": the reported quarter of that year */
+            fmt_quarter(v, y, c->refq_q);
+            set_hit(h, i, k2 + 1, DL_TIMEX_DATE, v);
+            return 1;
+        } else y = 0;
+    }
+    /* "last year's [third] quarter", "this year's third quarter", "next
+     * year's first quarter" */
+    if ((lx(c, k, W_LAST) || lx(c, k, W_THIS) || lx(c, k, W_NEXT)) && lx(c, k + 1, W_UNIT) &&
+        c->u[k + 1].val == U_YEAR && pc(c, k + 2, '\'') && word_is(c, k + 3, "s")) {
+        size_t k2 = k + 4;
+        int yy = c->dy + (lx(c, k, W_LAST) ? -1 : lx(c, k, W_NEXT) ? 1 : 0);
+        int qq = c->refq_q;
+        if (lx(c, k2, W_FISCAL)) k2++;
+        if (lx(c, k2, W_ORD) && c->u[k2].val <= 4) {
+            qq = c->u[k2].val, k2++;
+            if (pc(c, k2, '-') && glued(c, k2)) k2++;
+        } else if (!c->qctx) {
+            return 0;
+        }
+        if (lx(c, k2, W_UNIT) && c->u[k2].val == U_QUARTER) {
+            fmt_quarter(v, yy, qq);
+            set_hit(h, i, k2 + 1, DL_TIMEX_DATE, v);
+            return 1;
+        }
+        return 0;
+    }
+    /* "the comparable year-ago quarter", "the corresponding period last
+     * year" */
+    int comp = 0;
+    if (the && (word_is(c, k, "comparable") || word_is(c, k, "corresponding") ||
+                word_is(c, k, "same")))
+        comp = 1, k++;
+    if (comp && c->qctx && (word_is(c, k, "period") || lx(c, k, W_UNIT)) &&
+        (word_is(c, k, "period") || c->u[k].val == U_QUARTER) && lx(c, k + 1, W_LAST) &&
+        lx(c, k + 2, W_UNIT) && c->u[k + 2].val == U_YEAR) {
+        fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        set_hit(h, i, k + 3, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    /* "the quarter a year ago / earlier" */
+    if (the && c->qctx && lx(c, k, W_UNIT) && c->u[k].val == U_QUARTER &&
+        (lx(c, k + 1, W_A) || (lx(c, k + 1, W_NUM) && c->u[k + 1].val == 1)) &&
+        lx(c, k + 2, W_UNIT) && c->u[k + 2].val == U_YEAR &&
+        (lx(c, k + 3, W_AGO) || lx(c, k + 3, W_EARLIER))) {
+        fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        set_hit(h, i, k + 4, DL_TIMEX_DATE, v);
+        return 1;
     }
     if (lx(c, k, W_FISCAL)) k++;
-    char v[40];
     /* year-earlier / year-ago [quarter|period] */
     if (lx(c, k, W_UNIT) && c->u[k].val == U_YEAR && pc(c, k + 1, '-') && glued(c, k + 1) &&
         (lx(c, k + 2, W_EARLIER) || lx(c, k + 2, W_AGO)) && glued(c, k + 2)) {
         size_t b = k + 3;
+        /* "the year-ago third quarter": that quarter, a year before */
+        if (lx(c, b, W_ORD) && c->u[b].val <= 4) {
+            size_t e = b + 1;
+            if (pc(c, e, '-') && glued(c, e)) e++;
+            if (lx(c, e, W_UNIT) && c->u[e].val == U_QUARTER) {
+                int qq = c->u[b].val, yy = c->refq_y;
+                if (qq > c->refq_q) yy--;
+                fmt_quarter(v, yy - 1, qq);
+                set_hit(h, i, e + 1, DL_TIMEX_DATE, v);
+                return 1;
+            }
+        }
         if (lx(c, b, W_UNIT) && c->u[b].val == U_QUARTER) b++;
         else if (word_is(c, b, "period")) b++;
         else if (the) return 0;
@@ -1225,6 +1412,18 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
         snprintf(v, sizeof v, "%04d", c->dy);
         set_hit(h, i, k + 3, DL_TIMEX_DATE, v);
         return 1;
+    }
+    /* "by year end", "by year's end" */
+    if (!the && k == i && i > 0 && (lx(c, i - 1, W_PREP) || lx(c, i - 1, W_APPROX) ||
+                                    lx(c, i - 1, W_AT) || lx(c, i - 1, W_BEFORE)) &&
+        lx(c, k, W_UNIT) && c->u[k].val == U_YEAR) {
+        size_t e = k + 1;
+        if (pc(c, e, '\'') && word_is(c, e + 1, "s")) e += 2;
+        if (lx(c, e, W_END) && !pc(c, e + 1, '-')) {
+            snprintf(v, sizeof v, "%04d", c->dy);
+            set_hit(h, i, e + 1, DL_TIMEX_DATE, v);
+            return 1;
+        }
     }
     if (the && c->qctx && lx(c, k, W_LATEST) && word_is(c, k + 1, "period")) {
         fmt_quarter(v, c->refq_y, c->refq_q);
@@ -1306,6 +1505,15 @@ static int r_ago(const ctx *c, size_t i, hit *h)
     if (l == W_BEFORE && !(e + 2 < c->n && (c->u[e + 2].brk || c->u[e + 2].kind == U_PUNCT)))
         return 0;
     char v[40];
+    /* "three days later", "a few weeks earlier": TimeBank tags the
+     * duration, which the signal word anchors to the narrative, not to
+     * the article's date */
+    if ((l == W_LATER || l == W_EARLIER) &&
+        (un == U_DAY || un == U_WEEK || un == U_HOUR || un == U_MIN)) {
+        fmt_dur(v, n, un);
+        set_hit(h, i, e + 1, DL_TIMEX_DURATION, v);
+        return 1;
+    }
     if (n < 0) {
         snprintf(v, sizeof v, "%s", l == W_LATER ? "FUTURE_REF" : "PAST_REF");
         set_hit(h, i, e + 2, DL_TIMEX_DATE, v);
@@ -1378,6 +1586,8 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         if (!hyph && pc(c, b, '-') && glued(c, b) && isalpha_u(c, b + 1) && glued(c, b + 1))
             return 0;
         if (lx(c, b, W_AGO) || lx(c, b, W_EARLIER) || lx(c, b, W_LATER)) return 0;
+        /* "52 years old": an age, which TimeBank leaves untagged */
+        if (!hyph && lx(c, b, W_OLD)) return 0;
         if (lx(c, b, W_OR) && word_is(c, b + 1, "so") && lx(c, b + 2, W_AGO)) return 0;
         /* "a year" as a rate */
         /* "$5 million a year", "four flights a week": a rate, which
@@ -1474,7 +1684,14 @@ static int r_ref(const ctx *c, size_t i, hit *h)
             set_hit(h, i - 1, i + 3, DL_TIMEX_DATE, "FUTURE_REF");
             return 1;
         }
-        return 0; /* "soon" alone: too vague to be worth a timex */
+        /* "soon" alone, in a future clause: "it may soon seek a buyer";
+         * not "soon after", "as soon as", nor a past "was soon released" */
+        if ((i > 0 && lx(c, i - 1, W_AS)) || lx(c, i + 1, W_AS) || lx(c, i + 1, W_AFTER) ||
+            lx(c, i + 1, W_THAN))
+            return 0;
+        if (tense_at(c, i) <= 0) return 0;
+        set_hit(h, i, i + 1, DL_TIMEX_DATE, "FUTURE_REF");
+        return 1;
     case W_FUTURE:
         return 0; /* "future plans": an adjective */
     case W_THE:
@@ -1584,7 +1801,15 @@ static int r_holiday(const ctx *c, size_t i, hit *h)
     if (eve) hol -= 100;
     int y = c->dy + mode;
     int32_t day = 0;
-    for (int pass = 0; pass < 2; pass++) {
+    /* a bare holiday: the one before or after the article by tense, else
+     * the nearest ("the boy was found on Thanksgiving Day", in January) */
+    int near = 0, strict = mode != 0;
+    if (mode == 0) {
+        mode = tense_at(c, k);
+        if (mode < 0 || mode > 0) y = c->dy;
+        else near = 1;
+    }
+    for (int pass = 0; pass < 3; pass++) {
         int m = 1, d = 1;
         switch (hol) {
         case H_CHRISTMAS: m = 12, d = 25; break;
@@ -1628,13 +1853,89 @@ static int r_holiday(const ctx *c, size_t i, hit *h)
             day = dl_days_from_civil(y, m, d);
         if (eve) day--;
         /* "last Christmas" is the latest one before the article */
-        if (mode < 0 && day >= c->dct && pass == 0) { y--; continue; }
-        if (mode > 0 && day <= c->dct && pass == 0) { y++; continue; }
+        if (mode < 0 && day + strict > c->dct && pass == 0) { y--; continue; }
+        if (mode > 0 && day - strict < c->dct && pass == 0) { y++; continue; }
+        if (near && pass == 0 && day - c->dct > 183) { y--; continue; }
+        if (near && pass == 0 && c->dct - day > 183) { y++; continue; }
         break;
     }
     char v[40];
     fmt_day(v, day);
     set_hit(h, i, b, DL_TIMEX_DATE, v);
+    return 1;
+}
+
+/* The period of unit un that holds the reference time, moved by rel
+ * units; 0 if the reference is coarser than un. */
+static int ref_period(const ctx *c, int un, int rel, char *v)
+{
+    int gran = c->ref_gran ? c->ref_gran : U_DAY;
+    int32_t day = c->ref_gran ? c->ref_day : c->dct;
+    int y, m, d;
+    dl_civil_from_days(day, &y, &m, &d);
+    if (un == U_DAY && gran == U_DAY) fmt_day(v, day + rel);
+    else if (un == U_WEEK && (gran == U_DAY || gran == U_WEEK)) fmt_week(v, day + 7 * rel);
+    else if (un == U_MONTH && (gran == U_DAY || gran == U_MONTH)) fmt_month(v, y, m + rel);
+    else if (un == U_YEAR && gran != U_CENTURY && gran != U_DECADE)
+        snprintf(v, 40, "%04d", y + rel);
+    else return 0;
+    return 1;
+}
+
+/* Anaphoric dates, resolved against the reference time: "that day",
+ * "that same year", "the same month", "the following year", "the next
+ * day", "the day after" / "the day before" (not followed by a date). */
+static int r_anaphor(const ctx *c, size_t i, hit *h)
+{
+    size_t k = i;
+    int rel = 0;
+    char v[40];
+    if (lx(c, k, W_THAT)) {
+        k++;
+        if (lx(c, k, W_SAME)) k++;
+        /* "said that day care ...": only a unit that ends the phrase */
+    } else if (lx(c, k, W_THE)) {
+        k++;
+        if (lx(c, k, W_SAME)) k++;
+        else if (lx(c, k, W_FOLLOWING)) rel = 1, k++;
+        else if (lx(c, k, W_NEXT) && lx(c, k + 1, W_UNIT) && c->u[k + 1].val == U_DAY)
+            rel = 1, k++;
+        else if (lx(c, k, W_NEXT) && lx(c, k + 1, W_POD) && c->u[k + 1].val == POD_MO)
+            rel = 1, k++;
+        else if (lx(c, k, W_UNIT) && c->u[k].val == U_DAY &&
+                 (lx(c, k + 1, W_AFTER) || lx(c, k + 1, W_BEFORE))) {
+            /* "the day after the vote" yes; "the day before Christmas" is
+             * a date of its own that the anchor would get wrong */
+            size_t n2 = k + 2;
+            if (lx(c, n2, W_THE)) n2++;
+            if (isdig(c, n2) || lx(c, n2, W_MONTH) || lx(c, n2, W_MONABBR) ||
+                lx(c, n2, W_WDAY) || lx(c, n2, W_HOLIDAY) || lx(c, n2, W_TODAY) ||
+                lx(c, n2, W_YESTERDAY) || lx(c, n2, W_TOMORROW))
+                return 0;
+            /* "later in the day before returning home": a clause follows */
+            if (isalpha_u(c, n2) && c->u[n2].e - c->u[n2].s > 4 &&
+                memcmp(c->t + c->u[n2].e - 3, "ing", 3) == 0)
+                return 0;
+            if (!ref_period(c, U_DAY, lx(c, k + 1, W_AFTER) ? 1 : -1, v)) return 0;
+            set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
+            return 1;
+        } else return 0;
+    } else {
+        return 0;
+    }
+    if (k == i + 1 && !lx(c, i, W_THAT)) return 0; /* "the day" alone */
+    if (lx(c, k, W_POD) && c->u[k].val == POD_MO && rel == 1) {
+        if (!ref_period(c, U_DAY, 1, v)) return 0;
+        set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (!lx(c, k, W_UNIT)) return 0;
+    int un = c->u[k].val;
+    if (un != U_DAY && un != U_WEEK && un != U_MONTH && un != U_YEAR) return 0;
+    /* "the same day-care", "that year's": the unit is a modifier */
+    if (pc(c, k + 1, '-') && glued(c, k + 1)) return 0;
+    if (!ref_period(c, un, rel, v)) return 0;
+    set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
     return 1;
 }
 
@@ -1664,7 +1965,7 @@ static int r_the_year(const ctx *c, size_t i, hit *h)
 typedef int (*rule_fn)(const ctx *, size_t, hit *);
 static const rule_fn RULES[] = {r_date, r_year, r_wday, r_deictic, r_clock, r_relative,
                                 r_season, r_quarter, r_ago, r_duration, r_ref, r_set,
-                                r_holiday, r_the_year};
+                                r_holiday, r_the_year, r_anaphor};
 
 /* The longest rule match at i. */
 static int match_core(const ctx *c, size_t i, hit *best)
@@ -1696,6 +1997,13 @@ static int match_at(const ctx *c, size_t i, hit *best)
     hit h;
     size_t k = 0;
     int want = 0; /* 1: a calendar point, 2: a numeric expression */
+    size_t a0 = i; /* where the expression starts */
+    /* "the early 1980s", "the mid-1990s", "the late summer" */
+    if (l == W_THE && (lx(c, i + 1, W_EARLY) || lx(c, i + 1, W_LATE) || lx(c, i + 1, W_MID)) &&
+        !lx(c, i + 2, W_THE)) {
+        i++;
+        l = c->u[i].lex;
+    }
     if (l == W_EARLY || l == W_LATE || l == W_EARLIER || l == W_LATER) {
         k = i + 1;
         if (pc(c, k, '-') && glued(c, k)) k++;
@@ -1742,16 +2050,26 @@ static int match_at(const ctx *c, size_t i, hit *best)
             if (l == W_SOME && !(l2 == W_NUM || c->u[k].kind == U_DIGIT)) ok = 0;
         }
         if (ok && h.a == k) {
-            h.a = i;
+            h.a = a0;
             *best = h;
             return 1;
         }
     }
-    return match_core(c, i, best);
+    return match_core(c, a0, best);
 }
 
 /* The reference quarter: the first "third quarter" the article names,
  * else the last completed quarter. */
+/* Quarter q of year y can be the one an earnings report is about: it
+ * ended before the article, or the text says when it ended ("the fourth
+ * quarter ended Sept. 30": a fiscal quarter).  b: the unit after it. */
+static int reportable_quarter(const ctx *c, int y, int q, size_t b)
+{
+    if (lx(c, b, W_ENDED)) return 1;
+    if (y < c->dy - 1 || y > c->dy) return 0;
+    return y < c->dy || q < (c->dm - 1) / 3 + 1;
+}
+
 static void find_ref_quarter(ctx *c)
 {
     int cq = (c->dm - 1) / 3 + 1;
@@ -1765,12 +2083,39 @@ static void find_ref_quarter(ctx *c)
         if (k > 0 && lx(c, k - 1, W_ORD) && c->u[k - 1].val <= 4) {
             hit h;
             if (r_quarter(c, k - 1, &h) && h.val[4] == '-' && h.val[5] == 'Q' &&
-                atoi(h.val) >= c->dy - 1 && atoi(h.val) <= c->dy) {
+                reportable_quarter(c, atoi(h.val), h.val[6] - '0', h.b)) {
                 c->refq_y = atoi(h.val);
                 c->refq_q = h.val[6] - '0';
                 return;
             }
         }
+    }
+}
+
+/* A dated expression becomes the reference time of the anaphoric ones
+ * that follow: value YYYY, YYYY-MM, YYYY-MM-DD[T...] or YYYY-Www. */
+static void set_reference(ctx *c, int type, const char *v)
+{
+    if (type != DL_TIMEX_DATE && type != DL_TIMEX_TIME) return;
+    for (int k = 0; k < 4; k++)
+        if (!is_digit((unsigned char)v[k])) return;
+    int y = atoi(v);
+    int32_t day;
+    if (v[4] == 0) {
+        c->ref_gran = U_YEAR, c->ref_day = dl_days_from_civil(y, 1, 1);
+    } else if (v[4] == '-' && is_digit((unsigned char)v[5]) && is_digit((unsigned char)v[6])) {
+        int m = atoi(v + 5);
+        if (m < 1 || m > 12) return;
+        if (v[7] == 0) {
+            c->ref_gran = U_MONTH, c->ref_day = dl_days_from_civil(y, m, 1);
+        } else if (v[7] == '-' && dl_date_parse(v, 10, &day) == DL_OK) {
+            c->ref_gran = U_DAY, c->ref_day = day;
+        }
+    } else if (v[4] == '-' && v[5] == 'W' && is_digit((unsigned char)v[6]) && v[8] == 0) {
+        /* the Thursday of ISO week w */
+        int w = atoi(v + 6);
+        int32_t j4 = dl_days_from_civil(y, 1, 4);
+        c->ref_gran = U_WEEK, c->ref_day = j4 - (dl_weekday(j4) - 1) + 7 * (w - 1) + 3;
     }
 }
 
@@ -1783,7 +2128,7 @@ static int can_start(int lex)
     case W_FUT: case W_PASTV: case W_IS: case W_TO: case W_OF: case W_MONEY: case W_TIMES:
     case W_AS: case W_OLD: case W_LONG: case W_ENDED: case W_POSSIBLE: case W_THAN:
     case W_LEAST: case W_MOST: case W_TZ: case W_AMPM: case W_OCLOCK: case W_EVE: case W_TERM:
-    case W_SHORT: case W_NEAR: case W_PRESENT: case W_SAME: case W_THAT: case W_AGO:
+    case W_SHORT: case W_NEAR: case W_PRESENT: case W_SAME: case W_AGO:
     case W_BEFORE: case W_AFTER: case W_END: case W_BEGIN: case W_HALF: case W_LATEST:
         return 0;
     }
@@ -1851,12 +2196,17 @@ int dl_timex_tag(dl_doc *d)
                 break;
             }
             i = h.b;
+            set_reference(&c, h.type, h.val);
             /* an explicit recent quarter becomes the one "the quarter" means */
             if (h.type == DL_TIMEX_DATE && strlen(h.val) == 7 && h.val[5] == 'Q' &&
-                c.u[h.b - 1].lex == W_UNIT && atoi(h.val) >= c.dy - 1 && atoi(h.val) <= c.dy) {
+                c.u[h.b - 1].lex == W_UNIT &&
+                reportable_quarter(&c, atoi(h.val), h.val[6] - '0', h.b)) {
                 size_t k = h.a;
+                int back = 0; /* "the year-earlier third quarter" is a comparison */
+                for (size_t j = h.a; j < h.b; j++)
+                    back |= lx(&c, j, W_EARLIER) || lx(&c, j, W_AGO) || lx(&c, j, W_LAST);
                 while (k < h.b && !lx(&c, k, W_ORD)) k++;
-                if (k < h.b) c.refq_y = atoi(h.val), c.refq_q = h.val[6] - '0';
+                if (k < h.b && !back) c.refq_y = atoi(h.val), c.refq_q = h.val[6] - '0';
             }
         } else {
             i++;

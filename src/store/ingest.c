@@ -14,6 +14,7 @@
  * at the marked place in write_article.
  */
 #include "store.h"
+#include "../text/utf8.h"
 #include "../analyze/analyze.h"
 #include "../analyze/pool.h"
 #include "../text/buf.h"
@@ -118,18 +119,6 @@ static int step_done(dl_ingest *ing, sqlite3_stmt *st)
     return rc == SQLITE_DONE ? DL_OK : store_fail(ing);
 }
 
-/* Case-folded, NFKC form of a speaker's name, for lookups. */
-static char *fold_key(const char *s)
-{
-    utf8proc_uint8_t *out = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
-                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE |
-                                          UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                          UTF8PROC_CASEFOLD);
-    if (n < 0) return NULL;
-    return (char *)out;
-}
-
 static const char *ent_type(int t)
 {
     return t == DL_PERSON ? "PERSON" : t == DL_PLACE ? "PLACE" : "ORG";
@@ -164,7 +153,7 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
     for (size_t i = 0; i < a->n_quotes; i++) {
         const dl_quote *q = &a->quotes[i];
         const char *sp = q->speaker >= 0 ? a->entities[q->speaker].name : NULL;
-        char *key = sp ? fold_key(sp) : NULL;
+        char *key = sp ? dl_utf8_fold(sp) : NULL;
         st = ing->st_quote;
         sqlite3_bind_int64(st, 1, docno);
         sqlite3_bind_int64(st, 2, rec->day);

@@ -9,6 +9,7 @@
  * query are checked on each candidate row, newest first, until the limit.
  */
 #include "store.h"
+#include "../text/utf8.h"
 #include "../text/buf.h"
 
 #include <ctype.h>
@@ -16,18 +17,6 @@
 #include <utf8proc.h>
 
 #define DEFAULT_LIMIT 20
-
-/* Case-folded NFKC form, as ingest.c stores speaker_key.  NULL on error. */
-static char *fold(const char *s)
-{
-    utf8proc_uint8_t *out = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
-                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE |
-                                          UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                          UTF8PROC_CASEFOLD);
-    if (n < 0) return NULL;
-    return (char *)out;
-}
 
 static int is_word_byte(unsigned char c)
 {
@@ -133,7 +122,7 @@ int dl_archive_quotes(dl_archive *ar, const dl_quote_query *q, dl_quote_hit **ou
     hitvec hits = {0};
     int rc;
     if (q->speaker && *q->speaker) {
-        char *key = fold(q->speaker);
+        char *key = dl_utf8_fold(q->speaker);
         if (!key) return DL_ENOMEM;
         rc = quote_rows(ar, QUOTE_COLS " WHERE q.speaker_key = ?3 AND q.day BETWEEN ?1 AND ?2"
                             QUOTE_ORDER, q, key, limit, &hits);

@@ -137,6 +137,125 @@ static void test_relative_periods(void **state)
     expect("2019-03-10", "It happened last May.", "last May", D, "2018-05");
 }
 
+/* Tense cues beyond the nearest verb (2019-07-10 is a Wednesday). */
+static void test_tense_cues(void **state)
+{
+    (void)state;
+    /* "set" and "planned" are past forms unless "to"/"for" follow */
+    expect("2019-07-10", "The court set Friday as the deadline for the appeal.", "Friday", D,
+           "2019-07-05");
+    expect("2019-07-10", "The talks are set for Friday in Vienna.", "Friday", D, "2019-07-12");
+    expect("2019-10-10", "The index fell from a record high set on Aug. 6 by tech stocks.",
+           "Aug. 6", D, "2019-08-06");
+    /* a weak future ("would", "scheduled") yields to a past verb after it */
+    expect("2019-07-10", "A parade scheduled for Saturday was cancelled by the mayor.",
+           "Saturday", D, "2019-07-06");
+    /* a capitalised word in -ed is a name, not a verb */
+    expect("2019-07-10", "The envoy would be flying to the United States Thursday with aides.",
+           "Thursday", D, "2019-07-11");
+    /* a possessive weekday names a past event */
+    expect("2019-07-10", "Lawyers would seek ways around Monday's verdict by the jury.",
+           "Monday", D, "2019-07-08");
+    /* present tense of scheduling verbs */
+    expect("2019-07-10", "The two leaders meet separately Friday with the envoy.", "Friday", D,
+           "2019-07-12");
+    expect("2019-07-10", "Officials postponed until Tuesday any decision on the plant.",
+           "Tuesday", D, "2019-07-16");
+}
+
+/* Anaphoric dates follow the last date the text named. */
+static void test_anaphora(void **state)
+{
+    (void)state;
+    expect("2019-07-10", "She moved to Lyon in March 2011 and returned later that year.",
+           "later that year", D, "2011");
+    expect("2019-07-10", "He joined the navy on May 2, 2004, and the following year he left.",
+           "the following year", D, "2005");
+    expect("2019-07-10", "The mill shut on Oct. 3, 2015. Earlier that day, workers marched.",
+           "Earlier that day", D, "2015-10-03");
+    expect("2019-07-10", "The plan was approved in April 2016. The following month, it failed.",
+           "The following month", D, "2016-05");
+    expect("2019-07-10", "The verdict came on June 4, 2018, and he appealed the next day.",
+           "the next day", D, "2018-06-05");
+    expect("2019-07-10", "He was seen on Nov. 3, 2017, and again the day after the storm.",
+           "the day after", D, "2017-11-04");
+    /* without a named date, the article's date anchors */
+    expect("2019-07-10", "They met the next morning.", "the next morning", D, "2019-07-11");
+    expect_none("2019-07-10", "Later in the day before returning home he rested.", "before");
+}
+
+/* Quarters in earnings reports (article of 2019-10-24: Q3 just reported). */
+static void test_quarters(void **state)
+{
+    (void)state;
+    const char *a = "Acme earned $5 million in the third quarter, up from $4 million in the "
+                    "year-earlier third quarter. This quarter's results include a charge. "
+                    "In the 2018 period, Acme lost money. Sales for last year's quarter "
+                    "fell, as did sales for the corresponding period last year. It expects "
+                    "a profit in next year's first quarter.";
+    expect("2019-10-24", a, "the third quarter", D, "2019-Q3");
+    expect("2019-10-24", a, "the year-earlier third quarter", D, "2018-Q3");
+    expect("2019-10-24", a, "This quarter", D, "2019-Q3");
+    expect("2019-10-24", a, "the 2018 period", D, "2018-Q3");
+    expect("2019-10-24", a, "last year's quarter", D, "2018-Q3");
+    expect("2019-10-24", a, "the corresponding period last year", D, "2018-Q3");
+    expect("2019-10-24", a, "next year's first quarter", D, "2020-Q1");
+    /* an unfinished quarter is not the reported one */
+    expect("2019-10-24", "Demand should recover in the fourth quarter. Net rose 5% in the "
+                         "third quarter. In the latest quarter, costs fell.",
+           "the latest quarter", D, "2019-Q3");
+    expect("2019-10-24", "Net rose in the quarter. Net was flat in the quarter a year ago.",
+           "the quarter a year ago", D, "2018-Q3");
+}
+
+/* Smaller rules of the second round (2019-07-10 is a Wednesday). */
+static void test_second_round(void **state)
+{
+    (void)state;
+    /* a bare holiday: the nearest one, or by tense */
+    expect("2020-01-08", "The boy was rescued on Thanksgiving Day off the coast.",
+           "Thanksgiving Day", D, "2019-11-28");
+    expect("2019-07-10", "Stores will close on Christmas.", "Christmas", D, "2019-12-25");
+    /* "soon" in a future clause only */
+    expect("2019-07-10", "The firm will soon begin selling boxes.", "soon", D, "FUTURE_REF");
+    expect_none("2019-07-10", "He was soon released by the police.", "soon");
+    expect_none("2019-07-10", "Call me as soon as he arrives.", "soon");
+    /* ages are not durations */
+    expect_none("2019-07-10", "Mr. Jones, 52 years old, will succeed him.", "52 years");
+    /* "three days later": the duration, not a date off the article's */
+    expect("2019-07-10", "Three days later, the index fell.", "Three days", DUR, "P3D");
+    expect("2019-07-10", "A few weeks earlier, rates rose.", "A few weeks", DUR, "PXW");
+    /* no sentence break after "a.m.": the weekday reads the future cue */
+    expect("2019-07-08", "They have until 9 a.m. Tuesday to sign.", "9 a.m. Tuesday", T,
+           "2019-07-09T09:00");
+    /* a weekday after an aside dates the clock time */
+    expect("2019-07-13", "The blast came at 10:35 a.m. (0735 GMT) Friday, police said.",
+           "10:35 a.m.", T, "2019-07-12T10:35");
+    /* "next to" is a place */
+    expect("2019-07-10", "A bomb exploded next to the embassy on Friday.", "Friday", D,
+           "2019-07-05");
+    /* "the" before early/late/mid belongs to the expression */
+    expect("2019-07-10", "Prices rose in the mid-1990s.", "the mid-1990s", D, "199");
+    expect("2019-10-10", "Orders were weak in the early summer.", "the early summer", D,
+           "2019-SU");
+    expect("2019-10-10", "The unit was sold this past spring.", "this past spring", D,
+           "2019-SP");
+    expect("2019-07-10", "The deal should close by year end.", "year end", D, "2019");
+    expect("2019-03-10", "The summit will be held on April 24 and 25.", "25", D,
+           "2019-04-25");
+    expect("2019-07-10", "The firm met on May 2 and 3, 2016.", "3, 2016", D, "2016-05-03");
+    expect("2019-07-10", "The firm met on May 2 and 3, 2016.", "May 2", D, "2016-05-02");
+    /* "may" the verb is a weak future cue */
+    expect("2019-07-10", "Prosecutors may soon seek an indictment.", "soon", D, "FUTURE_REF");
+    /* "the previous Friday": a week before the Friday just named */
+    expect("2019-07-15", "Stocks fell on Friday, down 3% from the previous Friday.",
+           "the previous Friday", D, "2019-07-05");
+    expect("2019-07-10", "The polls closed on June 4, 2018, and the following Monday the "
+                         "count began.",
+           "the following Monday", D, "2018-06-11");
+    expect_none("2019-07-10", "Sales rose on April 24 and 25 stores opened.", "25 stores");
+}
+
 static void test_calendar_dates(void **state)
 {
     (void)state;
@@ -271,6 +390,10 @@ int main(void)
         cmocka_unit_test(test_weekdays),
         cmocka_unit_test(test_deictic),
         cmocka_unit_test(test_relative_periods),
+        cmocka_unit_test(test_tense_cues),
+        cmocka_unit_test(test_anaphora),
+        cmocka_unit_test(test_quarters),
+        cmocka_unit_test(test_second_round),
         cmocka_unit_test(test_calendar_dates),
         cmocka_unit_test(test_durations_and_sets),
         cmocka_unit_test(test_false_friends),
