@@ -215,6 +215,26 @@ static uint32_t skip_dateline(const char *t, uint32_t s, uint32_t e)
         if (o == s || t[o - 1] != '(' || !(t[o] >= 'A' && t[o] <= 'Z')) continue;
         return k + 1;
     }
+    /* "ADDIS ABABA, Ethiopia — ", "LONDON - ": a run of capitals, an
+     * optional ", Place", then a dash; and a dash left over at the start */
+    uint32_t i = s;
+    while (i < lim && ((t[i] >= 'A' && t[i] <= 'Z') || t[i] == ' ' || t[i] == '.' || t[i] == '\''))
+        i++;
+    if (i - s >= 4 && i < lim && t[i] == ',') {
+        i++;
+        while (i < lim && i - s < 60 && t[i] != '-' && (unsigned char)t[i] != 0xE2 && t[i] != '.')
+            i++;
+    }
+    if (i - s >= 4 || i == s) {
+        uint32_t k = i;
+        while (k < lim && t[k] == ' ') k++;
+        uint32_t d = k;
+        while (d < lim && t[d] == '-') d++;
+        if (d == k && d + 2 < lim && (unsigned char)t[d] == 0xE2 && (unsigned char)t[d + 1] == 0x80 &&
+            ((unsigned char)t[d + 2] == 0x94 || (unsigned char)t[d + 2] == 0x93))
+            d += 3;
+        if (d > k && d < lim && t[d] == ' ' && (i > s || k == s)) return d + 1;
+    }
     return s;
 }
 
@@ -294,6 +314,13 @@ static int add_article(tlctx *c, uint32_t ai, int32_t lo, int32_t hi, const char
     for (size_t k = 0; k < sp.n && !rc; k++) {
         uint32_t s = sp.v[k].start, e = sp.v[k].end;
         if (k < 2) s = skip_dateline(a->text, s, e);
+        /* a bullet's dash */
+        if (e - s > 2 && a->text[s] == '-' && a->text[s + 1] == ' ') s += 2;
+        else if (e - s > 4 && (unsigned char)a->text[s] == 0xE2 &&
+                 (unsigned char)a->text[s + 1] == 0x80 &&
+                 ((unsigned char)a->text[s + 2] == 0x94 || (unsigned char)a->text[s + 2] == 0x93) &&
+                 a->text[s + 3] == ' ')
+            s += 4;
         tsent x;
         memset(&x, 0, sizeof x);
         x.art = ai;

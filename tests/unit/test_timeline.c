@@ -55,7 +55,8 @@ static const art ARTS[] = {
      "The Ostrava volcano erupted on Saturday, sending a column of ash over the Velden "
      "valley and closing the regional airport for the weekend."},
     {"a6", "2024-03-12",
-     "Shipping lines said the week-long strike at Kelmar had delayed cargo across the coast. "
+     "PORT CITY, Kelmar \xe2\x80\x94 Shipping lines said the week-long strike at Kelmar had "
+     "delayed cargo across the coast. "
      "Economists said the strike that started on March 5 cost the region dearly."},
 };
 
@@ -92,6 +93,7 @@ static void check_lines(const dl_timeline *tl, int per_date)
             const dl_timeline_line *ln = &tl->dates[i].lines[j];
             assert_non_null(strcasestr(ln->text, "strike"));
             assert_null(strstr(ln->text, "(Wire)"));
+            assert_null(strstr(ln->text, "PORT CITY"));
             assert_true(ln->id[0] == 'a' && ln->id[1] != '5');
             /* no line twice in the timeline */
             for (size_t i2 = 0; i2 <= i; i2++)
