@@ -290,12 +290,11 @@ static const char *read_str(const char *p, const char *e, char *out, size_t cap)
     return NULL;
 }
 
-int dl_tl_read_annotation(const char *json, size_t len, size_t text_len, int32_t pub,
-                          dl_spanvec *sents, dl_tldatevec *dates)
+int dl_tl_read_annotation(const char *json, size_t len, size_t text_len, dl_spanvec *sents,
+                          dl_tldatevec *dates)
 {
     const char *e = json + len, *p;
     sents->n = dates->n = 0;
-    (void)pub;
     if ((p = find_key(json, e, "\"sentences\":")) && p < e && *p == '[') {
         for (p = skip_ws(p + 1, e); p && p < e && *p == '[';) {
             uint64_t s, t;

@@ -292,7 +292,7 @@ static int add_article(tlctx *c, uint32_t ai, int32_t lo, int32_t hi, const char
     dl_spanvec sp = {0};
     dl_tldatevec dates = {0};
     dl_tokvec toks = {0};
-    int rc = json ? dl_tl_read_annotation(json, jlen, a->text_len, a->day, &sp, &dates) : DL_OK;
+    int rc = json ? dl_tl_read_annotation(json, jlen, a->text_len, &sp, &dates) : DL_OK;
     if (!rc && !sp.n) rc = dl_tl_sentences(a, &sp);
     if (!rc && !dates.n) rc = dl_tl_dates(a, &dates);
     if (!rc) {

@@ -22,8 +22,8 @@ int dl_tl_dates(const dl_annotation *a, dl_tldatevec *out);
  * (SPEC 4 arrays, as the archive keeps them), read without building the
  * whole annotation; spans beyond text_len are dropped, malformed JSON ends
  * the reading early (what was read stays).  DL_OK or DL_ENOMEM. */
-int dl_tl_read_annotation(const char *json, size_t len, size_t text_len, int32_t pub,
-                          dl_spanvec *sents, dl_tldatevec *dates);
+int dl_tl_read_annotation(const char *json, size_t len, size_t text_len, dl_spanvec *sents,
+                          dl_tldatevec *dates);
 /* 1 when the sentence s[0, n) is page furniture, a caption or a fragment. */
 int dl_tl_is_clutter(const char *s, size_t n);
 
