@@ -3,7 +3,8 @@
  * news-tls DATEWISE (Ghalandari & Ifrim 2020), unsupervised:
  *
  *  1. the topic: the articles published in [from, to] (copies left out)
- *     that hold a word of the query; they are split into sentences, each
+ *     that hold a word of the query, from the search index (dl_search_docs
+ *     with the query's words joined by OR); they are split into sentences, each
  *     sentence a TF-IDF vector (IDF over the topic's sentences, sublinear
  *     TF, L2-normalised), the day its first resolved time expression points
  *     at (its "mention"), and whether it holds a query word;
@@ -43,6 +44,7 @@
 #define MIN_WORDS 6
 #define MAX_WORDS 30         /* longer lines only when a day has no other */
 #define MAX_SENT_BYTES 400
+#define TOPIC_MAX_ARTICLES 20000 /* the index's best; a topic rarely has more */
 
 void dl_timeline_free(dl_timeline *tl)
 {
@@ -376,11 +378,111 @@ static int add_article(tlctx *c, uint32_t ai, int32_t lo, int32_t hi, const char
     return rc;
 }
 
-/* Loads the topic's articles (published in [lo, hi], not copies, holding a
- * query word) and their sentences.  An archive without annotations or with
- * another schema yields an empty topic, not an error. */
-static int load_topic(dl_archive *ar, tlctx *c, int32_t lo, int32_t hi)
+/* Adds the article of the current row of st (id, day, date, text, json):
+ * kept when it holds a query word. */
+static int add_row(tlctx *c, sqlite3_stmt *st, int32_t lo, int32_t hi)
 {
+    const char *text = (const char *)sqlite3_column_text(st, 3);
+    size_t tl = (size_t)sqlite3_column_bytes(st, 3);
+    if (!text) return DL_OK;
+    dl_annotation *a = dl_calloc(1, sizeof *a);
+    if (!a) return DL_ENOMEM;
+    snprintf(a->id, sizeof a->id, "%s", (const char *)sqlite3_column_text(st, 0));
+    a->day = (int32_t)sqlite3_column_int64(st, 1);
+    snprintf(a->date, sizeof a->date, "%s", (const char *)sqlite3_column_text(st, 2));
+    a->text_len = tl;
+    a->text = dl_strndup(text, tl);
+    if (!a->text || dl_vec_push(&c->arts, a)) {
+        dl_annotation_free(a);
+        return DL_ENOMEM;
+    }
+    size_t ns = c->sents.n, np = c->pool.n;
+    int hit = 0;
+    /* the analysis's sentences and dates; without them (or with a bad
+     * annotation) the text is split and dated here */
+    const char *json = (const char *)sqlite3_column_text(st, 4);
+    int rc = add_article(c, (uint32_t)(c->arts.n - 1), lo, hi, json,
+                         json ? (size_t)sqlite3_column_bytes(st, 4) : 0, &hit);
+    if (!rc && !hit) {
+        /* off topic: forget it */
+        c->sents.n = ns;
+        c->pool.n = np;
+        dl_annotation_free(c->arts.v[--c->arts.n]);
+    }
+    return rc;
+}
+
+static int cmp_scored_day(const void *a, const void *b)
+{
+    const dl_scored *x = a, *y = b;
+    if (x->day != y->day) return x->day < y->day ? -1 : 1;
+    return x->docno < y->docno ? -1 : x->docno > y->docno;
+}
+
+/* The query for the index: the topic is the articles holding any of the
+ * query's words (news-tls keyword filtering), so plain words are joined
+ * with OR; a query with its own operators or phrases is taken as it is. */
+static char *topic_query(const char *q)
+{
+    if (strchr(q, '"') || strstr(q, " OR ") || strchr(q, '-')) return dl_strdup(q);
+    dl_buf b = {0};
+    dl_tokvec toks = {0};
+    if (dl_tokenize(q, strlen(q), &toks)) return NULL;
+    for (size_t i = 0; i < toks.n; i++) {
+        if (toks.v[i].kind == DL_TOK_PUNCT) continue;
+        if (b.n) dl_buf_adds(&b, " OR ");
+        dl_buf_add(&b, q + toks.v[i].start, toks.v[i].end - toks.v[i].start);
+    }
+    dl_vec_free(&toks);
+    if (b.err || !b.n) {
+        dl_buf_free(&b);
+        return b.err ? NULL : dl_strdup(q);
+    }
+    return dl_buf_detach(&b, NULL);
+}
+
+/* Loads the topic's articles (published in [lo, hi], not copies, holding a
+ * query word) and their sentences: through the search index (the best
+ * TOPIC_MAX_ARTICLES by BM25), or, for an empty query or an archive
+ * without an index, by reading every article in the range.  An archive
+ * without the tables gives an empty topic, not an error. */
+static int load_topic(dl_archive *ar, tlctx *c, const char *query, int32_t lo, int32_t hi)
+{
+    int rc = DL_ESYNTAX;
+    dl_scored *docs = NULL;
+    size_t nd = 0;
+    if (query && *query) {
+        char *tq = topic_query(query);
+        if (!tq) return DL_ENOMEM;
+        rc = dl_search_docs(ar, tq, lo, hi, TOPIC_MAX_ARTICLES, &docs, &nd, NULL);
+        free(tq);
+    }
+    if (rc == DL_OK) {
+        sqlite3_stmt *st = dl_archive_prepare(
+            ar, "SELECT a.id, a.day, a.date, a.text, n.json FROM articles a"
+                " LEFT JOIN annotations n ON n.docno = a.docno"
+                " WHERE a.docno = ? AND a.dup_of IS NULL");
+        if (!st) {
+            dl_free(docs);
+            return dl_story_schema_missing(ar) ? DL_OK : DL_ESTORE;
+        }
+        /* in date order, as the scan reads them */
+        if (nd) qsort(docs, nd, sizeof *docs, cmp_scored_day);
+        for (size_t i = 0; i < nd && !rc; i++) {
+            sqlite3_bind_int64(st, 1, docs[i].docno);
+            int s = sqlite3_step(st);
+            if (s == SQLITE_ROW) rc = add_row(c, st, lo, hi);
+            else if (s != SQLITE_DONE)
+                rc = dl_archive_fail(ar, DL_ESTORE, "%s", sqlite3_errmsg(ar->db));
+            sqlite3_reset(st);
+        }
+        sqlite3_finalize(st);
+        dl_free(docs);
+        return rc;
+    }
+    if (rc != DL_ESYNTAX && rc != DL_ESTORE && rc != DL_ENOTFOUND && rc != DL_ECORRUPT)
+        return rc;
+    /* no index (or nothing to search for): read the range */
     sqlite3_stmt *st = dl_archive_prepare(
         ar, "SELECT a.id, a.day, a.date, a.text, n.json FROM articles a"
             " LEFT JOIN annotations n ON n.docno = a.docno"
@@ -389,45 +491,9 @@ static int load_topic(dl_archive *ar, tlctx *c, int32_t lo, int32_t hi)
         return dl_story_schema_missing(ar) ? DL_OK : DL_ESTORE;
     sqlite3_bind_int64(st, 1, lo);
     sqlite3_bind_int64(st, 2, hi);
-    int rc = DL_OK, s;
-    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *text = (const char *)sqlite3_column_text(st, 3);
-        size_t tl = (size_t)sqlite3_column_bytes(st, 3);
-        if (!text) continue;
-        dl_annotation *a = dl_calloc(1, sizeof *a);
-        if (!a) {
-            rc = DL_ENOMEM;
-            break;
-        }
-        snprintf(a->id, sizeof a->id, "%s", (const char *)sqlite3_column_text(st, 0));
-        a->day = (int32_t)sqlite3_column_int64(st, 1);
-        snprintf(a->date, sizeof a->date, "%s", (const char *)sqlite3_column_text(st, 2));
-        a->text_len = tl;
-        a->text = dl_strndup(text, tl);
-        if (!a->text) {
-            dl_annotation_free(a);
-            rc = DL_ENOMEM;
-            break;
-        }
-        if (!rc) rc = dl_vec_push(&c->arts, a);
-        if (rc) {
-            dl_annotation_free(a);
-            break;
-        }
-        size_t ns = c->sents.n, np = c->pool.n;
-        int hit = 0;
-        /* the analysis's sentences and dates; without them (or with a bad
-         * annotation) the text is split and dated here */
-        const char *json = (const char *)sqlite3_column_text(st, 4);
-        rc = add_article(c, (uint32_t)(c->arts.n - 1), lo, hi, json,
-                         json ? (size_t)sqlite3_column_bytes(st, 4) : 0, &hit);
-        if (!rc && !hit) {
-            /* off topic: forget it */
-            c->sents.n = ns;
-            c->pool.n = np;
-            dl_annotation_free(c->arts.v[--c->arts.n]);
-        }
-    }
+    int s;
+    rc = DL_OK;
+    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) rc = add_row(c, st, lo, hi);
     if (!rc && s != SQLITE_DONE) rc = dl_archive_fail(ar, DL_ESTORE, "%s", sqlite3_errmsg(ar->db));
     sqlite3_finalize(st);
     return rc;
@@ -838,7 +904,7 @@ int dl_timeline_build(dl_archive *ar, const char *query, const char *from, const
     c.sm = dl_stemmer_new();
     if (!c.sm) return DL_ENOMEM;
     int rc = query_ids(&c, query);
-    if (!rc) rc = load_topic(ar, &c, lo, hi);
+    if (!rc) rc = load_topic(ar, &c, query, lo, hi);
     if (!rc) rc = weigh(&c);
     dl_timeline *tl = dl_calloc(1, sizeof *tl);
     if (!tl) rc = DL_ENOMEM;
