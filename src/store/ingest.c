@@ -181,15 +181,16 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
     }
     /* bench/stories/run.sh only: DATELINE_BENCH_NO_STORIES=1 skips the two
      * stages below to measure what they cost (the archive then lacks them) */
-    if (ing->no_stories) return DL_OK;
-    /* near-duplicates: a copy is stored and linked (articles.dup_of) */
-    double dup_sim = 0;
-    int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len, &ing->dup_of,
-                              &dup_sim);
-    if (rc) return rc;
-    /* stories: the article joins a story (a copy joins its original's) */
-    rc = dl_story_assign(ing->storyer, docno, a, ing->dup_of);
-    if (rc) return rc;
+    if (!ing->no_stories) {
+        /* near-duplicates: a copy is stored and linked (articles.dup_of) */
+        double dup_sim = 0;
+        int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len, &ing->dup_of,
+                                  &dup_sim);
+        if (rc) return rc;
+        /* stories: the article joins a story (a copy joins its original's) */
+        rc = dl_story_assign(ing->storyer, docno, a, ing->dup_of);
+        if (rc) return rc;
+    }
     /* search index: every stored article, copies included (a search finds
      * each article the archive holds); searchable when the batch commits */
     return dl_ibatch_add(ing->ib, docno, rec->day, rec->title,

@@ -12,7 +12,8 @@
  *     published on it plus the sentences that mention it (published on or
  *     after it); the best days are taken in rank order;
  *  3. per day d, candidate sentences (news-tls PM-Mean collector): P = the
- *     first LEAD_SENTENCES sentences of articles published on d, M = the
+ *     first LEAD_SENTENCES sentences of articles published on d (unless
+ *     they point at another day), M = the
  *     sentences mentioning d published within MENTION_LAG days after it.
  *     When both exist, a day vector keeps the terms present in both
  *     centroids (the mean of the two weights); the sentences whose cosine
@@ -711,8 +712,12 @@ static int collect(tlctx *c, const dayidx *pub, const dayidx *ment, int32_t d, i
 {
     idvec P = {0}, M = {0};
     int rc = DL_OK;
-    for (size_t i = lower_bound(pub, d); i < pub->n && pub->key[i] == d && !rc; i++)
+    for (size_t i = lower_bound(pub, d); i < pub->n && pub->key[i] == d && !rc; i++) {
+        int32_t m = c->sents.v[pub->sent[i]].ment;
+        /* a lead about another day tells that day's news */
+        if (m != INT32_MIN && m != d) continue;
         rc = dl_vec_push(&P, pub->sent[i]);
+    }
     for (size_t i = lower_bound(ment, d); i < ment->n && ment->key[i] == d && !rc; i++)
         rc = dl_vec_push(&M, ment->sent[i]);
     if (!rc && P.n && M.n) {
