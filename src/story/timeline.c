@@ -21,9 +21,11 @@
  *  4. per day, the summary (news-tls CentroidOpt): greedily add the
  *     candidate that brings the summary's vector closest (cosine) to the
  *     candidates' centroid, among sentences that hold a query word, have a
- *     readable length (MIN_WORDS..MAX_WORDS words; up to twice that when the
- *     day has nothing shorter: a top-ranked day is never dropped for its
- *     long sentences), and are not near-repeats (cosine > REPEAT_COSINE) of
+ *     readable length (MIN_WORDS..MAX_WORDS words) and no quotation marks
+ *     (a line says what happened; quotes comment on it) -- when a day has
+ *     no such sentence, quotes and up to twice the length are allowed: a
+ *     top-ranked day is never dropped for its sentences' form -- and are
+ *     not near-repeats (cosine > REPEAT_COSINE) of
  *     a sentence already in the timeline.  A day without such a sentence
  *     is skipped and the next ranked day taken.
  * Every step is linear in the topic's text, except sorts (n log n) and the
@@ -152,6 +154,7 @@ typedef struct tsent {
     uint16_t pos;          /* index among the article's clean sentences */
     uint16_t words;
     uint8_t query, clean;
+    uint8_t quoted;        /* holds a quotation mark */
 } tsent;
 
 typedef struct tterm {
@@ -360,6 +363,8 @@ static int add_article(tlctx *c, uint32_t ai, int32_t lo, int32_t hi, const char
         }
         if (rc) break;
         x.words = words > UINT16_MAX ? UINT16_MAX : (uint16_t)words;
+        x.quoted = memchr(a->text + s, '"', e - s) || memmem(a->text + s, e - s, "\xe2\x80\x9c", 3) ||
+                   memmem(a->text + s, e - s, "\xe2\x80\x9d", 3);
         /* sort and merge the sentence's terms into counts */
         tterm *v = c->pool.v + x.t0;
         size_t n = c->pool.n - x.t0, m = 0;
@@ -789,6 +794,8 @@ static int collect(tlctx *c, const dayidx *pub, const dayidx *ment, int32_t d, i
 static int readable(const tlctx *c, uint32_t k, int relax)
 {
     const tsent *x = &c->sents.v[k];
+    /* a timeline line tells what happened; quoted speech comments on it */
+    if (!relax && x->quoted) return 0;
     return (x->query || !c->qids.n) && x->words >= MIN_WORDS &&
            x->words <= (relax ? 2 : 1) * MAX_WORDS;
 }

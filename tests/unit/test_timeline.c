@@ -1,6 +1,7 @@
 /* test_timeline.c -- timelines over an invented topic: the day most
  * published on and most pointed at comes first; lines hold a query word,
- * carry their article id, never repeat, lose the wire dateline; the date
+ * carry their article id, never repeat, lose the wire dateline, prefer
+ * reported events to quoted speech; the date
  * range, the date count and the per-date count are honoured; an empty or
  * off-topic archive gives an empty timeline, a bad date DL_EINVAL. */
 #include <stdarg.h>
@@ -58,6 +59,9 @@ static const art ARTS[] = {
      "PORT CITY, Kelmar \xe2\x80\x94 Shipping lines said the week-long strike at Kelmar had "
      "delayed cargo across the coast. "
      "Economists said the strike that started on March 5 cost the region dearly."},
+    {"a7", "2024-03-05",
+     "\"We will stay out on strike as long as it takes,\" the Kelmar union leader told the "
+     "dockworkers at the port gates on Tuesday. The strike closed the Kelmar terminal."},
 };
 
 static void ingest_all(void)
@@ -94,6 +98,7 @@ static void check_lines(const dl_timeline *tl, int per_date)
             assert_non_null(strcasestr(ln->text, "strike"));
             assert_null(strstr(ln->text, "(Wire)"));
             assert_null(strstr(ln->text, "PORT CITY"));
+            assert_null(strchr(ln->text, '"'));  /* events, not quotes */
             assert_true(ln->id[0] == 'a' && ln->id[1] != '5');
             /* no line twice in the timeline */
             for (size_t i2 = 0; i2 <= i; i2++)
