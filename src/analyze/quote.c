@@ -1367,8 +1367,16 @@ static int cue_after(const qctx *x, size_t qi, attr *a)
     for (size_t v = a0; v < hi; v++) {
         if (!is_speech(x, v)) continue;
         subj s;
-        if (v == a0) s = subject_after(x, v, hi);
-        else {
+        if (v == a0) {
+            s = subject_after(x, v, hi);
+            /* "“...”, adding that ...": a participle continues the clause
+             * before the quote, whose own cue names the speaker */
+            size_t vl;
+            const char *vw = tok_text(x, v, &vl);
+            if (vl > 4 && !memcmp(vw + vl - 3, "ing", 3) && s.kind != S_RUN &&
+                s.kind != S_NOMINAL)
+                return 0;
+        } else {
             s = subject_before(x, v, a0);
             /* "Texas delegate Bill Eastland said": modifiers before a name */
             int lead_ok = s.kind != S_NONE && s.start >= a0 &&

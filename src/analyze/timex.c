@@ -23,6 +23,10 @@
  *      morning", "the previous Friday") and clock times without a day read a
  *      reference time: the last dated expression tagged (ctx.ref_*), which
  *      starts at the creation date and moves as the text names dates.
+ *   5. The entity stage runs first: a match that lies in a name it found
+ *      is dropped (in_name: "Sunday in the Park", a person's "May", a
+ *      club "Sheffield Wednesday" named twice), but not a weekday the
+ *      entity tagger glued to a name once ("Bill Clinton Saturday").
  *
  * Every rule reads at most a fixed number of units around its start, and
  * the tense scan is bounded, so the tagger is linear in the text.
@@ -33,6 +37,8 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------ units */
 
@@ -196,6 +202,25 @@ static const lexent LEX[] = {
     {"saw", W_PASTV, 0}, {"found", W_PASTV, 0}, {"held", W_PASTV, 0},
     {"got", W_PASTV, 0}, {"hit", W_PASTV, 0}, {"sent", W_PASTV, 0},
     {"spoke", W_PASTV, 0}, {"wrote", W_PASTV, 0}, {"ran", W_PASTV, 0},
+    /* irregular past forms (the -ed ones are found by their ending) */
+    {"bought", W_PASTV, 0}, {"brought", W_PASTV, 0}, {"sold", W_PASTV, 0},
+    {"paid", W_PASTV, 0}, {"built", W_PASTV, 0}, {"became", W_PASTV, 0},
+    {"kept", W_PASTV, 0}, {"led", W_PASTV, 0}, {"thought", W_PASTV, 0},
+    {"felt", W_PASTV, 0}, {"struck", W_PASTV, 0}, {"fought", W_PASTV, 0},
+    {"caught", W_PASTV, 0}, {"drew", W_PASTV, 0}, {"grew", W_PASTV, 0},
+    {"knew", W_PASTV, 0}, {"threw", W_PASTV, 0}, {"flew", W_PASTV, 0},
+    {"chose", W_PASTV, 0}, {"drove", W_PASTV, 0}, {"shot", W_PASTV, 0},
+    {"fled", W_PASTV, 0}, {"meant", W_PASTV, 0}, {"spent", W_PASTV, 0},
+    {"sought", W_PASTV, 0}, {"heard", W_PASTV, 0}, {"stood", W_PASTV, 0},
+    {"sank", W_PASTV, 0}, {"broke", W_PASTV, 0}, {"woke", W_PASTV, 0},
+    {"withdrew", W_PASTV, 0}, {"overtook", W_PASTV, 0}, {"undertook", W_PASTV, 0},
+    {"swore", W_PASTV, 0}, {"tore", W_PASTV, 0}, {"hung", W_PASTV, 0},
+    {"shook", W_PASTV, 0}, {"forgot", W_PASTV, 0}, {"lent", W_PASTV, 0},
+    {"dealt", W_PASTV, 0}, {"taught", W_PASTV, 0}, {"arose", W_PASTV, 0},
+    {"rode", W_PASTV, 0}, {"wore", W_PASTV, 0}, {"stole", W_PASTV, 0},
+    {"froze", W_PASTV, 0}, {"bore", W_PASTV, 0}, {"slid", W_PASTV, 0},
+    {"sang", W_PASTV, 0}, {"rang", W_PASTV, 0}, {"swept", W_PASTV, 0},
+    {"slept", W_PASTV, 0}, {"oversaw", W_PASTV, 0}, {"forbade", W_PASTV, 0},
     {"in", W_IN, 0}, {"on", W_ON, 0}, {"since", W_SINCE, 0},
     {"during", W_PREP, 0}, {"from", W_PREP, 0}, {"by", W_PREP, 0},
     {"through", W_PREP, 0}, {"between", W_PREP, 0},
@@ -354,6 +379,7 @@ typedef struct ctx {
      * granularity (a U_* unit, 0 = none yet: the creation date). */
     int ref_gran;
     int32_t ref_day; /* the first day of the referenced period */
+    int lastq_y, lastq_q; /* the last quarter the text named (0: none) */
 } ctx;
 
 typedef struct hit {
@@ -381,6 +407,13 @@ static int word_is(const ctx *c, size_t i, const char *w)
         if ((ch >= 'A' && ch <= 'Z' ? ch + 32 : ch) != w[k]) return 0;
     }
     return 1;
+}
+
+/* unit i is a word in title case ("Week", not "week" nor "WEEK") */
+static int titled(const ctx *c, size_t i)
+{
+    return isalpha_u(c, i) && c->u[i].cap && c->u[i].e - c->u[i].s >= 2 &&
+           c->t[c->u[i].s + 1] >= 'a' && c->t[c->u[i].s + 1] <= 'z';
 }
 
 static void fmt_day(char *out, int32_t day)
@@ -941,6 +974,20 @@ static int r_year(const ctx *c, size_t i, hit *h)
         return 1;
     }
     size_t se;
+    /* "the nineties", "the eighties": decades of the 20th century */
+    if ((the || (i > 0 && (lx(c, i - 1, W_EARLY) || lx(c, i - 1, W_LATE) ||
+                           lx(c, i - 1, W_MID)))) &&
+        !fiscal && isalpha_u(c, k) && !c->u[k].lex) {
+        static const char *const dec[] = {"twenties", "thirties", "forties", "fifties",
+                                           "sixties", "seventies", "eighties", "nineties"};
+        for (int j = 0; j < 8; j++)
+            if (word_is(c, k, dec[j]) && !(pc(c, k + 1, '-') && glued(c, k + 1))) {
+                char v[40];
+                snprintf(v, sizeof v, "19%d", j + 2);
+                set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+                return 1;
+            }
+    }
     if (the && !fiscal) {
         /* "the year 1998", "the year two thousand" */
         if (lx(c, k, W_UNIT) && c->u[k].val == U_YEAR &&
@@ -1044,6 +1091,10 @@ static int r_deictic(const ctx *c, size_t i, hit *h)
     /* "today's youth": generic, not the article's day */
     if (l == W_TODAY && pc(c, i + 1, '\'') && word_is(c, i + 2, "s") && isalpha_u(c, i + 3) &&
         !c->u[i + 3].cap && !lx(c, i + 3, W_UNIT))
+        return 0;
+    /* "USA Today", "VOA Today": a title-case "Today" after a name */
+    if (l == W_TODAY && titled(c, i) && !c->u[i].brk && i > 0 && isalpha_u(c, i - 1) &&
+        c->u[i - 1].cap && !c->u[i - 1].brk)
         return 0;
     if (l == W_TODAY || l == W_YESTERDAY || l == W_TOMORROW) {
         day = c->dct + (l == W_YESTERDAY ? -1 : l == W_TOMORROW ? 1 : 0);
@@ -1215,6 +1266,12 @@ static int r_relative(const ctx *c, size_t i, hit *h)
         return 1;
     }
     if (rel == 9) return 0;
+    /* "ABC's This Week", "Last Year in Paris": a title-case unit inside a
+     * sentence names a show or a work (headlines in capitals are not
+     * title case) */
+    if (titled(c, k + 1) && (lx(c, k + 1, W_UNIT) || lx(c, k + 1, W_WEEKEND)) &&
+        !(c->u[k].brk && !titled(c, k + 2) && !(k + 2 < c->n && c->u[k + 2].cap)))
+        return 0;
     if (the && l == W_THIS) return 0;
     if (!the && (l == W_PREVIOUS || l == W_FOLLOWING || l == W_PAST || l == W_CURRENT))
         return 0;
@@ -1234,6 +1291,11 @@ static int r_relative(const ctx *c, size_t i, hit *h)
         return 1;
     }
     if (!the && l == W_CURRENT) return 0;
+    /* "the current fiscal year": the fiscal year now running */
+    size_t kf = k;
+    if (the && l == W_CURRENT && lx(c, k, W_FISCAL) && lx(c, k + 1, W_UNIT) &&
+        (c->u[k + 1].val == U_YEAR || c->u[k + 1].val == U_QUARTER))
+        k++;
     int un, pl;
     if (lx(c, k, W_WEEKEND)) {
         int32_t sat = c->dct - c->dw + 6 + 7 * rel;
@@ -1257,6 +1319,12 @@ static int r_relative(const ctx *c, size_t i, hit *h)
     }
     if (!unit_at(c, k, &un, &pl) || pl) return 0;
     if (un == U_SEC || un == U_MIN || un == U_HOUR) return 0;
+    /* "the current quarter" is the calendar's, not the one reported on */
+    if (un == U_QUARTER && the && l == W_CURRENT && k == kf) {
+        period_val(c, un, 0, v);
+        set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+        return 1;
+    }
     if (un == U_QUARTER && the && rel <= 0) {
         fmt_quarter(v, c->refq_y, c->refq_q + (l == W_PREVIOUS ? -1 : 0));
         set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
@@ -1407,9 +1475,13 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
         set_hit(h, i, b, DL_TIMEX_DATE, v);
         return 1;
     }
+    /* "year-end": the last day of the year, this one ("by year-end") or,
+     * after "since" or in a past clause, the one before */
     if (lx(c, k, W_UNIT) && c->u[k].val == U_YEAR && pc(c, k + 1, '-') && glued(c, k + 1) &&
         lx(c, k + 2, W_END) && glued(c, k + 2)) {
-        snprintf(v, sizeof v, "%04d", c->dy);
+        int back = (i > 0 && lx(c, i - 1, W_SINCE)) ||
+                   (!(i > 0 && lx(c, i - 1, W_PREP)) && tense_at(c, i) < 0);
+        snprintf(v, sizeof v, "%04d-12-31", c->dy - back);
         set_hit(h, i, k + 3, DL_TIMEX_DATE, v);
         return 1;
     }
@@ -1555,6 +1627,14 @@ static int r_duration(const ctx *c, size_t i, hit *h)
     int the = 0, lead = 0;
     if (lx(c, k, W_THE)) the = 1, k++;
     int l = k < c->n ? c->u[k].lex : 0;
+    /* "due to last 72 hours", "will last two weeks": the verb, not the
+     * adjective; the duration starts after it (tried at the next word) */
+    if (!the && l == W_LAST && i > 0 &&
+        (word_is(c, i - 1, "to") || word_is(c, i - 1, "will") || word_is(c, i - 1, "would") ||
+         word_is(c, i - 1, "could") || word_is(c, i - 1, "may") || word_is(c, i - 1, "might") ||
+         word_is(c, i - 1, "should") || word_is(c, i - 1, "can") || word_is(c, i - 1, "not") ||
+         word_is(c, i - 1, "must")))
+        return 0;
     if (l == W_PAST || l == W_LAST || l == W_NEXT || l == W_COMING || l == W_FOLLOWING ||
         l == W_PREVIOUS || (the && l == W_ORD && c->u[k].val == 1) || l == W_RECENT)
         lead = l, k++;
@@ -1736,6 +1816,18 @@ static int r_set(const ctx *c, size_t i, hit *h)
         /* "the Communist Party daily Granma": a newspaper */
         if (isalpha_u(c, i + 1) && c->u[i + 1].cap && !c->u[i + 1].brk) return 0;
         if (i > 0 && isalpha_u(c, i - 1) && c->u[i - 1].cap && !c->u[i].brk) return 0;
+        /* "rise 8% annually", "10,000 units annually", "$5 million yearly":
+         * a rate, which TimeBank leaves untagged; so is an "average daily"
+         * figure */
+        if (c->u[i].val == U_YEAR)
+            for (size_t k = i; k > 0 && k + 4 > i; k--) {
+                const unit *p = &c->u[k - 1];
+                if (p->brk && k - 1 < i) break;
+                if (p->kind == U_DIGIT || p->lex == W_MONEY || p->lex == W_NUM ||
+                    (p->kind == U_PUNCT && p->ch == '%'))
+                    return 0;
+            }
+        if (i > 0 && word_is(c, i - 1, "average")) return 0;
         fmt_dur(v, 1, c->u[i].val);
         set_hit(h, i, i + 1, DL_TIMEX_SET, v);
         return 1;
@@ -1876,6 +1968,7 @@ static int ref_period(const ctx *c, int un, int rel, char *v)
     if (un == U_DAY && gran == U_DAY) fmt_day(v, day + rel);
     else if (un == U_WEEK && (gran == U_DAY || gran == U_WEEK)) fmt_week(v, day + 7 * rel);
     else if (un == U_MONTH && (gran == U_DAY || gran == U_MONTH)) fmt_month(v, y, m + rel);
+    else if (un == U_QUARTER && c->lastq_y) fmt_quarter(v, c->lastq_y, c->lastq_q + rel);
     else if (un == U_YEAR && gran != U_CENTURY && gran != U_DECADE)
         snprintf(v, 40, "%04d", y + rel);
     else return 0;
@@ -1931,7 +2024,9 @@ static int r_anaphor(const ctx *c, size_t i, hit *h)
     }
     if (!lx(c, k, W_UNIT)) return 0;
     int un = c->u[k].val;
-    if (un != U_DAY && un != U_WEEK && un != U_MONTH && un != U_YEAR) return 0;
+    if (un != U_DAY && un != U_WEEK && un != U_MONTH && un != U_YEAR &&
+        !(un == U_QUARTER && lx(c, i, W_THAT)))
+        return 0;
     /* "the same day-care", "that year's": the unit is a modifier */
     if (pc(c, k + 1, '-') && glued(c, k + 1)) return 0;
     if (!ref_period(c, un, rel, v)) return 0;
@@ -2111,12 +2206,101 @@ static void set_reference(ctx *c, int type, const char *v)
         } else if (v[7] == '-' && dl_date_parse(v, 10, &day) == DL_OK) {
             c->ref_gran = U_DAY, c->ref_day = day;
         }
+    } else if (v[4] == '-' && v[5] == 'Q' && v[6] >= '1' && v[6] <= '4' && v[7] == 0) {
+        c->lastq_y = y, c->lastq_q = v[6] - '0'; /* "that quarter" */
     } else if (v[4] == '-' && v[5] == 'W' && is_digit((unsigned char)v[6]) && v[8] == 0) {
         /* the Thursday of ISO week w */
         int w = atoi(v + 6);
         int32_t j4 = dl_days_from_civil(y, 1, 4);
         c->ref_gran = U_WEEK, c->ref_day = j4 - (dl_weekday(j4) - 1) + 7 * (w - 1) + 3;
     }
+}
+
+/* ------------------------------------------------------------ entities */
+
+/* The entity stage runs before this one; its names keep time words that
+ * belong to them from being read as times ("Friday Harbor", "the Sunday
+ * Times", "Sheffield Wednesday").  A mention of entity ent. */
+typedef struct ment {
+    uint32_t s, e;
+    uint32_t ent;
+} ment;
+typedef DL_VEC(ment) mentvec;
+
+static int ment_cmp(const void *a, const void *b)
+{
+    const ment *x = a, *y = b;
+    return x->s < y->s ? -1 : x->s > y->s ? 1 : 0;
+}
+
+/* All mentions of d->ents, sorted by start.  DL_OK or DL_ENOMEM. */
+static int collect_mentions(const dl_doc *d, mentvec *mv)
+{
+    for (size_t k = 0; k < d->ents.n; k++)
+        for (size_t j = 0; j < d->ents.v[k].n_mentions; j++) {
+            ment m = {d->ents.v[k].mentions[j].start, d->ents.v[k].mentions[j].end,
+                      (uint32_t)k};
+            if (m.e > m.s && m.e <= d->len && dl_vec_push(mv, m)) return DL_ENOMEM;
+        }
+    if (mv->n > 1) qsort(mv->v, mv->n, sizeof *mv->v, ment_cmp);
+    return DL_OK;
+}
+
+/* The last word of text[s, e): its start. */
+static uint32_t last_word(const char *t, uint32_t s, uint32_t e)
+{
+    while (e > s && !is_alpha((unsigned char)t[e - 1])) e--;
+    while (e > s && is_alpha((unsigned char)t[e - 1])) e--;
+    return e;
+}
+
+/* The expression text[s, e) is part of a name: a mention of an entity
+ * overlaps it and either goes on after it ("Friday Harbor"), or the name
+ * ends with the expression's last word in at least two mentions (a name
+ * that recurs, "Sheffield Wednesday", rather than the tagger gluing a
+ * date to a name once: "Iraq Friday"), or it is the short form of such a
+ * longer mention ("Wednesday" for "Sheffield Wednesday").  At most a few
+ * mentions around s are read (they are sorted and rarely overlap), so
+ * this is constant time per expression beyond a binary search. */
+static int in_name(const dl_doc *d, const mentvec *mv, uint32_t s, uint32_t e)
+{
+    const char *t = d->text;
+    size_t lo = 0, hi = mv->n;
+    while (lo < hi) { /* first mention starting at or after e */
+        size_t mid = (lo + hi) / 2;
+        if (mv->v[mid].s < e) lo = mid + 1;
+        else hi = mid;
+    }
+    uint32_t w = last_word(t, s, e);
+    size_t wl = e - w;
+    while (wl && !is_alpha((unsigned char)t[w + wl - 1])) wl--;
+    for (size_t k = lo, n = 0; k > 0 && n < 4; k--, n++) {
+        const ment *m = &mv->v[k - 1];
+        if (m->e <= s) continue;
+        if (m->e > e) return 1;
+        if (!wl) continue;
+        const dl_entity *en = &d->ents.v[m->ent];
+        int ending = 0, longer = 0;
+        for (size_t j = 0; j < en->n_mentions && j < 64; j++) {
+            dl_span sp = en->mentions[j];
+            if (sp.end > d->len || sp.end - sp.start <= wl) continue;
+            uint32_t lw = last_word(t, sp.start, sp.end);
+            if (sp.end - lw >= wl && strncasecmp(t + lw, t + w, wl) == 0 &&
+                (sp.end - lw == wl || !is_alpha((unsigned char)t[lw + wl]))) {
+                ending++;
+                if (sp.start < s || sp.end - sp.start > e - s) longer = 1;
+            }
+        }
+        if (m->s < s && ending >= 2) return 1;
+        /* a month name that ends a person's name: "Theresa May" (a weekday
+         * there is the tagger gluing "Saturday" to "Bill Clinton") */
+        if (m->s < s && en->type == DL_PERSON && wl == e - s) {
+            const lexent *le = lex_find(t + s, wl);
+            if (le && le->id == W_MONTH) return 1;
+        }
+        if (m->s >= s && longer && ending >= 1) return 1;
+    }
+    return 0;
 }
 
 /* Word classes an expression can begin with (the others are only read
@@ -2172,7 +2356,9 @@ int dl_timex_tag(dl_doc *d)
     dl_civil_from_days(d->day, &c.dy, &c.dm, &c.dd);
     c.dw = dl_weekday(d->day);
     find_ref_quarter(&c);
-    for (size_t i = 0; i < c.n;) {
+    mentvec mv = {0};
+    rc = collect_mentions(d, &mv);
+    for (size_t i = 0; !rc && i < c.n;) {
         const unit *u = &c.u[i];
         hit h;
         /* expressions start at a word or number not glued to a number */
@@ -2183,7 +2369,8 @@ int dl_timex_tag(dl_doc *d)
                     (u->kind == U_PUNCT && u->ch == '\'');
         if (start && u->kind == U_ALPHA && i > 0 && glued(&c, i) && isalpha_u(&c, i - 1))
             start = 0;
-        if (start && match_at(&c, i, &h)) {
+        if (start && match_at(&c, i, &h) &&
+            !(mv.n && in_name(d, &mv, c.u[h.a].s, c.u[h.b - 1].e))) {
             dl_timex tx;
             memset(&tx, 0, sizeof tx);
             tx.span.start = c.u[h.a].s;
@@ -2212,6 +2399,7 @@ int dl_timex_tag(dl_doc *d)
             i++;
         }
     }
+    dl_vec_free(&mv);
     dl_vec_free(&uv);
     return rc;
 }

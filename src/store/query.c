@@ -111,7 +111,8 @@ static int quote_rows(dl_archive *ar, const char *sql, const dl_quote_query *q,
 
 #define QUOTE_COLS                                                                   \
     "SELECT q.speaker, substr(CAST(a.text AS BLOB), q.start + 1, q.end - q.start),"  \
-    " a.date, a.id, q.start, q.end FROM quotes q JOIN articles a ON a.docno = q.docno"
+    " a.date, a.id, q.start, q.end FROM quotes q"                                    \
+    " JOIN articles a ON a.docno = q.docno AND a.dup_of IS NULL" /* copies: once */
 #define QUOTE_ORDER " ORDER BY q.day DESC, q.docno DESC, q.start"
 
 int dl_archive_quotes(dl_archive *ar, const dl_quote_query *q, dl_quote_hit **out, size_t *n)
@@ -201,7 +202,9 @@ int dl_archive_entities(dl_archive *ar, const dl_entity_query *q, dl_entity_hit 
      * names are filtered here, so all groups are read in order */
     sqlite3_stmt *st = dl_archive_prepare(
         ar, "SELECT name, type, SUM(mentions) AS m, COUNT(DISTINCT docno) AS d"
-            " FROM entities WHERE day BETWEEN ?1 AND ?2 GROUP BY name, type"
+            " FROM entities WHERE day BETWEEN ?1 AND ?2"
+            " AND docno NOT IN (SELECT docno FROM articles WHERE dup_of IS NOT NULL)"
+            " GROUP BY name, type"
             " ORDER BY m DESC, d DESC, name LIMIT ?3");
     if (!st) return DL_ESTORE;
     sqlite3_bind_int64(st, 1, q->has_from ? q->from_day : INT32_MIN);

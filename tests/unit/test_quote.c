@@ -210,7 +210,9 @@ static void test_attribution_forms(void **state)
         "According to Tilda Marsh, \"the plan was never costed properly.\"\n\n"
         "\"We are worried,\" said a senior Brook adviser.\n\n"
         "\"Costs are up,\" in the last quarter, said analyst Jonas Pike.\n\n"
-        "Hours later, Omar Dale spoke again, telling the crowd, \"We go on.\"\n");
+        "Hours later, Omar Dale spoke again, telling the crowd, \"We go on.\"\n\n"
+        "Its director, Nils Berg, said the offer of a 4.5% rise was \"fair and affordable\", "
+        "adding that no jobs would go.\n");
     assert_string_equal(speaker_of("The vote is lost"), "Petra Lund");
     assert_string_equal(speaker_of("Rates will rise"), "Ivo Sand");
     assert_string_equal(speaker_of("It is over"), "Kara Voss");
@@ -222,6 +224,8 @@ static void test_attribution_forms(void **state)
     assert_string_equal(speaker_of("We are worried"), "(none)");
     assert_string_equal(speaker_of("Costs are up"), "Jonas Pike");
     assert_string_equal(speaker_of("We go on"), "Omar Dale");
+    /* ", adding that ..." continues the clause whose cue came first */
+    assert_string_equal(speaker_of("fair and affordable"), "Nils Berg");
 }
 
 static void test_bad_input(void **state)

@@ -9,6 +9,8 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "analyze/analyze.h"
@@ -372,6 +374,119 @@ static void fill_quotes(char *b, size_t n)
 
 /* No quadratic behaviour: 4x the input may take at most ~8x the time
  * (linear would be 4x; the slack absorbs noise on a shared machine). */
+/* Third round: titles, spoken decades, the current period, year-end,
+ * "that quarter", irregular past verbs. */
+static void test_third_round(void **state)
+{
+    (void)state;
+    const char *dct = "2019-07-10";
+    /* a title-case period inside a sentence names a show */
+    expect_none(dct, "The senator said on the network's \"This Week\" program that talks failed.",
+                "This Week");
+    expect_none(dct, "Her column ran in Harbor Today, the local paper.", "Today");
+    expect(dct, "Officials met this week in Oslo.", "this week", D, "2019-W28");
+    /* "last" the verb: the duration starts after it */
+    expect(dct, "The walkout is due to last 72 hours.", "72 hours", DUR, "PT72H");
+    expect(dct, "The hearing will last two weeks.", "two weeks", DUR, "P2W");
+    expect(dct, "Prices rose over the last two weeks.", "the last two weeks", DUR, "P2W");
+    expect(dct, "Today, officials met in Oslo.", "Today", D, "2019-07-10");
+    /* decades read out in words */
+    expect(dct, "Membership fell through the nineties and rose again.", "the nineties", D, "199");
+    expect(dct, "The band was formed in the early eighties in Leeds.", "the early eighties", D,
+           "198");
+    /* the current quarter is the calendar's; the current fiscal year */
+    expect(dct, "Sales in the second quarter fell, and the current quarter looks weak.",
+           "the current quarter", D, "2019-Q3");
+    expect(dct, "It expects a profit in the current fiscal year.", "the current fiscal year", D,
+           "2019");
+    /* year-end: this year's, or last year's after "since" */
+    expect(dct, "The index is up 12% since year-end.", "year-end", D, "2018-12-31");
+    expect(dct, "The deal should close by year-end.", "year-end", D, "2019-12-31");
+    /* "that quarter": the last quarter the text named */
+    expect(dct, "In the second quarter of 2017 it lost money; results for that quarter included a "
+                "charge.", "that quarter", D, "2017-Q2");
+    /* rates are no sets: "8% annually", "average daily volume" */
+    expect_none(dct, "Sales should rise 8% annually through 2022.", "annually");
+    expect_none(dct, "The plant makes 5,000 engines annually.", "annually");
+    expect_none(dct, "Average daily volume was 80 million shares.", "daily");
+    expect(dct, "The festival is held here annually.", "annually", SET, "P1Y");
+    /* an irregular past verb makes a month name past */
+    expect(dct, "The group bought the plant in November for $3 million.", "November", D,
+           "2018-11");
+}
+
+/* Tags text with hand-made entities: ents[k] = {type, mention start, end}. */
+static size_t tag_with_ents(const char *text, const char *date, const int (*ents)[3], size_t ne,
+                            const char *word)
+{
+    int32_t day;
+    dl_doc d;
+    assert_int_equal(dl_date_parse(date, 10, &day), DL_OK);
+    dl_doc_init(&d, text, strlen(text), day);
+    assert_int_equal(dl_tokenize(text, strlen(text), &d.toks), DL_OK);
+    for (size_t k = 0; k < ne; k++) {
+        dl_entity e = {0};
+        e.type = ents[k][0];
+        e.name = strdup("x");
+        e.mentions = calloc(1, sizeof *e.mentions);
+        assert_non_null(e.name);
+        assert_non_null(e.mentions);
+        e.mentions[0].start = (uint32_t)ents[k][1], e.mentions[0].end = (uint32_t)ents[k][2];
+        e.n_mentions = 1;
+        assert_int_equal(dl_vec_push(&d.ents, e), 0);
+    }
+    assert_int_equal(dl_timex_tag(&d), DL_OK);
+    const char *w = strstr(text, word);
+    assert_non_null(w);
+    uint32_t s = (uint32_t)(w - text), e = s + (uint32_t)strlen(word);
+    size_t hits = 0;
+    for (size_t i = 0; i < d.times.n; i++)
+        hits += d.times.v[i].span.start < e && s < d.times.v[i].span.end;
+    dl_doc_free(&d);
+    return hits;
+}
+
+/* Time words inside names the entity stage found are no times. */
+static void test_entity_names(void **state)
+{
+    (void)state;
+    /* a place whose name goes on after the weekday */
+    const char *t1 = "The troupe staged Sunday in the Park for the festival.";
+    const int e1[][3] = {{DL_ORG, 18, 36}};
+    assert_int_equal(tag_with_ents(t1, "2019-07-10", e1, 1, "Sunday"), 0);
+    assert_int_equal(tag_with_ents(t1, "2019-07-10", e1, 0, "Sunday"), 1);
+    /* a person's name ending in a month */
+    const char *t2 = "The minister thanked Prime Minister Gwen May in parliament.";
+    const int e2[][3] = {{DL_PERSON, 36, 44}};
+    assert_int_equal(tag_with_ents(t2, "2019-07-10", e2, 1, "May"), 0);
+    /* a name glued to a weekday once by the tagger keeps its date */
+    const char *t3 = "Governor Hal Brixton Saturday vowed to rebuild the pier.";
+    const int e3[][3] = {{DL_PERSON, 9, 29}};
+    assert_int_equal(tag_with_ents(t3, "2019-07-10", e3, 1, "Saturday"), 1);
+    /* a club whose name ends in a weekday, named twice, and its short form */
+    const char *t4 = "Dunmore Tuesday won 2-0. Dunmore Tuesday lead the table; Tuesday scored late.";
+    const int e4[][3] = {{DL_ORG, 0, 15}, {DL_ORG, 25, 40}};
+    dl_doc d;
+    int32_t day;
+    assert_int_equal(dl_date_parse("2019-07-10", 10, &day), DL_OK);
+    dl_doc_init(&d, t4, strlen(t4), day);
+    assert_int_equal(dl_tokenize(t4, strlen(t4), &d.toks), DL_OK);
+    dl_entity e = {0};
+    e.type = DL_ORG;
+    e.name = strdup("Dunmore Tuesday");
+    e.mentions = calloc(3, sizeof *e.mentions);
+    assert_non_null(e.name);
+    assert_non_null(e.mentions);
+    e.mentions[0] = (dl_span){(uint32_t)e4[0][1], (uint32_t)e4[0][2]};
+    e.mentions[1] = (dl_span){(uint32_t)e4[1][1], (uint32_t)e4[1][2]};
+    e.mentions[2] = (dl_span){57, 64};
+    e.n_mentions = 3;
+    assert_int_equal(dl_vec_push(&d.ents, e), 0);
+    assert_int_equal(dl_timex_tag(&d), DL_OK);
+    assert_int_equal(d.times.n, 0);
+    dl_doc_free(&d);
+}
+
 static void test_linear(void **state)
 {
     (void)state;
@@ -398,6 +513,8 @@ int main(void)
         cmocka_unit_test(test_durations_and_sets),
         cmocka_unit_test(test_false_friends),
         cmocka_unit_test(test_seed_like),
+        cmocka_unit_test(test_third_round),
+        cmocka_unit_test(test_entity_names),
         cmocka_unit_test(test_linear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
