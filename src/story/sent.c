@@ -216,6 +216,24 @@ int dl_tl_dates(const dl_annotation *a, dl_tldatevec *out)
     return DL_OK;
 }
 
+/* Does s[0, n) end with a full date and a full stop, "..., November 25,
+ * 2019." / "Nov. 19, 2019."?  Photo captions do; news sentences rarely. */
+static int ends_with_full_date(const char *s, size_t n)
+{
+    if (n < 12 || s[n - 1] != '.') return 0;
+    size_t e = n - 1, i = e;
+    while (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9') i--;
+    if (e - i != 4 || i < 4 || s[i - 1] != ' ' || s[i - 2] != ',') return 0;
+    size_t d = i - 2, j = d;
+    while (j > 0 && s[j - 1] >= '0' && s[j - 1] <= '9') j--;
+    if (d - j < 1 || d - j > 2 || j < 4 || s[j - 1] != ' ') return 0;
+    size_t m = j - 1, k = m;
+    if (k > 0 && s[k - 1] == '.') k--;
+    size_t w = k;
+    while (w > 0 && ((s[w - 1] >= 'a' && s[w - 1] <= 'z') || (s[w - 1] >= 'A' && s[w - 1] <= 'Z'))) w--;
+    return k > w && month_of(s + w, k - w) != 0;
+}
+
 /* Captions, bylines, share bars and other page furniture. */
 int dl_tl_is_clutter(const char *s, size_t n)
 {
@@ -236,6 +254,11 @@ int dl_tl_is_clutter(const char *s, size_t n)
         return 1;
     if (memmem(s, n, "By ", 3) == s) return 1;
     return 0;
+}
+
+int dl_tl_is_caption(const char *s, size_t n)
+{
+    return ends_with_full_date(s, n);
 }
 
 /* ------------------------------------------- annotations, read fast */

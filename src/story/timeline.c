@@ -154,7 +154,7 @@ typedef struct tsent {
     uint16_t pos;          /* index among the article's clean sentences */
     uint16_t words;
     uint8_t query, clean;
-    uint8_t quoted;        /* holds a quotation mark */
+    uint8_t quoted;        /* holds a quotation mark, or reads like a caption */
 } tsent;
 
 typedef struct tterm {
@@ -363,7 +363,7 @@ static int add_article(tlctx *c, uint32_t ai, int32_t lo, int32_t hi, const char
         }
         if (rc) break;
         x.words = words > UINT16_MAX ? UINT16_MAX : (uint16_t)words;
-        x.quoted = memchr(a->text + s, '"', e - s) || memmem(a->text + s, e - s, "\xe2\x80\x9c", 3) ||
+        x.quoted = dl_tl_is_caption(a->text + s, e - s) || memchr(a->text + s, '"', e - s) || memmem(a->text + s, e - s, "\xe2\x80\x9c", 3) ||
                    memmem(a->text + s, e - s, "\xe2\x80\x9d", 3);
         /* sort and merge the sentence's terms into counts */
         tterm *v = c->pool.v + x.t0;
@@ -791,11 +791,12 @@ static int collect(tlctx *c, const dayidx *pub, const dayidx *ment, int32_t d, i
     return rc;
 }
 
+/* Is sentence k a candidate line at relax level 0, 1 or 2 (see below)? */
 static int readable(const tlctx *c, uint32_t k, int relax)
 {
     const tsent *x = &c->sents.v[k];
     /* a timeline line tells what happened; quoted speech comments on it */
-    if (!relax && x->quoted) return 0;
+    if (relax < 2 && x->quoted) return 0;
     return (x->query || !c->qids.n) && x->words >= MIN_WORDS &&
            x->words <= (relax ? 2 : 1) * MAX_WORDS;
 }
@@ -822,8 +823,10 @@ static int summarize_day(tlctx *c, const idvec *cands, int k, const idvec *chose
     if (!rc) memset(used.v, 0, cands->n);
     double sdotc = 0, snorm2 = 0;
     /* a day whose candidates are all long still gets its best long line */
-    int relax = 1;
-    for (size_t i = 0; i < cands->n && relax; i++) relax = !readable(c, cands->v[i], 0);
+    /* 0: the readable form; 1: longer lines; 2: quotes and captions too */
+    int relax = 0;
+    for (int found = 0; relax < 2 && !found; relax += !found)
+        for (size_t i = 0; i < cands->n && !found; i++) found = readable(c, cands->v[i], relax);
     while (!rc && (int)picked->n < k && cn > 0) {
         size_t best = SIZE_MAX;
         double bs = -1;

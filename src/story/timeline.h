@@ -24,6 +24,10 @@ int dl_tl_dates(const dl_annotation *a, dl_tldatevec *out);
  * the reading early (what was read stays).  DL_OK or DL_ENOMEM. */
 int dl_tl_read_annotation(const char *json, size_t len, size_t text_len, dl_spanvec *sents,
                           dl_tldatevec *dates);
+/* 1 when the sentence s[0, n) reads like a photo caption: it ends with a
+ * full date ("... in Paris, France, September 20, 2019.").  Timelines take
+ * such a line only when a day has nothing else. */
+int dl_tl_is_caption(const char *s, size_t n);
 /* 1 when the sentence s[0, n) is page furniture, a caption or a fragment. */
 int dl_tl_is_clutter(const char *s, size_t n);
 

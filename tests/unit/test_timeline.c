@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "dateline.h"
+#include "story/timeline.h"
 
 static char dir[64];
 
@@ -154,9 +155,24 @@ static void test_timeline(void **state)
     dl_archive_close(ar);
 }
 
+static void test_caption(void **state)
+{
+    (void)state;
+    static const char *const yes[] = {
+        "Dockworkers march past the terminal gates in Kelmar, Norland, March 5, 2024.",
+        "A crane stands idle at the port on Tuesday, Mar. 5, 2024."};
+    static const char *const no[] = {
+        "The strike began on March 5, 2024, when talks collapsed.",
+        "The union said the strike would go on.", "Ships waited until 2024."};
+    for (size_t i = 0; i < 2; i++) assert_true(dl_tl_is_caption(yes[i], strlen(yes[i])));
+    for (size_t i = 0; i < 3; i++) assert_false(dl_tl_is_caption(no[i], strlen(no[i])));
+    assert_false(dl_tl_is_caption("", 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_caption),
         cmocka_unit_test_setup_teardown(test_timeline, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
