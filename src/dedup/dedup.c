@@ -5,6 +5,7 @@
  */
 #include "dedup.h"
 #include "../store/store.h"
+#include "../story/story.h"
 
 #include <stdio.h>
 
@@ -155,7 +156,7 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     int rc = dl_shingles(text, len, &dd->sig);
     if (rc) return rc;
     if (dd->sig.n < DL_DUP_MIN_SHINGLES) return DL_OK;
-    const uint32_t mask = (1u << DL_DUP_KEY_BITS) - 1;
+    const uint32_t mask = dl_dup_key_mask(dd->sig.n);
 
     /* candidates: earlier articles sharing sampled shingles */
     DL_VEC(cand) cs = {0};
@@ -258,7 +259,7 @@ int dl_dups(dl_archive *ar, dl_dup_pair **out, size_t *n)
         ar, "SELECT x.id, y.id, p.sim FROM dup_pairs p"
             " JOIN articles x ON x.docno = p.a JOIN articles y ON y.docno = p.b"
             " ORDER BY p.a, p.b");
-    if (!st) return DL_ESTORE;
+    if (!st) return dl_story_schema_missing(ar) ? DL_OK : DL_ESTORE;  /* no pairs table: none */
     DL_VEC(dl_dup_pair) v = {0};
     int s, rc = DL_OK;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {

@@ -13,8 +13,9 @@
  * three words of prose, and stay well below the threshold.
  *
  * Candidates come from an inverted index over a fixed sample of the shingle
- * hashes (those whose low DL_DUP_KEY_BITS bits are zero: the same shingle is
- * sampled in every article that has it), kept in the archive (dup_keys);
+ * hashes (those whose low 2 to 4 bits are zero, the rate chosen by the
+ * text's length, dl_dup_key_mask: the same shingle is sampled in every
+ * article that has it at that rate), kept in the archive (dup_keys);
  * each candidate is verified on its full signature (dup_sigs).  Work per
  * article is bounded: at most DL_DUP_POSTINGS postings per key and
  * DL_DUP_CANDIDATES candidates are read.
@@ -31,7 +32,21 @@
 #define DL_DUP_THRESHOLD 0.465   /* on DL_DUP_SCORE */
 #define DL_DUP_PREFILTER 0.25    /* c5 below this is never a copy */
 #define DL_DUP_K 5              /* words per shingle */
-#define DL_DUP_KEY_BITS 2       /* 1 shingle in 4 is an index key */
+#define DL_DUP_KEY_BITS 2       /* short texts: 1 shingle in 4 is an index key */
+#define DL_DUP_KEY_BITS_MAX 4   /* long texts: down to 1 in 16 */
+#define DL_DUP_KEY_TARGET 48    /* keys wanted per text */
+
+/* The key mask of a text of n shingles: the sparsest rate (fewest index
+ * rows) that still gives about DL_DUP_KEY_TARGET keys.  Rates are nested
+ * (a 1-in-16 key is also a 1-in-4 key), so two texts of different lengths
+ * meet on the keys of the sparser rate: a short copy of a long article
+ * shares about its shingles / 16 keys with it. */
+static inline uint32_t dl_dup_key_mask(size_t n)
+{
+    unsigned bits = DL_DUP_KEY_BITS;
+    while (bits < DL_DUP_KEY_BITS_MAX && (n >> (bits + 1)) >= DL_DUP_KEY_TARGET) bits++;
+    return (1u << bits) - 1;
+}
 #define DL_DUP_POSTINGS 200
 #define DL_DUP_CANDIDATES 64
 #define DL_DUP_MIN_SHINGLES 8   /* shorter texts are never near-duplicates */

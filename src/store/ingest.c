@@ -44,6 +44,7 @@ struct dl_ingest {
     dl_achunk *inflight; /* submitted to the pool, not yet written */
     dl_dedup *dedup;     /* near-duplicate checker (src/dedup) */
     dl_storyer *storyer; /* online story assignment (src/story) */
+    int no_stories;      /* $DATELINE_BENCH_NO_STORIES: skip dedup and stories */
     dl_ibatch *ib;       /* the search index's part of the batch (src/index) */
     int64_t dup_of;      /* the article being written is a copy of this docno
                           * (0: new content); later stages, e.g. the search
@@ -75,6 +76,8 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
     if (!ing) return DL_ENOMEM;
     ing->ar = ar;
     ing->az = az;
+    const char *nb = getenv("DATELINE_BENCH_NO_STORIES");
+    ing->no_stories = nb && *nb == '1';
     ing->st_exists = dl_archive_prepare(ar, "SELECT 1 FROM articles WHERE id = ?");
     /* OR IGNORE: an id that came twice within the chunks in flight */
     ing->st_article = dl_archive_prepare(
@@ -176,14 +179,18 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
         sqlite3_bind_int64(st, 5, (sqlite3_int64)e->n_mentions);
         if (step_done(ing, st)) return DL_ESTORE;
     }
-    /* near-duplicates: a copy is stored and linked (articles.dup_of) */
-    double dup_sim = 0;
-    int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len, &ing->dup_of,
-                              &dup_sim);
-    if (rc) return rc;
-    /* stories: the article joins a story (a copy joins its original's) */
-    rc = dl_story_assign(ing->storyer, docno, a, ing->dup_of);
-    if (rc) return rc;
+    /* bench/stories/run.sh only: DATELINE_BENCH_NO_STORIES=1 skips the two
+     * stages below to measure what they cost (the archive then lacks them) */
+    if (!ing->no_stories) {
+        /* near-duplicates: a copy is stored and linked (articles.dup_of) */
+        double dup_sim = 0;
+        int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len, &ing->dup_of,
+                                  &dup_sim);
+        if (rc) return rc;
+        /* stories: the article joins a story (a copy joins its original's) */
+        rc = dl_story_assign(ing->storyer, docno, a, ing->dup_of);
+        if (rc) return rc;
+    }
     /* search index: every stored article, copies included (a search finds
      * each article the archive holds); searchable when the batch commits */
     return dl_ibatch_add(ing->ib, docno, rec->day, rec->title,
@@ -199,7 +206,7 @@ static int commit_batch(dl_ingest *ing)
         ing->failed = 1;
         return DL_ESTORE;
     }
-    if (dl_archive_exec(ing->ar, "COMMIT")) {
+    if (dl_storyer_flush(ing->storyer) || dl_archive_exec(ing->ar, "COMMIT")) {
         dl_ibatch_done(ing->ib, 0);
         ing->failed = 1;
         return DL_ESTORE;

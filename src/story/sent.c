@@ -216,6 +216,24 @@ int dl_tl_dates(const dl_annotation *a, dl_tldatevec *out)
     return DL_OK;
 }
 
+/* Does s[0, n) end with a full date and a full stop, "..., November 25,
+ * 2019." / "Nov. 19, 2019."?  Photo captions do; news sentences rarely. */
+static int ends_with_full_date(const char *s, size_t n)
+{
+    if (n < 12 || s[n - 1] != '.') return 0;
+    size_t e = n - 1, i = e;
+    while (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9') i--;
+    if (e - i != 4 || i < 4 || s[i - 1] != ' ' || s[i - 2] != ',') return 0;
+    size_t d = i - 2, j = d;
+    while (j > 0 && s[j - 1] >= '0' && s[j - 1] <= '9') j--;
+    if (d - j < 1 || d - j > 2 || j < 4 || s[j - 1] != ' ') return 0;
+    size_t m = j - 1, k = m;
+    if (k > 0 && s[k - 1] == '.') k--;
+    size_t w = k;
+    while (w > 0 && ((s[w - 1] >= 'a' && s[w - 1] <= 'z') || (s[w - 1] >= 'A' && s[w - 1] <= 'Z'))) w--;
+    return k > w && month_of(s + w, k - w) != 0;
+}
+
 /* Captions, bylines, share bars and other page furniture. */
 int dl_tl_is_clutter(const char *s, size_t n)
 {
@@ -236,4 +254,119 @@ int dl_tl_is_clutter(const char *s, size_t n)
         return 1;
     if (memmem(s, n, "By ", 3) == s) return 1;
     return 0;
+}
+
+int dl_tl_is_caption(const char *s, size_t n)
+{
+    return ends_with_full_date(s, n);
+}
+
+/* ------------------------------------------- annotations, read fast */
+
+static const char *skip_ws(const char *p, const char *e)
+{
+    while (p < e && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) p++;
+    return p;
+}
+
+/* The value of `"key":` at the top level is found by text search: a quote
+ * inside a JSON string is escaped, so `"key":` cannot occur in one. */
+static const char *find_key(const char *p, const char *e, const char *key)
+{
+    size_t kl = strlen(key);
+    while (p < e) {
+        const char *q = memmem(p, (size_t)(e - p), key, kl);
+        if (!q) return NULL;
+        if (q > p && q[-1] != '\\') return skip_ws(q + kl, e);
+        if (q == p) return skip_ws(q + kl, e);
+        p = q + 1;
+    }
+    return NULL;
+}
+
+static const char *read_uint(const char *p, const char *e, uint64_t *v)
+{
+    p = skip_ws(p, e);
+    const char *s = p;
+    *v = 0;
+    while (p < e && *p >= '0' && *p <= '9' && p - s < 12) *v = *v * 10 + (uint64_t)(*p++ - '0');
+    return p > s ? p : NULL;
+}
+
+/* Skips a JSON string starting at p ('"'); copies up to cap-1 raw bytes
+ * into out when out != NULL.  NULL when unterminated. */
+static const char *read_str(const char *p, const char *e, char *out, size_t cap)
+{
+    if (p >= e || *p != '"') return NULL;
+    size_t n = 0;
+    for (p++; p < e; p++) {
+        if (*p == '\\') {
+            p++;
+            continue;
+        }
+        if (*p == '"') {
+            if (out) out[n] = 0;
+            return p + 1;
+        }
+        if (out && n + 1 < cap) out[n++] = *p;
+    }
+    return NULL;
+}
+
+int dl_tl_read_annotation(const char *json, size_t len, size_t text_len, dl_spanvec *sents,
+                          dl_tldatevec *dates)
+{
+    const char *e = json + len, *p;
+    sents->n = dates->n = 0;
+    if ((p = find_key(json, e, "\"sentences\":")) && p < e && *p == '[') {
+        for (p = skip_ws(p + 1, e); p && p < e && *p == '[';) {
+            uint64_t s, t;
+            p = read_uint(p + 1, e, &s);
+            if (!p || (p = skip_ws(p, e)) >= e || *p != ',') break;
+            p = read_uint(p + 1, e, &t);
+            if (!p || (p = skip_ws(p, e)) >= e || *p != ']') break;
+            if (s <= t && t <= text_len) {
+                dl_span sp = {(uint32_t)s, (uint32_t)t};
+                if (dl_vec_push(sents, sp)) return DL_ENOMEM;
+            }
+            p = skip_ws(p + 1, e);
+            if (p < e && *p == ',') p = skip_ws(p + 1, e);
+        }
+    }
+    if ((p = find_key(json, e, "\"times\":")) && p < e && *p == '[') {
+        for (p = skip_ws(p + 1, e); p && p < e && *p == '{';) {
+            uint64_t start = UINT64_MAX;
+            char key[16], val[48];
+            val[0] = 0;
+            p = skip_ws(p + 1, e);
+            while (p && p < e && *p == '"') {
+                p = read_str(p, e, key, sizeof key);
+                if (!p || (p = skip_ws(p, e)) >= e || *p != ':') {
+                    p = NULL;
+                    break;
+                }
+                p = skip_ws(p + 1, e);
+                if (p < e && *p == '"') {
+                    p = read_str(p, e, strcmp(key, "value") == 0 ? val : NULL, sizeof val);
+                } else {
+                    uint64_t v;
+                    p = read_uint(p, e, &v);
+                    if (p && strcmp(key, "start") == 0) start = v;
+                }
+                if (!p) break;
+                p = skip_ws(p, e);
+                if (p < e && *p == ',') p = skip_ws(p + 1, e);
+            }
+            if (!p || p >= e || *p != '}') break;
+            int32_t day;
+            if (start < text_len && strlen(val) >= 10 && (val[10] == 0 || val[10] == 'T') &&
+                dl_date_parse(val, 10, &day) == DL_OK) {
+                dl_tldate x = {(uint32_t)start, day};
+                if (dl_vec_push(dates, x)) return DL_ENOMEM;
+            }
+            p = skip_ws(p + 1, e);
+            if (p < e && *p == ',') p = skip_ws(p + 1, e);
+        }
+    }
+    return DL_OK;
 }

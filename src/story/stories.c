@@ -9,6 +9,12 @@
 
 #include <stdio.h>
 
+int dl_story_schema_missing(dl_archive *ar)
+{
+    const char *m = sqlite3_errmsg(ar->db);
+    return m && (strstr(m, "no such table") || strstr(m, "no such column"));
+}
+
 void dl_stories_free(dl_story *s, size_t n)
 {
     if (!s) return;
@@ -94,7 +100,7 @@ int dl_stories(dl_archive *ar, const char *query, const char *from, const char *
             " ORDER BY s.story, a.day, a.docno");
     if (!st) {
         dl_terms_free(&q);
-        return DL_ESTORE;
+        return dl_story_schema_missing(ar) ? DL_OK : DL_ESTORE;
     }
     sqlite3_bind_int64(st, 1, lo);
     sqlite3_bind_int64(st, 2, hi);

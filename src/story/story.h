@@ -4,9 +4,10 @@
  *
  * Terms.  An article's terms are its content words, lower-cased and stemmed
  * (Snowball English), stop words and numbers dropped.  Capitalised words
- * inside a sentence (names of people, places, organisations) and the names
- * of the analysis's entities weigh double: they are what tells two similar
- * events apart (two rehab check-ins, two royal deaths).
+ * inside a sentence (names of people, places, organisations) weigh double:
+ * they are what tells two similar events apart (two rehab check-ins, two
+ * royal deaths).  dl_text_terms can add an annotation's entity names as
+ * whole terms (summaries); story clustering does not (see doc_vector).
  *
  * Clustering (Miranda et al. 2018 style, single pass).  Each article is a
  * TF-IDF vector (document frequencies kept in the archive, story_df) cut to
@@ -57,9 +58,18 @@ int dl_is_stopword(const char *w, size_t len);
 void dl_terms_free(dl_termvec *v);
 
 struct dl_archive;
+/* 1 when the archive's last failed statement named a table or column that
+ * this archive lacks (an archive written before a stage existed, opened
+ * read-only so the schema was not completed): readers then return empty
+ * results instead of an error. */
+int dl_story_schema_missing(struct dl_archive *ar);
+
 typedef struct dl_storyer dl_storyer;
 int dl_storyer_new(struct dl_archive *ar, dl_storyer **out);
 void dl_storyer_free(dl_storyer *s);
+/* Writes the document-frequency increments kept in memory (story_df); the
+ * ingest calls it inside each batch's transaction, before COMMIT. */
+int dl_storyer_flush(dl_storyer *s);
 /* Assigns the article just written (docno, annotation a) to a story, during
  * the ingest's transaction; dup_of != 0 names the article it copies. */
 int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of);

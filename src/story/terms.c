@@ -8,11 +8,105 @@
 #include "../text/utf8.h"
 
 #include <libstemmer.h>
+#include <pthread.h>
 #include <stdio.h>
 
+/* The stemmer with a cache of the words it stemmed (raw token bytes ->
+ * stem, NULL for "no term"), so that dl_text_terms stems each distinct word
+ * once; the cache is emptied when it exceeds WCACHE_MAX words. */
+#define WCACHE_MAX 200000
 struct dl_stemmer {
     struct sb_stemmer *sb;
+    char **wkey, **wstem;
+    uint64_t *whash;
+    size_t wcap, wn;
 };
+
+static uint64_t hash_bytes(const char *w, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)w[i]) * 1099511628211ull;
+    return h;
+}
+
+static void wcache_clear(dl_stemmer *s)
+{
+    for (size_t i = 0; i < s->wcap; i++) {
+        free(s->wkey[i]);
+        free(s->wstem[i]);
+    }
+    free(s->wkey);
+    free(s->wstem);
+    free(s->whash);
+    s->wkey = s->wstem = NULL;
+    s->whash = NULL;
+    s->wcap = s->wn = 0;
+}
+
+static int wcache_grow(dl_stemmer *s)
+{
+    size_t nc = s->wcap ? s->wcap * 2 : 4096;
+    char **nk = dl_calloc(nc, sizeof *nk), **ns = dl_calloc(nc, sizeof *ns);
+    uint64_t *nh = dl_calloc(nc, sizeof *nh);
+    if (!nk || !ns || !nh) {
+        free(nk);
+        free(ns);
+        free(nh);
+        return DL_ENOMEM;
+    }
+    for (size_t i = 0; i < s->wcap; i++) {
+        if (!s->wkey[i]) continue;
+        size_t h = (size_t)s->whash[i] & (nc - 1);
+        while (nk[h]) h = (h + 1) & (nc - 1);
+        nk[h] = s->wkey[i];
+        ns[h] = s->wstem[i];
+        nh[h] = s->whash[i];
+    }
+    free(s->wkey);
+    free(s->wstem);
+    free(s->whash);
+    s->wkey = nk;
+    s->wstem = ns;
+    s->whash = nh;
+    s->wcap = nc;
+    return DL_OK;
+}
+
+/* The stem of the word token w[0, n) through the cache: NULL when the word
+ * gives no term; *rc = DL_ENOMEM on OOM.  The stem is borrowed until the
+ * cache is next emptied (only at the start of dl_text_terms). */
+static const char *cached_stem(dl_stemmer *s, const char *w, size_t n, int *rc)
+{
+    uint64_t hv = hash_bytes(w, n);
+    if (s->wcap) {
+        for (size_t h = (size_t)hv & (s->wcap - 1); s->wkey[h]; h = (h + 1) & (s->wcap - 1))
+            if (s->whash[h] == hv && strlen(s->wkey[h]) == n && memcmp(s->wkey[h], w, n) == 0)
+                return s->wstem[h];
+    }
+    if ((s->wn + 1) * 2 > s->wcap && wcache_grow(s)) {
+        *rc = DL_ENOMEM;
+        return NULL;
+    }
+    char stem[256];
+    char *st = NULL;
+    if (dl_stem_word(s, w, n, stem, sizeof stem) >= 2 && !(st = dl_strdup(stem))) {
+        *rc = DL_ENOMEM;
+        return NULL;
+    }
+    char *key = dl_strndup(w, n);
+    if (!key) {
+        free(st);
+        *rc = DL_ENOMEM;
+        return NULL;
+    }
+    size_t h = (size_t)hv & (s->wcap - 1);
+    while (s->wkey[h]) h = (h + 1) & (s->wcap - 1);
+    s->wkey[h] = key;
+    s->wstem[h] = st;
+    s->whash[h] = hv;
+    s->wn++;
+    return st;
+}
 
 dl_stemmer *dl_stemmer_new(void)
 {
@@ -29,6 +123,7 @@ dl_stemmer *dl_stemmer_new(void)
 void dl_stemmer_free(dl_stemmer *s)
 {
     if (!s) return;
+    wcache_clear(s);
     sb_stemmer_delete(s->sb);
     free(s);
 }
@@ -59,11 +154,37 @@ static const char *const STOP[] = {
     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
     "sep", "sept", "oct", "nov", "dec", "don't", "it's", "s", "t", "re", "ve", "ll", "d"};
 
+/* STOP as an open-addressing set (built once, read-only afterwards, so
+ * threads may share it): a word costs one hash and a compare or two. */
+#define STOP_SLOTS 1024
+static const char *stop_set[STOP_SLOTS];
+static unsigned char stop_len[STOP_SLOTS];
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+static size_t stop_hash(const char *w, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)w[i]) * 16777619u;
+    return h & (STOP_SLOTS - 1);
+}
+
+static void stop_build(void)
+{
+    for (size_t i = 0; i < DL_ARRAY_LEN(STOP); i++) {
+        size_t len = strlen(STOP[i]);
+        size_t h = stop_hash(STOP[i], len);
+        while (stop_set[h] && strcmp(stop_set[h], STOP[i]) != 0) h = (h + 1) & (STOP_SLOTS - 1);
+        stop_set[h] = STOP[i];
+        stop_len[h] = (unsigned char)len;
+    }
+}
+
 int dl_is_stopword(const char *w, size_t len)
 {
-    /* the list is short: a linear scan over words of the same length */
-    for (size_t i = 0; i < DL_ARRAY_LEN(STOP); i++)
-        if (strlen(STOP[i]) == len && memcmp(STOP[i], w, len) == 0) return 1;
+    if (len == 0 || len > 20) return 0;
+    pthread_once(&stop_once, stop_build);
+    for (size_t h = stop_hash(w, len); stop_set[h]; h = (h + 1) & (STOP_SLOTS - 1))
+        if (stop_len[h] == len && memcmp(stop_set[h], w, len) == 0) return 1;
     return 0;
 }
 
@@ -133,14 +254,28 @@ static int add_term(dl_termvec *out, const char *stem, const char *surf, size_t 
     return DL_OK;
 }
 
+/* One distinct term of a text while it is read. */
+typedef struct tagg {
+    const char *stem;  /* borrowed from the stemmer's cache */
+    const char *surf;  /* the smallest surface form (capitals sort first) */
+    size_t slen;
+    double w;
+} tagg;
+
 int dl_text_terms(dl_stemmer *sm, const char *text, size_t len, const dl_annotation *a,
                   dl_termvec *out)
 {
+    if (sm->wn > WCACHE_MAX) wcache_clear(sm);
     dl_tokvec toks = {0};
     if (dl_tokenize(text, len, &toks)) return DL_ENOMEM;
     int rc = DL_OK;
     int sent_start = 1;
-    char stem[256];
+    /* distinct stems, found through a table of indexes + 1 into agg */
+    DL_VEC(tagg) agg = {0};
+    size_t tcap = 64;
+    while (tcap < toks.n * 2) tcap *= 2;
+    uint32_t *tab = dl_calloc(tcap, sizeof *tab);
+    if (!tab) rc = DL_ENOMEM;
     for (size_t i = 0; i < toks.n && !rc; i++) {
         const dl_token *t = &toks.v[i];
         const char *w = text + t->start;
@@ -156,15 +291,32 @@ int dl_text_terms(dl_stemmer *sm, const char *text, size_t len, const dl_annotat
         int cap = *w >= 'A' && *w <= 'Z';
         /* line starts count as sentence starts too */
         if (t->start == 0 || text[t->start - 1] == '\n') sent_start = 1;
-        size_t n = dl_stem_word(sm, w, wl, stem, sizeof stem);
-        if (n >= 2) {
+        const char *stem = cached_stem(sm, w, wl, &rc);
+        if (stem) {
             int allcaps = wl > 1 && cap && w[1] >= 'A' && w[1] <= 'Z';
             double weight = (cap && !sent_start && !allcaps) ? 2.0 : 1.0;
-            rc = add_term(out, stem, w, wl, weight);
+            size_t h = (size_t)hash_bytes(stem, strlen(stem)) & (tcap - 1);
+            while (tab[h] && strcmp(agg.v[tab[h] - 1].stem, stem) != 0) h = (h + 1) & (tcap - 1);
+            if (!tab[h]) {
+                tagg x = {stem, w, wl, 0};
+                rc = dl_vec_push(&agg, x);
+                tab[h] = (uint32_t)agg.n;
+            }
+            if (!rc) {
+                tagg *g = &agg.v[tab[h] - 1];
+                g->w += weight;
+                size_t m = wl < g->slen ? wl : g->slen;
+                int c = memcmp(w, g->surf, m);
+                if (c < 0 || (c == 0 && wl < g->slen)) g->surf = w, g->slen = wl;
+            }
         }
         sent_start = 0;
     }
+    free(tab);
     dl_vec_free(&toks);
+    for (size_t i = 0; i < agg.n && !rc; i++)
+        rc = add_term(out, agg.v[i].stem, agg.v[i].surf, agg.v[i].slen, agg.v[i].w);
+    dl_vec_free(&agg);
     /* entity names as whole terms */
     for (size_t i = 0; a && i < a->n_entities && !rc; i++) {
         const dl_entity *e = &a->entities[i];
