@@ -112,16 +112,42 @@ static const cli_cmd COMMANDS[] = {
      "Example:\n  dateline entities --from 2019-07-01 -n 10\n  dateline entities johnson --json\n",
      CLI_O_RANGE | CLI_O_N},
     {"dups", cmd_dups, "dups [--json]",
-     "Near-duplicate pairs (one wire story on many sites), JSONL with --json.\n", 0},
+     "Near-duplicate pairs: the same wire story carried by several sites, found\n"
+     "at ingest from word shingles (robust to another lede or byline, share\n"
+     "clutter, truncation, quote style, a dropped paragraph, British or American\n"
+     "spelling).  The later copy is stored and linked to the first; searches,\n"
+     "quotes and entities count the story once.  Reports of one event by\n"
+     "different outlets are not near-duplicates.\n"
+     "  --json   one {\"a\": ID, \"b\": ID, \"similarity\": 0.93} a line (JSONL)\n\n"
+     "Example:\n  dateline dups --json | head\n", 0},
     {"stories", cmd_stories, "stories [QUERY] [--from D] [--to D] [--json]",
-     "Stories: groups of articles on one event or development.\n", CLI_O_RANGE | CLI_O_N},
+     "Stories: groups of articles on one event or development, formed online\n"
+     "as articles arrive (TF-IDF of their words within a time window); a story\n"
+     "can run for weeks; ids are stable.  QUERY keeps the stories whose label\n"
+     "words match; --from/--to keep those active in the range.  The text form\n"
+     "lists stories of two or more articles, largest first.\n"
+     "  --json   {\"stories\": [{\"id\", \"label\", \"first\", \"last\", \"articles\": [ID...]}]}\n\n"
+     "Example:\n  dateline stories --from 2019-07-01 --to 2019-07-31\n", CLI_O_RANGE | CLI_O_N},
     {"timeline", cmd_timeline,
      "timeline QUERY [--from D] [--to D] [--dates N] [--per-date K] [--json]",
      "A dated timeline of the topic: for each chosen date, sentences that\n"
-     "say what happened, each with the id of its article.\n",
+     "say what happened, each with the id of its article.  The topic's articles\n"
+     "come from the search index; dates are ranked by how many articles were\n"
+     "published on them and how many sentences point at them (\"on Monday\"\n"
+     "resolved against each article's date); each date's lines are its most\n"
+     "central sentences, never repeated.\n"
+     "  --dates N      at most N dates (default 10)\n"
+     "  --per-date K   K sentences per date (default 2)\n"
+     "  --json         {\"query\", \"timeline\": [{\"date\", \"lines\": [{\"text\", \"id\"}]}]}\n\n"
+     "Example:\n  dateline timeline \"boeing 737 max\" --from 2019-03-01 --dates 8 --per-date 1\n",
      CLI_O_RANGE | CLI_O_TIMELINE},
     {"summarize", cmd_summarize, "summarize PATH... [--json]",
-     "The sentences that best summarise each article given.\n", 0},
+     "The sentences that best summarise each article given (files, folders,\n"
+     "JSONL or - as for analyze; no archive needed): the lead first, then the\n"
+     "sentences that carry the article's most repeated content words; photo\n"
+     "captions, bylines and share clutter are skipped.\n"
+     "  --json   one {\"id\", \"sentences\": [...]} a line (JSONL)\n\n"
+     "Example:\n  dateline summarize examples/plain\n", 0},
     {"serve", cmd_serve, "serve [--port P] [--bind ADDR] [--quiet]",
      "Serves the archive over HTTP: the web page at / and the JSON API of\n"
      "SPEC section 5 under /api/ (search, articles/ID, quotes, entities,\n"
