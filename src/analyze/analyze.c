@@ -31,11 +31,38 @@ void dl_doc_free(dl_doc *d)
     dl_vec_free(&d->quotes);
 }
 
+/* DATELINE_STAGES (benchmarking only, see analyze.h): the stage bits. */
+static unsigned stages_from_env(void)
+{
+    const char *s = getenv("DATELINE_STAGES");
+    if (!s || !*s) return DL_STAGE_ALL;
+    static const struct { const char *name; unsigned bit; } NAMES[] = {
+        {"tok", 0}, {"sent", DL_STAGE_SENT}, {"ents", DL_STAGE_ENTS},
+        {"times", DL_STAGE_TIMES}, {"quotes", DL_STAGE_QUOTES | DL_STAGE_ENTS}};
+    unsigned bits = 0;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        int known = 0;
+        for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
+            if (strlen(NAMES[i].name) == n && memcmp(NAMES[i].name, s, n) == 0)
+                bits |= NAMES[i].bit, known = 1;
+        if (!known) fprintf(stderr, "dateline: DATELINE_STAGES: unknown stage '%.*s'\n", (int)n, s);
+        s += n;
+        if (*s == ',') s++;
+    }
+    return bits;
+}
+
 int dl_analyzer_new(dl_analyzer **out)
 {
     *out = NULL;
     dl_analyzer *az = dl_calloc(1, sizeof *az);
     if (!az) return DL_ENOMEM;
+    az->stages = stages_from_env();
+    if (!(az->stages & DL_STAGE_ENTS)) {
+        *out = az;
+        return DL_OK;
+    }
     /* the entity model: $DATELINE_MODELS, models/ beside the binary (or up
      * to three folders above it: build/, build/tests/), ./models */
     char path[4200];
@@ -78,13 +105,14 @@ void dl_annotation_free(dl_annotation *a)
 /* Runs the stages over an initialised doc. */
 static int run_stages(const dl_analyzer *az, dl_doc *d)
 {
+    unsigned st = az->stages;
     int rc = dl_tokenize(d->text, d->len, &d->toks);
-    if (!rc) rc = dl_sentence_split(d);
-    if (!rc) rc = dl_ner_tag(az->ner, d);
+    if (!rc && (st & DL_STAGE_SENT)) rc = dl_sentence_split(d);
+    if (!rc && (st & DL_STAGE_ENTS)) rc = dl_ner_tag(az->ner, d);
     /* times may look at the entities ("Theresa May" is no date) */
-    if (!rc) rc = dl_timex_tag(d);
+    if (!rc && (st & DL_STAGE_TIMES)) rc = dl_timex_tag(d);
     /* quotes come last: they read the sentences and entities */
-    if (!rc) rc = dl_quote_find(d);
+    if (!rc && (st & DL_STAGE_QUOTES)) rc = dl_quote_find(d);
     return rc;
 }
 
