@@ -22,6 +22,9 @@
 #include <utf8proc.h>
 #include <xxhash.h>
 #include <zstd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ------------------------------------------------------------ hashing */
 
@@ -44,6 +47,15 @@ static inline uint64_t feat(uint64_t t, uint64_t v)
 static inline uint64_t hash_bytes(const char *s, size_t n)
 {
     return XXH3_64bits(s, n);
+}
+
+static inline unsigned popcount64(uint64_t x)
+{
+    /* SWAR: the build targets plain x86-64, where the builtin is a call */
+    x -= (x >> 1) & 0x5555555555555555ULL;
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (unsigned)((x * 0x0101010101010101ULL) >> 56);
 }
 
 /* ------------------------------------------------------------ tokens */
@@ -606,6 +618,7 @@ void dl_ner_free(void *model)
     free(m->gaz_key);
     free(m->gaz_val);
     free(m->blob);
+    free(m->rank);
     free(m);
 }
 
@@ -707,8 +720,12 @@ int dl_ner_load(const char *path, void **model)
     size_t rows = (size_t)1 << nbits, hdr = HDR + (size_t)ngaz * 16 + rows / 8;
     if (hdr > got) goto out;
     size_t nrows = 0;
-    for (size_t i = 0; i < rows / 8; i++) nrows += (size_t)__builtin_popcount(b[hdr - rows / 8 + i]);
-    if (hdr + nrows * DL_NER_NT * 2 != got) goto out;
+    for (size_t i = 0; i < rows / 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, b + hdr - rows / 8 + i, 8);
+        nrows += popcount64(x);
+    }
+    if (hdr + nrows * DL_NER_NT * 2 != got || hdr % 16 || rows < 64) goto out;
     m = dl_ner_model_new(nbits);
     if (!m) {
         rc = DL_ENOMEM;
@@ -723,26 +740,28 @@ int dl_ner_load(const char *path, void **model)
             goto out;
         }
     }
-    /* the dense table, cache-line aligned so that each 16-byte row is in
-     * one line; rows never written stay zero */
-    int16_t *w = aligned_alloc(64, rows * DL_NER_NT * 2);
-    if (!w) {
+    /* the rows stay where they are in the decompressed file (16-byte
+     * aligned: hdr is a multiple of 16, so no row straddles a cache line);
+     * the rank index maps buckets to them */
+    size_t nblk = rows / 64;
+    dl_ner_rank *rk = dl_calloc(nblk, sizeof *rk);
+    if (!rk) {
         rc = DL_ENOMEM;
         goto out;
     }
-    memset(w, 0, rows * DL_NER_NT * 2);
-    const unsigned char *bitmap = b + hdr - rows / 8, *src = b + hdr;
-    for (size_t byte = 0; byte < rows / 8; byte++) {
-        unsigned bits = bitmap[byte];
-        while (bits) {
-            size_t r = byte * 8 + (size_t)__builtin_ctz(bits);
-            bits &= bits - 1;
-            memcpy(w + r * DL_NER_NT, src, DL_NER_NT * 2);
-            src += DL_NER_NT * 2;
-        }
+    const unsigned char *bitmap = b + hdr - rows / 8;
+    uint32_t base = 0;
+    for (size_t k = 0; k < nblk; k++) {
+        uint64_t bits;
+        memcpy(&bits, bitmap + k * 8, 8); /* little-endian, as stored */
+        rk[k].bits = bits;
+        rk[k].base = base;
+        base += popcount64(bits);
     }
-    m->w = w;
-    m->blob = w;
+    m->rank = rk;
+    m->w = (const int16_t *)(b + hdr);
+    m->blob = raw;
+    raw = NULL;
     *model = m;
     m = NULL;
     rc = DL_OK;
@@ -785,15 +804,43 @@ static int choose_model(void *ctx, size_t i, const uint64_t *f, size_t nf, int p
 {
     const dl_ner_model *m = ctx;
     DL_UNUSED(i);
-    int32_t s[DL_NER_NT] = {0};
+    static const int16_t ZERO[DL_NER_NT] __attribute__((aligned(16)));
+    const dl_ner_rank *rk[DL_NER_MAXF];
     const int16_t *rows[DL_NER_MAXF];
-    /* fetch every row first: the cache misses then overlap */
+    uint64_t bit[DL_NER_MAXF];
+    size_t nr = nf;
+    /* three sweeps so that the cache misses overlap: prefetch the rank
+     * blocks (a 128 KB index), then locate and prefetch the rows (a bucket
+     * with no row reads a shared zero row: no branch to mispredict), then
+     * sum */
     for (size_t j = 0; j < nf; j++) {
-        rows[j] = m->w + dl_ner_bucket(m, f[j]) * DL_NER_NT;
+        size_t bkt = dl_ner_bucket(m, f[j]);
+        rk[j] = &m->rank[bkt >> 6];
+        bit[j] = 1ULL << (bkt & 63);
+        __builtin_prefetch(rk[j]);
+    }
+    for (size_t j = 0; j < nf; j++) {
+        uint64_t bits = rk[j]->bits;
+        const int16_t *r = m->w + (size_t)(rk[j]->base + popcount64(bits & (bit[j] - 1))) * DL_NER_NT;
+        rows[j] = (bits & bit[j]) ? r : ZERO;
         __builtin_prefetch(rows[j]);
     }
-    for (size_t j = 0; j < nf; j++)
+    int32_t s[DL_NER_NT];
+#if defined(__SSE2__) && DL_NER_NT == 8
+    /* one 16-byte row per feature: widen the 8 int16 to int32 and add */
+    __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
+    for (size_t j = 0; j < nr; j++) {
+        __m128i r = _mm_load_si128((const __m128i *)rows[j]);
+        lo = _mm_add_epi32(lo, _mm_srai_epi32(_mm_unpacklo_epi16(r, r), 16));
+        hi = _mm_add_epi32(hi, _mm_srai_epi32(_mm_unpackhi_epi16(r, r), 16));
+    }
+    _mm_storeu_si128((__m128i *)s, lo);
+    _mm_storeu_si128((__m128i *)(s + 4), hi);
+#else
+    memset(s, 0, sizeof s);
+    for (size_t j = 0; j < nr; j++)
         for (int y = 0; y < DL_NER_NT; y++) s[y] += rows[j][y];
+#endif
     int best = DL_NER_O;
     int32_t bs = INT32_MIN;
     for (int y = 0; y < DL_NER_NT; y++)
