@@ -618,7 +618,6 @@ void dl_ner_free(void *model)
     free(m->gaz_key);
     free(m->gaz_val);
     free(m->blob);
-    free(m->rank);
     free(m);
 }
 
@@ -716,16 +715,16 @@ int dl_ner_load(const char *path, void **model)
     if (memcmp(b, MAGIC, 8)) goto out;
     memcpy(&nbits, b + 8, 4), memcpy(&ntags, b + 12, 4), memcpy(&scale, b + 16, 4);
     memcpy(&ngaz, b + 20, 4);
-    if (nbits < 8 || nbits > 26 || ntags != DL_NER_NT || !(scale > 0)) goto out;
+    if (nbits < 9 || nbits > 26 || ntags != DL_NER_NT || !(scale > 0)) goto out;
     size_t rows = (size_t)1 << nbits, hdr = HDR + (size_t)ngaz * 16 + rows / 8;
     if (hdr > got) goto out;
     size_t nrows = 0;
-    for (size_t i = 0; i < rows / 8; i += 8) {
+    for (size_t i = 0; i + 8 <= rows / 8; i += 8) {
         uint64_t x;
         memcpy(&x, b + hdr - rows / 8 + i, 8);
         nrows += popcount64(x);
     }
-    if (hdr + nrows * DL_NER_NT * 2 != got || hdr % 16 || rows < 64) goto out;
+    if (hdr + nrows * DL_NER_NT * 2 != got) goto out;
     m = dl_ner_model_new(nbits);
     if (!m) {
         rc = DL_ENOMEM;
@@ -740,28 +739,26 @@ int dl_ner_load(const char *path, void **model)
             goto out;
         }
     }
-    /* the rows stay where they are in the decompressed file (16-byte
-     * aligned: hdr is a multiple of 16, so no row straddles a cache line);
-     * the rank index maps buckets to them */
-    size_t nblk = rows / 64;
-    dl_ner_rank *rk = dl_calloc(nblk, sizeof *rk);
-    if (!rk) {
+    /* the dense table: calloc's fresh zero pages (no memset), 16-byte
+     * aligned so that no 16-byte row straddles a cache line; rows never
+     * written stay zero */
+    int16_t *w = dl_calloc(rows * DL_NER_NT, 2);
+    if (!w) {
         rc = DL_ENOMEM;
         goto out;
     }
-    const unsigned char *bitmap = b + hdr - rows / 8;
-    uint32_t base = 0;
-    for (size_t k = 0; k < nblk; k++) {
-        uint64_t bits;
-        memcpy(&bits, bitmap + k * 8, 8); /* little-endian, as stored */
-        rk[k].bits = bits;
-        rk[k].base = base;
-        base += popcount64(bits);
+    const unsigned char *bitmap = b + hdr - rows / 8, *src = b + hdr;
+    for (size_t byte = 0; byte < rows / 8; byte++) {
+        unsigned bits = bitmap[byte];
+        while (bits) {
+            size_t r = byte * 8 + (size_t)__builtin_ctz(bits);
+            bits &= bits - 1;
+            memcpy(w + r * DL_NER_NT, src, DL_NER_NT * 2);
+            src += DL_NER_NT * 2;
+        }
     }
-    m->rank = rk;
-    m->w = (const int16_t *)(b + hdr);
-    m->blob = raw;
-    raw = NULL;
+    m->w = w;
+    m->blob = w;
     *model = m;
     m = NULL;
     rc = DL_OK;
@@ -804,32 +801,18 @@ static int choose_model(void *ctx, size_t i, const uint64_t *f, size_t nf, int p
 {
     const dl_ner_model *m = ctx;
     DL_UNUSED(i);
-    static const int16_t ZERO[DL_NER_NT] __attribute__((aligned(16)));
-    const dl_ner_rank *rk[DL_NER_MAXF];
+    int32_t s[DL_NER_NT] = {0};
     const int16_t *rows[DL_NER_MAXF];
-    uint64_t bit[DL_NER_MAXF];
-    size_t nr = nf;
-    /* three sweeps so that the cache misses overlap: prefetch the rank
-     * blocks (a 128 KB index), then locate and prefetch the rows (a bucket
-     * with no row reads a shared zero row: no branch to mispredict), then
-     * sum */
+    /* fetch every row first: the cache misses then overlap */
     for (size_t j = 0; j < nf; j++) {
-        size_t bkt = dl_ner_bucket(m, f[j]);
-        rk[j] = &m->rank[bkt >> 6];
-        bit[j] = 1ULL << (bkt & 63);
-        __builtin_prefetch(rk[j]);
-    }
-    for (size_t j = 0; j < nf; j++) {
-        uint64_t bits = rk[j]->bits;
-        const int16_t *r = m->w + (size_t)(rk[j]->base + popcount64(bits & (bit[j] - 1))) * DL_NER_NT;
-        rows[j] = (bits & bit[j]) ? r : ZERO;
+        rows[j] = m->w + dl_ner_bucket(m, f[j]) * DL_NER_NT;
         __builtin_prefetch(rows[j]);
     }
-    int32_t s[DL_NER_NT];
-#if defined(__SSE2__) && DL_NER_NT == 8
-    /* one 16-byte row per feature: widen the 8 int16 to int32 and add */
+#ifdef __SSE2__
+    _Static_assert(DL_NER_NT == 8, "one 16-byte row of int16 per feature");
+    /* widen the 8 int16 of a row to int32 and add */
     __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
-    for (size_t j = 0; j < nr; j++) {
+    for (size_t j = 0; j < nf; j++) {
         __m128i r = _mm_load_si128((const __m128i *)rows[j]);
         lo = _mm_add_epi32(lo, _mm_srai_epi32(_mm_unpacklo_epi16(r, r), 16));
         hi = _mm_add_epi32(hi, _mm_srai_epi32(_mm_unpackhi_epi16(r, r), 16));
@@ -837,8 +820,7 @@ static int choose_model(void *ctx, size_t i, const uint64_t *f, size_t nf, int p
     _mm_storeu_si128((__m128i *)s, lo);
     _mm_storeu_si128((__m128i *)(s + 4), hi);
 #else
-    memset(s, 0, sizeof s);
-    for (size_t j = 0; j < nr; j++)
+    for (size_t j = 0; j < nf; j++)
         for (int y = 0; y < DL_NER_NT; y++) s[y] += rows[j][y];
 #endif
     int best = DL_NER_O;

@@ -20,13 +20,9 @@
  *   ngaz x (u64 key, u8 kinds, 7 pad)
  *   u8 bitmap[(1 << nbits) / 8]   rows with a non-zero weight
  *   i16 rows[popcount(bitmap)][ntags]   those rows, in bucket order
- * all little-endian.  Loading decompresses once and keeps the table sparse
- * as stored: the packed rows are used in place, and a rank index (one
- * 16-byte block per 64 buckets: the bitmap word and the number of non-zero
- * rows before it) maps a bucket to its row, or tells that its weights are
- * all zero without touching the rows.  About a fifth of the buckets have a
- * row, so the tagger's working set is ~1.5 MB of rows plus a 128 KB index
- * instead of an 8 MB dense table; nothing is trained or fetched at run time.
+ * all little-endian.  Loading decompresses once and scatters the rows into
+ * a dense, cache-line aligned table (hashed feature weights, one row of
+ * DL_NER_NT per bucket); nothing is trained or fetched at run time.
  */
 #ifndef DL_ANALYZE_NER_H
 #define DL_ANALYZE_NER_H
@@ -74,23 +70,14 @@ typedef struct dl_ner_tok {
     uint64_t h_word, h_lower, h_shape; /* affixes are hashed when scored */
 } dl_ner_tok;
 
-/* rank block of 64 buckets: which have a row, and the rows before them */
-typedef struct dl_ner_rank {
-    uint64_t bits;
-    uint32_t base;
-    uint32_t pad;
-} dl_ner_rank;
-
 typedef struct dl_ner_model {
     uint32_t nbits;
     float scale;
-    const int16_t *w;   /* the non-zero rows, DL_NER_NT each, in bucket order
-                         * (inside blob); NULL in a trainer's model */
-    dl_ner_rank *rank;  /* (1 << nbits) / 64 blocks */
+    const int16_t *w;   /* (1 << nbits) * DL_NER_NT; NULL in a trainer's model */
     uint64_t *gaz_key;  /* open addressing, key 0 = empty */
     uint8_t *gaz_val;
     size_t gaz_mask, gaz_n;
-    void *blob;         /* the decompressed file: owns the rows (w) */
+    void *blob;         /* owns the weight table (w) */
     uint64_t lex_key[256]; /* word lists by lower-case hash (open addressing) */
     uint8_t lex_val[256];
 } dl_ner_model;
