@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <utf8proc.h>
+#define XXH_INLINE_ALL /* short keys: the call costs more than the hash */
 #include <xxhash.h>
 #include <zstd.h>
 #ifdef __SSE2__
@@ -88,6 +89,20 @@ static size_t lower_copy(const char *s, size_t n, char *out)
     return o;
 }
 
+/* Shape class of an ASCII byte: X upper, x lower, d digit, else itself. */
+static const char ASCII_CLS[128] = {
+#define C4(a) a, a + 1, a + 2, a + 3
+#define C16(a) C4(a), C4(a + 4), C4(a + 8), C4(a + 12)
+    C16(0), C16(16), C16(32),
+    'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', ':', ';', '<', '=', '>', '?',
+    '@', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X',
+    'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', '[', '\\', ']', '^', '_',
+    '`', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+    'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', '{', '|', '}', '~', 127,
+#undef C16
+#undef C4
+};
+
 /* Fills the class flags and hashes of t from text. */
 static void tok_describe(const char *text, dl_ner_tok *t)
 {
@@ -102,19 +117,17 @@ static void tok_describe(const char *text, dl_ner_tok *t)
     }
     char low[LOWMAX], shape[16];
     size_t nl = 0, ns = 0;
-    int has_up = 0, has_low = 0, first = 1;
+    int has_up = 0, has_low = 0, first = 1, ascii = 1;
     char last = 0;
     t->flags = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
-        int32_t cp = (unsigned char)s[i] < 0x80 ? (unsigned char)s[j++] : dl_utf8_next(s, n, &j);
         char cls;
-        if (cp < 0x80) {
-            cls = (cp >= 'A' && cp <= 'Z')   ? 'X'
-                  : (cp >= 'a' && cp <= 'z') ? 'x'
-                  : (cp >= '0' && cp <= '9') ? 'd'
-                                             : (char)cp;
+        if ((unsigned char)s[i] < 0x80) {
+            cls = ASCII_CLS[(unsigned char)s[j++]];
         } else {
+            ascii = 0;
+            int32_t cp = dl_utf8_next(s, n, &j);
             utf8proc_category_t cat = utf8proc_category(cp);
             cls = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT ? 'X'
                   : cat >= UTF8PROC_CATEGORY_LL && cat <= UTF8PROC_CATEGORY_LO ? 'x'
@@ -135,6 +148,7 @@ static void tok_describe(const char *text, dl_ner_tok *t)
         i = j;
     }
     if (has_up && !has_low) t->flags |= DL_NT_ALLCAP;
+    if (ascii && !has_up && n <= LOWMAX) t->flags |= DL_NT_PLAIN;
     t->h_word = hash_bytes(s, n);
     /* a word with no capital (and short) is its own lower-case form */
     if (!has_up && n <= LOWMAX) {
@@ -164,13 +178,15 @@ static int is_abbrev(const char *s, size_t n)
         "Penn", "Conn", "Tenn", "Ariz", "Colo", "Okla", "Mich", "Minn", "Wis", "Ky", "Va",
         "Ga", "La", "Md", "Mo", "Ala", "Ark", "Kan", "Neb", "Nev", "Ore", "Del", NULL};
     for (size_t i = 0; AB[i]; i++)
-        if (strlen(AB[i]) == n && memcmp(AB[i], s, n) == 0) return 1;
+        if (AB[i][0] == s[0] && strlen(AB[i]) == n && memcmp(AB[i], s, n) == 0) return 1;
     return 0;
 }
 
 /* Splits and joins the shared tokens into the tagger's tokens. */
 static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_doc *doc)
 {
+    /* a split adds one token per word: room for most texts at once */
+    if (dl_vec_reserve(&doc->t, n + n / 8 + 8)) return DL_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         dl_ner_tok t;
         memset(&t, 0, sizeof t);
@@ -392,8 +408,10 @@ int dl_ner_doc_build(const dl_ner_model *m, dl_ner_doc *doc, const char *text, s
     for (size_t i = 0; i <= nt; i++) {
         int nl = i == nt || (i > 0 && newline_between(text, t[i - 1].end, t[i].start));
         if (nl && i > 0) {
-            if (!line_low && line_up)
+            if (!line_low && line_up) {
                 for (size_t j = line0; j < i; j++) t[j].flags |= DL_NT_CAPLINE;
+                doc->caplines = 1;
+            }
             line0 = i, line_low = line_up = 0;
         }
         if (i == nt) break;
@@ -475,10 +493,8 @@ static int tag_class(int tag)
 void dl_ner_pass(dl_ner_doc *doc, int pass)
 {
     doc->pass = pass;
-    for (size_t i = 0; i <= doc->hmask; i++) {
-        doc->hv[i] &= 0x0f;
-        if (pass == 0) doc->hv2[i] = 0;
-    }
+    for (size_t i = 0; i <= doc->hmask; i++) doc->hv[i] &= 0x0f;
+    if (pass == 0) memset(doc->hv2, 0, doc->hmask + 1);
 }
 
 void dl_ner_note(dl_ner_doc *doc, size_t i, int tag)
@@ -526,8 +542,10 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
     f[k++] = feat(F_SHAPE, c->h_shape + caps);
     {
         /* affixes of the lower-case form, in bytes (enough for English) */
-        char low[LOWMAX];
-        size_t nl = lower_copy(doc->text + c->start, c->end - c->start, low);
+        char buf[LOWMAX];
+        const char *low = doc->text + c->start;
+        size_t nl = c->end - c->start;
+        if (!(c->flags & DL_NT_PLAIN)) nl = lower_copy(low, nl, buf), low = buf;
         f[k++] = feat(F_SUF2, nl >= 2 ? hash_bytes(low + nl - 2, 2) : c->h_lower);
         f[k++] = feat(F_SUF3, nl >= 3 ? hash_bytes(low + nl - 3, 3) : c->h_lower);
         f[k++] = feat(F_SUF4, nl >= 4 ? hash_bytes(low + nl - 4, 4) : c->h_lower);
@@ -851,10 +869,8 @@ void dl_ner_decode(dl_ner_doc *doc, uint8_t *tags, dl_ner_choose_fn choose, void
         dl_ner_pass(doc, pass);
         /* lines in capitals (headlines) last, so that they see what the
          * body said about their words */
-        size_t n = doc->t.n, end = 2 * n;
-        int caplines = 0;
-        for (size_t i = 0; i < n && !caplines; i++) caplines = doc->t.v[i].flags & DL_NT_CAPLINE;
-        if (!caplines) end = n;
+        size_t n = doc->t.n, end = doc->caplines ? 2 * n : n;
+        int caplines = doc->caplines;
         for (size_t r = 0; r < end; r++) {
             size_t i = r < n ? r : r - n;
             if (caplines && !(doc->t.v[i].flags & DL_NT_CAPLINE) != (r < n)) continue;

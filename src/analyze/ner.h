@@ -58,6 +58,7 @@ enum {
     DL_NT_CAPLINE = 16,  /* on a line written in capitals (headline) */
     DL_NT_PUNCT = 32,    /* punctuation */
     DL_NT_DIGIT = 64,    /* starts with a digit */
+    DL_NT_PLAIN = 128,   /* ASCII, no upper case, <= 64 bytes: its own lower-case form */
 };
 
 /* A token as the tagger sees it: the shared tokens with "'s" split off and
@@ -93,6 +94,7 @@ typedef struct dl_ner_doc {
                     * LOC MISC, bit 4: O while capitalised mid-sentence) */
     size_t hmask;
     int pass;      /* 0: first pass; 1: second pass, which sees hv2 */
+    int caplines;  /* some token has DL_NT_CAPLINE */
 } dl_ner_doc;
 
 /* Builds the tagger's view of text (tokens from dl_tokenize) with the
