@@ -493,7 +493,14 @@ static int tag_class(int tag)
 void dl_ner_pass(dl_ner_doc *doc, int pass)
 {
     doc->pass = pass;
-    for (size_t i = 0; i <= doc->hmask; i++) doc->hv[i] &= 0x0f;
+    /* forget the tag history (bits 4-6), eight slots at a time: the table
+     * is a power of two >= 16 bytes */
+    for (size_t i = 0; i <= doc->hmask; i += 8) {
+        uint64_t w;
+        memcpy(&w, doc->hv + i, 8);
+        w &= 0x0f0f0f0f0f0f0f0fULL;
+        memcpy(doc->hv + i, &w, 8);
+    }
     if (pass == 0) memset(doc->hv2, 0, doc->hmask + 1);
 }
 
