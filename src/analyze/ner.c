@@ -190,6 +190,7 @@ static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_d
     for (size_t i = 0; i < n; i++) {
         dl_ner_tok t;
         memset(&t, 0, sizeof t);
+        size_t first = i; /* the shared token this one starts with */
         t.start = toks[i].start;
         t.end = toks[i].end;
         int kind = toks[i].kind;
@@ -224,20 +225,27 @@ static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_d
                 dl_ner_tok a = t;
                 a.end = t.end - (uint32_t)cut;
                 tok_describe(text, &a);
+                if (toks[i].flags & DL_TF_NEWLINE) a.flags |= DL_NT_NLGAP;
                 if (dl_vec_push(&doc->t, a)) return DL_ENOMEM;
                 t.start = a.end;
+                first = n; /* "'s": no gap before it */
             }
         }
         tok_describe(text, &t);
+        if (first < n && (toks[first].flags & DL_TF_NEWLINE)) t.flags |= DL_NT_NLGAP;
         if (kind == DL_TOK_PUNCT) t.flags = (uint16_t)((t.flags & ~(DL_NT_CAP | DL_NT_LOWER | DL_NT_DIGIT)) | DL_NT_PUNCT);
         if (dl_vec_push(&doc->t, t)) return DL_ENOMEM;
     }
     return DL_OK;
 }
 
-static int newline_between(const char *text, uint32_t a, uint32_t b)
+/* 1 when a '\n' separates tokens p and q = p + 1.  Only white space lies
+ * between tokens, so the tokenizer's line-break flag rules most gaps out
+ * without a look (it also counts \r, \f... as breaks: those are looked at). */
+static int newline_before(const char *text, const dl_ner_tok *p, const dl_ner_tok *q)
 {
-    return memchr(text + a, '\n', b - a) != NULL;
+    if (!(q->flags & DL_NT_NLGAP)) return 0;
+    return memchr(text + p->end, '\n', q->start - p->end) != NULL;
 }
 
 /* ------------------------------------------------------------ gazetteer */
@@ -406,7 +414,7 @@ int dl_ner_doc_build(const dl_ner_model *m, dl_ner_doc *doc, const char *text, s
     size_t line0 = 0;
     int line_low = 0, line_up = 0;
     for (size_t i = 0; i <= nt; i++) {
-        int nl = i == nt || (i > 0 && newline_between(text, t[i - 1].end, t[i].start));
+        int nl = i == nt || (i > 0 && newline_before(text, &t[i - 1], &t[i]));
         if (nl && i > 0) {
             if (!line_low && line_up) {
                 for (size_t j = line0; j < i; j++) t[j].flags |= DL_NT_CAPLINE;
@@ -449,7 +457,7 @@ int dl_ner_doc_build(const dl_ner_model *m, dl_ner_doc *doc, const char *text, s
             if (!(t[i].flags & DL_NT_CAP)) continue;
             uint64_t k = 0;
             for (size_t l = 0; l < GAZ_MAXLEN && i + l < nt; l++) {
-                if (l && newline_between(text, t[i + l - 1].end, t[i + l].start)) break;
+                if (l && newline_before(text, &t[i + l - 1], &t[i + l])) break;
                 k = gaz_chain(k, t[i + l].h_lower);
                 uint8_t v = gaz_get(m, k);
                 if (!v) break;       /* no longer name starts so */
@@ -821,32 +829,32 @@ int dl_ner_find_model(char *buf, size_t cap)
 
 /* ------------------------------------------------------------ tagging */
 
-/* Scores token i with the int16 model and picks the best valid tag. */
+/* Scores token i with the int16 model and picks the best valid tag.  One
+ * sweep: the table (8 MB) mostly stays in the last-level cache, and
+ * measurements (bench/README.md) showed no gain from prefetching first. */
 static int choose_model(void *ctx, size_t i, const uint64_t *f, size_t nf, int p1)
 {
     const dl_ner_model *m = ctx;
     DL_UNUSED(i);
-    int32_t s[DL_NER_NT] = {0};
-    const int16_t *rows[DL_NER_MAXF];
-    /* fetch every row first: the cache misses then overlap */
-    for (size_t j = 0; j < nf; j++) {
-        rows[j] = m->w + dl_ner_bucket(m, f[j]) * DL_NER_NT;
-        __builtin_prefetch(rows[j]);
-    }
+    int32_t s[DL_NER_NT];
+    const unsigned sh = 64 - m->nbits;
 #ifdef __SSE2__
     _Static_assert(DL_NER_NT == 8, "one 16-byte row of int16 per feature");
     /* widen the 8 int16 of a row to int32 and add */
     __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
     for (size_t j = 0; j < nf; j++) {
-        __m128i r = _mm_load_si128((const __m128i *)rows[j]);
+        __m128i r = _mm_load_si128((const __m128i *)(m->w + (size_t)(f[j] >> sh) * DL_NER_NT));
         lo = _mm_add_epi32(lo, _mm_srai_epi32(_mm_unpacklo_epi16(r, r), 16));
         hi = _mm_add_epi32(hi, _mm_srai_epi32(_mm_unpackhi_epi16(r, r), 16));
     }
     _mm_storeu_si128((__m128i *)s, lo);
     _mm_storeu_si128((__m128i *)(s + 4), hi);
 #else
-    for (size_t j = 0; j < nf; j++)
-        for (int y = 0; y < DL_NER_NT; y++) s[y] += rows[j][y];
+    memset(s, 0, sizeof s);
+    for (size_t j = 0; j < nf; j++) {
+        const int16_t *row = m->w + (size_t)(f[j] >> sh) * DL_NER_NT;
+        for (int y = 0; y < DL_NER_NT; y++) s[y] += row[y];
+    }
 #endif
     int best = DL_NER_O;
     int32_t bs = INT32_MIN;
