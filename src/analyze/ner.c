@@ -61,7 +61,7 @@ static inline unsigned popcount64(uint64_t x)
 
 /* ------------------------------------------------------------ tokens */
 
-#define LOWMAX 64
+#define LOWMAX 64 /* a power of two (tok_describe) */
 
 /* Lower-cases s[0,n) into out (at most LOWMAX bytes, truncated at a code
  * point boundary); returns the length. */
@@ -103,6 +103,14 @@ static const char ASCII_CLS[128] = {
 #undef C4
 };
 
+/* 1 for an upper-case ASCII letter, 2 for a lower-case one */
+static const uint8_t ASCII_CASE[128] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+};
+
 /* Fills the class flags and hashes of t from text. */
 static void tok_describe(const char *text, dl_ner_tok *t)
 {
@@ -117,16 +125,40 @@ static void tok_describe(const char *text, dl_ner_tok *t)
     }
     char low[LOWMAX], shape[16];
     size_t nl = 0, ns = 0;
-    int has_up = 0, has_low = 0, first = 1, ascii = 1;
+    int has_up = 0, has_low = 0, first = 1;
     char last = 0;
     t->flags = 0;
-    for (size_t i = 0; i < n;) {
+    /* ASCII prefix, the usual whole word: classes by table, and the
+     * lower-case copy on the way */
+    size_t i = 0;
+    unsigned seen = 0;
+    if (n && (unsigned char)s[0] < 0x80) {
+        char c0 = ASCII_CLS[(unsigned char)s[0]];
+        t->flags |= c0 == 'X' ? DL_NT_CAP : c0 == 'x' ? DL_NT_LOWER : c0 == 'd' ? DL_NT_DIGIT
+                                                                            : DL_NT_PUNCT;
+        first = 0;
+    }
+    for (; i < n && (unsigned char)s[i] < 0x80; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char cls = ASCII_CLS[c];
+        unsigned cs = ASCII_CASE[c];
+        seen |= cs;
+        /* past LOWMAX the copy wraps, harmlessly: lower_copy redoes it */
+        low[i & (LOWMAX - 1)] = (char)(c | ((cs & 1) << 5));
+        if (cls != last) {
+            if (ns < sizeof shape) shape[ns++] = cls;
+            last = cls;
+        }
+    }
+    int ascii = i == n;
+    has_up = (seen & 1) != 0, has_low = (seen & 2) != 0;
+    /* the rest, from the first non-ASCII byte */
+    while (i < n) {
         size_t j = i;
         char cls;
         if ((unsigned char)s[i] < 0x80) {
             cls = ASCII_CLS[(unsigned char)s[j++]];
         } else {
-            ascii = 0;
             int32_t cp = dl_utf8_next(s, n, &j);
             utf8proc_category_t cat = utf8proc_category(cp);
             cls = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT ? 'X'
@@ -150,11 +182,12 @@ static void tok_describe(const char *text, dl_ner_tok *t)
     if (has_up && !has_low) t->flags |= DL_NT_ALLCAP;
     if (ascii && !has_up && n <= LOWMAX) t->flags |= DL_NT_PLAIN;
     t->h_word = hash_bytes(s, n);
-    /* a word with no capital (and short) is its own lower-case form */
+    /* a word with no capital (and short) is its own lower-case form; an
+     * ASCII word's lower-case copy is made above */
     if (!has_up && n <= LOWMAX) {
         t->h_lower = t->h_word;
     } else {
-        nl = lower_copy(s, n, low);
+        nl = ascii && n <= LOWMAX ? n : lower_copy(s, n, low);
         t->h_lower = hash_bytes(low, nl);
     }
     t->h_shape = ns == 1 ? (uint64_t)(unsigned char)shape[0] * 0x100000001b3ULL
