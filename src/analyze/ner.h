@@ -79,7 +79,8 @@ typedef struct dl_ner_model {
     uint64_t *gaz_key;  /* open addressing, key 0 = empty */
     uint8_t *gaz_val;
     size_t gaz_mask, gaz_n;
-    void *blob;         /* owns the weight table (w) */
+    void *blob;         /* mmap'd region holding the weight table (w) */
+    size_t blob_len;
     uint64_t lex_key[256]; /* word lists by lower-case hash (open addressing) */
     uint8_t lex_val[256];
 } dl_ner_model;
