@@ -568,7 +568,14 @@ enum {
     F_WM1, F_WP1, F_SHWP1, F_RUN, F_RUNLAST, F_RUNFIRST, F_PASS1, F_PASS1X,
 };
 
-size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f)
+/* The features of token i: FM_STATIC ones depend only on the tokens and on
+ * what dl_ner_doc_build found (the tagger sums their weights once per token,
+ * ahead of decoding), FM_DYN ones on the previous tags and the decoding
+ * history.  With FM_ALL the order is the trainer's (dl_ner_feats). */
+enum { FM_STATIC = 1, FM_DYN = 2, FM_ALL = 3 };
+
+static inline __attribute__((always_inline)) size_t
+feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mode)
 {
     const dl_ner_tok *t = doc->t.v;
     size_t nt = doc->t.n, k = 0;
@@ -585,11 +592,11 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
     uint64_t sp2 = hasp2 ? t[i + 2].h_shape : NONE;
     uint8_t caps = (c->flags & DL_NT_CAPLINE) ? 1 : 0;
 
-    f[k++] = feat(F_BIAS, 0);
-    f[k++] = feat(F_WORD, c->h_word);
-    f[k++] = feat(F_LOWER, c->h_lower);
-    f[k++] = feat(F_SHAPE, c->h_shape + caps);
-    {
+    if (mode & FM_STATIC) f[k++] = feat(F_BIAS, 0);
+    if (mode & FM_STATIC) f[k++] = feat(F_WORD, c->h_word);
+    if (mode & FM_STATIC) f[k++] = feat(F_LOWER, c->h_lower);
+    if (mode & FM_STATIC) f[k++] = feat(F_SHAPE, c->h_shape + caps);
+    if (mode & FM_STATIC) {
         /* affixes of the lower-case form, in bytes (enough for English) */
         char buf[LOWMAX];
         const char *low = doc->text + c->start;
@@ -600,30 +607,30 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
         f[k++] = feat(F_SUF4, nl >= 4 ? hash_bytes(low + nl - 4, 4) : c->h_lower);
         f[k++] = feat(F_PRE3, nl >= 3 ? hash_bytes(low, 3) : c->h_lower);
     }
-    f[k++] = feat(F_LM1, lm1);
-    f[k++] = feat(F_LP1, lp1);
-    f[k++] = feat(F_LM2, lm2);
-    f[k++] = feat(F_LP2, lp2);
-    f[k++] = feat(F_SH3, mix64(sm1 * 31 + c->h_shape) ^ sp1);
-    f[k++] = feat(F_SHM1, sm1);
-    f[k++] = feat(F_SHP1, sp1);
-    f[k++] = feat(F_SHP1P2, mix64(sp1) ^ sp2);
-    f[k++] = feat(F_P1, (uint64_t)p1);
-    f[k++] = feat(F_P12, (uint64_t)(p1 * 16 + p2));
-    f[k++] = feat(F_P1W, c->h_lower + (uint64_t)p1);
-    f[k++] = feat(F_P1SH, c->h_shape * 17 + (uint64_t)p1);
-    f[k++] = feat(F_P1LM1, lm1 * 13 + (uint64_t)p1);
-    f[k++] = feat(F_BIM1, mix64(lm1) ^ c->h_lower);
-    f[k++] = feat(F_BIP1, mix64(c->h_lower) ^ lp1);
-    f[k++] = feat(F_WM1SH, mix64(lm1) ^ c->h_shape);
-    f[k++] = feat(F_WM1, hasm1 ? t[i - 1].h_word : NONE);
-    f[k++] = feat(F_WP1, hasp1 ? t[i + 1].h_word : NONE);
-    f[k++] = feat(F_SHWP1, mix64(c->h_shape) ^ lp1);
+    if (mode & FM_STATIC) f[k++] = feat(F_LM1, lm1);
+    if (mode & FM_STATIC) f[k++] = feat(F_LP1, lp1);
+    if (mode & FM_STATIC) f[k++] = feat(F_LM2, lm2);
+    if (mode & FM_STATIC) f[k++] = feat(F_LP2, lp2);
+    if (mode & FM_STATIC) f[k++] = feat(F_SH3, mix64(sm1 * 31 + c->h_shape) ^ sp1);
+    if (mode & FM_STATIC) f[k++] = feat(F_SHM1, sm1);
+    if (mode & FM_STATIC) f[k++] = feat(F_SHP1, sp1);
+    if (mode & FM_STATIC) f[k++] = feat(F_SHP1P2, mix64(sp1) ^ sp2);
+    if (mode & FM_DYN) f[k++] = feat(F_P1, (uint64_t)p1);
+    if (mode & FM_DYN) f[k++] = feat(F_P12, (uint64_t)(p1 * 16 + p2));
+    if (mode & FM_DYN) f[k++] = feat(F_P1W, c->h_lower + (uint64_t)p1);
+    if (mode & FM_DYN) f[k++] = feat(F_P1SH, c->h_shape * 17 + (uint64_t)p1);
+    if (mode & FM_DYN) f[k++] = feat(F_P1LM1, lm1 * 13 + (uint64_t)p1);
+    if (mode & FM_STATIC) f[k++] = feat(F_BIM1, mix64(lm1) ^ c->h_lower);
+    if (mode & FM_STATIC) f[k++] = feat(F_BIP1, mix64(c->h_lower) ^ lp1);
+    if (mode & FM_STATIC) f[k++] = feat(F_WM1SH, mix64(lm1) ^ c->h_shape);
+    if (mode & FM_STATIC) f[k++] = feat(F_WM1, hasm1 ? t[i - 1].h_word : NONE);
+    if (mode & FM_STATIC) f[k++] = feat(F_WP1, hasp1 ? t[i + 1].h_word : NONE);
+    if (mode & FM_STATIC) f[k++] = feat(F_SHWP1, mix64(c->h_shape) ^ lp1);
     {
         /* the run of capitalised tokens this one is in: length, position */
         size_t a = i, b = i + 1;
         const uint16_t CAPF = DL_NT_CAP;
-        if (c->flags & CAPF) {
+        if ((c->flags & CAPF) && (mode & FM_STATIC)) {
             while (a > 0 && i - a < 6 && (t[a - 1].flags & CAPF) && !(t[a].flags & DL_NT_SENT)) a--;
             while (b < nt && b - i < 6 && (t[b].flags & CAPF) && !(t[b].flags & DL_NT_SENT)) b++;
             f[k++] = feat(F_RUN, (uint64_t)((i - a) * 8 + (b - i)) + 64u * caps);
@@ -634,29 +641,29 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
             }
         }
     }
-    if (sent) {
+    if (sent && (mode & FM_STATIC)) {
         f[k++] = feat(F_SENTSH, c->h_shape);
         f[k++] = feat(F_SENTW, c->h_lower);
     }
-    if (caps) f[k++] = feat(F_CAPLINE, c->h_lower);
+    if (caps && (mode & FM_STATIC)) f[k++] = feat(F_CAPLINE, c->h_lower);
     for (int b = 0; b < 6; b++)
-        if (c->gaz & (1 << b)) f[k++] = feat(F_GAZ, (uint64_t)b);
-    if (hasm1 && t[i - 1].gaz)
+        if ((c->gaz & (1 << b)) && (mode & FM_STATIC)) f[k++] = feat(F_GAZ, (uint64_t)b);
+    if (hasm1 && t[i - 1].gaz && (mode & FM_STATIC))
         f[k++] = feat(F_GAZM1, t[i - 1].gaz);
-    if (hasp1 && t[i + 1].gaz)
+    if (hasp1 && t[i + 1].gaz && (mode & FM_STATIC))
         f[k++] = feat(F_GAZP1, t[i + 1].gaz);
     uint8_t dv = doc_get(doc, c->h_lower);
     if (c->flags & (DL_NT_CAP | DL_NT_DIGIT)) {
         int hist = (dv >> 4) & 7;
-        f[k++] = feat(F_HIST, (uint64_t)hist);
-        f[k++] = feat(F_HISTSH, (uint64_t)hist * 1000003 + c->h_shape);
-        f[k++] = feat(F_DOCLOW, (uint64_t)((dv & DOC_SEEN_LOWER) ? 1 : 0) + 2u * sent + 4u * caps);
-        if (caps || sent)
+        if (mode & FM_DYN) f[k++] = feat(F_HIST, (uint64_t)hist);
+        if (mode & FM_DYN) f[k++] = feat(F_HISTSH, (uint64_t)hist * 1000003 + c->h_shape);
+        if (mode & FM_STATIC) f[k++] = feat(F_DOCLOW, (uint64_t)((dv & DOC_SEEN_LOWER) ? 1 : 0) + 2u * sent + 4u * caps);
+        if ((caps || sent) && (mode & FM_STATIC))
             f[k++] = feat(F_DOCCAP, (uint64_t)((dv & DOC_SEEN_CAP) ? 1 : 0) + 2u * caps);
-        if (caps && hist)
+        if (caps && hist && (mode & FM_DYN))
             f[k++] = feat(F_CAPLINE_DOC, (uint64_t)hist);
     }
-    if (doc->pass == 1 && (c->flags & (DL_NT_CAP | DL_NT_DIGIT))) {
+    if (doc->pass == 1 && (c->flags & (DL_NT_CAP | DL_NT_DIGIT)) && (mode & FM_DYN)) {
         size_t s = doc_slot(doc, c->h_lower | 1);
         uint64_t v = doc->hk[s] ? doc->hv2[s] : 0;
         f[k++] = feat(F_PASS1, v);
@@ -664,6 +671,11 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
     }
     DL_ASSERT(k <= DL_NER_MAXF);
     return k;
+}
+
+size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f)
+{
+    return feats_mode(doc, i, p1, p2, f, FM_ALL);
 }
 
 /* ------------------------------------------------------------ model I/O */
@@ -872,19 +884,14 @@ int dl_ner_find_model(char *buf, size_t cap)
 
 /* ------------------------------------------------------------ tagging */
 
-/* Scores token i with the int16 model and picks the best valid tag.  One
- * sweep: the table (8 MB) mostly stays in the last-level cache, and
- * measurements (bench/README.md) showed no gain from prefetching first. */
-static int choose_model(void *ctx, size_t i, const uint64_t *f, size_t nf, int p1)
+/* Adds the weight rows of features f[0, nf) to s. */
+static inline void add_rows(const dl_ner_model *m, const uint64_t *f, size_t nf, int32_t *s)
 {
-    const dl_ner_model *m = ctx;
-    DL_UNUSED(i);
-    int32_t s[DL_NER_NT];
     const unsigned sh = 64 - m->nbits;
 #ifdef __SSE2__
     _Static_assert(DL_NER_NT == 8, "one 16-byte row of int16 per feature");
     /* widen the 8 int16 of a row to int32 and add */
-    __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
+    __m128i lo = _mm_loadu_si128((const __m128i *)s), hi = _mm_loadu_si128((const __m128i *)(s + 4));
     for (size_t j = 0; j < nf; j++) {
         __m128i r = _mm_load_si128((const __m128i *)(m->w + (size_t)(f[j] >> sh) * DL_NER_NT));
         lo = _mm_add_epi32(lo, _mm_srai_epi32(_mm_unpacklo_epi16(r, r), 16));
@@ -893,12 +900,73 @@ static int choose_model(void *ctx, size_t i, const uint64_t *f, size_t nf, int p
     _mm_storeu_si128((__m128i *)s, lo);
     _mm_storeu_si128((__m128i *)(s + 4), hi);
 #else
-    memset(s, 0, sizeof s);
     for (size_t j = 0; j < nf; j++) {
         const int16_t *row = m->w + (size_t)(f[j] >> sh) * DL_NER_NT;
         for (int y = 0; y < DL_NER_NT; y++) s[y] += row[y];
     }
 #endif
+}
+
+/* The tagger's scratch for one document: for each token, the sum of its
+ * static features' weights (FM_STATIC, see feats_mode), computed once,
+ * ahead of decoding, for both passes; a decision then scores only the
+ * ~10 dynamic features, whose rows are mostly in cache. */
+typedef struct tag_ctx {
+    const dl_ner_model *m;
+    int32_t (*st)[DL_NER_NT];
+    uint8_t *have; /* st[i] computed */
+} tag_ctx;
+
+/* Static sums of the tokens that pass 0 always scores (any token that is
+ * no lower-case word, number or punctuation), in batches of eight whose
+ * rows (about 300, read at random from the 8 MB table) are prefetched one
+ * batch ahead of their sums, so that the cache misses overlap. */
+static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
+{
+    enum { B = 8 };
+    uint64_t f[2][B * DL_NER_MAXF];
+    size_t idx[2][B], off[2][B + 1], nb[2] = {0, 0};
+    const unsigned sh = 64 - c->m->nbits;
+    size_t n = doc->t.n, i = 0;
+    for (int cur = 0;; cur ^= 1) {
+        /* batch cur: features and prefetches */
+        size_t k = 0, nf = 0;
+        for (; i < n && k < B; i++) {
+            if (doc->t.v[i].flags & (DL_NT_LOWER | DL_NT_PUNCT | DL_NT_DIGIT)) continue;
+            idx[cur][k] = i;
+            off[cur][k++] = nf;
+            nf += feats_mode(doc, i, 0, 0, f[cur] + nf, FM_STATIC);
+        }
+        off[cur][k] = nf;
+        nb[cur] = k;
+        for (size_t j = 0; j < nf; j++)
+            __builtin_prefetch(c->m->w + (size_t)(f[cur][j] >> sh) * DL_NER_NT);
+        /* batch cur ^ 1, prefetched a batch ago: sums */
+        int prev = cur ^ 1;
+        for (size_t b = 0; b < nb[prev]; b++) {
+            int32_t *st = c->st[idx[prev][b]];
+            memset(st, 0, sizeof c->st[0]);
+            add_rows(c->m, f[prev] + off[prev][b], off[prev][b + 1] - off[prev][b], st);
+            c->have[idx[prev][b]] = 1;
+        }
+        nb[prev] = 0;
+        if (!k) break;
+    }
+}
+
+/* Scores token i with the int16 model and picks the best valid tag. */
+static int choose_model(void *ctx, const dl_ner_doc *doc, size_t i, int p1, int p2)
+{
+    tag_ctx *c = ctx;
+    uint64_t f[DL_NER_MAXF];
+    if (!c->have[i]) { /* a token pass 0 scores only after an entity */
+        memset(c->st[i], 0, sizeof c->st[0]);
+        add_rows(c->m, f, feats_mode(doc, i, 0, 0, f, FM_STATIC), c->st[i]);
+        c->have[i] = 1;
+    }
+    int32_t s[DL_NER_NT];
+    memcpy(s, c->st[i], sizeof s);
+    add_rows(c->m, f, feats_mode(doc, i, p1, p2, f, FM_DYN), s);
     int best = DL_NER_O;
     int32_t bs = INT32_MIN;
     for (int y = 0; y < DL_NER_NT; y++)
@@ -921,7 +989,6 @@ static int unsure(const dl_ner_doc *doc, size_t i, int old)
 
 void dl_ner_decode(dl_ner_doc *doc, uint8_t *tags, dl_ner_choose_fn choose, void *ctx)
 {
-    uint64_t f[DL_NER_MAXF];
     for (int pass = 0; pass < 2; pass++) {
         int p1 = DL_NER_BOS, p2 = DL_NER_BOS, changed = 0;
         dl_ner_pass(doc, pass);
@@ -936,8 +1003,7 @@ void dl_ner_decode(dl_ner_doc *doc, uint8_t *tags, dl_ner_choose_fn choose, void
             int best = DL_NER_O, old = pass ? tags[i] : DL_NER_O;
             if (!dl_ner_skip(doc, i, p1)) {
                 if (pass == 0 || changed || !dl_ner_valid(p1, old) || unsure(doc, i, old)) {
-                    size_t nf = dl_ner_feats(doc, i, p1, p2, f);
-                    best = choose(ctx, i, f, nf, p1);
+                    best = choose(ctx, doc, i, p1, p2);
                 } else {
                     best = old;
                 }
@@ -1417,12 +1483,16 @@ int dl_ner_tag(const void *model, dl_doc *d)
     rc = dl_ner_doc_build(m, &doc, d->text, d->len, tv->v, tv->n);
     if (!rc && doc.t.n) {
         uint8_t *tags = dl_malloc(doc.t.n);
-        if (!tags) rc = DL_ENOMEM;
+        tag_ctx c = {m, dl_malloc(doc.t.n * sizeof *c.st), dl_calloc(doc.t.n, 1)};
+        if (!tags || !c.st || !c.have) rc = DL_ENOMEM;
         else {
-            dl_ner_decode(&doc, tags, choose_model, (void *)m);
+            static_sums(&c, &doc);
+            dl_ner_decode(&doc, tags, choose_model, &c);
             rc = link_entities(&doc, tags, d);
-            free(tags);
         }
+        free(tags);
+        free(c.st);
+        free(c.have);
     }
     dl_ner_doc_free(&doc);
 done:

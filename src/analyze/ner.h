@@ -116,9 +116,9 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
  * anywhere in the document. */
 void dl_ner_pass(dl_ner_doc *doc, int pass);
 /* Two-pass greedy decoding of the whole doc into tags[doc->t.n]; choose
- * scores the features of token i and returns the tag (the trainer's choose
- * also learns). */
-typedef int (*dl_ner_choose_fn)(void *ctx, size_t i, const uint64_t *f, size_t nf, int p1);
+ * scores token i given the two previous tags (its features: dl_ner_feats)
+ * and returns the tag (the trainer's choose also learns). */
+typedef int (*dl_ner_choose_fn)(void *ctx, const dl_ner_doc *doc, size_t i, int p1, int p2);
 void dl_ner_decode(dl_ner_doc *doc, uint8_t *tags, dl_ner_choose_fn choose, void *ctx);
 /* Records the tag chosen for token i (document-level history feature). */
 void dl_ner_note(dl_ner_doc *doc, size_t i, int tag);
