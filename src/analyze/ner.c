@@ -12,7 +12,15 @@
  * Cost: every step is linear in the number of tokens: a fixed number of
  * hashed features per scored token, lower-case words and punctuation after
  * an O are tagged O without scoring, and the alias linker works through
- * hash maps.
+ * hash maps.  Speed (bench/analyze.sh, tools/bench_stages.c): the weight
+ * rows are read at random from an 8 MB table, so cache misses, not
+ * instructions, dominate scoring.  The features that do not depend on the
+ * decoding (FM_STATIC: words, shapes, affixes, context, gazetteer...) are
+ * summed once per token before decoding, in batches whose rows are
+ * prefetched a batch ahead; a decision adds only the ~10 FM_DYN features
+ * (previous tags, document history).  The sums are exact (int32), so the
+ * tags are the same as scoring every feature at each decision, which the
+ * trainer does through dl_ner_feats.
  */
 #include "ner.h"
 #include "../text/utf8.h"
