@@ -353,6 +353,71 @@ int dl_ingest_finish(dl_ingest *ing, dl_ingest_counts *counts);
 /* Rolls back the batch in flight and frees ing. */
 void dl_ingest_abort(dl_ingest *ing);
 
+/* ----------------------------------------------------------------- search */
+
+/* Open ends of a date range, in day numbers. */
+#define DL_DAY_MIN INT32_MIN
+#define DL_DAY_MAX INT32_MAX
+
+/* One matching document: the archive's document number (articles.docno),
+ * its day and its BM25 score. */
+typedef struct dl_scored {
+    int64_t docno;
+    int32_t day;
+    double score;
+} dl_scored;
+
+/*
+ * The best n documents for query dated [from_day, to_day] (inclusive; use
+ * DL_DAY_MIN / DL_DAY_MAX for an open end), best first: BM25 (k1 1.2,
+ * b 0.75, as SQLite FTS5 computes it), ties broken by newer date.  No
+ * snippets and no article reads: this is the fast path for timelines,
+ * stories and the server (n up to thousands is fine).
+ *
+ * On DL_OK, *out is an array of *n_out entries that the caller frees with
+ * dl_free (NULL when there is no hit).  total, when non-NULL, gets the exact
+ * number of matching documents in the range (a full boolean pass: leave it
+ * NULL when not needed).  DL_ESYNTAX: the query has nothing to search for
+ * (message in dl_archive_errmsg).  The archive may be read-only.
+ */
+int dl_search_docs(dl_archive *ar, const char *query, int32_t from_day, int32_t to_day,
+                   size_t n, dl_scored **out, size_t *n_out, uint64_t *total);
+
+/* One hit of dl_search, all strings owned by the dl_results. */
+typedef struct dl_hit {
+    char id[DL_ID_MAX];
+    char date[11];
+    int64_t docno;
+    double score;
+    char *title;   /* stored title, NULL when the article has none */
+    char *snippet; /* plain text around the best match, matched words
+                      marked as [word]; "..." where text was cut */
+} dl_hit;
+
+typedef struct dl_results {
+    char *query;     /* the query as given */
+    uint64_t total;  /* matching documents in the range */
+    double took_ms;  /* time inside the engine: parse, match, rank, snippets */
+    dl_hit *hits;
+    size_t n_hits;
+} dl_results;
+
+/*
+ * Search (SPEC 3 and 4): like dl_search_docs plus the exact total, ids,
+ * titles and snippets.  On DL_OK *out is owned by the caller
+ * (dl_results_free).  Errors as dl_search_docs.
+ */
+int dl_search(dl_archive *ar, const char *query, int32_t from_day, int32_t to_day, size_t n,
+              dl_results **out);
+void dl_results_free(dl_results *r);
+/* The SPEC 4 search object as one line of JSON (no newline); the caller
+ * frees it with dl_free; *len gets its length.  NULL on OOM. */
+char *dl_results_json(const dl_results *r, size_t *len);
+
+/* Merges the index segments into one (`dateline optimize`).  Results of
+ * every query are the same before and after.  Needs a writable archive. */
+int dl_index_optimize(dl_archive *ar);
+
 
 /* ---------------------------------------------------------------- stories */
 

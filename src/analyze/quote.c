@@ -710,6 +710,26 @@ static int is_conj(const qctx *x, size_t i)
     return 0;
 }
 
+static int is_adverb(const qctx *x, size_t i)
+{
+    size_t l;
+    const char *w = tok_text(x, i, &l);
+    return (x->ti[i].flags & TF_LOWER) && l > 3 && w[l - 2] == 'l' && w[l - 1] == 'y';
+}
+
+/* A preposition proper (not a conjunction, "as" or a verb of the list). */
+static int is_true_prep(const qctx *x, size_t i)
+{
+    static const char *const P[] = {"to", "with", "by", "from", "for", "about", "against",
+                                    "in", "on", "at", "into", "via", "including", "than",
+                                    "like", "unlike", "over",
+                                    "under", "between", "among", "toward", "towards", "of"};
+    if (!(x->ti[i].bits & QL_PREP)) return 0;
+    for (size_t k = 0; k < DL_ARRAY_LEN(P); k++)
+        if (tok_is(x, i, P[k])) return 1;
+    return 0;
+}
+
 /* The subject of the verb at v, read backwards, not before token lo. */
 static subj subject_before(const qctx *x, size_t v, size_t lo)
 {
@@ -782,6 +802,11 @@ static subj subject_before(const qctx *x, size_t v, size_t lo)
     unsigned g;
     if (x->ti[j].run >= 0) {
         const nrun *r = &x->runs.v[x->ti[j].run];
+        /* "a source speaking to Fox News said": not the subject */
+        if (r->tm > lo && is_true_prep(x, r->tm - 1) && !tok_is(x, r->tm - 1, "of")) {
+            s.kind = S_OTHER, s.start = r->tm - 1; /* someone the text does not name */
+            return s;
+        }
         if (r->t1 - 1 == j && !r->possessive) {
             s.kind = S_RUN;
             s.run = x->ti[j].run;
@@ -827,6 +852,8 @@ static subj subject_before(const qctx *x, size_t v, size_t lo)
     return s;
 }
 
+static int opens_with_person(const qctx *x, size_t i);
+
 /* The subject after the verb at v ("said Geoff Garin", "said the ambassador"),
  * not reaching token hi. */
 static subj subject_after(const qctx *x, size_t v, size_t hi)
@@ -843,21 +870,74 @@ static subj subject_after(const qctx *x, size_t v, size_t hi)
         s.kind = S_PRON, s.gender = g, s.start = (uint32_t)k;
         return s;
     }
-    if (x->ti[k].run >= 0 && x->runs.v[x->ti[k].run].tm == k) {
-        s.kind = S_RUN, s.run = x->ti[k].run, s.start = (uint32_t)k;
-        return s;
-    }
     {
         uint32_t head = NONE_U32;
         int det = is_det(x, k);
-        for (size_t j = k + det; j < hi && j < k + 8; j++) {
-            if (x->ti[j].run >= 0 && x->runs.v[x->ti[j].run].tm == j) {
-                s.kind = S_RUN, s.run = x->ti[j].run, s.start = (uint32_t)k;
-                return s;
+        for (size_t j = k + det; j < hi && j < k + 10;) {
+            int r = x->ti[j].run;
+            if (r >= 0 && x->runs.v[r].tm == j) {
+                /* "said Acme's chief Jo Bloggs", "said Erie-based lawyer Jo
+                 * Bloggs": a possessive or "-based" name modifies the next */
+                const nrun *n = &x->runs.v[r];
+                size_t e = n->t1;
+                int based = e + 1 < hi && tok_is_dash(x, e) && x->tk[e].start == x->tk[e - 1].end &&
+                            (x->ti[e + 1].flags & TF_LOWER);
+                if (!n->possessive && !based) {
+                    /* "said Republican strategist Jo Bloggs": a name that
+                     * modifies a role noun before another name */
+                    size_t m = e;
+                    uint32_t role = NONE_U32;
+                    while (m < hi && m < e + 4 &&
+                           (((x->ti[m].flags & TF_LOWER) &&
+                             !(x->ti[m].bits & (QL_PREP | QL_SPEECH | QL_AUX | QL_TIME | QL_STOP)) &&
+                             !is_conj(x, m) && !is_adverb(x, m)) ||
+                            (m > e && tok_is_dash(x, m) && x->tk[m].start == x->tk[m - 1].end))) {
+                        if ((x->ti[m].bits & QL_ROLE) && role == NONE_U32) role = (uint32_t)m;
+                        m++;
+                    }
+                    if (m > e) {
+                        /* the name after the role: "Pentagon spokesman Navy
+                         * Capt. Jo Bloggs", "a Twitter user, Jo Bloggs" */
+                        size_t n2 = m < hi && tok_is_punct(x, m, ',') ? m + 1 : m;
+                        while (n2 < hi && n2 < m + 4 && (x->ti[n2].flags & TF_CAP) &&
+                               x->ti[n2].run < 0)
+                            n2++;
+                        if (n2 < hi && x->ti[n2].run >= 0 && x->runs.v[x->ti[n2].run].tm == n2 &&
+                            !x->runs.v[x->ti[n2].run].possessive &&
+                            (n2 == m || opens_with_person(x, n2))) {
+                            s.kind = S_RUN, s.run = x->ti[n2].run, s.start = (uint32_t)k;
+                            return s;
+                        }
+                        /* "said a Clinton aide", "said the Trump campaign": the
+                         * name only qualifies a common noun */
+                        if (role != NONE_U32) s.kind = S_NOMINAL, s.head = role;
+                        else s.kind = S_OTHER;
+                        s.start = (uint32_t)k;
+                        return s;
+                    }
+                    s.kind = S_RUN, s.run = r, s.start = (uint32_t)k;
+                    return s;
+                }
+                j = based ? e + 2 : e;
+                continue;
+            }
+            /* "said Acme's campaign manager, Jo Bloggs," */
+            if (head != NONE_U32 && tok_is_punct(x, j, ',') && j + 1 < hi &&
+                x->ti[j + 1].run >= 0 && x->runs.v[x->ti[j + 1].run].tm == j + 1) {
+                j++;
+                continue;
+            }
+            /* "said 9/11 widow Jo Bloggs", "said UC-AFT President Jo Bloggs" */
+            if (x->tk[j].kind == DL_TOK_NUMBER ||
+                ((tok_is_dash(x, j) || tok_is_punct(x, j, '/')) && j > k &&
+                 x->tk[j].start == x->tk[j - 1].end)) {
+                j++;
+                continue;
             }
             if (!(x->ti[j].flags & TF_WORD) || (x->ti[j].bits & QL_PREP) || is_conj(x, j))
                 break;
             if ((x->ti[j].bits & QL_ROLE) && head == NONE_U32) head = (uint32_t)j;
+            j++;
         }
         if (head != NONE_U32) {
             s.kind = S_NOMINAL, s.head = head, s.start = (uint32_t)k;
@@ -903,20 +983,16 @@ static int ent_at(const qctx *x, uint32_t s, uint32_t e)
     return -1;
 }
 
-static int last_word_eq(const char *a, size_t al, const char *b, size_t bl)
+/* Index of the first tagger mention starting at or after e. */
+static size_t em_after(const qctx *x, uint32_t e)
 {
-    size_t i = al, j = bl;
-    while (i > 0 && a[i - 1] != ' ') i--;
-    while (j > 0 && b[j - 1] != ' ') j--;
-    return al - i == bl - j && strncasecmp(a + i, b + j, al - i) == 0;
-}
-
-static int first_word_eq(const char *a, size_t al, const char *b, size_t bl)
-{
-    size_t i = 0, j = 0;
-    while (i < al && a[i] != ' ') i++;
-    while (j < bl && b[j] != ' ') j++;
-    return i == j && strncasecmp(a, b, i) == 0;
+    size_t lo = 0, hi = x->em.n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (x->em.v[mid].s < e) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
 }
 
 static int looks_org(const qctx *x, const nrun *r)
@@ -926,18 +1002,125 @@ static int looks_org(const qctx *x, const nrun *r)
     return 0;
 }
 
-/* The entity of cluster c: the tagger's entity at one of its mentions, or
- * one of the same name, or a new entity appended to d->ents. -1 on OOM. */
+/* The words of a name, as hashes (lower case, possessive and final periods
+ * off, kept titles such as Sir left out). */
+enum { NAME_MAXW = 12 };
+typedef struct namew {
+    uint64_t h[NAME_MAXW];
+    uint8_t namelike[NAME_MAXW]; /* capitalised, not a title, function or org word */
+    int n;
+} namew;
+
+static void namew_add(namew *w, const char *s, size_t l)
+{
+    while (l > 0 && s[l - 1] == '.') l--;
+    if (!l || w->n >= NAME_MAXW) return;
+    int poss;
+    uint64_t h = word_hash_np(s, l, &poss);
+    unsigned b = dl_qlex_bits_h(h);
+    if (b & QL_TITLE_KEEP) return;
+    w->namelike[w->n] = word_cap(s, l) && !(b & (QL_TITLE | QL_STOP | QL_ORG | QL_TIME));
+    w->h[w->n++] = h;
+}
+
+/* Words of the run r's name. */
+static void run_words(const qctx *x, const nrun *r, namew *w)
+{
+    w->n = 0;
+    for (size_t k = r->t0; k < r->t1; k++) {
+        if (!(x->ti[k].flags & TF_WORD)) continue;
+        size_t l;
+        const char *s = tok_text(x, k, &l);
+        namew_add(w, s, l);
+    }
+}
+
+/* Words of an entity's canonical name (split at spaces). */
+static void name_words_of(const char *n, namew *w)
+{
+    w->n = 0;
+    while (*n) {
+        while (*n == ' ') n++;
+        size_t l = strcspn(n, " ");
+        if (l) namew_add(w, n, l);
+        n += l;
+    }
+}
+
+static int namew_has(const namew *w, uint64_t h)
+{
+    for (int i = 0; i < w->n; i++)
+        if (w->h[i] == h) return 1;
+    return 0;
+}
+
+/* How well an entity name e names the person whose fullest form in the
+ * article is c: 3 the same words; 2 a part holding the surname ("Sanders"
+ * for "Bernie Sanders") or a fuller form whose extra words are name words
+ * ("Gao Junlan" for "Gao"); 0 otherwise: a first name alone ("Bernie"),
+ * or a span that took in other words ("Senator Ann Bell of Ohio", "Trump
+ * is"), which would name the speaker wrongly. */
+static int name_agree(const namew *c, const namew *e)
+{
+    if (!c->n || !e->n) return 0;
+    int e_in_c = 1, c_in_e = 1;
+    for (int i = 0; i < e->n && e_in_c; i++) e_in_c = namew_has(c, e->h[i]);
+    for (int i = 0; i < c->n && c_in_e; i++) c_in_e = namew_has(e, c->h[i]);
+    if (e_in_c && c_in_e) return 3;
+    if (e_in_c) return namew_has(e, c->h[c->n - 1]) ? 2 : 0;
+    if (c_in_e) {
+        for (int i = 0; i < e->n; i++)
+            if (!namew_has(c, e->h[i]) && !e->namelike[i]) return 0;
+        return 2;
+    }
+    return 0;
+}
+
+/* The entity of cluster c: the tagger's entity that its mentions overlap
+ * and whose canonical name agrees with the cluster's fullest form (the
+ * tagger may cut "Bernie" out of "Bernie Sanders", or stretch a span over
+ * a title or a verb: such an entity would name the speaker wrongly), else
+ * an entity of the same name, else a new entity appended to d->ents.
+ * -1 never; -2 on OOM. */
 static int materialise(qctx *x, int c)
 {
     cluster *cl = &x->cl.v[c];
     if (cl->ent >= 0) return cl->ent;
     dl_doc *d = x->d;
-    for (int r = cl->head; r >= 0; r = x->runs.v[r].next) {
-        int e = ent_at(x, x->runs.v[r].s, x->runs.v[r].e);
-        if (e >= 0) return cl->ent = e;
-    }
     const nrun *b = &x->runs.v[cl->best];
+    namew cw;
+    run_words(x, b, &cw);
+    /* candidates: entities of the tagger mentions the cluster's runs overlap */
+    enum { NCAND = 16 };
+    int ce[NCAND], cn[NCAND], nc = 0, nruns = 0;
+    for (int r = cl->head; r >= 0 && nruns < 256; r = x->runs.v[r].next, nruns++) {
+        const nrun *rr = &x->runs.v[r];
+        size_t k = em_after(x, rr->e);
+        for (size_t n = 0; k > 0 && n < 8; k--, n++) {
+            const struct emention *m = &x->em.v[k - 1];
+            if (m->e <= rr->s) continue;
+            int j = 0;
+            while (j < nc && ce[j] != m->ent) j++;
+            if (j == nc) {
+                if (nc == NCAND) continue;
+                ce[nc] = m->ent, cn[nc++] = 0;
+            }
+            cn[j]++;
+        }
+    }
+    int best = -1;
+    long bscore = 0;
+    for (int j = 0; j < nc; j++) {
+        const dl_entity *e = &d->ents.v[ce[j]];
+        namew ew;
+        name_words_of(e->name, &ew);
+        int ag = name_agree(&cw, &ew);
+        if (ag < 2) continue;
+        int typed = (e->type == DL_PERSON) == (cl->personish || !looks_org(x, b));
+        long score = (long)ag * 1000000 + typed * 100000 + (long)cn[j] * 64 + ew.n;
+        if (score > bscore) bscore = score, best = ce[j];
+    }
+    if (best >= 0) return cl->ent = best;
     /* the canonical name: the fullest form's words, single-spaced */
     char buf[256];
     size_t bl = 0;
@@ -952,14 +1135,16 @@ static int materialise(qctx *x, int c)
         bl += l;
     }
     buf[bl] = 0;
+    /* an entity of the same name elsewhere in the article (bounded scan) */
     if (x->n_ents_orig < 4000) {
         for (size_t i = 0; i < x->n_ents_orig; i++) {
             const dl_entity *e = &d->ents.v[i];
             size_t el = strlen(e->name);
-            if ((el == bl && strncasecmp(e->name, buf, bl) == 0) ||
-                (e->type == DL_PERSON && last_word_eq(e->name, el, buf, bl) &&
-                 (cl->nwords == 1 || first_word_eq(e->name, el, buf, bl))))
-                return cl->ent = (int)i;
+            if (el == bl && strncasecmp(e->name, buf, bl) == 0) return cl->ent = (int)i;
+            if (e->type != DL_PERSON || !(cl->personish || !looks_org(x, b))) continue;
+            namew ew;
+            name_words_of(e->name, &ew);
+            if (name_agree(&cw, &ew) >= 2) return cl->ent = (int)i;
         }
     }
     size_t nm = 0;
@@ -1104,11 +1289,56 @@ static size_t tok_at_or_after(const qctx *x, uint32_t off)
 
 static int is_speech(const qctx *x, size_t i)
 {
-    if (!(x->ti[i].bits & QL_SPEECH) || !(x->ti[i].flags & TF_LOWER)) return 0;
+    if (!(x->ti[i].bits & QL_SPEECH)) return 0;
+    /* "According to X, “...”" opens sentences */
     if (tok_is(x, i, "according")) return i + 1 < x->nt && tok_is(x, i + 1, "to");
+    if (!(x->ti[i].flags & TF_LOWER)) return 0;
     if (tok_is(x, i, "put")) return i + 1 < x->nt && tok_is(x, i + 1, "it"); /* as X put it */
+    if (tok_is(x, i, "shot") || tok_is(x, i, "fired") || tok_is(x, i, "hit") ||
+        tok_is(x, i, "shoots") || tok_is(x, i, "fires") || tok_is(x, i, "hits"))
+        return i + 1 < x->nt && tok_is(x, i + 1, "back"); /* X shot back */
     return 1;
 }
+
+/* Are the tokens [a, b) a lead of modifiers before a name: words, names,
+ * hyphens, possessives, numbers, "of", "for", "and" after a name; no verb of
+ * saying, pronoun, clause word or punctuation that ends a phrase? */
+static int lead_is_modifiers(const qctx *x, size_t a, size_t b)
+{
+    for (size_t k = a; k < b; k++) {
+        if (x->ti[k].run >= 0) continue;
+        if (tok_is_dash(x, k) && k > a && x->tk[k].start == x->tk[k - 1].end) continue;
+        if (x->tk[k].kind == DL_TOK_NUMBER || tok_is_punct(x, k, '$')) continue;
+        if (tok_is(x, k, "'s") || tok_is(x, k, "\xE2\x80\x99s")) continue;
+        if (!(x->ti[k].flags & TF_WORD)) {
+            if (tok_is_punct(x, k, ',') && k + 1 < b && x->ti[k + 1].run >= 0) continue;
+            return 0;
+        }
+        if (x->ti[k].bits & (QL_SPEECH | QL_AUX)) return 0;
+        if (tok_is(x, k, "and")) {
+            if (k > a && x->ti[k - 1].run >= 0) continue;
+            return 0;
+        }
+        if (is_conj(x, k) || (is_det(x, k) && k > a)) return 0;
+        if ((x->ti[k].bits & QL_PREP) && !tok_is(x, k, "of") && !tok_is(x, k, "for") &&
+            !tok_is(x, k, "at"))
+            return 0;
+    }
+    return 1;
+}
+
+/* Does a person's name (by the tagger, else by its form) start at token i? */
+static int opens_with_person(const qctx *x, size_t i)
+{
+    int r = x->ti[i].run;
+    if (r < 0 || x->runs.v[r].tm != i) return 0;
+    const nrun *n = &x->runs.v[r];
+    int e = ent_at(x, n->s, n->e);
+    if (e >= 0) return x->d->ents.v[e].type == DL_PERSON;
+    return x->cl.v[n->cluster].personish || (n->t1 - n->t0 >= 2 && !looks_org(x, n));
+}
+
+static subj clause_subject(const qctx *x, size_t lo, size_t v);
 
 /* The cue after quote qi: ", he said", "said X", "X, an adviser, added". */
 static int cue_after(const qctx *x, size_t qi, attr *a)
@@ -1118,7 +1348,10 @@ static int cue_after(const qctx *x, size_t qi, attr *a)
     size_t a0 = tok_at_or_after(x, q->ce);
     uint32_t lim = qi + 1 < x->q.n ? x->q.v[qi + 1].ms : (uint32_t)x->d->len;
     int dashed = 0;
-    while (a0 < x->nt && (tok_is_punct(x, a0, ',') || tok_is_dash(x, a0)))
+    /* a comma or dash, and stray closing marks: ''... 'a case,''' Jo said */
+    while (a0 < x->nt && (tok_is_punct(x, a0, ',') || tok_is_dash(x, a0) ||
+                          tok_is_punct(x, a0, '\'') || tok_is_punct(x, a0, '"') ||
+                          tok_is(x, a0, "\xE2\x80\x99") || tok_is(x, a0, "\xE2\x80\x9D")))
         dashed |= tok_is_dash(x, a0), a0++;
     if (a0 >= x->nt || x->tk[a0].start >= lim) return 0;
     /* the same line */
@@ -1134,8 +1367,16 @@ static int cue_after(const qctx *x, size_t qi, attr *a)
     for (size_t v = a0; v < hi; v++) {
         if (!is_speech(x, v)) continue;
         subj s;
-        if (v == a0) s = subject_after(x, v, hi);
-        else {
+        if (v == a0) {
+            s = subject_after(x, v, hi);
+            /* "“...”, adding that ...": a participle continues the clause
+             * before the quote, whose own cue names the speaker */
+            size_t vl;
+            const char *vw = tok_text(x, v, &vl);
+            if (vl > 4 && !memcmp(vw + vl - 3, "ing", 3) && s.kind != S_RUN &&
+                s.kind != S_NOMINAL)
+                return 0;
+        } else {
             s = subject_before(x, v, a0);
             /* "Texas delegate Bill Eastland said": modifiers before a name */
             int lead_ok = s.kind != S_NONE && s.start >= a0 &&
@@ -1150,6 +1391,31 @@ static int cue_after(const qctx *x, size_t qi, attr *a)
                 tok_is_punct(x, s.start - 1, ',') && v + 1 < x->nt &&
                 (tok_is_punct(x, v + 1, '.') || v + 1 >= hi))
                 lead_ok = 1;
+            /* "CrowdStrike co-founder Jo Bloggs told", "Acme's chief of
+             * staff, Jo Bloggs, told", "Jo Doe and Al Roe wrote": a name
+             * right before the verb after a longer lead of modifiers */
+            if (!lead_ok && s.kind == S_RUN && s.start >= a0 && s.start <= a0 + 12 &&
+                lead_is_modifiers(x, a0, s.start))
+                lead_ok = 1;
+            /* "Jo Bloggs, 67, a retired nurse in Erie, Pa., said": the name
+             * that opens the attribution, before its appositions */
+            /* "“...” in the 2008 primary, said Jo Bloggs." */
+            if (!lead_ok && (s.kind == S_NONE || s.kind == S_OTHER) && v > a0 &&
+                tok_is_punct(x, v - 1, ',')) {
+                subj s2 = subject_after(x, v, hi);
+                if (s2.kind == S_RUN || s2.kind == S_NOMINAL) s = s2, lead_ok = 1;
+            }
+            if (!lead_ok && s.kind != S_PRON && s.kind != S_NOMINAL && opens_with_person(x, a0) &&
+                x->runs.v[x->ti[a0].run].t1 < v &&
+                (tok_is_punct(x, x->runs.v[x->ti[a0].run].t1, ',') ||
+                 tok_is_punct(x, x->runs.v[x->ti[a0].run].t1, '(')) &&
+                !x->runs.v[x->ti[a0].run].possessive &&
+                (x->cl.v[x->runs.v[x->ti[a0].run].cluster].personish ||
+                 !looks_org(x, &x->runs.v[x->ti[a0].run])) &&
+                v - a0 <= 40) {
+                s.kind = S_RUN, s.run = x->ti[a0].run, s.start = (uint32_t)a0;
+                lead_ok = 1;
+            }
             if (!lead_ok) {
                 if (v - a0 > 2) return 0;
                 continue;
@@ -1187,10 +1453,40 @@ static subj clause_subject(const qctx *x, size_t lo, size_t v)
         if (n->possessive || n->in_quote) continue;
         if (j > lo && ((x->ti[j - 1].bits & QL_PREP) || is_det(x, j - 1))) continue;
         if (!x->cl.v[n->cluster].personish && looks_org(x, n)) continue;
+        if (n->t1 == n->t0 + 1 && !x->cl.v[n->cluster].personish) {
+            /* "Appearing before ...", "Reluctantly, ...": a capitalised
+             * participle or adverb opening the sentence is no name */
+            size_t l;
+            const char *w = tok_text(x, j, &l);
+            if (l > 4 && (!memcmp(w + l - 3, "ing", 3) || !memcmp(w + l - 2, "ly", 2) ||
+                          !memcmp(w + l - 2, "ed", 2)))
+                continue;
+        }
         s.kind = S_RUN, s.run = r, s.start = (uint32_t)j;
         return s;
     }
     return s;
+}
+
+/* The subject of the main clause in [lo, v) ("When asked, Jo Bloggs smiled
+ * and said"): an opening subordinate clause or participle phrase up to its
+ * comma is skipped. */
+static subj main_clause_subject(const qctx *x, size_t lo, size_t v)
+{
+    static const char *const SUB[] = {"when", "as", "after", "before", "while", "if",
+                                      "although", "though", "because", "since", "asked",
+                                      "despite", "once", "until", "unless", "following",
+                                      "pressed", "speaking", "during", "in", "at", "on"};
+    size_t st = lo;
+    int sub = 0;
+    for (size_t k = 0; k < DL_ARRAY_LEN(SUB) && !sub; k++) sub = lo < v && tok_is(x, lo, SUB[k]);
+    if (sub)
+        for (size_t j = lo + 1; j < v; j++)
+            if (tok_is_punct(x, j, ',')) {
+                st = j + 1;
+                break;
+            }
+    return clause_subject(x, st, v);
 }
 
 /* The nearest speech verb with a subject in [lo, hi). */
@@ -1199,17 +1495,41 @@ static int cue_before(const qctx *x, size_t lo, size_t hi, attr *a)
     if (hi > lo + 80) lo = hi - 80;
     for (size_t v = hi; v > lo; v--) {
         size_t i = v - 1;
-        if (!is_speech(x, i) || (x->ti[i].flags & TF_INQ)) continue;
         subj s = {0};
+        if ((x->ti[i].bits & QL_SPEECH) && (x->ti[i].flags & TF_CAP) &&
+            i == x->sent_tok0[x->ti[i].sent] && !(x->ti[i].flags & TF_INQ) &&
+            !tok_is(x, i, "according")) {
+            /* "Said Jo Bloggs, who ..., “...”" */
+            s = subject_after(x, i, hi);
+            if (s.kind == S_RUN) {
+                a->has = 1, a->sb = s, a->cue = (uint32_t)i;
+                return 1;
+            }
+            continue;
+        }
+        if (!is_speech(x, i) || (x->ti[i].flags & TF_INQ)) continue;
         size_t wl;
         const char *w = tok_text(x, i, &wl);
         int ing = wl > 4 && !memcmp(w + wl - 3, "ing", 3);
         if (tok_is(x, i, "according")) s = subject_after(x, i, hi);
         else if (ing) {
-            /* "Trump told a rally, saying ...": the clause's subject */
-            s = clause_subject(x, lo, i);
+            /* "X said, adding, “...”": the subject of the verb it follows;
+             * "Trump told a rally, saying ...": the clause's subject */
+            for (size_t k = i; k > lo && i - k < 15; k--) {
+                size_t u = k - 1;
+                if (!is_speech(x, u) || (x->ti[u].flags & TF_INQ) || tok_is(x, u, "according"))
+                    continue;
+                size_t ul;
+                const char *uw = tok_text(x, u, &ul);
+                if (ul > 4 && !memcmp(uw + ul - 3, "ing", 3)) continue;
+                s = subject_before(x, u, lo);
+                break;
+            }
+            if (s.kind != S_RUN && s.kind != S_PRON) s = clause_subject(x, lo, i);
         } else {
             s = subject_before(x, i, lo);
+            if (s.kind == S_NONE && i > lo && (tok_is(x, i - 1, "and") || tok_is(x, i - 1, "but")))
+                s = main_clause_subject(x, lo, i - 1); /* "X smiled and said, “...”" */
             if (s.kind == S_NONE && (i == lo || !(x->ti[i - 1].flags & TF_WORD))) {
                 /* ", said Trump: “...” */
                 subj s2 = subject_after(x, i, hi);
@@ -1332,6 +1652,15 @@ int dl_quote_find(dl_doc *d)
         }
         int found = cue_after(&x, qi, a);
         if (!found) found = cue_before(&x, b0, to, a);
+        if (!found && to > b0 + 1 && tok_is_punct(&x, to - 1, ':')) {
+            /* "Asked about it, Jo Bloggs shot back: “...”": the subject of
+             * the clause the colon ends */
+            subj s = clause_subject(&x, b0, to - 1);
+            if (s.kind == S_RUN && opens_with_person(&x, s.start)) {
+                a->has = 1, a->sb = s;
+                found = 1;
+            }
+        }
         if (!found && prev_same >= 0 && at[prev_same].has) {
             *a = at[prev_same];
             a->accepted = 0;

@@ -41,6 +41,8 @@ static const char *const SPEECH[] = {
     "pleaded", "prayed", "preached", "rejoined", "relayed", "wrote", "emailed",
     "cautions", "insists", "adds", "estimated", "estimates", "figured", "guessed",
     "added", "recounts", "concluding", "acknowledging", "arguing", "explaining",
+    "shot", "shoots", "fired", "fires", "hit", "hits", /* only before "back" (quote.c) */
+    "sings", "sang", "reacted", "reacts", "chanted", "chants",
 };
 
 /* titles that precede a name; the gender is encoded separately below */
@@ -123,7 +125,8 @@ static const char *const TIME[] = {
     "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun",
     "jul", "aug", "sep", "sept", "oct", "nov", "dec", "today", "yesterday", "tonight",
     "tomorrow", "night", "morning", "afternoon", "evening", "week", "month", "year",
-    "weekend", "christmas", "easter", "thanksgiving",
+    "weekend", "christmas", "easter", "thanksgiving", "hours", "minutes", "days", "weeks",
+    "months", "years", "moments", "decades", "seconds",
 };
 
 /* words that may stand between a subject and its verb ("Trump also said") */

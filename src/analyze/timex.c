@@ -16,8 +16,17 @@
  *      with TimeBank's conventions: a bare weekday is the one of the current
  *      week, before or after the article's date by the tense of its clause
  *      (nearest cue word: will/scheduled/... future, said/-ed past); quarter
- *      talk in earnings news refers to the last reported quarter; "a year
- *      ago" there means the same quarter a year before.
+ *      talk in earnings news refers to the last reported quarter (the first
+ *      complete quarter the article names); "a year ago" there means the
+ *      same quarter a year before.
+ *   4. Anaphoric expressions ("that day", "the following year", "the next
+ *      morning", "the previous Friday") and clock times without a day read a
+ *      reference time: the last dated expression tagged (ctx.ref_*), which
+ *      starts at the creation date and moves as the text names dates.
+ *   5. The entity stage runs first: a match that lies in a name it found
+ *      is dropped (in_name: "Sunday in the Park", a person's "May", a
+ *      club "Sheffield Wednesday" named twice), but not a weekday the
+ *      entity tagger glued to a name once ("Bill Clinton Saturday").
  *
  * Every rule reads at most a fixed number of units around its start, and
  * the tense scan is bounded, so the tagger is linear in the text.
@@ -28,6 +37,8 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------ units */
 
@@ -170,11 +181,18 @@ static const lexent LEX[] = {
     {"gmt", W_TZ, 0}, {"utc", W_TZ, 0}, {"bst", W_TZ, 0}, {"cet", W_TZ, 0},
     {"same", W_SAME, 0}, {"that", W_THAT, 0},
     {"will", W_FUT, 0}, {"shall", W_FUT, 0}, {"ll", W_FUT, 0},
-    {"scheduled", W_FUT, 0}, {"planned", W_FUT, 0}, {"plans", W_FUT, 0},
+    {"scheduled", W_FUT, 1}, {"planned", W_FUT, 2}, {"plans", W_FUT, 0},
     {"plan", W_FUT, 0}, {"planning", W_FUT, 0}, {"expected", W_FUT, 0},
     {"expects", W_FUT, 0}, {"expect", W_FUT, 0}, {"due", W_FUT, 0},
-    {"would", W_FUT, 0}, {"set", W_FUT, 0}, {"slated", W_FUT, 0},
+    {"would", W_FUT, 1}, {"set", W_FUT, 2}, {"slated", W_FUT, 0},
     {"going", W_FUT, 0}, {"intends", W_FUT, 0},
+    /* present tense of verbs that news uses for scheduled events:
+     * "Arafat meets Albright Monday" */
+    {"meet", W_FUT, 0}, {"meets", W_FUT, 0}, {"begins", W_FUT, 0},
+    {"opens", W_FUT, 0}, {"starts", W_FUT, 0}, {"resumes", W_FUT, 0},
+    {"visits", W_FUT, 0}, {"arrives", W_FUT, 0}, {"leaves", W_FUT, 0},
+    {"travels", W_FUT, 0}, {"returns", W_FUT, 0}, {"hosts", W_FUT, 0},
+    {"until", W_FUT, 3}, {"till", W_FUT, 3},
     {"said", W_PASTV, 0}, {"told", W_PASTV, 0}, {"was", W_PASTV, 0},
     {"were", W_PASTV, 0}, {"had", W_PASTV, 0}, {"did", W_PASTV, 0},
     {"met", W_PASTV, 0}, {"made", W_PASTV, 0}, {"took", W_PASTV, 0},
@@ -184,9 +202,28 @@ static const lexent LEX[] = {
     {"saw", W_PASTV, 0}, {"found", W_PASTV, 0}, {"held", W_PASTV, 0},
     {"got", W_PASTV, 0}, {"hit", W_PASTV, 0}, {"sent", W_PASTV, 0},
     {"spoke", W_PASTV, 0}, {"wrote", W_PASTV, 0}, {"ran", W_PASTV, 0},
+    /* irregular past forms (the -ed ones are found by their ending) */
+    {"bought", W_PASTV, 0}, {"brought", W_PASTV, 0}, {"sold", W_PASTV, 0},
+    {"paid", W_PASTV, 0}, {"built", W_PASTV, 0}, {"became", W_PASTV, 0},
+    {"kept", W_PASTV, 0}, {"led", W_PASTV, 0}, {"thought", W_PASTV, 0},
+    {"felt", W_PASTV, 0}, {"struck", W_PASTV, 0}, {"fought", W_PASTV, 0},
+    {"caught", W_PASTV, 0}, {"drew", W_PASTV, 0}, {"grew", W_PASTV, 0},
+    {"knew", W_PASTV, 0}, {"threw", W_PASTV, 0}, {"flew", W_PASTV, 0},
+    {"chose", W_PASTV, 0}, {"drove", W_PASTV, 0}, {"shot", W_PASTV, 0},
+    {"fled", W_PASTV, 0}, {"meant", W_PASTV, 0}, {"spent", W_PASTV, 0},
+    {"sought", W_PASTV, 0}, {"heard", W_PASTV, 0}, {"stood", W_PASTV, 0},
+    {"sank", W_PASTV, 0}, {"broke", W_PASTV, 0}, {"woke", W_PASTV, 0},
+    {"withdrew", W_PASTV, 0}, {"overtook", W_PASTV, 0}, {"undertook", W_PASTV, 0},
+    {"swore", W_PASTV, 0}, {"tore", W_PASTV, 0}, {"hung", W_PASTV, 0},
+    {"shook", W_PASTV, 0}, {"forgot", W_PASTV, 0}, {"lent", W_PASTV, 0},
+    {"dealt", W_PASTV, 0}, {"taught", W_PASTV, 0}, {"arose", W_PASTV, 0},
+    {"rode", W_PASTV, 0}, {"wore", W_PASTV, 0}, {"stole", W_PASTV, 0},
+    {"froze", W_PASTV, 0}, {"bore", W_PASTV, 0}, {"slid", W_PASTV, 0},
+    {"sang", W_PASTV, 0}, {"rang", W_PASTV, 0}, {"swept", W_PASTV, 0},
+    {"slept", W_PASTV, 0}, {"oversaw", W_PASTV, 0}, {"forbade", W_PASTV, 0},
     {"in", W_IN, 0}, {"on", W_ON, 0}, {"since", W_SINCE, 0},
     {"during", W_PREP, 0}, {"from", W_PREP, 0}, {"by", W_PREP, 0},
-    {"through", W_PREP, 0}, {"till", W_PREP, 0}, {"between", W_PREP, 0},
+    {"through", W_PREP, 0}, {"between", W_PREP, 0},
     {"throughout", W_PREP, 0}, {"for", W_PREP, 0}, {"into", W_PREP, 0},
     {"and", W_AND, 0}, {"or", W_OR, 0}, {"no", W_NO, 0},
     {"times", W_TIMES, 0}, {"once", W_TIMES, 1}, {"twice", W_TIMES, 2},
@@ -285,10 +322,16 @@ static int push_unit(unitvec *uv, const char *t, uint32_t s, uint32_t e, int kin
                  ((unsigned char)t[s + 2] == 0x93 || (unsigned char)t[s + 2] == 0x94))
             u.ch = '-'; /* en and em dashes */
     }
-    /* a sentence starts after . ! ? followed by white space */
+    /* a sentence starts after . ! ? followed by white space, but not
+     * after the period of "a.m.", "U.S." or an initial (a single letter) */
     if (uv->n && u.gap) {
         const unit *p = &uv->v[uv->n - 1];
-        if (p->ch == '.' || p->ch == '!' || p->ch == '?') u.brk = 1;
+        if (p->ch == '!' || p->ch == '?') u.brk = 1;
+        if (p->ch == '.') {
+            const unit *w = uv->n > 1 ? &uv->v[uv->n - 2] : NULL;
+            int abbr = w && w->kind == U_ALPHA && w->e - w->s == 1 && w->e == p->s;
+            if (!abbr) u.brk = 1;
+        }
     }
     return dl_vec_push(uv, u);
 }
@@ -331,6 +374,12 @@ typedef struct ctx {
     int dy, dm, dd, dw; /* the creation date, and its ISO weekday */
     int refq_y, refq_q; /* the quarter the article reports on */
     int qctx;           /* the article talks about quarters */
+    /* The reference time of anaphoric expressions ("that day", "the
+     * following year"): the last calendar date the text named, at its
+     * granularity (a U_* unit, 0 = none yet: the creation date). */
+    int ref_gran;
+    int32_t ref_day; /* the first day of the referenced period */
+    int lastq_y, lastq_q; /* the last quarter the text named (0: none) */
 } ctx;
 
 typedef struct hit {
@@ -358,6 +407,13 @@ static int word_is(const ctx *c, size_t i, const char *w)
         if ((ch >= 'A' && ch <= 'Z' ? ch + 32 : ch) != w[k]) return 0;
     }
     return 1;
+}
+
+/* unit i is a word in title case ("Week", not "week" nor "WEEK") */
+static int titled(const ctx *c, size_t i)
+{
+    return isalpha_u(c, i) && c->u[i].cap && c->u[i].e - c->u[i].s >= 2 &&
+           c->t[c->u[i].s + 1] >= 'a' && c->t[c->u[i].s + 1] <= 'z';
 }
 
 static void fmt_day(char *out, int32_t day)
@@ -419,42 +475,72 @@ static void fmt_dur(char *out, long n, int u)
 
 /* The sentence-local tense around unit i: +1 future, -1 past, 0 unknown.
  * The nearest cue word decides, looking back first, then ahead. */
-/* a past-tense cue: a past form of the lexicon, or a word in -ed */
+/* a past-tense cue: a past form of the lexicon, or a lower-case word in
+ * -ed ("United" is a name, not a verb) */
 static int past_cue(const ctx *c, const unit *u)
 {
     if (u->lex == W_PASTV) return 1;
     return u->kind == U_ALPHA && !u->lex && u->e - u->s >= 4 && c->t[u->e - 1] == 'd' &&
-           c->t[u->e - 2] == 'e';
+           c->t[u->e - 2] == 'e' && (!u->cap || u->brk);
 }
 
-static int tense_at(const ctx *c, size_t i)
+/* The tense a future cue at unit k gives: 2 = future, 1 = a weak future
+ * that a past verb after it overrides ("would", "scheduled": a future in
+ * the past; "a service planned for Saturday was cancelled"), -1 = past
+ * ("set" and "planned" are past forms unless "to"/"for" follow). */
+static int fut_cue(const ctx *c, size_t k)
+{
+    switch (c->u[k].val) {
+    case 1: case 3: return 1;
+    case 2: return (lx(c, k + 1, W_TO) || word_is(c, k + 1, "for")) ? 1 : -1;
+    }
+    return 2;
+}
+
+static int tense_ex(const ctx *c, size_t i, int *weakp)
 {
     int back = 0, weak = 0;
+    *weakp = 0;
     size_t lim = i > 16 ? i - 16 : 0;
     for (size_t k = i; k > lim && !back;) {
         if (c->u[k].brk) break;
         k--;
         const unit *u = &c->u[k];
-        if (u->lex == W_FUT) back = 1, weak = word_is(c, k, "would");
-        else if (u->lex == W_NEXT || u->lex == W_COMING) back = 1;
+        if (u->lex == W_FUT) {
+            int f = fut_cue(c, k);
+            if (f < 0) back = -1;
+            else back = 1, weak = f == 1;
+        } else if ((u->lex == W_NEXT && !lx(c, k + 1, W_TO)) || u->lex == W_COMING) back = 1;
+        else if (u->lex == W_MONTH && !u->cap && u->val == 5) back = 1, weak = 1; /* may */
         else if (u->lex == W_TO && k > 0 && c->u[k - 1].lex == W_IS) back = 1;
         else if (u->lex == W_AS && k > 1 &&
                  (c->u[k - 1].lex == W_SOON || c->u[k - 1].lex == W_EARLY))
             back = 1;
-        else if (past_cue(c, u)) back = -1;
-        else if (u->kind == U_PUNCT && (u->ch == ';' || u->ch == ':')) break;
+        else if (past_cue(c, u)) {
+            /* "will be held": a passive participle, the auxiliary decides */
+            if (!(k > 0 && (word_is(c, k - 1, "be") || word_is(c, k - 1, "being")))) back = -1;
+        } else if (u->kind == U_PUNCT && (u->ch == ';' || u->ch == ':')) break;
     }
     if (back && !weak) return back;
     int fwd = 0;
     for (size_t k = i + 1; k < c->n && k < i + 10 && !fwd; k++) {
         const unit *u = &c->u[k];
         if (u->brk) break;
-        if (u->lex == W_FUT) fwd = 1;
+        if (u->lex == W_FUT) fwd = fut_cue(c, k) < 0 ? -1 : 1;
         else if (past_cue(c, u)) fwd = -1;
     }
-    /* "would" is a future in the past: a past verb after it wins */
-    if (weak) return fwd < 0 ? -1 : 1;
+    /* a weak future: a past verb after it wins */
+    if (weak) {
+        *weakp = fwd >= 0;
+        return fwd < 0 ? -1 : 1;
+    }
     return fwd;
+}
+
+static int tense_at(const ctx *c, size_t i)
+{
+    int weak;
+    return tense_ex(c, i, &weak);
 }
 
 /* ------------------------------------------------------------ numbers */
@@ -643,7 +729,11 @@ static int32_t resolve_wday(const ctx *c, size_t i, int wd, int mode)
     if (mode < 0) return c->dct - (back ? back : 7);
     if (mode > 0) return c->dct + (fwd ? fwd : 7);
     if (wd == c->dw) return c->dct;
-    return tense_at(c, i) > 0 ? c->dct + fwd : c->dct - back;
+    int weak, tn = tense_ex(c, i, &weak);
+    /* "Wednesday's ruling": a possessive weekday names a past event
+     * unless a firm future cue says otherwise */
+    if (tn > 0 && weak && pc(c, i + 1, '\'') && word_is(c, i + 2, "s")) tn = -1;
+    return tn > 0 ? c->dct + fwd : c->dct - back;
 }
 
 static const char *pod_code(int p)
@@ -733,6 +823,30 @@ static int r_date(const ctx *c, size_t i, hit *h)
         }
         return 0;
     }
+    /* "April 24 and 25": the second day of a coordinated pair */
+    if (!wd && isdig(c, i) && i >= 3 && (lx(c, i - 1, W_AND) || lx(c, i - 1, W_OR)) &&
+        isdig(c, i - 2) && mday_at(c, i, &d, &e) && !month_at(c, e, &m, &e) &&
+        !(isalpha_u(c, e) && (lx(c, e, W_UNITS) || lx(c, e, W_UNIT) ||
+                              (!c->u[e].lex && !c->u[e].cap)))) {
+        size_t k3 = i - 3;
+        if (pc(c, k3, '.') && k3 > 0) k3--;
+        int d0;
+        size_t e0;
+        if (month_at(c, k3, &m, &e0) && mday_at(c, i - 2, &d0, &e0) && e0 == i - 1 &&
+            d > d0) {
+            /* the year of the first day, which was just tagged */
+            int ry, rm, rd;
+            dl_civil_from_days(c->ref_day, &ry, &rm, &rd);
+            y = c->ref_gran == U_DAY && rm == m && rd == d0 ? ry : resolve_year(c, i, m, d);
+            size_t ye;
+            if (year_after(c, e, 0, &y, &ye)) e = ye;
+            if (d > dl_days_in_month(y, m)) return 0;
+            char v[40];
+            snprintf(v, sizeof v, "%04d-%02d-%02d", y, m, d);
+            set_hit(h, i, e, DL_TIMEX_DATE, v);
+            return 1;
+        }
+    }
     /* DAY MONTH [YEAR] */
     if (!wd && isdig(c, i) && mday_at(c, i, &d, &e)) {
         size_t k2 = e;
@@ -756,8 +870,13 @@ static int r_date(const ctx *c, size_t i, hit *h)
     size_t b;
     /* MONTH DAY [, YEAR] */
     if (mday_at(c, e, &d, &b) && isdig(c, e)) {
-        size_t ye;
+        size_t ye, e2;
+        int d2;
         if (year_after(c, b, 0, &y, &ye)) b = ye;
+        /* "May 2 and 3, 2016": the year of the pair */
+        else if ((lx(c, b, W_AND) || lx(c, b, W_OR)) && mday_at(c, b + 1, &d2, &e2) &&
+                 isdig(c, b + 1) && year_after(c, e2, 0, &y, &ye))
+            ;
         else y = resolve_year(c, i, m, d);
         if (d > dl_days_in_month(y, m)) return 0;
         char v[40];
@@ -855,6 +974,20 @@ static int r_year(const ctx *c, size_t i, hit *h)
         return 1;
     }
     size_t se;
+    /* "the nineties", "the eighties": decades of the 20th century */
+    if ((the || (i > 0 && (lx(c, i - 1, W_EARLY) || lx(c, i - 1, W_LATE) ||
+                           lx(c, i - 1, W_MID)))) &&
+        !fiscal && isalpha_u(c, k) && !c->u[k].lex) {
+        static const char *const dec[] = {"twenties", "thirties", "forties", "fifties",
+                                           "sixties", "seventies", "eighties", "nineties"};
+        for (int j = 0; j < 8; j++)
+            if (word_is(c, k, dec[j]) && !(pc(c, k + 1, '-') && glued(c, k + 1))) {
+                char v[40];
+                snprintf(v, sizeof v, "19%d", j + 2);
+                set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+                return 1;
+            }
+    }
     if (the && !fiscal) {
         /* "the year 1998", "the year two thousand" */
         if (lx(c, k, W_UNIT) && c->u[k].val == U_YEAR &&
@@ -892,6 +1025,19 @@ static int r_wday(const ctx *c, size_t i, hit *h)
 {
     size_t k = i;
     int mode = 0;
+    /* "the previous Friday", "the following Monday": from the day the
+     * narrative is at */
+    if (lx(c, k, W_THE) && (lx(c, k + 1, W_PREVIOUS) || lx(c, k + 1, W_FOLLOWING)) &&
+        lx(c, k + 2, W_WDAY) && c->u[k + 2].cap) {
+        int32_t ref = c->ref_gran == U_DAY ? c->ref_day : c->dct;
+        int wd = c->u[k + 2].val, rw = dl_weekday(ref);
+        int32_t day = lx(c, k + 1, W_PREVIOUS) ? ref - ((rw - wd + 6) % 7 + 1)
+                                               : ref + ((wd - rw + 6) % 7 + 1);
+        char v[40];
+        fmt_day(v, day);
+        set_hit(h, i, k + 3, DL_TIMEX_DATE, v);
+        return 1;
+    }
     if (lx(c, k, W_LAST)) mode = -1, k++;
     else if (lx(c, k, W_NEXT)) mode = 1, k++;
     else if (lx(c, k, W_THIS)) mode = 0, k++;
@@ -945,6 +1091,10 @@ static int r_deictic(const ctx *c, size_t i, hit *h)
     /* "today's youth": generic, not the article's day */
     if (l == W_TODAY && pc(c, i + 1, '\'') && word_is(c, i + 2, "s") && isalpha_u(c, i + 3) &&
         !c->u[i + 3].cap && !lx(c, i + 3, W_UNIT))
+        return 0;
+    /* "USA Today", "VOA Today": a title-case "Today" after a name */
+    if (l == W_TODAY && titled(c, i) && !c->u[i].brk && i > 0 && isalpha_u(c, i - 1) &&
+        c->u[i - 1].cap && !c->u[i - 1].brk)
         return 0;
     if (l == W_TODAY || l == W_YESTERDAY || l == W_TOMORROW) {
         day = c->dct + (l == W_YESTERDAY ? -1 : l == W_TOMORROW ? 1 : 0);
@@ -1007,7 +1157,8 @@ static int r_clock(const ctx *c, size_t i, hit *h)
                 int ends = k + 1 >= c->n ||
                            (c->u[k + 1].gap && (c->u[k + 1].cap || c->u[k + 1].kind != U_ALPHA) &&
                             !lx(c, k + 1, W_TZ) && !lx(c, k + 1, W_WDAY) &&
-                            !lx(c, k + 1, W_MONTH) && !lx(c, k + 1, W_MONABBR));
+                            !lx(c, k + 1, W_MONTH) && !lx(c, k + 1, W_MONABBR) &&
+                            !pc(c, k + 1, '(') && !pc(c, k + 1, ','));
                 if (!ends || k + 1 >= c->n) k++;
             }
         } else if (lx(c, k, W_AMPM)) {
@@ -1044,6 +1195,20 @@ static int r_clock(const ctx *c, size_t i, hit *h)
     } else if (r_date(c, b, &sub) && strlen(sub.val) == 10) {
         dl_date_parse(sub.val, 10, &day);
         k = sub.b;
+    } else {
+        /* "10:35 a.m. (0735 GMT) Friday": the day after a short aside
+         * dates the time, outside its extent */
+        size_t p = b;
+        if (pc(c, p, '(')) {
+            size_t lim = p + 8;
+            while (p < c->n && p < lim && !pc(c, p, ')')) p++;
+            if (pc(c, p, ')') && r_wday(c, p + 1, &sub) && sub.type == DL_TIMEX_DATE) {
+                dl_date_parse(sub.val, 10, &day);
+                p = 0;
+            }
+        }
+        /* else the day the narrative is at */
+        if (p && c->ref_gran == U_DAY) day = c->ref_day;
     }
     char v[40];
     fmt_day(v, day);
@@ -1078,6 +1243,11 @@ static int r_relative(const ctx *c, size_t i, hit *h)
     if (lx(c, k, W_THE)) the = 1, k++;
     int l = k < c->n ? c->u[k].lex : 0;
     int rel;
+    /* "this past spring" = last spring */
+    if (!the && l == W_THIS && lx(c, k + 1, W_PAST) &&
+        (lx(c, k + 2, W_SEASON) || lx(c, k + 2, W_WEEKEND) ||
+         (lx(c, k + 2, W_UNIT) && c->u[k + 2].val >= U_WEEK)))
+        k++, l = W_LAST;
     switch (l) {
     case W_LAST: case W_PAST: case W_PREVIOUS: rel = -1; break;
     case W_THIS: case W_CURRENT: rel = 0; break;
@@ -1096,6 +1266,12 @@ static int r_relative(const ctx *c, size_t i, hit *h)
         return 1;
     }
     if (rel == 9) return 0;
+    /* "ABC's This Week", "Last Year in Paris": a title-case unit inside a
+     * sentence names a show or a work (headlines in capitals are not
+     * title case) */
+    if (titled(c, k + 1) && (lx(c, k + 1, W_UNIT) || lx(c, k + 1, W_WEEKEND)) &&
+        !(c->u[k].brk && !titled(c, k + 2) && !(k + 2 < c->n && c->u[k + 2].cap)))
+        return 0;
     if (the && l == W_THIS) return 0;
     if (!the && (l == W_PREVIOUS || l == W_FOLLOWING || l == W_PAST || l == W_CURRENT))
         return 0;
@@ -1115,6 +1291,11 @@ static int r_relative(const ctx *c, size_t i, hit *h)
         return 1;
     }
     if (!the && l == W_CURRENT) return 0;
+    /* "the current fiscal year": the fiscal year now running */
+    size_t kf = k;
+    if (the && l == W_CURRENT && lx(c, k, W_FISCAL) && lx(c, k + 1, W_UNIT) &&
+        (c->u[k + 1].val == U_YEAR || c->u[k + 1].val == U_QUARTER))
+        k++;
     int un, pl;
     if (lx(c, k, W_WEEKEND)) {
         int32_t sat = c->dct - c->dw + 6 + 7 * rel;
@@ -1138,6 +1319,12 @@ static int r_relative(const ctx *c, size_t i, hit *h)
     }
     if (!unit_at(c, k, &un, &pl) || pl) return 0;
     if (un == U_SEC || un == U_MIN || un == U_HOUR) return 0;
+    /* "the current quarter" is the calendar's, not the one reported on */
+    if (un == U_QUARTER && the && l == W_CURRENT && k == kf) {
+        period_val(c, un, 0, v);
+        set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+        return 1;
+    }
     if (un == U_QUARTER && the && rel <= 0) {
         fmt_quarter(v, c->refq_y, c->refq_q + (l == W_PREVIOUS ? -1 : 0));
         set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
@@ -1145,8 +1332,11 @@ static int r_relative(const ctx *c, size_t i, hit *h)
     }
     if (un == U_QUARTER && rel <= 0 && !the) {
         /* "last quarter" is the last reported one */
-        fmt_quarter(v, c->refq_y, c->refq_q + (rel == 0 && c->refq_q != (c->dm - 1) / 3 + 1));
-        if (rel == 0) fmt_quarter(v, c->dy, (c->dm - 1) / 3 + 1);
+        /* "last quarter" is the last reported one, and so is "this
+         * quarter" in an earnings report ("the current quarter" is the
+         * calendar's) */
+        fmt_quarter(v, c->refq_y, c->refq_q);
+        if (rel == 0 && l == W_CURRENT) fmt_quarter(v, c->dy, (c->dm - 1) / 3 + 1);
         set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
         return 1;
     }
@@ -1179,7 +1369,10 @@ static int r_season(const ctx *c, size_t i, hit *h)
     size_t ye;
     if (year_after(c, b, 1, &y, &ye)) b = ye;
     else {
-        if (!the && !(i > 0 && (lx(c, i - 1, W_IN) || lx(c, i - 1, W_PREP)))) return 0;
+        if (!the && !(i > 0 && (lx(c, i - 1, W_IN) || lx(c, i - 1, W_PREP) ||
+                                lx(c, i - 1, W_EARLY) || lx(c, i - 1, W_LATE) ||
+                                lx(c, i - 1, W_MID))))
+            return 0;
         if (s == 2 && !the) return 0;
         if (isalpha_u(c, b) && (lx(c, b, W_UNIT) || lx(c, b, W_UNITS))) return 0;
         y = c->dy;
@@ -1199,19 +1392,81 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
     size_t k = i;
     int the = 0, y = 0, q;
     if (lx(c, k, W_THE)) the = 1, k++;
+    char v[40];
     if (year_at(c, k, &y) && k + 1 < c->n) {
         size_t k2 = k + 1;
         if (pc(c, k2, '\'') && word_is(c, k2 + 1, "s")) k2 += 2;
         if (lx(c, k2, W_FISCAL)) k2++;
         if (lx(c, k2, W_ORD)) k = k2;
-        else y = 0;
+        else if (the && c->qctx && k2 == k + 1 &&
+                 ((lx(c, k2, W_UNIT) && c->u[k2].val == U_QUARTER) ||
+                  word_is(c, k2, "period"))) {
+            /* "the 1988 quarter": the reported quarter of that year */
+            fmt_quarter(v, y, c->refq_q);
+            set_hit(h, i, k2 + 1, DL_TIMEX_DATE, v);
+            return 1;
+        } else y = 0;
+    }
+    /* "last year's [third] quarter", "this year's third quarter", "next
+     * year's first quarter" */
+    if ((lx(c, k, W_LAST) || lx(c, k, W_THIS) || lx(c, k, W_NEXT)) && lx(c, k + 1, W_UNIT) &&
+        c->u[k + 1].val == U_YEAR && pc(c, k + 2, '\'') && word_is(c, k + 3, "s")) {
+        size_t k2 = k + 4;
+        int yy = c->dy + (lx(c, k, W_LAST) ? -1 : lx(c, k, W_NEXT) ? 1 : 0);
+        int qq = c->refq_q;
+        if (lx(c, k2, W_FISCAL)) k2++;
+        if (lx(c, k2, W_ORD) && c->u[k2].val <= 4) {
+            qq = c->u[k2].val, k2++;
+            if (pc(c, k2, '-') && glued(c, k2)) k2++;
+        } else if (!c->qctx) {
+            return 0;
+        }
+        if (lx(c, k2, W_UNIT) && c->u[k2].val == U_QUARTER) {
+            fmt_quarter(v, yy, qq);
+            set_hit(h, i, k2 + 1, DL_TIMEX_DATE, v);
+            return 1;
+        }
+        return 0;
+    }
+    /* "the comparable year-ago quarter", "the corresponding period last
+     * year" */
+    int comp = 0;
+    if (the && (word_is(c, k, "comparable") || word_is(c, k, "corresponding") ||
+                word_is(c, k, "same")))
+        comp = 1, k++;
+    if (comp && c->qctx && (word_is(c, k, "period") || lx(c, k, W_UNIT)) &&
+        (word_is(c, k, "period") || c->u[k].val == U_QUARTER) && lx(c, k + 1, W_LAST) &&
+        lx(c, k + 2, W_UNIT) && c->u[k + 2].val == U_YEAR) {
+        fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        set_hit(h, i, k + 3, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    /* "the quarter a year ago / earlier" */
+    if (the && c->qctx && lx(c, k, W_UNIT) && c->u[k].val == U_QUARTER &&
+        (lx(c, k + 1, W_A) || (lx(c, k + 1, W_NUM) && c->u[k + 1].val == 1)) &&
+        lx(c, k + 2, W_UNIT) && c->u[k + 2].val == U_YEAR &&
+        (lx(c, k + 3, W_AGO) || lx(c, k + 3, W_EARLIER))) {
+        fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        set_hit(h, i, k + 4, DL_TIMEX_DATE, v);
+        return 1;
     }
     if (lx(c, k, W_FISCAL)) k++;
-    char v[40];
     /* year-earlier / year-ago [quarter|period] */
     if (lx(c, k, W_UNIT) && c->u[k].val == U_YEAR && pc(c, k + 1, '-') && glued(c, k + 1) &&
         (lx(c, k + 2, W_EARLIER) || lx(c, k + 2, W_AGO)) && glued(c, k + 2)) {
         size_t b = k + 3;
+        /* "the year-ago third quarter": that quarter, a year before */
+        if (lx(c, b, W_ORD) && c->u[b].val <= 4) {
+            size_t e = b + 1;
+            if (pc(c, e, '-') && glued(c, e)) e++;
+            if (lx(c, e, W_UNIT) && c->u[e].val == U_QUARTER) {
+                int qq = c->u[b].val, yy = c->refq_y;
+                if (qq > c->refq_q) yy--;
+                fmt_quarter(v, yy - 1, qq);
+                set_hit(h, i, e + 1, DL_TIMEX_DATE, v);
+                return 1;
+            }
+        }
         if (lx(c, b, W_UNIT) && c->u[b].val == U_QUARTER) b++;
         else if (word_is(c, b, "period")) b++;
         else if (the) return 0;
@@ -1220,11 +1475,27 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
         set_hit(h, i, b, DL_TIMEX_DATE, v);
         return 1;
     }
+    /* "year-end": the last day of the year, this one ("by year-end") or,
+     * after "since" or in a past clause, the one before */
     if (lx(c, k, W_UNIT) && c->u[k].val == U_YEAR && pc(c, k + 1, '-') && glued(c, k + 1) &&
         lx(c, k + 2, W_END) && glued(c, k + 2)) {
-        snprintf(v, sizeof v, "%04d", c->dy);
+        int back = (i > 0 && lx(c, i - 1, W_SINCE)) ||
+                   (!(i > 0 && lx(c, i - 1, W_PREP)) && tense_at(c, i) < 0);
+        snprintf(v, sizeof v, "%04d-12-31", c->dy - back);
         set_hit(h, i, k + 3, DL_TIMEX_DATE, v);
         return 1;
+    }
+    /* "by year end", "by year's end" */
+    if (!the && k == i && i > 0 && (lx(c, i - 1, W_PREP) || lx(c, i - 1, W_APPROX) ||
+                                    lx(c, i - 1, W_AT) || lx(c, i - 1, W_BEFORE)) &&
+        lx(c, k, W_UNIT) && c->u[k].val == U_YEAR) {
+        size_t e = k + 1;
+        if (pc(c, e, '\'') && word_is(c, e + 1, "s")) e += 2;
+        if (lx(c, e, W_END) && !pc(c, e + 1, '-')) {
+            snprintf(v, sizeof v, "%04d", c->dy);
+            set_hit(h, i, e + 1, DL_TIMEX_DATE, v);
+            return 1;
+        }
     }
     if (the && c->qctx && lx(c, k, W_LATEST) && word_is(c, k + 1, "period")) {
         fmt_quarter(v, c->refq_y, c->refq_q);
@@ -1306,6 +1577,15 @@ static int r_ago(const ctx *c, size_t i, hit *h)
     if (l == W_BEFORE && !(e + 2 < c->n && (c->u[e + 2].brk || c->u[e + 2].kind == U_PUNCT)))
         return 0;
     char v[40];
+    /* "three days later", "a few weeks earlier": TimeBank tags the
+     * duration, which the signal word anchors to the narrative, not to
+     * the article's date */
+    if ((l == W_LATER || l == W_EARLIER) &&
+        (un == U_DAY || un == U_WEEK || un == U_HOUR || un == U_MIN)) {
+        fmt_dur(v, n, un);
+        set_hit(h, i, e + 1, DL_TIMEX_DURATION, v);
+        return 1;
+    }
     if (n < 0) {
         snprintf(v, sizeof v, "%s", l == W_LATER ? "FUTURE_REF" : "PAST_REF");
         set_hit(h, i, e + 2, DL_TIMEX_DATE, v);
@@ -1347,6 +1627,14 @@ static int r_duration(const ctx *c, size_t i, hit *h)
     int the = 0, lead = 0;
     if (lx(c, k, W_THE)) the = 1, k++;
     int l = k < c->n ? c->u[k].lex : 0;
+    /* "due to last 72 hours", "will last two weeks": the verb, not the
+     * adjective; the duration starts after it (tried at the next word) */
+    if (!the && l == W_LAST && i > 0 &&
+        (word_is(c, i - 1, "to") || word_is(c, i - 1, "will") || word_is(c, i - 1, "would") ||
+         word_is(c, i - 1, "could") || word_is(c, i - 1, "may") || word_is(c, i - 1, "might") ||
+         word_is(c, i - 1, "should") || word_is(c, i - 1, "can") || word_is(c, i - 1, "not") ||
+         word_is(c, i - 1, "must")))
+        return 0;
     if (l == W_PAST || l == W_LAST || l == W_NEXT || l == W_COMING || l == W_FOLLOWING ||
         l == W_PREVIOUS || (the && l == W_ORD && c->u[k].val == 1) || l == W_RECENT)
         lead = l, k++;
@@ -1378,6 +1666,8 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         if (!hyph && pc(c, b, '-') && glued(c, b) && isalpha_u(c, b + 1) && glued(c, b + 1))
             return 0;
         if (lx(c, b, W_AGO) || lx(c, b, W_EARLIER) || lx(c, b, W_LATER)) return 0;
+        /* "52 years old": an age, which TimeBank leaves untagged */
+        if (!hyph && lx(c, b, W_OLD)) return 0;
         if (lx(c, b, W_OR) && word_is(c, b + 1, "so") && lx(c, b + 2, W_AGO)) return 0;
         /* "a year" as a rate */
         /* "$5 million a year", "four flights a week": a rate, which
@@ -1474,7 +1764,14 @@ static int r_ref(const ctx *c, size_t i, hit *h)
             set_hit(h, i - 1, i + 3, DL_TIMEX_DATE, "FUTURE_REF");
             return 1;
         }
-        return 0; /* "soon" alone: too vague to be worth a timex */
+        /* "soon" alone, in a future clause: "it may soon seek a buyer";
+         * not "soon after", "as soon as", nor a past "was soon released" */
+        if ((i > 0 && lx(c, i - 1, W_AS)) || lx(c, i + 1, W_AS) || lx(c, i + 1, W_AFTER) ||
+            lx(c, i + 1, W_THAN))
+            return 0;
+        if (tense_at(c, i) <= 0) return 0;
+        set_hit(h, i, i + 1, DL_TIMEX_DATE, "FUTURE_REF");
+        return 1;
     case W_FUTURE:
         return 0; /* "future plans": an adjective */
     case W_THE:
@@ -1519,6 +1816,18 @@ static int r_set(const ctx *c, size_t i, hit *h)
         /* "the Communist Party daily Granma": a newspaper */
         if (isalpha_u(c, i + 1) && c->u[i + 1].cap && !c->u[i + 1].brk) return 0;
         if (i > 0 && isalpha_u(c, i - 1) && c->u[i - 1].cap && !c->u[i].brk) return 0;
+        /* "rise 8% annually", "10,000 units annually", "$5 million yearly":
+         * a rate, which TimeBank leaves untagged; so is an "average daily"
+         * figure */
+        if (c->u[i].val == U_YEAR)
+            for (size_t k = i; k > 0 && k + 4 > i; k--) {
+                const unit *p = &c->u[k - 1];
+                if (p->brk && k - 1 < i) break;
+                if (p->kind == U_DIGIT || p->lex == W_MONEY || p->lex == W_NUM ||
+                    (p->kind == U_PUNCT && p->ch == '%'))
+                    return 0;
+            }
+        if (i > 0 && word_is(c, i - 1, "average")) return 0;
         fmt_dur(v, 1, c->u[i].val);
         set_hit(h, i, i + 1, DL_TIMEX_SET, v);
         return 1;
@@ -1584,7 +1893,15 @@ static int r_holiday(const ctx *c, size_t i, hit *h)
     if (eve) hol -= 100;
     int y = c->dy + mode;
     int32_t day = 0;
-    for (int pass = 0; pass < 2; pass++) {
+    /* a bare holiday: the one before or after the article by tense, else
+     * the nearest ("the boy was found on Thanksgiving Day", in January) */
+    int near = 0, strict = mode != 0;
+    if (mode == 0) {
+        mode = tense_at(c, k);
+        if (mode < 0 || mode > 0) y = c->dy;
+        else near = 1;
+    }
+    for (int pass = 0; pass < 3; pass++) {
         int m = 1, d = 1;
         switch (hol) {
         case H_CHRISTMAS: m = 12, d = 25; break;
@@ -1628,13 +1945,92 @@ static int r_holiday(const ctx *c, size_t i, hit *h)
             day = dl_days_from_civil(y, m, d);
         if (eve) day--;
         /* "last Christmas" is the latest one before the article */
-        if (mode < 0 && day >= c->dct && pass == 0) { y--; continue; }
-        if (mode > 0 && day <= c->dct && pass == 0) { y++; continue; }
+        if (mode < 0 && day + strict > c->dct && pass == 0) { y--; continue; }
+        if (mode > 0 && day - strict < c->dct && pass == 0) { y++; continue; }
+        if (near && pass == 0 && day - c->dct > 183) { y--; continue; }
+        if (near && pass == 0 && c->dct - day > 183) { y++; continue; }
         break;
     }
     char v[40];
     fmt_day(v, day);
     set_hit(h, i, b, DL_TIMEX_DATE, v);
+    return 1;
+}
+
+/* The period of unit un that holds the reference time, moved by rel
+ * units; 0 if the reference is coarser than un. */
+static int ref_period(const ctx *c, int un, int rel, char *v)
+{
+    int gran = c->ref_gran ? c->ref_gran : U_DAY;
+    int32_t day = c->ref_gran ? c->ref_day : c->dct;
+    int y, m, d;
+    dl_civil_from_days(day, &y, &m, &d);
+    if (un == U_DAY && gran == U_DAY) fmt_day(v, day + rel);
+    else if (un == U_WEEK && (gran == U_DAY || gran == U_WEEK)) fmt_week(v, day + 7 * rel);
+    else if (un == U_MONTH && (gran == U_DAY || gran == U_MONTH)) fmt_month(v, y, m + rel);
+    else if (un == U_QUARTER && c->lastq_y) fmt_quarter(v, c->lastq_y, c->lastq_q + rel);
+    else if (un == U_YEAR && gran != U_CENTURY && gran != U_DECADE)
+        snprintf(v, 40, "%04d", y + rel);
+    else return 0;
+    return 1;
+}
+
+/* Anaphoric dates, resolved against the reference time: "that day",
+ * "that same year", "the same month", "the following year", "the next
+ * day", "the day after" / "the day before" (not followed by a date). */
+static int r_anaphor(const ctx *c, size_t i, hit *h)
+{
+    size_t k = i;
+    int rel = 0;
+    char v[40];
+    if (lx(c, k, W_THAT)) {
+        k++;
+        if (lx(c, k, W_SAME)) k++;
+        /* "said that day care ...": only a unit that ends the phrase */
+    } else if (lx(c, k, W_THE)) {
+        k++;
+        if (lx(c, k, W_SAME)) k++;
+        else if (lx(c, k, W_FOLLOWING)) rel = 1, k++;
+        else if (lx(c, k, W_NEXT) && lx(c, k + 1, W_UNIT) && c->u[k + 1].val == U_DAY)
+            rel = 1, k++;
+        else if (lx(c, k, W_NEXT) && lx(c, k + 1, W_POD) && c->u[k + 1].val == POD_MO)
+            rel = 1, k++;
+        else if (lx(c, k, W_UNIT) && c->u[k].val == U_DAY &&
+                 (lx(c, k + 1, W_AFTER) || lx(c, k + 1, W_BEFORE))) {
+            /* "the day after the vote" yes; "the day before Christmas" is
+             * a date of its own that the anchor would get wrong */
+            size_t n2 = k + 2;
+            if (lx(c, n2, W_THE)) n2++;
+            if (isdig(c, n2) || lx(c, n2, W_MONTH) || lx(c, n2, W_MONABBR) ||
+                lx(c, n2, W_WDAY) || lx(c, n2, W_HOLIDAY) || lx(c, n2, W_TODAY) ||
+                lx(c, n2, W_YESTERDAY) || lx(c, n2, W_TOMORROW))
+                return 0;
+            /* "later in the day before returning home": a clause follows */
+            if (isalpha_u(c, n2) && c->u[n2].e - c->u[n2].s > 4 &&
+                memcmp(c->t + c->u[n2].e - 3, "ing", 3) == 0)
+                return 0;
+            if (!ref_period(c, U_DAY, lx(c, k + 1, W_AFTER) ? 1 : -1, v)) return 0;
+            set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
+            return 1;
+        } else return 0;
+    } else {
+        return 0;
+    }
+    if (k == i + 1 && !lx(c, i, W_THAT)) return 0; /* "the day" alone */
+    if (lx(c, k, W_POD) && c->u[k].val == POD_MO && rel == 1) {
+        if (!ref_period(c, U_DAY, 1, v)) return 0;
+        set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    if (!lx(c, k, W_UNIT)) return 0;
+    int un = c->u[k].val;
+    if (un != U_DAY && un != U_WEEK && un != U_MONTH && un != U_YEAR &&
+        !(un == U_QUARTER && lx(c, i, W_THAT)))
+        return 0;
+    /* "the same day-care", "that year's": the unit is a modifier */
+    if (pc(c, k + 1, '-') && glued(c, k + 1)) return 0;
+    if (!ref_period(c, un, rel, v)) return 0;
+    set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
     return 1;
 }
 
@@ -1664,7 +2060,7 @@ static int r_the_year(const ctx *c, size_t i, hit *h)
 typedef int (*rule_fn)(const ctx *, size_t, hit *);
 static const rule_fn RULES[] = {r_date, r_year, r_wday, r_deictic, r_clock, r_relative,
                                 r_season, r_quarter, r_ago, r_duration, r_ref, r_set,
-                                r_holiday, r_the_year};
+                                r_holiday, r_the_year, r_anaphor};
 
 /* The longest rule match at i. */
 static int match_core(const ctx *c, size_t i, hit *best)
@@ -1696,6 +2092,13 @@ static int match_at(const ctx *c, size_t i, hit *best)
     hit h;
     size_t k = 0;
     int want = 0; /* 1: a calendar point, 2: a numeric expression */
+    size_t a0 = i; /* where the expression starts */
+    /* "the early 1980s", "the mid-1990s", "the late summer" */
+    if (l == W_THE && (lx(c, i + 1, W_EARLY) || lx(c, i + 1, W_LATE) || lx(c, i + 1, W_MID)) &&
+        !lx(c, i + 2, W_THE)) {
+        i++;
+        l = c->u[i].lex;
+    }
     if (l == W_EARLY || l == W_LATE || l == W_EARLIER || l == W_LATER) {
         k = i + 1;
         if (pc(c, k, '-') && glued(c, k)) k++;
@@ -1742,16 +2145,26 @@ static int match_at(const ctx *c, size_t i, hit *best)
             if (l == W_SOME && !(l2 == W_NUM || c->u[k].kind == U_DIGIT)) ok = 0;
         }
         if (ok && h.a == k) {
-            h.a = i;
+            h.a = a0;
             *best = h;
             return 1;
         }
     }
-    return match_core(c, i, best);
+    return match_core(c, a0, best);
 }
 
 /* The reference quarter: the first "third quarter" the article names,
  * else the last completed quarter. */
+/* Quarter q of year y can be the one an earnings report is about: it
+ * ended before the article, or the text says when it ended ("the fourth
+ * quarter ended Sept. 30": a fiscal quarter).  b: the unit after it. */
+static int reportable_quarter(const ctx *c, int y, int q, size_t b)
+{
+    if (lx(c, b, W_ENDED)) return 1;
+    if (y < c->dy - 1 || y > c->dy) return 0;
+    return y < c->dy || q < (c->dm - 1) / 3 + 1;
+}
+
 static void find_ref_quarter(ctx *c)
 {
     int cq = (c->dm - 1) / 3 + 1;
@@ -1765,13 +2178,129 @@ static void find_ref_quarter(ctx *c)
         if (k > 0 && lx(c, k - 1, W_ORD) && c->u[k - 1].val <= 4) {
             hit h;
             if (r_quarter(c, k - 1, &h) && h.val[4] == '-' && h.val[5] == 'Q' &&
-                atoi(h.val) >= c->dy - 1 && atoi(h.val) <= c->dy) {
+                reportable_quarter(c, atoi(h.val), h.val[6] - '0', h.b)) {
                 c->refq_y = atoi(h.val);
                 c->refq_q = h.val[6] - '0';
                 return;
             }
         }
     }
+}
+
+/* A dated expression becomes the reference time of the anaphoric ones
+ * that follow: value YYYY, YYYY-MM, YYYY-MM-DD[T...] or YYYY-Www. */
+static void set_reference(ctx *c, int type, const char *v)
+{
+    if (type != DL_TIMEX_DATE && type != DL_TIMEX_TIME) return;
+    for (int k = 0; k < 4; k++)
+        if (!is_digit((unsigned char)v[k])) return;
+    int y = atoi(v);
+    int32_t day;
+    if (v[4] == 0) {
+        c->ref_gran = U_YEAR, c->ref_day = dl_days_from_civil(y, 1, 1);
+    } else if (v[4] == '-' && is_digit((unsigned char)v[5]) && is_digit((unsigned char)v[6])) {
+        int m = atoi(v + 5);
+        if (m < 1 || m > 12) return;
+        if (v[7] == 0) {
+            c->ref_gran = U_MONTH, c->ref_day = dl_days_from_civil(y, m, 1);
+        } else if (v[7] == '-' && dl_date_parse(v, 10, &day) == DL_OK) {
+            c->ref_gran = U_DAY, c->ref_day = day;
+        }
+    } else if (v[4] == '-' && v[5] == 'Q' && v[6] >= '1' && v[6] <= '4' && v[7] == 0) {
+        c->lastq_y = y, c->lastq_q = v[6] - '0'; /* "that quarter" */
+    } else if (v[4] == '-' && v[5] == 'W' && is_digit((unsigned char)v[6]) && v[8] == 0) {
+        /* the Thursday of ISO week w */
+        int w = atoi(v + 6);
+        int32_t j4 = dl_days_from_civil(y, 1, 4);
+        c->ref_gran = U_WEEK, c->ref_day = j4 - (dl_weekday(j4) - 1) + 7 * (w - 1) + 3;
+    }
+}
+
+/* ------------------------------------------------------------ entities */
+
+/* The entity stage runs before this one; its names keep time words that
+ * belong to them from being read as times ("Friday Harbor", "the Sunday
+ * Times", "Sheffield Wednesday").  A mention of entity ent. */
+typedef struct ment {
+    uint32_t s, e;
+    uint32_t ent;
+} ment;
+typedef DL_VEC(ment) mentvec;
+
+static int ment_cmp(const void *a, const void *b)
+{
+    const ment *x = a, *y = b;
+    return x->s < y->s ? -1 : x->s > y->s ? 1 : 0;
+}
+
+/* All mentions of d->ents, sorted by start.  DL_OK or DL_ENOMEM. */
+static int collect_mentions(const dl_doc *d, mentvec *mv)
+{
+    for (size_t k = 0; k < d->ents.n; k++)
+        for (size_t j = 0; j < d->ents.v[k].n_mentions; j++) {
+            ment m = {d->ents.v[k].mentions[j].start, d->ents.v[k].mentions[j].end,
+                      (uint32_t)k};
+            if (m.e > m.s && m.e <= d->len && dl_vec_push(mv, m)) return DL_ENOMEM;
+        }
+    if (mv->n > 1) qsort(mv->v, mv->n, sizeof *mv->v, ment_cmp);
+    return DL_OK;
+}
+
+/* The last word of text[s, e): its start. */
+static uint32_t last_word(const char *t, uint32_t s, uint32_t e)
+{
+    while (e > s && !is_alpha((unsigned char)t[e - 1])) e--;
+    while (e > s && is_alpha((unsigned char)t[e - 1])) e--;
+    return e;
+}
+
+/* The expression text[s, e) is part of a name: a mention of an entity
+ * overlaps it and either goes on after it ("Friday Harbor"), or the name
+ * ends with the expression's last word in at least two mentions (a name
+ * that recurs, "Sheffield Wednesday", rather than the tagger gluing a
+ * date to a name once: "Iraq Friday"), or it is the short form of such a
+ * longer mention ("Wednesday" for "Sheffield Wednesday").  At most a few
+ * mentions around s are read (they are sorted and rarely overlap), so
+ * this is constant time per expression beyond a binary search. */
+static int in_name(const dl_doc *d, const mentvec *mv, uint32_t s, uint32_t e)
+{
+    const char *t = d->text;
+    size_t lo = 0, hi = mv->n;
+    while (lo < hi) { /* first mention starting at or after e */
+        size_t mid = (lo + hi) / 2;
+        if (mv->v[mid].s < e) lo = mid + 1;
+        else hi = mid;
+    }
+    uint32_t w = last_word(t, s, e);
+    size_t wl = e - w;
+    while (wl && !is_alpha((unsigned char)t[w + wl - 1])) wl--;
+    for (size_t k = lo, n = 0; k > 0 && n < 4; k--, n++) {
+        const ment *m = &mv->v[k - 1];
+        if (m->e <= s) continue;
+        if (m->e > e) return 1;
+        if (!wl) continue;
+        const dl_entity *en = &d->ents.v[m->ent];
+        int ending = 0, longer = 0;
+        for (size_t j = 0; j < en->n_mentions && j < 64; j++) {
+            dl_span sp = en->mentions[j];
+            if (sp.end > d->len || sp.end - sp.start <= wl) continue;
+            uint32_t lw = last_word(t, sp.start, sp.end);
+            if (sp.end - lw >= wl && strncasecmp(t + lw, t + w, wl) == 0 &&
+                (sp.end - lw == wl || !is_alpha((unsigned char)t[lw + wl]))) {
+                ending++;
+                if (sp.start < s || sp.end - sp.start > e - s) longer = 1;
+            }
+        }
+        if (m->s < s && ending >= 2) return 1;
+        /* a month name that ends a person's name: "Theresa May" (a weekday
+         * there is the tagger gluing "Saturday" to "Bill Clinton") */
+        if (m->s < s && en->type == DL_PERSON && wl == e - s) {
+            const lexent *le = lex_find(t + s, wl);
+            if (le && le->id == W_MONTH) return 1;
+        }
+        if (m->s >= s && longer && ending >= 1) return 1;
+    }
+    return 0;
 }
 
 /* Word classes an expression can begin with (the others are only read
@@ -1783,7 +2312,7 @@ static int can_start(int lex)
     case W_FUT: case W_PASTV: case W_IS: case W_TO: case W_OF: case W_MONEY: case W_TIMES:
     case W_AS: case W_OLD: case W_LONG: case W_ENDED: case W_POSSIBLE: case W_THAN:
     case W_LEAST: case W_MOST: case W_TZ: case W_AMPM: case W_OCLOCK: case W_EVE: case W_TERM:
-    case W_SHORT: case W_NEAR: case W_PRESENT: case W_SAME: case W_THAT: case W_AGO:
+    case W_SHORT: case W_NEAR: case W_PRESENT: case W_SAME: case W_AGO:
     case W_BEFORE: case W_AFTER: case W_END: case W_BEGIN: case W_HALF: case W_LATEST:
         return 0;
     }
@@ -1827,7 +2356,9 @@ int dl_timex_tag(dl_doc *d)
     dl_civil_from_days(d->day, &c.dy, &c.dm, &c.dd);
     c.dw = dl_weekday(d->day);
     find_ref_quarter(&c);
-    for (size_t i = 0; i < c.n;) {
+    mentvec mv = {0};
+    rc = collect_mentions(d, &mv);
+    for (size_t i = 0; !rc && i < c.n;) {
         const unit *u = &c.u[i];
         hit h;
         /* expressions start at a word or number not glued to a number */
@@ -1838,7 +2369,8 @@ int dl_timex_tag(dl_doc *d)
                     (u->kind == U_PUNCT && u->ch == '\'');
         if (start && u->kind == U_ALPHA && i > 0 && glued(&c, i) && isalpha_u(&c, i - 1))
             start = 0;
-        if (start && match_at(&c, i, &h)) {
+        if (start && match_at(&c, i, &h) &&
+            !(mv.n && in_name(d, &mv, c.u[h.a].s, c.u[h.b - 1].e))) {
             dl_timex tx;
             memset(&tx, 0, sizeof tx);
             tx.span.start = c.u[h.a].s;
@@ -1851,17 +2383,23 @@ int dl_timex_tag(dl_doc *d)
                 break;
             }
             i = h.b;
+            set_reference(&c, h.type, h.val);
             /* an explicit recent quarter becomes the one "the quarter" means */
             if (h.type == DL_TIMEX_DATE && strlen(h.val) == 7 && h.val[5] == 'Q' &&
-                c.u[h.b - 1].lex == W_UNIT && atoi(h.val) >= c.dy - 1 && atoi(h.val) <= c.dy) {
+                c.u[h.b - 1].lex == W_UNIT &&
+                reportable_quarter(&c, atoi(h.val), h.val[6] - '0', h.b)) {
                 size_t k = h.a;
+                int back = 0; /* "the year-earlier third quarter" is a comparison */
+                for (size_t j = h.a; j < h.b; j++)
+                    back |= lx(&c, j, W_EARLIER) || lx(&c, j, W_AGO) || lx(&c, j, W_LAST);
                 while (k < h.b && !lx(&c, k, W_ORD)) k++;
-                if (k < h.b) c.refq_y = atoi(h.val), c.refq_q = h.val[6] - '0';
+                if (k < h.b && !back) c.refq_y = atoi(h.val), c.refq_q = h.val[6] - '0';
             }
         } else {
             i++;
         }
     }
+    dl_vec_free(&mv);
     dl_vec_free(&uv);
     return rc;
 }

@@ -52,6 +52,8 @@ int cmd_ingest(cli_opts *o);
 int cmd_stats(cli_opts *o);
 int cmd_show(cli_opts *o);
 int cmd_analyze(cli_opts *o);
+int cmd_search(cli_opts *o);   /* search.c */
+int cmd_optimize(cli_opts *o); /* search.c */
 int cmd_check(cli_opts *o);
 /* stories.c */
 int cmd_dups(cli_opts *o);

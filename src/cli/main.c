@@ -37,7 +37,6 @@ static int not_built(cli_opts *o, const char *what, int issue)
     return EXIT_USAGE;
 }
 
-static int cmd_search(cli_opts *o) { return not_built(o, "search", 5); }
 static int cmd_serve(cli_opts *o) { return not_built(o, "serve", 7); }
 
 static const cli_cmd COMMANDS[] = {
@@ -85,9 +84,20 @@ static const cli_cmd COMMANDS[] = {
      0},
     {"search", cmd_search, "search QUERY [--from D] [--to D] [-n N] [--queries FILE] [--json]",
      "Ranked articles (BM25).  QUERY has words (all required), \"phrases\",\n"
-     "-excluded words and OR between alternatives.  --queries FILE runs one\n"
-     "query a line (optionally TAB FROM TAB TO) and prints JSONL.\n",
+     "-excluded words and OR between alternatives (OR binds tighter than the\n"
+     "implicit AND: 'brexit may OR johnson' is brexit AND (may OR johnson)).\n"
+     "A query starting with - goes after --:  dateline search -- -trump biden\n"
+     "Snippets mark the matched words as [word].  -n defaults to 10.\n"
+     "  --json          {\"query\", \"total\", \"took_ms\", \"hits\": [{\"id\", \"date\",\n"
+     "                  \"score\", \"title\", \"snippet\"}]}\n"
+     "  --queries FILE  one query a line (optionally TAB FROM TAB TO, either may\n"
+     "                  be empty); prints one JSON object a line (JSONL)\n\n"
+     "Example:\n  dateline search 'ambassador \"prime minister\" -trump' --from 2019-07-01 -n 5\n",
      CLI_O_RANGE | CLI_O_N | CLI_O_QUERIES},
+    {"optimize", cmd_optimize, "optimize [--json]",
+     "Merges the search index's segments into one (queries get faster; results\n"
+     "stay the same).  Ingest merges by itself when segments pile up.\n",
+     0},
     {"quotes", cmd_quotes,
      "quotes [--speaker NAME] [QUERY] [--from D] [--to D] [-n N] [--json]",
      "Who said what, when: quotes newest first (20 unless -n says otherwise).\n"

@@ -3,6 +3,7 @@
  */
 #include "store.h"
 #include "../analyze/analyze.h"
+#include "../index/index.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -177,6 +178,7 @@ int dl_archive_open(const char *dir, int flags, dl_archive **out)
 void dl_archive_close(dl_archive *ar)
 {
     if (!ar) return;
+    dl_index_close(ar->index); /* before the db: it holds statements */
     if (ar->db) {
         if (ar->writable) sqlite3_exec(ar->db, "PRAGMA optimize", NULL, NULL, NULL);
         sqlite3_close_v2(ar->db);

@@ -14,8 +14,10 @@
  * at the marked place in write_article.
  */
 #include "store.h"
+#include "../text/utf8.h"
 #include "../analyze/analyze.h"
 #include "../analyze/pool.h"
+#include "../index/index.h"
 #include "../text/buf.h"
 #include "../dedup/dedup.h"
 #include "../story/story.h"
@@ -42,6 +44,7 @@ struct dl_ingest {
     dl_achunk *inflight; /* submitted to the pool, not yet written */
     dl_dedup *dedup;     /* near-duplicate checker (src/dedup) */
     dl_storyer *storyer; /* online story assignment (src/story) */
+    dl_ibatch *ib;       /* the search index's part of the batch (src/index) */
     int64_t dup_of;      /* the article being written is a copy of this docno
                           * (0: new content); later stages, e.g. the search
                           * index, skip indexing a copy as new content */
@@ -61,6 +64,7 @@ static void finalize_all(dl_ingest *ing)
     dl_achunk_free(ing->inflight);
     dl_dedup_free(ing->dedup);
     dl_storyer_free(ing->storyer);
+    dl_ibatch_free(ing->ib);
 }
 
 int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
@@ -82,9 +86,11 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
             " VALUES(?,?,?,?,?,?)");
     ing->st_entity = dl_archive_prepare(
         ar, "INSERT INTO entities(docno, day, name, type, mentions) VALUES(?,?,?,?,?)");
+    dl_index *ix = NULL;
     if (!ing->st_exists || !ing->st_article || !ing->st_annot || !ing->st_quote ||
         !ing->st_entity || dl_dedup_new(ar, &ing->dedup) ||
-        dl_storyer_new(ar, &ing->storyer)) {
+        dl_storyer_new(ar, &ing->storyer) || dl_index_get(ar, &ix) ||
+        dl_ibatch_new(ix, &ing->ib)) {
         finalize_all(ing);
         free(ing);
         return DL_ESTORE;
@@ -113,18 +119,6 @@ static int step_done(dl_ingest *ing, sqlite3_stmt *st)
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc == SQLITE_DONE ? DL_OK : store_fail(ing);
-}
-
-/* Case-folded, NFKC form of a speaker's name, for lookups. */
-static char *fold_key(const char *s)
-{
-    utf8proc_uint8_t *out = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
-                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE |
-                                          UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                          UTF8PROC_CASEFOLD);
-    if (n < 0) return NULL;
-    return (char *)out;
 }
 
 static const char *ent_type(int t)
@@ -161,7 +155,7 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
     for (size_t i = 0; i < a->n_quotes; i++) {
         const dl_quote *q = &a->quotes[i];
         const char *sp = q->speaker >= 0 ? a->entities[q->speaker].name : NULL;
-        char *key = sp ? fold_key(sp) : NULL;
+        char *key = sp ? dl_utf8_fold(sp) : NULL;
         st = ing->st_quote;
         sqlite3_bind_int64(st, 1, docno);
         sqlite3_bind_int64(st, 2, rec->day);
@@ -190,20 +184,32 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
     /* stories: the article joins a story (a copy joins its original's) */
     rc = dl_story_assign(ing->storyer, docno, a, ing->dup_of);
     if (rc) return rc;
-    /* later stages plug in here: search index (skip new-content indexing
-     * when ing->dup_of != 0) */
-    return DL_OK;
+    /* search index: every stored article, copies included (a search finds
+     * each article the archive holds); searchable when the batch commits */
+    return dl_ibatch_add(ing->ib, docno, rec->day, rec->title,
+                         rec->title ? strlen(rec->title) : 0, rec->text, rec->text_len);
 }
 
 /* The SQL COMMIT of the batch: what it holds is acknowledged. */
 static int commit_batch(dl_ingest *ing)
 {
     if (!ing->in_txn) return DL_OK;
+    /* the batch's index segment: written and registered inside the txn */
+    if (dl_ibatch_flush(ing->ib)) {
+        ing->failed = 1;
+        return DL_ESTORE;
+    }
     if (dl_archive_exec(ing->ar, "COMMIT")) {
+        dl_ibatch_done(ing->ib, 0);
         ing->failed = 1;
         return DL_ESTORE;
     }
     ing->in_txn = 0;
+    dl_ibatch_done(ing->ib, 1);
+    /* keep the segment count low (tiered merges); a failed merge loses
+     * nothing, the segments stay as they are */
+    dl_index *ix = NULL;
+    if (dl_index_get(ing->ar, &ix) == DL_OK) dl_index_merge(ix, 0);
     ing->counts.added += ing->pending.added;
     ing->counts.near_duplicates += ing->pending.near_duplicates;
     memset(&ing->pending, 0, sizeof ing->pending);
@@ -303,7 +309,10 @@ int dl_ingest_commit(dl_ingest *ing)
 int dl_ingest_finish(dl_ingest *ing, dl_ingest_counts *counts)
 {
     int rc = dl_ingest_commit(ing);
-    if (rc && ing->in_txn) sqlite3_exec(ing->ar->db, "ROLLBACK", NULL, NULL, NULL);
+    if (rc && ing->in_txn) {
+        sqlite3_exec(ing->ar->db, "ROLLBACK", NULL, NULL, NULL);
+        dl_ibatch_done(ing->ib, 0);
+    }
     if (counts) *counts = ing->counts;
     finalize_all(ing);
     free(ing);
@@ -313,7 +322,10 @@ int dl_ingest_finish(dl_ingest *ing, dl_ingest_counts *counts)
 void dl_ingest_abort(dl_ingest *ing)
 {
     if (!ing) return;
-    if (ing->in_txn) sqlite3_exec(ing->ar->db, "ROLLBACK", NULL, NULL, NULL);
+    if (ing->in_txn) {
+        sqlite3_exec(ing->ar->db, "ROLLBACK", NULL, NULL, NULL);
+        if (ing->ib) dl_ibatch_done(ing->ib, 0);
+    }
     finalize_all(ing);
     free(ing);
 }

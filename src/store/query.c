@@ -9,6 +9,7 @@
  * query are checked on each candidate row, newest first, until the limit.
  */
 #include "store.h"
+#include "../text/utf8.h"
 #include "../text/buf.h"
 
 #include <ctype.h>
@@ -16,18 +17,6 @@
 #include <utf8proc.h>
 
 #define DEFAULT_LIMIT 20
-
-/* Case-folded NFKC form, as ingest.c stores speaker_key.  NULL on error. */
-static char *fold(const char *s)
-{
-    utf8proc_uint8_t *out = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
-                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE |
-                                          UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                          UTF8PROC_CASEFOLD);
-    if (n < 0) return NULL;
-    return (char *)out;
-}
 
 static int is_word_byte(unsigned char c)
 {
@@ -122,7 +111,8 @@ static int quote_rows(dl_archive *ar, const char *sql, const dl_quote_query *q,
 
 #define QUOTE_COLS                                                                   \
     "SELECT q.speaker, substr(CAST(a.text AS BLOB), q.start + 1, q.end - q.start),"  \
-    " a.date, a.id, q.start, q.end FROM quotes q JOIN articles a ON a.docno = q.docno"
+    " a.date, a.id, q.start, q.end FROM quotes q"                                    \
+    " JOIN articles a ON a.docno = q.docno AND a.dup_of IS NULL" /* copies: once */
 #define QUOTE_ORDER " ORDER BY q.day DESC, q.docno DESC, q.start"
 
 int dl_archive_quotes(dl_archive *ar, const dl_quote_query *q, dl_quote_hit **out, size_t *n)
@@ -133,7 +123,7 @@ int dl_archive_quotes(dl_archive *ar, const dl_quote_query *q, dl_quote_hit **ou
     hitvec hits = {0};
     int rc;
     if (q->speaker && *q->speaker) {
-        char *key = fold(q->speaker);
+        char *key = dl_utf8_fold(q->speaker);
         if (!key) return DL_ENOMEM;
         rc = quote_rows(ar, QUOTE_COLS " WHERE q.speaker_key = ?3 AND q.day BETWEEN ?1 AND ?2"
                             QUOTE_ORDER, q, key, limit, &hits);
@@ -212,7 +202,9 @@ int dl_archive_entities(dl_archive *ar, const dl_entity_query *q, dl_entity_hit 
      * names are filtered here, so all groups are read in order */
     sqlite3_stmt *st = dl_archive_prepare(
         ar, "SELECT name, type, SUM(mentions) AS m, COUNT(DISTINCT docno) AS d"
-            " FROM entities WHERE day BETWEEN ?1 AND ?2 GROUP BY name, type"
+            " FROM entities WHERE day BETWEEN ?1 AND ?2"
+            " AND docno NOT IN (SELECT docno FROM articles WHERE dup_of IS NOT NULL)"
+            " GROUP BY name, type"
             " ORDER BY m DESC, d DESC, name LIMIT ?3");
     if (!st) return DL_ESTORE;
     sqlite3_bind_int64(st, 1, q->has_from ? q->from_day : INT32_MIN);

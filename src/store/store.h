@@ -23,6 +23,7 @@ struct dl_archive {
     sqlite3 *db;
     char *dir;
     int writable;
+    struct dl_index *index; /* search index (src/index), opened on first use */
     char errmsg[512];
 };
 

@@ -3,6 +3,8 @@
  */
 #include "utf8.h"
 
+#include <utf8proc.h>
+
 size_t dl_utf8_valid_prefix(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -85,4 +87,15 @@ int32_t dl_utf8_prev(const char *s, size_t i, size_t *start)
     }
     *start = j;
     return c;
+}
+
+char *dl_utf8_fold(const char *s)
+{
+    utf8proc_uint8_t *out = NULL;
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE |
+                                          UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                                          UTF8PROC_CASEFOLD);
+    if (n < 0) return NULL;
+    return (char *)out;
 }

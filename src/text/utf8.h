@@ -33,4 +33,9 @@ static inline int32_t dl_utf8_next(const char *s, size_t n, size_t *i)
  * start offset through *start. */
 int32_t dl_utf8_prev(const char *s, size_t i, size_t *start);
 
+/* The NFKC, case-folded form of the NUL-terminated s, for lookups that
+ * ignore case ("SIR KIM" = "Sir Kim").  The caller frees it with free();
+ * NULL on invalid UTF-8 or OOM. */
+char *dl_utf8_fold(const char *s);
+
 #endif

@@ -9,7 +9,7 @@ python3 - $T/out <<'PY' || fail "counts: $(cat $T/out)"
 import json, sys
 c = json.load(open(sys.argv[1]))
 assert c["added"] == 7 and c["present"] == 0 and c["rejected"] == 1, c
-assert "near_duplicates" in c
+assert c["near_duplicates"] == 1, c  # the wire copy of 2024-03-06
 PY
 run $DATELINE ingest --archive $A --json "$ROOT/examples/plain" "$ROOT/examples/feed.jsonl"
 expect_eq "exit of second ingest" $rc 0
@@ -51,3 +51,13 @@ grep -q 'no article' $T/err || fail "show missing: $(cat $T/err)"
 # a missing archive is exit 3 for readers
 run $DATELINE stats --archive $T/nothing-here
 expect_eq "missing archive exit" $rc 3
+
+# a near-duplicate copy is stored and linked, but its quotes are not listed twice
+run $DATELINE quotes --archive $A --speaker "Grace Okafor" --json -n 100
+expect_eq "quotes exit" $rc 0
+python3 - $T/out <<'PY' || fail "quotes of the copy listed twice: $(cat $T/out)"
+import json, sys
+q = json.load(open(sys.argv[1]))["quotes"]
+texts = [x["text"] for x in q]
+assert len(q) >= 6 and len(texts) == len(set(texts)), texts
+PY

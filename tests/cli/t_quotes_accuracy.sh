@@ -2,7 +2,7 @@
 # Quote accuracy on the dev gold (../shared): polnear quote overlap F1 and
 # lenient speaker accuracy, and the seed article's 13 quotes with their
 # speakers.  Targets (issue 4): F1 >= 0.95, speaker accuracy >= 0.90; the
-# speaker floor keeps a 0.01 margin (it moves with the entity tagger's names).
+# speaker floor is the target (measured 0.917 with the entity tagger).
 . "$ROOT/tests/cli/lib.sh"
 need_shared gold/polnear
 need_shared seed
@@ -15,7 +15,7 @@ f1=$(result "$T/score" overlap_f1)
 sp=$(result "$T/score" speaker_acc_lenient)
 echo "MEASURE polnear quote overlap_f1=$f1 speaker_acc_lenient=$sp"
 expect_ge "polnear overlap F1" "$f1" 0.95
-expect_ge "polnear lenient speaker accuracy" "$sp" 0.89
+expect_ge "polnear lenient speaker accuracy" "$sp" 0.90
 
 "$DATELINE" analyze "$SHARED/seed/darroch-2019-07-10.txt" > "$T/seed.jsonl" || fail "analyze seed"
 python3 - "$T/seed.jsonl" <<'PY' || fail "seed quotes"

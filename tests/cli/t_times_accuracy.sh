@@ -2,9 +2,10 @@
 # the time tagger must keep value F1 and strict extent F1 at or above their
 # floors, and the seed article must give its four times.
 # The targets are value F1 >= 0.85 and strict F1 >= 0.85.  Strict is
-# asserted at the target; value F1 is not there yet (0.791 measured), so its
-# floor is the level reached, as a regression guard: raise it to 0.85 when
-# the tagger gets there (TIMEX_MIN_VALUE_F1=0.85 checks the target now).
+# asserted at the target; value F1 is not there yet (0.815 measured after the
+# third round, from 0.811 and 0.791 before), so its floor sits just below the
+# level reached, as a regression guard: raise it to 0.85 when the tagger gets
+# there (TIMEX_MIN_VALUE_F1=0.85 checks the target now).
 . "$ROOT/tests/cli/lib.sh"
 need_shared gold/tempeval3
 [ -f "$SHARED/eval/score_times.py" ] || skip "no score_times.py"
@@ -15,7 +16,7 @@ v=$(result "$T/score" value_f1)
 s=$(result "$T/score" strict_f1)
 r=$(result "$T/score" relaxed_f1)
 echo "MEASURE tempeval3 value_f1=$v strict_f1=$s relaxed_f1=$r"
-expect_ge "tempeval3 value F1" "$v" "${TIMEX_MIN_VALUE_F1:-0.78}"
+expect_ge "tempeval3 value F1" "$v" "${TIMEX_MIN_VALUE_F1:-0.812}"
 expect_ge "tempeval3 strict F1" "$s" "${TIMEX_MIN_STRICT_F1:-0.85}"
 
 # the seed article: Monday, Tuesday night (twice), Wednesday afternoon

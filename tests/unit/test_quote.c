@@ -168,6 +168,66 @@ static void test_tagger_entities(void **state)
     assert_int_equal(doc.ents.n, 2);
 }
 
+/* Entities as a tagger that cut a first name out of a full name would leave
+ * them ("Mona" and "Quill" for "Mona Quill"): the speaker is the entity
+ * that holds the surname, not the first name alone. */
+static void test_tagger_split_name(void **state)
+{
+    (void)state;
+    static const char text[] = "Her rival Mona Quill spoke first. "
+                               "\"We will win,\" Quill said. \"Count on it.\"";
+    dl_doc_init(&doc, text, strlen(text), 0);
+    const char *mq = strstr(text, "Mona Quill"), *q2 = strstr(text, "Quill said");
+    dl_entity e[2] = {{strdup("Mona"), DL_PERSON, malloc(sizeof(dl_span)), 1},
+                      {strdup("Quill"), DL_PERSON, malloc(sizeof(dl_span)), 1}};
+    e[0].mentions[0] = (dl_span){(uint32_t)(mq - text), (uint32_t)(mq - text + 4)};
+    e[1].mentions[0] = (dl_span){(uint32_t)(q2 - text), (uint32_t)(q2 - text + 5)};
+    for (int i = 0; i < 2; i++) assert_int_equal(dl_vec_push(&doc.ents, e[i]), DL_OK);
+    assert_int_equal(dl_quote_find(&doc), DL_OK);
+    assert_string_equal(speaker_of("We will win"), "Quill");
+    assert_string_equal(speaker_of("Count on it"), "Quill");
+    /* a span that took in a verb ("Quill said") is no name for the speaker */
+    dl_doc_free(&doc);
+    dl_doc_init(&doc, text, strlen(text), 0);
+    dl_entity f = {strdup("Quill said"), DL_PERSON, malloc(sizeof(dl_span)), 1};
+    f.mentions[0] = (dl_span){(uint32_t)(q2 - text), (uint32_t)(q2 - text + 10)};
+    assert_int_equal(dl_vec_push(&doc.ents, f), DL_OK);
+    assert_int_equal(dl_quote_find(&doc), DL_OK);
+    assert_string_equal(speaker_of("We will win"), "Mona Quill");
+}
+
+/* Attribution forms: modifiers and appositions around the name, coordinated
+ * verbs, colons, "According to", names that only qualify a common noun. */
+static void test_attribution_forms(void **state)
+{
+    (void)state;
+    run("\"The vote is lost,\" said Nordvik-based lawyer Petra Lund.\n\n"
+        "\"Rates will rise,\" said Bellmoor's chief economist, Ivo Sand.\n\n"
+        "\"It is over,\" Kara Voss, 58, a retired nurse in Elmton, Vt., said.\n\n"
+        "\"Not now,\" Fenwick Party strategist Omar Dale told reporters.\n\n"
+        "When asked about it, Lena Brook smiled and said, \"Wait and see.\"\n\n"
+        "Pressed on the budget, Rupert Hale shot back: \"That is nonsense.\"\n\n"
+        "According to Tilda Marsh, \"the plan was never costed properly.\"\n\n"
+        "\"We are worried,\" said a senior Brook adviser.\n\n"
+        "\"Costs are up,\" in the last quarter, said analyst Jonas Pike.\n\n"
+        "Hours later, Omar Dale spoke again, telling the crowd, \"We go on.\"\n\n"
+        "Its director, Nils Berg, said the offer of a 4.5% rise was \"fair and affordable\", "
+        "adding that no jobs would go.\n");
+    assert_string_equal(speaker_of("The vote is lost"), "Petra Lund");
+    assert_string_equal(speaker_of("Rates will rise"), "Ivo Sand");
+    assert_string_equal(speaker_of("It is over"), "Kara Voss");
+    assert_string_equal(speaker_of("Not now"), "Omar Dale");
+    assert_string_equal(speaker_of("Wait and see"), "Lena Brook");
+    assert_string_equal(speaker_of("That is nonsense"), "Rupert Hale");
+    assert_string_equal(speaker_of("the plan was never"), "Tilda Marsh");
+    /* the adviser is not Lena Brook: the text does not name the speaker */
+    assert_string_equal(speaker_of("We are worried"), "(none)");
+    assert_string_equal(speaker_of("Costs are up"), "Jonas Pike");
+    assert_string_equal(speaker_of("We go on"), "Omar Dale");
+    /* ", adding that ..." continues the clause whose cue came first */
+    assert_string_equal(speaker_of("fair and affordable"), "Nils Berg");
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -205,6 +265,8 @@ int main(void)
         cmocka_unit_test_teardown(test_styles, teardown),
         cmocka_unit_test_teardown(test_paragraphs, teardown),
         cmocka_unit_test_teardown(test_tagger_entities, teardown),
+        cmocka_unit_test_teardown(test_tagger_split_name, teardown),
+        cmocka_unit_test_teardown(test_attribution_forms, teardown),
         cmocka_unit_test_teardown(test_bad_input, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,8 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "analyze/analyze.h"
@@ -137,6 +139,125 @@ static void test_relative_periods(void **state)
     expect("2019-03-10", "It happened last May.", "last May", D, "2018-05");
 }
 
+/* Tense cues beyond the nearest verb (2019-07-10 is a Wednesday). */
+static void test_tense_cues(void **state)
+{
+    (void)state;
+    /* "set" and "planned" are past forms unless "to"/"for" follow */
+    expect("2019-07-10", "The court set Friday as the deadline for the appeal.", "Friday", D,
+           "2019-07-05");
+    expect("2019-07-10", "The talks are set for Friday in Vienna.", "Friday", D, "2019-07-12");
+    expect("2019-10-10", "The index fell from a record high set on Aug. 6 by tech stocks.",
+           "Aug. 6", D, "2019-08-06");
+    /* a weak future ("would", "scheduled") yields to a past verb after it */
+    expect("2019-07-10", "A parade scheduled for Saturday was cancelled by the mayor.",
+           "Saturday", D, "2019-07-06");
+    /* a capitalised word in -ed is a name, not a verb */
+    expect("2019-07-10", "The envoy would be flying to the United States Thursday with aides.",
+           "Thursday", D, "2019-07-11");
+    /* a possessive weekday names a past event */
+    expect("2019-07-10", "Lawyers would seek ways around Monday's verdict by the jury.",
+           "Monday", D, "2019-07-08");
+    /* present tense of scheduling verbs */
+    expect("2019-07-10", "The two leaders meet separately Friday with the envoy.", "Friday", D,
+           "2019-07-12");
+    expect("2019-07-10", "Officials postponed until Tuesday any decision on the plant.",
+           "Tuesday", D, "2019-07-16");
+}
+
+/* Anaphoric dates follow the last date the text named. */
+static void test_anaphora(void **state)
+{
+    (void)state;
+    expect("2019-07-10", "She moved to Lyon in March 2011 and returned later that year.",
+           "later that year", D, "2011");
+    expect("2019-07-10", "He joined the navy on May 2, 2004, and the following year he left.",
+           "the following year", D, "2005");
+    expect("2019-07-10", "The mill shut on Oct. 3, 2015. Earlier that day, workers marched.",
+           "Earlier that day", D, "2015-10-03");
+    expect("2019-07-10", "The plan was approved in April 2016. The following month, it failed.",
+           "The following month", D, "2016-05");
+    expect("2019-07-10", "The verdict came on June 4, 2018, and he appealed the next day.",
+           "the next day", D, "2018-06-05");
+    expect("2019-07-10", "He was seen on Nov. 3, 2017, and again the day after the storm.",
+           "the day after", D, "2017-11-04");
+    /* without a named date, the article's date anchors */
+    expect("2019-07-10", "They met the next morning.", "the next morning", D, "2019-07-11");
+    expect_none("2019-07-10", "Later in the day before returning home he rested.", "before");
+}
+
+/* Quarters in earnings reports (article of 2019-10-24: Q3 just reported). */
+static void test_quarters(void **state)
+{
+    (void)state;
+    const char *a = "Acme earned $5 million in the third quarter, up from $4 million in the "
+                    "year-earlier third quarter. This quarter's results include a charge. "
+                    "In the 2018 period, Acme lost money. Sales for last year's quarter "
+                    "fell, as did sales for the corresponding period last year. It expects "
+                    "a profit in next year's first quarter.";
+    expect("2019-10-24", a, "the third quarter", D, "2019-Q3");
+    expect("2019-10-24", a, "the year-earlier third quarter", D, "2018-Q3");
+    expect("2019-10-24", a, "This quarter", D, "2019-Q3");
+    expect("2019-10-24", a, "the 2018 period", D, "2018-Q3");
+    expect("2019-10-24", a, "last year's quarter", D, "2018-Q3");
+    expect("2019-10-24", a, "the corresponding period last year", D, "2018-Q3");
+    expect("2019-10-24", a, "next year's first quarter", D, "2020-Q1");
+    /* an unfinished quarter is not the reported one */
+    expect("2019-10-24", "Demand should recover in the fourth quarter. Net rose 5% in the "
+                         "third quarter. In the latest quarter, costs fell.",
+           "the latest quarter", D, "2019-Q3");
+    expect("2019-10-24", "Net rose in the quarter. Net was flat in the quarter a year ago.",
+           "the quarter a year ago", D, "2018-Q3");
+}
+
+/* Smaller rules of the second round (2019-07-10 is a Wednesday). */
+static void test_second_round(void **state)
+{
+    (void)state;
+    /* a bare holiday: the nearest one, or by tense */
+    expect("2020-01-08", "The boy was rescued on Thanksgiving Day off the coast.",
+           "Thanksgiving Day", D, "2019-11-28");
+    expect("2019-07-10", "Stores will close on Christmas.", "Christmas", D, "2019-12-25");
+    /* "soon" in a future clause only */
+    expect("2019-07-10", "The firm will soon begin selling boxes.", "soon", D, "FUTURE_REF");
+    expect_none("2019-07-10", "He was soon released by the police.", "soon");
+    expect_none("2019-07-10", "Call me as soon as he arrives.", "soon");
+    /* ages are not durations */
+    expect_none("2019-07-10", "Mr. Jones, 52 years old, will succeed him.", "52 years");
+    /* "three days later": the duration, not a date off the article's */
+    expect("2019-07-10", "Three days later, the index fell.", "Three days", DUR, "P3D");
+    expect("2019-07-10", "A few weeks earlier, rates rose.", "A few weeks", DUR, "PXW");
+    /* no sentence break after "a.m.": the weekday reads the future cue */
+    expect("2019-07-08", "They have until 9 a.m. Tuesday to sign.", "9 a.m. Tuesday", T,
+           "2019-07-09T09:00");
+    /* a weekday after an aside dates the clock time */
+    expect("2019-07-13", "The blast came at 10:35 a.m. (0735 GMT) Friday, police said.",
+           "10:35 a.m.", T, "2019-07-12T10:35");
+    /* "next to" is a place */
+    expect("2019-07-10", "A bomb exploded next to the embassy on Friday.", "Friday", D,
+           "2019-07-05");
+    /* "the" before early/late/mid belongs to the expression */
+    expect("2019-07-10", "Prices rose in the mid-1990s.", "the mid-1990s", D, "199");
+    expect("2019-10-10", "Orders were weak in the early summer.", "the early summer", D,
+           "2019-SU");
+    expect("2019-10-10", "The unit was sold this past spring.", "this past spring", D,
+           "2019-SP");
+    expect("2019-07-10", "The deal should close by year end.", "year end", D, "2019");
+    expect("2019-03-10", "The summit will be held on April 24 and 25.", "25", D,
+           "2019-04-25");
+    expect("2019-07-10", "The firm met on May 2 and 3, 2016.", "3, 2016", D, "2016-05-03");
+    expect("2019-07-10", "The firm met on May 2 and 3, 2016.", "May 2", D, "2016-05-02");
+    /* "may" the verb is a weak future cue */
+    expect("2019-07-10", "Prosecutors may soon seek an indictment.", "soon", D, "FUTURE_REF");
+    /* "the previous Friday": a week before the Friday just named */
+    expect("2019-07-15", "Stocks fell on Friday, down 3% from the previous Friday.",
+           "the previous Friday", D, "2019-07-05");
+    expect("2019-07-10", "The polls closed on June 4, 2018, and the following Monday the "
+                         "count began.",
+           "the following Monday", D, "2018-06-11");
+    expect_none("2019-07-10", "Sales rose on April 24 and 25 stores opened.", "25 stores");
+}
+
 static void test_calendar_dates(void **state)
 {
     (void)state;
@@ -253,6 +374,119 @@ static void fill_quotes(char *b, size_t n)
 
 /* No quadratic behaviour: 4x the input may take at most ~8x the time
  * (linear would be 4x; the slack absorbs noise on a shared machine). */
+/* Third round: titles, spoken decades, the current period, year-end,
+ * "that quarter", irregular past verbs. */
+static void test_third_round(void **state)
+{
+    (void)state;
+    const char *dct = "2019-07-10";
+    /* a title-case period inside a sentence names a show */
+    expect_none(dct, "The senator said on the network's \"This Week\" program that talks failed.",
+                "This Week");
+    expect_none(dct, "Her column ran in Harbor Today, the local paper.", "Today");
+    expect(dct, "Officials met this week in Oslo.", "this week", D, "2019-W28");
+    /* "last" the verb: the duration starts after it */
+    expect(dct, "The walkout is due to last 72 hours.", "72 hours", DUR, "PT72H");
+    expect(dct, "The hearing will last two weeks.", "two weeks", DUR, "P2W");
+    expect(dct, "Prices rose over the last two weeks.", "the last two weeks", DUR, "P2W");
+    expect(dct, "Today, officials met in Oslo.", "Today", D, "2019-07-10");
+    /* decades read out in words */
+    expect(dct, "Membership fell through the nineties and rose again.", "the nineties", D, "199");
+    expect(dct, "The band was formed in the early eighties in Leeds.", "the early eighties", D,
+           "198");
+    /* the current quarter is the calendar's; the current fiscal year */
+    expect(dct, "Sales in the second quarter fell, and the current quarter looks weak.",
+           "the current quarter", D, "2019-Q3");
+    expect(dct, "It expects a profit in the current fiscal year.", "the current fiscal year", D,
+           "2019");
+    /* year-end: this year's, or last year's after "since" */
+    expect(dct, "The index is up 12% since year-end.", "year-end", D, "2018-12-31");
+    expect(dct, "The deal should close by year-end.", "year-end", D, "2019-12-31");
+    /* "that quarter": the last quarter the text named */
+    expect(dct, "In the second quarter of 2017 it lost money; results for that quarter included a "
+                "charge.", "that quarter", D, "2017-Q2");
+    /* rates are no sets: "8% annually", "average daily volume" */
+    expect_none(dct, "Sales should rise 8% annually through 2022.", "annually");
+    expect_none(dct, "The plant makes 5,000 engines annually.", "annually");
+    expect_none(dct, "Average daily volume was 80 million shares.", "daily");
+    expect(dct, "The festival is held here annually.", "annually", SET, "P1Y");
+    /* an irregular past verb makes a month name past */
+    expect(dct, "The group bought the plant in November for $3 million.", "November", D,
+           "2018-11");
+}
+
+/* Tags text with hand-made entities: ents[k] = {type, mention start, end}. */
+static size_t tag_with_ents(const char *text, const char *date, const int (*ents)[3], size_t ne,
+                            const char *word)
+{
+    int32_t day;
+    dl_doc d;
+    assert_int_equal(dl_date_parse(date, 10, &day), DL_OK);
+    dl_doc_init(&d, text, strlen(text), day);
+    assert_int_equal(dl_tokenize(text, strlen(text), &d.toks), DL_OK);
+    for (size_t k = 0; k < ne; k++) {
+        dl_entity e = {0};
+        e.type = ents[k][0];
+        e.name = strdup("x");
+        e.mentions = calloc(1, sizeof *e.mentions);
+        assert_non_null(e.name);
+        assert_non_null(e.mentions);
+        e.mentions[0].start = (uint32_t)ents[k][1], e.mentions[0].end = (uint32_t)ents[k][2];
+        e.n_mentions = 1;
+        assert_int_equal(dl_vec_push(&d.ents, e), 0);
+    }
+    assert_int_equal(dl_timex_tag(&d), DL_OK);
+    const char *w = strstr(text, word);
+    assert_non_null(w);
+    uint32_t s = (uint32_t)(w - text), e = s + (uint32_t)strlen(word);
+    size_t hits = 0;
+    for (size_t i = 0; i < d.times.n; i++)
+        hits += d.times.v[i].span.start < e && s < d.times.v[i].span.end;
+    dl_doc_free(&d);
+    return hits;
+}
+
+/* Time words inside names the entity stage found are no times. */
+static void test_entity_names(void **state)
+{
+    (void)state;
+    /* a place whose name goes on after the weekday */
+    const char *t1 = "The troupe staged Sunday in the Park for the festival.";
+    const int e1[][3] = {{DL_ORG, 18, 36}};
+    assert_int_equal(tag_with_ents(t1, "2019-07-10", e1, 1, "Sunday"), 0);
+    assert_int_equal(tag_with_ents(t1, "2019-07-10", e1, 0, "Sunday"), 1);
+    /* a person's name ending in a month */
+    const char *t2 = "The minister thanked Prime Minister Gwen May in parliament.";
+    const int e2[][3] = {{DL_PERSON, 36, 44}};
+    assert_int_equal(tag_with_ents(t2, "2019-07-10", e2, 1, "May"), 0);
+    /* a name glued to a weekday once by the tagger keeps its date */
+    const char *t3 = "Governor Hal Brixton Saturday vowed to rebuild the pier.";
+    const int e3[][3] = {{DL_PERSON, 9, 29}};
+    assert_int_equal(tag_with_ents(t3, "2019-07-10", e3, 1, "Saturday"), 1);
+    /* a club whose name ends in a weekday, named twice, and its short form */
+    const char *t4 = "Dunmore Tuesday won 2-0. Dunmore Tuesday lead the table; Tuesday scored late.";
+    const int e4[][3] = {{DL_ORG, 0, 15}, {DL_ORG, 25, 40}};
+    dl_doc d;
+    int32_t day;
+    assert_int_equal(dl_date_parse("2019-07-10", 10, &day), DL_OK);
+    dl_doc_init(&d, t4, strlen(t4), day);
+    assert_int_equal(dl_tokenize(t4, strlen(t4), &d.toks), DL_OK);
+    dl_entity e = {0};
+    e.type = DL_ORG;
+    e.name = strdup("Dunmore Tuesday");
+    e.mentions = calloc(3, sizeof *e.mentions);
+    assert_non_null(e.name);
+    assert_non_null(e.mentions);
+    e.mentions[0] = (dl_span){(uint32_t)e4[0][1], (uint32_t)e4[0][2]};
+    e.mentions[1] = (dl_span){(uint32_t)e4[1][1], (uint32_t)e4[1][2]};
+    e.mentions[2] = (dl_span){57, 64};
+    e.n_mentions = 3;
+    assert_int_equal(dl_vec_push(&d.ents, e), 0);
+    assert_int_equal(dl_timex_tag(&d), DL_OK);
+    assert_int_equal(d.times.n, 0);
+    dl_doc_free(&d);
+}
+
 static void test_linear(void **state)
 {
     (void)state;
@@ -271,10 +505,16 @@ int main(void)
         cmocka_unit_test(test_weekdays),
         cmocka_unit_test(test_deictic),
         cmocka_unit_test(test_relative_periods),
+        cmocka_unit_test(test_tense_cues),
+        cmocka_unit_test(test_anaphora),
+        cmocka_unit_test(test_quarters),
+        cmocka_unit_test(test_second_round),
         cmocka_unit_test(test_calendar_dates),
         cmocka_unit_test(test_durations_and_sets),
         cmocka_unit_test(test_false_friends),
         cmocka_unit_test(test_seed_like),
+        cmocka_unit_test(test_third_round),
+        cmocka_unit_test(test_entity_names),
         cmocka_unit_test(test_linear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
