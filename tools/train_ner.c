@@ -92,9 +92,11 @@ typedef struct choose_ctx {
     int learn;
 } choose_ctx;
 
-static int choose_train(void *ctx, size_t i, const uint64_t *f, size_t nf, int p1)
+static int choose_train(void *ctx, const dl_ner_doc *doc, size_t i, int p1, int p2)
 {
     choose_ctx *c = ctx;
+    uint64_t f[DL_NER_MAXF];
+    size_t nf = dl_ner_feats(doc, i, p1, p2, f);
     int y = predict(c->m, c->w, f, nf, p1);
     if (c->learn) {
         int g = c->gold[i];

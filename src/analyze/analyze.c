@@ -31,11 +31,38 @@ void dl_doc_free(dl_doc *d)
     dl_vec_free(&d->quotes);
 }
 
+/* DATELINE_STAGES (benchmarking only, see analyze.h): the stage bits. */
+static unsigned stages_from_env(void)
+{
+    const char *s = getenv("DATELINE_STAGES");
+    if (!s || !*s) return DL_STAGE_ALL;
+    static const struct { const char *name; unsigned bit; } NAMES[] = {
+        {"tok", 0}, {"sent", DL_STAGE_SENT}, {"ents", DL_STAGE_ENTS},
+        {"times", DL_STAGE_TIMES}, {"quotes", DL_STAGE_QUOTES | DL_STAGE_ENTS}};
+    unsigned bits = 0;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        int known = 0;
+        for (size_t i = 0; i < sizeof NAMES / sizeof NAMES[0]; i++)
+            if (strlen(NAMES[i].name) == n && memcmp(NAMES[i].name, s, n) == 0)
+                bits |= NAMES[i].bit, known = 1;
+        if (!known) fprintf(stderr, "dateline: DATELINE_STAGES: unknown stage '%.*s'\n", (int)n, s);
+        s += n;
+        if (*s == ',') s++;
+    }
+    return bits;
+}
+
 int dl_analyzer_new(dl_analyzer **out)
 {
     *out = NULL;
     dl_analyzer *az = dl_calloc(1, sizeof *az);
     if (!az) return DL_ENOMEM;
+    az->stages = stages_from_env();
+    if (!(az->stages & DL_STAGE_ENTS)) {
+        *out = az;
+        return DL_OK;
+    }
     /* the entity model: $DATELINE_MODELS, models/ beside the binary (or up
      * to three folders above it: build/, build/tests/), ./models */
     char path[4200];
@@ -78,13 +105,14 @@ void dl_annotation_free(dl_annotation *a)
 /* Runs the stages over an initialised doc. */
 static int run_stages(const dl_analyzer *az, dl_doc *d)
 {
+    unsigned st = az->stages;
     int rc = dl_tokenize(d->text, d->len, &d->toks);
-    if (!rc) rc = dl_sentence_split(d);
-    if (!rc) rc = dl_ner_tag(az->ner, d);
+    if (!rc && (st & DL_STAGE_SENT)) rc = dl_sentence_split(d);
+    if (!rc && (st & DL_STAGE_ENTS)) rc = dl_ner_tag(az->ner, d);
     /* times may look at the entities ("Theresa May" is no date) */
-    if (!rc) rc = dl_timex_tag(d);
+    if (!rc && (st & DL_STAGE_TIMES)) rc = dl_timex_tag(d);
     /* quotes come last: they read the sentences and entities */
-    if (!rc) rc = dl_quote_find(d);
+    if (!rc && (st & DL_STAGE_QUOTES)) rc = dl_quote_find(d);
     return rc;
 }
 
@@ -143,77 +171,83 @@ static const char *entity_type_name(int t)
     return "ORG";
 }
 
+/* literal bytes and "key": without strlen or escaping (the keys are plain) */
+#define LIT(b, s) dl_buf_add((b), s, sizeof s - 1)
+#define KEY(b, k) LIT(b, "\"" k "\":")
+
 void dl_annotation_json_buf(const dl_annotation *a, dl_buf *b, int with_text)
 {
     dl_buf_addc(b, '{');
     if (with_text) {
-        dl_json_key(b, "id"), dl_json_strz(b, a->id), dl_buf_addc(b, ',');
-        dl_json_key(b, "date"), dl_json_strz(b, a->date), dl_buf_addc(b, ',');
-        dl_json_key(b, "source"), dl_json_strz(b, a->source), dl_buf_addc(b, ',');
-        dl_json_key(b, "text"), dl_json_str(b, a->text, a->text_len), dl_buf_addc(b, ',');
+        KEY(b, "id"), dl_json_strz(b, a->id), dl_buf_addc(b, ',');
+        KEY(b, "date"), dl_json_strz(b, a->date), dl_buf_addc(b, ',');
+        KEY(b, "source"), dl_json_strz(b, a->source), dl_buf_addc(b, ',');
+        KEY(b, "text"), dl_json_str(b, a->text, a->text_len), dl_buf_addc(b, ',');
     }
-    dl_json_key(b, "sentences");
+    KEY(b, "sentences");
     dl_buf_addc(b, '[');
     for (size_t i = 0; i < a->n_sentences; i++) {
         if (i) dl_buf_addc(b, ',');
         dl_json_span(b, a->sentences[i]);
     }
-    dl_buf_adds(b, "],");
-    dl_json_key(b, "entities");
+    LIT(b, "],");
+    KEY(b, "entities");
     dl_buf_addc(b, '[');
     for (size_t i = 0; i < a->n_entities; i++) {
         const dl_entity *e = &a->entities[i];
         if (i) dl_buf_addc(b, ',');
         dl_buf_addc(b, '{');
-        dl_json_key(b, "name"), dl_json_strz(b, e->name), dl_buf_addc(b, ',');
-        dl_json_key(b, "type"), dl_json_strz(b, entity_type_name(e->type));
+        KEY(b, "name"), dl_json_strz(b, e->name), dl_buf_addc(b, ',');
+        KEY(b, "type"), dl_json_strz(b, entity_type_name(e->type));
         dl_buf_addc(b, ',');
-        dl_json_key(b, "mentions");
+        KEY(b, "mentions");
         dl_buf_addc(b, '[');
         for (size_t j = 0; j < e->n_mentions; j++) {
             if (j) dl_buf_addc(b, ',');
             dl_json_span(b, e->mentions[j]);
         }
-        dl_buf_adds(b, "]}");
+        LIT(b, "]}");
     }
-    dl_buf_adds(b, "],");
-    dl_json_key(b, "quotes");
+    LIT(b, "],");
+    KEY(b, "quotes");
     dl_buf_addc(b, '[');
     for (size_t i = 0; i < a->n_quotes; i++) {
         const dl_quote *q = &a->quotes[i];
         if (i) dl_buf_addc(b, ',');
         dl_buf_addc(b, '{');
-        dl_buf_printf(b, "\"start\":%u,\"end\":%u,", q->span.start, q->span.end);
-        dl_json_key(b, "text");
+        LIT(b, "\"start\":"), dl_json_uint(b, q->span.start);
+        LIT(b, ",\"end\":"), dl_json_uint(b, q->span.end), dl_buf_addc(b, ',');
+        KEY(b, "text");
         dl_json_str(b, a->text + q->span.start, q->span.end - q->span.start);
         dl_buf_addc(b, ',');
-        dl_json_key(b, "speaker");
+        KEY(b, "speaker");
         if (q->speaker >= 0 && (size_t)q->speaker < a->n_entities)
             dl_json_strz(b, a->entities[q->speaker].name);
         else
-            dl_buf_adds(b, "null");
+            LIT(b, "null");
         dl_buf_addc(b, ',');
-        dl_json_key(b, "cue");
+        KEY(b, "cue");
         if (q->cue.end > q->cue.start) dl_json_span(b, q->cue);
-        else dl_buf_adds(b, "null");
+        else LIT(b, "null");
         dl_buf_addc(b, '}');
     }
-    dl_buf_adds(b, "],");
-    dl_json_key(b, "times");
+    LIT(b, "],");
+    KEY(b, "times");
     dl_buf_addc(b, '[');
     for (size_t i = 0; i < a->n_times; i++) {
         const dl_timex *t = &a->times[i];
         if (i) dl_buf_addc(b, ',');
-        dl_buf_printf(b, "{\"start\":%u,\"end\":%u,", t->span.start, t->span.end);
-        dl_json_key(b, "text");
+        LIT(b, "{\"start\":"), dl_json_uint(b, t->span.start);
+        LIT(b, ",\"end\":"), dl_json_uint(b, t->span.end), dl_buf_addc(b, ',');
+        KEY(b, "text");
         dl_json_str(b, a->text + t->span.start, t->span.end - t->span.start);
         dl_buf_addc(b, ',');
-        dl_json_key(b, "type"), dl_json_strz(b, timex_type_name(t->type));
+        KEY(b, "type"), dl_json_strz(b, timex_type_name(t->type));
         dl_buf_addc(b, ',');
-        dl_json_key(b, "value"), dl_json_strz(b, t->value);
+        KEY(b, "value"), dl_json_strz(b, t->value);
         dl_buf_addc(b, '}');
     }
-    dl_buf_adds(b, "]}");
+    LIT(b, "]}");
 }
 
 char *dl_article_json(const dl_annotation *a, const char *url, const char *title,

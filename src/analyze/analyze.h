@@ -31,8 +31,19 @@ typedef struct dl_doc {
     DL_VEC(dl_quote) quotes;
 } dl_doc;
 
+/* Stages (bits of dl_analyzer.stages).  All run by default; the environment
+ * variable DATELINE_STAGES, read once by dl_analyzer_new and meant ONLY for
+ * benchmarking (bench/analyze.sh), names a comma-separated subset of
+ * tok,sent,ents,times,quotes: the tokenizer always runs, quotes bring the
+ * entities they need, and without ents the entity model is not loaded.  The
+ * output of a subset lacks the other arrays (and times may differ where the
+ * entities would have vetoed one): it is for measuring speed, not for use. */
+enum { DL_STAGE_SENT = 1, DL_STAGE_ENTS = 2, DL_STAGE_TIMES = 4, DL_STAGE_QUOTES = 8,
+       DL_STAGE_ALL = 15 };
+
 struct dl_analyzer {
-    void *ner; /* the entity tagger's model (analyze/ner.c), NULL if absent */
+    void *ner;       /* the entity tagger's model (analyze/ner.c), NULL if absent */
+    unsigned stages; /* DL_STAGE_* to run (DL_STAGE_ALL unless benchmarking) */
 };
 
 void dl_doc_init(dl_doc *d, const char *text, size_t len, int32_t day);

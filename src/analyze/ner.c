@@ -12,16 +12,29 @@
  * Cost: every step is linear in the number of tokens: a fixed number of
  * hashed features per scored token, lower-case words and punctuation after
  * an O are tagged O without scoring, and the alias linker works through
- * hash maps.
+ * hash maps.  Speed (bench/analyze.sh, tools/bench_stages.c): the weight
+ * rows are read at random from an 8 MB table, so cache misses, not
+ * instructions, dominate scoring.  The features that do not depend on the
+ * decoding (FM_STATIC: words, shapes, affixes, context, gazetteer...) are
+ * summed once per token before decoding, in batches whose rows are
+ * prefetched a batch ahead; a decision adds only the ~10 FM_DYN features
+ * (previous tags, document history).  The sums are exact (int32), so the
+ * tags are the same as scoring every feature at each decision, which the
+ * trainer does through dl_ner_feats.
  */
 #include "ner.h"
 #include "../text/utf8.h"
 
 #include <stdio.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <utf8proc.h>
+#define XXH_INLINE_ALL /* short keys: the call costs more than the hash */
 #include <xxhash.h>
 #include <zstd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ------------------------------------------------------------ hashing */
 
@@ -46,9 +59,18 @@ static inline uint64_t hash_bytes(const char *s, size_t n)
     return XXH3_64bits(s, n);
 }
 
+static inline unsigned popcount64(uint64_t x)
+{
+    /* SWAR: the build targets plain x86-64, where the builtin is a call */
+    x -= (x >> 1) & 0x5555555555555555ULL;
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+}
+
 /* ------------------------------------------------------------ tokens */
 
-#define LOWMAX 64
+#define LOWMAX 64 /* a power of two (tok_describe) */
 
 /* Lower-cases s[0,n) into out (at most LOWMAX bytes, truncated at a code
  * point boundary); returns the length. */
@@ -76,6 +98,28 @@ static size_t lower_copy(const char *s, size_t n, char *out)
     return o;
 }
 
+/* Shape class of an ASCII byte: X upper, x lower, d digit, else itself. */
+static const char ASCII_CLS[128] = {
+#define C4(a) a, a + 1, a + 2, a + 3
+#define C16(a) C4(a), C4(a + 4), C4(a + 8), C4(a + 12)
+    C16(0), C16(16), C16(32),
+    'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', ':', ';', '<', '=', '>', '?',
+    '@', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X',
+    'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', '[', '\\', ']', '^', '_',
+    '`', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+    'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', '{', '|', '}', '~', 127,
+#undef C16
+#undef C4
+};
+
+/* 1 for an upper-case ASCII letter, 2 for a lower-case one */
+static const uint8_t ASCII_CASE[128] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0,
+};
+
 /* Fills the class flags and hashes of t from text. */
 static void tok_describe(const char *text, dl_ner_tok *t)
 {
@@ -93,16 +137,38 @@ static void tok_describe(const char *text, dl_ner_tok *t)
     int has_up = 0, has_low = 0, first = 1;
     char last = 0;
     t->flags = 0;
-    for (size_t i = 0; i < n;) {
+    /* ASCII prefix, the usual whole word: classes by table, and the
+     * lower-case copy on the way */
+    size_t i = 0;
+    unsigned seen = 0;
+    if (n && (unsigned char)s[0] < 0x80) {
+        char c0 = ASCII_CLS[(unsigned char)s[0]];
+        t->flags |= c0 == 'X' ? DL_NT_CAP : c0 == 'x' ? DL_NT_LOWER : c0 == 'd' ? DL_NT_DIGIT
+                                                                            : DL_NT_PUNCT;
+        first = 0;
+    }
+    for (; i < n && (unsigned char)s[i] < 0x80; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char cls = ASCII_CLS[c];
+        unsigned cs = ASCII_CASE[c];
+        seen |= cs;
+        /* past LOWMAX the copy wraps, harmlessly: lower_copy redoes it */
+        low[i & (LOWMAX - 1)] = (char)(c | ((cs & 1) << 5));
+        if (cls != last) {
+            if (ns < sizeof shape) shape[ns++] = cls;
+            last = cls;
+        }
+    }
+    int ascii = i == n;
+    has_up = (seen & 1) != 0, has_low = (seen & 2) != 0;
+    /* the rest, from the first non-ASCII byte */
+    while (i < n) {
         size_t j = i;
-        int32_t cp = (unsigned char)s[i] < 0x80 ? (unsigned char)s[j++] : dl_utf8_next(s, n, &j);
         char cls;
-        if (cp < 0x80) {
-            cls = (cp >= 'A' && cp <= 'Z')   ? 'X'
-                  : (cp >= 'a' && cp <= 'z') ? 'x'
-                  : (cp >= '0' && cp <= '9') ? 'd'
-                                             : (char)cp;
+        if ((unsigned char)s[i] < 0x80) {
+            cls = ASCII_CLS[(unsigned char)s[j++]];
         } else {
+            int32_t cp = dl_utf8_next(s, n, &j);
             utf8proc_category_t cat = utf8proc_category(cp);
             cls = cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT ? 'X'
                   : cat >= UTF8PROC_CATEGORY_LL && cat <= UTF8PROC_CATEGORY_LO ? 'x'
@@ -123,12 +189,14 @@ static void tok_describe(const char *text, dl_ner_tok *t)
         i = j;
     }
     if (has_up && !has_low) t->flags |= DL_NT_ALLCAP;
+    if (ascii && !has_up && n <= LOWMAX) t->flags |= DL_NT_PLAIN;
     t->h_word = hash_bytes(s, n);
-    /* a word with no capital (and short) is its own lower-case form */
+    /* a word with no capital (and short) is its own lower-case form; an
+     * ASCII word's lower-case copy is made above */
     if (!has_up && n <= LOWMAX) {
         t->h_lower = t->h_word;
     } else {
-        nl = lower_copy(s, n, low);
+        nl = ascii && n <= LOWMAX ? n : lower_copy(s, n, low);
         t->h_lower = hash_bytes(low, nl);
     }
     t->h_shape = ns == 1 ? (uint64_t)(unsigned char)shape[0] * 0x100000001b3ULL
@@ -152,16 +220,19 @@ static int is_abbrev(const char *s, size_t n)
         "Penn", "Conn", "Tenn", "Ariz", "Colo", "Okla", "Mich", "Minn", "Wis", "Ky", "Va",
         "Ga", "La", "Md", "Mo", "Ala", "Ark", "Kan", "Neb", "Nev", "Ore", "Del", NULL};
     for (size_t i = 0; AB[i]; i++)
-        if (strlen(AB[i]) == n && memcmp(AB[i], s, n) == 0) return 1;
+        if (AB[i][0] == s[0] && strlen(AB[i]) == n && memcmp(AB[i], s, n) == 0) return 1;
     return 0;
 }
 
 /* Splits and joins the shared tokens into the tagger's tokens. */
 static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_doc *doc)
 {
+    /* a split adds one token per word: room for most texts at once */
+    if (dl_vec_reserve(&doc->t, n + n / 8 + 8)) return DL_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         dl_ner_tok t;
         memset(&t, 0, sizeof t);
+        size_t first = i; /* the shared token this one starts with */
         t.start = toks[i].start;
         t.end = toks[i].end;
         int kind = toks[i].kind;
@@ -196,20 +267,27 @@ static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_d
                 dl_ner_tok a = t;
                 a.end = t.end - (uint32_t)cut;
                 tok_describe(text, &a);
+                if (toks[i].flags & DL_TF_NEWLINE) a.flags |= DL_NT_NLGAP;
                 if (dl_vec_push(&doc->t, a)) return DL_ENOMEM;
                 t.start = a.end;
+                first = n; /* "'s": no gap before it */
             }
         }
         tok_describe(text, &t);
+        if (first < n && (toks[first].flags & DL_TF_NEWLINE)) t.flags |= DL_NT_NLGAP;
         if (kind == DL_TOK_PUNCT) t.flags = (uint16_t)((t.flags & ~(DL_NT_CAP | DL_NT_LOWER | DL_NT_DIGIT)) | DL_NT_PUNCT);
         if (dl_vec_push(&doc->t, t)) return DL_ENOMEM;
     }
     return DL_OK;
 }
 
-static int newline_between(const char *text, uint32_t a, uint32_t b)
+/* 1 when a '\n' separates tokens p and q = p + 1.  Only white space lies
+ * between tokens, so the tokenizer's line-break flag rules most gaps out
+ * without a look (it also counts \r, \f... as breaks: those are looked at). */
+static int newline_before(const char *text, const dl_ner_tok *p, const dl_ner_tok *q)
 {
-    return memchr(text + a, '\n', b - a) != NULL;
+    if (!(q->flags & DL_NT_NLGAP)) return 0;
+    return memchr(text + p->end, '\n', q->start - p->end) != NULL;
 }
 
 /* ------------------------------------------------------------ gazetteer */
@@ -378,10 +456,12 @@ int dl_ner_doc_build(const dl_ner_model *m, dl_ner_doc *doc, const char *text, s
     size_t line0 = 0;
     int line_low = 0, line_up = 0;
     for (size_t i = 0; i <= nt; i++) {
-        int nl = i == nt || (i > 0 && newline_between(text, t[i - 1].end, t[i].start));
+        int nl = i == nt || (i > 0 && newline_before(text, &t[i - 1], &t[i]));
         if (nl && i > 0) {
-            if (!line_low && line_up)
+            if (!line_low && line_up) {
                 for (size_t j = line0; j < i; j++) t[j].flags |= DL_NT_CAPLINE;
+                doc->caplines = 1;
+            }
             line0 = i, line_low = line_up = 0;
         }
         if (i == nt) break;
@@ -419,7 +499,7 @@ int dl_ner_doc_build(const dl_ner_model *m, dl_ner_doc *doc, const char *text, s
             if (!(t[i].flags & DL_NT_CAP)) continue;
             uint64_t k = 0;
             for (size_t l = 0; l < GAZ_MAXLEN && i + l < nt; l++) {
-                if (l && newline_between(text, t[i + l - 1].end, t[i + l].start)) break;
+                if (l && newline_before(text, &t[i + l - 1], &t[i + l])) break;
                 k = gaz_chain(k, t[i + l].h_lower);
                 uint8_t v = gaz_get(m, k);
                 if (!v) break;       /* no longer name starts so */
@@ -463,10 +543,15 @@ static int tag_class(int tag)
 void dl_ner_pass(dl_ner_doc *doc, int pass)
 {
     doc->pass = pass;
-    for (size_t i = 0; i <= doc->hmask; i++) {
-        doc->hv[i] &= 0x0f;
-        if (pass == 0) doc->hv2[i] = 0;
+    /* forget the tag history (bits 4-6), eight slots at a time: the table
+     * is a power of two >= 16 bytes */
+    for (size_t i = 0; i <= doc->hmask; i += 8) {
+        uint64_t w;
+        memcpy(&w, doc->hv + i, 8);
+        w &= 0x0f0f0f0f0f0f0f0fULL;
+        memcpy(doc->hv + i, &w, 8);
     }
+    if (pass == 0) memset(doc->hv2, 0, doc->hmask + 1);
 }
 
 void dl_ner_note(dl_ner_doc *doc, size_t i, int tag)
@@ -491,7 +576,14 @@ enum {
     F_WM1, F_WP1, F_SHWP1, F_RUN, F_RUNLAST, F_RUNFIRST, F_PASS1, F_PASS1X,
 };
 
-size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f)
+/* The features of token i: FM_STATIC ones depend only on the tokens and on
+ * what dl_ner_doc_build found (the tagger sums their weights once per token,
+ * ahead of decoding), FM_DYN ones on the previous tags and the decoding
+ * history.  With FM_ALL the order is the trainer's (dl_ner_feats). */
+enum { FM_STATIC = 1, FM_DYN = 2, FM_ALL = 3 };
+
+static inline __attribute__((always_inline)) size_t
+feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mode)
 {
     const dl_ner_tok *t = doc->t.v;
     size_t nt = doc->t.n, k = 0;
@@ -508,43 +600,45 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
     uint64_t sp2 = hasp2 ? t[i + 2].h_shape : NONE;
     uint8_t caps = (c->flags & DL_NT_CAPLINE) ? 1 : 0;
 
-    f[k++] = feat(F_BIAS, 0);
-    f[k++] = feat(F_WORD, c->h_word);
-    f[k++] = feat(F_LOWER, c->h_lower);
-    f[k++] = feat(F_SHAPE, c->h_shape + caps);
-    {
+    if (mode & FM_STATIC) f[k++] = feat(F_BIAS, 0);
+    if (mode & FM_STATIC) f[k++] = feat(F_WORD, c->h_word);
+    if (mode & FM_STATIC) f[k++] = feat(F_LOWER, c->h_lower);
+    if (mode & FM_STATIC) f[k++] = feat(F_SHAPE, c->h_shape + caps);
+    if (mode & FM_STATIC) {
         /* affixes of the lower-case form, in bytes (enough for English) */
-        char low[LOWMAX];
-        size_t nl = lower_copy(doc->text + c->start, c->end - c->start, low);
+        char buf[LOWMAX];
+        const char *low = doc->text + c->start;
+        size_t nl = c->end - c->start;
+        if (!(c->flags & DL_NT_PLAIN)) nl = lower_copy(low, nl, buf), low = buf;
         f[k++] = feat(F_SUF2, nl >= 2 ? hash_bytes(low + nl - 2, 2) : c->h_lower);
         f[k++] = feat(F_SUF3, nl >= 3 ? hash_bytes(low + nl - 3, 3) : c->h_lower);
         f[k++] = feat(F_SUF4, nl >= 4 ? hash_bytes(low + nl - 4, 4) : c->h_lower);
         f[k++] = feat(F_PRE3, nl >= 3 ? hash_bytes(low, 3) : c->h_lower);
     }
-    f[k++] = feat(F_LM1, lm1);
-    f[k++] = feat(F_LP1, lp1);
-    f[k++] = feat(F_LM2, lm2);
-    f[k++] = feat(F_LP2, lp2);
-    f[k++] = feat(F_SH3, mix64(sm1 * 31 + c->h_shape) ^ sp1);
-    f[k++] = feat(F_SHM1, sm1);
-    f[k++] = feat(F_SHP1, sp1);
-    f[k++] = feat(F_SHP1P2, mix64(sp1) ^ sp2);
-    f[k++] = feat(F_P1, (uint64_t)p1);
-    f[k++] = feat(F_P12, (uint64_t)(p1 * 16 + p2));
-    f[k++] = feat(F_P1W, c->h_lower + (uint64_t)p1);
-    f[k++] = feat(F_P1SH, c->h_shape * 17 + (uint64_t)p1);
-    f[k++] = feat(F_P1LM1, lm1 * 13 + (uint64_t)p1);
-    f[k++] = feat(F_BIM1, mix64(lm1) ^ c->h_lower);
-    f[k++] = feat(F_BIP1, mix64(c->h_lower) ^ lp1);
-    f[k++] = feat(F_WM1SH, mix64(lm1) ^ c->h_shape);
-    f[k++] = feat(F_WM1, hasm1 ? t[i - 1].h_word : NONE);
-    f[k++] = feat(F_WP1, hasp1 ? t[i + 1].h_word : NONE);
-    f[k++] = feat(F_SHWP1, mix64(c->h_shape) ^ lp1);
+    if (mode & FM_STATIC) f[k++] = feat(F_LM1, lm1);
+    if (mode & FM_STATIC) f[k++] = feat(F_LP1, lp1);
+    if (mode & FM_STATIC) f[k++] = feat(F_LM2, lm2);
+    if (mode & FM_STATIC) f[k++] = feat(F_LP2, lp2);
+    if (mode & FM_STATIC) f[k++] = feat(F_SH3, mix64(sm1 * 31 + c->h_shape) ^ sp1);
+    if (mode & FM_STATIC) f[k++] = feat(F_SHM1, sm1);
+    if (mode & FM_STATIC) f[k++] = feat(F_SHP1, sp1);
+    if (mode & FM_STATIC) f[k++] = feat(F_SHP1P2, mix64(sp1) ^ sp2);
+    if (mode & FM_DYN) f[k++] = feat(F_P1, (uint64_t)p1);
+    if (mode & FM_DYN) f[k++] = feat(F_P12, (uint64_t)(p1 * 16 + p2));
+    if (mode & FM_DYN) f[k++] = feat(F_P1W, c->h_lower + (uint64_t)p1);
+    if (mode & FM_DYN) f[k++] = feat(F_P1SH, c->h_shape * 17 + (uint64_t)p1);
+    if (mode & FM_DYN) f[k++] = feat(F_P1LM1, lm1 * 13 + (uint64_t)p1);
+    if (mode & FM_STATIC) f[k++] = feat(F_BIM1, mix64(lm1) ^ c->h_lower);
+    if (mode & FM_STATIC) f[k++] = feat(F_BIP1, mix64(c->h_lower) ^ lp1);
+    if (mode & FM_STATIC) f[k++] = feat(F_WM1SH, mix64(lm1) ^ c->h_shape);
+    if (mode & FM_STATIC) f[k++] = feat(F_WM1, hasm1 ? t[i - 1].h_word : NONE);
+    if (mode & FM_STATIC) f[k++] = feat(F_WP1, hasp1 ? t[i + 1].h_word : NONE);
+    if (mode & FM_STATIC) f[k++] = feat(F_SHWP1, mix64(c->h_shape) ^ lp1);
     {
         /* the run of capitalised tokens this one is in: length, position */
         size_t a = i, b = i + 1;
         const uint16_t CAPF = DL_NT_CAP;
-        if (c->flags & CAPF) {
+        if ((c->flags & CAPF) && (mode & FM_STATIC)) {
             while (a > 0 && i - a < 6 && (t[a - 1].flags & CAPF) && !(t[a].flags & DL_NT_SENT)) a--;
             while (b < nt && b - i < 6 && (t[b].flags & CAPF) && !(t[b].flags & DL_NT_SENT)) b++;
             f[k++] = feat(F_RUN, (uint64_t)((i - a) * 8 + (b - i)) + 64u * caps);
@@ -555,29 +649,29 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
             }
         }
     }
-    if (sent) {
+    if (sent && (mode & FM_STATIC)) {
         f[k++] = feat(F_SENTSH, c->h_shape);
         f[k++] = feat(F_SENTW, c->h_lower);
     }
-    if (caps) f[k++] = feat(F_CAPLINE, c->h_lower);
+    if (caps && (mode & FM_STATIC)) f[k++] = feat(F_CAPLINE, c->h_lower);
     for (int b = 0; b < 6; b++)
-        if (c->gaz & (1 << b)) f[k++] = feat(F_GAZ, (uint64_t)b);
-    if (hasm1 && t[i - 1].gaz)
+        if ((c->gaz & (1 << b)) && (mode & FM_STATIC)) f[k++] = feat(F_GAZ, (uint64_t)b);
+    if (hasm1 && t[i - 1].gaz && (mode & FM_STATIC))
         f[k++] = feat(F_GAZM1, t[i - 1].gaz);
-    if (hasp1 && t[i + 1].gaz)
+    if (hasp1 && t[i + 1].gaz && (mode & FM_STATIC))
         f[k++] = feat(F_GAZP1, t[i + 1].gaz);
     uint8_t dv = doc_get(doc, c->h_lower);
     if (c->flags & (DL_NT_CAP | DL_NT_DIGIT)) {
         int hist = (dv >> 4) & 7;
-        f[k++] = feat(F_HIST, (uint64_t)hist);
-        f[k++] = feat(F_HISTSH, (uint64_t)hist * 1000003 + c->h_shape);
-        f[k++] = feat(F_DOCLOW, (uint64_t)((dv & DOC_SEEN_LOWER) ? 1 : 0) + 2u * sent + 4u * caps);
-        if (caps || sent)
+        if (mode & FM_DYN) f[k++] = feat(F_HIST, (uint64_t)hist);
+        if (mode & FM_DYN) f[k++] = feat(F_HISTSH, (uint64_t)hist * 1000003 + c->h_shape);
+        if (mode & FM_STATIC) f[k++] = feat(F_DOCLOW, (uint64_t)((dv & DOC_SEEN_LOWER) ? 1 : 0) + 2u * sent + 4u * caps);
+        if ((caps || sent) && (mode & FM_STATIC))
             f[k++] = feat(F_DOCCAP, (uint64_t)((dv & DOC_SEEN_CAP) ? 1 : 0) + 2u * caps);
-        if (caps && hist)
+        if (caps && hist && (mode & FM_DYN))
             f[k++] = feat(F_CAPLINE_DOC, (uint64_t)hist);
     }
-    if (doc->pass == 1 && (c->flags & (DL_NT_CAP | DL_NT_DIGIT))) {
+    if (doc->pass == 1 && (c->flags & (DL_NT_CAP | DL_NT_DIGIT)) && (mode & FM_DYN)) {
         size_t s = doc_slot(doc, c->h_lower | 1);
         uint64_t v = doc->hk[s] ? doc->hv2[s] : 0;
         f[k++] = feat(F_PASS1, v);
@@ -585,6 +679,11 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
     }
     DL_ASSERT(k <= DL_NER_MAXF);
     return k;
+}
+
+size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f)
+{
+    return feats_mode(doc, i, p1, p2, f, FM_ALL);
 }
 
 /* ------------------------------------------------------------ model I/O */
@@ -605,7 +704,7 @@ void dl_ner_free(void *model)
     if (!m) return;
     free(m->gaz_key);
     free(m->gaz_val);
-    free(m->blob);
+    if (m->blob) munmap(m->blob, m->blob_len);
     free(m);
 }
 
@@ -703,11 +802,15 @@ int dl_ner_load(const char *path, void **model)
     if (memcmp(b, MAGIC, 8)) goto out;
     memcpy(&nbits, b + 8, 4), memcpy(&ntags, b + 12, 4), memcpy(&scale, b + 16, 4);
     memcpy(&ngaz, b + 20, 4);
-    if (nbits < 8 || nbits > 26 || ntags != DL_NER_NT || !(scale > 0)) goto out;
+    if (nbits < 9 || nbits > 26 || ntags != DL_NER_NT || !(scale > 0)) goto out;
     size_t rows = (size_t)1 << nbits, hdr = HDR + (size_t)ngaz * 16 + rows / 8;
     if (hdr > got) goto out;
     size_t nrows = 0;
-    for (size_t i = 0; i < rows / 8; i++) nrows += (size_t)__builtin_popcount(b[hdr - rows / 8 + i]);
+    for (size_t i = 0; i + 8 <= rows / 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, b + hdr - rows / 8 + i, 8);
+        nrows += popcount64(x);
+    }
     if (hdr + nrows * DL_NER_NT * 2 != got) goto out;
     m = dl_ner_model_new(nbits);
     if (!m) {
@@ -723,14 +826,22 @@ int dl_ner_load(const char *path, void **model)
             goto out;
         }
     }
-    /* the dense table, cache-line aligned so that each 16-byte row is in
-     * one line; rows never written stay zero */
-    int16_t *w = aligned_alloc(64, rows * DL_NER_NT * 2);
-    if (!w) {
+    /* the dense table: fresh zero pages from mmap (no memset), aligned to
+     * 2 MB; rows never written stay zero */
+    size_t tbytes = rows * DL_NER_NT * 2, huge = (size_t)2 << 20;
+    size_t maplen = tbytes + huge;
+    void *map = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED) {
         rc = DL_ENOMEM;
         goto out;
     }
-    memset(w, 0, rows * DL_NER_NT * 2);
+    int16_t *w = (int16_t *)(((uintptr_t)map + huge - 1) & ~(uintptr_t)(huge - 1));
+#ifdef MADV_HUGEPAGE
+    /* transparent huge pages where the system allows them: 4 TLB entries
+     * instead of 2048 for the rows the tagger reads at random (a failure
+     * only costs speed) */
+    madvise(w, tbytes, MADV_HUGEPAGE);
+#endif
     const unsigned char *bitmap = b + hdr - rows / 8, *src = b + hdr;
     for (size_t byte = 0; byte < rows / 8; byte++) {
         unsigned bits = bitmap[byte];
@@ -742,7 +853,8 @@ int dl_ner_load(const char *path, void **model)
         }
     }
     m->w = w;
-    m->blob = w;
+    m->blob = map;
+    m->blob_len = maplen;
     *model = m;
     m = NULL;
     rc = DL_OK;
@@ -780,20 +892,89 @@ int dl_ner_find_model(char *buf, size_t cap)
 
 /* ------------------------------------------------------------ tagging */
 
-/* Scores token i with the int16 model and picks the best valid tag. */
-static int choose_model(void *ctx, size_t i, const uint64_t *f, size_t nf, int p1)
+/* Adds the weight rows of features f[0, nf) to s. */
+static inline void add_rows(const dl_ner_model *m, const uint64_t *f, size_t nf, int32_t *s)
 {
-    const dl_ner_model *m = ctx;
-    DL_UNUSED(i);
-    int32_t s[DL_NER_NT] = {0};
-    const int16_t *rows[DL_NER_MAXF];
-    /* fetch every row first: the cache misses then overlap */
+    const unsigned sh = 64 - m->nbits;
+#ifdef __SSE2__
+    _Static_assert(DL_NER_NT == 8, "one 16-byte row of int16 per feature");
+    /* widen the 8 int16 of a row to int32 and add */
+    __m128i lo = _mm_loadu_si128((const __m128i *)s), hi = _mm_loadu_si128((const __m128i *)(s + 4));
     for (size_t j = 0; j < nf; j++) {
-        rows[j] = m->w + dl_ner_bucket(m, f[j]) * DL_NER_NT;
-        __builtin_prefetch(rows[j]);
+        __m128i r = _mm_load_si128((const __m128i *)(m->w + (size_t)(f[j] >> sh) * DL_NER_NT));
+        lo = _mm_add_epi32(lo, _mm_srai_epi32(_mm_unpacklo_epi16(r, r), 16));
+        hi = _mm_add_epi32(hi, _mm_srai_epi32(_mm_unpackhi_epi16(r, r), 16));
     }
-    for (size_t j = 0; j < nf; j++)
-        for (int y = 0; y < DL_NER_NT; y++) s[y] += rows[j][y];
+    _mm_storeu_si128((__m128i *)s, lo);
+    _mm_storeu_si128((__m128i *)(s + 4), hi);
+#else
+    for (size_t j = 0; j < nf; j++) {
+        const int16_t *row = m->w + (size_t)(f[j] >> sh) * DL_NER_NT;
+        for (int y = 0; y < DL_NER_NT; y++) s[y] += row[y];
+    }
+#endif
+}
+
+/* The tagger's scratch for one document: for each token, the sum of its
+ * static features' weights (FM_STATIC, see feats_mode), computed once,
+ * ahead of decoding, for both passes; a decision then scores only the
+ * ~10 dynamic features, whose rows are mostly in cache. */
+typedef struct tag_ctx {
+    const dl_ner_model *m;
+    int32_t (*st)[DL_NER_NT];
+    uint8_t *have; /* st[i] computed */
+} tag_ctx;
+
+/* Static sums of the tokens that pass 0 always scores (any token that is
+ * no lower-case word, number or punctuation), in batches of eight whose
+ * rows (about 300, read at random from the 8 MB table) are prefetched one
+ * batch ahead of their sums, so that the cache misses overlap. */
+static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
+{
+    enum { B = 8 };
+    uint64_t f[2][B * DL_NER_MAXF];
+    size_t idx[2][B], off[2][B + 1], nb[2] = {0, 0};
+    const unsigned sh = 64 - c->m->nbits;
+    size_t n = doc->t.n, i = 0;
+    for (int cur = 0;; cur ^= 1) {
+        /* batch cur: features and prefetches */
+        size_t k = 0, nf = 0;
+        for (; i < n && k < B; i++) {
+            if (doc->t.v[i].flags & (DL_NT_LOWER | DL_NT_PUNCT | DL_NT_DIGIT)) continue;
+            idx[cur][k] = i;
+            off[cur][k++] = nf;
+            nf += feats_mode(doc, i, 0, 0, f[cur] + nf, FM_STATIC);
+        }
+        off[cur][k] = nf;
+        nb[cur] = k;
+        for (size_t j = 0; j < nf; j++)
+            __builtin_prefetch(c->m->w + (size_t)(f[cur][j] >> sh) * DL_NER_NT);
+        /* batch cur ^ 1, prefetched a batch ago: sums */
+        int prev = cur ^ 1;
+        for (size_t b = 0; b < nb[prev]; b++) {
+            int32_t *st = c->st[idx[prev][b]];
+            memset(st, 0, sizeof c->st[0]);
+            add_rows(c->m, f[prev] + off[prev][b], off[prev][b + 1] - off[prev][b], st);
+            c->have[idx[prev][b]] = 1;
+        }
+        nb[prev] = 0;
+        if (!k) break;
+    }
+}
+
+/* Scores token i with the int16 model and picks the best valid tag. */
+static int choose_model(void *ctx, const dl_ner_doc *doc, size_t i, int p1, int p2)
+{
+    tag_ctx *c = ctx;
+    uint64_t f[DL_NER_MAXF];
+    if (!c->have[i]) { /* a token pass 0 scores only after an entity */
+        memset(c->st[i], 0, sizeof c->st[0]);
+        add_rows(c->m, f, feats_mode(doc, i, 0, 0, f, FM_STATIC), c->st[i]);
+        c->have[i] = 1;
+    }
+    int32_t s[DL_NER_NT];
+    memcpy(s, c->st[i], sizeof s);
+    add_rows(c->m, f, feats_mode(doc, i, p1, p2, f, FM_DYN), s);
     int best = DL_NER_O;
     int32_t bs = INT32_MIN;
     for (int y = 0; y < DL_NER_NT; y++)
@@ -816,16 +997,13 @@ static int unsure(const dl_ner_doc *doc, size_t i, int old)
 
 void dl_ner_decode(dl_ner_doc *doc, uint8_t *tags, dl_ner_choose_fn choose, void *ctx)
 {
-    uint64_t f[DL_NER_MAXF];
     for (int pass = 0; pass < 2; pass++) {
         int p1 = DL_NER_BOS, p2 = DL_NER_BOS, changed = 0;
         dl_ner_pass(doc, pass);
         /* lines in capitals (headlines) last, so that they see what the
          * body said about their words */
-        size_t n = doc->t.n, end = 2 * n;
-        int caplines = 0;
-        for (size_t i = 0; i < n && !caplines; i++) caplines = doc->t.v[i].flags & DL_NT_CAPLINE;
-        if (!caplines) end = n;
+        size_t n = doc->t.n, end = doc->caplines ? 2 * n : n;
+        int caplines = doc->caplines;
         for (size_t r = 0; r < end; r++) {
             size_t i = r < n ? r : r - n;
             if (caplines && !(doc->t.v[i].flags & DL_NT_CAPLINE) != (r < n)) continue;
@@ -833,8 +1011,7 @@ void dl_ner_decode(dl_ner_doc *doc, uint8_t *tags, dl_ner_choose_fn choose, void
             int best = DL_NER_O, old = pass ? tags[i] : DL_NER_O;
             if (!dl_ner_skip(doc, i, p1)) {
                 if (pass == 0 || changed || !dl_ner_valid(p1, old) || unsure(doc, i, old)) {
-                    size_t nf = dl_ner_feats(doc, i, p1, p2, f);
-                    best = choose(ctx, i, f, nf, p1);
+                    best = choose(ctx, doc, i, p1, p2);
                 } else {
                     best = old;
                 }
@@ -1314,12 +1491,16 @@ int dl_ner_tag(const void *model, dl_doc *d)
     rc = dl_ner_doc_build(m, &doc, d->text, d->len, tv->v, tv->n);
     if (!rc && doc.t.n) {
         uint8_t *tags = dl_malloc(doc.t.n);
-        if (!tags) rc = DL_ENOMEM;
+        tag_ctx c = {m, dl_malloc(doc.t.n * sizeof *c.st), dl_calloc(doc.t.n, 1)};
+        if (!tags || !c.st || !c.have) rc = DL_ENOMEM;
         else {
-            dl_ner_decode(&doc, tags, choose_model, (void *)m);
+            static_sums(&c, &doc);
+            dl_ner_decode(&doc, tags, choose_model, &c);
             rc = link_entities(&doc, tags, d);
-            free(tags);
         }
+        free(tags);
+        free(c.st);
+        free(c.have);
     }
     dl_ner_doc_free(&doc);
 done:

@@ -133,12 +133,40 @@ char *dl_buf_detach(dl_buf *b, size_t *len)
     return p;
 }
 
+/* JSON strings: the common case, printable ASCII with nothing to escape,
+ * is found eight bytes at a time (SWAR) and copied in runs.  A byte of x
+ * needs a look when its high bit is set (UTF-8), or it is below 0x20, '"'
+ * or '\\': (v - 0x01..) & ~v has the high bit of a byte set where v's byte
+ * is zero or the first zero (exact for the first hit, enough here since any
+ * hit sends the whole word to the byte loop), and x - 0x20.. likewise for
+ * bytes below 0x20. */
 void dl_json_str(dl_buf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    dl_buf_addc(b, '"');
+    /* the common case, printable ASCII with nothing to escape, is copied in
+     * runs found eight bytes at a time */
+    if (!buf_need(b, n + 2)) return;
+    b->p[b->n++] = '"';
     size_t i = 0, run = 0;
     while (i < n) {
+        if (i + 8 <= n) {
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            const uint64_t ONES = 0x0101010101010101ULL, HIGH = 0x8080808080808080ULL;
+            uint64_t q = x ^ (ONES * '"'), bs = x ^ (ONES * '\\');
+            uint64_t hit = (x | ((x - ONES * 0x20) & ~x) | ((q - ONES) & ~q) | ((bs - ONES) & ~bs)) & HIGH;
+            if (!hit) {
+                i += 8;
+                run += 8;
+                continue;
+            }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* the lowest flagged byte is a true one (borrows only go up) */
+            size_t skip = (size_t)__builtin_ctzll(hit) / 8;
+            i += skip;
+            run += skip;
+#endif
+        }
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
             i++;
@@ -150,20 +178,21 @@ void dl_json_str(dl_buf *b, const char *s, size_t n)
         if (c >= 0x80) {
             size_t k = dl_utf8_valid_prefix(s + i, n - i);
             if (k) {
-                dl_buf_add(b, s + i, k);
+                /* valid sequences join the run: copied with it */
                 i += k;
+                run = k;
             } else {
-                dl_buf_adds(b, "\xef\xbf\xbd");
+                dl_buf_add(b, "\xef\xbf\xbd", 3);
                 i++;
             }
             continue;
         }
         switch (c) {
-        case '"': dl_buf_adds(b, "\\\""); break;
-        case '\\': dl_buf_adds(b, "\\\\"); break;
-        case '\n': dl_buf_adds(b, "\\n"); break;
-        case '\r': dl_buf_adds(b, "\\r"); break;
-        case '\t': dl_buf_adds(b, "\\t"); break;
+        case '"': dl_buf_add(b, "\\\"", 2); break;
+        case '\\': dl_buf_add(b, "\\\\", 2); break;
+        case '\n': dl_buf_add(b, "\\n", 2); break;
+        case '\r': dl_buf_add(b, "\\r", 2); break;
+        case '\t': dl_buf_add(b, "\\t", 2); break;
         default: {
             char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
             dl_buf_add(b, e, 6);
@@ -183,13 +212,39 @@ void dl_json_strz(dl_buf *b, const char *s)
 
 void dl_json_key(dl_buf *b, const char *key)
 {
-    dl_json_strz(b, key);
+    dl_json_str(b, key, strlen(key));
     dl_buf_addc(b, ':');
+}
+
+/* Writes v in decimal at p; returns the length (at most 20). */
+static size_t put_u64(char *p, uint64_t v)
+{
+    char t[20];
+    size_t n = 0;
+    do {
+        t[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++) p[i] = t[n - 1 - i];
+    return n;
+}
+
+void dl_json_uint(dl_buf *b, uint64_t v)
+{
+    char t[20];
+    dl_buf_add(b, t, put_u64(t, v));
 }
 
 void dl_json_span(dl_buf *b, dl_span s)
 {
-    dl_buf_printf(b, "[%u,%u]", (unsigned)s.start, (unsigned)s.end);
+    char t[44];
+    size_t n = 0;
+    t[n++] = '[';
+    n += put_u64(t + n, s.start);
+    t[n++] = ',';
+    n += put_u64(t + n, s.end);
+    t[n++] = ']';
+    dl_buf_add(b, t, n);
 }
 
 void dl_json_double(dl_buf *b, double d)

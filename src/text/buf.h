@@ -36,6 +36,7 @@ void dl_json_str(dl_buf *b, const char *s, size_t n);
 void dl_json_strz(dl_buf *b, const char *s);   /* NULL prints null */
 void dl_json_key(dl_buf *b, const char *key);  /* "key": */
 void dl_json_span(dl_buf *b, dl_span s);       /* [start, end] */
+void dl_json_uint(dl_buf *b, uint64_t v);      /* decimal, no printf */
 void dl_json_double(dl_buf *b, double d);      /* finite shortest-ish form */
 
 #endif

@@ -55,7 +55,7 @@ size_t dl_utf8_check(const char *s, size_t n)
     return n;
 }
 
-int32_t dl_utf8_next(const char *s, size_t n, size_t *i)
+int32_t dl_utf8_next_multi(const char *s, size_t n, size_t *i)
 {
     const unsigned char *u = (const unsigned char *)s + *i;
     size_t k = dl_utf8_valid_prefix(s + *i, n - *i);

@@ -15,8 +15,19 @@ size_t dl_utf8_valid_prefix(const char *s, size_t n);
 size_t dl_utf8_check(const char *s, size_t n);
 
 /* Decodes the code point at s[*i] and advances *i; an invalid byte decodes
- * as U+FFFD and advances one byte.  *i must be < n. */
-int32_t dl_utf8_next(const char *s, size_t n, size_t *i);
+ * as U+FFFD and advances one byte.  *i must be < n.  Inline for ASCII (the
+ * tokenizer and the quote finder call it per character); other bytes go to
+ * dl_utf8_next_multi. */
+int32_t dl_utf8_next_multi(const char *s, size_t n, size_t *i);
+static inline int32_t dl_utf8_next(const char *s, size_t n, size_t *i)
+{
+    unsigned char c = (unsigned char)s[*i];
+    if (c < 0x80) {
+        (*i)++;
+        return c;
+    }
+    return dl_utf8_next_multi(s, n, i);
+}
 
 /* Decodes the code point ending just before s[i] (i > 0) and returns its
  * start offset through *start. */

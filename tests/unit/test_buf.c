@@ -1,0 +1,124 @@
+/*
+ * test_buf.c -- the JSON writer of text/buf.c: string escaping (the
+ * eight-bytes-at-a-time scan must give exactly what a byte-by-byte writer
+ * gives, wherever the special byte falls), invalid UTF-8, numbers and spans
+ * written without printf.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "text/buf.h"
+#include "text/utf8.h"
+
+/* The reference: one byte at a time, RFC 8259 escapes, U+FFFD for bytes
+ * that start no valid UTF-8 sequence. */
+static void ref_str(dl_buf *b, const char *s, size_t n)
+{
+    dl_buf_addc(b, '"');
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            size_t k = dl_utf8_valid_prefix(s + i, n - i);
+            if (k) dl_buf_add(b, s + i, k), i += k;
+            else dl_buf_adds(b, "\xef\xbf\xbd"), i++;
+            continue;
+        }
+        if (c == '"') dl_buf_adds(b, "\\\"");
+        else if (c == '\\') dl_buf_adds(b, "\\\\");
+        else if (c == '\n') dl_buf_adds(b, "\\n");
+        else if (c == '\r') dl_buf_adds(b, "\\r");
+        else if (c == '\t') dl_buf_adds(b, "\\t");
+        else if (c < 0x20) dl_buf_printf(b, "\\u%04x", c);
+        else dl_buf_addc(b, (char)c);
+        i++;
+    }
+    dl_buf_addc(b, '"');
+}
+
+static void same_as_ref(const char *s, size_t n)
+{
+    dl_buf a = {0}, r = {0};
+    dl_json_str(&a, s, n);
+    ref_str(&r, s, n);
+    assert_int_equal(a.err, 0);
+    assert_int_equal(a.n, r.n);
+    assert_memory_equal(a.p, r.p, r.n);
+    dl_buf_free(&a);
+    dl_buf_free(&r);
+}
+
+static void test_escapes(void **state)
+{
+    (void)state;
+    dl_buf b = {0};
+    static const char in[] = "a\"b\\c\nd\te\x01 \xe2\x80\x9cq\xe2\x80\x9d";
+    dl_json_str(&b, in, sizeof in - 1);
+    assert_string_equal(b.p, "\"a\\\"b\\\\c\\nd\\te\\u0001 \xe2\x80\x9cq\xe2\x80\x9d\"");
+    dl_buf_reset(&b);
+    /* a lone continuation byte and a cut sequence become U+FFFD */
+    dl_json_str(&b, "ab\x80" "cdefghij\xe2\x80", 13);
+    assert_string_equal(b.p, "\"ab\xef\xbf\xbd" "cdefghij\xef\xbf\xbd\xef\xbf\xbd\"");
+    dl_buf_free(&b);
+}
+
+/* every special byte at every offset of a long ASCII run */
+static void test_every_offset(void **state)
+{
+    (void)state;
+    static const char *const specials[] = {"\"", "\\", "\n", "\x1f", "\x7f", "\xc3\xa9",
+                                           "\xe2\x80\x99", "\xf0\x9f\x98\x80", "\xff", "\xc3"};
+    char s[64];
+    for (size_t k = 0; k < sizeof specials / sizeof *specials; k++)
+        for (size_t at = 0; at < 40; at++) {
+            memset(s, 'x', sizeof s);
+            size_t l = strlen(specials[k]);
+            memcpy(s + at, specials[k], l);
+            for (size_t n = at + l; n <= at + l + 17; n++) same_as_ref(s, n);
+        }
+}
+
+static void test_random(void **state)
+{
+    (void)state;
+    uint64_t x = 88172645463325252ULL;
+    char s[300];
+    for (int round = 0; round < 3000; round++) {
+        size_t n = (size_t)(round % 300);
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            /* mostly printable ASCII, some of everything else */
+            unsigned v = (unsigned)(x >> 32) % 100;
+            s[i] = v < 85 ? (char)(' ' + (x >> 8) % 95) : (char)(x >> 16);
+        }
+        same_as_ref(s, n);
+    }
+}
+
+static void test_numbers(void **state)
+{
+    (void)state;
+    dl_buf b = {0};
+    dl_json_uint(&b, 0);
+    dl_buf_addc(&b, ' ');
+    dl_json_uint(&b, 18446744073709551615ULL);
+    dl_buf_addc(&b, ' ');
+    dl_json_span(&b, (dl_span){7, 4294967295u});
+    dl_buf_addc(&b, ' ');
+    dl_json_span(&b, (dl_span){0, 10});
+    assert_string_equal(b.p, "0 18446744073709551615 [7,4294967295] [0,10]");
+    dl_buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_escapes),
+        cmocka_unit_test(test_every_offset),
+        cmocka_unit_test(test_random),
+        cmocka_unit_test(test_numbers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
