@@ -6,6 +6,7 @@
 #include "../store/store.h"
 #include "../text/buf.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -407,14 +408,93 @@ static int merge_into(dl_termvec *c, const dl_termvec *v)
     return DL_OK;
 }
 
+/* The article's salient entities as story keys: people and organisations
+ * named at least STORY_ENT_MENTIONS times, as "@" + type digit + the
+ * lower-cased canonical name ("@1jane doe"; "@" cannot start a term).  Their
+ * document frequencies are counted like terms; an entity held by more than
+ * STORY_ENT_MAX_DF of the articles (once there are enough to tell) says
+ * nothing about which story an article belongs to and is left out.  At
+ * most STORY_ENT_KEYS keys, most mentioned first. */
+static int entity_keys(dl_storyer *s, const dl_annotation *a, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    char **keys = NULL;
+    size_t nk = 0, *ment = NULL;
+    int rc = DL_OK;
+    if (!a->n_entities) return DL_OK;
+    if (!(keys = dl_calloc(STORY_ENT_KEYS, sizeof *keys)) ||
+        !(ment = dl_calloc(STORY_ENT_KEYS, sizeof *ment))) {
+        free(keys);
+        return DL_ENOMEM;
+    }
+    for (size_t i = 0; i < a->n_entities && !rc; i++) {
+        const dl_entity *e = &a->entities[i];
+        if ((e->type != DL_PERSON && e->type != DL_ORG) || !e->name ||
+            e->n_mentions < STORY_ENT_MENTIONS)
+            continue;
+        size_t len = strlen(e->name);
+        if (len < 3 || len > 120) continue;
+        char key[128];
+        key[0] = '@';
+        key[1] = (char)('0' + e->type);
+        for (size_t k = 0; k < len; k++) {
+            unsigned char c = (unsigned char)e->name[k];
+            key[2 + k] = (char)(c < 0x80 ? tolower(c) : c);
+        }
+        key[2 + len] = 0;
+        int dupk = 0;
+        for (size_t k = 0; k < nk && !dupk; k++) dupk = strcmp(keys[k], key) == 0;
+        if (dupk) continue;
+        int64_t df = 0;
+        if ((rc = df_bump(s, key, &df))) break;
+        if (s->ndocs >= STORY_ENT_MIN_DOCS && (double)df > STORY_ENT_MAX_DF * (double)s->ndocs)
+            continue;
+        /* insert by mentions (descending), keeping the best STORY_ENT_KEYS */
+        size_t pos = nk;
+        while (pos > 0 && ment[pos - 1] < e->n_mentions) pos--;
+        if (pos >= STORY_ENT_KEYS) continue;
+        char *dupd = dl_strdup(key);
+        if (!dupd) {
+            rc = DL_ENOMEM;
+            break;
+        }
+        if (nk == STORY_ENT_KEYS) free(keys[--nk]);
+        memmove(keys + pos + 1, keys + pos, (nk - pos) * sizeof *keys);
+        memmove(ment + pos + 1, ment + pos, (nk - pos) * sizeof *ment);
+        keys[pos] = dupd;
+        ment[pos] = e->n_mentions;
+        nk++;
+    }
+    free(ment);
+    if (rc) {
+        for (size_t k = 0; k < nk; k++) free(keys[k]);
+        free(keys);
+        return rc;
+    }
+    *out = keys;
+    *n = nk;
+    return DL_OK;
+}
+
+static void free_keys(char **keys, size_t n)
+{
+    for (size_t k = 0; k < n; k++) free(keys[k]);
+    free(keys);
+}
+
 int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of)
 {
     const int32_t window = STORY_WINDOW;
     const double penalty = STORY_DAY_PENALTY;
     dl_termvec v = {0};
+    char **ekeys = NULL;
+    size_t nek = 0;
     int rc = doc_vector(s, a, &v);
+    if (!rc) rc = entity_keys(s, a, &ekeys, &nek);
     if (rc) {
         dl_terms_free(&v);
+        free_keys(ekeys, nek);
         return rc;
     }
     int32_t day = a->day;
@@ -456,6 +536,27 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
         }
         dl_vec_free(&top);
     }
+    /* the slower signal: stories that share STORY_ENT_MIN salient entities
+     * with the article within STORY_ENT_WINDOW days (a long story resumed
+     * after a gap, or drifted in vocabulary) */
+    typedef struct { int64_t id; int hits; } ecand;
+    DL_VEC(ecand) ecands = {0};
+    for (size_t i = 0; !best && i < nek && !rc; i++) {
+        sqlite3_stmt *st = s->st_keys_get;
+        sqlite3_bind_text(st, 1, ekeys[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, day - STORY_ENT_WINDOW);
+        sqlite3_bind_int64(st, 3, day + STORY_ENT_WINDOW);
+        while (sqlite3_step(st) == SQLITE_ROW && !rc) {
+            int64_t id = sqlite3_column_int64(st, 0);
+            int seen = 0;
+            for (size_t k = 0; k < ecands.n && !seen; k++)
+                if (ecands.v[k].id == id) ecands.v[k].hits++, seen = 1;
+            ecand x = {id, 1};
+            if (!seen && ecands.n < 256) rc = dl_vec_push(&ecands, x);
+        }
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
     /* the stories sharing most key terms first (stable: older first) */
     for (size_t k = 1; k < cands.n; k++) {
         scand x = cands.v[k];
@@ -474,7 +575,20 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     }
     dl_vec_free(&cands);
     const double thr = STORY_THRESHOLD;
-    if (!dup_of && best_sim < thr) best = 0;
+    if (!dup_of && best_sim < thr) {
+        best = 0;
+        /* no story close enough in words: one sharing the article's people
+         * and organisations needs less word overlap, and no day penalty */
+        double best_e = 0;
+        for (size_t k = 0; k < ecands.n && !rc; k++) {
+            if (ecands.v[k].hits < STORY_ENT_MIN) continue;
+            const storyrow *r = get_story(s, ecands.v[k].id, &rc);
+            if (!r) continue;
+            double sim = r->cn > 0 ? dot(&v, &r->c) / r->cn : 0;
+            if (sim >= STORY_ENT_THRESHOLD && sim > best_e) best_e = sim, best = r->id;
+        }
+    }
+    dl_vec_free(&ecands);
 
     dl_buf label = {0}, state = {0};
     if (!rc && best) {
@@ -529,7 +643,15 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
             sqlite3_bind_int64(st, 3, best);
             rc = step_done(s, st);
         }
+        for (size_t i = 0; i < nek && !rc; i++) {
+            sqlite3_stmt *st = s->st_keys_put;
+            sqlite3_bind_text(st, 1, ekeys[i], -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, day);
+            sqlite3_bind_int64(st, 3, best);
+            rc = step_done(s, st);
+        }
     }
+    free_keys(ekeys, nek);
     dl_terms_free(&v);
     return rc;
 }
