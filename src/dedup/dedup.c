@@ -148,12 +148,22 @@ static double bigram_containment(dl_dedup *dd, int64_t docno, const char *text, 
 }
 
 int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
-                     int64_t *dup_of, double *sim)
+                     const dl_u32vec *sig, int64_t *dup_of, double *sim)
 {
     *dup_of = 0;
     *sim = 0;
     dd->bi.n = 0;
-    int rc = dl_shingles(text, len, &dd->sig);
+    int rc = DL_OK;
+    if (sig) {
+        dd->sig.n = 0;
+        rc = dl_vec_reserve(&dd->sig, sig->n);
+        if (!rc && sig->n) {
+            memcpy(dd->sig.v, sig->v, sig->n * sizeof *sig->v);
+            dd->sig.n = sig->n;
+        }
+    } else {
+        rc = dl_shingles(text, len, &dd->sig);
+    }
     if (rc) return rc;
     if (dd->sig.n < DL_DUP_MIN_SHINGLES) return DL_OK;
     const uint32_t mask = dl_dup_key_mask(dd->sig.n);

@@ -319,7 +319,7 @@ static void make_label(const dl_termvec *c, dl_buf *b)
 
 /* The doc's TF-IDF vector (term-sorted, L2-normalised, top terms only);
  * updates the document frequencies. */
-static int doc_vector(dl_storyer *s, const dl_annotation *a, dl_termvec *v)
+static int doc_vector(dl_storyer *s, const dl_annotation *a, dl_termvec *terms, dl_termvec *v)
 {
     /* the analysis's entity names are not added as terms: whole-name terms
      * weighted by mentions let a few (often mis-typed) names dominate the
@@ -327,8 +327,13 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, dl_termvec *v)
      * 0.859 -> 0.847) and split long stories further (corpus pairwise F1
      * 0.678 -> 0.621); capitalised words inside sentences already weigh
      * double (dl_text_terms) */
-    int rc = dl_text_terms(s->sm, a->text, a->text_len, NULL, v);
-    if (rc) return rc;
+    int rc = DL_OK;
+    if (terms) {
+        *v = *terms;
+        memset(terms, 0, sizeof *terms);
+    } else if ((rc = dl_text_terms(s->sm, a->text, a->text_len, NULL, v))) {
+        return rc;
+    }
     s->ndocs++;
     for (size_t i = 0; i < v->n; i++) {
         int64_t df = 0;
@@ -483,14 +488,15 @@ static void free_keys(char **keys, size_t n)
     free(keys);
 }
 
-int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of)
+int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of,
+                    dl_termvec *terms)
 {
     const int32_t window = STORY_WINDOW;
     const double penalty = STORY_DAY_PENALTY;
     dl_termvec v = {0};
     char **ekeys = NULL;
     size_t nek = 0;
-    int rc = doc_vector(s, a, &v);
+    int rc = doc_vector(s, a, terms, &v);
     if (!rc) rc = entity_keys(s, a, &ekeys, &nek);
     if (rc) {
         dl_terms_free(&v);

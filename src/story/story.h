@@ -86,7 +86,10 @@ void dl_storyer_free(dl_storyer *s);
  * ingest calls it inside each batch's transaction, before COMMIT. */
 int dl_storyer_flush(dl_storyer *s);
 /* Assigns the article just written (docno, annotation a) to a story, during
- * the ingest's transaction; dup_of != 0 names the article it copies. */
-int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of);
+ * the ingest's transaction; dup_of != 0 names the article it copies.  terms,
+ * when non-NULL, are dl_text_terms(a->text) computed beforehand (on an
+ * analysis worker, prep.h): taken (left empty). */
+int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of,
+                    dl_termvec *terms);
 
 #endif
