@@ -25,7 +25,9 @@
  * given once, never changed.  The centroid (sum of member vectors, cut to
  * STORY_CENTROID_TERMS terms) is kept in stories.state as text lines
  * "term TAB surface TAB weight"; the label is the centroid's best surface
- * forms.
+ * forms.  An ingest into an archive with no story rows yet keeps the
+ * df and key rows it writes in memory and reads them there for as long as
+ * no other connection writes (story.c, mem).
  */
 #ifndef DL_STORY_H
 #define DL_STORY_H
