@@ -19,11 +19,20 @@ typedef struct keyent {
     DL_VEC(int64_t) docnos; /* ascending (docnos only grow) */
 } keyent;
 
+#define BI_CACHE 256
+
 struct dl_dedup {
     dl_archive *ar;
     sqlite3_stmt *st_sig_put, *st_sig_get, *st_key_put, *st_key_get, *st_pair_put,
         *st_link, *st_root, *st_text, *st_version;
     dl_u32vec sig, bi, tmp;  /* this article's 5- and 2-shingles; scratch */
+    /* the 2-shingles of recent candidates (an original is the candidate of
+     * each of its copies; stored texts never change), by docno modulo
+     * BI_CACHE; docno 0: empty */
+    struct {
+        int64_t docno;
+        dl_u32vec bi;
+    } bic[BI_CACHE];
     int mem;                 /* 1: lookups read keys below */
     int64_t version;         /* data_version when mem was last confirmed */
     keyent *keys;
@@ -98,6 +107,7 @@ void dl_dedup_free(dl_dedup *dd)
     dl_vec_free(&dd->sig);
     dl_vec_free(&dd->bi);
     dl_vec_free(&dd->tmp);
+    for (size_t i = 0; i < BI_CACHE; i++) dl_vec_free(&dd->bic[i].bi);
     free(dd);
 }
 
@@ -211,15 +221,20 @@ static double verify(dl_dedup *dd, int64_t docno, dl_u32vec *tmp)
 static double bigram_containment(dl_dedup *dd, int64_t docno, const char *text, size_t len)
 {
     if (!dd->bi.n && dl_shingles_k(text, len, 2, &dd->bi)) return 0;
-    sqlite3_stmt *st = dd->st_text;
-    sqlite3_bind_int64(st, 1, docno);
-    double c = 0;
-    if (sqlite3_step(st) == SQLITE_ROW &&
-        !dl_shingles_k((const char *)sqlite3_column_text(st, 0),
-                       (size_t)sqlite3_column_bytes(st, 0), 2, &dd->tmp))
-        c = dl_containment(dd->bi.v, dd->bi.n, dd->tmp.v, dd->tmp.n);
-    sqlite3_reset(st);
-    return c;
+    size_t slot = (size_t)((uint64_t)docno % BI_CACHE);
+    dl_u32vec *cb = &dd->bic[slot].bi;
+    if (dd->bic[slot].docno != docno) {
+        dd->bic[slot].docno = 0;
+        sqlite3_stmt *st = dd->st_text;
+        sqlite3_bind_int64(st, 1, docno);
+        int ok = sqlite3_step(st) == SQLITE_ROW &&
+                 !dl_shingles_k((const char *)sqlite3_column_text(st, 0),
+                                (size_t)sqlite3_column_bytes(st, 0), 2, cb);
+        sqlite3_reset(st);
+        if (!ok) return 0;
+        dd->bic[slot].docno = docno;
+    }
+    return dl_containment(dd->bi.v, dd->bi.n, cb->v, cb->n);
 }
 
 int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
