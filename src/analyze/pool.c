@@ -18,16 +18,30 @@ struct dl_apool {
     pthread_cond_t done;   /* a chunk finished */
     dl_achunk *head, *tail; /* submitted chunks with jobs not yet taken */
     int stop;
+    dl_aprep prep;          /* run == NULL: no hook */
+    void **tctx;            /* per worker; tctx[nthreads]: the caller's */
+    int nctx;               /* slots in tctx */
+    struct wstart *ws;      /* the workers' start arguments */
 };
 
-static void run_job(const dl_analyzer *az, dl_ajob *j)
+static void run_job(dl_apool *p, int t, dl_ajob *j)
 {
-    j->rc = dl_analyze(az, &j->rec, &j->ann);
+    j->rc = dl_analyze(p->az, &j->rec, &j->ann);
+    if (j->rc || !p->prep.run) return;
+    if (!p->tctx[t] && p->prep.tnew) p->tctx[t] = p->prep.tnew();
+    p->prep.run(p->tctx[t], j);
 }
+
+typedef struct wstart {
+    dl_apool *p;
+    int t;
+} wstart;
 
 static void *worker(void *arg)
 {
-    dl_apool *p = arg;
+    wstart *ws = arg;
+    dl_apool *p = ws->p;
+    int t = ws->t;
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (!p->stop && !p->head) pthread_cond_wait(&p->work, &p->mu);
@@ -39,7 +53,7 @@ static void *worker(void *arg)
             if (!p->head) p->tail = NULL;
         }
         pthread_mutex_unlock(&p->mu);
-        run_job(p->az, j);
+        run_job(p, t, j);
         pthread_mutex_lock(&p->mu);
         if (++c->done == c->n) pthread_cond_broadcast(&p->done);
     }
@@ -62,6 +76,13 @@ int dl_apool_new(const dl_analyzer *az, int threads, dl_apool **out)
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->work, NULL);
     pthread_cond_init(&p->done, NULL);
+    p->nctx = threads + 1;
+    p->tctx = dl_calloc((size_t)p->nctx, sizeof *p->tctx);
+    p->ws = dl_calloc((size_t)threads, sizeof *p->ws);
+    if (!p->tctx || !p->ws) {
+        dl_apool_free(p);
+        return DL_ENOMEM;
+    }
     if (threads > 1) {
         p->threads = dl_calloc((size_t)threads, sizeof *p->threads);
         if (!p->threads) {
@@ -69,7 +90,9 @@ int dl_apool_new(const dl_analyzer *az, int threads, dl_apool **out)
             return DL_ENOMEM;
         }
         for (int i = 0; i < threads; i++) {
-            if (pthread_create(&p->threads[i], NULL, worker, p) != 0) break;
+            p->ws[i].p = p;
+            p->ws[i].t = i;
+            if (pthread_create(&p->threads[i], NULL, worker, &p->ws[i]) != 0) break;
             p->nthreads++;
         }
     }
@@ -86,6 +109,10 @@ void dl_apool_free(dl_apool *p)
     pthread_mutex_unlock(&p->mu);
     for (int i = 0; i < p->nthreads; i++) pthread_join(p->threads[i], NULL);
     free(p->threads);
+    for (int i = 0; p->tctx && i < p->nctx; i++)
+        if (p->tctx[i] && p->prep.tfree) p->prep.tfree(p->tctx[i]);
+    free(p->tctx);
+    free(p->ws);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->work);
     pthread_cond_destroy(&p->done);
@@ -110,6 +137,7 @@ void dl_achunk_clear(dl_achunk *c)
     for (size_t i = 0; i < c->n; i++) {
         free(c->jobs[i].mem);
         dl_annotation_free(c->jobs[i].ann);
+        if (c->jobs[i].prep && c->jobs[i].prep_free) c->jobs[i].prep_free(c->jobs[i].prep);
         memset(&c->jobs[i], 0, sizeof c->jobs[i]);
     }
     c->n = c->bytes = c->next = c->done = 0;
@@ -157,6 +185,11 @@ int dl_achunk_add(dl_achunk *c, const dl_record *rec)
     return DL_OK;
 }
 
+void dl_apool_set_prep(dl_apool *p, const dl_aprep *prep)
+{
+    p->prep = *prep;
+}
+
 void dl_apool_submit(dl_apool *p, dl_achunk *c)
 {
     c->next = c->done = 0;
@@ -173,7 +206,7 @@ void dl_apool_submit(dl_apool *p, dl_achunk *c)
 void dl_apool_wait(dl_apool *p, dl_achunk *c)
 {
     if (!p->nthreads || c->n == 0) {
-        for (size_t i = c->done; i < c->n; i++) run_job(p->az, &c->jobs[i]);
+        for (size_t i = c->done; i < c->n; i++) run_job(p, p->nctx - 1, &c->jobs[i]);
         c->next = c->done = c->n;
         return;
     }

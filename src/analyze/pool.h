@@ -20,7 +20,22 @@ typedef struct dl_ajob {
     char *mem;
     dl_annotation *ann; /* set by the pool */
     int rc;             /* dl_analyze's return code */
+    void *prep;         /* the prep hook's result (NULL without hook), owned */
+    void (*prep_free)(void *prep);
 } dl_ajob;
+
+/* An optional pure per-article step that runs on the worker right after
+ * dl_analyze when it succeeded (ingest: shingles and term vectors for dedup
+ * and stories), so that the writer thread only does the order-dependent
+ * part.  run(tctx, job) sets job->prep and job->prep_free (freed by
+ * dl_achunk_clear); tctx is a per-thread context made by tnew on the
+ * thread's first job (NULL from tnew: run gets NULL) and freed by tfree
+ * when the pool is freed.  run must touch no shared mutable state. */
+typedef struct dl_aprep {
+    void *(*tnew)(void);
+    void (*tfree)(void *tctx);
+    void (*run)(void *tctx, dl_ajob *j);
+} dl_aprep;
 
 typedef struct dl_achunk {
     dl_ajob *jobs;
@@ -38,6 +53,8 @@ typedef struct dl_apool dl_apool;
  * in dl_apool_wait.  DL_OK or DL_ENOMEM. */
 int dl_apool_new(const dl_analyzer *az, int threads, dl_apool **out);
 void dl_apool_free(dl_apool *p);
+/* Installs the hook (copied); call before the first dl_apool_submit. */
+void dl_apool_set_prep(dl_apool *p, const dl_aprep *prep);
 
 dl_achunk *dl_achunk_new(size_t cap);
 void dl_achunk_free(dl_achunk *c);

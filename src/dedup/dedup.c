@@ -9,12 +9,87 @@
 
 #include <stdio.h>
 
+/* The dup_keys rows in memory, for as long as they are all there: when the
+ * table was empty at the start of the session and no other connection has
+ * written to the archive since (PRAGMA data_version unchanged), a lookup
+ * reads the map instead of the table.  The table is still written. */
+typedef struct keyent {
+    uint32_t key;
+    uint32_t used;          /* 0: free slot */
+    DL_VEC(int64_t) docnos; /* ascending (docnos only grow) */
+} keyent;
+
+#define BI_CACHE 256
+
 struct dl_dedup {
     dl_archive *ar;
     sqlite3_stmt *st_sig_put, *st_sig_get, *st_key_put, *st_key_get, *st_pair_put,
-        *st_link, *st_root, *st_text;
+        *st_link, *st_root, *st_text, *st_version;
     dl_u32vec sig, bi, tmp;  /* this article's 5- and 2-shingles; scratch */
+    /* the 2-shingles of recent candidates (an original is the candidate of
+     * each of its copies; stored texts never change), by docno modulo
+     * BI_CACHE; docno 0: empty */
+    struct {
+        int64_t docno;
+        dl_u32vec bi;
+    } bic[BI_CACHE];
+    int mem;                 /* 1: lookups read keys below */
+    int64_t version;         /* data_version when mem was last confirmed */
+    keyent *keys;
+    size_t kcap, kn;
 };
+
+static void keys_free(dl_dedup *dd)
+{
+    for (size_t i = 0; i < dd->kcap; i++) dl_vec_free(&dd->keys[i].docnos);
+    free(dd->keys);
+    dd->keys = NULL;
+    dd->kcap = dd->kn = 0;
+    dd->mem = 0;
+}
+
+static size_t key_slot(const keyent *t, size_t cap, uint32_t key)
+{
+    size_t h = (size_t)((key * 0x9E3779B1u) ^ (key >> 15)) & (cap - 1);
+    while (t[h].used && t[h].key != key) h = (h + 1) & (cap - 1);
+    return h;
+}
+
+/* Adds docno under key in the map; on OOM the map is dropped (lookups go
+ * to the table again). */
+static void keys_add(dl_dedup *dd, uint32_t key, int64_t docno)
+{
+    if (!dd->mem) return;
+    if ((dd->kn + 1) * 2 > dd->kcap) {
+        size_t nc = dd->kcap ? dd->kcap * 2 : 16384;
+        keyent *nt = dl_calloc(nc, sizeof *nt);
+        if (!nt) {
+            keys_free(dd);
+            return;
+        }
+        for (size_t i = 0; i < dd->kcap; i++)
+            if (dd->keys[i].used) nt[key_slot(nt, nc, dd->keys[i].key)] = dd->keys[i];
+        free(dd->keys);
+        dd->keys = nt;
+        dd->kcap = nc;
+    }
+    keyent *e = &dd->keys[key_slot(dd->keys, dd->kcap, key)];
+    if (!e->used) {
+        e->used = 1;
+        e->key = key;
+        dd->kn++;
+    }
+    if (e->docnos.n && e->docnos.v[e->docnos.n - 1] == docno) return;
+    if (dl_vec_push(&e->docnos, docno)) keys_free(dd);
+}
+
+static int64_t data_version(dl_dedup *dd)
+{
+    int64_t v = -1;
+    if (sqlite3_step(dd->st_version) == SQLITE_ROW) v = sqlite3_column_int64(dd->st_version, 0);
+    sqlite3_reset(dd->st_version);
+    return v;
+}
 
 void dl_dedup_free(dl_dedup *dd)
 {
@@ -27,9 +102,12 @@ void dl_dedup_free(dl_dedup *dd)
     sqlite3_finalize(dd->st_link);
     sqlite3_finalize(dd->st_root);
     sqlite3_finalize(dd->st_text);
+    sqlite3_finalize(dd->st_version);
+    keys_free(dd);
     dl_vec_free(&dd->sig);
     dl_vec_free(&dd->bi);
     dl_vec_free(&dd->tmp);
+    for (size_t i = 0; i < BI_CACHE; i++) dl_vec_free(&dd->bic[i].bi);
     free(dd);
 }
 
@@ -50,11 +128,18 @@ int dl_dedup_new(dl_archive *ar, dl_dedup **out)
     dd->st_link = dl_archive_prepare(ar, "UPDATE articles SET dup_of = ?, dup_sim = ? WHERE docno = ?");
     dd->st_root = dl_archive_prepare(ar, "SELECT dup_of FROM articles WHERE docno = ?");
     dd->st_text = dl_archive_prepare(ar, "SELECT text FROM articles WHERE docno = ?");
+    dd->st_version = dl_archive_prepare(ar, "PRAGMA data_version");
     if (!dd->st_sig_put || !dd->st_sig_get || !dd->st_key_put || !dd->st_key_get ||
-        !dd->st_pair_put || !dd->st_link || !dd->st_root || !dd->st_text) {
+        !dd->st_pair_put || !dd->st_link || !dd->st_root || !dd->st_text || !dd->st_version) {
         dl_dedup_free(dd);
         return DL_ESTORE;
     }
+    sqlite3_stmt *st = dl_archive_prepare(ar, "SELECT 1 FROM dup_keys LIMIT 1");
+    if (st) {
+        dd->mem = sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_finalize(st);
+    }
+    dd->version = data_version(dd);
     *out = dd;
     return DL_OK;
 }
@@ -136,27 +221,44 @@ static double verify(dl_dedup *dd, int64_t docno, dl_u32vec *tmp)
 static double bigram_containment(dl_dedup *dd, int64_t docno, const char *text, size_t len)
 {
     if (!dd->bi.n && dl_shingles_k(text, len, 2, &dd->bi)) return 0;
-    sqlite3_stmt *st = dd->st_text;
-    sqlite3_bind_int64(st, 1, docno);
-    double c = 0;
-    if (sqlite3_step(st) == SQLITE_ROW &&
-        !dl_shingles_k((const char *)sqlite3_column_text(st, 0),
-                       (size_t)sqlite3_column_bytes(st, 0), 2, &dd->tmp))
-        c = dl_containment(dd->bi.v, dd->bi.n, dd->tmp.v, dd->tmp.n);
-    sqlite3_reset(st);
-    return c;
+    size_t slot = (size_t)((uint64_t)docno % BI_CACHE);
+    dl_u32vec *cb = &dd->bic[slot].bi;
+    if (dd->bic[slot].docno != docno) {
+        dd->bic[slot].docno = 0;
+        sqlite3_stmt *st = dd->st_text;
+        sqlite3_bind_int64(st, 1, docno);
+        int ok = sqlite3_step(st) == SQLITE_ROW &&
+                 !dl_shingles_k((const char *)sqlite3_column_text(st, 0),
+                                (size_t)sqlite3_column_bytes(st, 0), 2, cb);
+        sqlite3_reset(st);
+        if (!ok) return 0;
+        dd->bic[slot].docno = docno;
+    }
+    return dl_containment(dd->bi.v, dd->bi.n, cb->v, cb->n);
 }
 
 int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
-                     int64_t *dup_of, double *sim)
+                     const dl_u32vec *sig, int64_t *dup_of, double *sim)
 {
     *dup_of = 0;
     *sim = 0;
     dd->bi.n = 0;
-    int rc = dl_shingles(text, len, &dd->sig);
+    int rc = DL_OK;
+    if (sig) {
+        dd->sig.n = 0;
+        rc = dl_vec_reserve(&dd->sig, sig->n);
+        if (!rc && sig->n) {
+            memcpy(dd->sig.v, sig->v, sig->n * sizeof *sig->v);
+            dd->sig.n = sig->n;
+        }
+    } else {
+        rc = dl_shingles(text, len, &dd->sig);
+    }
     if (rc) return rc;
     if (dd->sig.n < DL_DUP_MIN_SHINGLES) return DL_OK;
     const uint32_t mask = dl_dup_key_mask(dd->sig.n);
+    /* another connection wrote since: the map may miss rows */
+    if (dd->mem && data_version(dd) != dd->version) keys_free(dd);
 
     /* candidates: earlier articles sharing sampled shingles */
     DL_VEC(cand) cs = {0};
@@ -164,6 +266,20 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     for (size_t i = 0; i < dd->sig.n; i++) {
         if (dd->sig.v[i] & mask) continue;
         nkeys++;
+        if (dd->mem) {
+            if (!dd->kcap) continue;
+            keyent *e = &dd->keys[key_slot(dd->keys, dd->kcap, dd->sig.v[i])];
+            /* the newest DL_DUP_POSTINGS, as the table query reads them */
+            for (size_t k = e->used ? e->docnos.n : 0, m = 0; k > 0 && m < DL_DUP_POSTINGS;
+                 k--, m++) {
+                cand c = {e->docnos.v[k - 1], 1};
+                if (dl_vec_push(&cs, c)) {
+                    dl_vec_free(&cs);
+                    return DL_ENOMEM;
+                }
+            }
+            continue;
+        }
         sqlite3_stmt *st = dd->st_key_get;
         sqlite3_bind_int64(st, 1, dd->sig.v[i]);
         int s;
@@ -228,6 +344,7 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
         sqlite3_bind_int64(dd->st_key_put, 1, dd->sig.v[i]);
         sqlite3_bind_int64(dd->st_key_put, 2, docno);
         rc = step_done(dd, dd->st_key_put);
+        if (!rc) keys_add(dd, dd->sig.v[i], docno);
     }
     if (rc || !best) return rc;
 

@@ -16,7 +16,9 @@
  * hashes (those whose low 2 to 4 bits are zero, the rate chosen by the
  * text's length, dl_dup_key_mask: the same shingle is sampled in every
  * article that has it at that rate), kept in the archive (dup_keys);
- * each candidate is verified on its full signature (dup_sigs).  Work per
+ * each candidate is verified on its full signature (dup_sigs).  An ingest
+ * into an archive with no keys yet reads the keys it wrote from memory for
+ * as long as no other connection writes (dedup.c, keyent).  Work per
  * article is bounded: at most DL_DUP_POSTINGS postings per key and
  * DL_DUP_CANDIDATES candidates are read.
  *
@@ -87,10 +89,11 @@ void dl_dedup_free(dl_dedup *dd);
  * Checks the article just inserted as docno against the archive, stores its
  * signature and keys, records every near-duplicate pair found, and when it
  * is a copy sets articles.dup_of (the earliest copy of the best match) and
- * dup_sim.  *dup_of gets that docno or 0, *sim the similarity.  Must run in
+ * dup_sim.  sig, when non-NULL, is dl_shingles(text) computed beforehand
+ * (on an analysis worker, story/prep.h).  *dup_of gets that docno or 0, *sim the similarity.  Must run in
  * the ingest's transaction.  DL_OK, DL_ENOMEM or DL_ESTORE.
  */
 int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
-                     int64_t *dup_of, double *sim);
+                     const dl_u32vec *sig, int64_t *dup_of, double *sim);
 
 #endif

@@ -106,6 +106,30 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Sorts v[0, n) ascending: LSD radix sort, 4 passes of 8 bits (linear;
+ * the hashes are uniform so no pass can be skipped); qsort when the
+ * scratch buffer cannot be had or the array is small. */
+static void sort_u32(uint32_t *v, size_t n)
+{
+    uint32_t *tmp = n >= 64 ? dl_malloc(n * sizeof *tmp) : NULL;
+    if (!tmp) {
+        qsort(v, n, sizeof *v, cmp_u32);
+        return;
+    }
+    uint32_t *src = v, *dst = tmp;
+    for (int shift = 0; shift < 32; shift += 8) {
+        size_t count[257] = {0};
+        for (size_t i = 0; i < n; i++) count[((src[i] >> shift) & 0xff) + 1]++;
+        for (int b = 0; b < 256; b++) count[b + 1] += count[b];
+        for (size_t i = 0; i < n; i++) dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+        uint32_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    /* four passes: the sorted data is back in v */
+    free(tmp);
+}
+
 int dl_shingles(const char *text, size_t len, dl_u32vec *out)
 {
     return dl_shingles_k(text, len, DL_DUP_K, out);
@@ -149,7 +173,7 @@ int dl_shingles_k(const char *text, size_t len, int k, dl_u32vec *out)
     dl_vec_free(&toks);
     if (rc) return rc;
     if (out->n > 1) {
-        qsort(out->v, out->n, sizeof *out->v, cmp_u32);
+        sort_u32(out->v, out->n);
         size_t m = 1;
         for (size_t i = 1; i < out->n; i++)
             if (out->v[i] != out->v[m - 1]) out->v[m++] = out->v[i];

@@ -20,7 +20,7 @@
 #include "../index/index.h"
 #include "../text/buf.h"
 #include "../dedup/dedup.h"
-#include "../story/story.h"
+#include "../story/prep.h"
 
 #include <utf8proc.h>
 
@@ -105,6 +105,11 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
         return DL_ENOMEM;
     }
     ing->inflight->n = 0;
+    /* dedup shingles and story terms are computed on the analysis workers */
+    if (!ing->no_stories) {
+        dl_aprep hook = {dl_artprep_tnew, dl_artprep_tfree, dl_artprep_run};
+        dl_apool_set_prep(ing->pool, &hook);
+    }
     *out = ing;
     return DL_OK;
 }
@@ -131,7 +136,7 @@ static const char *ent_type(int t)
 
 /* Writes one analyzed article; *added is 0 when its id was already there. */
 static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotation *a,
-                         int *added)
+                         dl_artprep *prep, int *added)
 {
     *added = 0;
     sqlite3_stmt *st = ing->st_article;
@@ -184,11 +189,13 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
     if (!ing->no_stories) {
         /* near-duplicates: a copy is stored and linked (articles.dup_of) */
         double dup_sim = 0;
-        int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len, &ing->dup_of,
+        int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len,
+                                  prep && prep->sig_ok ? &prep->sig : NULL, &ing->dup_of,
                                   &dup_sim);
         if (rc) return rc;
         /* stories: the article joins a story (a copy joins its original's) */
-        rc = dl_story_assign(ing->storyer, docno, a, ing->dup_of);
+        rc = dl_story_assign(ing->storyer, docno, a, ing->dup_of,
+                             prep && prep->terms_ok ? &prep->terms : NULL);
         if (rc) return rc;
     }
     /* search index: every stored article, copies included (a search finds
@@ -242,7 +249,7 @@ static int write_chunk(dl_ingest *ing, dl_achunk *c)
             ing->in_txn = 1;
         }
         int added;
-        int rc = write_article(ing, &j->rec, j->ann, &added);
+        int rc = write_article(ing, &j->rec, j->ann, j->prep, &added);
         if (rc) {
             ing->failed = 1;
             return rc;

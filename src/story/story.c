@@ -6,6 +6,7 @@
 #include "../store/store.h"
 #include "../text/buf.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -38,8 +39,31 @@ typedef struct dfent {
     int64_t delta;  /* not yet in story_df */
 } dfent;
 
+/* The story_keys rows of one key, in memory (see struct dl_storyer). */
+typedef struct skey {
+    int32_t day;
+    int64_t story;
+} skey;
+typedef DL_VEC(int64_t) i64vec;
+typedef struct kent {
+    char *term;             /* owned; NULL: free slot */
+    uint64_t hash;
+    DL_VEC(skey) rows;
+} kent;
+
 struct dl_storyer {
     dl_archive *ar;
+    /* mem = 1: story_df and story_keys were empty when the session began
+     * and no other connection has written since (PRAGMA data_version), so
+     * every row is known here: df misses are 0 without a query and key
+     * lookups read kmap.  The tables are still written. */
+    int mem;
+    int64_t version;
+    kent *kmap;
+    size_t kcap, kn;
+    DL_VEC(skey) rows;  /* scratch of key_stories */
+    i64vec ids;         /* scratch: one key's stories */
+    sqlite3_stmt *st_version;
     dl_stemmer *sm;
     int64_t ndocs;  /* articles seen, for IDF */
     dfent *df;
@@ -49,6 +73,70 @@ struct dl_storyer {
     sqlite3_stmt *st_df_get, *st_df_put, *st_keys_get, *st_keys_put, *st_story_get,
         *st_story_new, *st_story_upd, *st_art_set, *st_art_story;
 };
+
+static uint64_t term_hash(const char *t);
+
+static void kmap_free(dl_storyer *s)
+{
+    for (size_t i = 0; i < s->kcap; i++) {
+        free(s->kmap[i].term);
+        dl_vec_free(&s->kmap[i].rows);
+    }
+    free(s->kmap);
+    s->kmap = NULL;
+    s->kcap = s->kn = 0;
+    s->mem = 0;
+}
+
+static size_t kmap_slot(const kent *t, size_t cap, const char *term, uint64_t hv)
+{
+    size_t h = (size_t)hv & (cap - 1);
+    while (t[h].term && (t[h].hash != hv || strcmp(t[h].term, term) != 0)) h = (h + 1) & (cap - 1);
+    return h;
+}
+
+/* Records the row (term, day, story) in the map; on OOM the map is dropped
+ * (lookups go to the table again). */
+static void kmap_add(dl_storyer *s, const char *term, int32_t day, int64_t story)
+{
+    if (!s->mem) return;
+    if ((s->kn + 1) * 2 > s->kcap) {
+        size_t nc = s->kcap ? s->kcap * 2 : 8192;
+        kent *nt = dl_calloc(nc, sizeof *nt);
+        if (!nt) {
+            kmap_free(s);
+            return;
+        }
+        for (size_t i = 0; i < s->kcap; i++)
+            if (s->kmap[i].term) nt[kmap_slot(nt, nc, s->kmap[i].term, s->kmap[i].hash)] = s->kmap[i];
+        free(s->kmap);
+        s->kmap = nt;
+        s->kcap = nc;
+    }
+    uint64_t hv = term_hash(term);
+    kent *e = &s->kmap[kmap_slot(s->kmap, s->kcap, term, hv)];
+    if (!e->term) {
+        if (!(e->term = dl_strdup(term))) {
+            kmap_free(s);
+            return;
+        }
+        e->hash = hv;
+        s->kn++;
+    }
+    /* INSERT OR IGNORE: a row is there once */
+    for (size_t i = e->rows.n; i > 0 && e->rows.v[i - 1].day == day; i--)
+        if (e->rows.v[i - 1].story == story) return;
+    skey r = {day, story};
+    if (dl_vec_push(&e->rows, r)) kmap_free(s);
+}
+
+static int64_t data_version(dl_storyer *s)
+{
+    int64_t v = -1;
+    if (sqlite3_step(s->st_version) == SQLITE_ROW) v = sqlite3_column_int64(s->st_version, 0);
+    sqlite3_reset(s->st_version);
+    return v;
+}
 
 void dl_storyer_free(dl_storyer *s)
 {
@@ -62,6 +150,10 @@ void dl_storyer_free(dl_storyer *s)
     sqlite3_finalize(s->st_story_upd);
     sqlite3_finalize(s->st_art_set);
     sqlite3_finalize(s->st_art_story);
+    sqlite3_finalize(s->st_version);
+    kmap_free(s);
+    dl_vec_free(&s->rows);
+    dl_vec_free(&s->ids);
     dl_stemmer_free(s->sm);
     for (size_t i = 0; i < STORY_CACHE; i++) dl_terms_free(&s->cache[i].c);
     for (size_t i = 0; i < s->df_cap; i++) free(s->df[i].term);
@@ -112,12 +204,14 @@ static int df_bump(dl_storyer *s, const char *term, int64_t *df)
         h = (h + 1) & (s->df_cap - 1);
     dfent *e = &s->df[h];
     if (!e->term) {
-        sqlite3_stmt *st = s->st_df_get;
-        sqlite3_bind_text(st, 1, term, -1, SQLITE_STATIC);
         int64_t n = 0;
-        if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
+        if (!s->mem) {
+            sqlite3_stmt *st = s->st_df_get;
+            sqlite3_bind_text(st, 1, term, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+        }
         if (!(e->term = dl_strdup(term))) return DL_ENOMEM;
         e->hash = hv;
         e->n = n;
@@ -184,15 +278,21 @@ int dl_storyer_new(dl_archive *ar, dl_storyer **out)
             " articles = articles + 1, state = ? WHERE story = ?");
     s->st_art_set = dl_archive_prepare(ar, "UPDATE articles SET story = ? WHERE docno = ?");
     s->st_art_story = dl_archive_prepare(ar, "SELECT story FROM articles WHERE docno = ?");
+    s->st_version = dl_archive_prepare(ar, "PRAGMA data_version");
     if (!s->st_df_get || !s->st_df_put || !s->st_keys_get || !s->st_keys_put ||
         !s->st_story_get || !s->st_story_new || !s->st_story_upd || !s->st_art_set ||
-        !s->st_art_story) {
+        !s->st_art_story || !s->st_version) {
         dl_storyer_free(s);
         return DL_ESTORE;
     }
     sqlite3_stmt *st = dl_archive_prepare(ar, "SELECT count(*) FROM articles WHERE story IS NOT NULL");
     if (st && sqlite3_step(st) == SQLITE_ROW) s->ndocs = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
+    st = dl_archive_prepare(ar, "SELECT (SELECT count(*) FROM (SELECT 1 FROM story_df LIMIT 1))"
+                                " + (SELECT count(*) FROM (SELECT 1 FROM story_keys LIMIT 1))");
+    if (st && sqlite3_step(st) == SQLITE_ROW) s->mem = sqlite3_column_int64(st, 0) == 0;
+    sqlite3_finalize(st);
+    s->version = data_version(s);
     *out = s;
     return DL_OK;
 }
@@ -318,7 +418,7 @@ static void make_label(const dl_termvec *c, dl_buf *b)
 
 /* The doc's TF-IDF vector (term-sorted, L2-normalised, top terms only);
  * updates the document frequencies. */
-static int doc_vector(dl_storyer *s, const dl_annotation *a, dl_termvec *v)
+static int doc_vector(dl_storyer *s, const dl_annotation *a, dl_termvec *terms, dl_termvec *v)
 {
     /* the analysis's entity names are not added as terms: whole-name terms
      * weighted by mentions let a few (often mis-typed) names dominate the
@@ -326,8 +426,13 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, dl_termvec *v)
      * 0.859 -> 0.847) and split long stories further (corpus pairwise F1
      * 0.678 -> 0.621); capitalised words inside sentences already weigh
      * double (dl_text_terms) */
-    int rc = dl_text_terms(s->sm, a->text, a->text_len, NULL, v);
-    if (rc) return rc;
+    int rc = DL_OK;
+    if (terms) {
+        *v = *terms;
+        memset(terms, 0, sizeof *terms);
+    } else if ((rc = dl_text_terms(s->sm, a->text, a->text_len, NULL, v))) {
+        return rc;
+    }
     s->ndocs++;
     for (size_t i = 0; i < v->n; i++) {
         int64_t df = 0;
@@ -407,14 +512,136 @@ static int merge_into(dl_termvec *c, const dl_termvec *v)
     return DL_OK;
 }
 
-int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of)
+/* The article's salient entities as story keys: people and organisations
+ * named at least STORY_ENT_MENTIONS times, as "@" + type digit + the
+ * lower-cased canonical name ("@1jane doe"; "@" cannot start a term).  Their
+ * document frequencies are counted like terms; an entity held by more than
+ * STORY_ENT_MAX_DF of the articles (once there are enough to tell) says
+ * nothing about which story an article belongs to and is left out.  At
+ * most STORY_ENT_KEYS keys, most mentioned first. */
+static int entity_keys(dl_storyer *s, const dl_annotation *a, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    char **keys = NULL;
+    size_t nk = 0, *ment = NULL;
+    int rc = DL_OK;
+    if (!a->n_entities) return DL_OK;
+    if (!(keys = dl_calloc(STORY_ENT_KEYS, sizeof *keys)) ||
+        !(ment = dl_calloc(STORY_ENT_KEYS, sizeof *ment))) {
+        free(keys);
+        return DL_ENOMEM;
+    }
+    for (size_t i = 0; i < a->n_entities && !rc; i++) {
+        const dl_entity *e = &a->entities[i];
+        if ((e->type != DL_PERSON && e->type != DL_ORG) || !e->name ||
+            e->n_mentions < STORY_ENT_MENTIONS)
+            continue;
+        size_t len = strlen(e->name);
+        if (len < 3 || len > 120) continue;
+        char key[128];
+        key[0] = '@';
+        key[1] = (char)('0' + e->type);
+        for (size_t k = 0; k < len; k++) {
+            unsigned char c = (unsigned char)e->name[k];
+            key[2 + k] = (char)(c < 0x80 ? tolower(c) : c);
+        }
+        key[2 + len] = 0;
+        int dupk = 0;
+        for (size_t k = 0; k < nk && !dupk; k++) dupk = strcmp(keys[k], key) == 0;
+        if (dupk) continue;
+        int64_t df = 0;
+        if ((rc = df_bump(s, key, &df))) break;
+        if (s->ndocs >= STORY_ENT_MIN_DOCS && (double)df > STORY_ENT_MAX_DF * (double)s->ndocs)
+            continue;
+        /* insert by mentions (descending), keeping the best STORY_ENT_KEYS */
+        size_t pos = nk;
+        while (pos > 0 && ment[pos - 1] < e->n_mentions) pos--;
+        if (pos >= STORY_ENT_KEYS) continue;
+        char *dupd = dl_strdup(key);
+        if (!dupd) {
+            rc = DL_ENOMEM;
+            break;
+        }
+        if (nk == STORY_ENT_KEYS) free(keys[--nk]);
+        memmove(keys + pos + 1, keys + pos, (nk - pos) * sizeof *keys);
+        memmove(ment + pos + 1, ment + pos, (nk - pos) * sizeof *ment);
+        keys[pos] = dupd;
+        ment[pos] = e->n_mentions;
+        nk++;
+    }
+    free(ment);
+    if (rc) {
+        for (size_t k = 0; k < nk; k++) free(keys[k]);
+        free(keys);
+        return rc;
+    }
+    *out = keys;
+    *n = nk;
+    return DL_OK;
+}
+
+static void free_keys(char **keys, size_t n)
+{
+    for (size_t k = 0; k < n; k++) free(keys[k]);
+    free(keys);
+}
+
+static int cmp_skey(const void *a, const void *b)
+{
+    const skey *x = a, *y = b;
+    if (x->day != y->day) return x->day < y->day ? -1 : 1;
+    return x->story < y->story ? -1 : x->story > y->story;
+}
+
+/* The distinct stories with a story_keys row (term, day in [lo, hi]), in
+ * (day, story) order as the table's index gives them, into out (cleared). */
+static int key_stories(dl_storyer *s, const char *term, int32_t lo, int32_t hi, i64vec *out)
+{
+    out->n = 0;
+    if (s->mem) {
+        if (!s->kcap) return DL_OK;
+        const kent *e = &s->kmap[kmap_slot(s->kmap, s->kcap, term, term_hash(term))];
+        if (!e->term) return DL_OK;
+        s->rows.n = 0;
+        for (size_t i = 0; i < e->rows.n; i++)
+            if (e->rows.v[i].day >= lo && e->rows.v[i].day <= hi &&
+                dl_vec_push(&s->rows, e->rows.v[i]))
+                return DL_ENOMEM;
+        qsort(s->rows.v, s->rows.n, sizeof *s->rows.v, cmp_skey);
+        for (size_t i = 0; i < s->rows.n; i++) {
+            int seen = 0;
+            for (size_t k = 0; k < out->n && !seen; k++) seen = out->v[k] == s->rows.v[i].story;
+            if (!seen && dl_vec_push(out, s->rows.v[i].story)) return DL_ENOMEM;
+        }
+        return DL_OK;
+    }
+    sqlite3_stmt *st = s->st_keys_get;
+    sqlite3_bind_text(st, 1, term, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, lo);
+    sqlite3_bind_int64(st, 3, hi);
+    int rc = DL_OK;
+    while (sqlite3_step(st) == SQLITE_ROW && !rc) rc = dl_vec_push(out, sqlite3_column_int64(st, 0));
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc;
+}
+
+int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of,
+                    dl_termvec *terms)
 {
     const int32_t window = STORY_WINDOW;
     const double penalty = STORY_DAY_PENALTY;
     dl_termvec v = {0};
-    int rc = doc_vector(s, a, &v);
+    /* another connection wrote since: the in-memory rows may be incomplete */
+    if (s->mem && data_version(s) != s->version) kmap_free(s);
+    char **ekeys = NULL;
+    size_t nek = 0;
+    int rc = doc_vector(s, a, terms, &v);
+    if (!rc) rc = entity_keys(s, a, &ekeys, &nek);
     if (rc) {
         dl_terms_free(&v);
+        free_keys(ekeys, nek);
         return rc;
     }
     int32_t day = a->day;
@@ -438,23 +665,34 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
             top.n = v.n;
             qsort(top.v, top.n, sizeof *top.v, cmp_w_desc);
             for (size_t i = 0; i < top.n && i < STORY_KEY_TERMS && !rc; i++) {
-                sqlite3_stmt *st = s->st_keys_get;
-                sqlite3_bind_text(st, 1, top.v[i].term, -1, SQLITE_STATIC);
-                sqlite3_bind_int64(st, 2, day - window);
-                sqlite3_bind_int64(st, 3, day + window);
-                while (sqlite3_step(st) == SQLITE_ROW && !rc) {
-                    int64_t id = sqlite3_column_int64(st, 0);
+                rc = key_stories(s, top.v[i].term, day - window, day + window, &s->ids);
+                for (size_t q = 0; q < s->ids.n && !rc; q++) {
+                    int64_t id = s->ids.v[q];
                     int seen = 0;
                     for (size_t k = 0; k < cands.n && !seen; k++)
                         if (cands.v[k].id == id) cands.v[k].hits++, seen = 1;
                     scand x = {id, 1};
                     if (!seen && cands.n < 256) rc = dl_vec_push(&cands, x);
                 }
-                sqlite3_reset(st);
-                sqlite3_clear_bindings(st);
             }
         }
         dl_vec_free(&top);
+    }
+    /* the slower signal: stories that share STORY_ENT_MIN salient entities
+     * with the article within STORY_ENT_WINDOW days (a long story resumed
+     * after a gap, or drifted in vocabulary) */
+    typedef struct { int64_t id; int hits; } ecand;
+    DL_VEC(ecand) ecands = {0};
+    for (size_t i = 0; !best && i < nek && !rc; i++) {
+        rc = key_stories(s, ekeys[i], day - STORY_ENT_WINDOW, day + STORY_ENT_WINDOW, &s->ids);
+        for (size_t q = 0; q < s->ids.n && !rc; q++) {
+            int64_t id = s->ids.v[q];
+            int seen = 0;
+            for (size_t k = 0; k < ecands.n && !seen; k++)
+                if (ecands.v[k].id == id) ecands.v[k].hits++, seen = 1;
+            ecand x = {id, 1};
+            if (!seen && ecands.n < 256) rc = dl_vec_push(&ecands, x);
+        }
     }
     /* the stories sharing most key terms first (stable: older first) */
     for (size_t k = 1; k < cands.n; k++) {
@@ -474,7 +712,20 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     }
     dl_vec_free(&cands);
     const double thr = STORY_THRESHOLD;
-    if (!dup_of && best_sim < thr) best = 0;
+    if (!dup_of && best_sim < thr) {
+        best = 0;
+        /* no story close enough in words: one sharing the article's people
+         * and organisations needs less word overlap, and no day penalty */
+        double best_e = 0;
+        for (size_t k = 0; k < ecands.n && !rc; k++) {
+            if (ecands.v[k].hits < STORY_ENT_MIN) continue;
+            const storyrow *r = get_story(s, ecands.v[k].id, &rc);
+            if (!r) continue;
+            double sim = r->cn > 0 ? dot(&v, &r->c) / r->cn : 0;
+            if (sim >= STORY_ENT_THRESHOLD && sim > best_e) best_e = sim, best = r->id;
+        }
+    }
+    dl_vec_free(&ecands);
 
     dl_buf label = {0}, state = {0};
     if (!rc && best) {
@@ -528,8 +779,18 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
             sqlite3_bind_int64(st, 2, day);
             sqlite3_bind_int64(st, 3, best);
             rc = step_done(s, st);
+            if (!rc) kmap_add(s, v.v[i].term, day, best);
+        }
+        for (size_t i = 0; i < nek && !rc; i++) {
+            sqlite3_stmt *st = s->st_keys_put;
+            sqlite3_bind_text(st, 1, ekeys[i], -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, day);
+            sqlite3_bind_int64(st, 3, best);
+            rc = step_done(s, st);
+            if (!rc) kmap_add(s, ekeys[i], day, best);
         }
     }
+    free_keys(ekeys, nek);
     dl_terms_free(&v);
     return rc;
 }

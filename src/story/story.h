@@ -15,12 +15,19 @@
  * top term with the article (story_keys) and whose last article lies within
  * STORY_WINDOW days of it; the article joins the most similar candidate
  * (cosine with the story's centroid, minus a penalty per day of distance)
- * when that reaches STORY_THRESHOLD, else it opens a new story.  A copy found
+ * when that reaches STORY_THRESHOLD.  Failing that, a slower signal: the
+ * stories that share STORY_ENT_MIN of the article's people and
+ * organisations (canonical names from the analysis, "@" keys in story_keys,
+ * too frequent ones left out) within STORY_ENT_WINDOW days, with no day
+ * penalty and the lower STORY_ENT_THRESHOLD (a story resumed after a gap,
+ * or drifted in vocabulary); else the article opens a new story.  A copy found
  * by dedup joins the story of its original.  Story ids are SQLite rowids:
  * given once, never changed.  The centroid (sum of member vectors, cut to
  * STORY_CENTROID_TERMS terms) is kept in stories.state as text lines
  * "term TAB surface TAB weight"; the label is the centroid's best surface
- * forms.
+ * forms.  An ingest into an archive with no story rows yet keeps the
+ * df and key rows it writes in memory and reads them there for as long as
+ * no other connection writes (story.c, mem).
  */
 #ifndef DL_STORY_H
 #define DL_STORY_H
@@ -33,6 +40,16 @@
 #define STORY_WINDOW 180         /* days */
 #define STORY_THRESHOLD 0.20
 #define STORY_DAY_PENALTY 0.0005
+/* the entity signal (story.c, entity_keys) */
+#define STORY_ENT_KEYS 8
+#define STORY_ENT_MENTIONS 1
+#define STORY_ENT_MIN 2
+#define STORY_ENT_WINDOW 400     /* days */
+#define STORY_ENT_MIN_DOCS 200
+#define STORY_ENT_MAX_DF 0.05
+#ifndef STORY_ENT_THRESHOLD
+#define STORY_ENT_THRESHOLD 0.10
+#endif
 
 typedef struct dl_term {
     char *term;      /* stem (owned) */
@@ -71,7 +88,10 @@ void dl_storyer_free(dl_storyer *s);
  * ingest calls it inside each batch's transaction, before COMMIT. */
 int dl_storyer_flush(dl_storyer *s);
 /* Assigns the article just written (docno, annotation a) to a story, during
- * the ingest's transaction; dup_of != 0 names the article it copies. */
-int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of);
+ * the ingest's transaction; dup_of != 0 names the article it copies.  terms,
+ * when non-NULL, are dl_text_terms(a->text) computed beforehand (on an
+ * analysis worker, prep.h): taken (left empty). */
+int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of,
+                    dl_termvec *terms);
 
 #endif

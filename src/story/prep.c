@@ -1,0 +1,37 @@
+/*
+ * prep.c -- dedup shingles and story term counts computed on the analysis
+ * workers (prep.h).  Pure: reads the job, writes only job->prep and the
+ * thread's own stemmer.
+ */
+#include "prep.h"
+
+static void artprep_free(void *v)
+{
+    dl_artprep *p = v;
+    if (!p) return;
+    dl_vec_free(&p->sig);
+    dl_terms_free(&p->terms);
+    free(p);
+}
+
+void *dl_artprep_tnew(void)
+{
+    return dl_stemmer_new();
+}
+
+void dl_artprep_tfree(void *tctx)
+{
+    dl_stemmer_free(tctx);
+}
+
+void dl_artprep_run(void *tctx, dl_ajob *j)
+{
+    dl_artprep *p = dl_calloc(1, sizeof *p);
+    if (!p) return; /* the writer computes everything */
+    p->sig_ok = dl_shingles(j->rec.text, j->rec.text_len, &p->sig) == DL_OK;
+    if (tctx && j->ann)
+        p->terms_ok = dl_text_terms(tctx, j->ann->text, j->ann->text_len, NULL, &p->terms) == DL_OK;
+    if (!p->terms_ok) dl_terms_free(&p->terms);
+    j->prep = p;
+    j->prep_free = artprep_free;
+}

@@ -1,0 +1,29 @@
+/*
+ * prep.h -- the pure per-article part of dedup and story assignment, run on
+ * the analysis workers (pool.h's prep hook) so that the ingest's writer
+ * thread keeps only the order-dependent lookups and inserts.
+ *
+ * Ownership: a dl_artprep belongs to its dl_ajob (job->prep) and is freed by
+ * dl_achunk_clear through job->prep_free; the writer may take its vectors
+ * (dl_dedup_article copies sig, dl_story_assign takes terms).  The
+ * per-thread context is a dl_stemmer (its word cache is not shareable).
+ */
+#ifndef DL_STORY_PREP_H
+#define DL_STORY_PREP_H
+
+#include "../analyze/pool.h"
+#include "../dedup/dedup.h"
+#include "story.h"
+
+typedef struct dl_artprep {
+    int sig_ok, terms_ok;   /* 0: not computed (OOM): the writer computes it */
+    dl_u32vec sig;          /* dl_shingles of rec.text */
+    dl_termvec terms;       /* dl_text_terms of the annotation's text, raw counts */
+} dl_artprep;
+
+/* The pool hook's three functions (dl_aprep). */
+void *dl_artprep_tnew(void);
+void dl_artprep_tfree(void *tctx);
+void dl_artprep_run(void *tctx, dl_ajob *j);
+
+#endif
