@@ -132,6 +132,13 @@ static void tok_describe(const char *text, dl_ner_tok *t)
         s = dotted[s[1] == 'S' ? 0 : s[1] == 'K' ? 1 : 2];
         n = 4;
     }
+    /* the typographic apostrophe reads as the training text's ASCII one:
+     * "Workers’ Union" like "Workers' Union", "’s" like "'s" */
+    if ((n == 3 || n == 4) && (unsigned char)s[0] == 0xe2 && memcmp(s, "\xe2\x80\x99", 3) == 0 &&
+        (n == 3 || s[3] == 's' || s[3] == 'S')) {
+        s = n == 3 ? "'" : s[3] == 's' ? "'s" : "'S";
+        n -= 2;
+    }
     char low[LOWMAX], shape[16];
     size_t nl = 0, ns = 0;
     int has_up = 0, has_low = 0, first = 1;
@@ -396,6 +403,14 @@ static void lex_init(dl_ner_model *m)
     lex_add(m, STOPS, DL_LEX_STOP);
     lex_add(m, ROLES, DL_LEX_ROLE);
     lex_add(m, SIRS, DL_LEX_SIR);
+    static const char *const TIMES[] = {
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "january", "february", "march", "july", "september", "october", "november",
+        "december", "jan.", "feb.", "mar.", "apr.", "jul.", "aug.", "sep.", "sept.", "oct.",
+        "nov.", "dec.", NULL};
+    static const char *const TIMENMS[] = {"april", "may", "june", "august", NULL};
+    lex_add(m, TIMES, DL_LEX_TIME);
+    lex_add(m, TIMENMS, DL_LEX_TIMENM);
 }
 
 static uint8_t lex_get(const dl_ner_model *m, uint64_t k)
@@ -1219,6 +1234,91 @@ static int add_mention(mentionvec *ms, mention m)
     return dl_vec_push(ms, m);
 }
 
+/* ------------------------------------------------------------ span repairs */
+
+/* 1 for a possessive apostrophe token, ' or ’ */
+static int is_apos(const dl_ner_doc *doc, size_t i)
+{
+    const dl_ner_tok *t = &doc->t.v[i];
+    const char *s = doc->text + t->start;
+    size_t n = t->end - t->start;
+    return (n == 1 && s[0] == '\'') || (n == 3 && memcmp(s, "\xe2\x80\x99", 3) == 0);
+}
+
+/* 1 when token j may continue a name begun at j - 1: a capitalised word of
+ * the same sentence and line, in running text, and no weekday or month */
+static int continues(const dl_ner_doc *doc, size_t j)
+{
+    const dl_ner_tok *t = &doc->t.v[j];
+    if (!(t->flags & DL_NT_CAP) || (t->flags & (DL_NT_SENT | DL_NT_CAPLINE | DL_NT_PUNCT)))
+        return 0;
+    if (t->lex & (DL_LEX_TIME | DL_LEX_TIMENM | DL_LEX_STOP)) return 0;
+    return !newline_before(doc->text, &doc->t.v[j - 1], t);
+}
+
+/* Repairs the decoded tags where greedy decoding cuts names short, in
+ * place, before linking (the trainer never sees this: it learns the
+ * tagger's raw decisions):
+ *  - a one-word PERSON ("Bernie") followed by a capitalised word that the
+ *    tagger made MISC, O or a second B-PER ("Sanders") takes that word in
+ *    when the word is tagged PERSON elsewhere in the document or is itself
+ *    a B-PER;
+ *  - an ORG ending in a plural possessive ("Harbour Workers' Union") goes
+ *    on over the apostrophe and the capitalised words after it.
+ * Reuses doc->hv2 (decoding is over) for "tagged PERSON somewhere"; no
+ * allocation, linear. */
+static void fix_tags(dl_ner_doc *doc, uint8_t *tags)
+{
+    size_t nt = doc->t.n;
+    const dl_ner_tok *t = doc->t.v;
+    memset(doc->hv2, 0, doc->hmask + 1);
+    for (size_t i = 0; i < nt; i++)
+        if (tag_class(tags[i]) == 1) {
+            size_t s = doc_slot(doc, t[i].h_lower | 1);
+            /* bit 1: ends a PERSON name of two words or more (a surname) */
+            int last = tags[i] == DL_NER_I_PER && (i + 1 == nt || tags[i + 1] != DL_NER_I_PER);
+            if (doc->hk[s]) doc->hv2[s] |= (uint8_t)(1 | (last << 1));
+        }
+    for (size_t i = 0; i < nt; i++) {
+        if (tags[i] != DL_NER_B_PER && tags[i] != DL_NER_B_ORG) continue;
+        size_t j = i + 1;
+        while (j < nt && tags[j] == tags[i] + 1) j++;
+        if (j >= nt) break;
+        if (tags[i] == DL_NER_B_PER) {
+            /* one name word, after titles at most ("Sen. Bernie") */
+            size_t a = i;
+            while (a + 1 < j && ((t[a].lex & (DL_LEX_TITLE | DL_LEX_ROLE | DL_LEX_PTITLE)) ||
+                                 doc->text[t[a].end - 1] == '.'))
+                a++;
+            if (a + 1 != j || !continues(doc, j) || (t[i].flags & DL_NT_CAPLINE)) continue;
+            int tj = tags[j];
+            if (tj != DL_NER_O && tj != DL_NER_MISC && tj != DL_NER_B_PER) continue;
+            if (t[j].lex & (DL_LEX_TITLE | DL_LEX_ROLE)) continue;
+            size_t s = doc_slot(doc, t[j].h_lower | 1);
+            int per_elsewhere = doc->hk[s] && (doc->hv2[s] & 1);
+            /* or an unknown word ending a capitalised run after a word
+             * that is no surname here: "Bernie Sanders (I-VT)" */
+            size_t si = doc_slot(doc, t[i].h_lower | 1);
+            int unknown = !(doc_get(doc, t[j].h_lower) & DOC_SEEN_LOWER) &&
+                          !(doc->hk[si] && (doc->hv2[si] & 2)) &&
+                          !(j + 1 < nt && continues(doc, j + 1) &&
+                            !newline_before(doc->text, &t[j], &t[j + 1]));
+            if (tj != DL_NER_B_PER && !per_elsewhere && !unknown) continue;
+            tags[j] = DL_NER_I_PER;
+        } else if (j + 1 < nt && is_apos(doc, j) && t[j].start == t[j - 1].end &&
+                   (doc->text[t[j - 1].end - 1] == 's' || doc->text[t[j - 1].end - 1] == 'S') &&
+                   continues(doc, j + 1)) {
+            int tj = tags[j + 1];
+            if (tj != DL_NER_O && tj != DL_NER_MISC && tj != DL_NER_B_ORG) continue;
+            tags[j] = tags[j + 1] = DL_NER_I_ORG;
+            for (size_t k = j + 2; k < nt && k < j + 5 && continues(doc, k) &&
+                                   (tags[k] == DL_NER_O || tags[k] == DL_NER_MISC);
+                 k++)
+                tags[k] = DL_NER_I_ORG;
+        }
+    }
+}
+
 /* Links the mentions into entities and appends them to d->ents. */
 static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
 {
@@ -1496,6 +1596,8 @@ int dl_ner_tag(const void *model, dl_doc *d)
         else {
             static_sums(&c, &doc);
             dl_ner_decode(&doc, tags, choose_model, &c);
+            fix_tags(&doc, tags);
+            if (getenv("NERDBG")) for (size_t q = 0; q < doc.t.n; q++) fprintf(stderr, "%.*s/%d ", (int)(doc.t.v[q].end - doc.t.v[q].start), doc.text + doc.t.v[q].start, tags[q]);
             rc = link_entities(&doc, tags, d);
         }
         free(tags);

@@ -49,7 +49,12 @@ enum {
 enum { DL_GAZ_COUNTRY = 1, DL_GAZ_SUBDIV = 2, DL_GAZ_CITY = 4 };
 
 /* word lists of the alias linker (dl_ner_tok.lex) */
-enum { DL_LEX_TITLE = 1, DL_LEX_STOP = 2, DL_LEX_ROLE = 4, DL_LEX_SIR = 8, DL_LEX_PTITLE = 16 };
+enum {
+    DL_LEX_TITLE = 1, DL_LEX_STOP = 2, DL_LEX_ROLE = 4, DL_LEX_SIR = 8, DL_LEX_PTITLE = 16,
+    DL_LEX_TIME = 32,   /* weekday or month name ("Monday", "Sept."): never ends a name */
+    DL_LEX_TIMENM = 64, /* month that is also a name ("May", "June"): ends a name only
+                         * when a day number follows */
+};
 
 /* token flags */
 enum {
