@@ -1256,6 +1256,21 @@ static int continues(const dl_ner_doc *doc, size_t j)
     return !newline_before(doc->text, &doc->t.v[j - 1], t);
 }
 
+/* 1 for a noun that heads an organisation's name after a plural
+ * possessive: "Farmers' Union", "Citizens' Council" */
+static int org_head(const dl_ner_doc *doc, size_t i)
+{
+    static const char *const HEADS[] = {
+        "union", "unions", "association", "party", "council", "league", "cup", "federation",
+        "guild", "alliance", "fund", "society", "club", "congress", "front", "movement",
+        "committee", "organisation", "organization", "confederation", "coalition", "network",
+        "institute", "trust", "cooperative", "co-operative", "caucus", "forum", "army",
+        "co", "co.", "inc", "inc.", "ltd", "ltd.", "corp", "corp.", "company", "group", NULL};
+    for (size_t k = 0; HEADS[k]; k++)
+        if (tok_is(doc, i, HEADS[k])) return 1;
+    return 0;
+}
+
 /* Repairs the decoded tags where greedy decoding cuts names short, in
  * place, before linking (the trainer never sees this: it learns the
  * tagger's raw decisions):
@@ -1277,7 +1292,9 @@ static void fix_tags(dl_ner_doc *doc, uint8_t *tags)
             size_t s = doc_slot(doc, t[i].h_lower | 1);
             /* bit 1: ends a PERSON name of two words or more (a surname) */
             int last = tags[i] == DL_NER_I_PER && (i + 1 == nt || tags[i + 1] != DL_NER_I_PER);
-            if (doc->hk[s]) doc->hv2[s] |= (uint8_t)(1 | (last << 1));
+            /* bit 2: begins one (a first name) */
+            int first = tags[i] == DL_NER_B_PER && i + 1 < nt && tags[i + 1] == DL_NER_I_PER;
+            if (doc->hk[s]) doc->hv2[s] |= (uint8_t)(1 | (last << 1) | (first << 2));
         }
     for (size_t i = 0; i < nt; i++) {
         if (tags[i] != DL_NER_B_PER && tags[i] != DL_NER_B_ORG) continue;
@@ -1295,26 +1312,35 @@ static void fix_tags(dl_ner_doc *doc, uint8_t *tags)
             if (tj != DL_NER_O && tj != DL_NER_MISC && tj != DL_NER_B_PER) continue;
             if (t[j].lex & (DL_LEX_TITLE | DL_LEX_ROLE)) continue;
             size_t s = doc_slot(doc, t[j].h_lower | 1);
-            int per_elsewhere = doc->hk[s] && (doc->hv2[s] & 1);
+            unsigned hj = doc->hk[s] ? doc->hv2[s] : 0;
+            /* a second B-PER that begins a full name stays apart ("... Chris
+             * Christie"); one that is a surname here joins */
+            if (tj == DL_NER_B_PER && j + 1 < nt && tags[j + 1] == DL_NER_I_PER &&
+                (t[j + 1].flags & DL_NT_CAP))
+                continue;
+            int per_elsewhere = tj == DL_NER_B_PER ? (hj & 2) != 0 : (hj & 1) != 0;
             /* or an unknown word ending a capitalised run after a word
              * that is no surname here: "Bernie Sanders (I-VT)" */
             size_t si = doc_slot(doc, t[i].h_lower | 1);
-            int unknown = !(doc_get(doc, t[j].h_lower) & DOC_SEEN_LOWER) &&
+            int unknown = !(doc_get(doc, t[j].h_lower) & DOC_SEEN_LOWER) && !(hj & 4) &&
                           !(doc->hk[si] && (doc->hv2[si] & 2)) &&
                           !(j + 1 < nt && continues(doc, j + 1) &&
                             !newline_before(doc->text, &t[j], &t[j + 1]));
-            if (tj != DL_NER_B_PER && !per_elsewhere && !unknown) continue;
+            if (!per_elsewhere && !unknown) continue;
             tags[j] = DL_NER_I_PER;
         } else if (j + 1 < nt && is_apos(doc, j) && t[j].start == t[j - 1].end &&
                    (doc->text[t[j - 1].end - 1] == 's' || doc->text[t[j - 1].end - 1] == 'S') &&
-                   continues(doc, j + 1)) {
-            int tj = tags[j + 1];
-            if (tj != DL_NER_O && tj != DL_NER_MISC && tj != DL_NER_B_ORG) continue;
-            tags[j] = tags[j + 1] = DL_NER_I_ORG;
-            for (size_t k = j + 2; k < nt && k < j + 5 && continues(doc, k) &&
-                                   (tags[k] == DL_NER_O || tags[k] == DL_NER_MISC);
+                   !(t[j - 1].flags & DL_NT_ALLCAP) && continues(doc, j + 1)) {
+            /* the capitalised run after the apostrophe, up to its last
+             * organisation noun ("Kloof Gold Mining Co") */
+            size_t head = 0;
+            for (size_t k = j + 1; k < nt && k < j + 6 && (k == j + 1 || continues(doc, k)) &&
+                                   tags[k] != DL_NER_B_PER && tags[k] != DL_NER_B_LOC;
                  k++)
-                tags[k] = DL_NER_I_ORG;
+                if (org_head(doc, k)) head = k;
+            if (!head) continue;
+            for (size_t k = j; k <= head; k++) tags[k] = DL_NER_I_ORG;
+            i = head;
         }
     }
 }
