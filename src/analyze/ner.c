@@ -411,6 +411,11 @@ static void lex_init(dl_ner_model *m)
     static const char *const TIMENMS[] = {"april", "may", "june", "august", NULL};
     lex_add(m, TIMES, DL_LEX_TIME);
     lex_add(m, TIMENMS, DL_LEX_TIMENM);
+    static const char *const FUNCS[] = {
+        "until", "since", "because", "after", "before", "when", "while", "during", "through",
+        "if", "although", "though", "unless", "whether", "once", "as", "by", "from", "last",
+        "next", "every", "each", "even", "but", "so", "then", NULL};
+    lex_add(m, FUNCS, DL_LEX_FUNC);
 }
 
 static uint8_t lex_get(const dl_ner_model *m, uint64_t k)
@@ -1367,9 +1372,40 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
         if (cls <= 3) {
             mention m = {(uint32_t)i, (uint32_t)j, doc->t.v[i].start, doc->t.v[j - 1].end,
                          cls == 1 ? DL_PERSON : cls == 2 ? DL_ORG : DL_PLACE, -1, 0, 0, 0};
-            /* drop a trailing "'s" or punctuation the tagger took in */
-            while (m.b > m.a + 1 && (doc->t.v[m.b - 1].flags & DL_NT_PUNCT))
-                m.b--, m.end = doc->t.v[m.b - 1].end;
+            /* drop a trailing "'s" or punctuation the tagger took in, and
+             * a weekday or month glued on ("Bill Clinton Saturday", "United
+             * States April 5"; "May" only before a day number: "Theresa
+             * May"), with the lower-case words before it ("... in July") */
+            int timed = 0;
+            while (m.b > m.a + 1) {
+                const dl_ner_tok *l = &doc->t.v[m.b - 1];
+                int tw = (l->flags & DL_NT_CAP) &&
+                         ((l->lex & DL_LEX_TIME) ||
+                          ((l->lex & DL_LEX_TIMENM) && m.b < nt &&
+                           (doc->t.v[m.b].flags & DL_NT_DIGIT)));
+                if (tw && tok_is(doc, m.b - 2, "super")) break; /* Super Tuesday */
+                if (!tw && !(l->flags & DL_NT_PUNCT) && !(timed && (l->flags & DL_NT_LOWER)))
+                    break;
+                timed |= tw;
+                m.b--;
+            }
+            m.end = doc->t.v[m.b - 1].end;
+            /* a function word that only has its capital from the sentence
+             * start is no part of the name: "Until Mr Smith", "Since Paris" */
+            if (m.b > m.a + 1 && (doc->t.v[m.a].lex & DL_LEX_FUNC) &&
+                (doc->t.v[m.a].flags & DL_NT_SENT)) {
+                m.a++;
+                m.start = doc->t.v[m.a].start;
+            }
+            /* what is left of "Until Thursday", "Since December": a
+             * sentence's first word, seen in lower case elsewhere */
+            const dl_ner_tok *t1 = &doc->t.v[m.a];
+            if (m.b == m.a + 1 && ((timed && (t1->flags & DL_NT_SENT) &&
+                                    (doc_get(doc, t1->h_lower) & DOC_SEEN_LOWER)) ||
+                                   (t1->lex & (DL_LEX_TIME | DL_LEX_FUNC)))) {
+                i = j;
+                continue;
+            }
             /* personal titles inside the span: out of the name (and of the
              * span, except Sir/Dame which may stay) */
             while (m.b > m.a + 1 && (m.type == DL_PERSON ? is_title_at(doc, m.a)

@@ -54,6 +54,7 @@ enum {
     DL_LEX_TIME = 32,   /* weekday or month name ("Monday", "Sept."): never ends a name */
     DL_LEX_TIMENM = 64, /* month that is also a name ("May", "June"): ends a name only
                          * when a day number follows */
+    DL_LEX_FUNC = 128,  /* function word ("Until", "Since"): no name starts with it */
 };
 
 /* token flags */
