@@ -1288,7 +1288,7 @@ static int org_head(const dl_ner_doc *doc, size_t i)
  *    on over the apostrophe and the capitalised words after it.
  * Reuses doc->hv2 (decoding is over) for "tagged PERSON somewhere"; no
  * allocation, linear. */
-static void fix_tags(dl_ner_doc *doc, uint8_t *tags)
+void dl_ner_fix_tags(dl_ner_doc *doc, uint8_t *tags)
 {
     size_t nt = doc->t.n;
     const dl_ner_tok *t = doc->t.v;
@@ -1662,8 +1662,7 @@ int dl_ner_tag(const void *model, dl_doc *d)
         else {
             static_sums(&c, &doc);
             dl_ner_decode(&doc, tags, choose_model, &c);
-            fix_tags(&doc, tags);
-            if (getenv("NERDBG")) for (size_t q = 0; q < doc.t.n; q++) fprintf(stderr, "%.*s/%d ", (int)(doc.t.v[q].end - doc.t.v[q].start), doc.text + doc.t.v[q].start, tags[q]);
+            dl_ner_fix_tags(&doc, tags);
             rc = link_entities(&doc, tags, d);
         }
         free(tags);

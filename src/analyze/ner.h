@@ -133,6 +133,15 @@ void dl_ner_note(dl_ner_doc *doc, size_t i, int tag);
 /* 1 if tag may follow prev (I-X only after B-X or I-X). */
 int dl_ner_valid(int prev, int tag);
 
+/* Repairs decoded tags[doc->t.n] in place before linking (tagger only;
+ * the trainer learns raw decisions): a one-word PERSON takes in the
+ * capitalised word after it that the tagger made MISC, O or a second B-PER
+ * when that word is a person's word elsewhere in the doc or an unknown
+ * word ("Bernie" + "Sanders"); an ORG ending in a plural possessive goes
+ * on to the organisation noun after it ("Harbour Workers' Union").
+ * Overwrites doc->hv2 (decoding is over). */
+void dl_ner_fix_tags(dl_ner_doc *doc, uint8_t *tags);
+
 /* Trainer side: an empty model with a gazetteer only; add entries; write a
  * model file with the given real-valued weights ((1 << nbits) * NT). */
 dl_ner_model *dl_ner_model_new(uint32_t nbits);
