@@ -387,8 +387,8 @@ static void lex_add(dl_ner_model *m, const char *const *list, uint8_t bit)
 {
     for (; *list; list++) {
         uint64_t k = hash_bytes(*list, strlen(*list)) | 1;
-        size_t i = k & 255;
-        while (m->lex_key[i] && m->lex_key[i] != k) i = (i + 1) & 255;
+        size_t i = k & (DL_NER_LEXCAP - 1);
+        while (m->lex_key[i] && m->lex_key[i] != k) i = (i + 1) & (DL_NER_LEXCAP - 1);
         m->lex_key[i] = k;
         m->lex_val[i] |= bit;
     }
@@ -422,7 +422,7 @@ static void lex_init(dl_ner_model *m)
 static uint8_t lex_get(const dl_ner_model *m, uint64_t k)
 {
     k |= 1;
-    for (size_t i = k & 255;; i = (i + 1) & 255) {
+    for (size_t i = k & (DL_NER_LEXCAP - 1);; i = (i + 1) & (DL_NER_LEXCAP - 1)) {
         if (m->lex_key[i] == k) return m->lex_val[i];
         if (!m->lex_key[i]) return 0;
     }

@@ -44,6 +44,7 @@ enum {
 };
 #define DL_NER_BOS DL_NER_NT /* "previous tag" at a sentence start */
 #define DL_NER_MAXF 48       /* most features one token can have */
+#define DL_NER_LEXCAP 512    /* slots of the word-list table (a power of two) */
 
 /* gazetteer kinds (bits) */
 enum { DL_GAZ_COUNTRY = 1, DL_GAZ_SUBDIV = 2, DL_GAZ_CITY = 4 };
@@ -89,8 +90,9 @@ typedef struct dl_ner_model {
     size_t gaz_mask, gaz_n;
     void *blob;         /* mmap'd region holding the weight table (w) */
     size_t blob_len;
-    uint64_t lex_key[256]; /* word lists by lower-case hash (open addressing) */
-    uint8_t lex_val[256];
+    uint64_t lex_key[DL_NER_LEXCAP]; /* word lists by lower-case hash (open addressing,
+                                     * under half full: misses end fast) */
+    uint8_t lex_val[DL_NER_LEXCAP];
 } dl_ner_model;
 
 /* Per-document state: tokens plus document-level memory. */
