@@ -132,6 +132,14 @@ static void tok_describe(const char *text, dl_ner_tok *t)
         s = dotted[s[1] == 'S' ? 0 : s[1] == 'K' ? 1 : 2];
         n = 4;
     }
+    /* a lone typographic apostrophe reads as the training text's ASCII one:
+     * "Workers’ Union" like "Workers' Union".  ("’s" keeps its own
+     * features: read as "'s" it makes the tagger take "Sir" into "Sir
+     * Kim's", measured on the seed article.) */
+    if (n == 3 && memcmp(s, "\xe2\x80\x99", 3) == 0) {
+        s = "'";
+        n = 1;
+    }
     char low[LOWMAX], shape[16];
     size_t nl = 0, ns = 0;
     int has_up = 0, has_low = 0, first = 1;
@@ -379,8 +387,8 @@ static void lex_add(dl_ner_model *m, const char *const *list, uint8_t bit)
 {
     for (; *list; list++) {
         uint64_t k = hash_bytes(*list, strlen(*list)) | 1;
-        size_t i = k & 255;
-        while (m->lex_key[i] && m->lex_key[i] != k) i = (i + 1) & 255;
+        size_t i = k & (DL_NER_LEXCAP - 1);
+        while (m->lex_key[i] && m->lex_key[i] != k) i = (i + 1) & (DL_NER_LEXCAP - 1);
         m->lex_key[i] = k;
         m->lex_val[i] |= bit;
     }
@@ -396,12 +404,25 @@ static void lex_init(dl_ner_model *m)
     lex_add(m, STOPS, DL_LEX_STOP);
     lex_add(m, ROLES, DL_LEX_ROLE);
     lex_add(m, SIRS, DL_LEX_SIR);
+    static const char *const TIMES[] = {
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "january", "february", "march", "july", "september", "october", "november",
+        "december", "jan.", "feb.", "mar.", "apr.", "jul.", "aug.", "sep.", "sept.", "oct.",
+        "nov.", "dec.", NULL};
+    static const char *const TIMENMS[] = {"april", "may", "june", "august", NULL};
+    lex_add(m, TIMES, DL_LEX_TIME);
+    lex_add(m, TIMENMS, DL_LEX_TIMENM);
+    static const char *const FUNCS[] = {
+        "until", "since", "because", "after", "before", "when", "while", "during", "through",
+        "if", "although", "though", "unless", "whether", "once", "as", "by", "from", "last",
+        "next", "every", "each", "even", "but", "so", "then", NULL};
+    lex_add(m, FUNCS, DL_LEX_FUNC);
 }
 
 static uint8_t lex_get(const dl_ner_model *m, uint64_t k)
 {
     k |= 1;
-    for (size_t i = k & 255;; i = (i + 1) & 255) {
+    for (size_t i = k & (DL_NER_LEXCAP - 1);; i = (i + 1) & (DL_NER_LEXCAP - 1)) {
         if (m->lex_key[i] == k) return m->lex_val[i];
         if (!m->lex_key[i]) return 0;
     }
@@ -1219,6 +1240,120 @@ static int add_mention(mentionvec *ms, mention m)
     return dl_vec_push(ms, m);
 }
 
+/* ------------------------------------------------------------ span repairs */
+
+/* 1 for a possessive apostrophe token, ' or ’ */
+static int is_apos(const dl_ner_doc *doc, size_t i)
+{
+    const dl_ner_tok *t = &doc->t.v[i];
+    const char *s = doc->text + t->start;
+    size_t n = t->end - t->start;
+    return (n == 1 && s[0] == '\'') || (n == 3 && memcmp(s, "\xe2\x80\x99", 3) == 0);
+}
+
+/* 1 when token j may continue a name begun at j - 1: a capitalised word of
+ * the same sentence and line, in running text, and no weekday or month */
+static int continues(const dl_ner_doc *doc, size_t j)
+{
+    const dl_ner_tok *t = &doc->t.v[j];
+    if (!(t->flags & DL_NT_CAP) || (t->flags & (DL_NT_SENT | DL_NT_CAPLINE | DL_NT_PUNCT)))
+        return 0;
+    if (t->lex & (DL_LEX_TIME | DL_LEX_TIMENM | DL_LEX_STOP)) return 0;
+    return !newline_before(doc->text, &doc->t.v[j - 1], t);
+}
+
+/* 1 for a noun that heads an organisation's name after a plural
+ * possessive: "Farmers' Union", "Citizens' Council" */
+static int org_head(const dl_ner_doc *doc, size_t i)
+{
+    static const char *const HEADS[] = {
+        "union", "unions", "association", "party", "council", "league", "cup", "federation",
+        "guild", "alliance", "fund", "society", "club", "congress", "front", "movement",
+        "committee", "organisation", "organization", "confederation", "coalition", "network",
+        "institute", "trust", "cooperative", "co-operative", "caucus", "forum", "army",
+        "co", "co.", "inc", "inc.", "ltd", "ltd.", "corp", "corp.", "company", "group", NULL};
+    for (size_t k = 0; HEADS[k]; k++)
+        if (tok_is(doc, i, HEADS[k])) return 1;
+    return 0;
+}
+
+/* Repairs the decoded tags where greedy decoding cuts names short, in
+ * place, before linking (the trainer never sees this: it learns the
+ * tagger's raw decisions):
+ *  - a one-word PERSON ("Bernie") followed by a capitalised word that the
+ *    tagger made MISC, O or a second B-PER ("Sanders") takes that word in
+ *    when the word is tagged PERSON elsewhere in the document or is itself
+ *    a B-PER;
+ *  - an ORG ending in a plural possessive ("Harbour Workers' Union") goes
+ *    on over the apostrophe and the capitalised words after it.
+ * Reuses doc->hv2 (decoding is over) for "tagged PERSON somewhere"; no
+ * allocation, linear. */
+void dl_ner_fix_tags(dl_ner_doc *doc, uint8_t *tags)
+{
+    size_t nt = doc->t.n;
+    const dl_ner_tok *t = doc->t.v;
+    memset(doc->hv2, 0, doc->hmask + 1);
+    for (size_t i = 0; i < nt; i++)
+        if (tag_class(tags[i]) == 1) {
+            size_t s = doc_slot(doc, t[i].h_lower | 1);
+            /* bit 1: ends a PERSON name of two words or more (a surname) */
+            int last = tags[i] == DL_NER_I_PER && (i + 1 == nt || tags[i + 1] != DL_NER_I_PER);
+            /* bit 2: begins one (a first name) */
+            int first = tags[i] == DL_NER_B_PER && i + 1 < nt && tags[i + 1] == DL_NER_I_PER;
+            if (doc->hk[s]) doc->hv2[s] |= (uint8_t)(1 | (last << 1) | (first << 2));
+        }
+    for (size_t i = 0; i < nt; i++) {
+        if (tags[i] != DL_NER_B_PER && tags[i] != DL_NER_B_ORG) continue;
+        size_t j = i + 1;
+        while (j < nt && tags[j] == tags[i] + 1) j++;
+        if (j >= nt) break;
+        if (tags[i] == DL_NER_B_PER) {
+            /* one name word, after titles at most ("Sen. Bernie") */
+            size_t a = i;
+            while (a + 1 < j && ((t[a].lex & (DL_LEX_TITLE | DL_LEX_ROLE | DL_LEX_PTITLE)) ||
+                                 doc->text[t[a].end - 1] == '.'))
+                a++;
+            if (a + 1 != j || !continues(doc, j) || (t[i].flags & DL_NT_CAPLINE)) continue;
+            if ((t[a].lex & (DL_LEX_TITLE | DL_LEX_ROLE | DL_LEX_PTITLE)) ||
+                doc->text[t[a].end - 1] == '.')
+                continue; /* "Sir" + "Kim": the title is not the first name */
+            int tj = tags[j];
+            if (tj != DL_NER_O && tj != DL_NER_MISC && tj != DL_NER_B_PER) continue;
+            if (t[j].lex & (DL_LEX_TITLE | DL_LEX_ROLE)) continue;
+            size_t s = doc_slot(doc, t[j].h_lower | 1);
+            unsigned hj = doc->hk[s] ? doc->hv2[s] : 0;
+            /* a second B-PER that begins a full name stays apart ("... Chris
+             * Christie"); one that is a surname here joins */
+            if (tj == DL_NER_B_PER && j + 1 < nt && tags[j + 1] == DL_NER_I_PER &&
+                (t[j + 1].flags & DL_NT_CAP))
+                continue;
+            int per_elsewhere = tj == DL_NER_B_PER ? (hj & 2) != 0 : (hj & 1) != 0;
+            /* or an unknown word ending a capitalised run after a word
+             * that is no surname here: "Bernie Sanders (I-VT)" */
+            size_t si = doc_slot(doc, t[i].h_lower | 1);
+            int unknown = !(doc_get(doc, t[j].h_lower) & DOC_SEEN_LOWER) && !(hj & 4) &&
+                          !(doc->hk[si] && (doc->hv2[si] & 2)) &&
+                          !(j + 1 < nt && continues(doc, j + 1) &&
+                            !newline_before(doc->text, &t[j], &t[j + 1]));
+            if (!per_elsewhere && !unknown) continue;
+            tags[j] = DL_NER_I_PER;
+        } else if (j + 1 < nt && is_apos(doc, j) && t[j].start == t[j - 1].end &&
+                   (doc->text[t[j - 1].end - 1] == 's' || doc->text[t[j - 1].end - 1] == 'S') &&
+                   !(t[j - 1].flags & DL_NT_ALLCAP) && continues(doc, j + 1)) {
+            /* the capitalised run after the apostrophe, up to its last
+             * organisation noun ("Kloof Gold Mining Co") */
+            size_t head = 0;
+            for (size_t k = j + 1; k < nt && k < j + 6 && (k == j + 1 || continues(doc, k)) &&
+                                   tags[k] != DL_NER_B_PER && tags[k] != DL_NER_B_LOC;
+                 k++)
+                if (org_head(doc, k)) head = k;
+            if (!head) continue;
+            for (size_t k = j; k <= head; k++) tags[k] = DL_NER_I_ORG;
+            i = head;
+        }
+    }
+}
+
 /* Links the mentions into entities and appends them to d->ents. */
 static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
 {
@@ -1241,9 +1376,40 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
         if (cls <= 3) {
             mention m = {(uint32_t)i, (uint32_t)j, doc->t.v[i].start, doc->t.v[j - 1].end,
                          cls == 1 ? DL_PERSON : cls == 2 ? DL_ORG : DL_PLACE, -1, 0, 0, 0};
-            /* drop a trailing "'s" or punctuation the tagger took in */
-            while (m.b > m.a + 1 && (doc->t.v[m.b - 1].flags & DL_NT_PUNCT))
-                m.b--, m.end = doc->t.v[m.b - 1].end;
+            /* drop a trailing "'s" or punctuation the tagger took in, and
+             * a weekday or month glued on ("Bill Clinton Saturday", "United
+             * States April 5"; "May" only before a day number: "Theresa
+             * May"), with the lower-case words before it ("... in July") */
+            int timed = 0;
+            while (m.b > m.a + 1) {
+                const dl_ner_tok *l = &doc->t.v[m.b - 1];
+                int tw = (l->flags & DL_NT_CAP) &&
+                         ((l->lex & DL_LEX_TIME) ||
+                          ((l->lex & DL_LEX_TIMENM) && m.b < nt &&
+                           (doc->t.v[m.b].flags & DL_NT_DIGIT)));
+                if (tw && tok_is(doc, m.b - 2, "super")) break; /* Super Tuesday */
+                if (!tw && !(l->flags & DL_NT_PUNCT) && !(timed && (l->flags & DL_NT_LOWER)))
+                    break;
+                timed |= tw;
+                m.b--;
+            }
+            m.end = doc->t.v[m.b - 1].end;
+            /* a function word that only has its capital from the sentence
+             * start is no part of the name: "Until Mr Smith", "Since Paris" */
+            if (m.b > m.a + 1 && (doc->t.v[m.a].lex & DL_LEX_FUNC) &&
+                (doc->t.v[m.a].flags & DL_NT_SENT)) {
+                m.a++;
+                m.start = doc->t.v[m.a].start;
+            }
+            /* what is left of "Until Thursday", "Since December": a
+             * sentence's first word, seen in lower case elsewhere */
+            const dl_ner_tok *t1 = &doc->t.v[m.a];
+            if (m.b == m.a + 1 && ((timed && (t1->flags & DL_NT_SENT) &&
+                                    (doc_get(doc, t1->h_lower) & DOC_SEEN_LOWER)) ||
+                                   (t1->lex & (DL_LEX_TIME | DL_LEX_FUNC)))) {
+                i = j;
+                continue;
+            }
             /* personal titles inside the span: out of the name (and of the
              * span, except Sir/Dame which may stay) */
             while (m.b > m.a + 1 && (m.type == DL_PERSON ? is_title_at(doc, m.a)
@@ -1496,6 +1662,7 @@ int dl_ner_tag(const void *model, dl_doc *d)
         else {
             static_sums(&c, &doc);
             dl_ner_decode(&doc, tags, choose_model, &c);
+            dl_ner_fix_tags(&doc, tags);
             rc = link_entities(&doc, tags, d);
         }
         free(tags);

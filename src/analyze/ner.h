@@ -44,12 +44,19 @@ enum {
 };
 #define DL_NER_BOS DL_NER_NT /* "previous tag" at a sentence start */
 #define DL_NER_MAXF 48       /* most features one token can have */
+#define DL_NER_LEXCAP 512    /* slots of the word-list table (a power of two) */
 
 /* gazetteer kinds (bits) */
 enum { DL_GAZ_COUNTRY = 1, DL_GAZ_SUBDIV = 2, DL_GAZ_CITY = 4 };
 
 /* word lists of the alias linker (dl_ner_tok.lex) */
-enum { DL_LEX_TITLE = 1, DL_LEX_STOP = 2, DL_LEX_ROLE = 4, DL_LEX_SIR = 8, DL_LEX_PTITLE = 16 };
+enum {
+    DL_LEX_TITLE = 1, DL_LEX_STOP = 2, DL_LEX_ROLE = 4, DL_LEX_SIR = 8, DL_LEX_PTITLE = 16,
+    DL_LEX_TIME = 32,   /* weekday or month name ("Monday", "Sept."): never ends a name */
+    DL_LEX_TIMENM = 64, /* month that is also a name ("May", "June"): ends a name only
+                         * when a day number follows */
+    DL_LEX_FUNC = 128,  /* function word ("Until", "Since"): no name starts with it */
+};
 
 /* token flags */
 enum {
@@ -83,8 +90,9 @@ typedef struct dl_ner_model {
     size_t gaz_mask, gaz_n;
     void *blob;         /* mmap'd region holding the weight table (w) */
     size_t blob_len;
-    uint64_t lex_key[256]; /* word lists by lower-case hash (open addressing) */
-    uint8_t lex_val[256];
+    uint64_t lex_key[DL_NER_LEXCAP]; /* word lists by lower-case hash (open addressing,
+                                     * under half full: misses end fast) */
+    uint8_t lex_val[DL_NER_LEXCAP];
 } dl_ner_model;
 
 /* Per-document state: tokens plus document-level memory. */
@@ -126,6 +134,15 @@ void dl_ner_decode(dl_ner_doc *doc, uint8_t *tags, dl_ner_choose_fn choose, void
 void dl_ner_note(dl_ner_doc *doc, size_t i, int tag);
 /* 1 if tag may follow prev (I-X only after B-X or I-X). */
 int dl_ner_valid(int prev, int tag);
+
+/* Repairs decoded tags[doc->t.n] in place before linking (tagger only;
+ * the trainer learns raw decisions): a one-word PERSON takes in the
+ * capitalised word after it that the tagger made MISC, O or a second B-PER
+ * when that word is a person's word elsewhere in the doc or an unknown
+ * word ("Bernie" + "Sanders"); an ORG ending in a plural possessive goes
+ * on to the organisation noun after it ("Harbour Workers' Union").
+ * Overwrites doc->hv2 (decoding is over). */
+void dl_ner_fix_tags(dl_ner_doc *doc, uint8_t *tags);
 
 /* Trainer side: an empty model with a gazetteer only; add entries; write a
  * model file with the given real-valued weights ((1 << nbits) * NT). */

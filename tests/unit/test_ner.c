@@ -170,6 +170,139 @@ static void test_acronyms(void **state)
     dl_doc_free(&d);
 }
 
+/* Builds the tagger's doc over text, with every token tagged O. */
+static uint8_t *hand_doc(dl_ner_doc *doc, dl_tokvec *tv, const char *text)
+{
+    memset(tv, 0, sizeof *tv);
+    assert_int_equal(dl_tokenize(text, strlen(text), tv), DL_OK);
+    assert_int_equal(dl_ner_doc_build(model, doc, text, strlen(text), tv->v, tv->n), DL_OK);
+    uint8_t *tags = calloc(doc->t.n + 1, 1);
+    assert_non_null(tags);
+    return tags;
+}
+
+/* index of the n-th tagger token whose text is w (-1: none) */
+static long tok_at(const dl_ner_doc *doc, const char *w, int nth)
+{
+    for (size_t i = 0; i < doc->t.n; i++) {
+        const dl_ner_tok *t = &doc->t.v[i];
+        if (t->end - t->start == strlen(w) && !memcmp(doc->text + t->start, w, strlen(w)) &&
+            nth-- == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+static void set_tag(const dl_ner_doc *doc, uint8_t *tags, const char *w, int nth, int tag)
+{
+    long i = tok_at(doc, w, nth);
+    assert_true(i >= 0);
+    tags[i] = (uint8_t)tag;
+}
+
+static int get_tag(const dl_ner_doc *doc, const uint8_t *tags, const char *w, int nth)
+{
+    long i = tok_at(doc, w, nth);
+    assert_true(i >= 0);
+    return tags[i];
+}
+
+/* A first name whose surname the tagger cut off ("Bernie" + MISC/O/B-PER
+ * "Sanders") gets it back; titles, weekdays, full names and common words
+ * do not join. */
+static void test_fix_cut_names(void **state)
+{
+    (void)state;
+    dl_ner_doc doc;
+    dl_tokvec tv;
+    /* surname tagged MISC here, PERSON elsewhere in the article */
+    const char *t1 = "Voters cheered when Marla Quenby spoke in Salem. Later Quenby left.";
+    uint8_t *tags = hand_doc(&doc, &tv, t1);
+    set_tag(&doc, tags, "Marla", 0, DL_NER_B_PER);
+    set_tag(&doc, tags, "Quenby", 0, DL_NER_MISC);
+    set_tag(&doc, tags, "Quenby", 1, DL_NER_B_PER);
+    set_tag(&doc, tags, "Salem", 0, DL_NER_B_LOC);
+    dl_ner_fix_tags(&doc, tags);
+    assert_int_equal(get_tag(&doc, tags, "Quenby", 0), DL_NER_I_PER);
+    assert_int_equal(get_tag(&doc, tags, "Salem", 0), DL_NER_B_LOC);
+    dl_ner_doc_free(&doc), dl_vec_free(&tv), free(tags);
+
+    /* surname tagged O, an unknown word ending the run; after a title */
+    const char *t2 = "The candidate Senator Marla Quenby (D-OR) said the report was wrong.";
+    tags = hand_doc(&doc, &tv, t2);
+    set_tag(&doc, tags, "Senator", 0, DL_NER_B_PER);
+    set_tag(&doc, tags, "Marla", 0, DL_NER_I_PER);
+    dl_ner_fix_tags(&doc, tags);
+    assert_int_equal(get_tag(&doc, tags, "Quenby", 0), DL_NER_I_PER);
+    dl_ner_doc_free(&doc), dl_vec_free(&tv), free(tags);
+
+    /* a second B-PER that is a surname elsewhere joins */
+    const char *t3 = "Aides to Dell Forsythe met Tova Brandt on Friday. Then Tova Brandt went home.";
+    tags = hand_doc(&doc, &tv, t3);
+    set_tag(&doc, tags, "Dell", 0, DL_NER_B_PER);
+    set_tag(&doc, tags, "Forsythe", 0, DL_NER_I_PER);
+    set_tag(&doc, tags, "Tova", 0, DL_NER_B_PER);
+    set_tag(&doc, tags, "Brandt", 0, DL_NER_B_PER);
+    set_tag(&doc, tags, "Tova", 1, DL_NER_B_PER);
+    set_tag(&doc, tags, "Brandt", 1, DL_NER_I_PER);
+    dl_ner_fix_tags(&doc, tags);
+    assert_int_equal(get_tag(&doc, tags, "Brandt", 0), DL_NER_I_PER);
+    dl_ner_doc_free(&doc), dl_vec_free(&tv), free(tags);
+
+    /* no join: a weekday, a word the article uses in lower case, a second
+     * B-PER that begins a full name, a title before a name */
+    const char *t4 = "Aides said Marla Monday that Quenby Tower would open and the tower "
+                     "was tall. Fans of Rhys Dell Forsythe wrote. Crowds met Sir Kim Doyle.";
+    tags = hand_doc(&doc, &tv, t4);
+    set_tag(&doc, tags, "Marla", 0, DL_NER_B_PER);
+    set_tag(&doc, tags, "Quenby", 0, DL_NER_B_PER);
+    set_tag(&doc, tags, "Rhys", 0, DL_NER_B_PER);
+    set_tag(&doc, tags, "Dell", 0, DL_NER_B_PER);
+    set_tag(&doc, tags, "Forsythe", 0, DL_NER_I_PER);
+    set_tag(&doc, tags, "Sir", 0, DL_NER_B_PER);
+    set_tag(&doc, tags, "Kim", 0, DL_NER_B_PER);
+    set_tag(&doc, tags, "Doyle", 0, DL_NER_I_PER);
+    dl_ner_fix_tags(&doc, tags);
+    assert_int_equal(get_tag(&doc, tags, "Monday", 0), DL_NER_O);
+    assert_int_equal(get_tag(&doc, tags, "Tower", 0), DL_NER_O);
+    assert_int_equal(get_tag(&doc, tags, "Dell", 0), DL_NER_B_PER);
+    assert_int_equal(get_tag(&doc, tags, "Kim", 0), DL_NER_B_PER);
+    dl_ner_doc_free(&doc), dl_vec_free(&tv), free(tags);
+}
+
+/* Weekdays and months glued to a name, sentence-initial function words,
+ * and an organisation with a curly plural possessive, end to end. */
+static void test_glued_words_and_possessives(void **state)
+{
+    (void)state;
+    const char *text =
+        "Former governor Tom Werrick Saturday told supporters in Ohio that he would run again. "
+        "Delegates met in Tokyo Monday and in Lima April 4. Until Thursday, nobody knew. "
+        "Werrick said he was ready. Prime Minister Theresa May said she agreed.\n\n"
+        "The Harbour Workers\xe2\x80\x99 Union (HWU) said the strike at the port would go on. "
+        "A spokesman for the HWU said talks with the Port Authority had failed.";
+    dl_doc d;
+    tag(&d, text);
+    check_invariants(&d);
+    const dl_entity *tw = find(&d, "Tom Werrick", DL_PERSON);
+    assert_non_null(tw);
+    assert_true(has_mention(&d, tw, "Werrick", 0));
+    assert_non_null(find(&d, "Theresa May", DL_PERSON)); /* "May" is a name here */
+    const dl_entity *hwu = find(&d, "Harbour Workers\xe2\x80\x99 Union", DL_ORG);
+    assert_non_null(hwu);
+    assert_true(has_mention(&d, hwu, "HWU", 1));
+    for (size_t i = 0; i < d.ents.n; i++) {
+        const char *n = d.ents.v[i].name;
+        assert_null(strstr(n, "Saturday"));
+        assert_null(strstr(n, "Monday"));
+        assert_null(strstr(n, "Thursday"));
+        assert_null(strstr(n, "April"));
+        assert_null(strstr(n, "Until"));
+        assert_false(!strcmp(n, "Union") || !strcmp(n, "Harbour Workers") || !strcmp(n, "HWU"));
+    }
+    dl_doc_free(&d);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -239,6 +372,8 @@ int main(void)
         cmocka_unit_test(test_bad_model_files),
         cmocka_unit_test(test_people_and_aliases),
         cmocka_unit_test(test_acronyms),
+        cmocka_unit_test(test_fix_cut_names),
+        cmocka_unit_test(test_glued_words_and_possessives),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_speed),
     };
