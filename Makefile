@@ -48,7 +48,7 @@ all: $(BUILD)/dateline dateline tools
 
 ifneq ($(SAN),1)
 dateline: $(BUILD)/dateline
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 endif
 
 lib: $(BUILD)/libdateline.a $(BUILD)/libdateline.so
