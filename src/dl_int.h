@@ -50,4 +50,12 @@ int dl_vec_grow_(void **v, size_t *cap, size_t need, size_t elem);
 
 typedef DL_VEC(dl_span) dl_spanvec;
 
+/* qsort that accepts an empty (possibly NULL) array: qsort(NULL, 0, ...) is
+ * undefined behaviour, and empty vectors here have NULL arrays. */
+static inline void dl_qsort(void *base, size_t n, size_t size,
+                            int (*cmp)(const void *, const void *))
+{
+    if (n > 1) qsort(base, n, size, cmp);
+}
+
 #endif /* DL_INT_H */

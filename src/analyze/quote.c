@@ -1619,7 +1619,7 @@ int dl_quote_find(dl_doc *d)
                                  (int)i};
             if (dl_vec_push(&x.em, m)) goto out;
         }
-    if (x.em.n) qsort(x.em.v, x.em.n, sizeof *x.em.v, em_cmp);
+    if (x.em.n) dl_qsort(x.em.v, x.em.n, sizeof *x.em.v, em_cmp);
     /* a run that is the subject of a speech verb is a speaker */
     for (size_t i = 0; i < x.nt; i++) {
         if (!is_speech(&x, i)) continue;

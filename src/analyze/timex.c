@@ -2242,7 +2242,7 @@ static int collect_mentions(const dl_doc *d, mentvec *mv)
                       (uint32_t)k};
             if (m.e > m.s && m.e <= d->len && dl_vec_push(mv, m)) return DL_ENOMEM;
         }
-    if (mv->n > 1) qsort(mv->v, mv->n, sizeof *mv->v, ment_cmp);
+    if (mv->n > 1) dl_qsort(mv->v, mv->n, sizeof *mv->v, ment_cmp);
     return DL_OK;
 }
 

@@ -45,6 +45,15 @@ enum {
  * and sets *status (EXIT_ARCHIVE) on failure. */
 dl_archive *cli_open_archive(const cli_opts *o, int flags, int *status);
 
+/* The positional words joined by spaces (caller frees with free()); NULL
+ * when there are none, or on OOM when o->argc > 0. */
+char *cli_join_args(const cli_opts *o);
+
+/* Prints a JSON text made by the library and a newline, and frees it
+ * (NULL means the library ran out of memory: says so).  Returns the exit
+ * status. */
+int cli_print_json(char *json, size_t len);
+
 /* Prints "dateline: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

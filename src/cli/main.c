@@ -19,6 +19,35 @@ void cli_error(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+char *cli_join_args(const cli_opts *o)
+{
+    if (o->argc <= 0) return NULL;
+    size_t len = 1, at = 0;
+    for (int i = 0; i < o->argc; i++) len += strlen(o->argv[i]) + 1;
+    char *s = malloc(len);
+    if (!s) return NULL;
+    for (int i = 0; i < o->argc; i++) {
+        size_t k = strlen(o->argv[i]);
+        if (i) s[at++] = ' ';
+        memcpy(s + at, o->argv[i], k);
+        at += k;
+    }
+    s[at] = 0;
+    return s;
+}
+
+int cli_print_json(char *json, size_t len)
+{
+    if (!json) {
+        cli_error("out of memory");
+        return EXIT_ARCHIVE;
+    }
+    fwrite(json, 1, len, stdout);
+    fputc('\n', stdout);
+    dl_free(json);
+    return EXIT_DONE;
+}
+
 dl_archive *cli_open_archive(const cli_opts *o, int flags, int *status)
 {
     dl_archive *ar = NULL;

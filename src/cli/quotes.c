@@ -14,38 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The positional words joined by spaces (caller frees), NULL when none. */
-static char *join_args(const cli_opts *o)
-{
-    if (o->argc <= 0) return NULL;
-    size_t len = 1;
-    for (int i = 0; i < o->argc; i++) len += strlen(o->argv[i]) + 1;
-    char *s = malloc(len);
-    if (!s) return NULL;
-    s[0] = 0;
-    for (int i = 0; i < o->argc; i++) {
-        if (i) strcat(s, " ");
-        strcat(s, o->argv[i]);
-    }
-    return s;
-}
-
-static int print_json(char *json, size_t len)
-{
-    if (!json) {
-        cli_error("out of memory");
-        return EXIT_ARCHIVE;
-    }
-    fwrite(json, 1, len, stdout);
-    fputc('\n', stdout);
-    dl_free(json);
-    return EXIT_DONE;
-}
-
 int cmd_quotes(cli_opts *o)
 {
     int status = EXIT_DONE;
-    char *text = join_args(o);
+    char *text = cli_join_args(o);
     if (o->argc > 0 && !text) {
         cli_error("out of memory");
         return EXIT_ARCHIVE;
@@ -70,7 +42,7 @@ int cmd_quotes(cli_opts *o)
     } else if (o->json) {
         size_t len = 0;
         char *json = dl_quote_hits_json(h, n, &len);
-        status = print_json(json, len);
+        status = cli_print_json(json, len);
     } else {
         for (size_t i = 0; i < n; i++)
             printf("%s  %-24s \u201c%s\u201d  (%s)\n", h[i].date,
@@ -86,7 +58,7 @@ int cmd_quotes(cli_opts *o)
 int cmd_entities(cli_opts *o)
 {
     int status = EXIT_DONE;
-    char *text = join_args(o);
+    char *text = cli_join_args(o);
     if (o->argc > 0 && !text) {
         cli_error("out of memory");
         return EXIT_ARCHIVE;
@@ -110,7 +82,7 @@ int cmd_entities(cli_opts *o)
     } else if (o->json) {
         size_t len = 0;
         char *json = dl_entity_hits_json(h, n, &len);
-        status = print_json(json, len);
+        status = cli_print_json(json, len);
     } else {
         for (size_t i = 0; i < n; i++)
             printf("%-40s %-7s %6llu mentions in %llu article%s\n", h[i].name,

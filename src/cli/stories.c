@@ -36,30 +36,15 @@ int cmd_dups(cli_opts *o)
     return EXIT_DONE;
 }
 
-/* Joins the positional arguments into one query string (caller frees). */
-static char *join_args(const cli_opts *o, int from)
-{
-    size_t n = 1;
-    for (int i = from; i < o->argc; i++) n += strlen(o->argv[i]) + 1;
-    char *q = malloc(n);
-    if (!q) return NULL;
-    q[0] = 0;
-    for (int i = from; i < o->argc; i++) {
-        if (i > from) strcat(q, " ");
-        strcat(q, o->argv[i]);
-    }
-    return q;
-}
-
 int cmd_stories(cli_opts *o)
 {
     int status = EXIT_DONE;
     dl_archive *ar = cli_open_archive(o, DL_OPEN_READ, &status);
     if (!ar) return status;
-    char *q = join_args(o, 0);
+    char *q = cli_join_args(o);
     dl_story *s = NULL;
     size_t n = 0;
-    int rc = q ? dl_stories(ar, q, o->from, o->to, &s, &n) : DL_ENOMEM;
+    int rc = q || o->argc == 0 ? dl_stories(ar, q ? q : "", o->from, o->to, &s, &n) : DL_ENOMEM;
     free(q);
     if (rc) {
         cli_error("%s", rc == DL_ENOMEM ? dl_strerror(rc) : dl_archive_errmsg(ar));
@@ -68,16 +53,9 @@ int cmd_stories(cli_opts *o)
     }
     if (o->n >= 0 && (size_t)o->n < n) n = (size_t)o->n;
     if (o->json) {
-        size_t len;
+        size_t len = 0;
         char *js = dl_stories_json(s, n, &len);
-        if (js) {
-            fwrite(js, 1, len, stdout);
-            fputc('\n', stdout);
-        } else {
-            cli_error("out of memory");
-            status = EXIT_ARCHIVE;
-        }
-        dl_free(js);
+        status = cli_print_json(js, len);
     } else {
         size_t shown = 0;
         for (size_t i = 0; i < n; i++) {
@@ -103,7 +81,7 @@ int cmd_timeline(cli_opts *o)
     int status = EXIT_DONE;
     dl_archive *ar = cli_open_archive(o, DL_OPEN_READ, &status);
     if (!ar) return status;
-    char *q = join_args(o, 0);
+    char *q = cli_join_args(o);
     dl_timeline *tl = NULL;
     int rc = q ? dl_timeline_build(ar, q, o->from, o->to, (int)o->dates, (int)o->per_date, &tl)
                : DL_ENOMEM;
@@ -114,16 +92,9 @@ int cmd_timeline(cli_opts *o)
         return EXIT_ARCHIVE;
     }
     if (o->json) {
-        size_t len;
+        size_t len = 0;
         char *js = dl_timeline_json(tl, &len);
-        if (js) {
-            fwrite(js, 1, len, stdout);
-            fputc('\n', stdout);
-        } else {
-            cli_error("out of memory");
-            status = EXIT_ARCHIVE;
-        }
-        dl_free(js);
+        status = cli_print_json(js, len);
     } else {
         for (size_t i = 0; i < tl->n_dates; i++) {
             printf("%s\n", tl->dates[i].date);
@@ -153,13 +124,12 @@ static int sum_record(void *ctx, const dl_record *rec)
         return 1;
     }
     if (c->json) {
-        size_t len;
-        char *js = dl_summary_json(s, &len);
-        if (js) {
-            fwrite(js, 1, len, stdout);
-            fputc('\n', stdout);
+        size_t len = 0;
+        if (cli_print_json(dl_summary_json(s, &len), len) != EXIT_DONE) {
+            dl_summary_free(s);
+            c->rc = DL_ENOMEM;
+            return 1;
         }
-        dl_free(js);
     } else {
         printf("%s  %s  %s\n", rec->date, rec->id, rec->source ? rec->source : "");
         for (size_t i = 0; i < s->n_sentences; i++) printf("  %s\n", s->sentences[i]);

@@ -301,12 +301,12 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     /* count hits per docno */
     size_t nc = 0;
     if (cs.n) {
-        qsort(cs.v, cs.n, sizeof *cs.v, cmp_docno);
+        dl_qsort(cs.v, cs.n, sizeof *cs.v, cmp_docno);
         for (size_t i = 0; i < cs.n; i++) {
             if (nc && cs.v[nc - 1].docno == cs.v[i].docno) cs.v[nc - 1].hits++;
             else cs.v[nc++] = cs.v[i];
         }
-        qsort(cs.v, nc, sizeof *cs.v, cmp_cand);
+        dl_qsort(cs.v, nc, sizeof *cs.v, cmp_cand);
     }
     /* a candidate must share enough keys to reach the threshold at all:
      * expected shared keys = containment x keys of the smaller side */

@@ -113,7 +113,7 @@ static void sort_u32(uint32_t *v, size_t n)
 {
     uint32_t *tmp = n >= 64 ? dl_malloc(n * sizeof *tmp) : NULL;
     if (!tmp) {
-        qsort(v, n, sizeof *v, cmp_u32);
+        dl_qsort(v, n, sizeof *v, cmp_u32);
         return;
     }
     uint32_t *src = v, *dst = tmp;

@@ -468,7 +468,7 @@ static void maxscore_prepare(evalctx *e)
         if (g->c[i].maxub == INFINITY) return; /* a phrase: no MaxScore */
     }
     for (uint32_t i = 0; i < g->nc; i++) e->ms[i] = &g->c[i];
-    qsort(e->ms, g->nc, sizeof *e->ms, cmp_maxub);
+    dl_qsort(e->ms, g->nc, sizeof *e->ms, cmp_maxub);
     e->ms_ok = 1;
 }
 
@@ -575,7 +575,7 @@ int dl_index_search(dl_index *ix, const dl_query *q, int32_t from, int32_t to, s
         out[i] = (dl_scored){sg->docnos[heap[i].local], sg->days[heap[i].local], heap[i].score};
     }
     free(heap);
-    qsort(out, tk.n, sizeof *out, cmp_better);
+    dl_qsort(out, tk.n, sizeof *out, cmp_better);
     *nout = tk.n;
     if (corrupt) return dl_archive_fail(ix->ar, DL_ECORRUPT, "index: a posting block is corrupt");
     return DL_OK;

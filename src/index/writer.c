@@ -395,7 +395,7 @@ int dl_ibatch_flush(dl_ibatch *b)
     /* doc order: by day, then docno; pair ranges use the next doc's offset */
     for (size_t i = 0; i < nd; i++) b->docs.v[i].pair_off |= 0; /* keep */
     bdoc *docs = b->docs.v;
-    qsort(docs, nd, sizeof *docs, cmp_bdoc);
+    dl_qsort(docs, nd, sizeof *docs, cmp_bdoc);
     int32_t *days = dl_malloc(nd * sizeof *days);
     uint32_t *lens = dl_malloc(nd * sizeof *lens);
     int64_t *docnos = dl_malloc(nd * sizeof *docnos);
@@ -452,7 +452,7 @@ int dl_ibatch_flush(dl_ibatch *b)
     for (uint32_t t = 0; t < nt; t++) order[t] = t;
     g_sort_termer = ix->termer;
     g_sort_map = b->global_of.v;
-    qsort(order, nt, sizeof *order, cmp_term);
+    dl_qsort(order, nt, sizeof *order, cmp_term);
     int64_t id;
     rc = open_new_seg(ix, (uint32_t)nd, days, lens, docnos, &id, &w);
     if (rc) goto out;
@@ -564,7 +564,7 @@ static int merge_segs(dl_index *ix, dl_seg **segs, size_t k)
         for (uint32_t d = 0; d < segs[i]->ndocs; d++)
             md[m++] = (mdoc){segs[i]->days[d], segs[i]->docnos[d], (uint32_t)i, d};
     }
-    qsort(md, nd, sizeof *md, cmp_mdoc);
+    dl_qsort(md, nd, sizeof *md, cmp_mdoc);
     for (uint32_t d = 0; d < nd; d++) {
         remap[md[d].seg][md[d].local] = d;
         days[d] = md[d].day;

@@ -412,7 +412,7 @@ static void mentions_of_query(sv_req *req, dl_archive *ar, const q_args *a)
     }
     for (size_t i = 0; i < n; i++) days[i] = docs[i].day;
     dl_free(docs);
-    qsort(days, n, sizeof *days, cmp_day);
+    dl_qsort(days, n, sizeof *days, cmp_day);
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         if (m && days[m - 1] == days[i]) {

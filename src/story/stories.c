@@ -154,7 +154,7 @@ int dl_stories(dl_archive *ar, const char *query, const char *from, const char *
         dl_stories_free(v.v, v.n);
         return rc;
     }
-    if (v.n) qsort(v.v, v.n, sizeof *v.v, cmp_story);
+    if (v.n) dl_qsort(v.v, v.n, sizeof *v.v, cmp_story);
     *out = v.v;
     *n = v.n;
     return DL_OK;

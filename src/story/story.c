@@ -325,13 +325,13 @@ static int cmp_term_asc(const void *a, const void *b)
 /* Keeps the k heaviest terms of v (freeing the rest), sorted by term. */
 static void keep_top(dl_termvec *v, size_t k)
 {
-    qsort(v->v, v->n, sizeof *v->v, cmp_w_desc);
+    dl_qsort(v->v, v->n, sizeof *v->v, cmp_w_desc);
     for (size_t i = k; i < v->n; i++) {
         free(v->v[i].term);
         free(v->v[i].surface);
     }
     if (v->n > k) v->n = k;
-    qsort(v->v, v->n, sizeof *v->v, cmp_term_asc);
+    dl_qsort(v->v, v->n, sizeof *v->v, cmp_term_asc);
 }
 
 static double norm2(const dl_termvec *v)
@@ -382,7 +382,7 @@ static int parse_state(const char *p, size_t n, dl_termvec *v)
         }
         p = nl + 1;
     }
-    qsort(v->v, v->n, sizeof *v->v, cmp_term_asc);
+    dl_qsort(v->v, v->n, sizeof *v->v, cmp_term_asc);
     return DL_OK;
 }
 
@@ -402,7 +402,7 @@ static void make_label(const dl_termvec *c, dl_buf *b)
     if (dl_vec_reserve(&tmp, c->n)) return;
     memcpy(tmp.v, c->v, c->n * sizeof *c->v);
     tmp.n = c->n;
-    qsort(tmp.v, tmp.n, sizeof *tmp.v, cmp_w_desc);
+    dl_qsort(tmp.v, tmp.n, sizeof *tmp.v, cmp_w_desc);
     int words = 0;
     for (size_t i = 0; i < tmp.n && words < 3 && b->n < 40; i++) {
         const char *s = tmp.v[i].surface;
@@ -608,7 +608,7 @@ static int key_stories(dl_storyer *s, const char *term, int32_t lo, int32_t hi, 
             if (e->rows.v[i].day >= lo && e->rows.v[i].day <= hi &&
                 dl_vec_push(&s->rows, e->rows.v[i]))
                 return DL_ENOMEM;
-        qsort(s->rows.v, s->rows.n, sizeof *s->rows.v, cmp_skey);
+        if (s->rows.n > 1) dl_qsort(s->rows.v, s->rows.n, sizeof *s->rows.v, cmp_skey);
         for (size_t i = 0; i < s->rows.n; i++) {
             int seen = 0;
             for (size_t k = 0; k < out->n && !seen; k++) seen = out->v[k] == s->rows.v[i].story;
@@ -663,7 +663,7 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
         if (!rc) {
             memcpy(top.v, v.v, v.n * sizeof *v.v);
             top.n = v.n;
-            qsort(top.v, top.n, sizeof *top.v, cmp_w_desc);
+            dl_qsort(top.v, top.n, sizeof *top.v, cmp_w_desc);
             for (size_t i = 0; i < top.n && i < STORY_KEY_TERMS && !rc; i++) {
                 rc = key_stories(s, top.v[i].term, day - window, day + window, &s->ids);
                 for (size_t q = 0; q < s->ids.n && !rc; q++) {
@@ -772,7 +772,7 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     }
     /* the doc's best terms become keys of its story */
     if (!rc) {
-        qsort(v.v, v.n, sizeof *v.v, cmp_w_desc);
+        dl_qsort(v.v, v.n, sizeof *v.v, cmp_w_desc);
         for (size_t i = 0; i < v.n && i < STORY_KEY_TERMS && !rc; i++) {
             sqlite3_stmt *st = s->st_keys_put;
             sqlite3_bind_text(st, 1, v.v[i].term, -1, SQLITE_STATIC);

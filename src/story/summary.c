@@ -96,9 +96,9 @@ int dl_summarize_annotation(const dl_annotation *a, int max_sentences, dl_summar
     }
     dl_vec_free(&top); /* entries borrowed from doc */
     if (!rc && sc.n) {
-        qsort(sc.v, sc.n, sizeof *sc.v, cmp_score);
+        dl_qsort(sc.v, sc.n, sizeof *sc.v, cmp_score);
         size_t k = sc.n < (size_t)max_sentences ? sc.n : (size_t)max_sentences;
-        qsort(sc.v, k, sizeof *sc.v, cmp_idx);
+        dl_qsort(sc.v, k, sizeof *sc.v, cmp_idx);
         sum->sentences = dl_calloc(k, sizeof *sum->sentences);
         if (!sum->sentences) rc = DL_ENOMEM;
         for (size_t i = 0; !rc && i < k; i++) {

@@ -331,7 +331,7 @@ int dl_text_terms(dl_stemmer *sm, const char *text, size_t len, const dl_annotat
     if (rc) return rc;
     /* sort and merge */
     if (out->n) {
-        qsort(out->v, out->n, sizeof *out->v, cmp_term);
+        dl_qsort(out->v, out->n, sizeof *out->v, cmp_term);
         size_t m = 0;
         for (size_t i = 0; i < out->n; i++) {
             if (m && strcmp(out->v[m - 1].term, out->v[i].term) == 0) {

@@ -304,12 +304,12 @@ static int add_article(tlctx *c, uint32_t ai, int32_t lo, int32_t hi, const char
     if (!rc) {
         for (size_t i = 1; i < sp.n; i++)
             if (sp.v[i].start < sp.v[i - 1].start) {
-                qsort(sp.v, sp.n, sizeof *sp.v, cmp_span);
+                dl_qsort(sp.v, sp.n, sizeof *sp.v, cmp_span);
                 break;
             }
         for (size_t i = 1; i < dates.n; i++)
             if (dates.v[i].at < dates.v[i - 1].at) {
-                qsort(dates.v, dates.n, sizeof *dates.v, cmp_tldate);
+                dl_qsort(dates.v, dates.n, sizeof *dates.v, cmp_tldate);
                 break;
             }
     }
@@ -368,7 +368,7 @@ static int add_article(tlctx *c, uint32_t ai, int32_t lo, int32_t hi, const char
         /* sort and merge the sentence's terms into counts */
         tterm *v = c->pool.v + x.t0;
         size_t n = c->pool.n - x.t0, m = 0;
-        qsort(v, n, sizeof *v, cmp_tterm);
+        dl_qsort(v, n, sizeof *v, cmp_tterm);
         for (size_t i = 0; i < n; i++) {
             if (m && v[m - 1].id == v[i].id) v[m - 1].w += 1.0f;
             else v[m++] = v[i];
@@ -473,7 +473,7 @@ static int load_topic(dl_archive *ar, tlctx *c, const char *query, int32_t lo, i
             return dl_story_schema_missing(ar) ? DL_OK : DL_ESTORE;
         }
         /* in date order, as the scan reads them */
-        if (nd) qsort(docs, nd, sizeof *docs, cmp_scored_day);
+        if (nd) dl_qsort(docs, nd, sizeof *docs, cmp_scored_day);
         for (size_t i = 0; i < nd && !rc; i++) {
             sqlite3_bind_int64(st, 1, docs[i].docno);
             int s = sqlite3_step(st);
@@ -567,14 +567,14 @@ static int rank_days(const tlctx *c, int32_t lo, int32_t hi, dayscore **out, siz
         rc = dl_vec_push(&ds, x);
     }
     if (!rc && ds.n) {
-        qsort(ds.v, ds.n, sizeof *ds.v, cmp_day);
+        dl_qsort(ds.v, ds.n, sizeof *ds.v, cmp_day);
         size_t m = 0;
         for (size_t i = 0; i < ds.n; i++) {
             if (m && ds.v[m - 1].day == ds.v[i].day) ds.v[m - 1].score += ds.v[i].score;
             else ds.v[m++] = ds.v[i];
         }
         ds.n = m;
-        qsort(ds.v, ds.n, sizeof *ds.v, cmp_dayscore);
+        dl_qsort(ds.v, ds.n, sizeof *ds.v, cmp_dayscore);
     }
     if (rc) {
         dl_vec_free(&ds);
@@ -634,7 +634,7 @@ static int build_idx(const tlctx *c, int ment, dayidx *out)
             return DL_ENOMEM;
         }
     }
-    if (v.n) qsort(v.v, v.n, sizeof *v.v, cmp_keyed);
+    if (v.n) dl_qsort(v.v, v.n, sizeof *v.v, cmp_keyed);
     out->key = dl_malloc((v.n ? v.n : 1) * sizeof *out->key);
     out->sent = dl_malloc((v.n ? v.n : 1) * sizeof *out->sent);
     if (!out->key || !out->sent) {
@@ -767,7 +767,7 @@ static int collect(tlctx *c, const dayidx *pub, const dayidx *ment, int32_t d, i
             if (!rc) {
                 memcpy(sorted.v, sims.v, sims.n * sizeof *sims.v);
                 sorted.n = sims.n;
-                qsort(sorted.v, sorted.n, sizeof *sorted.v, cmp_double_desc);
+                dl_qsort(sorted.v, sorted.n, sizeof *sorted.v, cmp_double_desc);
                 double thr = sorted.v[knee(sorted.v, sorted.n)];
                 for (size_t i = 0; i < P.n && !rc; i++)
                     if (sims.v[i] > 0 && sims.v[i] >= thr) rc = dl_vec_push(cands, P.v[i]);
@@ -946,7 +946,7 @@ int dl_timeline_build(dl_archive *ar, const char *query, const char *from, const
             rc = fill_date(&c, ds[i].day, &picked, td);
             for (size_t j = 0; j < picked.n && !rc; j++) rc = dl_vec_push(&chosen, picked.v[j]);
         }
-        if (tl->n_dates) qsort(tl->dates, tl->n_dates, sizeof *tl->dates, cmp_tldate_str);
+        if (tl->n_dates) dl_qsort(tl->dates, tl->n_dates, sizeof *tl->dates, cmp_tldate_str);
     }
     dl_vec_free(&chosen);
     dl_vec_free(&cands);

@@ -369,7 +369,7 @@ static void walk_path(walk *w, const char *path, int depth)
         if (dl_vec_push(&names, full)) free(full);
     }
     closedir(d);
-    qsort(names.v, names.n, sizeof *names.v, cmp_str);
+    dl_qsort(names.v, names.n, sizeof *names.v, cmp_str);
     for (size_t i = 0; i < names.n; i++) {
         struct stat cs;
         if (!w->stop && stat(names.v[i], &cs) == 0 &&
