@@ -125,7 +125,8 @@ static int sum_record(void *ctx, const dl_record *rec)
     }
     if (c->json) {
         size_t len = 0;
-        if (cli_print_json(dl_summary_json(s, &len), len) != EXIT_DONE) {
+        char *js = dl_summary_json(s, &len);
+        if (cli_print_json(js, len) != EXIT_DONE) {
             dl_summary_free(s);
             c->rc = DL_ENOMEM;
             return 1;
