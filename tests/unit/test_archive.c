@@ -14,25 +14,7 @@
 #include <unistd.h>
 
 #include "dateline.h"
-
-static char dir[64];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/dl-test-archive.XXXXXX");
-    if (!mkdtemp(dir)) return -1;
-    strcat(dir, "/a"); /* ingest creates the folder itself */
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%.*s'", (int)(strlen(dir) - 2), dir);
-    return system(cmd);
-}
+#include "fixture.h"
 
 static dl_record mkrec(const char *date, const char *text)
 {
@@ -150,7 +132,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_missing_readonly),
-        cmocka_unit_test_setup_teardown(test_ingest_and_read_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ingest_and_read_back, fx_setup, fx_teardown),
         cmocka_unit_test(test_json_roundtrip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,34 +12,13 @@
 #include <string.h>
 
 #include "dateline.h"
+#include "fixture.h"
 #include "story/story.h"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-    (void)state;
-    strcpy(dir, "/tmp/dl-story-XXXXXX");
-    if (!mkdtemp(dir)) return -1;
-    strcat(dir, "/a");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%.*s'", (int)(strlen(dir) - 2), dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-typedef struct art {
-    const char *id, *date, *text;
-} art;
 
 /* Three strike reports (Kelmar, March 2024), a volcano (same week), and a
  * Kelmar strike three years later. */
-static const art ARTS[] = {
+static const fx_art ARTS[] = {
     {"k1", "2024-03-05",
      "Dockworkers at the port of Kelmar walked out on Tuesday over pay, and the Kelmar "
      "harbour authority closed the container terminal. The Kelmar Dockers Union wants a "
@@ -68,29 +47,10 @@ static const art ARTS[] = {
 
 static void ingest_all(void)
 {
-    dl_archive *ar = NULL;
-    dl_analyzer *az = NULL;
-    assert_int_equal(dl_archive_open(dir, DL_OPEN_WRITE, &ar), DL_OK);
-    assert_int_equal(dl_analyzer_new(&az), DL_OK);
-    dl_ingest *ing = NULL;
-    assert_int_equal(dl_ingest_begin(ar, az, &ing), DL_OK);
-    for (size_t i = 0; i < sizeof ARTS / sizeof *ARTS; i++) {
-        dl_record r;
-        memset(&r, 0, sizeof r);
-        strcpy(r.id, ARTS[i].id);
-        strcpy(r.date, ARTS[i].date);
-        assert_int_equal(dl_date_parse(r.date, 10, &r.day), DL_OK);
-        r.text = ARTS[i].text;
-        r.text_len = strlen(ARTS[i].text);
-        int status;
-        assert_int_equal(dl_ingest_add(ing, &r, &status), DL_OK);
-    }
     dl_ingest_counts c;
-    assert_int_equal(dl_ingest_finish(ing, &c), DL_OK);
+    fx_ingest(ARTS, sizeof ARTS / sizeof *ARTS, &c);
     assert_int_equal(c.added, 6);
     assert_int_equal(c.near_duplicates, 0);
-    dl_analyzer_free(az);
-    dl_archive_close(ar);
 }
 
 /* The story id of article id in s[0, n), or "" */
@@ -177,7 +137,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_terms),
-        cmocka_unit_test_setup_teardown(test_clusters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_clusters, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,32 +14,11 @@
 #include <strings.h>
 
 #include "dateline.h"
+#include "fixture.h"
 #include "story/timeline.h"
 
-static char dir[64];
 
-static int setup(void **state)
-{
-    (void)state;
-    strcpy(dir, "/tmp/dl-tl-XXXXXX");
-    if (!mkdtemp(dir)) return -1;
-    strcat(dir, "/a");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%.*s'", (int)(strlen(dir) - 2), dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-typedef struct art {
-    const char *id, *date, *text;
-} art;
-
-static const art ARTS[] = {
+static const fx_art ARTS[] = {
     {"a1", "2024-03-05",
      "KELMAR (Wire) - Dockworkers at the port of Kelmar went on strike on Tuesday over pay, "
      "closing the container terminal. About forty ships are waiting outside the breakwater. "
@@ -67,26 +46,7 @@ static const art ARTS[] = {
 
 static void ingest_all(void)
 {
-    dl_archive *ar = NULL;
-    dl_analyzer *az = NULL;
-    assert_int_equal(dl_archive_open(dir, DL_OPEN_WRITE, &ar), DL_OK);
-    assert_int_equal(dl_analyzer_new(&az), DL_OK);
-    dl_ingest *ing = NULL;
-    assert_int_equal(dl_ingest_begin(ar, az, &ing), DL_OK);
-    for (size_t i = 0; i < sizeof ARTS / sizeof *ARTS; i++) {
-        dl_record r;
-        memset(&r, 0, sizeof r);
-        strcpy(r.id, ARTS[i].id);
-        strcpy(r.date, ARTS[i].date);
-        assert_int_equal(dl_date_parse(r.date, 10, &r.day), DL_OK);
-        r.text = ARTS[i].text;
-        r.text_len = strlen(ARTS[i].text);
-        int status;
-        assert_int_equal(dl_ingest_add(ing, &r, &status), DL_OK);
-    }
-    assert_int_equal(dl_ingest_finish(ing, NULL), DL_OK);
-    dl_analyzer_free(az);
-    dl_archive_close(ar);
+    fx_ingest(ARTS, sizeof ARTS / sizeof *ARTS, NULL);
 }
 
 static void check_lines(const dl_timeline *tl, int per_date)
@@ -173,7 +133,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_caption),
-        cmocka_unit_test_setup_teardown(test_timeline, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_timeline, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
