@@ -198,8 +198,11 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
                              prep && prep->terms_ok ? &prep->terms : NULL);
         if (rc) return rc;
     }
-    /* search index: every stored article, copies included (a search finds
-     * each article the archive holds); searchable when the batch commits */
+    /* search index: every stored article except near-duplicate copies (a
+     * copy is kept and linked through articles.dup_of, not indexed as new
+     * content twice: a search finds its original); searchable when the
+     * batch commits */
+    if (ing->dup_of) return DL_OK;
     return dl_ibatch_add(ing->ib, docno, rec->day, rec->title,
                          rec->title ? strlen(rec->title) : 0, rec->text, rec->text_len);
 }

@@ -11,3 +11,10 @@ run "$DATELINE" ingest --json --archive "$T/a" "$T/in"
 expect_eq "ingest" "$(cat "$T/out")" '{"added": 3, "present": 0, "near_duplicates": 1, "rejected": 0}'
 run "$DATELINE" dups --archive "$T/a" --json
 expect_eq "pairs" "$(wc -l < "$T/out" | tr -d ' ')" 1
+# the copy is stored and linked, not indexed as new content twice: a search
+# for words both hold finds the original alone
+run "$DATELINE" dups --archive "$T/a" --json
+orig=$(sed 's/.*"a": *"\([^"]*\)".*/\1/' "$T/out")
+run "$DATELINE" search --archive "$T/a" --json "breakwater shipping lines"
+expect_eq "search total" "$(grep -o '"total": *[0-9]*' "$T/out" | tr -d ' ')" '"total":1'
+expect_eq "search finds the original" "$(grep -o '"id": *"[^"]*"' "$T/out" | sed 's/.*"\([^"]*\)"$/\1/')" "$orig"
