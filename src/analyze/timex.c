@@ -53,6 +53,7 @@ typedef struct unit {
     uint8_t upper; /* letters: all upper case */
     uint8_t ch;   /* punctuation: the ASCII character ('\'' for ’), else 0 */
     uint8_t ndig; /* digits: how many (capped at 255) */
+    uint8_t core; /* every expression holds a core unit (see can_hold) */
     uint16_t lex; /* letters: lexicon word class (W_*), 0 if none */
     int32_t val;  /* digits: the value (capped); lexicon: the word's value */
 } unit;
@@ -78,6 +79,7 @@ enum {
     W_SINCE, W_PREP, W_AND, W_OR, W_NO, W_YEAR_WORD, W_CENTURY_ORD,
     W_TIMES, W_MONEY, W_AS, W_POSSIBLE, W_WEEKEND, W_OLD, W_LONG, W_IS,
     W_AGE, W_COUNT, W_SOME, W_HOLWORD,
+    W_XWORD, /* core words the rules read by their letters (period, sixties) */
 };
 
 enum { U_SEC = 1, U_MIN, U_HOUR, U_DAY, U_WEEK, U_MONTH, U_QUARTER, U_YEAR,
@@ -233,53 +235,103 @@ static const lexent LEX[] = {
     {"weekend", W_WEEKEND, 0}, {"weekends", W_WEEKEND, 1},
     {"old", W_OLD, 0}, {"long", W_LONG, 0},
     {"is", W_IS, 0}, {"are", W_IS, 0},
+    {"period", W_XWORD, 0}, {"thousand", W_XWORD, 0}, {"twenties", W_XWORD, 0},
+    {"thirties", W_XWORD, 0}, {"forties", W_XWORD, 0}, {"fifties", W_XWORD, 0},
+    {"sixties", W_XWORD, 0}, {"seventies", W_XWORD, 0}, {"eighties", W_XWORD, 0},
+    {"nineties", W_XWORD, 0},
 };
 
+/* The lexicon is an open-addressing hash table keyed by the word packed
+ * into two 64-bit integers (at most 16 bytes, lower case, zero padded), so
+ * a lookup is one pass over the word's letters, one multiply and, mostly,
+ * one comparison of two integers: the tagger asks it for every word. */
 #define LEX_BITS 10
 #define LEX_SIZE (1u << LEX_BITS)
-static int16_t lex_table[LEX_SIZE]; /* index into LEX + 1, 0 = empty */
-static uint8_t lex_len[DL_ARRAY_LEN(LEX)];
+typedef struct lexslot {
+    uint64_t a, b; /* the packed word */
+    int16_t k;     /* index into LEX + 1, 0 = empty */
+} lexslot;
+static lexslot lex_table[LEX_SIZE];
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
 
-static uint32_t lex_hash(const char *s, size_t n)
+/* Packs s[0, n) (n <= 16) lower-cased into *a, *b. */
+static void lex_pack(const char *s, size_t n, uint64_t *a, uint64_t *b)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) h = (h ^ (uint8_t)s[i]) * 16777619u;
-    return h;
+    uint64_t x = 0, y = 0;
+    size_t i = 0;
+    for (; i < n && i < 8; i++) {
+        unsigned char c = (unsigned char)s[i];
+        c = (unsigned char)(c >= 'A' && c <= 'Z' ? c | 32 : c);
+        x |= (uint64_t)c << (8 * i);
+    }
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        c = (unsigned char)(c >= 'A' && c <= 'Z' ? c | 32 : c);
+        y |= (uint64_t)c << (8 * (i - 8));
+    }
+    *a = x, *b = y;
+}
+
+static uint32_t lex_slot(uint64_t a, uint64_t b)
+{
+    return (uint32_t)(((a ^ (b * 0xff51afd7ed558ccdull)) * 0x9e3779b97f4a7c15ull) >>
+                      (64 - LEX_BITS));
 }
 
 static void lex_build(void)
 {
     for (size_t k = 0; k < DL_ARRAY_LEN(LEX); k++) {
-        size_t n = strlen(LEX[k].w);
-        lex_len[k] = (uint8_t)n;
-        uint32_t h = lex_hash(LEX[k].w, n) & (LEX_SIZE - 1);
-        while (lex_table[h]) h = (h + 1) & (LEX_SIZE - 1);
-        lex_table[h] = (int16_t)(k + 1);
+        uint64_t a, b;
+        lex_pack(LEX[k].w, strlen(LEX[k].w), &a, &b);
+        uint32_t h = lex_slot(a, b);
+        while (lex_table[h].k) h = (h + 1) & (LEX_SIZE - 1);
+        lex_table[h].a = a, lex_table[h].b = b, lex_table[h].k = (int16_t)(k + 1);
     }
 }
 
 /* The lexicon entry of the letters s[0, n), lower-cased, or NULL. */
 static const lexent *lex_find(const char *s, size_t n)
 {
-    char low[16];
-    if (n == 0 || n >= sizeof low) return NULL;
-    uint32_t h = 2166136261u; /* lex_hash, fused with lower-casing */
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-        h = (h ^ (uint8_t)low[i]) * 16777619u;
-    }
-    h &= LEX_SIZE - 1;
-    while (lex_table[h]) {
-        int k = lex_table[h] - 1;
-        if (lex_len[k] == n && memcmp(LEX[k].w, low, n) == 0) return &LEX[k];
-        h = (h + 1) & (LEX_SIZE - 1);
-    }
+    if (n == 0 || n > 16) return NULL;
+    uint64_t a, b;
+    lex_pack(s, n, &a, &b);
+    for (uint32_t h = lex_slot(a, b); lex_table[h].k; h = (h + 1) & (LEX_SIZE - 1))
+        if (lex_table[h].a == a && lex_table[h].b == b) return &LEX[lex_table[h].k - 1];
     return NULL;
 }
 
 /* ------------------------------------------------------------ unit split */
+
+/* Most of a news text holds no time expression, and trying every rule at
+ * every word was most of this stage's cost.  Every expression the rules
+ * match holds a "core" unit at most CORE_AHEAD units after its start: a
+ * month, weekday, time unit, season, part of day, set adverb, deictic word
+ * (today, now, soon, the past, the future, the present, the near term),
+ * noon, midnight, a holiday, "weekend", "half" ("the first half"), "period"
+ * ("the latest period"), a spoken year's first word ("nineteen ninety"),
+ * "thousand", a decade word ("the sixties"), "second" (a unit), or a core
+ * number (see mark_core_digits).  The main loop tries the rules only where
+ * a core unit lies ahead within CORE_AHEAD units; the other words are
+ * context and are never the start of a match. */
+enum { CORE_AHEAD = 12 };
+
+static int core_word(int id, int val)
+{
+    switch (id) {
+    case W_MONTH: case W_MONABBR: case W_WDAY: case W_WDAYS: case W_UNIT: case W_UNITS:
+    case W_SEASON: case W_POD: case W_SETADV: case W_TODAY: case W_YESTERDAY:
+    case W_TOMORROW: case W_TONIGHT: case W_NOW: case W_CURRENTLY: case W_CURRENT:
+    case W_RECENTLY: case W_SOON: case W_FUTURE: case W_PAST: case W_PRESENT:
+    case W_NOWADAYS: case W_NOON: case W_MIDNIGHT: case W_HOLIDAY: case W_WEEKEND:
+    case W_TERM: case W_HALF: case W_OVERNIGHT: case W_XWORD:
+        return 1;
+    case W_NUM: /* the first word of a spoken year; "second" is also a unit */
+        return val >= 10 && val <= 20;
+    case W_ORD:
+        return val == 2;
+    }
+    return 0;
+}
 
 static int is_alpha(unsigned char c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
 static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
@@ -304,7 +356,7 @@ static int push_unit(unitvec *uv, const char *t, uint32_t s, uint32_t e, int kin
         for (uint32_t k = s; u.upper && k < e; k++)
             if (t[k] >= 'a' && t[k] <= 'z') u.upper = 0;
         const lexent *le = lex_find(t + s, e - s);
-        if (le) u.lex = le->id, u.val = le->val;
+        if (le) u.lex = le->id, u.val = le->val, u.core = core_word(le->id, le->val);
     } else if (kind == U_DIGIT) {
         int32_t v = 0;
         for (uint32_t k = s; k < e && v < 100000000; k++) v = v * 10 + (t[k] - '0');
@@ -332,6 +384,10 @@ static int push_unit(unitvec *uv, const char *t, uint32_t s, uint32_t e, int kin
             int abbr = w && w->kind == U_ALPHA && w->e - w->s == 1 && w->e == p->s;
             if (!abbr) u.brk = 1;
         }
+    }
+    if (uv->n < uv->cap) {
+        uv->v[uv->n++] = u;
+        return DL_OK;
     }
     return dl_vec_push(uv, u);
 }
@@ -977,7 +1033,7 @@ static int r_year(const ctx *c, size_t i, hit *h)
     /* "the nineties", "the eighties": decades of the 20th century */
     if ((the || (i > 0 && (lx(c, i - 1, W_EARLY) || lx(c, i - 1, W_LATE) ||
                            lx(c, i - 1, W_MID)))) &&
-        !fiscal && isalpha_u(c, k) && !c->u[k].lex) {
+        !fiscal && lx(c, k, W_XWORD)) {
         static const char *const dec[] = {"twenties", "thirties", "forties", "fifties",
                                            "sixties", "seventies", "eighties", "nineties"};
         for (int j = 0; j < 8; j++)
@@ -2314,9 +2370,30 @@ static int can_start(int lex)
     case W_LEAST: case W_MOST: case W_TZ: case W_AMPM: case W_OCLOCK: case W_EVE: case W_TERM:
     case W_SHORT: case W_NEAR: case W_PRESENT: case W_SAME: case W_AGO:
     case W_BEFORE: case W_AFTER: case W_END: case W_BEGIN: case W_HALF: case W_LATEST:
+    case W_XWORD:
         return 0;
     }
     return 1;
+}
+
+/* Numbers that can be the core of an expression: four digits (a year, an
+ * ISO date), and one or two digits with letters or ':' glued after them
+ * ("5th", "10am", "'90s", "10:30"), before a word in a/p/o ("10 a.m.", "7
+ * o'clock"), or after "and"/"or" (the second day of "April 24 and 25"). */
+static void mark_core_digits(const char *t, unit *u, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (u[i].kind != U_DIGIT) continue;
+        if (u[i].ndig == 4) u[i].core = 1;
+        if (u[i].ndig > 2) continue;
+        if (i + 1 < n) {
+            const unit *x = &u[i + 1];
+            char f = (char)(t[x->s] | 32);
+            if (!x->gap && (x->kind == U_ALPHA || x->ch == ':')) u[i].core = 1;
+            if (x->kind == U_ALPHA && (f == 'a' || f == 'p' || f == 'o')) u[i].core = 1;
+        }
+        if (i > 0 && (u[i - 1].lex == W_AND || u[i - 1].lex == W_OR)) u[i].core = 1;
+    }
 }
 
 int dl_timex_tag(dl_doc *d)
@@ -2351,16 +2428,26 @@ int dl_timex_tag(dl_doc *d)
             if (s < d->sents.n && d->sents.v[s].start == uv.v[i].s) uv.v[i].brk = 1;
         }
     }
+    mark_core_digits(d->text, uv.v, uv.n);
     ctx c = {0};
     c.t = d->text, c.u = uv.v, c.n = uv.n, c.dct = d->day;
     dl_civil_from_days(d->day, &c.dy, &c.dm, &c.dd);
     c.dw = dl_weekday(d->day);
     find_ref_quarter(&c);
+    /* the entity mentions, collected at the first match */
     mentvec mv = {0};
-    rc = collect_mentions(d, &mv);
+    int mv_ready = 0;
+    size_t next_core = 0; /* the first core unit at or after i (c.n: none) */
     for (size_t i = 0; !rc && i < c.n;) {
         const unit *u = &c.u[i];
         hit h;
+        if (next_core < i) next_core = i;
+        while (next_core < c.n && !c.u[next_core].core) next_core++;
+        if (next_core >= c.n) break;
+        if (next_core - i > CORE_AHEAD) {
+            i = next_core - CORE_AHEAD;
+            continue;
+        }
         /* expressions start at a word or number not glued to a number */
         int start = (u->kind == U_ALPHA && can_start(u->lex)) ||
                     (u->kind == U_DIGIT &&
@@ -2369,8 +2456,12 @@ int dl_timex_tag(dl_doc *d)
                     (u->kind == U_PUNCT && u->ch == '\'');
         if (start && u->kind == U_ALPHA && i > 0 && glued(&c, i) && isalpha_u(&c, i - 1))
             start = 0;
-        if (start && match_at(&c, i, &h) &&
-            !(mv.n && in_name(d, &mv, c.u[h.a].s, c.u[h.b - 1].e))) {
+        int found = start && match_at(&c, i, &h);
+        if (found && !mv_ready) {
+            mv_ready = 1;
+            if ((rc = collect_mentions(d, &mv))) break;
+        }
+        if (found && !(mv.n && in_name(d, &mv, c.u[h.a].s, c.u[h.b - 1].e))) {
             dl_timex tx;
             memset(&tx, 0, sizeof tx);
             tx.span.start = c.u[h.a].s;
