@@ -278,8 +278,11 @@ static uint32_t lex_slot(uint64_t a, uint64_t b)
                       (64 - LEX_BITS));
 }
 
+static void core_mask_build(void);
+
 static void lex_build(void)
 {
+    core_mask_build();
     for (size_t k = 0; k < DL_ARRAY_LEN(LEX); k++) {
         uint64_t a, b;
         lex_pack(LEX[k].w, strlen(LEX[k].w), &a, &b);
@@ -336,26 +339,31 @@ static int core_word(int id, int val)
 static int is_alpha(unsigned char c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
 static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
-static int push_unit(unitvec *uv, const char *t, uint32_t s, uint32_t e, int kind,
-                     uint32_t prev_end)
+/* The lexicon entry of a word packed by lex_pack, or NULL. */
+static const lexent *lex_get(uint64_t a, uint64_t b)
 {
-    unit u;
-    memset(&u, 0, sizeof u);
-    u.s = s, u.e = e, u.kind = (uint8_t)kind;
+    for (uint32_t h = lex_slot(a, b); lex_table[h].k; h = (h + 1) & (LEX_SIZE - 1))
+        if (lex_table[h].a == a && lex_table[h].b == b) return &LEX[lex_table[h].k - 1];
+    return NULL;
+}
+
+/* Appends the unit text[s, e) of the given kind; prev_end: where the unit
+ * before it ended.  Letters come with their packed lower-case key (ka, kb;
+ * both 0 when longer than 16) and whether one of them is lower case. */
+static int push_unit(unitvec *uv, const char *t, uint32_t s, uint32_t e, int kind,
+                     uint32_t prev_end, uint64_t ka, uint64_t kb, int lower)
+{
+    unit u = {.s = s, .e = e, .kind = (uint8_t)kind};
     if (s > prev_end) {
         u.gap = 1;
-        int nl = 0;
         for (uint32_t k = prev_end; k < s; k++)
-            if (t[k] == '\n') nl++;
-        if (nl) u.brk = 1;
+            if (t[k] == '\n') u.brk = 1;
     }
     if (uv->n == 0) u.brk = 1;
     if (kind == U_ALPHA) {
         u.cap = t[s] >= 'A' && t[s] <= 'Z';
-        u.upper = e - s <= 4; /* only short words are asked (EST, MAY) */
-        for (uint32_t k = s; u.upper && k < e; k++)
-            if (t[k] >= 'a' && t[k] <= 'z') u.upper = 0;
-        const lexent *le = lex_find(t + s, e - s);
+        u.upper = e - s <= 4 && !lower; /* only short words are asked (EST, MAY) */
+        const lexent *le = ka ? lex_get(ka, kb) : NULL;
         if (le) u.lex = le->id, u.val = le->val, u.core = core_word(le->id, le->val);
     } else if (kind == U_DIGIT) {
         int32_t v = 0;
@@ -392,7 +400,8 @@ static int push_unit(unitvec *uv, const char *t, uint32_t s, uint32_t e, int kin
     return dl_vec_push(uv, u);
 }
 
-/* Cuts text[s, e) (one token) into units, appending to uv. */
+/* Cuts text[s, e) (one token) into units, appending to uv.  Letters are
+ * packed for the lexicon as they are scanned. */
 static int split_token(unitvec *uv, const char *t, uint32_t s, uint32_t e,
                        uint32_t *prev_end)
 {
@@ -400,9 +409,20 @@ static int split_token(unitvec *uv, const char *t, uint32_t s, uint32_t e,
     while (i < e) {
         unsigned char c = (unsigned char)t[i];
         uint32_t j = i + 1;
-        int kind;
+        int kind, lower = 0;
+        uint64_t ka = 0, kb = 0;
         if (is_alpha(c)) {
-            while (j < e && is_alpha((unsigned char)t[j])) j++;
+            lower = c >= 'a';
+            ka = c | 32;
+            while (j < e && is_alpha((unsigned char)t[j])) {
+                unsigned char x = (unsigned char)t[j];
+                uint32_t k = j - i;
+                lower |= x >= 'a';
+                if (k < 8) ka |= (uint64_t)(x | 32) << (8 * k);
+                else if (k < 16) kb |= (uint64_t)(x | 32) << (8 * (k - 8));
+                j++;
+            }
+            if (j - i > 16) ka = kb = 0;
             kind = U_ALPHA;
         } else if (is_digit(c)) {
             while (j < e && is_digit((unsigned char)t[j])) j++;
@@ -413,7 +433,7 @@ static int split_token(unitvec *uv, const char *t, uint32_t s, uint32_t e,
             while (j < e && ((unsigned char)t[j] & 0xC0) == 0x80) j++;
             kind = (j - i == 3 && c == 0xE2) ? U_PUNCT : U_OTHER;
         }
-        if (push_unit(uv, t, i, j, kind, *prev_end)) return DL_ENOMEM;
+        if (push_unit(uv, t, i, j, kind, *prev_end, ka, kb, lower)) return DL_ENOMEM;
         *prev_end = j;
         i = j;
     }
@@ -2396,6 +2416,109 @@ static void mark_core_digits(const char *t, unit *u, size_t n)
     }
 }
 
+/* ------------------------------------------------------------ pre-filter
+ *
+ * Cutting a whole text into units is itself most of the remaining cost,
+ * and most sentences of news hold no time expression.  When the splitter
+ * has run, a sentence is cut into units only if one of its tokens holds a
+ * core piece (core_word, or a number as mark_core_digits reads it), with
+ * one token of context on each side; runs of skipped sentences become one
+ * separator unit (U_OTHER, a break), which no rule reads as part of an
+ * expression.  Rules read across a sentence end at most one unit, and the
+ * tense scans stop at sentence starts, so the matches are the ones a full
+ * pass finds.  A mask by word length and first two letters rejects most
+ * words before the lexicon is asked. */
+
+static uint32_t core_mask[16][26]; /* [length][first letter]: bit = second letter */
+
+static void core_mask_build(void)
+{
+    for (size_t k = 0; k < DL_ARRAY_LEN(LEX); k++) {
+        const char *w = LEX[k].w;
+        size_t n = strlen(w);
+        if (n >= 2 && n < 16 && core_word(LEX[k].id, LEX[k].val))
+            core_mask[n][w[0] - 'a'] |= 1u << (w[1] - 'a');
+    }
+}
+
+/* Token tk (next: the token after it, or NULL) holds a core piece. */
+static int core_token(const char *t, const dl_token *tk, const dl_token *next)
+{
+    if (tk->kind == DL_TOK_PUNCT) return 0;
+    uint32_t i = tk->start, e = tk->end;
+    while (i < e) {
+        unsigned char ch = (unsigned char)t[i];
+        uint32_t j = i + 1;
+        if (is_alpha(ch)) {
+            while (j < e && is_alpha((unsigned char)t[j])) j++;
+            size_t n = j - i;
+            if (n >= 2 && n < 16 &&
+                (core_mask[n][(ch | 32) - 'a'] >> (((unsigned char)t[i + 1] | 32) - 'a') & 1)) {
+                const lexent *le = lex_find(t + i, n);
+                if (le && core_word(le->id, le->val)) return 1;
+            }
+        } else if (is_digit(ch)) {
+            while (j < e && is_digit((unsigned char)t[j])) j++;
+            if (j - i == 4) return 1;
+            if (j - i <= 2) {
+                if (j < e && (is_alpha((unsigned char)t[j]) || t[j] == ':')) return 1;
+                if (j == e && next) {
+                    unsigned char nc = (unsigned char)t[next->start];
+                    if (nc == ':' || (nc | 32) == 'a' || (nc | 32) == 'p' || (nc | 32) == 'o')
+                        return 1;
+                }
+            }
+        }
+        i = j;
+    }
+    return 0;
+}
+
+/* Cuts tokens [a, b) into units, after a separator unless they continue
+ * the units already cut (*built: the token where those end). */
+static int split_range(unitvec *uv, const char *t, const dl_tokvec *toks, size_t a,
+                       size_t b, size_t *built)
+{
+    if (uv->n && a != *built) {
+        unit sep = {.s = toks->v[a].start, .e = toks->v[a].start, .kind = U_OTHER,
+                    .gap = 1, .brk = 1};
+        if (dl_vec_push(uv, sep)) return DL_ENOMEM;
+    }
+    uint32_t prev_end = a ? toks->v[a - 1].end : 0;
+    for (size_t k = a; k < b; k++)
+        if (split_token(uv, t, toks->v[k].start, toks->v[k].end, &prev_end)) return DL_ENOMEM;
+    *built = b;
+    return DL_OK;
+}
+
+/* The units of the text: of every token, or with sentences only of those
+ * that hold a core token (see above). */
+static int build_units(unitvec *uv, const dl_doc *d, const dl_tokvec *toks)
+{
+    size_t n = toks->n, built = 0;
+    const dl_span *sv = d->sents.v;
+    size_t ns = d->sents.n, s = 0;
+    if (dl_vec_reserve(uv, n + n / 4 + 16)) return DL_ENOMEM;
+    if (!ns) return split_range(uv, d->text, toks, 0, n, &built);
+    for (size_t a = 0; a < n;) {
+        /* the tokens [a, b) of one sentence (or of text between sentences) */
+        while (s < ns && sv[s].start <= toks->v[a].start) s++;
+        uint32_t lim = s < ns ? sv[s].start : UINT32_MAX;
+        size_t b = a + 1;
+        while (b < n && toks->v[b].start < lim) b++;
+        for (size_t k = a; k < b; k++)
+            if (core_token(d->text, &toks->v[k], k + 1 < n ? &toks->v[k + 1] : NULL)) {
+                size_t x = a ? a - 1 : 0;
+                if (x < built) x = built;
+                if (split_range(uv, d->text, toks, x, DL_MIN(n, b + 1), &built))
+                    return DL_ENOMEM;
+                break;
+            }
+        a = b;
+    }
+    return DL_OK;
+}
+
 int dl_timex_tag(dl_doc *d)
 {
     pthread_once(&lex_once, lex_build);
@@ -2410,11 +2533,7 @@ int dl_timex_tag(dl_doc *d)
         toks = &own;
     }
     unitvec uv = {0};
-    int rc = DL_OK;
-    uint32_t prev_end = 0;
-    if (dl_vec_reserve(&uv, toks->n + toks->n / 2 + 1)) rc = DL_ENOMEM;
-    for (size_t t = 0; !rc && t < toks->n; t++)
-        rc = split_token(&uv, d->text, toks->v[t].start, toks->v[t].end, &prev_end);
+    int rc = build_units(&uv, d, toks);
     dl_vec_free(&own);
     if (rc) {
         dl_vec_free(&uv);
