@@ -80,6 +80,7 @@ enum {
     W_TIMES, W_MONEY, W_AS, W_POSSIBLE, W_WEEKEND, W_OLD, W_LONG, W_IS,
     W_AGE, W_COUNT, W_SOME, W_HOLWORD,
     W_XWORD, /* core words the rules read by their letters (period, sixties) */
+    W_NCLASS
 };
 
 enum { U_SEC = 1, U_MIN, U_HOUR, U_DAY, U_WEEK, U_MONTH, U_QUARTER, U_YEAR,
@@ -279,10 +280,12 @@ static uint32_t lex_slot(uint64_t a, uint64_t b)
 }
 
 static void core_mask_build(void);
+static void rule_mask_build(void);
 
 static void lex_build(void)
 {
     core_mask_build();
+    rule_mask_build();
     for (size_t k = 0; k < DL_ARRAY_LEN(LEX); k++) {
         uint64_t a, b;
         lex_pack(LEX[k].w, strlen(LEX[k].w), &a, &b);
@@ -316,16 +319,18 @@ static const lexent *lex_find(const char *s, size_t n)
  * number (see mark_core_digits).  The main loop tries the rules only where
  * a core unit lies ahead within CORE_AHEAD units; the other words are
  * context and are never the start of a match. */
-enum { CORE_AHEAD = 12 };
+enum { CORE_AHEAD = 8 };
 
-static int core_word(int id, int val)
+static int core_word(int id, int val, int cap)
 {
     switch (id) {
-    case W_MONTH: case W_MONABBR: case W_WDAY: case W_WDAYS: case W_UNIT: case W_UNITS:
+    case W_MONTH: case W_MONABBR: case W_WDAY: case W_WDAYS: case W_HOLIDAY:
+        return cap; /* the rules want them capitalised: "may" is a verb */
+    case W_UNIT: case W_UNITS:
     case W_SEASON: case W_POD: case W_SETADV: case W_TODAY: case W_YESTERDAY:
     case W_TOMORROW: case W_TONIGHT: case W_NOW: case W_CURRENTLY: case W_CURRENT:
     case W_RECENTLY: case W_SOON: case W_FUTURE: case W_PAST: case W_PRESENT:
-    case W_NOWADAYS: case W_NOON: case W_MIDNIGHT: case W_HOLIDAY: case W_WEEKEND:
+    case W_NOWADAYS: case W_NOON: case W_MIDNIGHT: case W_WEEKEND:
     case W_TERM: case W_HALF: case W_OVERNIGHT: case W_XWORD:
         return 1;
     case W_NUM: /* the first word of a spoken year; "second" is also a unit */
@@ -364,7 +369,7 @@ static int push_unit(unitvec *uv, const char *t, uint32_t s, uint32_t e, int kin
         u.cap = t[s] >= 'A' && t[s] <= 'Z';
         u.upper = e - s <= 4 && !lower; /* only short words are asked (EST, MAY) */
         const lexent *le = ka ? lex_get(ka, kb) : NULL;
-        if (le) u.lex = le->id, u.val = le->val, u.core = core_word(le->id, le->val);
+        if (le) u.lex = le->id, u.val = le->val, u.core = core_word(le->id, le->val, u.cap);
     } else if (kind == U_DIGIT) {
         int32_t v = 0;
         for (uint32_t k = s; k < e && v < 100000000; k++) v = v * 10 + (t[k] - '0');
@@ -2138,12 +2143,56 @@ static const rule_fn RULES[] = {r_date, r_year, r_wday, r_deictic, r_clock, r_re
                                 r_season, r_quarter, r_ago, r_duration, r_ref, r_set,
                                 r_holiday, r_the_year, r_anaphor};
 
+/* The word classes each rule can start at (RULES order; -1 ends a list;
+ * U_DIGIT_START: a number, U_APOS_START: an apostrophe, "'90s"): a rule is
+ * only tried where its first unit can be.  Derived from the first tests of
+ * each r_* function; keep them in step. */
+enum { U_DIGIT_START = W_NCLASS, U_APOS_START, N_START };
+static const int16_t RULE_STARTS[][24] = {
+    /* r_date */ {W_WDAY, W_MONTH, W_MONABBR, U_DIGIT_START, -1},
+    /* r_year */ {W_THE, W_FISCAL, W_NUM, W_XWORD, U_DIGIT_START, U_APOS_START, -1},
+    /* r_wday */ {W_THE, W_LAST, W_NEXT, W_THIS, W_WDAY, W_WDAYS, -1},
+    /* r_deictic */ {W_TODAY, W_YESTERDAY, W_TOMORROW, W_TONIGHT, W_THIS, W_LAST, -1},
+    /* r_clock */ {W_NOON, W_MIDNIGHT, U_DIGIT_START, -1},
+    /* r_relative */ {W_THE, W_LAST, W_PAST, W_PREVIOUS, W_THIS, W_CURRENT, W_NEXT, W_COMING,
+                      W_FOLLOWING, -1},
+    /* r_season */ {W_THE, W_SEASON, -1},
+    /* r_quarter */ {W_THE, W_LAST, W_THIS, W_NEXT, W_FISCAL, W_UNIT, W_ORD, U_DIGIT_START,
+                     -1},
+    /* r_ago */ {W_NUM, W_A, W_AN, W_SEVERAL, W_FEW, W_MANY, W_COUPLE, U_DIGIT_START, -1},
+    /* r_duration */ {W_THE, W_LAST, W_PAST, W_NEXT, W_COMING, W_FOLLOWING, W_PREVIOUS,
+                      W_RECENT, W_NUM, W_A, W_AN, W_SEVERAL, W_FEW, W_MANY, W_COUPLE,
+                      W_UNITS, W_ORD, U_DIGIT_START, -1},
+    /* r_ref */ {W_NOW, W_RIGHT, W_CURRENTLY, W_NOWADAYS, W_CURRENT, W_THESE, W_AT,
+                 W_RECENTLY, W_RECENT, W_SOON, W_FUTURE, W_THE, -1},
+    /* r_set */ {W_SETADV, W_EVERY, W_EACH, W_PER, -1},
+    /* r_holiday */ {W_LAST, W_NEXT, W_HOLIDAY, W_NEW, W_HOLWORD, -1},
+    /* r_the_year */ {W_THE, -1},
+    /* r_anaphor */ {W_THAT, W_THE, -1},
+};
+_Static_assert(DL_ARRAY_LEN(RULE_STARTS) == DL_ARRAY_LEN(RULES), "one start list per rule");
+static uint16_t rule_mask[N_START]; /* start class -> bit r: RULES[r] may match */
+
+static void rule_mask_build(void)
+{
+    for (size_t r = 0; r < DL_ARRAY_LEN(RULE_STARTS); r++)
+        for (const int16_t *p = RULE_STARTS[r]; *p >= 0; p++)
+            rule_mask[*p] |= (uint16_t)(1u << r);
+}
+
 /* The longest rule match at i. */
 static int match_core(const ctx *c, size_t i, hit *best)
 {
     int found = 0;
-    for (size_t r = 0; r < DL_ARRAY_LEN(RULES); r++) {
+    if (i >= c->n) return 0;
+    const unit *u = &c->u[i];
+    unsigned m = u->kind == U_DIGIT                   ? rule_mask[U_DIGIT_START]
+                 : u->kind == U_PUNCT && u->ch == '\'' ? rule_mask[U_APOS_START]
+                 : u->kind == U_ALPHA                   ? rule_mask[u->lex]
+                                                        : 0;
+    for (size_t r = 0; m; r++, m >>= 1) {
         hit h;
+        if (!(m & 1)) continue;
         if (RULES[r](c, i, &h) && h.b > h.a && (!found || h.b > best->b)) {
             *best = h;
             found = 1;
@@ -2436,7 +2485,7 @@ static void core_mask_build(void)
     for (size_t k = 0; k < DL_ARRAY_LEN(LEX); k++) {
         const char *w = LEX[k].w;
         size_t n = strlen(w);
-        if (n >= 2 && n < 16 && core_word(LEX[k].id, LEX[k].val))
+        if (n >= 2 && n < 16 && core_word(LEX[k].id, LEX[k].val, 1))
             core_mask[n][w[0] - 'a'] |= 1u << (w[1] - 'a');
     }
 }
@@ -2455,7 +2504,7 @@ static int core_token(const char *t, const dl_token *tk, const dl_token *next)
             if (n >= 2 && n < 16 &&
                 (core_mask[n][(ch | 32) - 'a'] >> (((unsigned char)t[i + 1] | 32) - 'a') & 1)) {
                 const lexent *le = lex_find(t + i, n);
-                if (le && core_word(le->id, le->val)) return 1;
+                if (le && core_word(le->id, le->val, ch >= 'A' && ch <= 'Z')) return 1;
             }
         } else if (is_digit(ch)) {
             while (j < e && is_digit((unsigned char)t[j])) j++;
