@@ -497,11 +497,34 @@ static int titled(const ctx *c, size_t i)
            c->t[c->u[i].s + 1] >= 'a' && c->t[c->u[i].s + 1] <= 'z';
 }
 
+/* Value formatting by hand: rules format values for every candidate, and
+ * snprintf was a good part of the stage's time.  put_year writes a year in
+ * 0..9999 as four digits and returns the end (other years, which the
+ * rules do not make, go through snprintf). */
+static char *put_year(char *out, int y)
+{
+    if (y < 0 || y > 9999) return out + snprintf(out, 12, "%04d", y);
+    out[0] = (char)('0' + y / 1000), out[1] = (char)('0' + y / 100 % 10);
+    out[2] = (char)('0' + y / 10 % 10), out[3] = (char)('0' + y % 10);
+    return out + 4;
+}
+static char *put2(char *out, int v)
+{
+    out[0] = (char)('0' + v / 10 % 10), out[1] = (char)('0' + v % 10);
+    return out + 2;
+}
+static void fmt_year(char *out, int y) { *put_year(out, y) = 0; }
+static void fmt_ymd(char *out, int y, int m, int d)
+{
+    char *p = put_year(out, y);
+    *p++ = '-', p = put2(p, m), *p++ = '-', p = put2(p, d), *p = 0;
+}
 static void fmt_day(char *out, int32_t day)
 {
     int y, m, d;
     dl_civil_from_days(day, &y, &m, &d);
-    snprintf(out, 40, "%04d-%02d-%02d", y, m, d);
+    char *p = put_year(out, y);
+    *p++ = '-', p = put2(p, m), *p++ = '-', p = put2(p, d), *p = 0;
 }
 static void fmt_month(char *out, int y, int m)
 {
@@ -509,19 +532,22 @@ static void fmt_month(char *out, int y, int m)
     int k = y * 12 + (m - 1);
     y = k >= 0 ? k / 12 : -((-k + 11) / 12);
     m = k - y * 12 + 1;
-    snprintf(out, 40, "%04d-%02d", y, m);
+    char *p = put_year(out, y);
+    *p++ = '-', p = put2(p, m), *p = 0;
 }
 static void fmt_week(char *out, int32_t day)
 {
     int y, w;
     dl_iso_week(day, &y, &w);
-    snprintf(out, 40, "%04d-W%02d", y, w);
+    char *p = put_year(out, y);
+    *p++ = '-', *p++ = 'W', p = put2(p, w), *p = 0;
 }
 static void fmt_quarter(char *out, int y, int q)
 {
     while (q < 1) q += 4, y--;
     while (q > 4) q -= 4, y++;
-    snprintf(out, 40, "%04d-Q%d", y, q);
+    char *p = put_year(out, y);
+    *p++ = '-', *p++ = 'Q', *p++ = (char)('0' + q), *p = 0;
 }
 
 static const char *unit_letter(int u)
@@ -843,7 +869,10 @@ static int pod_at(const ctx *c, size_t i, int *p)
 static void set_hit(hit *h, size_t a, size_t b, int type, const char *val)
 {
     h->a = a, h->b = b, h->type = type;
-    snprintf(h->val, sizeof h->val, "%s", val);
+    size_t n = strlen(val);
+    if (n >= sizeof h->val) n = sizeof h->val - 1;
+    memcpy(h->val, val, n);
+    h->val[n] = 0;
 }
 
 /* Month at i (full name, or abbreviation with optional '.').  *end is
@@ -898,7 +927,7 @@ static int r_date(const ctx *c, size_t i, hit *h)
         y = c->u[i].val, m = c->u[i + 2].val, d = c->u[i + 4].val;
         if (m >= 1 && m <= 12 && d >= 1 && d <= dl_days_in_month(y, m)) {
             char v[40];
-            snprintf(v, sizeof v, "%04d-%02d-%02d", y, m, d);
+            fmt_ymd(v, y, m, d);
             set_hit(h, i, i + 5, DL_TIMEX_DATE, v);
             return 1;
         }
@@ -923,7 +952,7 @@ static int r_date(const ctx *c, size_t i, hit *h)
             if (year_after(c, e, 0, &y, &ye)) e = ye;
             if (d > dl_days_in_month(y, m)) return 0;
             char v[40];
-            snprintf(v, sizeof v, "%04d-%02d-%02d", y, m, d);
+            fmt_ymd(v, y, m, d);
             set_hit(h, i, e, DL_TIMEX_DATE, v);
             return 1;
         }
@@ -940,7 +969,7 @@ static int r_date(const ctx *c, size_t i, hit *h)
             else y = resolve_year(c, i, m, d);
             if (d > dl_days_in_month(y, m)) return 0;
             char v[40];
-            snprintf(v, sizeof v, "%04d-%02d-%02d", y, m, d);
+            fmt_ymd(v, y, m, d);
             set_hit(h, i, b, DL_TIMEX_DATE, v);
             return 1;
         }
@@ -961,7 +990,7 @@ static int r_date(const ctx *c, size_t i, hit *h)
         else y = resolve_year(c, i, m, d);
         if (d > dl_days_in_month(y, m)) return 0;
         char v[40];
-        snprintf(v, sizeof v, "%04d-%02d-%02d", y, m, d);
+        fmt_ymd(v, y, m, d);
         set_hit(h, i, b, DL_TIMEX_DATE, v);
         return 1;
     }
@@ -1074,7 +1103,7 @@ static int r_year(const ctx *c, size_t i, hit *h)
         if (lx(c, k, W_UNIT) && c->u[k].val == U_YEAR &&
             (year_at(c, k + 1, &y) || spoken_year_at(c, k + 1, &y, &se))) {
             char v[40];
-            snprintf(v, sizeof v, "%04d", y);
+            fmt_year(v, y);
             set_hit(h, i, isdig(c, k + 1) ? k + 2 : se, DL_TIMEX_DATE, v);
             return 1;
         }
@@ -1083,7 +1112,7 @@ static int r_year(const ctx *c, size_t i, hit *h)
     if (!fiscal && lx(c, k, W_NUM) && c->u[k].val >= 11 && c->u[k].val <= 20 &&
         spoken_year_at(c, k, &y, &se)) {
         char v[40];
-        snprintf(v, sizeof v, "%04d", y);
+        fmt_year(v, y);
         set_hit(h, i, se, DL_TIMEX_DATE, v);
         return 1;
     }
@@ -1095,7 +1124,7 @@ static int r_year(const ctx *c, size_t i, hit *h)
         if (k > 0 && pc(c, k - 1, '#')) return 0;
     }
     char v[40];
-    snprintf(v, sizeof v, "%04d", y);
+    fmt_year(v, y);
     set_hit(h, fiscal && the ? i + 1 : i, k + 1, DL_TIMEX_DATE, v);
     if (fiscal && !the) set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
     return 1;
@@ -1308,7 +1337,7 @@ static int period_val(const ctx *c, int un, int rel, char *v)
     case U_WEEK: fmt_week(v, c->dct + 7 * rel); return 1;
     case U_MONTH: fmt_month(v, c->dy, c->dm + rel); return 1;
     case U_QUARTER: fmt_quarter(v, c->dy, (c->dm - 1) / 3 + 1 + rel); return 1;
-    case U_YEAR: snprintf(v, 40, "%04d", c->dy + rel); return 1;
+    case U_YEAR: fmt_year(v, c->dy + rel); return 1;
     case U_DECADE: snprintf(v, 40, "%03d", c->dy / 10 + rel); return 1;
     case U_CENTURY: snprintf(v, 40, "%02d", c->dy / 100 + rel); return 1;
     }
@@ -1552,7 +1581,7 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
         else if (word_is(c, b, "period")) b++;
         else if (the) return 0;
         if (c->qctx) fmt_quarter(v, c->refq_y - 1, c->refq_q);
-        else snprintf(v, sizeof v, "%04d", c->dy - 1);
+        else fmt_year(v, c->dy - 1);
         set_hit(h, i, b, DL_TIMEX_DATE, v);
         return 1;
     }
@@ -1573,7 +1602,7 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
         size_t e = k + 1;
         if (pc(c, e, '\'') && word_is(c, e + 1, "s")) e += 2;
         if (lx(c, e, W_END) && !pc(c, e + 1, '-')) {
-            snprintf(v, sizeof v, "%04d", c->dy);
+            fmt_year(v, c->dy);
             set_hit(h, i, e + 1, DL_TIMEX_DATE, v);
             return 1;
         }
@@ -1584,7 +1613,7 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
         return 1;
     }
     if (the && word_is(c, k, "full") && lx(c, k + 1, W_UNIT) && c->u[k + 1].val == U_YEAR) {
-        snprintf(v, sizeof v, "%04d", c->dy);
+        fmt_year(v, c->dy);
         set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
         return 1;
     }
@@ -2051,7 +2080,7 @@ static int ref_period(const ctx *c, int un, int rel, char *v)
     else if (un == U_MONTH && (gran == U_DAY || gran == U_MONTH)) fmt_month(v, y, m + rel);
     else if (un == U_QUARTER && c->lastq_y) fmt_quarter(v, c->lastq_y, c->lastq_q + rel);
     else if (un == U_YEAR && gran != U_CENTURY && gran != U_DECADE)
-        snprintf(v, 40, "%04d", y + rel);
+        fmt_year(v, y + rel);
     else return 0;
     return 1;
 }
@@ -2131,7 +2160,7 @@ static int r_the_year(const ctx *c, size_t i, hit *h)
     }
     if (i > 0 && (lx(c, i - 1, W_PREP) || lx(c, i - 1, W_OF) || lx(c, i - 1, W_IN))) {
         char v[40];
-        snprintf(v, sizeof v, "%04d", c->dy);
+        fmt_year(v, c->dy);
         set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
         return 1;
     }
@@ -2478,47 +2507,58 @@ static void mark_core_digits(const char *t, unit *u, size_t n)
  * pass finds.  A mask by word length and first two letters rejects most
  * words before the lexicon is asked. */
 
-static uint32_t core_mask[16][26]; /* [length][first letter]: bit = second letter */
+/* core_lens[first letter][second letter]: bit n = a core word of n letters
+ * starts with these two */
+static uint16_t core_lens[26][26];
 
 static void core_mask_build(void)
 {
     for (size_t k = 0; k < DL_ARRAY_LEN(LEX); k++) {
         const char *w = LEX[k].w;
         size_t n = strlen(w);
-        if (n >= 2 && n < 16 && core_word(LEX[k].id, LEX[k].val, 1))
-            core_mask[n][w[0] - 'a'] |= 1u << (w[1] - 'a');
+        if (n >= 2 && n < 16 && is_alpha((unsigned char)w[1]) &&
+            core_word(LEX[k].id, LEX[k].val, 1))
+            core_lens[w[0] - 'a'][w[1] - 'a'] |= (uint16_t)(1u << n);
     }
 }
 
-/* Token tk (next: the token after it, or NULL) holds a core piece. */
+/* Token tk (next: the token after it, or NULL) holds a core piece.  A
+ * token holds at most one run of letters before any other character
+ * (hyphens are tokens of their own; "Friday's", "a.m.", "5th"), so only
+ * its first run is looked up, and only when a core word of that length
+ * starts with its first two letters. */
 static int core_token(const char *t, const dl_token *tk, const dl_token *next)
 {
     if (tk->kind == DL_TOK_PUNCT) return 0;
-    uint32_t i = tk->start, e = tk->end;
-    while (i < e) {
-        unsigned char ch = (unsigned char)t[i];
-        uint32_t j = i + 1;
-        if (is_alpha(ch)) {
-            while (j < e && is_alpha((unsigned char)t[j])) j++;
-            size_t n = j - i;
-            if (n >= 2 && n < 16 &&
-                (core_mask[n][(ch | 32) - 'a'] >> (((unsigned char)t[i + 1] | 32) - 'a') & 1)) {
-                const lexent *le = lex_find(t + i, n);
-                if (le && core_word(le->id, le->val, ch >= 'A' && ch <= 'Z')) return 1;
-            }
-        } else if (is_digit(ch)) {
-            while (j < e && is_digit((unsigned char)t[j])) j++;
-            if (j - i == 4) return 1;
-            if (j - i <= 2) {
-                if (j < e && (is_alpha((unsigned char)t[j]) || t[j] == ':')) return 1;
-                if (j == e && next) {
-                    unsigned char nc = (unsigned char)t[next->start];
-                    if (nc == ':' || (nc | 32) == 'a' || (nc | 32) == 'p' || (nc | 32) == 'o')
-                        return 1;
-                }
-            }
+    uint32_t i = tk->start, e = tk->end, n = e - i;
+    unsigned char ch = (unsigned char)t[i];
+    if (is_alpha(ch) && is_digit((unsigned char)t[e - 1])) {
+        /* letters then digits ("#Election2016"): the digits as below */
+        while (i < e && !is_digit((unsigned char)t[i])) i++;
+        ch = (unsigned char)t[i];
+    } else if (is_alpha(ch)) {
+        if (n < 2 || !is_alpha((unsigned char)t[i + 1])) return 0;
+        unsigned m = core_lens[(ch | 32) - 'a'][((unsigned char)t[i + 1] | 32) - 'a'];
+        for (uint32_t l = 2; m >> l; l++) {
+            if (!(m >> l & 1) || l > n) continue;
+            if (l < n && is_alpha((unsigned char)t[i + l])) continue;
+            uint32_t k = 2;
+            while (k < l && is_alpha((unsigned char)t[i + k])) k++;
+            if (k < l) return 0; /* the first run is shorter */
+            const lexent *le = lex_find(t + i, l);
+            return le && core_word(le->id, le->val, ch >= 'A' && ch <= 'Z');
         }
-        i = j;
+        return 0;
+    }
+    if (!is_digit(ch)) return 0;
+    uint32_t j = i + 1;
+    while (j < e && is_digit((unsigned char)t[j])) j++;
+    if (j - i == 4) return 1;
+    if (j - i > 2) return 0;
+    if (j < e && (is_alpha((unsigned char)t[j]) || t[j] == ':')) return 1;
+    if (j == e && next) {
+        unsigned char nc = (unsigned char)t[next->start];
+        if (nc == ':' || (nc | 32) == 'a' || (nc | 32) == 'p' || (nc | 32) == 'o') return 1;
     }
     return 0;
 }
