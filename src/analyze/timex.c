@@ -2539,8 +2539,10 @@ static int core_token(const char *t, const dl_token *tk, const dl_token *next)
     } else if (is_alpha(ch)) {
         if (n < 2 || !is_alpha((unsigned char)t[i + 1])) return 0;
         unsigned m = core_lens[(ch | 32) - 'a'][((unsigned char)t[i + 1] | 32) - 'a'];
-        for (uint32_t l = 2; m >> l; l++) {
-            if (!(m >> l & 1) || l > n) continue;
+        if (n < 15) m &= (2u << n) - 1; /* no longer than the token */
+        while (m) {
+            uint32_t l = (uint32_t)__builtin_ctz(m);
+            m &= m - 1;
             if (l < n && is_alpha((unsigned char)t[i + l])) continue;
             uint32_t k = 2;
             while (k < l && is_alpha((unsigned char)t[i + k])) k++;
