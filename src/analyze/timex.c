@@ -253,6 +253,9 @@ typedef struct lexslot {
     int16_t k;     /* index into LEX + 1, 0 = empty */
 } lexslot;
 static lexslot lex_table[LEX_SIZE];
+/* lex_core[k]: LEX[k] is a core word (see core_word): bit 0 when it is
+ * capitalised, bit 1 when it is not */
+static uint8_t lex_core[DL_ARRAY_LEN(LEX)];
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
 
 /* Packs s[0, n) (n <= 16) lower-cased into *a, *b. */
@@ -281,11 +284,13 @@ static uint32_t lex_slot(uint64_t a, uint64_t b)
 
 static void core_mask_build(void);
 static void rule_mask_build(void);
+static void can_start_build(void);
 
 static void lex_build(void)
 {
     core_mask_build();
     rule_mask_build();
+    can_start_build();
     for (size_t k = 0; k < DL_ARRAY_LEN(LEX); k++) {
         uint64_t a, b;
         lex_pack(LEX[k].w, strlen(LEX[k].w), &a, &b);
@@ -369,7 +374,10 @@ static int push_unit(unitvec *uv, const char *t, uint32_t s, uint32_t e, int kin
         u.cap = t[s] >= 'A' && t[s] <= 'Z';
         u.upper = e - s <= 4 && !lower; /* only short words are asked (EST, MAY) */
         const lexent *le = ka ? lex_get(ka, kb) : NULL;
-        if (le) u.lex = le->id, u.val = le->val, u.core = core_word(le->id, le->val, u.cap);
+        if (le) {
+            u.lex = le->id, u.val = le->val;
+            u.core = (uint8_t)(lex_core[le - LEX] >> !u.cap & 1);
+        }
     } else if (kind == U_DIGIT) {
         int32_t v = 0;
         for (uint32_t k = s; k < e && v < 100000000; k++) v = v * 10 + (t[k] - '0');
@@ -2219,9 +2227,10 @@ static int match_core(const ctx *c, size_t i, hit *best)
                  : u->kind == U_PUNCT && u->ch == '\'' ? rule_mask[U_APOS_START]
                  : u->kind == U_ALPHA                   ? rule_mask[u->lex]
                                                         : 0;
-    for (size_t r = 0; m; r++, m >>= 1) {
+    while (m) {
+        unsigned r = (unsigned)__builtin_ctz(m);
+        m &= m - 1;
         hit h;
-        if (!(m & 1)) continue;
         if (RULES[r](c, i, &h) && h.b > h.a && (!found || h.b > best->b)) {
             *best = h;
             found = 1;
@@ -2459,7 +2468,7 @@ static int in_name(const dl_doc *d, const mentvec *mv, uint32_t s, uint32_t e)
 
 /* Word classes an expression can begin with (the others are only read
  * as context or inside an expression): skips most words at once. */
-static int can_start(int lex)
+static int can_start_word(int lex)
 {
     switch (lex) {
     case W_NONE: case W_IN: case W_ON: case W_SINCE: case W_PREP: case W_AND: case W_OR:
@@ -2473,6 +2482,15 @@ static int can_start(int lex)
     }
     return 1;
 }
+
+static uint8_t can_start_tab[W_NCLASS];
+
+static void can_start_build(void)
+{
+    for (int k = 0; k < W_NCLASS; k++) can_start_tab[k] = (uint8_t)can_start_word(k);
+}
+
+static int can_start(int lex) { return can_start_tab[lex]; }
 
 /* Numbers that can be the core of an expression: four digits (a year, an
  * ISO date), and one or two digits with letters or ':' glued after them
@@ -2513,6 +2531,9 @@ static uint16_t core_lens[26][26];
 
 static void core_mask_build(void)
 {
+    for (size_t k = 0; k < DL_ARRAY_LEN(LEX); k++)
+        lex_core[k] = (uint8_t)(core_word(LEX[k].id, LEX[k].val, 1) |
+                                core_word(LEX[k].id, LEX[k].val, 0) << 1);
     for (size_t k = 0; k < DL_ARRAY_LEN(LEX); k++) {
         const char *w = LEX[k].w;
         size_t n = strlen(w);
@@ -2548,7 +2569,7 @@ static int core_token(const char *t, const dl_token *tk, const dl_token *next)
             while (k < l && is_alpha((unsigned char)t[i + k])) k++;
             if (k < l) return 0; /* the first run is shorter */
             const lexent *le = lex_find(t + i, l);
-            return le && core_word(le->id, le->val, ch >= 'A' && ch <= 'Z');
+            return le && (lex_core[le - LEX] >> !(ch >= 'A' && ch <= 'Z') & 1);
         }
         return 0;
     }
