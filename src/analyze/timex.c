@@ -1405,6 +1405,17 @@ static int r_relative(const ctx *c, size_t i, hit *h)
         fmt_month(v, y, m);
         size_t b = k + 1;
         if (pc(c, b, '.') && glued(c, b) && c->u[k].lex == W_MONABBR) b++;
+        /* "last Oct. 23", "next March 3": the day of the latest (next) such
+         * month, or of the current month when the day is on that side */
+        int d;
+        size_t e;
+        if (isdig(c, b) && mday_at(c, b, &d, &e)) {
+            if (m == c->dm && rel)
+                y = (rel < 0) == (d < c->dd) ? c->dy : c->dy + rel;
+            if (d > dl_days_in_month(y, m)) return 0;
+            fmt_ymd(v, y, m, d);
+            b = e;
+        }
         set_hit(h, i, b, DL_TIMEX_DATE, v);
         return 1;
     }
@@ -1766,6 +1777,9 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         if (n >= 0 && isdig(c, e) && c->u[e].val == 1 && pc(c, e + 1, '/') && glued(c, e + 1) &&
             isdig(c, e + 2) && c->u[e + 2].val == 2 && glued(c, e + 2))
             halfs = 1, e += 3;
+        /* "two and a half years" */
+        else if (n > 0 && lx(c, e, W_AND) && lx(c, e + 1, W_A) && lx(c, e + 2, W_HALF))
+            halfs = 1, e += 3;
         int hyph = 0;
         if (pc(c, e, '-') && glued(c, e) && glued(c, e + 1)) e++, hyph = 1;
         if (!hyph && lx(c, e, W_MORE) && n > 0) e++;
@@ -1795,6 +1809,10 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         if (lead == W_RECENT) return 0;
         /* "or so" */
         if (lx(c, b, W_OR) && word_is(c, b + 1, "so")) b += 2;
+        /* "a minute and a half", "a year and a half" */
+        else if (!halfs && !hyph && n > 0 && lx(c, b, W_AND) && lx(c, b + 1, W_A) &&
+                 lx(c, b + 2, W_HALF))
+            halfs = 1, b += 3;
         if (halfs && n >= 0) {
             if (un == U_YEAR) snprintf(v, sizeof v, "P%ldY6M", n);
             else if (un == U_HOUR) snprintf(v, sizeof v, "PT%ldH30M", n);

@@ -487,6 +487,68 @@ static void test_entity_names(void **state)
     dl_doc_free(&d);
 }
 
+static void test_fourth_round(void **state)
+{
+    (void)state;
+    const char *dct = "1999-04-19";
+    /* "last" + month and day: the full date, in the latest such month */
+    expect(dct, "He was shot to death last Oct. 23 at his home.", "last Oct. 23", D, "1998-10-23");
+    expect(dct, "The vote was held last April 2.", "last April 2", D, "1999-04-02");
+    expect(dct, "The vote is set for next March 3.", "next March 3", D, "2000-03-03");
+    /* half units */
+    expect(dct, "The segment lasts a minute and a half.", "a minute and a half", DUR, "PT1M30S");
+    expect(dct, "The talks took two and a half years.", "two and a half years", DUR, "P2Y6M");
+    expect(dct, "He waited an hour and a half for the bus.", "an hour and a half", DUR, "PT1H30M");
+}
+
+/* The key of every timex of d, "start-end type value;...", in buf. */
+static void times_key(const dl_doc *d, char *buf, size_t cap)
+{
+    buf[0] = 0;
+    for (size_t i = 0; i < d->times.n; i++) {
+        size_t o = strlen(buf);
+        snprintf(buf + o, cap - o, "%u-%u %d %s;", d->times.v[i].span.start,
+                 d->times.v[i].span.end, d->times.v[i].type, d->times.v[i].value);
+    }
+}
+
+/* With sentences, only the sentences that hold a core word are cut into
+ * units (the pre-filter); the matches must be those of the full pass. */
+static void test_prefilter_same(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "The committee met on Tuesday. Nobody spoke for an hour and a half. Members said they "
+        "would return next March 3, as planned. The chairman, who had served for "
+        "years, left the room. In the meantime staff were told to wait. A vote is expected "
+        "soon; at 10:30 a.m. the doors opened. The ruling of Oct. 23 was read aloud to a "
+        "quiet room where the lawyers, the clerks and the reporters who had come early sat "
+        "listening without a word for the rest of the morning.",
+        "Shares fell 3% in the third quarter. A year earlier they rose. Analysts expect a "
+        "rebound in the first half of 2020. The company, based in Ohio, makes pumps and "
+        "valves for ships, trains and the power plants of three states. Its '90s expansion "
+        "doubled sales; the 1990s were kind to it. Now it wants to grow again.",
+    };
+    for (size_t k = 0; k < sizeof texts / sizeof *texts; k++) {
+        char full[2048], filtered[2048];
+        dl_doc d;
+        tag(&d, texts[k], "2019-07-10");
+        times_key(&d, full, sizeof full);
+        assert_true(d.times.n >= 5);
+        dl_doc_free(&d);
+        int32_t day;
+        assert_int_equal(dl_date_parse("2019-07-10", 10, &day), DL_OK);
+        dl_doc_init(&d, texts[k], strlen(texts[k]), day);
+        assert_int_equal(dl_tokenize(texts[k], strlen(texts[k]), &d.toks), DL_OK);
+        assert_int_equal(dl_sentence_split(&d), DL_OK);
+        assert_true(d.sents.n >= 4);
+        assert_int_equal(dl_timex_tag(&d), DL_OK);
+        times_key(&d, filtered, sizeof filtered);
+        dl_doc_free(&d);
+        assert_string_equal(filtered, full);
+    }
+}
+
 static void test_linear(void **state)
 {
     (void)state;
@@ -515,6 +577,8 @@ int main(void)
         cmocka_unit_test(test_seed_like),
         cmocka_unit_test(test_third_round),
         cmocka_unit_test(test_entity_names),
+        cmocka_unit_test(test_fourth_round),
+        cmocka_unit_test(test_prefilter_same),
         cmocka_unit_test(test_linear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
