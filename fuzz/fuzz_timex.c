@@ -1,8 +1,10 @@
 /*
  * fuzz_timex.c -- libFuzzer target for the time-expression tagger: any bytes
  * as an article's text (first two bytes pick the article date), tokenized
- * and tagged.  Checks the tagger's contract: spans inside the text, in
- * order, non-overlapping, values NUL-terminated and non-empty.
+ * and tagged, once without sentences (the full pass) and once after the
+ * sentence splitter (the pre-filtered pass).  Checks the tagger's contract:
+ * spans inside the text, in order, non-overlapping, values NUL-terminated
+ * and non-empty.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,20 +24,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!text) return 0;
     if (size) memcpy(text, data, size);
     text[size] = 0;
-    dl_doc d;
-    dl_doc_init(&d, text, size, day);
-    if (dl_tokenize(text, size, &d.toks) == DL_OK && dl_timex_tag(&d) == DL_OK) {
-        uint32_t prev = 0;
-        for (size_t i = 0; i < d.times.n; i++) {
-            const dl_timex *t = &d.times.v[i];
-            if (t->span.start < prev || t->span.end <= t->span.start || t->span.end > size)
-                abort();
-            if (!memchr(t->value, 0, sizeof t->value) || !t->value[0]) abort();
-            if (t->type < DL_TIMEX_DATE || t->type > DL_TIMEX_SET) abort();
-            prev = t->span.end;
+    for (int pass = 0; pass < 2; pass++) {
+        dl_doc d;
+        dl_doc_init(&d, text, size, day);
+        if (dl_tokenize(text, size, &d.toks) == DL_OK &&
+            (pass == 0 || dl_sentence_split(&d) == DL_OK) && dl_timex_tag(&d) == DL_OK) {
+            uint32_t prev = 0;
+            for (size_t i = 0; i < d.times.n; i++) {
+                const dl_timex *t = &d.times.v[i];
+                if (t->span.start < prev || t->span.end <= t->span.start || t->span.end > size)
+                    abort();
+                if (!memchr(t->value, 0, sizeof t->value) || !t->value[0]) abort();
+                if (t->type < DL_TIMEX_DATE || t->type > DL_TIMEX_SET) abort();
+                prev = t->span.end;
+            }
         }
+        dl_doc_free(&d);
     }
-    dl_doc_free(&d);
     free(text);
     return 0;
 }
