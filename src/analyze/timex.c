@@ -321,7 +321,7 @@ static const lexent *lex_find(const char *s, size_t n)
  * noon, midnight, a holiday, "weekend", "half" ("the first half"), "period"
  * ("the latest period"), a spoken year's first word ("nineteen ninety"),
  * "thousand", a decade word ("the sixties"), "second" (a unit), or a core
- * number (see mark_core_digits).  The main loop tries the rules only where
+ * number (see push_unit).  The main loop tries the rules only where
  * a core unit lies ahead within CORE_AHEAD units; the other words are
  * context and are never the start of a match. */
 enum { CORE_AHEAD = 8 };
@@ -357,6 +357,10 @@ static const lexent *lex_get(uint64_t a, uint64_t b)
     return NULL;
 }
 
+/* Numbers that can be the core of an expression: four digits (a year, an
+ * ISO date), and one or two digits with letters or ':' glued after them
+ * ("5th", "10am", "'90s", "10:30"), before a word in a/p/o ("10 a.m.", "7
+ * o'clock"), or after "and"/"or" (the second day of "April 24 and 25"). */
 /* Appends the unit text[s, e) of the given kind; prev_end: where the unit
  * before it ended.  Letters come with their packed lower-case key (ka, kb;
  * both 0 when longer than 16) and whether one of them is lower case. */
@@ -406,6 +410,18 @@ static int push_unit(unitvec *uv, const char *t, uint32_t s, uint32_t e, int kin
             if (!abbr) u.brk = 1;
         }
     }
+    /* the number before it may be a core number (see push_unit) */
+    if (uv->n) {
+        unit *p = &uv->v[uv->n - 1];
+        if (p->kind == U_DIGIT && p->ndig <= 2 && kind == U_ALPHA) {
+            char f = (char)(t[s] | 32);
+            if (!u.gap || f == 'a' || f == 'p' || f == 'o') p->core = 1;
+        } else if (p->kind == U_DIGIT && p->ndig <= 2 && !u.gap && u.ch == ':') {
+            p->core = 1;
+        }
+        if (kind == U_DIGIT && (p->lex == W_AND || p->lex == W_OR) && u.ndig <= 2) u.core = 1;
+    }
+    if (kind == U_DIGIT && u.ndig == 4) u.core = 1;
     if (uv->n < uv->cap) {
         uv->v[uv->n++] = u;
         return DL_OK;
@@ -2510,32 +2526,13 @@ static void can_start_build(void)
 
 static int can_start(int lex) { return can_start_tab[lex]; }
 
-/* Numbers that can be the core of an expression: four digits (a year, an
- * ISO date), and one or two digits with letters or ':' glued after them
- * ("5th", "10am", "'90s", "10:30"), before a word in a/p/o ("10 a.m.", "7
- * o'clock"), or after "and"/"or" (the second day of "April 24 and 25"). */
-static void mark_core_digits(const char *t, unit *u, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (u[i].kind != U_DIGIT) continue;
-        if (u[i].ndig == 4) u[i].core = 1;
-        if (u[i].ndig > 2) continue;
-        if (i + 1 < n) {
-            const unit *x = &u[i + 1];
-            char f = (char)(t[x->s] | 32);
-            if (!x->gap && (x->kind == U_ALPHA || x->ch == ':')) u[i].core = 1;
-            if (x->kind == U_ALPHA && (f == 'a' || f == 'p' || f == 'o')) u[i].core = 1;
-        }
-        if (i > 0 && (u[i - 1].lex == W_AND || u[i - 1].lex == W_OR)) u[i].core = 1;
-    }
-}
 
 /* ------------------------------------------------------------ pre-filter
  *
  * Cutting a whole text into units is itself most of the remaining cost,
  * and most sentences of news hold no time expression.  When the splitter
  * has run, a sentence is cut into units only if one of its tokens holds a
- * core piece (core_word, or a number as mark_core_digits reads it), with
+ * core piece (core_word, or a number as push_unit marks it), with
  * one token of context on each side; runs of skipped sentences become one
  * separator unit (U_OTHER, a break), which no rule reads as part of an
  * expression.  Rules read across a sentence end at most one unit, and the
@@ -2677,7 +2674,6 @@ int dl_timex_tag(dl_doc *d)
             if (s < d->sents.n && d->sents.v[s].start == uv.v[i].s) uv.v[i].brk = 1;
         }
     }
-    mark_core_digits(d->text, uv.v, uv.n);
     ctx c = {0};
     c.t = d->text, c.u = uv.v, c.n = uv.n, c.dct = d->day;
     dl_civil_from_days(d->day, &c.dy, &c.dm, &c.dd);
