@@ -28,6 +28,12 @@
  *      club "Sheffield Wednesday" named twice), but not a weekday the
  *      entity tagger glued to a name once ("Bill Clinton Saturday").
  *
+ * Speed: with sentences, only those that hold a "core" token (a month,
+ * weekday, time unit, year-like number...) are cut into units, and rules
+ * are tried only a few units before a core unit and only those that can
+ * start with the unit's word class (see "pre-filter", core_word and
+ * RULE_STARTS); the matches are those of a full pass.
+ *
  * Every rule reads at most a fixed number of units around its start, and
  * the tense scan is bounded, so the tagger is linear in the text.
  */
