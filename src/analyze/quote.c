@@ -72,7 +72,8 @@ static int is_letter_c(int32_t c)
 /* Appends the quote [ms..) with content [cs0, cs1) and closing mark
  * [cs1, ce) if its trimmed content is not empty. */
 static int push_cand(const dl_doc *d, qcandvec *out, uint32_t ms, uint32_t me, uint32_t cs1,
-                     uint32_t ce, int closed, int single, uint32_t line, uint32_t line_start)
+                     uint32_t ce, int closed, int single, uint32_t line, uint32_t line_start,
+                     uint32_t *first_ink)
 {
     const char *t = d->text;
     uint32_t s = me, e = cs1;
@@ -89,12 +90,17 @@ static int push_cand(const dl_doc *d, qcandvec *out, uint32_t ms, uint32_t me, u
         e = (uint32_t)k;
     }
     if (e <= s) return DL_OK;
-    int para_start = 1;
-    for (uint32_t i = line_start; i < ms; i++)
-        if (t[i] != ' ' && t[i] != '\t' && t[i] != '\r' && t[i] != '\f' && t[i] != '\v') {
-            para_start = 0;
-            break;
-        }
+    /* only blanks between the line start and the mark */
+    if (*first_ink == NONE_U32) {
+        uint32_t i = line_start;
+        while (i < ms && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\f' ||
+                          t[i] == '\v'))
+            i++;
+        /* i < ms: the line's first ink; else none before ms (look again
+         * from here for a later mark) */
+        if (i < ms) *first_ink = i;
+    }
+    int para_start = *first_ink == NONE_U32 || *first_ink >= ms;
     qcand q = {ms, me, s, e, cs1, ce, line, (uint8_t)closed, (uint8_t)single,
                (uint8_t)para_start};
     return dl_vec_push(out, q);
@@ -114,6 +120,18 @@ static int elision_at(const char *t, size_t i, size_t n)
     return 0;
 }
 
+/* Bytes the candidate scan must look at: the ASCII marks " ' ` and every
+ * non-ASCII byte (curly quotes, guillemets).  Any other character does
+ * nothing but become the scan's previous character. */
+static const uint8_t QMARK_BYTE[256] = {
+    ['"'] = 1, ['\''] = 1, ['`'] = 1,
+#define R16(a) [a] = 1, [a + 1] = 1, [a + 2] = 1, [a + 3] = 1, [a + 4] = 1, [a + 5] = 1, \
+    [a + 6] = 1, [a + 7] = 1, [a + 8] = 1, [a + 9] = 1, [a + 10] = 1, [a + 11] = 1,     \
+    [a + 12] = 1, [a + 13] = 1, [a + 14] = 1, [a + 15] = 1
+    R16(0x80), R16(0x90), R16(0xA0), R16(0xB0), R16(0xC0), R16(0xD0), R16(0xE0), R16(0xF0),
+#undef R16
+};
+
 static int find_candidates(const dl_doc *d, qcandvec *out)
 {
     const char *t = d->text;
@@ -121,16 +139,28 @@ static int find_candidates(const dl_doc *d, qcandvec *out)
     uint32_t line = 0;
     size_t ls = 0;
     while (ls <= n) {
-        size_t le = ls;
-        while (le < n && t[le] != '\n') le++;
+        const char *nl = ls < n ? memchr(t + ls, '\n', n - ls) : NULL;
+        size_t le = nl ? (size_t)(nl - t) : n;
         /* one line [ls, le) */
         int open = 0;            /* 0 none, 1 double, 2 single curly, 3 single straight */
         uint32_t oms = 0, ome = 0;
         size_t i = ls;
         int32_t prev = ' ';
+        uint32_t first_ink = NONE_U32; /* first non-blank byte of the line (push_cand) */
         while (i < le) {
+            /* fast path: a character that is no mark only becomes prev */
+            if (!QMARK_BYTE[(unsigned char)t[i]]) {
+                while (i < le && !QMARK_BYTE[(unsigned char)t[i]]) i++;
+                prev = (unsigned char)t[i - 1];
+                if (i >= le) break;
+            }
             size_t at = i;
             int32_t c = dl_utf8_next(t, le, &i);
+            if (c >= 0x80 && c != 0x201C && c != 0xAB && c != 0x201E && c != 0x201D &&
+                c != 0xBB && c != 0x2018 && c != 0x2019) {
+                prev = c;
+                continue;
+            }
             size_t nx = i;
             int32_t next = i < le ? dl_utf8_next(t, le, &nx) : ' ';
             int dbl = 0, mark_len = (int)(i - at);
@@ -152,12 +182,12 @@ static int find_candidates(const dl_doc *d, qcandvec *out)
                     if (is_open_mark) {
                         /* a new opening mark: the last quote was left open */
                         if (push_cand(d, out, oms, ome, (uint32_t)at, (uint32_t)at, 0, 0, line,
-                                      (uint32_t)ls))
+                                      (uint32_t)ls, &first_ink))
                             return DL_ENOMEM;
                         oms = (uint32_t)at, ome = (uint32_t)(at + mark_len);
                     } else {
                         if (push_cand(d, out, oms, ome, (uint32_t)at, (uint32_t)(at + mark_len),
-                                      1, 0, line, (uint32_t)ls))
+                                      1, 0, line, (uint32_t)ls, &first_ink))
                             return DL_ENOMEM;
                         open = 0;
                     }
@@ -187,7 +217,7 @@ static int find_candidates(const dl_doc *d, qcandvec *out)
             } else if ((c == 0x2019 || c == '\'') && open >= 2 && !is_space_c(prev) &&
                        !is_alnum_c(next)) {
                 if (push_cand(d, out, oms, ome, (uint32_t)at, (uint32_t)i, 1, 1, line,
-                              (uint32_t)ls))
+                              (uint32_t)ls, &first_ink))
                     return DL_ENOMEM;
                 open = 0;
             }
@@ -195,7 +225,7 @@ static int find_candidates(const dl_doc *d, qcandvec *out)
         }
         if (open == 1 || open == 2) {
             if (push_cand(d, out, oms, ome, (uint32_t)le, (uint32_t)le, 0, open == 2, line,
-                          (uint32_t)ls))
+                          (uint32_t)ls, &first_ink))
                 return DL_ENOMEM;
         }
         line++;
@@ -317,11 +347,20 @@ static const char *tok_text(const qctx *x, size_t i, size_t *len)
     return x->d->text + x->tk[i].start;
 }
 
-static int tok_is(const qctx *x, size_t i, const char *w)
+/* Is token i the word w (ASCII case folded on the token's side; every w
+ * is lower case or non-ASCII bytes)?  Inline, so strlen(w) folds to a
+ * constant and most calls end at the length test. */
+static inline __attribute__((always_inline)) int tok_is(const qctx *x, size_t i, const char *w)
 {
     size_t l;
     const char *s = tok_text(x, i, &l);
-    return l == strlen(w) && strncasecmp(s, w, l) == 0;
+    if (l != strlen(w)) return 0;
+    for (size_t k = 0; k < l; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+        if (c != (unsigned char)w[k]) return 0;
+    }
+    return 1;
 }
 
 static int tok_is_dash(const qctx *x, size_t i)
@@ -356,15 +395,22 @@ static int word_lower(const char *s, size_t l)
     return utf8proc_category(c) == UTF8PROC_CATEGORY_LL;
 }
 
+/* The length of a word with a possessive 's / ’s cut off (l if none). */
+static inline size_t np_len(const char *s, size_t l)
+{
+    if (l > 2 && (s[l - 1] == 's' || s[l - 1] == 'S') && s[l - 2] == '\'') return l - 2;
+    if (l > 4 && (s[l - 1] == 's') && (unsigned char)s[l - 2] == 0x99 &&
+        (unsigned char)s[l - 3] == 0x80 && (unsigned char)s[l - 4] == 0xE2)
+        return l - 4;
+    return l;
+}
+
 /* The hash of a word with a possessive 's / ’s cut off. */
 static uint64_t word_hash_np(const char *s, size_t l, int *poss)
 {
-    *poss = 0;
-    if (l > 2 && (s[l - 1] == 's' || s[l - 1] == 'S') && s[l - 2] == '\'') l -= 2, *poss = 1;
-    else if (l > 4 && (s[l - 1] == 's') && (unsigned char)s[l - 2] == 0x99 &&
-             (unsigned char)s[l - 3] == 0x80 && (unsigned char)s[l - 4] == 0xE2)
-        l -= 4, *poss = 1;
-    return dl_qlex_hash(s, l);
+    size_t lp = np_len(s, l);
+    *poss = lp != l;
+    return dl_qlex_hash(s, lp);
 }
 
 /* Normalised title hash: Sen. and Senator are one title. */
@@ -386,21 +432,26 @@ static int fill_tokens(qctx *x)
     dl_doc *d = x->d;
     x->ti = dl_calloc(x->nt + 1, sizeof *x->ti);
     if (!x->ti) return DL_ENOMEM;
+    dl_qlex_init();
     size_t qi = 0;
     for (size_t i = 0; i < x->nt; i++) {
         tinfo *t = &x->ti[i];
         size_t l;
         const char *s = tok_text(x, i, &l);
-        t->h = dl_qlex_hash(s, l);
         t->run = -1;
         if (x->tk[i].kind == DL_TOK_WORD) {
-            int poss;
+            /* the word's hash and, in the same pass, that of the word
+             * without a possessive 's / ’s (word_hash_np) */
+            size_t lp = np_len(s, l);
+            uint64_t hp;
+            t->h = dl_qlex_hash2(s, l, lp, &hp);
             t->flags |= TF_WORD;
             if (word_cap(s, l)) t->flags |= TF_CAP;
             else if (word_lower(s, l)) t->flags |= TF_LOWER;
-            t->bits = dl_qlex_bits_h(word_hash_np(s, l, &poss));
+            t->bits = dl_qlex_bits_ready(hp);
         } else {
-            t->bits = dl_qlex_bits_h(t->h);
+            t->h = dl_qlex_hash(s, l);
+            t->bits = dl_qlex_bits_ready(t->h);
         }
         while (qi < x->q.n && x->q.v[qi].e <= x->tk[i].start) qi++;
         if (qi < x->q.n && x->tk[i].start >= x->q.v[qi].s && x->tk[i].start < x->q.v[qi].e)

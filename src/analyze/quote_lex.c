@@ -252,6 +252,21 @@ uint64_t dl_qlex_hash(const char *s, size_t n)
     return h ? h : 1;
 }
 
+uint64_t dl_qlex_hash2(const char *s, size_t n, size_t p, uint64_t *hp)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        if (i == p) *hp = h ? h : 1;
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    h = h ? h : 1;
+    if (p >= n) *hp = h;
+    return h;
+}
+
 static void add_list(const char *const *w, size_t n, unsigned bit)
 {
     for (size_t i = 0; i < n; i++) {
@@ -283,9 +298,19 @@ static void build(void)
 #undef ADD
 }
 
+void dl_qlex_init(void)
+{
+    pthread_once(&g_once, build);
+}
+
 unsigned dl_qlex_bits_h(uint64_t h)
 {
     pthread_once(&g_once, build);
+    return dl_qlex_bits_ready(h);
+}
+
+unsigned dl_qlex_bits_ready(uint64_t h)
+{
     size_t k = (size_t)h & (LEX_SLOTS - 1);
     while (g_lex[k].h) {
         if (g_lex[k].h == h) return g_lex[k].bits;

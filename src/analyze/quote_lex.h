@@ -25,7 +25,14 @@ enum {
 };
 
 uint64_t dl_qlex_hash(const char *s, size_t n); /* never 0 */
+/* dl_qlex_hash(s, n), and through *hp dl_qlex_hash(s, p) (p <= n), in one
+ * pass over s. */
+uint64_t dl_qlex_hash2(const char *s, size_t n, size_t p, uint64_t *hp);
 unsigned dl_qlex_bits_h(uint64_t h);
 unsigned dl_qlex_bits(const char *s, size_t n);
+/* Builds the table (done by dl_qlex_bits_h on first use); afterwards
+ * dl_qlex_bits_ready(h) == dl_qlex_bits_h(h) without the once check. */
+void dl_qlex_init(void);
+unsigned dl_qlex_bits_ready(uint64_t h);
 
 #endif
