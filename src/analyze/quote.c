@@ -29,6 +29,9 @@
 #include "../text/utf8.h"
 
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define NONE_U32 UINT32_MAX
 
@@ -132,6 +135,24 @@ static const uint8_t QMARK_BYTE[256] = {
 #undef R16
 };
 
+/* The first byte of t[i, le) that QMARK_BYTE marks, or le. */
+static inline size_t skip_plain(const char *t, size_t i, size_t le)
+{
+#ifdef __SSE2__
+    const __m128i dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''), bq = _mm_set1_epi8('`');
+    while (i + 16 <= le) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        __m128i q = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, sq)),
+                                 _mm_cmpeq_epi8(v, bq));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(q, v)); /* high bit: >= 0x80 */
+        if (m) return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    while (i < le && !QMARK_BYTE[(unsigned char)t[i]]) i++;
+    return i;
+}
+
 static int find_candidates(const dl_doc *d, qcandvec *out)
 {
     const char *t = d->text;
@@ -150,7 +171,7 @@ static int find_candidates(const dl_doc *d, qcandvec *out)
         while (i < le) {
             /* fast path: a character that is no mark only becomes prev */
             if (!QMARK_BYTE[(unsigned char)t[i]]) {
-                while (i < le && !QMARK_BYTE[(unsigned char)t[i]]) i++;
+                i = skip_plain(t, i + 1, le);
                 prev = (unsigned char)t[i - 1];
                 if (i >= le) break;
             }
@@ -339,6 +360,7 @@ typedef struct qctx {
     /* entity mentions of the tagger, sorted by start, for overlap lookups */
     DL_VEC(struct emention) em;
     size_t n_ents_orig;
+    DL_VEC(uint32_t) speech; /* tokens with QL_SPEECH, in order */
 } qctx;
 
 static const char *tok_text(const qctx *x, size_t i, size_t *len)
@@ -427,18 +449,24 @@ static uint64_t title_norm(uint64_t h)
     return h;
 }
 
+/* Token classes, hashes and sentences (after fill_sentences), in one pass;
+ * notes the speech verbs (QL_SPEECH) in x->speech. */
 static int fill_tokens(qctx *x)
 {
-    dl_doc *d = x->d;
-    x->ti = dl_calloc(x->nt + 1, sizeof *x->ti);
+    x->ti = dl_malloc((x->nt + 1) * sizeof *x->ti);
     if (!x->ti) return DL_ENOMEM;
+    memset(&x->ti[x->nt], 0, sizeof *x->ti);
     dl_qlex_init();
-    size_t qi = 0;
+    size_t qi = 0, sn = 0;
     for (size_t i = 0; i < x->nt; i++) {
         tinfo *t = &x->ti[i];
         size_t l;
         const char *s = tok_text(x, i, &l);
         t->run = -1;
+        t->flags = 0;
+        while (sn + 1 < x->ns && x->tk[i].start >= x->sents[sn + 1].start) sn++;
+        t->sent = (uint32_t)sn;
+        if (x->sent_tok0[sn] == x->nt) x->sent_tok0[sn] = (uint32_t)i;
         if (x->tk[i].kind == DL_TOK_WORD) {
             /* the word's hash and, in the same pass, that of the word
              * without a possessive 's / ’s (word_hash_np) */
@@ -456,8 +484,8 @@ static int fill_tokens(qctx *x)
         while (qi < x->q.n && x->q.v[qi].e <= x->tk[i].start) qi++;
         if (qi < x->q.n && x->tk[i].start >= x->q.v[qi].s && x->tk[i].start < x->q.v[qi].e)
             t->flags |= TF_INQ;
+        if ((t->bits & QL_SPEECH) && dl_vec_push(&x->speech, (uint32_t)i)) return DL_ENOMEM;
     }
-    DL_UNUSED(d);
     return DL_OK;
 }
 
@@ -542,13 +570,7 @@ static int fill_sentences(qctx *x, dl_spanvec *own)
         x->sent_tok0[s] = (uint32_t)x->nt;
         x->topic_c[s] = x->topic_e[s] = x->topic_r[s] = -1;
     }
-    size_t s = 0;
-    for (size_t i = 0; i < x->nt; i++) {
-        while (s + 1 < x->ns && x->tk[i].start >= x->sents[s + 1].start) s++;
-        x->ti[i].sent = (uint32_t)s;
-        if (x->sent_tok0[s] == x->nt) x->sent_tok0[s] = (uint32_t)i;
-    }
-    return DL_OK;
+    return DL_OK; /* fill_tokens gives each token its sentence */
 }
 
 /* ------------------------------------------------------------- names */
@@ -1644,6 +1666,7 @@ static void qctx_free(qctx *x)
     dl_vec_free(&x->cl);
     dl_vec_free(&x->q);
     dl_vec_free(&x->em);
+    dl_vec_free(&x->speech);
 }
 
 int dl_quote_find(dl_doc *d)
@@ -1663,7 +1686,7 @@ int dl_quote_find(dl_doc *d)
         rc = DL_OK;
         goto out;
     }
-    if (fill_tokens(&x) || fill_sentences(&x, &own) || find_runs(&x)) goto out;
+    if (fill_sentences(&x, &own) || fill_tokens(&x) || find_runs(&x)) goto out;
     for (size_t i = 0; i < d->ents.n; i++)
         for (size_t k = 0; k < d->ents.v[i].n_mentions; k++) {
             struct emention m = {d->ents.v[i].mentions[k].start, d->ents.v[i].mentions[k].end,
@@ -1672,7 +1695,8 @@ int dl_quote_find(dl_doc *d)
         }
     if (x.em.n) dl_qsort(x.em.v, x.em.n, sizeof *x.em.v, em_cmp);
     /* a run that is the subject of a speech verb is a speaker */
-    for (size_t i = 0; i < x.nt; i++) {
+    for (size_t si = 0; si < x.speech.n; si++) {
+        size_t i = x.speech.v[si];
         if (!is_speech(&x, i)) continue;
         subj s = subject_before(&x, i, i > 12 ? i - 12 : 0);
         if (s.kind == S_RUN && !looks_org(&x, &x.runs.v[s.run]))
