@@ -26,7 +26,6 @@
 #include "../text/utf8.h"
 
 #include <stdio.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #include <utf8proc.h>
 #define XXH_INLINE_ALL /* short keys: the call costs more than the hash */
@@ -725,7 +724,7 @@ void dl_ner_free(void *model)
     if (!m) return;
     free(m->gaz_key);
     free(m->gaz_val);
-    if (m->blob) munmap(m->blob, m->blob_len);
+    free(m->blob);
     free(m);
 }
 
@@ -847,35 +846,34 @@ int dl_ner_load(const char *path, void **model)
             goto out;
         }
     }
-    /* the dense table: fresh zero pages from mmap (no memset), aligned to
-     * 2 MB; rows never written stay zero */
-    size_t tbytes = rows * DL_NER_NT * 2, huge = (size_t)2 << 20;
-    size_t maplen = tbytes + huge;
-    void *map = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (map == MAP_FAILED) {
+    /* the packed rows as the file has them, after the rank index, in one
+     * 64-byte aligned block; one zero row after the last */
+    size_t nblk = rows / 64, rbytes = nblk * sizeof(dl_ner_rank);
+    size_t wbytes = (nrows + 1) * DL_NER_NT * 2;
+    size_t total = (rbytes + wbytes + 63) & ~(size_t)63;
+    void *blob = aligned_alloc(64, total);
+    if (!blob) {
         rc = DL_ENOMEM;
         goto out;
     }
-    int16_t *w = (int16_t *)(((uintptr_t)map + huge - 1) & ~(uintptr_t)(huge - 1));
-#ifdef MADV_HUGEPAGE
-    /* transparent huge pages where the system allows them: 4 TLB entries
-     * instead of 2048 for the rows the tagger reads at random (a failure
-     * only costs speed) */
-    madvise(w, tbytes, MADV_HUGEPAGE);
-#endif
-    const unsigned char *bitmap = b + hdr - rows / 8, *src = b + hdr;
-    for (size_t byte = 0; byte < rows / 8; byte++) {
-        unsigned bits = bitmap[byte];
-        while (bits) {
-            size_t r = byte * 8 + (size_t)__builtin_ctz(bits);
-            bits &= bits - 1;
-            memcpy(w + r * DL_NER_NT, src, DL_NER_NT * 2);
-            src += DL_NER_NT * 2;
-        }
+    dl_ner_rank *rank = blob;
+    int16_t *w = (int16_t *)(void *)((char *)blob + rbytes);
+    const unsigned char *bitmap = b + hdr - rows / 8;
+    uint32_t base = 0;
+    for (size_t k = 0; k < nblk; k++) {
+        uint64_t x;
+        memcpy(&x, bitmap + k * 8, 8); /* bit r % 8 of byte r / 8: little-endian word */
+        rank[k].bits = x;
+        rank[k].base = base;
+        rank[k].pad = 0;
+        base += popcount64(x);
     }
+    memcpy(w, b + hdr, nrows * DL_NER_NT * 2);
+    memset(w + nrows * DL_NER_NT, 0, DL_NER_NT * 2);
     m->w = w;
-    m->blob = map;
-    m->blob_len = maplen;
+    m->rank = rank;
+    m->nrows = (uint32_t)nrows;
+    m->blob = blob;
     *model = m;
     m = NULL;
     rc = DL_OK;
@@ -913,27 +911,44 @@ int dl_ner_find_model(char *buf, size_t cap)
 
 /* ------------------------------------------------------------ tagging */
 
-/* Adds the weight rows of features f[0, nf) to s. */
-static inline void add_rows(const dl_ner_model *m, const uint64_t *f, size_t nf, int32_t *s)
+/* The packed row number of feature f (m->nrows, the zero row, when its
+ * bucket has no weight). */
+static inline uint32_t row_index(const dl_ner_model *m, uint64_t f)
 {
-    const unsigned sh = 64 - m->nbits;
+    size_t b = (size_t)(f >> (64 - m->nbits));
+    const dl_ner_rank *r = &m->rank[b >> 6];
+    uint64_t bit = 1ULL << (b & 63);
+    return (r->bits & bit) ? r->base + popcount64(r->bits & (bit - 1)) : m->nrows;
+}
+
+/* Adds the packed rows idx[0, n) to s. */
+static inline void add_idx(const dl_ner_model *m, const uint32_t *idx, size_t n, int32_t *s)
+{
 #ifdef __SSE2__
     _Static_assert(DL_NER_NT == 8, "one 16-byte row of int16 per feature");
     /* widen the 8 int16 of a row to int32 and add */
     __m128i lo = _mm_loadu_si128((const __m128i *)s), hi = _mm_loadu_si128((const __m128i *)(s + 4));
-    for (size_t j = 0; j < nf; j++) {
-        __m128i r = _mm_load_si128((const __m128i *)(m->w + (size_t)(f[j] >> sh) * DL_NER_NT));
+    for (size_t j = 0; j < n; j++) {
+        __m128i r = _mm_load_si128((const __m128i *)(const void *)(m->w + (size_t)idx[j] * DL_NER_NT));
         lo = _mm_add_epi32(lo, _mm_srai_epi32(_mm_unpacklo_epi16(r, r), 16));
         hi = _mm_add_epi32(hi, _mm_srai_epi32(_mm_unpackhi_epi16(r, r), 16));
     }
     _mm_storeu_si128((__m128i *)s, lo);
     _mm_storeu_si128((__m128i *)(s + 4), hi);
 #else
-    for (size_t j = 0; j < nf; j++) {
-        const int16_t *row = m->w + (size_t)(f[j] >> sh) * DL_NER_NT;
+    for (size_t j = 0; j < n; j++) {
+        const int16_t *row = m->w + (size_t)idx[j] * DL_NER_NT;
         for (int y = 0; y < DL_NER_NT; y++) s[y] += row[y];
     }
 #endif
+}
+
+/* Adds the weight rows of features f[0, nf) to s. */
+static inline void add_rows(const dl_ner_model *m, const uint64_t *f, size_t nf, int32_t *s)
+{
+    uint32_t idx[DL_NER_MAXF];
+    for (size_t j = 0; j < nf; j++) idx[j] = row_index(m, f[j]);
+    add_idx(m, idx, nf, s);
 }
 
 /* The tagger's scratch for one document: for each token, the sum of its
@@ -953,9 +968,9 @@ typedef struct tag_ctx {
 static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
 {
     enum { B = 8 };
-    uint64_t f[2][B * DL_NER_MAXF];
+    uint64_t f[B * DL_NER_MAXF];
+    uint32_t rw[2][B * DL_NER_MAXF]; /* packed row numbers */
     size_t idx[2][B], off[2][B + 1], nb[2] = {0, 0};
-    const unsigned sh = 64 - c->m->nbits;
     size_t n = doc->t.n, i = 0;
     for (int cur = 0;; cur ^= 1) {
         /* batch cur: features and prefetches */
@@ -964,18 +979,20 @@ static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
             if (doc->t.v[i].flags & (DL_NT_LOWER | DL_NT_PUNCT | DL_NT_DIGIT)) continue;
             idx[cur][k] = i;
             off[cur][k++] = nf;
-            nf += feats_mode(doc, i, 0, 0, f[cur] + nf, FM_STATIC);
+            nf += feats_mode(doc, i, 0, 0, f + nf, FM_STATIC);
         }
         off[cur][k] = nf;
         nb[cur] = k;
-        for (size_t j = 0; j < nf; j++)
-            __builtin_prefetch(c->m->w + (size_t)(f[cur][j] >> sh) * DL_NER_NT);
+        for (size_t j = 0; j < nf; j++) {
+            rw[cur][j] = row_index(c->m, f[j]);
+            __builtin_prefetch(c->m->w + (size_t)rw[cur][j] * DL_NER_NT);
+        }
         /* batch cur ^ 1, prefetched a batch ago: sums */
         int prev = cur ^ 1;
         for (size_t b = 0; b < nb[prev]; b++) {
             int32_t *st = c->st[idx[prev][b]];
             memset(st, 0, sizeof c->st[0]);
-            add_rows(c->m, f[prev] + off[prev][b], off[prev][b + 1] - off[prev][b], st);
+            add_idx(c->m, rw[prev] + off[prev][b], off[prev][b + 1] - off[prev][b], st);
             c->have[idx[prev][b]] = 1;
         }
         nb[prev] = 0;
