@@ -918,8 +918,18 @@ static inline uint32_t row_index(const dl_ner_model *m, uint64_t f)
     size_t b = (size_t)(f >> (64 - m->nbits));
     const dl_ner_rank *r = &m->rank[b >> 6];
     uint64_t bit = 1ULL << (b & 63);
-    return (r->bits & bit) ? r->base + popcount64(r->bits & (bit - 1)) : m->nrows;
+    return (r->bits & bit) ? r->base + (uint32_t)__builtin_popcountll(r->bits & (bit - 1))
+                           : m->nrows;
 }
+
+/* The two hot functions that call row_index are compiled twice, for plain
+ * x86-64 and for CPUs with the popcnt instruction (nearly all), and the
+ * loader picks one at start-up (ifunc); elsewhere, one plain version. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
+#define HOT_CLONES __attribute__((target_clones("popcnt", "default")))
+#else
+#define HOT_CLONES
+#endif
 
 /* Adds the packed rows idx[0, n) to s. */
 static inline void add_idx(const dl_ner_model *m, const uint32_t *idx, size_t n, int32_t *s)
@@ -965,7 +975,7 @@ typedef struct tag_ctx {
  * no lower-case word, number or punctuation), in batches of eight whose
  * rows (about 300, read at random from the 8 MB table) are prefetched one
  * batch ahead of their sums, so that the cache misses overlap. */
-static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
+HOT_CLONES static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
 {
     enum { B = 8 };
     uint64_t f[B * DL_NER_MAXF];
@@ -1001,7 +1011,7 @@ static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
 }
 
 /* Scores token i with the int16 model and picks the best valid tag. */
-static int choose_model(void *ctx, const dl_ner_doc *doc, size_t i, int p1, int p2)
+HOT_CLONES static int choose_model(void *ctx, const dl_ner_doc *doc, size_t i, int p1, int p2)
 {
     tag_ctx *c = ctx;
     uint64_t f[DL_NER_MAXF];
