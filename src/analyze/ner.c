@@ -602,11 +602,46 @@ enum {
  * history.  With FM_ALL the order is the trainer's (dl_ner_feats). */
 enum { FM_STATIC = 1, FM_DYN = 2, FM_ALL = 3 };
 
+/* Templates whose value has a small fixed range: the tagger's model holds
+ * their packed row numbers for every value (pre_rows), so feats_mode gives
+ * it those rows instead of hashes to look up (the same rows: the sums are
+ * the same). */
+enum {
+    PRE_BIAS = 0,                 /* 1 */
+    PRE_GAZ = PRE_BIAS + 1,       /* b: 0..5 */
+    PRE_GAZM1 = PRE_GAZ + 8,      /* gaz bits: 0..63 */
+    PRE_GAZP1 = PRE_GAZM1 + 64,   /* 0..63 */
+    PRE_DOCLOW = PRE_GAZP1 + 64,  /* 0..7 */
+    PRE_DOCCAP = PRE_DOCLOW + 8,  /* 0..3 */
+    PRE_RUN = PRE_DOCCAP + 4,     /* (i - a) * 8 + (b - i) + 64 caps: 0..127 */
+    PRE_P1 = PRE_RUN + 128,       /* p1: 0..8 */
+    PRE_P12 = PRE_P1 + 16,        /* p1 * 16 + p2: 0..143 */
+    PRE_HIST = PRE_P12 + 144,     /* 0..7 */
+    PRE_CAPDOC = PRE_HIST + 8,    /* 0..7 */
+    PRE_PASS1 = PRE_CAPDOC + 8,   /* hv2: 0..31 */
+    PRE_PASS1X = PRE_PASS1 + 32,  /* 0..255 */
+    PRE_N = PRE_PASS1X + 256
+};
+
+/* Feature (template T, value v): its row number from pre when the caller
+ * has the table (r[kr++]), else its hash (f[k++]); v < size of the range. */
+#define EMIT(T, OFF, SIZE, v)                                                                  \
+    do {                                                                                       \
+        uint64_t v_ = (uint64_t)(v);                                                           \
+        if (pre) {                                                                             \
+            DL_ASSERT(v_ < (SIZE));                                                            \
+            r[nr++] = pre[(OFF) + v_];                                                         \
+        } else {                                                                               \
+            f[k++] = feat((T), v_);                                                            \
+        }                                                                                      \
+    } while (0)
+
 static inline __attribute__((always_inline)) size_t
-feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mode)
+feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mode,
+           const uint32_t *pre, uint32_t *r, size_t *kr)
 {
     const dl_ner_tok *t = doc->t.v;
-    size_t nt = doc->t.n, k = 0;
+    size_t nt = doc->t.n, k = 0, nr = 0; /* hashes in f, rows in r */
     const dl_ner_tok *c = &t[i];
     /* neighbours; beyond a sentence start / the ends: fixed markers */
     const uint64_t NONE = 0x1234567ULL;
@@ -620,7 +655,7 @@ feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mod
     uint64_t sp2 = hasp2 ? t[i + 2].h_shape : NONE;
     uint8_t caps = (c->flags & DL_NT_CAPLINE) ? 1 : 0;
 
-    if (mode & FM_STATIC) f[k++] = feat(F_BIAS, 0);
+    if (mode & FM_STATIC) EMIT(F_BIAS, PRE_BIAS, 1, 0);
     if (mode & FM_STATIC) f[k++] = feat(F_WORD, c->h_word);
     if (mode & FM_STATIC) f[k++] = feat(F_LOWER, c->h_lower);
     if (mode & FM_STATIC) f[k++] = feat(F_SHAPE, c->h_shape + caps);
@@ -643,8 +678,8 @@ feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mod
     if (mode & FM_STATIC) f[k++] = feat(F_SHM1, sm1);
     if (mode & FM_STATIC) f[k++] = feat(F_SHP1, sp1);
     if (mode & FM_STATIC) f[k++] = feat(F_SHP1P2, mix64(sp1) ^ sp2);
-    if (mode & FM_DYN) f[k++] = feat(F_P1, (uint64_t)p1);
-    if (mode & FM_DYN) f[k++] = feat(F_P12, (uint64_t)(p1 * 16 + p2));
+    if (mode & FM_DYN) EMIT(F_P1, PRE_P1, 16, p1);
+    if (mode & FM_DYN) EMIT(F_P12, PRE_P12, 144, p1 * 16 + p2);
     if (mode & FM_DYN) f[k++] = feat(F_P1W, c->h_lower + (uint64_t)p1);
     if (mode & FM_DYN) f[k++] = feat(F_P1SH, c->h_shape * 17 + (uint64_t)p1);
     if (mode & FM_DYN) f[k++] = feat(F_P1LM1, lm1 * 13 + (uint64_t)p1);
@@ -661,7 +696,7 @@ feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mod
         if ((c->flags & CAPF) && (mode & FM_STATIC)) {
             while (a > 0 && i - a < 6 && (t[a - 1].flags & CAPF) && !(t[a].flags & DL_NT_SENT)) a--;
             while (b < nt && b - i < 6 && (t[b].flags & CAPF) && !(t[b].flags & DL_NT_SENT)) b++;
-            f[k++] = feat(F_RUN, (uint64_t)((i - a) * 8 + (b - i)) + 64u * caps);
+            EMIT(F_RUN, PRE_RUN, 128, (uint64_t)((i - a) * 8 + (b - i)) + 64u * caps);
             if (b - a > 1 && !caps) {
                 /* "... Bank", "... Inc.", "... United" name the whole run */
                 if (b - 1 != i) f[k++] = feat(F_RUNLAST, t[b - 1].h_lower);
@@ -675,35 +710,37 @@ feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mod
     }
     if (caps && (mode & FM_STATIC)) f[k++] = feat(F_CAPLINE, c->h_lower);
     for (int b = 0; b < 6; b++)
-        if ((c->gaz & (1 << b)) && (mode & FM_STATIC)) f[k++] = feat(F_GAZ, (uint64_t)b);
+        if ((c->gaz & (1 << b)) && (mode & FM_STATIC)) EMIT(F_GAZ, PRE_GAZ, 8, b);
     if (hasm1 && t[i - 1].gaz && (mode & FM_STATIC))
-        f[k++] = feat(F_GAZM1, t[i - 1].gaz);
+        EMIT(F_GAZM1, PRE_GAZM1, 64, t[i - 1].gaz);
     if (hasp1 && t[i + 1].gaz && (mode & FM_STATIC))
-        f[k++] = feat(F_GAZP1, t[i + 1].gaz);
+        EMIT(F_GAZP1, PRE_GAZP1, 64, t[i + 1].gaz);
     uint8_t dv = doc_get(doc, c->h_lower);
     if (c->flags & (DL_NT_CAP | DL_NT_DIGIT)) {
         int hist = (dv >> 4) & 7;
-        if (mode & FM_DYN) f[k++] = feat(F_HIST, (uint64_t)hist);
+        if (mode & FM_DYN) EMIT(F_HIST, PRE_HIST, 8, hist);
         if (mode & FM_DYN) f[k++] = feat(F_HISTSH, (uint64_t)hist * 1000003 + c->h_shape);
-        if (mode & FM_STATIC) f[k++] = feat(F_DOCLOW, (uint64_t)((dv & DOC_SEEN_LOWER) ? 1 : 0) + 2u * sent + 4u * caps);
+        if (mode & FM_STATIC) EMIT(F_DOCLOW, PRE_DOCLOW, 8, (uint64_t)((dv & DOC_SEEN_LOWER) ? 1 : 0) + 2u * sent + 4u * caps);
         if ((caps || sent) && (mode & FM_STATIC))
-            f[k++] = feat(F_DOCCAP, (uint64_t)((dv & DOC_SEEN_CAP) ? 1 : 0) + 2u * caps);
+            EMIT(F_DOCCAP, PRE_DOCCAP, 4, (uint64_t)((dv & DOC_SEEN_CAP) ? 1 : 0) + 2u * caps);
         if (caps && hist && (mode & FM_DYN))
-            f[k++] = feat(F_CAPLINE_DOC, (uint64_t)hist);
+            EMIT(F_CAPLINE_DOC, PRE_CAPDOC, 8, hist);
     }
     if (doc->pass == 1 && (c->flags & (DL_NT_CAP | DL_NT_DIGIT)) && (mode & FM_DYN)) {
         size_t s = doc_slot(doc, c->h_lower | 1);
         uint64_t v = doc->hk[s] ? doc->hv2[s] : 0;
-        f[k++] = feat(F_PASS1, v);
-        f[k++] = feat(F_PASS1X, v * 8 + 4u * caps + 2u * sent + (uint64_t)(p1 == DL_NER_O || p1 == DL_NER_BOS));
+        EMIT(F_PASS1, PRE_PASS1, 32, v);
+        EMIT(F_PASS1X, PRE_PASS1X, 256, v * 8 + 4u * caps + 2u * sent + (uint64_t)(p1 == DL_NER_O || p1 == DL_NER_BOS));
     }
-    DL_ASSERT(k <= DL_NER_MAXF);
+    DL_ASSERT(k + nr <= DL_NER_MAXF);
+    if (pre) *kr = nr;
     return k;
 }
+#undef EMIT
 
 size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f)
 {
-    return feats_mode(doc, i, p1, p2, f, FM_ALL);
+    return feats_mode(doc, i, p1, p2, f, FM_ALL, NULL, NULL, NULL);
 }
 
 /* ------------------------------------------------------------ model I/O */
@@ -725,6 +762,7 @@ void dl_ner_free(void *model)
     free(m->gaz_key);
     free(m->gaz_val);
     free(m->blob);
+    free((void *)m->pre);
     free(m);
 }
 
@@ -783,6 +821,27 @@ int dl_ner_model_save(const dl_ner_model *m, const float *w, const char *path)
     if (fp && fclose(fp)) rc = DL_EIO;
     free(z);
     return rc;
+}
+
+static uint32_t row_index(const dl_ner_model *m, uint64_t f);
+
+/* The rows of the fixed-range templates for every value (see PRE_*). */
+static int pre_init(dl_ner_model *m)
+{
+    static const struct { uint16_t tmpl, off, size; } T[] = {
+        {F_BIAS, PRE_BIAS, 1},       {F_GAZ, PRE_GAZ, 8},       {F_GAZM1, PRE_GAZM1, 64},
+        {F_GAZP1, PRE_GAZP1, 64},    {F_DOCLOW, PRE_DOCLOW, 8}, {F_DOCCAP, PRE_DOCCAP, 4},
+        {F_RUN, PRE_RUN, 128},       {F_P1, PRE_P1, 16},        {F_P12, PRE_P12, 144},
+        {F_HIST, PRE_HIST, 8},       {F_CAPLINE_DOC, PRE_CAPDOC, 8},
+        {F_PASS1, PRE_PASS1, 32},    {F_PASS1X, PRE_PASS1X, 256},
+    };
+    uint32_t *pre = dl_malloc(PRE_N * sizeof *pre);
+    if (!pre) return DL_ENOMEM;
+    for (size_t k = 0; k < DL_ARRAY_LEN(T); k++)
+        for (uint64_t v = 0; v < T[k].size; v++)
+            pre[T[k].off + v] = row_index(m, feat(T[k].tmpl, v));
+    m->pre = pre;
+    return DL_OK;
 }
 
 int dl_ner_load(const char *path, void **model)
@@ -874,6 +933,10 @@ int dl_ner_load(const char *path, void **model)
     m->rank = rank;
     m->nrows = (uint32_t)nrows;
     m->blob = blob;
+    if (pre_init(m)) {
+        rc = DL_ENOMEM;
+        goto out;
+    }
     *model = m;
     m = NULL;
     rc = DL_OK;
@@ -953,13 +1016,6 @@ static inline void add_idx(const dl_ner_model *m, const uint32_t *idx, size_t n,
 #endif
 }
 
-/* Adds the weight rows of features f[0, nf) to s. */
-static inline void add_rows(const dl_ner_model *m, const uint64_t *f, size_t nf, int32_t *s)
-{
-    uint32_t idx[DL_NER_MAXF];
-    for (size_t j = 0; j < nf; j++) idx[j] = row_index(m, f[j]);
-    add_idx(m, idx, nf, s);
-}
 
 /* The tagger's scratch for one document: for each token, the sum of its
  * static features' weights (FM_STATIC, see feats_mode), computed once,
@@ -978,7 +1034,7 @@ typedef struct tag_ctx {
 HOT_CLONES static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
 {
     enum { B = 8 };
-    uint64_t f[B * DL_NER_MAXF];
+    uint64_t f[DL_NER_MAXF];
     uint32_t rw[2][B * DL_NER_MAXF]; /* packed row numbers */
     size_t idx[2][B], off[2][B + 1], nb[2] = {0, 0};
     size_t n = doc->t.n, i = 0;
@@ -989,14 +1045,18 @@ HOT_CLONES static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
             if (doc->t.v[i].flags & (DL_NT_LOWER | DL_NT_PUNCT | DL_NT_DIGIT)) continue;
             idx[cur][k] = i;
             off[cur][k++] = nf;
-            nf += feats_mode(doc, i, 0, 0, f + nf, FM_STATIC);
+            /* rows of the fixed-range features first, then the hashed ones */
+            size_t kr = 0;
+            size_t kf = feats_mode(doc, i, 0, 0, f, FM_STATIC, c->m->pre, rw[cur] + nf, &kr);
+            for (size_t j = 0; j < kf; j++) {
+                uint32_t row = row_index(c->m, f[j]);
+                rw[cur][nf + kr + j] = row;
+                __builtin_prefetch(c->m->w + (size_t)row * DL_NER_NT);
+            }
+            nf += kr + kf;
         }
         off[cur][k] = nf;
         nb[cur] = k;
-        for (size_t j = 0; j < nf; j++) {
-            rw[cur][j] = row_index(c->m, f[j]);
-            __builtin_prefetch(c->m->w + (size_t)rw[cur][j] * DL_NER_NT);
-        }
         /* batch cur ^ 1, prefetched a batch ago: sums */
         int prev = cur ^ 1;
         for (size_t b = 0; b < nb[prev]; b++) {
@@ -1015,14 +1075,21 @@ HOT_CLONES static int choose_model(void *ctx, const dl_ner_doc *doc, size_t i, i
 {
     tag_ctx *c = ctx;
     uint64_t f[DL_NER_MAXF];
+    uint32_t rw[DL_NER_MAXF];
+    size_t kr = 0, kf;
     if (!c->have[i]) { /* a token pass 0 scores only after an entity */
         memset(c->st[i], 0, sizeof c->st[0]);
-        add_rows(c->m, f, feats_mode(doc, i, 0, 0, f, FM_STATIC), c->st[i]);
+        kf = feats_mode(doc, i, 0, 0, f, FM_STATIC, c->m->pre, rw, &kr);
+        for (size_t j = 0; j < kf; j++) rw[kr + j] = row_index(c->m, f[j]);
+        add_idx(c->m, rw, kr + kf, c->st[i]);
         c->have[i] = 1;
     }
     int32_t s[DL_NER_NT];
     memcpy(s, c->st[i], sizeof s);
-    add_rows(c->m, f, feats_mode(doc, i, p1, p2, f, FM_DYN), s);
+    kr = 0;
+    kf = feats_mode(doc, i, p1, p2, f, FM_DYN, c->m->pre, rw, &kr);
+    for (size_t j = 0; j < kf; j++) rw[kr + j] = row_index(c->m, f[j]);
+    add_idx(c->m, rw, kr + kf, s);
     int best = DL_NER_O;
     int32_t bs = INT32_MIN;
     for (int y = 0; y < DL_NER_NT; y++)

@@ -100,6 +100,7 @@ typedef struct dl_ner_model {
                          * zero; NULL in a trainer's model */
     const dl_ner_rank *rank; /* (1 << nbits) / 64 entries */
     uint32_t nrows;     /* non-zero rows: w[nrows * DL_NER_NT] is the zero row */
+    const uint32_t *pre; /* rows of the fixed-range features (ner.c, PRE_*); tagger only */
     uint64_t *gaz_key;  /* open addressing, key 0 = empty */
     uint8_t *gaz_val;
     size_t gaz_mask, gaz_n;
