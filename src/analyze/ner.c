@@ -210,6 +210,40 @@ static void tok_describe(const char *text, dl_ner_tok *t)
                          : hash_bytes(shape, ns);
 }
 
+/* tok_describe is a pure function of the token's bytes, and news repeats
+ * its short words ("the", ",", "said", "Mr"...): a direct-mapped memo per
+ * thread keeps its results for tokens of up to 8 bytes (key: the bytes and
+ * the length), so most tokens cost one lookup.  Nothing to free: the table
+ * is static thread storage, and an entry is only ever replaced whole. */
+enum { DESC_BITS = 11 };
+typedef struct desc_memo {
+    uint64_t key;
+    uint64_t h_word, h_lower, h_shape;
+    uint16_t flags;
+    uint8_t len; /* 0: empty */
+} desc_memo;
+static __thread desc_memo g_desc[1u << DESC_BITS];
+
+static inline void tok_describe_memo(const char *text, dl_ner_tok *t)
+{
+    size_t n = t->end - t->start;
+    if (n == 0 || n > 8) {
+        tok_describe(text, t);
+        return;
+    }
+    uint64_t key = 0;
+    memcpy(&key, text + t->start, n);
+    desc_memo *e = &g_desc[((key + n) * 0x9e3779b97f4a7c15ULL) >> (64 - DESC_BITS)];
+    if (e->len == n && e->key == key) {
+        t->flags = e->flags;
+        t->h_word = e->h_word, t->h_lower = e->h_lower, t->h_shape = e->h_shape;
+        return;
+    }
+    tok_describe(text, t);
+    e->key = key, e->len = (uint8_t)n, e->flags = t->flags;
+    e->h_word = t->h_word, e->h_lower = t->h_lower, e->h_shape = t->h_shape;
+}
+
 static int is_ascii_letter(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
@@ -273,14 +307,14 @@ static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_d
             if (cut) {
                 dl_ner_tok a = t;
                 a.end = t.end - (uint32_t)cut;
-                tok_describe(text, &a);
+                tok_describe_memo(text, &a);
                 if (toks[i].flags & DL_TF_NEWLINE) a.flags |= DL_NT_NLGAP;
                 if (dl_vec_push(&doc->t, a)) return DL_ENOMEM;
                 t.start = a.end;
                 first = n; /* "'s": no gap before it */
             }
         }
-        tok_describe(text, &t);
+        tok_describe_memo(text, &t);
         if (first < n && (toks[first].flags & DL_TF_NEWLINE)) t.flags |= DL_NT_NLGAP;
         if (kind == DL_TOK_PUNCT) t.flags = (uint16_t)((t.flags & ~(DL_NT_CAP | DL_NT_LOWER | DL_NT_DIGIT)) | DL_NT_PUNCT);
         if (dl_vec_push(&doc->t, t)) return DL_ENOMEM;
