@@ -260,6 +260,8 @@ static int is_abbrev(const char *s, size_t n)
         "Dept", "Univ", "Assn", "Nos", "No", "vs", "Mass", "Calif", "Fla", "Ill", "Wash",
         "Penn", "Conn", "Tenn", "Ariz", "Colo", "Okla", "Mich", "Minn", "Wis", "Ky", "Va",
         "Ga", "La", "Md", "Mo", "Ala", "Ark", "Kan", "Neb", "Nev", "Ore", "Del", NULL};
+    /* every entry is 2-6 bytes and starts with a capital or 'v' */
+    if (n < 2 || n > 6 || !((s[0] >= 'A' && s[0] <= 'Z') || s[0] == 'v')) return 0;
     for (size_t i = 0; AB[i]; i++)
         if (AB[i][0] == s[0] && strlen(AB[i]) == n && memcmp(AB[i], s, n) == 0) return 1;
     return 0;
@@ -268,8 +270,9 @@ static int is_abbrev(const char *s, size_t n)
 /* Splits and joins the shared tokens into the tagger's tokens. */
 static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_doc *doc)
 {
-    /* a split adds one token per word: room for most texts at once */
-    if (dl_vec_reserve(&doc->t, n + n / 8 + 8)) return DL_ENOMEM;
+    /* a shared token gives at most two (a split "'s"): room for all at once,
+     * so the loop writes without capacity checks */
+    if (dl_vec_reserve(&doc->t, doc->t.n + 2 * n + 8)) return DL_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         dl_ner_tok t;
         memset(&t, 0, sizeof t);
@@ -309,7 +312,7 @@ static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_d
                 a.end = t.end - (uint32_t)cut;
                 tok_describe_memo(text, &a);
                 if (toks[i].flags & DL_TF_NEWLINE) a.flags |= DL_NT_NLGAP;
-                if (dl_vec_push(&doc->t, a)) return DL_ENOMEM;
+                doc->t.v[doc->t.n++] = a;
                 t.start = a.end;
                 first = n; /* "'s": no gap before it */
             }
@@ -317,7 +320,7 @@ static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_d
         tok_describe_memo(text, &t);
         if (first < n && (toks[first].flags & DL_TF_NEWLINE)) t.flags |= DL_NT_NLGAP;
         if (kind == DL_TOK_PUNCT) t.flags = (uint16_t)((t.flags & ~(DL_NT_CAP | DL_NT_LOWER | DL_NT_DIGIT)) | DL_NT_PUNCT);
-        if (dl_vec_push(&doc->t, t)) return DL_ENOMEM;
+        doc->t.v[doc->t.n++] = t;
     }
     return DL_OK;
 }
