@@ -26,6 +26,7 @@
 #include "../text/utf8.h"
 
 #include <stdio.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <utf8proc.h>
 #define XXH_INLINE_ALL /* short keys: the call costs more than the hash */
@@ -798,7 +799,7 @@ void dl_ner_free(void *model)
     if (!m) return;
     free(m->gaz_key);
     free(m->gaz_val);
-    free(m->blob);
+    if (m->blob) munmap(m->blob, m->blob_len);
     free((void *)m->pre);
     free(m);
 }
@@ -942,34 +943,35 @@ int dl_ner_load(const char *path, void **model)
             goto out;
         }
     }
-    /* the packed rows as the file has them, after the rank index, in one
-     * 64-byte aligned block; one zero row after the last */
-    size_t nblk = rows / 64, rbytes = nblk * sizeof(dl_ner_rank);
-    size_t wbytes = (nrows + 1) * DL_NER_NT * 2;
-    size_t total = (rbytes + wbytes + 63) & ~(size_t)63;
-    void *blob = aligned_alloc(64, total);
-    if (!blob) {
+    /* the dense table: fresh zero pages from mmap (no memset), aligned to
+     * 2 MB; rows never written stay zero */
+    size_t tbytes = rows * DL_NER_NT * 2, huge = (size_t)2 << 20;
+    size_t maplen = tbytes + huge;
+    void *map = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED) {
         rc = DL_ENOMEM;
         goto out;
     }
-    dl_ner_rank *rank = blob;
-    int16_t *w = (int16_t *)(void *)((char *)blob + rbytes);
-    const unsigned char *bitmap = b + hdr - rows / 8;
-    uint32_t base = 0;
-    for (size_t k = 0; k < nblk; k++) {
-        uint64_t x;
-        memcpy(&x, bitmap + k * 8, 8); /* bit r % 8 of byte r / 8: little-endian word */
-        rank[k].bits = x;
-        rank[k].base = base;
-        rank[k].pad = 0;
-        base += popcount64(x);
+    int16_t *w = (int16_t *)(((uintptr_t)map + huge - 1) & ~(uintptr_t)(huge - 1));
+#ifdef MADV_HUGEPAGE
+    /* transparent huge pages where the system allows them: 4 TLB entries
+     * instead of 2048 for the rows the tagger reads at random (a failure
+     * only costs speed) */
+    madvise(w, tbytes, MADV_HUGEPAGE);
+#endif
+    const unsigned char *bitmap = b + hdr - rows / 8, *src = b + hdr;
+    for (size_t byte = 0; byte < rows / 8; byte++) {
+        unsigned bits = bitmap[byte];
+        while (bits) {
+            size_t r = byte * 8 + (size_t)__builtin_ctz(bits);
+            bits &= bits - 1;
+            memcpy(w + r * DL_NER_NT, src, DL_NER_NT * 2);
+            src += DL_NER_NT * 2;
+        }
     }
-    memcpy(w, b + hdr, nrows * DL_NER_NT * 2);
-    memset(w + nrows * DL_NER_NT, 0, DL_NER_NT * 2);
     m->w = w;
-    m->rank = rank;
-    m->nrows = (uint32_t)nrows;
-    m->blob = blob;
+    m->blob = map;
+    m->blob_len = maplen;
     if (pre_init(m)) {
         rc = DL_ENOMEM;
         goto out;
@@ -1011,27 +1013,13 @@ int dl_ner_find_model(char *buf, size_t cap)
 
 /* ------------------------------------------------------------ tagging */
 
-/* The packed row number of feature f (m->nrows, the zero row, when its
- * bucket has no weight). */
+/* The weight row (bucket) of feature f. */
 static inline uint32_t row_index(const dl_ner_model *m, uint64_t f)
 {
-    size_t b = (size_t)(f >> (64 - m->nbits));
-    const dl_ner_rank *r = &m->rank[b >> 6];
-    uint64_t bit = 1ULL << (b & 63);
-    return (r->bits & bit) ? r->base + (uint32_t)__builtin_popcountll(r->bits & (bit - 1))
-                           : m->nrows;
+    return (uint32_t)(f >> (64 - m->nbits));
 }
 
-/* The two hot functions that call row_index are compiled twice, for plain
- * x86-64 and for CPUs with the popcnt instruction (nearly all), and the
- * loader picks one at start-up (ifunc); elsewhere, one plain version. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
-#define HOT_CLONES __attribute__((target_clones("popcnt", "default")))
-#else
-#define HOT_CLONES
-#endif
-
-/* Adds the packed rows idx[0, n) to s. */
+/* Adds the rows idx[0, n) to s. */
 static inline void add_idx(const dl_ner_model *m, const uint32_t *idx, size_t n, int32_t *s)
 {
 #ifdef __SSE2__
@@ -1068,11 +1056,11 @@ typedef struct tag_ctx {
  * no lower-case word, number or punctuation), in batches of eight whose
  * rows (about 300, read at random from the 8 MB table) are prefetched one
  * batch ahead of their sums, so that the cache misses overlap. */
-HOT_CLONES static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
+static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
 {
     enum { B = 8 };
     uint64_t f[DL_NER_MAXF];
-    uint32_t rw[2][B * DL_NER_MAXF]; /* packed row numbers */
+    uint32_t rw[2][B * DL_NER_MAXF]; /* row numbers */
     size_t idx[2][B], off[2][B + 1], nb[2] = {0, 0};
     size_t n = doc->t.n, i = 0;
     for (int cur = 0;; cur ^= 1) {
@@ -1108,7 +1096,7 @@ HOT_CLONES static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
 }
 
 /* Scores token i with the int16 model and picks the best valid tag. */
-HOT_CLONES static int choose_model(void *ctx, const dl_ner_doc *doc, size_t i, int p1, int p2)
+static int choose_model(void *ctx, const dl_ner_doc *doc, size_t i, int p1, int p2)
 {
     tag_ctx *c = ctx;
     uint64_t f[DL_NER_MAXF];

@@ -20,14 +20,11 @@
  *   ngaz x (u64 key, u8 kinds, 7 pad)
  *   u8 bitmap[(1 << nbits) / 8]   rows with a non-zero weight
  *   i16 rows[popcount(bitmap)][ntags]   those rows, in bucket order
- * all little-endian.  Loading decompresses once and keeps the rows packed
- * as the file has them (one 16-byte row of DL_NER_NT per non-zero bucket,
- * ~18% of the 2^19 buckets: 1.5 MB instead of a dense 8 MB) behind a rank
- * index (per 64 buckets: their bitmap word and the packed index of the
- * first), so a feature's row is found with one popcount and a zero bucket
- * costs no row read at all; every zero bucket maps to one shared zero row.
- * The tagger reads rows at random: the smaller table keeps far more of them
- * in cache.  Nothing is trained or fetched at run time.  Load: ~10 ms.
+ * all little-endian.  Loading decompresses once and scatters the rows into
+ * a dense table (hashed feature weights, one 16-byte row of DL_NER_NT per
+ * bucket: 8 MB for nbits 19) on fresh mmap'd pages, transparent huge pages
+ * where the system allows (the tagger reads rows at random: fewer TLB
+ * misses); nothing is trained or fetched at run time.  Load: ~10 ms.
  */
 #ifndef DL_ANALYZE_NER_H
 #define DL_ANALYZE_NER_H
@@ -84,27 +81,16 @@ typedef struct dl_ner_tok {
     uint64_t h_word, h_lower, h_shape; /* affixes are hashed when scored */
 } dl_ner_tok;
 
-/* Rank index of the packed weight rows: bucket b has a row iff bit b % 64
- * of rank[b / 64].bits is set; its row is then number base + (the set bits
- * below it). */
-typedef struct dl_ner_rank {
-    uint64_t bits;
-    uint32_t base;
-    uint32_t pad;
-} dl_ner_rank;
-
 typedef struct dl_ner_model {
     uint32_t nbits;
     float scale;
-    const int16_t *w;   /* packed rows, (nrows + 1) * DL_NER_NT, the last one all
-                         * zero; NULL in a trainer's model */
-    const dl_ner_rank *rank; /* (1 << nbits) / 64 entries */
-    uint32_t nrows;     /* non-zero rows: w[nrows * DL_NER_NT] is the zero row */
+    const int16_t *w;   /* (1 << nbits) * DL_NER_NT; NULL in a trainer's model */
     const uint32_t *pre; /* rows of the fixed-range features (ner.c, PRE_*); tagger only */
     uint64_t *gaz_key;  /* open addressing, key 0 = empty */
     uint8_t *gaz_val;
     size_t gaz_mask, gaz_n;
-    void *blob;         /* one aligned malloc holding rank and w (free) */
+    void *blob;         /* mmap'd region holding the weight table (w) */
+    size_t blob_len;
     uint64_t lex_key[DL_NER_LEXCAP]; /* word lists by lower-case hash (open addressing,
                                      * under half full: misses end fast) */
     uint8_t lex_val[DL_NER_LEXCAP];
