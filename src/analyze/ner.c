@@ -641,7 +641,7 @@ enum {
 enum { FM_STATIC = 1, FM_DYN = 2, FM_ALL = 3 };
 
 /* Templates whose value has a small fixed range: the tagger's model holds
- * their packed row numbers for every value (pre_rows), so feats_mode gives
+ * their row numbers for every value (m->pre, pre_init), so feats_mode gives
  * it those rows instead of hashes to look up (the same rows: the sums are
  * the same). */
 enum {
