@@ -472,13 +472,13 @@ static int fill_tokens(qctx *x)
              * without a possessive 's / ’s (word_hash_np) */
             size_t lp = np_len(s, l);
             uint64_t hp;
-            t->h = dl_qlex_hash2(s, l, lp, &hp);
+            t->h = dl_qlex_hash2(s, l, lp, &hp, x->d->len - x->tk[i].start);
             t->flags |= TF_WORD;
             if (word_cap(s, l)) t->flags |= TF_CAP;
             else if (word_lower(s, l)) t->flags |= TF_LOWER;
             t->bits = dl_qlex_bits_ready(hp);
         } else {
-            t->h = dl_qlex_hash(s, l);
+            t->h = dl_qlex_hash_in(s, l, x->d->len - x->tk[i].start);
             t->bits = dl_qlex_bits_ready(t->h);
         }
         while (qi < x->q.n && x->q.v[qi].e <= x->tk[i].start) qi++;

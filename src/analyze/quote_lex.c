@@ -250,33 +250,6 @@ static inline size_t filt_bit(uint64_t h)
 }
 static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
-uint64_t dl_qlex_hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    return h ? h : 1;
-}
-
-uint64_t dl_qlex_hash2(const char *s, size_t n, size_t p, uint64_t *hp)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        if (i == p) *hp = h ? h : 1;
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    h = h ? h : 1;
-    if (p >= n) *hp = h;
-    return h;
-}
-
 static void add_list(const char *const *w, size_t n, unsigned bit)
 {
     for (size_t i = 0; i < n; i++) {
