@@ -638,29 +638,7 @@ enum {
  * what dl_ner_doc_build found (the tagger sums their weights once per token,
  * ahead of decoding), FM_DYN ones on the previous tags and the decoding
  * history.  With FM_ALL the order is the trainer's (dl_ner_feats). */
-enum {
-    FM_STATIC = 1, FM_DYN = 2, FM_ALL = 3,
-    FM_NOWORD = 4, /* with FM_STATIC: leave out the word features (word_feats) */
-};
-
-/* The features of token c that depend on its bytes alone (F_WORD, F_LOWER
- * and the affixes; the tagger memoises their sum per word, see word_sum),
- * in feats_mode's order: f[0], f[1] before F_SHAPE, f[2..5] after. */
-static inline __attribute__((always_inline)) void word_feats(const dl_ner_doc *doc,
-                                                             const dl_ner_tok *c, uint64_t *f)
-{
-    f[0] = feat(F_WORD, c->h_word);
-    f[1] = feat(F_LOWER, c->h_lower);
-    /* affixes of the lower-case form, in bytes (enough for English) */
-    char buf[LOWMAX];
-    const char *low = doc->text + c->start;
-    size_t nl = c->end - c->start;
-    if (!(c->flags & DL_NT_PLAIN)) nl = lower_copy(low, nl, buf), low = buf;
-    f[2] = feat(F_SUF2, nl >= 2 ? hash_bytes(low + nl - 2, 2) : c->h_lower);
-    f[3] = feat(F_SUF3, nl >= 3 ? hash_bytes(low + nl - 3, 3) : c->h_lower);
-    f[4] = feat(F_SUF4, nl >= 4 ? hash_bytes(low + nl - 4, 4) : c->h_lower);
-    f[5] = feat(F_PRE3, nl >= 3 ? hash_bytes(low, 3) : c->h_lower);
-}
+enum { FM_STATIC = 1, FM_DYN = 2, FM_ALL = 3 };
 
 /* Templates whose value has a small fixed range: the tagger's model holds
  * their row numbers for every value (m->pre, pre_init), so feats_mode gives
@@ -716,14 +694,19 @@ feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mod
     uint8_t caps = (c->flags & DL_NT_CAPLINE) ? 1 : 0;
 
     if (mode & FM_STATIC) EMIT(F_BIAS, PRE_BIAS, 1, 0);
-    if ((mode & FM_STATIC) && !(mode & FM_NOWORD)) {
-        uint64_t wf[6];
-        word_feats(doc, c, wf);
-        f[k++] = wf[0], f[k++] = wf[1];
-        f[k++] = feat(F_SHAPE, c->h_shape + caps);
-        f[k++] = wf[2], f[k++] = wf[3], f[k++] = wf[4], f[k++] = wf[5];
-    } else if (mode & FM_STATIC) {
-        f[k++] = feat(F_SHAPE, c->h_shape + caps);
+    if (mode & FM_STATIC) f[k++] = feat(F_WORD, c->h_word);
+    if (mode & FM_STATIC) f[k++] = feat(F_LOWER, c->h_lower);
+    if (mode & FM_STATIC) f[k++] = feat(F_SHAPE, c->h_shape + caps);
+    if (mode & FM_STATIC) {
+        /* affixes of the lower-case form, in bytes (enough for English) */
+        char buf[LOWMAX];
+        const char *low = doc->text + c->start;
+        size_t nl = c->end - c->start;
+        if (!(c->flags & DL_NT_PLAIN)) nl = lower_copy(low, nl, buf), low = buf;
+        f[k++] = feat(F_SUF2, nl >= 2 ? hash_bytes(low + nl - 2, 2) : c->h_lower);
+        f[k++] = feat(F_SUF3, nl >= 3 ? hash_bytes(low + nl - 3, 3) : c->h_lower);
+        f[k++] = feat(F_SUF4, nl >= 4 ? hash_bytes(low + nl - 4, 4) : c->h_lower);
+        f[k++] = feat(F_PRE3, nl >= 3 ? hash_bytes(low, 3) : c->h_lower);
     }
     if (mode & FM_STATIC) f[k++] = feat(F_LM1, lm1);
     if (mode & FM_STATIC) f[k++] = feat(F_LP1, lp1);
@@ -993,14 +976,6 @@ int dl_ner_load(const char *path, void **model)
         rc = DL_ENOMEM;
         goto out;
     }
-    {
-        /* this load's number, never 0 (word_sum's memo) */
-        static uint32_t loads;
-        uint32_t g;
-        do g = __atomic_add_fetch(&loads, 1, __ATOMIC_RELAXED);
-        while (g == 0);
-        m->gen = g;
-    }
     *model = m;
     m = NULL;
     rc = DL_OK;
@@ -1081,47 +1056,11 @@ typedef struct tag_ctx {
  * no lower-case word, number or punctuation), in batches of eight whose
  * rows (about 300, read at random from the 8 MB table) are prefetched one
  * batch ahead of their sums, so that the cache misses overlap. */
-/* The sum of the word features' rows (word_feats) of token i, memoised per
- * thread for tokens of up to 8 bytes (key: the bytes, the length and the
- * model's load number, so a model loaded later at the same address never
- * reads another's sums); 1 if given through ws, 0 for a longer token (its
- * word features then go with the others). */
-enum { WSUM_BITS = 11 };
-typedef struct wsum_memo {
-    uint64_t key;
-    uint32_t gen; /* model load number; 0: empty */
-    uint8_t len;
-    int32_t s[DL_NER_NT];
-} wsum_memo;
-static __thread wsum_memo g_wsum[1u << WSUM_BITS];
-
-static inline int word_sum(const dl_ner_model *m, const dl_ner_doc *doc, size_t i, int32_t *ws)
-{
-    const dl_ner_tok *c = &doc->t.v[i];
-    size_t n = c->end - c->start;
-    if (n == 0 || n > 8) return 0;
-    uint64_t key = 0;
-    memcpy(&key, doc->text + c->start, n);
-    wsum_memo *e = &g_wsum[((key + n) * 0x9e3779b97f4a7c15ULL) >> (64 - WSUM_BITS)];
-    if (e->gen != m->gen || e->len != n || e->key != key) {
-        uint64_t f[6];
-        uint32_t rw[6];
-        word_feats(doc, c, f);
-        for (int j = 0; j < 6; j++) rw[j] = row_index(m, f[j]);
-        memset(e->s, 0, sizeof e->s);
-        add_idx(m, rw, 6, e->s);
-        e->key = key, e->len = (uint8_t)n, e->gen = m->gen;
-    }
-    memcpy(ws, e->s, sizeof e->s);
-    return 1;
-}
-
 static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
 {
     enum { B = 8 };
     uint64_t f[DL_NER_MAXF];
     uint32_t rw[2][B * DL_NER_MAXF]; /* row numbers */
-    int32_t base[2][B][DL_NER_NT];    /* where each sum starts (word_sum) */
     size_t idx[2][B], off[2][B + 1], nb[2] = {0, 0};
     size_t n = doc->t.n, i = 0;
     for (int cur = 0;; cur ^= 1) {
@@ -1130,16 +1069,10 @@ static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
         for (; i < n && k < B; i++) {
             if (doc->t.v[i].flags & (DL_NT_LOWER | DL_NT_PUNCT | DL_NT_DIGIT)) continue;
             idx[cur][k] = i;
-            /* the word features' sum from the memo (the sum starts there),
-             * then the rows of the fixed-range features, then the hashed ones */
-            size_t kr = 0, kf;
-            if (word_sum(c->m, doc, i, base[cur][k]))
-                kf = feats_mode(doc, i, 0, 0, f, FM_STATIC | FM_NOWORD, c->m->pre, rw[cur] + nf, &kr);
-            else {
-                memset(base[cur][k], 0, sizeof base[cur][k]);
-                kf = feats_mode(doc, i, 0, 0, f, FM_STATIC, c->m->pre, rw[cur] + nf, &kr);
-            }
             off[cur][k++] = nf;
+            /* rows of the fixed-range features first, then the hashed ones */
+            size_t kr = 0;
+            size_t kf = feats_mode(doc, i, 0, 0, f, FM_STATIC, c->m->pre, rw[cur] + nf, &kr);
             for (size_t j = 0; j < kf; j++) {
                 uint32_t row = row_index(c->m, f[j]);
                 rw[cur][nf + kr + j] = row;
@@ -1153,7 +1086,7 @@ static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
         int prev = cur ^ 1;
         for (size_t b = 0; b < nb[prev]; b++) {
             int32_t *st = c->st[idx[prev][b]];
-            memcpy(st, base[prev][b], sizeof c->st[0]);
+            memset(st, 0, sizeof c->st[0]);
             add_idx(c->m, rw[prev] + off[prev][b], off[prev][b + 1] - off[prev][b], st);
             c->have[idx[prev][b]] = 1;
         }
@@ -1170,12 +1103,8 @@ static int choose_model(void *ctx, const dl_ner_doc *doc, size_t i, int p1, int 
     uint32_t rw[DL_NER_MAXF];
     size_t kr = 0, kf;
     if (!c->have[i]) { /* a token pass 0 scores only after an entity */
-        if (word_sum(c->m, doc, i, c->st[i]))
-            kf = feats_mode(doc, i, 0, 0, f, FM_STATIC | FM_NOWORD, c->m->pre, rw, &kr);
-        else {
-            memset(c->st[i], 0, sizeof c->st[0]);
-            kf = feats_mode(doc, i, 0, 0, f, FM_STATIC, c->m->pre, rw, &kr);
-        }
+        memset(c->st[i], 0, sizeof c->st[0]);
+        kf = feats_mode(doc, i, 0, 0, f, FM_STATIC, c->m->pre, rw, &kr);
         for (size_t j = 0; j < kf; j++) rw[kr + j] = row_index(c->m, f[j]);
         add_idx(c->m, rw, kr + kf, c->st[i]);
         c->have[i] = 1;

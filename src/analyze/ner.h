@@ -86,7 +86,6 @@ typedef struct dl_ner_model {
     float scale;
     const int16_t *w;   /* (1 << nbits) * DL_NER_NT; NULL in a trainer's model */
     const uint32_t *pre; /* rows of the fixed-range features (ner.c, PRE_*); tagger only */
-    uint32_t gen;        /* this load's number (> 0; tagger only): keys ner.c's memo */
     uint64_t *gaz_key;  /* open addressing, key 0 = empty */
     uint8_t *gaz_val;
     size_t gaz_mask, gaz_n;
