@@ -2,7 +2,8 @@
  * jsonl_ref.h -- the reference JSONL record parser: the jansson version that
  * src/text/jsonl.c replaced (jansson 2.14, JSON_REJECT_DUPLICATES).  The fuzz
  * target and the unit tests run both on the same bytes and require the same
- * verdict, the same reason and the same record.  Test code only.
+ * verdict, the same reason and the same record (one deliberate difference:
+ * NUL bytes, see below).  Test code only.
  */
 #ifndef DL_FUZZ_JSONL_REF_H
 #define DL_FUZZ_JSONL_REF_H
@@ -35,6 +36,13 @@ static int ref_parse_jsonl(const char *line, size_t len, dl_record *rec, char **
     *scratch = NULL;
     if (len > DL_MAX_RECORD + 65536) {
         *reason = "record over the size limit (16 MiB)";
+        return DL_EBADREC;
+    }
+    /* the one deliberate difference: jansson 2.14 lets a single NUL byte
+     * pass right after a number or a literal ({"n": 5\0}); JSON has no
+     * place for a raw NUL, and jsonl.c rejects it anywhere */
+    if (memchr(line, 0, len)) {
+        *reason = "malformed JSON";
         return DL_EBADREC;
     }
     json_error_t jerr;

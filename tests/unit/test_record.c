@@ -178,6 +178,7 @@ static void test_jsonl_matches_jansson(void **state)
     SAME("{\"date\":\"2019-07-10\",\"text\":\"x\"} x");
     SAME("{\"date\":\"2019-07-10\",\"text\":\"x\"}}");
     SAME("{\"date\":\"2019-07-10\",\"text\":\"x\"}\0junk");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":5\0}"); /* jansson let this NUL by */
     SAME("\xef\xbb\xbf{\"date\":\"2019-07-10\",\"text\":\"x\"}");
     /* strings: escapes, surrogates, control bytes, UTF-8 */
     SAME("{\"date\":\"2019-07-10\",\"text\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t x\"}");
