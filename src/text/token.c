@@ -38,6 +38,16 @@ static const unsigned char ascii_class[128] = {
 #undef L_
 };
 
+/* The word loop's table: bit 1 for an ASCII letter or digit, bit 2 for an
+ * ASCII letter; 0 for everything else, non-ASCII bytes included (they take
+ * the slow path). */
+enum { W_ALNUM = 1, W_LETTER = 2 };
+static const unsigned char word_ascii[256] = {
+    ['0' ... '9'] = W_ALNUM,
+    ['A' ... 'Z'] = W_ALNUM | W_LETTER,
+    ['a' ... 'z'] = W_ALNUM | W_LETTER,
+};
+
 static int class_of(int32_t c)
 {
     if (c < 0x80) {
@@ -357,7 +367,9 @@ int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
         if (b < 0x80) {
             c = b, next = i + 1, k = ascii_class[b] ? ascii_class[b] : C_PUNCT;
         } else {
-            c = cp_at(text, len, i, &next);
+            size_t nx = i; /* (next itself stays in a register) */
+            c = dl_utf8_next_multi(text, len, &nx);
+            next = nx;
             k = class_of(c);
         }
         if (k == C_SPACE) {
@@ -388,19 +400,23 @@ int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
             int digits_only = k == C_DIGIT;
             i = next;
             for (;;) {
+                /* the common case first: a run of ASCII letters and digits */
+                unsigned acc = 0;
+                size_t q = i;
+                while (q < len && word_ascii[u[q]]) acc |= word_ascii[u[q++]];
+                if (acc & W_LETTER) digits_only = 0;
+                i = q;
                 if (i >= len) break;
                 size_t j;
                 int32_t d;
                 int dk;
                 if (u[i] < 0x80) {
-                    d = u[i], j = i + 1, dk = ascii_class[u[i]];
-                    if (dk >= C_UPPER && dk <= C_DIGIT) {
-                        if (dk != C_DIGIT) digits_only = 0;
-                        i = j;
-                        continue;
-                    }
+                    /* not a letter or digit (the run above took those) */
+                    d = u[i], j = i + 1;
                 } else {
-                    d = cp_at(text, len, i, &j);
+                    size_t nx = i;
+                    d = dl_utf8_next_multi(text, len, &nx);
+                    j = nx;
                     dk = class_of(d);
                     if (is_alnum_class(dk)) {
                         if (dk != C_DIGIT) digits_only = 0;
