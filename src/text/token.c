@@ -14,6 +14,9 @@
 #include "utf8.h"
 
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ---------------------------------------------------------- classes */
 
@@ -185,12 +188,16 @@ static const abbr_entry abbrevs[] = {
     {"yrs", DL_ABBR_ANY},
 };
 
-/* For the unit test: the lexicon must stay sorted for the binary search. */
+/* For the unit test: the lexicon must stay sorted for the binary search,
+ * its words at most 6 letters long. */
 int dl_abbrev_table_sorted_(void);
 int dl_abbrev_table_sorted_(void)
 {
     for (size_t i = 1; i < DL_ARRAY_LEN(abbrevs); i++)
         if (strcmp(abbrevs[i - 1].w, abbrevs[i].w) >= 0) return 0;
+    /* dl_abbrev_class relies on no word being longer than 6 letters */
+    for (size_t i = 0; i < DL_ARRAY_LEN(abbrevs); i++)
+        if (strlen(abbrevs[i].w) > 6) return 0;
     return 1;
 }
 
@@ -201,6 +208,9 @@ int dl_abbrev_class(const char *s, size_t n)
     int dotted = 0;
     if (n && s[n - 1] == '.') n--;
     if (n == 0) return DL_ABBR_NONE;
+    /* the lexicon's longest word has 6 letters: a longer word without
+     * periods is no abbreviation (most words before a period) */
+    if (n > 6 && !memchr(s, '.', n)) return DL_ABBR_NONE;
     for (size_t i = 0; i < n; i++) {
         unsigned char b = (unsigned char)s[i];
         if (b == '.') {
@@ -362,6 +372,11 @@ int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
         size_t start = i, next;
         /* white space: runs of ASCII blanks are the common case */
         unsigned char b = u[i];
+        if (b == ' ') {
+            pending |= DL_TF_SPACE;
+            i++;
+            continue;
+        }
         int32_t c;
         int k;
         if (b < 0x80) {
@@ -391,7 +406,9 @@ int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
 
         if (is_alnum_class(k)) {
             t.flags |= k == C_UPPER ? DL_TF_CAP : k == C_LOWER ? DL_TF_LOWER : 0;
-            size_t dl = b < 0x80 ? dotted_at(u, len, start) : 0;
+            size_t dl = b < 0x80 && start + 1 < len && u[start + 1] == '.'
+                            ? dotted_at(u, len, start)
+                            : 0;
             if (dl) {
                 t.kind = DL_TOK_WORD, t.flags |= DL_TF_ABBR;
                 i = start + dl;
@@ -401,10 +418,32 @@ int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
             i = next;
             for (;;) {
                 /* the common case first: a run of ASCII letters and digits */
-                unsigned acc = 0;
                 size_t q = i;
-                while (q < len && word_ascii[u[q]]) acc |= word_ascii[u[q++]];
-                if (acc & W_LETTER) digits_only = 0;
+                int letters = 0;
+#ifdef __SSE2__
+                /* 16 bytes at a time: a mask of the letters and digits */
+                while (len - q >= 16) {
+                    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + q));
+                    __m128i dg = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+                                                _mm_set1_epi8((char)(0x80 + 10)));
+                    __m128i lt = _mm_cmplt_epi8(
+                        _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+                                     _mm_set1_epi8((char)(0x80 - 'a'))),
+                        _mm_set1_epi8((char)(0x80 + 26)));
+                    unsigned am = (unsigned)_mm_movemask_epi8(_mm_or_si128(dg, lt));
+                    unsigned lm = (unsigned)_mm_movemask_epi8(lt);
+                    unsigned run = (unsigned)__builtin_ctz(~am); /* am < 0x10000: ~am has a 0 bit there */
+                    if (lm & ((1u << run) - 1)) letters = 1;
+                    q += run;
+                    if (run < 16) break;
+                }
+#endif
+                {
+                    unsigned acc = 0;
+                    while (q < len && word_ascii[u[q]]) acc |= word_ascii[u[q++]];
+                    if (acc & W_LETTER) letters = 1;
+                }
+                if (letters) digits_only = 0;
                 i = q;
                 if (i >= len) break;
                 size_t j;
