@@ -88,8 +88,21 @@ static int buf_need(dl_buf *b, size_t extra)
     return 1;
 }
 
+/* Room for n more bytes and the terminator, under the ceiling, without
+ * growing: the appends' fast path (the JSON writer makes many small ones). */
+static inline int room(const dl_buf *b, size_t n)
+{
+    return !b->err && b->cap - b->n > n && b->n + n <= (b->max ? b->max : ((size_t)1 << 30));
+}
+
 void dl_buf_add(dl_buf *b, const void *p, size_t n)
 {
+    if (room(b, n)) {
+        memcpy(b->p + b->n, p, n);
+        b->n += n;
+        b->p[b->n] = 0;
+        return;
+    }
     if (!buf_need(b, n)) return;
     if (n) memcpy(b->p + b->n, p, n);
     b->n += n;
@@ -100,7 +113,7 @@ void dl_buf_adds(dl_buf *b, const char *s) { dl_buf_add(b, s, strlen(s)); }
 
 void dl_buf_addc(dl_buf *b, char c)
 {
-    if (!buf_need(b, 1)) return;
+    if (!room(b, 1) && !buf_need(b, 1)) return;
     b->p[b->n++] = c;
     b->p[b->n] = 0;
 }
@@ -244,6 +257,25 @@ static size_t json_str_fast(dl_buf *b, const char *s, size_t n)
             b->n += k;
             i += k;
             d += k;
+        } else {
+            /* the last 1-15 bytes (short strings: names, types, values):
+             * the same test on a copy, the bytes past the end masked off */
+            size_t rem = n - i;
+            unsigned char tmp[16] = {0};
+            memcpy(tmp, u + i, rem);
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)tmp);
+            __m128i lim = _mm_set1_epi8(0x1f);
+            __m128i hit = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, lim), lim), v));
+            unsigned mask = (unsigned)_mm_movemask_epi8(hit) & ((1u << rem) - 1);
+            _mm_storeu_si128((__m128i *)(void *)d, v);
+            unsigned k = mask ? (unsigned)__builtin_ctz(mask) : (unsigned)rem;
+            b->n += k;
+            i += k;
+            d += k;
+            if (i == n) break;
         }
 #endif
         c = u[i];
@@ -305,35 +337,58 @@ void dl_json_key(dl_buf *b, const char *key)
     dl_buf_addc(b, ':');
 }
 
-/* Writes v in decimal at p; returns the length (at most 20). */
+/* Writes v in decimal at p; returns the length (at most 20).  Two digits
+ * per step from a table. */
 static size_t put_u64(char *p, uint64_t v)
 {
+    static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                   "25262728293031323334353637383940414243444546474849"
+                                   "50515253545556575859606162636465666768697071727374"
+                                   "75767778798081828384858687888990919293949596979899";
     char t[20];
-    size_t n = 0;
-    do {
-        t[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++) p[i] = t[n - 1 - i];
-    return n;
+    size_t k = 20;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        k -= 2;
+        memcpy(t + k, pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        k -= 2;
+        memcpy(t + k, pairs + 2 * v, 2);
+    } else {
+        t[--k] = (char)('0' + v);
+    }
+    memcpy(p, t + k, 20 - k);
+    return 20 - k;
 }
 
 void dl_json_uint(dl_buf *b, uint64_t v)
 {
+    if (room(b, 20)) {
+        b->n += put_u64(b->p + b->n, v);
+        b->p[b->n] = 0;
+        return;
+    }
     char t[20];
     dl_buf_add(b, t, put_u64(t, v));
 }
 
 void dl_json_span(dl_buf *b, dl_span s)
 {
-    char t[44];
+    char t[44], *d = room(b, 44) ? b->p + b->n : t;
     size_t n = 0;
-    t[n++] = '[';
-    n += put_u64(t + n, s.start);
-    t[n++] = ',';
-    n += put_u64(t + n, s.end);
-    t[n++] = ']';
-    dl_buf_add(b, t, n);
+    d[n++] = '[';
+    n += put_u64(d + n, s.start);
+    d[n++] = ',';
+    n += put_u64(d + n, s.end);
+    d[n++] = ']';
+    if (d == t) {
+        dl_buf_add(b, t, n);
+    } else {
+        b->n += n;
+        b->p[b->n] = 0;
+    }
 }
 
 void dl_json_double(dl_buf *b, double d)
