@@ -6,8 +6,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <time.h>
 
 #include "text/record.h"
+#include "text/buf.h"
 #include "text/date.h"
 #include "text/utf8.h"
 #include "../../fuzz/jsonl_ref.h"
@@ -301,6 +304,71 @@ static void test_jsonl_mutations(void **state)
     assert_true(agreed_ok > 1000);
 }
 
+/* Builds a line of pathological form `kind` about n bytes long. */
+static char *patho(int kind, size_t n, size_t *len)
+{
+    dl_buf b = {0};
+    dl_buf_adds(&b, "{\"date\":\"2019-07-10\",\"text\":\"");
+    if (kind == 0) /* a text of escapes only */
+        while (b.n < n) dl_buf_adds(&b, "\\u00e9\\ud83d\\ude00\\n");
+    dl_buf_adds(&b, "x\"");
+    if (kind == 1) /* one object with very many keys (the sorted duplicate check) */
+        for (unsigned k = 0; b.n < n; k++) dl_buf_printf(&b, ",\"k%u\\u0041\":%u", k, k);
+    if (kind == 2) { /* nesting at the limit, again and again */
+        dl_buf_adds(&b, ",\"a\":[");
+        for (int first = 1; b.n < n; first = 0) {
+            if (!first) dl_buf_addc(&b, ',');
+            for (int d = 0; d < 2000; d++) dl_buf_addc(&b, '[');
+            for (int d = 0; d < 2000; d++) dl_buf_addc(&b, ']');
+        }
+        dl_buf_addc(&b, ']');
+    }
+    if (kind == 3) { /* many small objects, each with its keys */
+        dl_buf_adds(&b, ",\"a\":[");
+        for (int first = 1; b.n < n; first = 0)
+            dl_buf_adds(&b, first ? "{\"a\":1,\"b\":[2],\"c\":{\"d\":null}}"
+                                  : ",{\"a\":1,\"b\":[2],\"c\":{\"d\":null}}");
+        dl_buf_addc(&b, ']');
+    }
+    dl_buf_addc(&b, '}');
+    return dl_buf_detach(&b, len);
+}
+
+static double time_parse(const char *line, size_t len)
+{
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    dl_record r;
+    const char *why;
+    char *sc = NULL;
+    int rc = dl_parse_jsonl(line, len, &r, &sc, &why);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    free(sc);
+    assert_int_equal(rc, DL_OK);
+    return (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) * 1e-9;
+}
+
+/* Linear time on pathological lines: 4x the input costs well under 8x the
+ * time (measured again on a bad ratio: the machine is shared). */
+static void test_jsonl_linear(void **state)
+{
+    (void)state;
+    for (int kind = 0; kind < 4; kind++) {
+        size_t n1, n4;
+        char *l1 = patho(kind, 2u << 20, &n1), *l4 = patho(kind, 8u << 20, &n4);
+        double ratio = 1e9;
+        for (int attempt = 0; attempt < 3 && ratio >= 8.0; attempt++) {
+            double t1 = time_parse(l1, n1), t4 = time_parse(l4, n4);
+            ratio = t4 / (t1 > 1e-6 ? t1 : 1e-6);
+            printf("jsonl linear kind %d: %zu bytes %.4f s, %zu bytes %.4f s: ratio %.1f\n", kind,
+                   n1, t1, n4, t4, ratio);
+        }
+        assert_true(ratio < 8.0);
+        free(l1);
+        free(l4);
+    }
+}
+
 static void test_dates(void **state)
 {
     (void)state;
@@ -352,7 +420,10 @@ int main(void)
         cmocka_unit_test(test_plain_forms), cmocka_unit_test(test_plain_bad),
         cmocka_unit_test(test_ids_stable),  cmocka_unit_test(test_jsonl),
         cmocka_unit_test(test_dates),
-        cmocka_unit_test(test_jsonl_matches_jansson), cmocka_unit_test(test_jsonl_mutations),       cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_jsonl_matches_jansson),
+        cmocka_unit_test(test_jsonl_mutations),
+        cmocka_unit_test(test_jsonl_linear),
+        cmocka_unit_test(test_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
