@@ -10,13 +10,24 @@
 #include <math.h>
 #include <stdio.h>
 
-/* A story as assignment reads it; cn caches |c|. */
+/* A story as assignment reads it; cn caches |c|.  dirty: changed in this
+ * batch and not yet written (write_row, at eviction or dl_storyer_flush):
+ * an article joining a story costs no SQL until the batch ends. */
 typedef struct storyrow {
     int64_t id;     /* 0: empty cache slot */
     int32_t first, last;
+    int64_t articles;
+    int dirty;
     dl_termvec c;
     double cn;
 } storyrow;
+
+/* Merged-away story id -> the story that absorbed it (open addressing;
+ * from = 0: free slot).  Filled by merges of this session and by the
+ * tombstones load_story meets ("=ID" states, see story.h). */
+typedef struct alias {
+    int64_t from, to;
+} alias;
 
 /* Stories parsed this batch, by id modulo STORY_CACHE (the candidates of
  * one article are mostly those of the previous ones).  Cleared at each
@@ -70,6 +81,10 @@ struct dl_storyer {
     size_t df_cap, df_n;
     DL_VEC(size_t) dirty;  /* slots with delta != 0 */
     storyrow cache[STORY_CACHE];
+    DL_VEC(int64_t) touched;  /* stories made dirty this batch (merge pass) */
+    alias *al;
+    size_t al_cap, al_n;
+    sqlite3_stmt *st_merge_art, *st_tomb;
     sqlite3_stmt *st_df_get, *st_df_put, *st_keys_get, *st_keys_put, *st_story_get,
         *st_story_new, *st_story_upd, *st_art_set, *st_art_story;
 };
@@ -151,6 +166,10 @@ void dl_storyer_free(dl_storyer *s)
     sqlite3_finalize(s->st_art_set);
     sqlite3_finalize(s->st_art_story);
     sqlite3_finalize(s->st_version);
+    sqlite3_finalize(s->st_merge_art);
+    sqlite3_finalize(s->st_tomb);
+    free(s->al);
+    dl_vec_free(&s->touched);
     kmap_free(s);
     dl_vec_free(&s->rows);
     dl_vec_free(&s->ids);
@@ -225,10 +244,13 @@ static int df_bump(dl_storyer *s, const char *term, int64_t *df)
     return DL_OK;
 }
 
+static int story_batch_end(dl_storyer *s);
+
 int dl_storyer_flush(dl_storyer *s)
 {
     if (!s) return DL_OK;
-    int rc = DL_OK;
+    int rc = story_batch_end(s);
+    if (rc) return rc;
     for (size_t i = 0; i < s->dirty.n && !rc; i++) {
         dfent *e = &s->df[s->dirty.v[i]];
         if (!e->term || !e->delta) continue;
@@ -274,12 +296,15 @@ int dl_storyer_new(dl_archive *ar, dl_storyer **out)
     s->st_story_new = dl_archive_prepare(
         ar, "INSERT INTO stories(label, first, last, articles, state) VALUES(?,?,?,1,?)");
     s->st_story_upd = dl_archive_prepare(
-        ar, "UPDATE stories SET label = ?, first = min(first, ?), last = max(last, ?),"
-            " articles = articles + 1, state = ? WHERE story = ?");
+        ar, "UPDATE stories SET label = ?, first = ?, last = ?, articles = ?, state = ?"
+            " WHERE story = ?");
     s->st_art_set = dl_archive_prepare(ar, "UPDATE articles SET story = ? WHERE docno = ?");
     s->st_art_story = dl_archive_prepare(ar, "SELECT story FROM articles WHERE docno = ?");
     s->st_version = dl_archive_prepare(ar, "PRAGMA data_version");
-    if (!s->st_df_get || !s->st_df_put || !s->st_keys_get || !s->st_keys_put ||
+    s->st_merge_art = dl_archive_prepare(ar, "UPDATE articles SET story = ? WHERE story = ?");
+    s->st_tomb = dl_archive_prepare(
+        ar, "UPDATE stories SET label = NULL, articles = 0, state = ? WHERE story = ?");
+    if (!s->st_merge_art || !s->st_tomb ||!s->st_df_get || !s->st_df_put || !s->st_keys_get || !s->st_keys_put ||
         !s->st_story_get || !s->st_story_new || !s->st_story_upd || !s->st_art_set ||
         !s->st_art_story || !s->st_version) {
         dl_storyer_free(s);
@@ -447,41 +472,156 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, dl_termvec *terms, 
 }
 
 
-static int load_story(dl_storyer *s, int64_t id, storyrow *r);
+/* ---- merged-away ids */
 
-/* The story id, from the cache or the archive; NULL when it cannot be read.
- * The row is borrowed until the next get_story. */
-static storyrow *get_story(dl_storyer *s, int64_t id, int *rc)
+static size_t alias_slot(const alias *t, size_t cap, int64_t from)
 {
-    storyrow *r = &s->cache[(uint64_t)id % STORY_CACHE];
-    if (r->id == id) return r;
-    dl_terms_free(&r->c);
-    int e = load_story(s, id, r);
-    if (e) {
-        dl_terms_free(&r->c);
-        r->id = 0;
-        if (e == DL_ENOMEM) *rc = e;
-        return NULL;
-    }
-    r->cn = norm2(&r->c);
-    return r;
+    size_t h = (size_t)((uint64_t)from * 0x9E3779B97F4A7C15ull >> 20) & (cap - 1);
+    while (t[h].from && t[h].from != from) h = (h + 1) & (cap - 1);
+    return h;
 }
 
-static int load_story(dl_storyer *s, int64_t id, storyrow *r)
+static int alias_add(dl_storyer *s, int64_t from, int64_t to)
+{
+    if ((s->al_n + 1) * 2 > s->al_cap) {
+        size_t nc = s->al_cap ? s->al_cap * 2 : 64;
+        alias *nt = dl_calloc(nc, sizeof *nt);
+        if (!nt) return DL_ENOMEM;
+        for (size_t i = 0; i < s->al_cap; i++)
+            if (s->al[i].from) nt[alias_slot(nt, nc, s->al[i].from)] = s->al[i];
+        free(s->al);
+        s->al = nt;
+        s->al_cap = nc;
+    }
+    alias *e = &s->al[alias_slot(s->al, s->al_cap, from)];
+    if (!e->from) s->al_n++;
+    e->from = from;
+    e->to = to;
+    return DL_OK;
+}
+
+/* The live story that id became (id itself when it was never merged). */
+static int64_t resolve(const dl_storyer *s, int64_t id)
+{
+    for (int hop = 0; s->al_n && hop < 64; hop++) {
+        const alias *e = &s->al[alias_slot(s->al, s->al_cap, id)];
+        if (!e->from) break;
+        id = e->to;
+    }
+    return id;
+}
+
+/* ---- the story cache */
+
+/* Writes a dirty row (label, dates, count, centroid). */
+static int write_row(dl_storyer *s, storyrow *r)
+{
+    if (!r->id || !r->dirty) return DL_OK;
+    dl_buf label = {0}, state = {0};
+    make_label(&r->c, &label);
+    write_state(&r->c, &state);
+    int rc = label.err ? label.err : state.err;
+    if (!rc) {
+        sqlite3_stmt *st = s->st_story_upd;
+        sqlite3_bind_text(st, 1, label.p ? label.p : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, r->first);
+        sqlite3_bind_int64(st, 3, r->last);
+        sqlite3_bind_int64(st, 4, r->articles);
+        sqlite3_bind_blob(st, 5, state.p ? state.p : "", (int)state.n, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 6, r->id);
+        rc = step_done(s, st);
+    }
+    dl_buf_free(&label);
+    dl_buf_free(&state);
+    if (!rc) r->dirty = 0;
+    return rc;
+}
+
+/* Empties a cache slot, writing it first when dirty. */
+static int evict(dl_storyer *s, storyrow *r)
+{
+    int rc = write_row(s, r);
+    if (rc) return rc;
+    dl_terms_free(&r->c);
+    memset(r, 0, sizeof *r);
+    return DL_OK;
+}
+
+static void mark_dirty(dl_storyer *s, storyrow *r)
+{
+    if (r->dirty) return;
+    r->dirty = 1;
+    (void)dl_vec_push(&s->touched, r->id); /* OOM: only the merge pass misses it */
+}
+
+/* Reads story id into r; DL_ENOTFOUND when absent, or a tombstone whose
+ * target goes to *fwd. */
+static int load_story(dl_storyer *s, int64_t id, storyrow *r, int64_t *fwd)
 {
     memset(r, 0, sizeof *r);
     r->id = id;
+    *fwd = 0;
     sqlite3_stmt *st = s->st_story_get;
     sqlite3_bind_int64(st, 1, id);
     int rc = DL_ENOTFOUND;
     if (sqlite3_step(st) == SQLITE_ROW) {
+        const char *p = (const char *)sqlite3_column_blob(st, 3);
+        size_t n = (size_t)sqlite3_column_bytes(st, 3);
         r->first = (int32_t)sqlite3_column_int64(st, 0);
         r->last = (int32_t)sqlite3_column_int64(st, 1);
-        rc = parse_state((const char *)sqlite3_column_blob(st, 3),
-                         (size_t)sqlite3_column_bytes(st, 3), &r->c);
+        r->articles = sqlite3_column_int64(st, 2);
+        if (p && n > 1 && p[0] == '=') {
+            char num[24];
+            size_t k = n - 1 < sizeof num - 1 ? n - 1 : sizeof num - 1;
+            memcpy(num, p + 1, k);
+            num[k] = 0;
+            *fwd = strtoll(num, NULL, 10);
+        } else {
+            rc = parse_state(p, n, &r->c);
+        }
     }
     sqlite3_reset(st);
     return rc;
+}
+
+/* The live story id (or the story it was merged into), from the cache or
+ * the archive; NULL when it cannot be read.  The row is borrowed until the
+ * next get_story; pin (0: none) is a story whose slot must not be reused:
+ * a colliding id is then read into *spare. */
+static storyrow *get_story_pin(dl_storyer *s, int64_t id, int64_t pin, storyrow *spare, int *rc)
+{
+    for (int hop = 0; hop < 8; hop++) {
+        id = resolve(s, id);
+        storyrow *r = &s->cache[(uint64_t)id % STORY_CACHE];
+        if (r->id == id) return r;
+        if (pin && r->id == pin) {
+            dl_terms_free(&spare->c);
+            r = spare;
+        } else {
+            int e = evict(s, r);
+            if (e) {
+                *rc = e;
+                return NULL;
+            }
+        }
+        int64_t fwd = 0;
+        int e = load_story(s, id, r, &fwd);
+        if (e || fwd) {
+            dl_terms_free(&r->c);
+            memset(r, 0, sizeof *r);
+            if (e == DL_ENOMEM) *rc = e;
+            if (fwd && fwd != id && !alias_add(s, id, fwd)) continue;
+            return NULL;
+        }
+        r->cn = norm2(&r->c);
+        return r;
+    }
+    return NULL;
+}
+
+static storyrow *get_story(dl_storyer *s, int64_t id, int *rc)
+{
+    return get_story_pin(s, id, 0, NULL, rc);
 }
 
 /* Adds v into the centroid c (both term-sorted).  On OOM c is unchanged. */
@@ -610,9 +750,10 @@ static int key_stories(dl_storyer *s, const char *term, int32_t lo, int32_t hi, 
                 return DL_ENOMEM;
         if (s->rows.n > 1) dl_qsort(s->rows.v, s->rows.n, sizeof *s->rows.v, cmp_skey);
         for (size_t i = 0; i < s->rows.n; i++) {
+            int64_t id = resolve(s, s->rows.v[i].story);
             int seen = 0;
-            for (size_t k = 0; k < out->n && !seen; k++) seen = out->v[k] == s->rows.v[i].story;
-            if (!seen && dl_vec_push(out, s->rows.v[i].story)) return DL_ENOMEM;
+            for (size_t k = 0; k < out->n && !seen; k++) seen = out->v[k] == id;
+            if (!seen && dl_vec_push(out, id)) return DL_ENOMEM;
         }
         return DL_OK;
     }
@@ -651,7 +792,7 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
         sqlite3_bind_int64(s->st_art_story, 1, dup_of);
         if (sqlite3_step(s->st_art_story) == SQLITE_ROW &&
             sqlite3_column_type(s->st_art_story, 0) != SQLITE_NULL)
-            best = sqlite3_column_int64(s->st_art_story, 0);
+            best = resolve(s, sqlite3_column_int64(s->st_art_story, 0));
         sqlite3_reset(s->st_art_story);
     }
     /* candidates: stories sharing one of the doc's best terms, in the window */
@@ -728,26 +869,17 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     dl_vec_free(&ecands);
 
     dl_buf label = {0}, state = {0};
-    if (!rc && best) {
-        storyrow *r = get_story(s, best, &rc);
-        if (!r && !rc) rc = fail(s);
-        if (!rc) rc = merge_into(&r->c, &v);
+    storyrow *r = NULL;
+    if (!rc && best && (r = get_story(s, best, &rc)) != NULL) {
+        /* the row is written when evicted or at the batch's end */
+        best = r->id;
+        rc = merge_into(&r->c, &v);
         if (!rc) {
             r->cn = norm2(&r->c);
             if (day < r->first) r->first = day;
             if (day > r->last) r->last = day;
-            make_label(&r->c, &label);
-            write_state(&r->c, &state);
-            rc = label.err ? label.err : state.err;
-        }
-        if (!rc) {
-            sqlite3_stmt *st = s->st_story_upd;
-            sqlite3_bind_text(st, 1, label.p ? label.p : "", -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 2, day);
-            sqlite3_bind_int64(st, 3, day);
-            sqlite3_bind_blob(st, 4, state.p ? state.p : "", (int)state.n, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 5, best);
-            rc = step_done(s, st);
+            r->articles++;
+            mark_dirty(s, r);
         }
     } else if (!rc) {
         make_label(&v, &label);
@@ -761,6 +893,33 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
             sqlite3_bind_blob(st, 4, state.p ? state.p : "", (int)state.n, SQLITE_STATIC);
             rc = step_done(s, st);
             best = sqlite3_last_insert_rowid(s->ar->db);
+        }
+        /* cached as written; the merge pass looks at new stories too */
+        if (!rc) {
+            storyrow *c = &s->cache[(uint64_t)best % STORY_CACHE];
+            if (!(rc = evict(s, c))) {
+                c->id = best;
+                c->first = c->last = day;
+                c->articles = 1;
+                rc = dl_vec_reserve(&c->c, v.n);
+                for (size_t i = 0; !rc && i < v.n; i++) {
+                    dl_term t = {dl_strdup(v.v[i].term), dl_strdup(v.v[i].surface), v.v[i].w};
+                    if (!t.term || !t.surface) {
+                        free(t.term);
+                        free(t.surface);
+                        rc = DL_ENOMEM;
+                    } else {
+                        c->c.v[c->c.n++] = t;
+                    }
+                }
+                c->cn = norm2(&c->c);
+                if (rc) {
+                    dl_terms_free(&c->c);
+                    memset(c, 0, sizeof *c);
+                } else {
+                    rc = dl_vec_push(&s->touched, best);
+                }
+            }
         }
     }
     dl_buf_free(&label);
@@ -792,5 +951,148 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     }
     free_keys(ekeys, nek);
     dl_terms_free(&v);
+    return rc;
+}
+
+/* ---- the merge pass (story.h, "Merges") */
+
+/* Is y within x's active period (x seen over at least a day, padded by its
+ * span up to STORY_MERGE_PAD days on each side)? */
+static int active_overlap(const storyrow *x, const storyrow *y)
+{
+    int32_t span = x->last - x->first;
+    if (span < 1) return 0;
+    int32_t pad = span < STORY_MERGE_PAD ? span : STORY_MERGE_PAD;
+    return y->last >= x->first - pad && y->first <= x->last + pad;
+}
+
+static double merge_threshold(const storyrow *a, const storyrow *b)
+{
+    if (active_overlap(a, b) || active_overlap(b, a)) return STORY_MERGE_NEAR;
+    int32_t lo = a->last < b->last ? a->last : b->last;
+    int32_t hi = a->first > b->first ? a->first : b->first;
+    int32_t gap = hi > lo ? hi - lo : 0;
+    return STORY_MERGE_FAR + STORY_MERGE_DAY * gap;
+}
+
+/* Folds story gone into story keep (keep < gone: the older id survives):
+ * its articles move, its centroid is added, and its row becomes the
+ * tombstone "=keep" (articles 0, no label) so that its id is never given
+ * again and still leads to the story. */
+static int merge_stories(dl_storyer *s, int64_t keep, int64_t gone)
+{
+    int rc = DL_OK;
+    storyrow *g = get_story(s, gone, &rc);
+    if (!g) return rc ? rc : fail(s);
+    dl_termvec gc = g->c;
+    int32_t gfirst = g->first, glast = g->last;
+    int64_t gart = g->articles;
+    memset(g, 0, sizeof *g);  /* folded below, never written */
+    char tomb[32];
+    int tl = snprintf(tomb, sizeof tomb, "=%lld", (long long)keep);
+    sqlite3_bind_blob(s->st_tomb, 1, tomb, tl, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(s->st_tomb, 2, gone);
+    rc = step_done(s, s->st_tomb);
+    if (!rc) {
+        sqlite3_bind_int64(s->st_merge_art, 1, keep);
+        sqlite3_bind_int64(s->st_merge_art, 2, gone);
+        rc = step_done(s, s->st_merge_art);
+    }
+    if (!rc) rc = alias_add(s, gone, keep);
+    storyrow *k = rc ? NULL : get_story(s, keep, &rc);
+    if (!rc && !k) rc = fail(s);
+    if (!rc) rc = merge_into(&k->c, &gc);
+    if (!rc) {
+        k->cn = norm2(&k->c);
+        if (gfirst < k->first) k->first = gfirst;
+        if (glast > k->last) k->last = glast;
+        k->articles += gart;
+        mark_dirty(s, k);
+        rc = dl_vec_push(&s->touched, keep);
+    }
+    dl_terms_free(&gc);
+    return rc;
+}
+
+/* One story of the batch against the stories sharing its best centroid
+ * terms: merges it with the one that clears merge_threshold by most.
+ * *merged = 1 when it did. */
+static int merge_one(dl_storyer *s, int64_t id, int *merged)
+{
+    *merged = 0;
+    int rc = DL_OK;
+    storyrow *r = get_story(s, id, &rc);
+    if (!r || r->id != id) return rc;
+    /* the best terms, copied: r stays pinned, but keep the strings safe */
+    dl_termvec top = {0};
+    if ((rc = dl_vec_reserve(&top, r->c.n))) return rc;
+    memcpy(top.v, r->c.v, r->c.n * sizeof *r->c.v);
+    top.n = r->c.n;
+    dl_qsort(top.v, top.n, sizeof *top.v, cmp_w_desc);
+    if (top.n > STORY_KEY_TERMS) top.n = STORY_KEY_TERMS;
+    char *terms[STORY_KEY_TERMS];
+    size_t nt = 0;
+    for (size_t i = 0; i < top.n; i++)
+        if ((terms[nt] = dl_strdup(top.v[i].term)) != NULL) nt++;
+    dl_vec_free(&top);
+    int32_t lo = r->first - STORY_MERGE_WINDOW, hi = r->last + STORY_MERGE_WINDOW;
+    typedef struct { int64_t id; int hits; } mcand;
+    DL_VEC(mcand) cands = {0};
+    for (size_t i = 0; i < nt && !rc; i++) {
+        rc = key_stories(s, terms[i], lo, hi, &s->ids);
+        for (size_t q = 0; q < s->ids.n && !rc; q++) {
+            int64_t c = resolve(s, s->ids.v[q]);
+            if (c == id) continue;
+            int seen = 0;
+            for (size_t k = 0; k < cands.n && !seen; k++)
+                if (cands.v[k].id == c) cands.v[k].hits++, seen = 1;
+            mcand x = {c, 1};
+            if (!seen && cands.n < 256) rc = dl_vec_push(&cands, x);
+        }
+    }
+    for (size_t i = 0; i < nt; i++) free(terms[i]);
+    /* most shared terms first */
+    for (size_t k = 1; k < cands.n; k++) {
+        mcand x = cands.v[k];
+        size_t j = k;
+        while (j > 0 && cands.v[j - 1].hits < x.hits) cands.v[j] = cands.v[j - 1], j--;
+        cands.v[j] = x;
+    }
+    if (cands.n > STORY_MAX_CANDIDATES) cands.n = STORY_MAX_CANDIDATES;
+    storyrow spare;
+    memset(&spare, 0, sizeof spare);
+    int64_t best = 0;
+    double best_margin = 0;
+    for (size_t k = 0; k < cands.n && !rc; k++) {
+        if (cands.v[k].hits < STORY_MERGE_MIN_HITS) continue;
+        const storyrow *o = get_story_pin(s, cands.v[k].id, id, &spare, &rc);
+        r = get_story(s, id, &rc);  /* still cached (pinned) */
+        if (!o || !r || o->id == id) continue;
+        double cos = r->cn > 0 && o->cn > 0 ? dot(&r->c, &o->c) / (r->cn * o->cn) : 0;
+        double margin = cos - merge_threshold(r, o);
+        if (margin > best_margin) best_margin = margin, best = o->id;
+    }
+    dl_terms_free(&spare.c);
+    dl_vec_free(&cands);
+    if (rc || !best) return rc;
+    *merged = 1;
+    return merge_stories(s, best < id ? best : id, best < id ? id : best);
+}
+
+/* At each batch's end: the merge pass over the stories the batch touched
+ * (and the survivors of its merges), then every dirty row is written. */
+static int story_batch_end(dl_storyer *s)
+{
+    int rc = DL_OK;
+    size_t merges = 0, limit = s->touched.n;
+    for (size_t w = 0; w < s->touched.n && !rc; w++) {
+        int64_t id = s->touched.v[w];
+        if (resolve(s, id) != id) continue;
+        int merged = 0;
+        rc = merge_one(s, id, &merged);
+        if (merged && ++merges > limit) break;
+    }
+    for (size_t i = 0; i < STORY_CACHE && !rc; i++) rc = write_row(s, &s->cache[i]);
+    s->touched.n = 0;
     return rc;
 }

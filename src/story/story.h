@@ -47,6 +47,13 @@
 #define STORY_ENT_WINDOW 400     /* days */
 #define STORY_ENT_MIN_DOCS 200
 #define STORY_ENT_MAX_DF 0.05
+/* the merge pass at each batch's end (story.c, merge_one) */
+#define STORY_MERGE_WINDOW 400   /* days around a story searched */
+#define STORY_MERGE_MIN_HITS 2   /* best centroid terms shared */
+#define STORY_MERGE_NEAR 0.25    /* cosine, within the other's active period */
+#define STORY_MERGE_FAR 0.45     /* cosine, otherwise ... */
+#define STORY_MERGE_DAY 0.0002   /* ... plus this per day apart */
+#define STORY_MERGE_PAD 60       /* days: most an active period is padded */
 #ifndef STORY_ENT_THRESHOLD
 #define STORY_ENT_THRESHOLD 0.10
 #endif
