@@ -27,6 +27,10 @@ static int ends_with(const char *w, size_t n, const char *suf)
  * rule that also hits a word that is no spelling variant does no harm. */
 static size_t respell(char *w, size_t n)
 {
+    /* every rule below ends in one of these letters */
+    if (n < 4) return n;
+    char last = w[n - 1];
+    if (last != 'r' && last != 's' && last != 'd' && last != 'g' && last != 'e') return n;
     static const char *const our_tails[] = {"our", "ours", "oured", "ouring", "ourite",
                                             "ourites", "ourable", "ourer", "ourers"};
     if (n > 5) {
@@ -50,6 +54,12 @@ size_t dl_dup_norm_word(const char *w, size_t len, char *out, size_t cap)
 {
     size_t n = 0, i = 0;
     if (cap < 2) return 0;
+    /* ASCII words (nearly all): folded byte by byte */
+    while (i < len && n + 4 < cap && (unsigned char)w[i] < 0x80) {
+        char c = w[i++];
+        if (c == '\'' || c == ',' || c == '.') continue;
+        out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
     while (i < len && n + 4 < cap) {
         int32_t c = dl_utf8_next(w, len, &i);
         if (c == '\'' || c == 0x2019 || c == 0x2018 || c == ',' || c == '.') continue;
@@ -135,11 +145,28 @@ int dl_shingles(const char *text, size_t len, dl_u32vec *out)
     return dl_shingles_k(text, len, DL_DUP_K, out);
 }
 
-int dl_shingles_k(const char *text, size_t len, int k, dl_u32vec *out)
+/* Sorts and makes distinct. */
+static void sort_unique(dl_u32vec *out)
+{
+    if (out->n > 1) {
+        sort_u32(out->v, out->n);
+        size_t m = 1;
+        for (size_t i = 1; i < out->n; i++)
+            if (out->v[i] != out->v[m - 1]) out->v[m++] = out->v[i];
+        out->n = m;
+    }
+}
+
+/* The k-shingles of text into out and, when out2 is non-NULL, its
+ * k2-shingles into out2, from one pass over the words. */
+static int shingles2(const char *text, size_t len, int k, dl_u32vec *out, int k2, dl_u32vec *out2)
 {
     if (k < 1) k = 1;
     if (k > DL_DUP_K) k = DL_DUP_K;
+    if (k2 < 1) k2 = 1;
+    if (k2 > DL_DUP_K) k2 = DL_DUP_K;
     out->n = 0;
+    if (out2) out2->n = 0;
     dl_tokvec toks = {0};
     if (dl_tokenize(text, len, &toks)) return DL_ENOMEM;
     uint64_t h[DL_DUP_K] = {0};
@@ -163,23 +190,31 @@ int dl_shingles_k(const char *text, size_t len, int k, dl_u32vec *out)
             memmove(h, h + 1, sizeof h - sizeof h[0]);
             h[DL_DUP_K - 1] = XXH3_64bits(buf, n);
             words++;
-            if (words < (size_t)k) continue;
-            uint64_t s = 0;
-            for (int j = DL_DUP_K - k; j < DL_DUP_K; j++)
-                s = fmix64(s ^ (h[j] + 0x9E3779B97F4A7C15ULL * (uint64_t)(j + 1)));
-            if (dl_vec_push(out, (uint32_t)(s >> 32))) rc = DL_ENOMEM;
+            for (int pass = 0; pass < (out2 ? 2 : 1) && !rc; pass++) {
+                int kk = pass ? k2 : k;
+                if (words < (size_t)kk) continue;
+                uint64_t s = 0;
+                for (int j = DL_DUP_K - kk; j < DL_DUP_K; j++)
+                    s = fmix64(s ^ (h[j] + 0x9E3779B97F4A7C15ULL * (uint64_t)(j + 1)));
+                if (dl_vec_push(pass ? out2 : out, (uint32_t)(s >> 32))) rc = DL_ENOMEM;
+            }
         }
     }
     dl_vec_free(&toks);
     if (rc) return rc;
-    if (out->n > 1) {
-        sort_u32(out->v, out->n);
-        size_t m = 1;
-        for (size_t i = 1; i < out->n; i++)
-            if (out->v[i] != out->v[m - 1]) out->v[m++] = out->v[i];
-        out->n = m;
-    }
+    sort_unique(out);
+    if (out2) sort_unique(out2);
     return DL_OK;
+}
+
+int dl_shingles_k(const char *text, size_t len, int k, dl_u32vec *out)
+{
+    return shingles2(text, len, k, out, 0, NULL);
+}
+
+int dl_shingles_pair(const char *text, size_t len, dl_u32vec *sig, dl_u32vec *bi)
+{
+    return shingles2(text, len, DL_DUP_K, sig, 2, bi);
 }
 
 double dl_containment(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)

@@ -10,6 +10,7 @@ static void artprep_free(void *v)
     dl_artprep *p = v;
     if (!p) return;
     dl_vec_free(&p->sig);
+    dl_vec_free(&p->bi);
     dl_terms_free(&p->terms);
     free(p);
 }
@@ -28,7 +29,7 @@ void dl_artprep_run(void *tctx, dl_ajob *j)
 {
     dl_artprep *p = dl_calloc(1, sizeof *p);
     if (!p) return; /* the writer computes everything */
-    p->sig_ok = dl_shingles(j->rec.text, j->rec.text_len, &p->sig) == DL_OK;
+    p->sig_ok = dl_shingles_pair(j->rec.text, j->rec.text_len, &p->sig, &p->bi) == DL_OK;
     if (tctx && j->ann)
         p->terms_ok = dl_text_terms(tctx, j->ann->text, j->ann->text_len, NULL, &p->terms) == DL_OK;
     if (!p->terms_ok) dl_terms_free(&p->terms);

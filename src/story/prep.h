@@ -17,7 +17,7 @@
 
 typedef struct dl_artprep {
     int sig_ok, terms_ok;   /* 0: not computed (OOM): the writer computes it */
-    dl_u32vec sig;          /* dl_shingles of rec.text */
+    dl_u32vec sig, bi;      /* dl_shingles_pair of rec.text */
     dl_termvec terms;       /* dl_text_terms of the annotation's text, raw counts */
 } dl_artprep;
 
