@@ -159,7 +159,8 @@ static void sort_unique(dl_u32vec *out)
 
 /* The k-shingles of text into out and, when out2 is non-NULL, its
  * k2-shingles into out2, from one pass over the words. */
-static int shingles2(const char *text, size_t len, int k, dl_u32vec *out, int k2, dl_u32vec *out2)
+static int shingles2(const char *text, size_t len, const dl_tokvec *given, int k, dl_u32vec *out,
+                     int k2, dl_u32vec *out2)
 {
     if (k < 1) k = 1;
     if (k > DL_DUP_K) k = DL_DUP_K;
@@ -167,14 +168,15 @@ static int shingles2(const char *text, size_t len, int k, dl_u32vec *out, int k2
     if (k2 > DL_DUP_K) k2 = DL_DUP_K;
     out->n = 0;
     if (out2) out2->n = 0;
-    dl_tokvec toks = {0};
-    if (dl_tokenize(text, len, &toks)) return DL_ENOMEM;
+    dl_tokvec own = {0};
+    if (!given && dl_tokenize(text, len, &own)) return DL_ENOMEM;
+    const dl_tokvec *toks = given ? given : &own;
     uint64_t h[DL_DUP_K] = {0};
     size_t words = 0;
     int rc = DL_OK;
     char buf[WORD_MAX * 4 + 8];
-    for (size_t i = 0; i < toks.n && words < MAX_WORDS; i++) {
-        const dl_token *t = &toks.v[i];
+    for (size_t i = 0; i < toks->n && words < MAX_WORDS; i++) {
+        const dl_token *t = &toks->v[i];
         if (t->kind != DL_TOK_WORD && t->kind != DL_TOK_NUMBER) continue;
         /* apostrophes and number separators split words (kong's = kong s,
          * 7.4 = 7 4), whatever their style */
@@ -200,7 +202,7 @@ static int shingles2(const char *text, size_t len, int k, dl_u32vec *out, int k2
             }
         }
     }
-    dl_vec_free(&toks);
+    dl_vec_free(&own);
     if (rc) return rc;
     sort_unique(out);
     if (out2) sort_unique(out2);
@@ -209,12 +211,18 @@ static int shingles2(const char *text, size_t len, int k, dl_u32vec *out, int k2
 
 int dl_shingles_k(const char *text, size_t len, int k, dl_u32vec *out)
 {
-    return shingles2(text, len, k, out, 0, NULL);
+    return shingles2(text, len, NULL, k, out, 0, NULL);
 }
 
 int dl_shingles_pair(const char *text, size_t len, dl_u32vec *sig, dl_u32vec *bi)
 {
-    return shingles2(text, len, DL_DUP_K, sig, 2, bi);
+    return shingles2(text, len, NULL, DL_DUP_K, sig, 2, bi);
+}
+
+int dl_shingles_pair_toks(const char *text, size_t len, const dl_tokvec *toks, dl_u32vec *sig,
+                          dl_u32vec *bi)
+{
+    return shingles2(text, len, toks, DL_DUP_K, sig, 2, bi);
 }
 
 double dl_containment(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)

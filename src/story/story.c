@@ -111,16 +111,17 @@ static size_t kmap_slot(const kent *t, size_t cap, const char *term, uint64_t hv
 }
 
 /* Records the row (term, day, story) in the map; on OOM the map is dropped
- * (lookups go to the table again). */
-static void kmap_add(dl_storyer *s, const char *term, int32_t day, int64_t story)
+ * (lookups go to the table again).  0 when the map held the row already
+ * (the table then holds it too), else 1. */
+static int kmap_add(dl_storyer *s, const char *term, int32_t day, int64_t story)
 {
-    if (!s->mem) return;
+    if (!s->mem) return 1;
     if ((s->kn + 1) * 2 > s->kcap) {
         size_t nc = s->kcap ? s->kcap * 2 : 8192;
         kent *nt = dl_calloc(nc, sizeof *nt);
         if (!nt) {
             kmap_free(s);
-            return;
+            return 1;
         }
         for (size_t i = 0; i < s->kcap; i++)
             if (s->kmap[i].term) nt[kmap_slot(nt, nc, s->kmap[i].term, s->kmap[i].hash)] = s->kmap[i];
@@ -133,16 +134,17 @@ static void kmap_add(dl_storyer *s, const char *term, int32_t day, int64_t story
     if (!e->term) {
         if (!(e->term = dl_strdup(term))) {
             kmap_free(s);
-            return;
+            return 1;
         }
         e->hash = hv;
         s->kn++;
     }
     /* INSERT OR IGNORE: a row is there once */
     for (size_t i = e->rows.n; i > 0 && e->rows.v[i - 1].day == day; i--)
-        if (e->rows.v[i - 1].story == story) return;
+        if (e->rows.v[i - 1].story == story) return 0;
     skey r = {day, story};
     if (dl_vec_push(&e->rows, r)) kmap_free(s);
+    return 1;
 }
 
 static int64_t data_version(dl_storyer *s)
@@ -347,16 +349,65 @@ static int cmp_term_asc(const void *a, const void *b)
     return strcmp(((const dl_term *)a)->term, ((const dl_term *)b)->term);
 }
 
-/* Keeps the k heaviest terms of v (freeing the rest), sorted by term. */
+/* The k-th largest of x[0, n) (1 <= k <= n); x is reordered.  Linear on
+ * average (quickselect). */
+static double kth_largest(double *x, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n - 1, want = k - 1;
+    while (lo < hi) {
+        double pivot = x[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (x[i] > pivot) i++;
+            while (x[j] < pivot) j--;
+            if (i <= j) {
+                double t = x[i];
+                x[i] = x[j];
+                x[j] = t;
+                i++;
+                if (j == 0) break;
+                j--;
+            }
+        }
+        if (want <= j) hi = j;
+        else if (want >= i) lo = i;
+        else break;
+    }
+    return x[want];
+}
+
+/* Keeps the k heaviest terms of the term-sorted v (freeing the rest; ties
+ * go to the first terms), still sorted by term.  Linear on average. */
 static void keep_top(dl_termvec *v, size_t k)
 {
-    dl_qsort(v->v, v->n, sizeof *v->v, cmp_w_desc);
-    for (size_t i = k; i < v->n; i++) {
-        free(v->v[i].term);
-        free(v->v[i].surface);
+    if (v->n <= k) return;
+    double *w = dl_malloc(v->n * sizeof *w);
+    if (!w) {  /* fallback: sort by weight, cut, sort back */
+        dl_qsort(v->v, v->n, sizeof *v->v, cmp_w_desc);
+        for (size_t i = k; i < v->n; i++) {
+            free(v->v[i].term);
+            free(v->v[i].surface);
+        }
+        v->n = k;
+        dl_qsort(v->v, v->n, sizeof *v->v, cmp_term_asc);
+        return;
     }
-    if (v->n > k) v->n = k;
-    dl_qsort(v->v, v->n, sizeof *v->v, cmp_term_asc);
+    for (size_t i = 0; i < v->n; i++) w[i] = v->v[i].w;
+    double thr = k ? kth_largest(w, v->n, k) : INFINITY;
+    size_t above = 0;
+    for (size_t i = 0; i < v->n; i++) above += v->v[i].w > thr;
+    size_t ties = k - above, m = 0;  /* terms at exactly thr that fit */
+    for (size_t i = 0; i < v->n; i++) {
+        int keep = v->v[i].w > thr || (v->v[i].w == thr && ties > 0 && ties--);
+        if (keep) {
+            v->v[m++] = v->v[i];
+        } else {
+            free(v->v[i].term);
+            free(v->v[i].surface);
+        }
+    }
+    v->n = m;
+    free(w);
 }
 
 static double norm2(const dl_termvec *v)
@@ -624,29 +675,47 @@ static storyrow *get_story(dl_storyer *s, int64_t id, int *rc)
     return get_story_pin(s, id, 0, NULL, rc);
 }
 
-/* Adds v into the centroid c (both term-sorted).  On OOM c is unchanged. */
+/* Adds v into the centroid c (both term-sorted), then keeps c's
+ * STORY_CENTROID_TERMS heaviest terms.  c's strings move into the result;
+ * v's are copied.  On OOM c is unchanged. */
 static int merge_into(dl_termvec *c, const dl_termvec *v)
 {
     dl_termvec out = {0};
+    if (dl_vec_reserve(&out, c->n + v->n)) return DL_ENOMEM;
     size_t i = 0, j = 0;
     int rc = DL_OK;
     while ((i < c->n || j < v->n) && !rc) {
         int cmp = i >= c->n ? 1 : j >= v->n ? -1 : strcmp(c->v[i].term, v->v[j].term);
-        const dl_term *src = cmp <= 0 ? &c->v[i] : &v->v[j];
-        dl_term t = {dl_strdup(src->term), dl_strdup(src->surface), 0};
-        if (cmp <= 0) t.w += c->v[i++].w;
-        if (cmp >= 0) t.w += v->v[j++].w;
-        if (!t.term || !t.surface || dl_vec_push(&out, t)) {
-            free(t.term);
-            free(t.surface);
-            rc = DL_ENOMEM;
+        dl_term t;
+        if (cmp <= 0) {
+            t = c->v[i++];  /* borrowed from c until the end */
+        } else {
+            t.term = dl_strdup(v->v[j].term);
+            t.surface = dl_strdup(v->v[j].surface);
+            t.w = 0;
+            if (!t.term || !t.surface) {
+                free(t.term);
+                free(t.surface);
+                rc = DL_ENOMEM;
+                break;
+            }
         }
+        if (cmp >= 0) t.w += v->v[j++].w;
+        out.v[out.n++] = t;  /* reserved */
     }
     if (rc) {
-        dl_terms_free(&out);
+        /* free the copies: out's terms not taken from c (both term-sorted) */
+        size_t ci = 0;
+        for (size_t k = 0; k < out.n; k++) {
+            while (ci < c->n && strcmp(c->v[ci].term, out.v[k].term) < 0) ci++;
+            if (ci < c->n && c->v[ci].term == out.v[k].term) continue;
+            free(out.v[k].term);
+            free(out.v[k].surface);
+        }
+        dl_vec_free(&out);
         return rc;
     }
-    dl_terms_free(c);
+    dl_vec_free(c);  /* its strings now belong to out */
     *c = out;
     keep_top(c, STORY_CENTROID_TERMS);
     return DL_OK;
@@ -933,20 +1002,20 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     if (!rc) {
         dl_qsort(v.v, v.n, sizeof *v.v, cmp_w_desc);
         for (size_t i = 0; i < v.n && i < STORY_KEY_TERMS && !rc; i++) {
+            if (!kmap_add(s, v.v[i].term, day, best)) continue;  /* row there */
             sqlite3_stmt *st = s->st_keys_put;
             sqlite3_bind_text(st, 1, v.v[i].term, -1, SQLITE_STATIC);
             sqlite3_bind_int64(st, 2, day);
             sqlite3_bind_int64(st, 3, best);
             rc = step_done(s, st);
-            if (!rc) kmap_add(s, v.v[i].term, day, best);
         }
         for (size_t i = 0; i < nek && !rc; i++) {
+            if (!kmap_add(s, ekeys[i], day, best)) continue;
             sqlite3_stmt *st = s->st_keys_put;
             sqlite3_bind_text(st, 1, ekeys[i], -1, SQLITE_STATIC);
             sqlite3_bind_int64(st, 2, day);
             sqlite3_bind_int64(st, 3, best);
             rc = step_done(s, st);
-            if (!rc) kmap_add(s, ekeys[i], day, best);
         }
     }
     free_keys(ekeys, nek);

@@ -33,6 +33,7 @@
 #define DL_STORY_H
 
 #include "../dl_int.h"
+#include "../text/token.h"
 
 #define STORY_DOC_TERMS 60
 #define STORY_KEY_TERMS 12
@@ -75,6 +76,10 @@ void dl_stemmer_free(dl_stemmer *s);
  * term, distinct.  DL_OK or DL_ENOMEM. */
 int dl_text_terms(dl_stemmer *sm, const char *text, size_t len, const dl_annotation *a,
                   dl_termvec *out);
+/* The same from the text's tokens (dl_tokenize(text, len), borrowed; NULL:
+ * tokenised here). */
+int dl_text_terms_toks(dl_stemmer *sm, const char *text, size_t len, const dl_tokvec *toks,
+                       const dl_annotation *a, dl_termvec *out);
 /* Stems one lower-cased query word into out (cap bytes); 0 if it is a stop
  * word or empty. */
 size_t dl_stem_word(dl_stemmer *sm, const char *w, size_t len, char *out, size_t cap);

@@ -265,9 +265,17 @@ typedef struct tagg {
 int dl_text_terms(dl_stemmer *sm, const char *text, size_t len, const dl_annotation *a,
                   dl_termvec *out)
 {
+    return dl_text_terms_toks(sm, text, len, NULL, a, out);
+}
+
+int dl_text_terms_toks(dl_stemmer *sm, const char *text, size_t len, const dl_tokvec *given,
+                       const dl_annotation *a, dl_termvec *out)
+{
     if (sm->wn > WCACHE_MAX) wcache_clear(sm);
-    dl_tokvec toks = {0};
-    if (dl_tokenize(text, len, &toks)) return DL_ENOMEM;
+    dl_tokvec own = {0};
+    if (!given && dl_tokenize(text, len, &own)) return DL_ENOMEM;
+    const dl_tokvec *tv = given ? given : &own;
+    const dl_tokvec toks = *tv;  /* read only */
     int rc = DL_OK;
     int sent_start = 1;
     /* distinct stems, found through a table of indexes + 1 into agg */
@@ -313,7 +321,7 @@ int dl_text_terms(dl_stemmer *sm, const char *text, size_t len, const dl_annotat
         sent_start = 0;
     }
     free(tab);
-    dl_vec_free(&toks);
+    dl_vec_free(&own);
     for (size_t i = 0; i < agg.n && !rc; i++)
         rc = add_term(out, agg.v[i].stem, agg.v[i].surf, agg.v[i].slen, agg.v[i].w);
     dl_vec_free(&agg);
