@@ -6,6 +6,7 @@
 #include "dedup.h"
 #include "../store/store.h"
 #include "../story/story.h"
+#include "../text/buf.h"
 
 #include <stdio.h>
 
@@ -23,6 +24,8 @@ typedef struct keyent {
  * by docno modulo RECENT: a copy's original is most often recent, and its
  * verification then reads no table and shingles no text again. */
 #define RECENT 2048
+
+#define FLUSH_ROWS 64
 
 typedef struct keyrow {
     uint32_t key;
@@ -42,6 +45,7 @@ struct dl_dedup {
     /* dup_keys rows not yet written (mem mode: lookups read the map), in
      * arrival order; written sorted by dl_dedup_flush */
     DL_VEC(keyrow) pending;
+    sqlite3_stmt *st_key_many;  /* FLUSH_ROWS rows at once; made on first use */
     int mem;                 /* 1: lookups read keys below */
     int64_t version;         /* data_version when mem was last confirmed */
     keyent *keys;
@@ -121,6 +125,7 @@ void dl_dedup_free(dl_dedup *dd)
         dl_vec_free(&dd->rbi[i].v);
     }
     dl_vec_free(&dd->pending);
+    sqlite3_finalize(dd->st_key_many);
     free(dd);
 }
 
@@ -428,7 +433,23 @@ int dl_dedup_flush(dl_dedup *dd)
     /* in key order: each insert lands next to the previous one */
     dl_qsort(dd->pending.v, dd->pending.n, sizeof *dd->pending.v, cmp_keyrow);
     int rc = DL_OK;
-    for (size_t i = 0; i < dd->pending.n && !rc; i++) {
+    size_t i = 0;
+    /* FLUSH_ROWS rows per statement while there are that many */
+    if (!dd->st_key_many) {
+        dl_buf q = {0};
+        dl_buf_adds(&q, "INSERT OR IGNORE INTO dup_keys(key, docno) VALUES ");
+        for (int k = 0; k < FLUSH_ROWS; k++) dl_buf_adds(&q, k ? ",(?,?)" : "(?,?)");
+        if (!q.err) dd->st_key_many = dl_archive_prepare(dd->ar, q.p);
+        dl_buf_free(&q);
+    }
+    for (; dd->st_key_many && i + FLUSH_ROWS <= dd->pending.n && !rc; i += FLUSH_ROWS) {
+        for (int k = 0; k < FLUSH_ROWS; k++) {
+            sqlite3_bind_int64(dd->st_key_many, 2 * k + 1, dd->pending.v[i + k].key);
+            sqlite3_bind_int64(dd->st_key_many, 2 * k + 2, dd->pending.v[i + k].docno);
+        }
+        rc = step_done(dd, dd->st_key_many);
+    }
+    for (; i < dd->pending.n && !rc; i++) {
         sqlite3_bind_int64(dd->st_key_put, 1, dd->pending.v[i].key);
         sqlite3_bind_int64(dd->st_key_put, 2, dd->pending.v[i].docno);
         rc = step_done(dd, dd->st_key_put);

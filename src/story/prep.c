@@ -11,7 +11,7 @@ static void artprep_free(void *v)
     if (!p) return;
     dl_vec_free(&p->sig);
     dl_vec_free(&p->bi);
-    dl_terms_free(&p->terms);
+    dl_rawterms_free(&p->terms);
     free(p);
 }
 
@@ -37,11 +37,11 @@ void dl_artprep_run(void *tctx, dl_ajob *j)
     if (tctx && j->ann) {
         int same = have && j->ann->text_len == j->rec.text_len &&
                    memcmp(j->ann->text, j->rec.text, j->rec.text_len) == 0;
-        p->terms_ok = dl_text_terms_toks(tctx, j->ann->text, j->ann->text_len,
-                                         same ? &toks : NULL, NULL, &p->terms) == DL_OK;
+        p->terms_ok = dl_text_rawterms(tctx, j->ann->text, j->ann->text_len,
+                                       same ? &toks : NULL, &p->terms) == DL_OK;
     }
     dl_vec_free(&toks);
-    if (!p->terms_ok) dl_terms_free(&p->terms);
+    if (!p->terms_ok) dl_rawterms_free(&p->terms);
     j->prep = p;
     j->prep_free = artprep_free;
 }

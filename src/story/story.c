@@ -85,6 +85,7 @@ struct dl_storyer {
     alias *al;
     size_t al_cap, al_n;
     sqlite3_stmt *st_merge_art, *st_tomb;
+    sqlite3_stmt *st_df_many;  /* DF_ROWS upserts at once; made on first use */
     sqlite3_stmt *st_df_get, *st_df_put, *st_keys_get, *st_keys_put, *st_story_get,
         *st_story_new, *st_story_upd, *st_art_set, *st_art_story;
 };
@@ -169,6 +170,7 @@ void dl_storyer_free(dl_storyer *s)
     sqlite3_finalize(s->st_art_story);
     sqlite3_finalize(s->st_version);
     sqlite3_finalize(s->st_merge_art);
+    sqlite3_finalize(s->st_df_many);
     sqlite3_finalize(s->st_tomb);
     free(s->al);
     dl_vec_free(&s->touched);
@@ -247,29 +249,66 @@ static int df_bump(dl_storyer *s, const char *term, int64_t *df)
 }
 
 static int story_batch_end(dl_storyer *s);
+static int step_done(dl_storyer *s, sqlite3_stmt *st);
+
+/* dl_storyer_flush's order of the dirty df slots: by term (each upsert
+ * lands next to the previous one in the table). */
+static const dfent *sort_df;
+static int cmp_dirty(const void *a, const void *b)
+{
+    return strcmp(sort_df[*(const size_t *)a].term, sort_df[*(const size_t *)b].term);
+}
+
+#define DF_ROWS 64  /* rows per multi-row upsert */
 
 int dl_storyer_flush(dl_storyer *s)
 {
     if (!s) return DL_OK;
     int rc = story_batch_end(s);
     if (rc) return rc;
-    for (size_t i = 0; i < s->dirty.n && !rc; i++) {
+    /* drop slots with nothing to write, then sort by term */
+    size_t m = 0;
+    for (size_t i = 0; i < s->dirty.n; i++) {
         dfent *e = &s->df[s->dirty.v[i]];
-        if (!e->term || !e->delta) continue;
+        if (e->term && e->delta) s->dirty.v[m++] = s->dirty.v[i];
+    }
+    s->dirty.n = m;
+    if (m > 1) {
+        sort_df = s->df;  /* the writer thread only */
+        dl_qsort(s->dirty.v, m, sizeof *s->dirty.v, cmp_dirty);
+        sort_df = NULL;
+    }
+    if (!s->st_df_many && m >= DF_ROWS) {
+        dl_buf q = {0};
+        dl_buf_adds(&q, "INSERT INTO story_df(term, n) VALUES ");
+        for (int k = 0; k < DF_ROWS; k++) dl_buf_adds(&q, k ? ",(?,?)" : "(?,?)");
+        dl_buf_adds(&q, " ON CONFLICT(term) DO UPDATE SET n = n + excluded.n");
+        if (!q.err) s->st_df_many = dl_archive_prepare(s->ar, q.p);
+        dl_buf_free(&q);
+    }
+    size_t i = 0;
+    for (; s->st_df_many && i + DF_ROWS <= m && !rc; i += DF_ROWS) {
+        for (int k = 0; k < DF_ROWS; k++) {
+            dfent *e = &s->df[s->dirty.v[i + k]];
+            sqlite3_bind_text(s->st_df_many, 2 * k + 1, e->term, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s->st_df_many, 2 * k + 2, e->delta);
+        }
+        rc = step_done(s, s->st_df_many);
+        for (int k = 0; k < DF_ROWS && !rc; k++) s->df[s->dirty.v[i + k]].delta = 0;
+    }
+    for (; i < m && !rc; i++) {
+        dfent *e = &s->df[s->dirty.v[i]];
         sqlite3_stmt *st = s->st_df_put;
         sqlite3_bind_text(st, 1, e->term, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, e->delta);
-        rc = sqlite3_step(st) == SQLITE_DONE ? DL_OK : DL_ESTORE;
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-        if (rc)
-            return dl_archive_fail(s->ar, DL_ESTORE, "story store: %s", sqlite3_errmsg(s->ar->db));
-        e->delta = 0;
+        rc = step_done(s, st);
+        if (!rc) e->delta = 0;
     }
+    if (rc) return rc;
     s->dirty.n = 0;
-    for (size_t i = 0; i < STORY_CACHE; i++) {
-        dl_terms_free(&s->cache[i].c);
-        s->cache[i].id = 0;
+    for (size_t k = 0; k < STORY_CACHE; k++) {
+        dl_terms_free(&s->cache[k].c);
+        memset(&s->cache[k], 0, sizeof s->cache[k]);
     }
     return rc;
 }
@@ -493,8 +532,11 @@ static void make_label(const dl_termvec *c, dl_buf *b)
 }
 
 /* The doc's TF-IDF vector (term-sorted, L2-normalised, top terms only);
- * updates the document frequencies. */
-static int doc_vector(dl_storyer *s, const dl_annotation *a, dl_termvec *terms, dl_termvec *v)
+ * updates the document frequencies.  Strings are made only for the
+ * STORY_DOC_TERMS kept (ties at the cut go to the first terms in term
+ * order, as keep_top does). */
+static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *terms,
+                      dl_termvec *v)
 {
     /* the analysis's entity names are not added as terms: whole-name terms
      * weighted by mentions let a few (often mis-typed) names dominate the
@@ -503,22 +545,76 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, dl_termvec *terms, 
      * 0.678 -> 0.621); capitalised words inside sentences already weigh
      * double (dl_text_terms) */
     int rc = DL_OK;
-    if (terms) {
-        *v = *terms;
-        memset(terms, 0, sizeof *terms);
-    } else if ((rc = dl_text_terms(s->sm, a->text, a->text_len, NULL, v))) {
-        return rc;
+    dl_rawterms own = {0};
+    if (!terms) {
+        if ((rc = dl_text_rawterms(s->sm, a->text, a->text_len, NULL, &own))) {
+            dl_rawterms_free(&own);
+            return rc;
+        }
+        terms = &own;
     }
     s->ndocs++;
-    for (size_t i = 0; i < v->n; i++) {
+    size_t n = terms->v.n;
+    double *w = n ? dl_malloc(2 * n * sizeof *w) : NULL;
+    if (n && !w) rc = DL_ENOMEM;
+    for (size_t i = 0; i < n && !rc; i++) {
         int64_t df = 0;
-        if ((rc = df_bump(s, v->v[i].term, &df))) return rc;
+        if ((rc = df_bump(s, terms->buf + terms->v.v[i].term, &df))) break;
         double idf = log((double)(s->ndocs + 1) / (double)(df + 1)) + 1.0;
-        v->v[i].w = (1.0 + log(v->v[i].w)) * idf;
+        w[i] = w[n + i] = (1.0 + log(terms->v.v[i].w)) * idf;
     }
-    keep_top(v, STORY_DOC_TERMS);
-    double n = norm2(v);
-    for (size_t i = 0; n > 0 && i < v->n; i++) v->v[i].w /= n;
+    /* the cut: weights above thr, then ties at thr by term order */
+    double thr = -INFINITY;
+    size_t need = n;
+    if (!rc && n > STORY_DOC_TERMS) {
+        thr = kth_largest(w + n, n, STORY_DOC_TERMS);
+        size_t above = 0;
+        for (size_t i = 0; i < n; i++) above += w[i] > thr;
+        need = STORY_DOC_TERMS - above;
+    }
+    DL_VEC(size_t) ties = {0};
+    if (!rc) rc = dl_vec_reserve(v, n < STORY_DOC_TERMS ? n : STORY_DOC_TERMS);
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (n > STORY_DOC_TERMS && w[i] == thr) {
+            rc = dl_vec_push(&ties, i);
+            continue;
+        }
+        if (n > STORY_DOC_TERMS && w[i] < thr) continue;
+        const dl_rawterm *r = &terms->v.v[i];
+        dl_term t = {dl_strdup(terms->buf + r->term), dl_strdup(terms->buf + r->surface), w[i]};
+        if (!t.term || !t.surface || dl_vec_push(v, t)) {
+            free(t.term);
+            free(t.surface);
+            rc = DL_ENOMEM;
+        }
+    }
+    if (!rc && ties.n) {
+        /* the first `need` tied terms in term order */
+        for (size_t k = 1; k < ties.n; k++) {
+            size_t x = ties.v[k], m = k;
+            while (m > 0 && strcmp(terms->buf + terms->v.v[ties.v[m - 1]].term,
+                                   terms->buf + terms->v.v[x].term) > 0)
+                ties.v[m] = ties.v[m - 1], m--;
+            ties.v[m] = x;
+        }
+        for (size_t k = 0; k < ties.n && k < need && !rc; k++) {
+            const dl_rawterm *r = &terms->v.v[ties.v[k]];
+            dl_term t = {dl_strdup(terms->buf + r->term), dl_strdup(terms->buf + r->surface),
+                         w[ties.v[k]]};
+            if (!t.term || !t.surface || dl_vec_push(v, t)) {
+                free(t.term);
+                free(t.surface);
+                rc = DL_ENOMEM;
+            }
+        }
+    }
+    dl_vec_free(&ties);
+    free(w);
+    dl_rawterms_free(&own);
+    if (rc) return rc;
+    if (v->n > 1) dl_qsort(v->v, v->n, sizeof *v->v, cmp_term_asc);
+    double nn = norm2(v);
+    for (size_t i = 0; nn > 0 && i < v->n; i++) v->v[i].w /= nn;
     return DL_OK;
 }
 
@@ -838,7 +934,7 @@ static int key_stories(dl_storyer *s, const char *term, int32_t lo, int32_t hi, 
 }
 
 int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of,
-                    dl_termvec *terms)
+                    const dl_rawterms *terms)
 {
     const int32_t window = STORY_WINDOW;
     const double penalty = STORY_DAY_PENALTY;

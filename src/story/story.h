@@ -76,6 +76,22 @@ void dl_stemmer_free(dl_stemmer *s);
  * term, distinct.  DL_OK or DL_ENOMEM. */
 int dl_text_terms(dl_stemmer *sm, const char *text, size_t len, const dl_annotation *a,
                   dl_termvec *out);
+/* The raw term counts of a text as dl_text_terms finds them (no entity
+ * names), in one arena: no string per term, no sort (first-seen order).
+ * For the ingest's workers (prep.h): the writer makes strings only of the
+ * terms it keeps.  Appends to out; DL_OK or DL_ENOMEM. */
+typedef struct dl_rawterm {
+    uint32_t term, surface;  /* offsets of NUL-terminated strings in buf */
+    double w;
+} dl_rawterm;
+typedef struct dl_rawterms {
+    char *buf;
+    size_t buf_n, buf_cap;
+    DL_VEC(dl_rawterm) v;
+} dl_rawterms;
+int dl_text_rawterms(dl_stemmer *sm, const char *text, size_t len, const dl_tokvec *toks,
+                     dl_rawterms *out);
+void dl_rawterms_free(dl_rawterms *r);
 /* The same from the text's tokens (dl_tokenize(text, len), borrowed; NULL:
  * tokenised here). */
 int dl_text_terms_toks(dl_stemmer *sm, const char *text, size_t len, const dl_tokvec *toks,
@@ -101,9 +117,9 @@ void dl_storyer_free(dl_storyer *s);
 int dl_storyer_flush(dl_storyer *s);
 /* Assigns the article just written (docno, annotation a) to a story, during
  * the ingest's transaction; dup_of != 0 names the article it copies.  terms,
- * when non-NULL, are dl_text_terms(a->text) computed beforehand (on an
- * analysis worker, prep.h): taken (left empty). */
+ * when non-NULL, are dl_text_rawterms(a->text) computed beforehand (on an
+ * analysis worker, prep.h), borrowed. */
 int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of,
-                    dl_termvec *terms);
+                    const dl_rawterms *terms);
 
 #endif
