@@ -33,7 +33,11 @@ static size_t respell(char *w, size_t n)
     if (last != 'r' && last != 's' && last != 'd' && last != 'g' && last != 'e') return n;
     static const char *const our_tails[] = {"our", "ours", "oured", "ouring", "ourite",
                                             "ourites", "ourable", "ourer", "ourers"};
-    if (n > 5) {
+    /* the -our- rules need "our" among the last 7 letters */
+    int has_our = 0;
+    for (size_t i = n > 7 ? n - 7 : 0; i + 3 <= n && !has_our; i++)
+        has_our = w[i] == 'o' && w[i + 1] == 'u' && w[i + 2] == 'r';
+    if (n > 5 && has_our) {
         for (size_t i = 0; i < DL_ARRAY_LEN(our_tails); i++) {
             if (ends_with(w, n, our_tails[i])) {
                 size_t at = n - strlen(our_tails[i]) + 1; /* the 'u' */
@@ -171,6 +175,14 @@ static int shingles2(const char *text, size_t len, const dl_tokvec *given, int k
     dl_tokvec own = {0};
     if (!given && dl_tokenize(text, len, &own)) return DL_ENOMEM;
     const dl_tokvec *toks = given ? given : &own;
+    /* at most one shingle per word piece; pieces are at most the bytes */
+    size_t most = 0;
+    for (size_t i = 0; i < toks->n; i++) most += toks->v[i].end - toks->v[i].start;
+    if (most > MAX_WORDS) most = MAX_WORDS;
+    if (dl_vec_reserve(out, most) || (out2 && dl_vec_reserve(out2, most))) {
+        dl_vec_free(&own);
+        return DL_ENOMEM;
+    }
     uint64_t h[DL_DUP_K] = {0};
     size_t words = 0;
     int rc = DL_OK;
@@ -183,7 +195,13 @@ static int shingles2(const char *text, size_t len, const dl_tokvec *given, int k
         size_t p = t->start;
         while (p < t->end && !rc) {
             size_t q = p;
-            while (q < t->end && !is_joiner(text + q, t->end - q)) q++;
+            while (q < t->end) {
+                unsigned char c = (unsigned char)text[q];
+                /* only these bytes can start a joiner */
+                if ((c == '\'' || c == '.' || c == ',' || c == 0xE2) && is_joiner(text + q, t->end - q))
+                    break;
+                q++;
+            }
             size_t tl = q - p;
             if (tl > WORD_MAX) tl = WORD_MAX;
             size_t n = tl ? dl_dup_norm_word(text + p, tl, buf, sizeof buf) : 0;
@@ -198,7 +216,9 @@ static int shingles2(const char *text, size_t len, const dl_tokvec *given, int k
                 uint64_t s = 0;
                 for (int j = DL_DUP_K - kk; j < DL_DUP_K; j++)
                     s = fmix64(s ^ (h[j] + 0x9E3779B97F4A7C15ULL * (uint64_t)(j + 1)));
-                if (dl_vec_push(pass ? out2 : out, (uint32_t)(s >> 32))) rc = DL_ENOMEM;
+                dl_u32vec *o = pass ? out2 : out;
+                if (o->n < o->cap) o->v[o->n++] = (uint32_t)(s >> 32);  /* reserved */
+                else if (dl_vec_push(o, (uint32_t)(s >> 32))) rc = DL_ENOMEM;
             }
         }
     }
