@@ -56,6 +56,11 @@ typedef struct skey {
     int64_t story;
 } skey;
 typedef DL_VEC(int64_t) i64vec;
+typedef struct pkey {
+    char *term;
+    int32_t day;
+    int64_t story;
+} pkey;
 typedef struct kent {
     char *term;             /* owned; NULL: free slot */
     uint64_t hash;
@@ -86,6 +91,10 @@ struct dl_storyer {
     size_t al_cap, al_n;
     sqlite3_stmt *st_merge_art, *st_tomb;
     sqlite3_stmt *st_df_many;  /* DF_ROWS upserts at once; made on first use */
+    /* story_keys rows not yet written (mem mode: lookups read kmap), term
+     * owned; written by flush_keys, in key order, DF_ROWS at once */
+    DL_VEC(pkey) pkeys;
+    sqlite3_stmt *st_keys_many;
     sqlite3_stmt *st_df_get, *st_df_put, *st_keys_get, *st_keys_put, *st_story_get,
         *st_story_new, *st_story_upd, *st_art_set, *st_art_story;
 };
@@ -171,6 +180,9 @@ void dl_storyer_free(dl_storyer *s)
     sqlite3_finalize(s->st_version);
     sqlite3_finalize(s->st_merge_art);
     sqlite3_finalize(s->st_df_many);
+    sqlite3_finalize(s->st_keys_many);
+    for (size_t i = 0; i < s->pkeys.n; i++) free(s->pkeys.v[i].term);
+    dl_vec_free(&s->pkeys);
     sqlite3_finalize(s->st_tomb);
     free(s->al);
     dl_vec_free(&s->touched);
@@ -261,10 +273,76 @@ static int cmp_dirty(const void *a, const void *b)
 
 #define DF_ROWS 64  /* rows per multi-row upsert */
 
+static int cmp_pkey(const void *a, const void *b)
+{
+    const pkey *x = a, *y = b;
+    int c = strcmp(x->term, y->term);
+    if (c) return c;
+    if (x->day != y->day) return x->day < y->day ? -1 : 1;
+    return x->story < y->story ? -1 : x->story > y->story;
+}
+
+/* Writes the story_keys rows held back. */
+static int flush_keys(dl_storyer *s)
+{
+    if (!s->pkeys.n) return DL_OK;
+    dl_qsort(s->pkeys.v, s->pkeys.n, sizeof *s->pkeys.v, cmp_pkey);
+    if (!s->st_keys_many && s->pkeys.n >= DF_ROWS) {
+        dl_buf q = {0};
+        dl_buf_adds(&q, "INSERT OR IGNORE INTO story_keys(term, day, story) VALUES ");
+        for (int k = 0; k < DF_ROWS; k++) dl_buf_adds(&q, k ? ",(?,?,?)" : "(?,?,?)");
+        if (!q.err) s->st_keys_many = dl_archive_prepare(s->ar, q.p);
+        dl_buf_free(&q);
+    }
+    int rc = DL_OK;
+    size_t i = 0;
+    for (; s->st_keys_many && i + DF_ROWS <= s->pkeys.n && !rc; i += DF_ROWS) {
+        for (int k = 0; k < DF_ROWS; k++) {
+            const pkey *p = &s->pkeys.v[i + k];
+            sqlite3_bind_text(s->st_keys_many, 3 * k + 1, p->term, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(s->st_keys_many, 3 * k + 2, p->day);
+            sqlite3_bind_int64(s->st_keys_many, 3 * k + 3, p->story);
+        }
+        rc = step_done(s, s->st_keys_many);
+    }
+    for (; i < s->pkeys.n && !rc; i++) {
+        const pkey *p = &s->pkeys.v[i];
+        sqlite3_bind_text(s->st_keys_put, 1, p->term, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s->st_keys_put, 2, p->day);
+        sqlite3_bind_int64(s->st_keys_put, 3, p->story);
+        rc = step_done(s, s->st_keys_put);
+    }
+    for (size_t k = 0; k < s->pkeys.n; k++) free(s->pkeys.v[k].term);
+    s->pkeys.n = 0;
+    return rc;
+}
+
+/* Adds the story_keys row (term, day, story): held back while lookups read
+ * the in-memory map, else inserted now. */
+static int put_key(dl_storyer *s, const char *term, int32_t day, int64_t story)
+{
+    if (s->mem) {
+        pkey p = {dl_strdup(term), day, story};
+        if (!p.term || dl_vec_push(&s->pkeys, p)) {
+            free(p.term);
+            return DL_ENOMEM;
+        }
+        return DL_OK;
+    }
+    int rc = flush_keys(s);  /* the map was dropped: the table must be whole */
+    if (rc) return rc;
+    sqlite3_stmt *st = s->st_keys_put;
+    sqlite3_bind_text(st, 1, term, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, day);
+    sqlite3_bind_int64(st, 3, story);
+    return step_done(s, st);
+}
+
 int dl_storyer_flush(dl_storyer *s)
 {
     if (!s) return DL_OK;
     int rc = story_batch_end(s);
+    if (!rc) rc = flush_keys(s);
     if (rc) return rc;
     /* drop slots with nothing to write, then sort by term */
     size_t m = 0;
@@ -922,6 +1000,8 @@ static int key_stories(dl_storyer *s, const char *term, int32_t lo, int32_t hi, 
         }
         return DL_OK;
     }
+    int frc = flush_keys(s);  /* rows held back while the map was used */
+    if (frc) return frc;
     sqlite3_stmt *st = s->st_keys_get;
     sqlite3_bind_text(st, 1, term, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, lo);
@@ -1099,19 +1179,11 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
         dl_qsort(v.v, v.n, sizeof *v.v, cmp_w_desc);
         for (size_t i = 0; i < v.n && i < STORY_KEY_TERMS && !rc; i++) {
             if (!kmap_add(s, v.v[i].term, day, best)) continue;  /* row there */
-            sqlite3_stmt *st = s->st_keys_put;
-            sqlite3_bind_text(st, 1, v.v[i].term, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 2, day);
-            sqlite3_bind_int64(st, 3, best);
-            rc = step_done(s, st);
+            rc = put_key(s, v.v[i].term, day, best);
         }
         for (size_t i = 0; i < nek && !rc; i++) {
             if (!kmap_add(s, ekeys[i], day, best)) continue;
-            sqlite3_stmt *st = s->st_keys_put;
-            sqlite3_bind_text(st, 1, ekeys[i], -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 2, day);
-            sqlite3_bind_int64(st, 3, best);
-            rc = step_done(s, st);
+            rc = put_key(s, ekeys[i], day, best);
         }
     }
     free_keys(ekeys, nek);
