@@ -22,12 +22,34 @@
  * penalty and the lower STORY_ENT_THRESHOLD (a story resumed after a gap,
  * or drifted in vocabulary); else the article opens a new story.  A copy found
  * by dedup joins the story of its original.  Story ids are SQLite rowids:
- * given once, never changed.  The centroid (sum of member vectors, cut to
+ * given once, never reused.  The centroid (sum of member vectors, cut to
  * STORY_CENTROID_TERMS terms) is kept in stories.state as text lines
  * "term TAB surface TAB weight"; the label is the centroid's best surface
  * forms.  An ingest into an archive with no story rows yet keeps the
  * df and key rows it writes in memory and reads them there for as long as
  * no other connection writes (story.c, mem).
+ *
+ * Merges (long stories whose phases drift in vocabulary: an emergency,
+ * then the inquiry).  At each batch's end (dl_storyer_flush) every story
+ * the batch touched is compared with the stories sharing STORY_MERGE_MIN_HITS
+ * of its best centroid terms within STORY_MERGE_WINDOW days, by centroid
+ * cosine; it merges with the one that clears the threshold by most, and the
+ * survivor is compared again.  The threshold depends on time only:
+ * STORY_MERGE_NEAR when one story lies within the other's active period
+ * (first..last, padded by its span up to STORY_MERGE_PAD days; a story seen
+ * on one day has none), else STORY_MERGE_FAR plus STORY_MERGE_DAY per day
+ * apart: phases of one story overlap in time, while neighbouring events of
+ * one kind (two Boeing incidents, two royal deaths) lie months or years
+ * apart, and same-day events of one kind need the high bar.  The older
+ * (smaller) id survives: the articles move to it, the centroids add up, and
+ * the merged row stays as a tombstone (articles 0, label NULL, state
+ * "=ID" naming the survivor) so the id is never given again and old
+ * story_keys rows still lead to the survivor.  Readers list stories through
+ * their articles, so tombstones never show.
+ *
+ * Writes.  Story rows changed by an article are written once per batch
+ * (or when evicted from the cache); df increments, story_keys rows (in
+ * mem mode) likewise, in key order, many rows per statement.
  */
 #ifndef DL_STORY_H
 #define DL_STORY_H
