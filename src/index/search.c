@@ -81,23 +81,20 @@ static uint32_t phrase_freq(clause *c)
 {
     const uint32_t *P[DL_QUERY_MAX_TERMS];
     uint32_t n[DL_QUERY_MAX_TERMS], j[DL_QUERY_MAX_TERMS];
-    int64_t off[DL_QUERY_MAX_TERMS]; /* virtual P_i = virtual P_0 + off_i */
-    uint32_t base0 = 0;
     for (uint32_t i = 0; i < c->nt; i++) {
-        uint32_t base;
-        P[i] = pcur_positions(c->cur[i], &base);
-        if (!P[i]) return 0;
-        if (i == 0) base0 = base;
-        off[i] = (int64_t)base - (int64_t)base0 + (int64_t)i;
-        n[i] = pcur_tf(c->cur[i]);
+        P[i] = pcur_doc_positions(c->cur[i], &n[i]);
+        if (!P[i]) {
+            c->cur[i]->corrupt = 1;
+            return 0;
+        }
         j[i] = 0;
     }
     uint32_t f = 0;
     for (uint32_t a = 0; a < n[0]; a++) {
-        int64_t base = P[0][a];
+        uint64_t base = P[0][a];
         uint32_t i;
         for (i = 1; i < c->nt; i++) {
-            int64_t want = base + off[i];
+            uint64_t want = base + i;
             while (j[i] < n[i] && P[i][j[i]] < want) j[i]++;
             if (j[i] >= n[i]) return f;
             if (P[i][j[i]] != want) break;
@@ -158,10 +155,13 @@ static inline uint32_t clause_freq(clause *c)
 {
     return c->nt == 1 ? pcur_tf(c->cur[0]) : c->freq;
 }
-/* An upper bound of c's score over [target, *end]. */
+/* An upper bound of c's score over [target, *end].  A phrase occurs at most
+ * as often as each of its terms, so every term's block bound (its stored
+ * max impact, or max tf with min length) bounds the phrase's tf part. */
 static double clause_ub(clause *c, uint32_t target, uint32_t *end, double avgdl)
 {
     uint32_t max_tf = UINT32_MAX, min_len = 0, e = SEG_END;
+    double im = INFINITY;
     for (uint32_t i = 0; i < c->nt; i++) {
         const seg_block *b;
         if (!c->cur[i]->t || !pcur_shallow(c->cur[i], target, &b)) {
@@ -171,16 +171,14 @@ static double clause_ub(clause *c, uint32_t target, uint32_t *end, double avgdl)
         if (b->max_tf < max_tf) max_tf = b->max_tf;
         if (b->min_len > min_len) min_len = b->min_len;
         if (b->last_doc < e) e = b->last_doc;
+        /* the stored impact, valid for any avgdl (index.md) */
+        double seg_avg = c->cur[i]->seg->avgdl;
+        double bi = b->max_impact * (avgdl > seg_avg ? avgdl / seg_avg : 1.0);
+        if (bi < im) im = bi;
     }
     *end = e;
     double ub = dl_bm25_tf(max_tf, min_len, avgdl);
-    if (c->nt == 1) { /* the stored impact, valid for any avgdl (index.md) */
-        const seg_block *b;
-        pcur_shallow(c->cur[0], target, &b);
-        double seg_avg = c->cur[0]->seg->avgdl;
-        double im = b->max_impact * (avgdl > seg_avg ? avgdl / seg_avg : 1.0);
-        if (im < ub) ub = im;
-    }
+    if (im < ub) ub = im;
     return c->idf * ub;
 }
 

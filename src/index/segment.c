@@ -238,6 +238,7 @@ static void pcur_load(pcur *c, uint32_t bi)
     c->i = 0;
     c->doc = c->docs[0];
     c->pos_ready = 0;
+    c->pk_ready = 0;
 }
 
 /* Decodes the loaded block's tfs (validated at load); a zero tf (corrupt)
@@ -336,6 +337,64 @@ const uint32_t *pcur_positions(pcur *c, uint32_t *base)
     uint32_t k = c->pstart[c->i];
     *base = k ? c->pos[k - 1] + 1 : 0;
     return c->pos + k;
+}
+
+const uint32_t *pcur_doc_positions(pcur *c, uint32_t *n)
+{
+    if (c->doc == SEG_END) return NULL;
+    if (!c->tf_ready) pcur_decode_tfs_(c);
+    if (!c->pk_ready) {
+        uint64_t total = 0;
+        c->pstart[0] = 0;
+        for (uint32_t i = 0; i < c->n; i++) {
+            total += c->tfs[i];
+            if (total > UINT32_MAX / 2) return NULL;
+            c->pstart[i + 1] = (uint32_t)total;
+        }
+        uint64_t off = c->t->pos_base + c->blocks[c->bi].pos_off;
+        uint64_t end = c->seg->size - SEG_PAD;
+        uint64_t keys = (total + 3) / 4;
+        if (off > end || keys > end - off) return NULL;
+        c->pk_keys = c->seg->map + off;
+        c->pk_data = c->pk_keys + keys;
+        c->pk_end = c->seg->map + end;
+        c->pk_elem = 0;
+        c->pk_ready = 1;
+        c->pos_ready = 0; /* the buffer below is not the block's any more */
+    }
+    uint32_t e = c->pstart[c->i], tf = c->tfs[c->i];
+    if (c->pk_elem > e) { /* never happens going forward; restart the walk */
+        c->pk_elem = 0;
+        c->pk_data = c->pk_keys + (c->pstart[c->n] + 3) / 4;
+    }
+    const uint8_t *k = c->pk_keys, *d = c->pk_data;
+    uint32_t j = c->pk_elem;
+    while (j < e && (j & 3)) d += ((k[j >> 2] >> (2 * (j & 3))) & 3) + 1, j++;
+    while (j + 4 <= e) d += g_keylen[k[j >> 2]], j += 4;
+    while (j < e) d += ((k[j >> 2] >> (2 * (j & 3))) & 3) + 1, j++;
+    if (tf > c->pos_cap) {
+        size_t cap = tf + 64;
+        uint32_t *np = dl_realloc(c->pos, cap * sizeof *np);
+        if (!np) return NULL;
+        c->pos = np;
+        c->pos_cap = cap;
+    }
+    /* the first delta of document i > 0 is its first position + 1 (its base
+     * is the previous virtual position + 1); of document 0, the position */
+    uint32_t v = e ? UINT32_MAX : 0; /* v + delta wraps to delta - 1 */
+    for (uint32_t x = 0; x < tf; x++, j++) {
+        uint32_t len = ((k[j >> 2] >> (2 * (j & 3))) & 3) + 1;
+        if (d + len > c->pk_end) return NULL;
+        uint32_t delta = 0;
+        memcpy(&delta, d, len); /* little-endian host (header check) */
+        d += len;
+        v += delta;
+        c->pos[x] = v;
+    }
+    c->pk_elem = j;
+    c->pk_data = d;
+    *n = tf;
+    return c->pos;
 }
 
 int pcur_shallow(pcur *c, uint32_t target, const seg_block **blk)

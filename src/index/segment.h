@@ -95,6 +95,10 @@ typedef struct pcur {
     int corrupt;        /* a bad block was met; the cursor ended early */
     uint32_t docs[SEG_BLOCK], tfs[SEG_BLOCK];
     uint32_t pstart[SEG_BLOCK + 1];
+    int pk_ready;       /* pstart and the key scan below set up for the block */
+    uint32_t pk_elem;   /* pcur_doc_positions: element reached in the stream */
+    const uint8_t *pk_keys, *pk_data; /* its control bytes; data of pk_elem */
+    const uint8_t *pk_end; /* the data must end before this */
     uint32_t *pos;      /* positions of the loaded block (owned) */
     size_t pos_cap;
 } pcur;
@@ -129,6 +133,12 @@ static inline uint32_t pcur_tf(pcur *c)
  * positions: real position = virtual - *base.  NULL on a corrupt block or
  * OOM. */
 const uint32_t *pcur_positions(pcur *c, uint32_t *base);
+/* Real positions of the current document alone (*n = its tf of them,
+ * ascending), decoded with a scalar walk from where the previous call in
+ * this block stopped: a phrase test on a few documents of a block never
+ * decodes the whole block's positions.  The buffer is the cursor's (valid
+ * until the next call on it).  NULL on a corrupt stream or OOM. */
+const uint32_t *pcur_doc_positions(pcur *c, uint32_t *n);
 /* The block that would hold target (without decoding it): its max_tf,
  * min_len and last doc; returns 0 when no block remains. */
 int pcur_shallow(pcur *c, uint32_t target, const seg_block **blk);
