@@ -15,23 +15,121 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <streamvbyte.h>
 #include <streamvbytedelta.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define SVB_X86 1
+#endif
 
 /* ------------------------------------------------------------- streams */
 
 /* Data bytes per control byte (four 2-bit lengths of 1..4 bytes). */
 static uint8_t g_keylen[256];
-static void keylen_init(void)
+#ifdef SVB_X86
+static void shuf_init(void);
+#endif
+static void tables_init(void)
 {
-    if (g_keylen[0]) return;
     for (int k = 0; k < 256; k++)
         g_keylen[k] = (uint8_t)(((k & 3) + 1) + ((k >> 2 & 3) + 1) + ((k >> 4 & 3) + 1) +
                                 ((k >> 6 & 3) + 1));
+#ifdef SVB_X86
+    shuf_init();
+#endif
+}
+/* Fills the tables once per process (any thread may open a segment). */
+static void keylen_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, tables_init);
+}
+
+/*
+ * Decoding.  Debian's libstreamvbyte is built for the baseline x86-64 ISA
+ * and decodes with scalar code; the format's point is its SIMD decoder, so
+ * the reader has its own: per control byte, one 16-byte load, one pshufb
+ * with the key's shuffle mask (and, for the delta form, a 4-lane prefix
+ * sum).  Chosen at run time when the CPU has SSSE3, else the library's.
+ * Both give the same output for the same bytes.  The caller has checked
+ * the stream's exact length (svb_size) against the file; the 16-byte loads
+ * may read up to 15 bytes past the stream's end, which stay inside the map
+ * (SEG_PAD zero bytes follow the data).
+ */
+#ifdef SVB_X86
+static uint8_t g_shuf[256][16];
+static int g_simd = -1;
+
+static void shuf_init(void)
+{
+    for (int k = 0; k < 256; k++) {
+        int at = 0;
+        for (int j = 0; j < 4; j++) {
+            int len = ((k >> (2 * j)) & 3) + 1;
+            for (int b = 0; b < 4; b++)
+                g_shuf[k][4 * j + b] = b < len ? (uint8_t)(at + b) : 0xFF;
+            at += len;
+        }
+    }
+    __builtin_cpu_init();
+    g_simd = __builtin_cpu_supports("ssse3") ? 1 : 0;
+}
+
+__attribute__((target("ssse3"))) static void svb_decode_ssse3(const uint8_t *in, uint32_t *out,
+                                                              uint32_t n, int delta,
+                                                              uint32_t prev)
+{
+    const uint8_t *keys = in, *data = in + (n + 3u) / 4u;
+    uint32_t full = n / 4u;
+    __m128i p = _mm_set1_epi32((int)prev);
+    for (uint32_t i = 0; i < full; i++) {
+        uint8_t k = keys[i];
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)data);
+        v = _mm_shuffle_epi8(v, _mm_loadu_si128((const __m128i *)(const void *)g_shuf[k]));
+        data += g_keylen[k];
+        if (delta) {
+            v = _mm_add_epi32(v, _mm_slli_si128(v, 4));
+            v = _mm_add_epi32(v, _mm_slli_si128(v, 8));
+            v = _mm_add_epi32(v, p);
+            p = _mm_shuffle_epi32(v, 0xFF);
+        }
+        _mm_storeu_si128((__m128i *)(void *)(out + 4 * i), v);
+    }
+    uint32_t pv = full ? out[4 * full - 1] : prev;
+    for (uint32_t j = 4 * full; j < n; j++) {
+        uint32_t len = ((keys[full] >> (2 * (j & 3))) & 3) + 1, x = 0;
+        memcpy(&x, data, len); /* little-endian host (header check) */
+        data += len;
+        out[j] = delta ? (pv += x) : x;
+    }
+}
+#endif
+
+static void svb_decode(const uint8_t *in, uint32_t *out, uint32_t n)
+{
+#ifdef SVB_X86
+    if (g_simd) {
+        svb_decode_ssse3(in, out, n, 0, 0);
+        return;
+    }
+#endif
+    streamvbyte_decode(in, out, n);
+}
+
+static void svb_delta_decode(const uint8_t *in, uint32_t *out, uint32_t n, uint32_t prev)
+{
+#ifdef SVB_X86
+    if (g_simd) {
+        svb_decode_ssse3(in, out, n, 1, prev);
+        return;
+    }
+#endif
+    streamvbyte_delta_decode(in, out, n, prev);
 }
 
 /* The byte size of a streamvbyte stream of n values at p (avail bytes
@@ -219,7 +317,7 @@ static void pcur_load(pcur *c, uint32_t bi)
         return;
     }
     uint32_t prev = bi ? c->blocks[bi - 1].last_doc : 0;
-    streamvbyte_delta_decode(p, c->docs, n, prev);
+    svb_delta_decode(p, c->docs, n, prev);
     c->tf_stream = p + a;
     c->tf_ready = 0;
     /* checks: ascending, in range, last matches the skip entry */
@@ -245,7 +343,7 @@ static void pcur_load(pcur *c, uint32_t bi)
  * is read as 1 so that no later computation divides by it. */
 void pcur_decode_tfs_(pcur *c)
 {
-    streamvbyte_decode(c->tf_stream, c->tfs, c->n);
+    svb_decode(c->tf_stream, c->tfs, c->n);
     for (uint32_t i = 0; i < c->n; i++)
         if (!c->tfs[i]) {
             c->tfs[i] = 1;
@@ -331,7 +429,7 @@ const uint32_t *pcur_positions(pcur *c, uint32_t *base)
             c->pos_cap = cap;
         }
         /* virtual positions: one increasing run over the block's docs */
-        streamvbyte_delta_decode(p, c->pos, (uint32_t)total, 0);
+        svb_delta_decode(p, c->pos, (uint32_t)total, 0);
         c->pos_ready = 1;
     }
     uint32_t k = c->pstart[c->i];
