@@ -81,12 +81,17 @@ static uint32_t phrase_freq(clause *c)
 {
     const uint32_t *P[DL_QUERY_MAX_TERMS];
     uint32_t n[DL_QUERY_MAX_TERMS], j[DL_QUERY_MAX_TERMS];
+    uint64_t off[DL_QUERY_MAX_TERMS]; /* P_i value = P_0 value + off_i (mod 2^64) */
+    uint32_t base0 = 0;
     for (uint32_t i = 0; i < c->nt; i++) {
-        P[i] = pcur_doc_positions(c->cur[i], &n[i]);
+        uint32_t base;
+        P[i] = pcur_doc_positions(c->cur[i], &n[i], &base);
         if (!P[i]) {
             c->cur[i]->corrupt = 1;
             return 0;
         }
+        if (i == 0) base0 = base;
+        off[i] = (uint64_t)base - base0 + i;
         j[i] = 0;
     }
     uint32_t f = 0;
@@ -94,7 +99,7 @@ static uint32_t phrase_freq(clause *c)
         uint64_t base = P[0][a];
         uint32_t i;
         for (i = 1; i < c->nt; i++) {
-            uint64_t want = base + i;
+            uint64_t want = base + off[i];
             while (j[i] < n[i] && P[i][j[i]] < want) j[i]++;
             if (j[i] >= n[i]) return f;
             if (P[i][j[i]] != want) break;

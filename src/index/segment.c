@@ -50,6 +50,15 @@ static void keylen_init(void)
     pthread_once(&once, tables_init);
 }
 
+/* The value of len (1..4) little-endian bytes at p: one 4-byte load and a
+ * mask (p + 4 stays inside the map: SEG_PAD zero bytes follow the data). */
+static inline uint32_t svb_value(const uint8_t *p, uint32_t len)
+{
+    uint32_t x;
+    memcpy(&x, p, 4); /* little-endian host (header check) */
+    return len == 4 ? x : x & ((1u << (8 * len)) - 1u);
+}
+
 /*
  * Decoding.  Debian's libstreamvbyte is built for the baseline x86-64 ISA
  * and decodes with scalar code; the format's point is its SIMD decoder, so
@@ -102,8 +111,7 @@ __attribute__((target("ssse3"))) static void svb_decode_ssse3(const uint8_t *in,
     }
     uint32_t pv = full ? out[4 * full - 1] : prev;
     for (uint32_t j = 4 * full; j < n; j++) {
-        uint32_t len = ((keys[full] >> (2 * (j & 3))) & 3) + 1, x = 0;
-        memcpy(&x, data, len); /* little-endian host (header check) */
+        uint32_t len = ((keys[full] >> (2 * (j & 3))) & 3) + 1, x = svb_value(data, len);
         data += len;
         out[j] = delta ? (pv += x) : x;
     }
@@ -437,10 +445,16 @@ const uint32_t *pcur_positions(pcur *c, uint32_t *base)
     return c->pos + k;
 }
 
-const uint32_t *pcur_doc_positions(pcur *c, uint32_t *n)
+const uint32_t *pcur_doc_positions(pcur *c, uint32_t *n, uint32_t *base)
 {
     if (c->doc == SEG_END) return NULL;
     if (!c->tf_ready) pcur_decode_tfs_(c);
+    *n = c->tfs[c->i];
+    /* a block asked for more than SEG_WALK_MAX documents is decoded whole
+     * (SIMD); the walk pays off for a few documents of a block */
+    if (c->pos_ready || (c->pk_ready && c->pk_calls >= SEG_WALK_MAX))
+        return pcur_positions(c, base);
+    *base = 0;
     if (!c->pk_ready) {
         uint64_t total = 0;
         c->pstart[0] = 0;
@@ -457,9 +471,10 @@ const uint32_t *pcur_doc_positions(pcur *c, uint32_t *n)
         c->pk_data = c->pk_keys + keys;
         c->pk_end = c->seg->map + end;
         c->pk_elem = 0;
+        c->pk_calls = 0;
         c->pk_ready = 1;
-        c->pos_ready = 0; /* the buffer below is not the block's any more */
     }
+    c->pk_calls++;
     uint32_t e = c->pstart[c->i], tf = c->tfs[c->i];
     if (c->pk_elem > e) { /* never happens going forward; restart the walk */
         c->pk_elem = 0;
@@ -483,10 +498,8 @@ const uint32_t *pcur_doc_positions(pcur *c, uint32_t *n)
     for (uint32_t x = 0; x < tf; x++, j++) {
         uint32_t len = ((k[j >> 2] >> (2 * (j & 3))) & 3) + 1;
         if (d + len > c->pk_end) return NULL;
-        uint32_t delta = 0;
-        memcpy(&delta, d, len); /* little-endian host (header check) */
+        v += svb_value(d, len);
         d += len;
-        v += delta;
         c->pos[x] = v;
     }
     c->pk_elem = j;
