@@ -89,7 +89,7 @@ static void shuf_init(void)
     g_simd = __builtin_cpu_supports("ssse3") ? 1 : 0;
 }
 
-__attribute__((target("ssse3"))) static void svb_decode_ssse3(const uint8_t *in, uint32_t *out,
+__attribute__((target("ssse3"))) static size_t svb_decode_ssse3(const uint8_t *in, uint32_t *out,
                                                               uint32_t n, int delta,
                                                               uint32_t prev)
 {
@@ -115,29 +115,30 @@ __attribute__((target("ssse3"))) static void svb_decode_ssse3(const uint8_t *in,
         data += len;
         out[j] = delta ? (pv += x) : x;
     }
+    return (size_t)(data - in);
 }
 #endif
 
-static void svb_decode(const uint8_t *in, uint32_t *out, uint32_t n)
+/* Decodes n >= 1 values (delta: prefix sums from prev) of the stream at
+ * in, which has avail bytes before the data end.  Returns the bytes it
+ * used, or 0 when the stream does not fit (then out is unspecified).  A
+ * stream that cannot run past avail even at 4 bytes a value is decoded
+ * without measuring it first; near the end of the data its exact size is
+ * checked before decoding.  Either way nothing past the map is read. */
+static size_t svb_size(const uint8_t *p, size_t avail, uint32_t n);
+static size_t svb_decode_checked(const uint8_t *in, size_t avail, uint32_t *out, uint32_t n,
+                                 int delta, uint32_t prev)
 {
+    size_t keys = (n + 3u) / 4u;
+    if (keys + 4u * (size_t)n > avail && !svb_size(in, avail, n)) return 0;
+    size_t used;
 #ifdef SVB_X86
-    if (g_simd) {
-        svb_decode_ssse3(in, out, n, 0, 0);
-        return;
-    }
+    if (g_simd)
+        used = svb_decode_ssse3(in, out, n, delta, prev);
+    else
 #endif
-    streamvbyte_decode(in, out, n);
-}
-
-static void svb_delta_decode(const uint8_t *in, uint32_t *out, uint32_t n, uint32_t prev)
-{
-#ifdef SVB_X86
-    if (g_simd) {
-        svb_decode_ssse3(in, out, n, 1, prev);
-        return;
-    }
-#endif
-    streamvbyte_delta_decode(in, out, n, prev);
+        used = delta ? streamvbyte_delta_decode(in, out, n, prev) : streamvbyte_decode(in, out, n);
+    return used <= avail ? used : 0;
 }
 
 /* The byte size of a streamvbyte stream of n values at p (avail bytes
@@ -315,18 +316,14 @@ static void pcur_load(pcur *c, uint32_t bi)
     }
     const uint8_t *p = c->seg->map + off;
     size_t avail = (size_t)(end - off);
-    size_t a = svb_size(p, avail, n);
+    uint32_t prev = bi ? c->blocks[bi - 1].last_doc : 0;
+    size_t a = svb_decode_checked(p, avail, c->docs, n, 1, prev);
     if (!a) {
         pcur_bad(c);
         return;
     }
-    if (!svb_size(p + a, avail - a, n)) {
-        pcur_bad(c);
-        return;
-    }
-    uint32_t prev = bi ? c->blocks[bi - 1].last_doc : 0;
-    svb_delta_decode(p, c->docs, n, prev);
-    c->tf_stream = p + a;
+    c->tf_stream = p + a; /* checked when decoded */
+    c->tf_avail = avail - a;
     c->tf_ready = 0;
     /* checks: ascending, in range, last matches the skip entry */
     if (c->docs[n - 1] != b->last_doc || b->last_doc >= c->seg->ndocs ||
@@ -334,11 +331,12 @@ static void pcur_load(pcur *c, uint32_t bi)
         pcur_bad(c);
         return;
     }
-    for (uint32_t i = 1; i < n; i++)
-        if (c->docs[i] <= c->docs[i - 1]) {
-            pcur_bad(c);
-            return;
-        }
+    uint32_t bad = 0;
+    for (uint32_t i = 1; i < n; i++) bad |= c->docs[i] <= c->docs[i - 1];
+    if (bad) {
+        pcur_bad(c);
+        return;
+    }
     c->bi = bi;
     c->n = n;
     c->i = 0;
@@ -347,16 +345,22 @@ static void pcur_load(pcur *c, uint32_t bi)
     c->pk_ready = 0;
 }
 
-/* Decodes the loaded block's tfs (validated at load); a zero tf (corrupt)
- * is read as 1 so that no later computation divides by it. */
+/* Decodes the loaded block's tfs.  A tf stream that does not fit in the
+ * file, or a zero tf, marks the cursor corrupt (the query then fails) and
+ * reads as 1, so that no later computation divides by zero. */
 void pcur_decode_tfs_(pcur *c)
 {
-    svb_decode(c->tf_stream, c->tfs, c->n);
-    for (uint32_t i = 0; i < c->n; i++)
-        if (!c->tfs[i]) {
-            c->tfs[i] = 1;
-            c->corrupt = 1;
-        }
+    if (!svb_decode_checked(c->tf_stream, c->tf_avail, c->tfs, c->n, 0, 0)) {
+        for (uint32_t i = 0; i < c->n; i++) c->tfs[i] = 1;
+        c->corrupt = 1;
+    }
+    uint32_t zero = 0;
+    for (uint32_t i = 0; i < c->n; i++) zero |= !c->tfs[i];
+    if (zero) {
+        for (uint32_t i = 0; i < c->n; i++)
+            if (!c->tfs[i]) c->tfs[i] = 1;
+        c->corrupt = 1;
+    }
     c->tf_ready = 1;
 }
 
@@ -428,7 +432,6 @@ const uint32_t *pcur_positions(pcur *c, uint32_t *base)
         uint64_t end = c->seg->size - SEG_PAD;
         if (off > end) return NULL;
         const uint8_t *p = c->seg->map + off;
-        if (!svb_size(p, (size_t)(end - off), (uint32_t)total)) return NULL;
         if (total > c->pos_cap) {
             size_t cap = total + 64;
             uint32_t *np = dl_realloc(c->pos, cap * sizeof *np);
@@ -437,7 +440,8 @@ const uint32_t *pcur_positions(pcur *c, uint32_t *base)
             c->pos_cap = cap;
         }
         /* virtual positions: one increasing run over the block's docs */
-        svb_delta_decode(p, c->pos, (uint32_t)total, 0);
+        if (!svb_decode_checked(p, (size_t)(end - off), c->pos, (uint32_t)total, 1, 0))
+            return NULL;
         c->pos_ready = 1;
     }
     uint32_t k = c->pstart[c->i];

@@ -91,7 +91,8 @@ typedef struct pcur {
     uint32_t sbi;       /* shallow block index (block max) */
     int pos_ready;      /* positions of the loaded block decoded */
     int tf_ready;       /* tfs of the loaded block decoded */
-    const uint8_t *tf_stream; /* the loaded block's tf stream (validated) */
+    const uint8_t *tf_stream; /* the loaded block's tf stream */
+    size_t tf_avail;    /* bytes from tf_stream to the data end */
     int corrupt;        /* a bad block was met; the cursor ended early */
     uint32_t docs[SEG_BLOCK], tfs[SEG_BLOCK];
     uint32_t pstart[SEG_BLOCK + 1];
