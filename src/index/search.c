@@ -73,6 +73,10 @@ typedef struct evalctx {
     uint32_t ne;     /* MaxScore: non-essential clauses of the single group */
     clause **ms;     /* the single group's clauses by ascending maxub */
     int ms_ok;       /* MaxScore set up (one OR group of single terms) */
+    double theta;    /* the k-th best score when ne > 0 */
+    int ms_have;     /* group_advance_ms1's region cache: the non-essential */
+    uint32_t ms_ne, ms_end; /* bound ms_ub over [.., ms_end] for ms_ne of them */
+    double ms_ub;
 } evalctx;
 
 /* Phrase frequency at the cursors' common doc: count of p in P0 with
@@ -218,9 +222,10 @@ static uint32_t group_advance(group *g, uint32_t target)
  * first ne of them together cannot reach the threshold, so a document must
  * match one of the others (essential) to enter the top k.  Candidates come
  * from the essential clauses; the rest are moved to the candidate only. */
-static uint32_t group_advance_ms(group *g, clause **ms, uint32_t target, uint32_t ne)
+static uint32_t group_advance_ms(evalctx *e, group *g, uint32_t target)
 {
-    uint32_t m = SEG_END;
+    clause **ms = e->ms;
+    uint32_t ne = e->ne, m = SEG_END;
     for (uint32_t i = ne; i < g->nc; i++) {
         uint32_t d = clause_advance(ms[i], target);
         if (d < m) m = d;
@@ -230,13 +235,79 @@ static uint32_t group_advance_ms(group *g, clause **ms, uint32_t target, uint32_
     return g->doc = m;
 }
 
+/* The same with one essential clause (a term), filtering its postings a
+ * block at a time: over the region where the non-essential clauses' block
+ * bounds hold (ub), a posting is a candidate only if its own score can
+ * reach theta - ub.  That test needs no division (tf (k1+1) >= r (tf + K)
+ * with K = k1 (1 - b + b len / avgdl)), so postings that cannot enter the
+ * top k cost a multiply-add each and the non-essential cursors never move
+ * to them.  Safe: a candidate passed over scores below theta by more than
+ * the 1e-9 margin the other bounds use. */
+static uint32_t group_advance_ms1(evalctx *e, group *g, uint32_t target)
+{
+    clause **ms = e->ms;
+    uint32_t ne = e->ne;
+    clause *c = ms[ne];
+    pcur *p = c->cur[0];
+    const uint32_t *lens = e->seg->lens;
+    const double k1p = DL_BM25_K1 + 1.0, a = DL_BM25_K1 * (1.0 - DL_BM25_B),
+                 lc = DL_BM25_K1 * DL_BM25_B / e->avgdl;
+    for (;;) {
+        pcur_advance(p, target);
+        c->doc = p->doc;
+        if (p->doc == SEG_END) return g->doc = SEG_END;
+        if (!e->ms_have || p->doc > e->ms_end || ne != e->ms_ne) { /* new region */
+            e->ms_end = SEG_END;
+            e->ms_ub = 0;
+            for (uint32_t i = 0; i < ne; i++) {
+                uint32_t ce;
+                e->ms_ub += clause_ub(ms[i], p->doc, &ce, e->avgdl);
+                if (ce < e->ms_end) e->ms_end = ce;
+            }
+            e->ms_have = 1;
+            e->ms_ne = ne;
+        }
+        uint32_t end = e->ms_end;
+        double ub = e->ms_ub;
+        double need = e->theta / (1.0 + 1e-9) - ub;
+        if (need > 0) {
+            double r = need / c->idf * (1.0 - 1e-9);
+            if (r >= k1p) { /* no tf reaches it: the whole region is out */
+                if (end == SEG_END) {
+                    c->doc = SEG_END;
+                    return g->doc = SEG_END;
+                }
+                target = end + 1;
+                continue;
+            }
+            (void)pcur_tf(p); /* decodes the block's tfs */
+            uint32_t k = p->i, n = p->n;
+            const uint32_t *docs = p->docs, *tfs = p->tfs;
+            for (; k < n && docs[k] <= end; k++) {
+                double tf = tfs[k];
+                if (tf * k1p >= r * (tf + a + lc * lens[docs[k]])) break;
+            }
+            if (k == n || docs[k] > end) { /* none in this part of the region */
+                target = k < n ? docs[k] : docs[n - 1] + 1;
+                continue;
+            }
+            pcur_seek_index(p, k);
+            c->doc = p->doc;
+        }
+        for (uint32_t i = 0; i < ne; i++) clause_advance(ms[i], c->doc);
+        return g->doc = c->doc;
+    }
+}
+
 /* The first doc >= target matching the whole query, or SEG_END. */
 static uint32_t query_advance(evalctx *e, uint32_t target)
 {
     uint32_t d = target;
 again:
     for (uint32_t i = 0; i < e->ng; i++) {
-        uint32_t x = e->ne ? group_advance_ms(&e->g[i], e->ms, d, e->ne) : group_advance(&e->g[i], d);
+        uint32_t x = !e->ne                     ? group_advance(&e->g[i], d)
+                     : e->ne + 1 == e->g[i].nc ? group_advance_ms1(e, &e->g[i], d)
+                                               : group_advance_ms(e, &e->g[i], d);
         if (x == SEG_END) return SEG_END;
         if (x > d) {
             d = x;
@@ -450,6 +521,7 @@ static void qrun_bind(qrun *r, const dl_seg *s, evalctx *e, double avgdl)
     e->avgdl = avgdl;
     e->ne = 0;
     e->ms_ok = 0;
+    e->ms_have = 0;
     e->all = r->all;
     e->nall = (uint32_t)nc;
     e->ms = r->ms;
@@ -543,6 +615,7 @@ int dl_index_search(dl_index *ix, const dl_query *q, int32_t from, int32_t to, s
             if (tk.n == tk.k) {
                 if (single) e.g[0].c[0].prune_below = tk.h[0].score;
                 e.ne = maxscore_ne(&e, tk.h[0].score);
+                e.theta = tk.h[0].score;
                 if (!have_ub || d > end) {
                     ub = 0;
                     end = SEG_END;

@@ -125,6 +125,12 @@ static inline void pcur_advance(pcur *c, uint32_t target)
     }
     pcur_advance_slow_(c, target);
 }
+/* Moves to posting k (>= the current index) of the loaded block. */
+static inline void pcur_seek_index(pcur *c, uint32_t k)
+{
+    c->i = k;
+    c->doc = c->docs[k];
+}
 void pcur_decode_tfs_(pcur *c);
 static inline uint32_t pcur_tf(pcur *c)
 {
