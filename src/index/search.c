@@ -73,7 +73,9 @@ typedef struct evalctx {
     uint32_t ne;     /* MaxScore: non-essential clauses of the single group */
     clause **ms;     /* the single group's clauses by ascending maxub */
     int ms_ok;       /* MaxScore set up (one OR group of single terms) */
-    double theta;    /* the k-th best score when ne > 0 */
+    double theta;    /* the k-th best score once k are found, else 0 */
+    int and1;        /* AND whose first group is one term: driver_next */
+    uint32_t nand;   /* and1: the other groups' clauses, in ms[0..nand) */
     int ms_have;     /* group_advance_ms1's region cache: the non-essential */
     uint32_t ms_ne, ms_end; /* bound ms_ub over [.., ms_end] for ms_ne of them */
     double ms_ub;
@@ -235,19 +237,20 @@ static uint32_t group_advance_ms(evalctx *e, group *g, uint32_t target)
     return g->doc = m;
 }
 
-/* The same with one essential clause (a term), filtering its postings a
- * block at a time: over the region where the non-essential clauses' block
- * bounds hold (ub), a posting is a candidate only if its own score can
- * reach theta - ub.  That test needs no division (tf (k1+1) >= r (tf + K)
- * with K = k1 (1 - b + b len / avgdl)), so postings that cannot enter the
- * top k cost a multiply-add each and the non-essential cursors never move
- * to them.  Safe: a candidate passed over scores below theta by more than
- * the 1e-9 margin the other bounds use. */
-static uint32_t group_advance_ms1(evalctx *e, group *g, uint32_t target)
+/* The next posting >= target of the driver clause c (a term) that could
+ * enter the top k: over the region where the block bounds of the clauses
+ * oth[0..noth) hold (their sum ub), a posting is a candidate only if its
+ * own score can reach theta - ub.  That test needs no division
+ * (tf (k1+1) >= r (tf + K), K = k1 (1 - b + b len / avgdl)), so postings
+ * that cannot enter the top k cost a multiply-add each, and the other
+ * clauses' cursors never move to them.  Safe: a posting passed over scores
+ * below theta by more than the 1e-9 margin the other bounds use.  The
+ * driver is MaxScore's one essential term (the others are the
+ * non-essential ones) or the rarest required term of an AND (the others
+ * are every other required clause).  Sets c->doc; SEG_END when no
+ * candidate is left. */
+static uint32_t driver_next(evalctx *e, clause *c, clause **oth, uint32_t noth, uint32_t target)
 {
-    clause **ms = e->ms;
-    uint32_t ne = e->ne;
-    clause *c = ms[ne];
     pcur *p = c->cur[0];
     const uint32_t *lens = e->seg->lens;
     const double k1p = DL_BM25_K1 + 1.0, a = DL_BM25_K1 * (1.0 - DL_BM25_B),
@@ -255,54 +258,76 @@ static uint32_t group_advance_ms1(evalctx *e, group *g, uint32_t target)
     for (;;) {
         pcur_advance(p, target);
         c->doc = p->doc;
-        if (p->doc == SEG_END) return g->doc = SEG_END;
-        if (!e->ms_have || p->doc > e->ms_end || ne != e->ms_ne) { /* new region */
+        if (p->doc == SEG_END || e->theta <= 0) return c->doc;
+        if (!e->ms_have || p->doc > e->ms_end || noth != e->ms_ne) { /* new region */
             e->ms_end = SEG_END;
             e->ms_ub = 0;
-            for (uint32_t i = 0; i < ne; i++) {
+            for (uint32_t i = 0; i < noth; i++) {
                 uint32_t ce;
-                e->ms_ub += clause_ub(ms[i], p->doc, &ce, e->avgdl);
+                e->ms_ub += clause_ub(oth[i], p->doc, &ce, e->avgdl);
                 if (ce < e->ms_end) e->ms_end = ce;
             }
             e->ms_have = 1;
-            e->ms_ne = ne;
+            e->ms_ne = noth;
         }
         uint32_t end = e->ms_end;
-        double ub = e->ms_ub;
-        double need = e->theta / (1.0 + 1e-9) - ub;
-        if (need > 0) {
-            double r = need / c->idf * (1.0 - 1e-9);
-            if (r >= k1p) { /* no tf reaches it: the whole region is out */
-                if (end == SEG_END) {
-                    c->doc = SEG_END;
-                    return g->doc = SEG_END;
-                }
-                target = end + 1;
-                continue;
-            }
-            (void)pcur_tf(p); /* decodes the block's tfs */
-            uint32_t k = p->i, n = p->n;
-            const uint32_t *docs = p->docs, *tfs = p->tfs;
-            for (; k < n && docs[k] <= end; k++) {
-                double tf = tfs[k];
-                if (tf * k1p >= r * (tf + a + lc * lens[docs[k]])) break;
-            }
-            if (k == n || docs[k] > end) { /* none in this part of the region */
-                target = k < n ? docs[k] : docs[n - 1] + 1;
-                continue;
-            }
-            pcur_seek_index(p, k);
-            c->doc = p->doc;
+        double need = e->theta / (1.0 + 1e-9) - e->ms_ub;
+        if (need <= 0) return c->doc;
+        double r = need / c->idf * (1.0 - 1e-9);
+        if (r >= k1p) { /* no tf reaches it: the whole region is out */
+            if (end == SEG_END) return c->doc = SEG_END;
+            target = end + 1;
+            continue;
         }
-        for (uint32_t i = 0; i < ne; i++) clause_advance(ms[i], c->doc);
-        return g->doc = c->doc;
+        (void)pcur_tf(p); /* decodes the block's tfs */
+        uint32_t k = p->i, n = p->n;
+        const uint32_t *docs = p->docs, *tfs = p->tfs;
+        for (; k < n && docs[k] <= end; k++) {
+            double tf = tfs[k];
+            if (tf * k1p >= r * (tf + a + lc * lens[docs[k]])) break;
+        }
+        if (k == n || docs[k] > end) { /* none in this part of the region */
+            target = k < n ? docs[k] : docs[n - 1] + 1;
+            continue;
+        }
+        pcur_seek_index(p, k);
+        return c->doc = p->doc;
     }
+}
+
+/* MaxScore with one essential clause (a term): its candidates come from
+ * driver_next, the non-essential clauses are moved to them. */
+static uint32_t group_advance_ms1(evalctx *e, group *g, uint32_t target)
+{
+    uint32_t m = driver_next(e, e->ms[e->ne], e->ms, e->ne, target);
+    if (m != SEG_END)
+        for (uint32_t i = 0; i < e->ne; i++) clause_advance(e->ms[i], m);
+    return g->doc = m;
 }
 
 /* The first doc >= target matching the whole query, or SEG_END. */
 static uint32_t query_advance(evalctx *e, uint32_t target)
 {
     uint32_t d = target;
+    if (e->and1) { /* rarest group a single term: it drives, filtered */
+    again1:
+        d = e->g[0].doc = driver_next(e, e->g[0].c, e->ms, e->nand, d);
+        if (d == SEG_END) return SEG_END;
+        for (uint32_t i = 1; i < e->ng; i++) {
+            uint32_t x = group_advance(&e->g[i], d);
+            if (x == SEG_END) return SEG_END;
+            if (x > d) {
+                d = x;
+                goto again1;
+            }
+        }
+        for (uint32_t i = 0; i < e->nx; i++)
+            if (clause_advance(&e->x[i], d) == d) {
+                d++;
+                goto again1;
+            }
+        return d;
+    }
 again:
     for (uint32_t i = 0; i < e->ng; i++) {
         uint32_t x = !e->ne                     ? group_advance(&e->g[i], d)
@@ -521,10 +546,20 @@ static void qrun_bind(qrun *r, const dl_seg *s, evalctx *e, double avgdl)
     e->avgdl = avgdl;
     e->ne = 0;
     e->ms_ok = 0;
+    e->ms = r->ms;
     e->ms_have = 0;
+    e->theta = 0;
+    e->and1 = 0;
+    e->nand = 0;
+    /* an AND led by one term: the rarest term drives (driver_next), the
+     * bounds of all other clauses filter its postings */
+    if (e->ng >= 2 && e->g[0].nc == 1 && e->g[0].c[0].nt == 1) {
+        e->and1 = 1;
+        for (uint32_t g = 1; g < e->ng; g++)
+            for (uint32_t j = 0; j < e->g[g].nc; j++) e->ms[e->nand++] = &e->g[g].c[j];
+    }
     e->all = r->all;
     e->nall = (uint32_t)nc;
-    e->ms = r->ms;
 }
 
 static int cmp_maxub(const void *a, const void *b)
