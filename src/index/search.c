@@ -45,6 +45,7 @@ double dl_bm25_tf(double tf, double dl, double avgdl)
 typedef struct clause {
     pcur **cur;      /* nt cursors (phrase terms in order) */
     uint32_t nt;
+    uint32_t drv;    /* phrase: its term with the smallest df leads */
     double idf;      /* term idf, or sum of the terms' idfs for a phrase */
     uint32_t doc;    /* current match, SEG_END when done */
     uint32_t freq;   /* tf or phrase frequency at doc */
@@ -101,6 +102,17 @@ static uint32_t phrase_freq(clause *c)
         j[i] = 0;
     }
     uint32_t f = 0;
+    if (c->nt == 2) { /* the common case: one merge of two sorted lists */
+        const uint32_t *p0 = P[0], *p1 = P[1], *e1 = P[1] + n[1];
+        uint64_t o = off[1];
+        for (uint32_t a = 0; a < n[0]; a++) {
+            uint64_t want = p0[a] + o;
+            while (p1 < e1 && *p1 < want) p1++;
+            if (p1 == e1) break;
+            f += *p1 == want;
+        }
+        return f;
+    }
     for (uint32_t a = 0; a < n[0]; a++) {
         uint64_t base = P[0][a];
         uint32_t i;
@@ -115,13 +127,43 @@ static uint32_t phrase_freq(clause *c)
     return f;
 }
 
-/* Moves phrase clause c to its first match >= target. */
+/* Moves phrase clause c to its first match >= target.  The phrase's
+ * rarest term (cur[drv]) leads; the others are moved to its documents.
+ * With prune_below set (top-k pass of a query that is this one phrase),
+ * the leader's postings are filtered first: the phrase occurs at most tf
+ * times in a document, so one whose idf * tf_part(tf, len) cannot reach
+ * prune_below is passed over before any other cursor moves (the test is
+ * division-free, as in driver_next); then the bound with the smallest tf
+ * of all terms is checked before positions are decoded. */
 static uint32_t phrase_advance(clause *c, uint32_t target)
 {
     uint32_t d = target;
+    pcur *lead = c->cur[c->drv];
+    const uint32_t *lens = c->seg->lens;
+    const double k1p = DL_BM25_K1 + 1.0, a = DL_BM25_K1 * (1.0 - DL_BM25_B),
+                 lc = DL_BM25_K1 * DL_BM25_B / c->avgdl;
     for (;;) {
+        pcur_advance(lead, d);
+        if (lead->doc == SEG_END) return c->doc = SEG_END;
+        if (c->prune_below > 0) {
+            double r = c->prune_below / (1.0 + 1e-9) / c->idf * (1.0 - 1e-9);
+            if (r >= k1p) return c->doc = SEG_END; /* no document can reach it */
+            (void)pcur_tf(lead);
+            uint32_t k = lead->i, n = lead->n;
+            for (; k < n; k++) {
+                double tf = lead->tfs[k];
+                if (tf * k1p >= r * (tf + a + lc * lens[lead->docs[k]])) break;
+            }
+            if (k == n) {
+                d = lead->docs[n - 1] + 1;
+                continue;
+            }
+            pcur_seek_index(lead, k);
+        }
+        d = lead->doc;
         uint32_t i;
         for (i = 0; i < c->nt; i++) {
+            if (i == c->drv) continue;
             pcur_advance(c->cur[i], d);
             uint32_t x = c->cur[i]->doc;
             if (x == SEG_END) return c->doc = SEG_END;
@@ -511,6 +553,11 @@ static void qrun_bind(qrun *r, const dl_seg *s, evalctx *e, double avgdl)
         c->seg = s;
         c->avgdl = avgdl;
         c->maxub = 0;
+        c->drv = 0;
+        for (uint32_t t = 1; t < qc->nt; t++) {
+            const seg_term *a = c->cur[t]->t, *b = c->cur[c->drv]->t;
+            if ((a ? a->df : 0) < (b ? b->df : 0)) c->drv = t;
+        }
     }
     for (size_t g = 0; g < q->groups.n; g++) {
         group *gr = &r->groups[g];
