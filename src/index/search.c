@@ -13,7 +13,12 @@
  *    end among the query's cursors, the sum of the blocks' maximal scores
  *    (from each block's max tf and min length) bounds every score; when it
  *    is below the k-th best score so far the whole region is skipped
- *    without decoding it.
+ *    without decoding it;
+ *  - a leading term (MaxScore's single essential term, the rarest term of
+ *    an AND, a phrase's rarest term) has its postings filtered against the
+ *    k-th best score minus the others' block bounds before any other
+ *    cursor moves (driver_next, phrase_advance); see docs/internals/index.md
+ *    "Evaluation".
  * Scores are BM25 with global statistics (N, avgdl and df summed over all
  * segments), so a document scores the same whichever segment holds it:
  * merging never changes results.
