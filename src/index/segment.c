@@ -508,7 +508,6 @@ const uint32_t *pcur_doc_positions(pcur *c, uint32_t *n, uint32_t *base)
     }
     c->pk_elem = j;
     c->pk_data = d;
-    *n = tf;
     return c->pos;
 }
 

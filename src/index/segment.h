@@ -98,7 +98,7 @@ typedef struct pcur {
     uint32_t pstart[SEG_BLOCK + 1];
     int pk_ready;       /* pstart and the key scan below set up for the block */
     uint32_t pk_elem;   /* pcur_doc_positions: element reached in the stream */
-    uint32_t pk_calls;  /* documents of the block it walked to */
+    uint32_t pk_calls;  /* documents of the block decoded by the walk */
     const uint8_t *pk_keys, *pk_data; /* its control bytes; data of pk_elem */
     const uint8_t *pk_end; /* the data must end before this */
     uint32_t *pos;      /* positions of the loaded block (owned) */
