@@ -59,7 +59,7 @@ if [ -z "${SKIP_INGEST:-}" ]; then
 fi
 python3 "$ROOT/bench/search/report.py" "$Q" "dateline=$dl" ${fts:+"fts5=$fts"} $xap
 if [ -n "${ingest:-}" ] && [ -n "$fts" ]; then
-    fb=$(grep '^build' "$WORK/fts.1.txt" | cut -d' ' -f2)
+    fb=$(grep '^build ' "$WORK/fts.1.txt" | cut -d' ' -f2)
     echo "whole dateline ingest of $N articles (analysis included): ${ingest} s," \
          "$(echo "scale=2; $ingest / $fb" | bc) x FTS5's index build (target <= 4)"
 fi

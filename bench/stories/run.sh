@@ -11,6 +11,8 @@
 #     median wall and CPU seconds, and the share of ingest the stages take.
 #     Target: < 20%.
 # Inputs are generated under $OUT (default /tmp/dateline-bench), never committed.
+# For a quick look while developing: RUNS=1 sh bench/stories/run.sh (one run
+# each; wall figures on a shared machine vary a lot, CPU ones less).
 set -e
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHARED=$ROOT/../shared

@@ -171,6 +171,17 @@ static const char *entity_type_name(int t)
     return "ORG";
 }
 
+/* A type name (plain ASCII capitals: nothing to escape) as a JSON string. */
+static void json_name(dl_buf *b, const char *name)
+{
+    char t[16];
+    size_t n = strlen(name);
+    t[0] = '"';
+    memcpy(t + 1, name, n);
+    t[n + 1] = '"';
+    dl_buf_add(b, t, n + 2);
+}
+
 /* literal bytes and "key": without strlen or escaping (the keys are plain) */
 #define LIT(b, s) dl_buf_add((b), s, sizeof s - 1)
 #define KEY(b, k) LIT(b, "\"" k "\":")
@@ -198,7 +209,7 @@ void dl_annotation_json_buf(const dl_annotation *a, dl_buf *b, int with_text)
         if (i) dl_buf_addc(b, ',');
         dl_buf_addc(b, '{');
         KEY(b, "name"), dl_json_strz(b, e->name), dl_buf_addc(b, ',');
-        KEY(b, "type"), dl_json_strz(b, entity_type_name(e->type));
+        KEY(b, "type"), json_name(b, entity_type_name(e->type));
         dl_buf_addc(b, ',');
         KEY(b, "mentions");
         dl_buf_addc(b, '[');
@@ -242,7 +253,7 @@ void dl_annotation_json_buf(const dl_annotation *a, dl_buf *b, int with_text)
         KEY(b, "text");
         dl_json_str(b, a->text + t->span.start, t->span.end - t->span.start);
         dl_buf_addc(b, ',');
-        KEY(b, "type"), dl_json_strz(b, timex_type_name(t->type));
+        KEY(b, "type"), json_name(b, timex_type_name(t->type));
         dl_buf_addc(b, ',');
         KEY(b, "value"), dl_json_strz(b, t->value);
         dl_buf_addc(b, '}');

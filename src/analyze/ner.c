@@ -20,7 +20,13 @@
  * prefetched a batch ahead; a decision adds only the ~10 FM_DYN features
  * (previous tags, document history).  The sums are exact (int32), so the
  * tags are the same as scoring every feature at each decision, which the
- * trainer does through dl_ner_feats.
+ * trainer does through dl_ner_feats.  Features whose value has a small
+ * fixed range (bias, previous tags, history, gazetteer marks, run shape)
+ * take their rows from a table made at load (pre_init) instead of being
+ * hashed each time, and short tokens' descriptions (flags, hashes) come
+ * from a per-thread memo.  (A packed weight table behind a rank index,
+ * 1.6 MB instead of 8 MB, was tried: its extra instructions cost more than
+ * the cache misses it saved.)
  */
 #include "ner.h"
 #include "../text/utf8.h"
@@ -211,6 +217,40 @@ static void tok_describe(const char *text, dl_ner_tok *t)
                          : hash_bytes(shape, ns);
 }
 
+/* tok_describe is a pure function of the token's bytes, and news repeats
+ * its short words ("the", ",", "said", "Mr"...): a direct-mapped memo per
+ * thread keeps its results for tokens of up to 8 bytes (key: the bytes and
+ * the length), so most tokens cost one lookup.  Nothing to free: the table
+ * is static thread storage, and an entry is only ever replaced whole. */
+enum { DESC_BITS = 11 };
+typedef struct desc_memo {
+    uint64_t key;
+    uint64_t h_word, h_lower, h_shape;
+    uint16_t flags;
+    uint8_t len; /* 0: empty */
+} desc_memo;
+static __thread desc_memo g_desc[1u << DESC_BITS];
+
+static inline void tok_describe_memo(const char *text, dl_ner_tok *t)
+{
+    size_t n = t->end - t->start;
+    if (n == 0 || n > 8) {
+        tok_describe(text, t);
+        return;
+    }
+    uint64_t key = 0;
+    memcpy(&key, text + t->start, n);
+    desc_memo *e = &g_desc[((key + n) * 0x9e3779b97f4a7c15ULL) >> (64 - DESC_BITS)];
+    if (e->len == n && e->key == key) {
+        t->flags = e->flags;
+        t->h_word = e->h_word, t->h_lower = e->h_lower, t->h_shape = e->h_shape;
+        return;
+    }
+    tok_describe(text, t);
+    e->key = key, e->len = (uint8_t)n, e->flags = t->flags;
+    e->h_word = t->h_word, e->h_lower = t->h_lower, e->h_shape = t->h_shape;
+}
+
 static int is_ascii_letter(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
@@ -227,6 +267,8 @@ static int is_abbrev(const char *s, size_t n)
         "Dept", "Univ", "Assn", "Nos", "No", "vs", "Mass", "Calif", "Fla", "Ill", "Wash",
         "Penn", "Conn", "Tenn", "Ariz", "Colo", "Okla", "Mich", "Minn", "Wis", "Ky", "Va",
         "Ga", "La", "Md", "Mo", "Ala", "Ark", "Kan", "Neb", "Nev", "Ore", "Del", NULL};
+    /* every entry is 2-6 bytes and starts with a capital or 'v' */
+    if (n < 2 || n > 6 || !((s[0] >= 'A' && s[0] <= 'Z') || s[0] == 'v')) return 0;
     for (size_t i = 0; AB[i]; i++)
         if (AB[i][0] == s[0] && strlen(AB[i]) == n && memcmp(AB[i], s, n) == 0) return 1;
     return 0;
@@ -235,8 +277,9 @@ static int is_abbrev(const char *s, size_t n)
 /* Splits and joins the shared tokens into the tagger's tokens. */
 static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_doc *doc)
 {
-    /* a split adds one token per word: room for most texts at once */
-    if (dl_vec_reserve(&doc->t, n + n / 8 + 8)) return DL_ENOMEM;
+    /* a shared token gives at most two (a split "'s"): room for all at once,
+     * so the loop writes without capacity checks */
+    if (dl_vec_reserve(&doc->t, doc->t.n + 2 * n + 8)) return DL_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         dl_ner_tok t;
         memset(&t, 0, sizeof t);
@@ -274,17 +317,17 @@ static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_d
             if (cut) {
                 dl_ner_tok a = t;
                 a.end = t.end - (uint32_t)cut;
-                tok_describe(text, &a);
+                tok_describe_memo(text, &a);
                 if (toks[i].flags & DL_TF_NEWLINE) a.flags |= DL_NT_NLGAP;
-                if (dl_vec_push(&doc->t, a)) return DL_ENOMEM;
+                doc->t.v[doc->t.n++] = a;
                 t.start = a.end;
                 first = n; /* "'s": no gap before it */
             }
         }
-        tok_describe(text, &t);
+        tok_describe_memo(text, &t);
         if (first < n && (toks[first].flags & DL_TF_NEWLINE)) t.flags |= DL_NT_NLGAP;
         if (kind == DL_TOK_PUNCT) t.flags = (uint16_t)((t.flags & ~(DL_NT_CAP | DL_NT_LOWER | DL_NT_DIGIT)) | DL_NT_PUNCT);
-        if (dl_vec_push(&doc->t, t)) return DL_ENOMEM;
+        doc->t.v[doc->t.n++] = t;
     }
     return DL_OK;
 }
@@ -603,11 +646,46 @@ enum {
  * history.  With FM_ALL the order is the trainer's (dl_ner_feats). */
 enum { FM_STATIC = 1, FM_DYN = 2, FM_ALL = 3 };
 
+/* Templates whose value has a small fixed range: the tagger's model holds
+ * their row numbers for every value (m->pre, pre_init), so feats_mode gives
+ * it those rows instead of hashes to look up (the same rows: the sums are
+ * the same). */
+enum {
+    PRE_BIAS = 0,                 /* 1 */
+    PRE_GAZ = PRE_BIAS + 1,       /* b: 0..5 */
+    PRE_GAZM1 = PRE_GAZ + 8,      /* gaz bits: 0..63 */
+    PRE_GAZP1 = PRE_GAZM1 + 64,   /* 0..63 */
+    PRE_DOCLOW = PRE_GAZP1 + 64,  /* 0..7 */
+    PRE_DOCCAP = PRE_DOCLOW + 8,  /* 0..3 */
+    PRE_RUN = PRE_DOCCAP + 4,     /* (i - a) * 8 + (b - i) + 64 caps: 0..127 */
+    PRE_P1 = PRE_RUN + 128,       /* p1: 0..8 */
+    PRE_P12 = PRE_P1 + 16,        /* p1 * 16 + p2: 0..143 */
+    PRE_HIST = PRE_P12 + 144,     /* 0..7 */
+    PRE_CAPDOC = PRE_HIST + 8,    /* 0..7 */
+    PRE_PASS1 = PRE_CAPDOC + 8,   /* hv2: 0..31 */
+    PRE_PASS1X = PRE_PASS1 + 32,  /* 0..255 */
+    PRE_N = PRE_PASS1X + 256
+};
+
+/* Feature (template T, value v): its row number from pre when the caller
+ * has the table (r[kr++]), else its hash (f[k++]); v < size of the range. */
+#define EMIT(T, OFF, SIZE, v)                                                                  \
+    do {                                                                                       \
+        uint64_t v_ = (uint64_t)(v);                                                           \
+        if (pre) {                                                                             \
+            DL_ASSERT(v_ < (SIZE));                                                            \
+            r[nr++] = pre[(OFF) + v_];                                                         \
+        } else {                                                                               \
+            f[k++] = feat((T), v_);                                                            \
+        }                                                                                      \
+    } while (0)
+
 static inline __attribute__((always_inline)) size_t
-feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mode)
+feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mode,
+           const uint32_t *pre, uint32_t *r, size_t *kr)
 {
     const dl_ner_tok *t = doc->t.v;
-    size_t nt = doc->t.n, k = 0;
+    size_t nt = doc->t.n, k = 0, nr = 0; /* hashes in f, rows in r */
     const dl_ner_tok *c = &t[i];
     /* neighbours; beyond a sentence start / the ends: fixed markers */
     const uint64_t NONE = 0x1234567ULL;
@@ -621,7 +699,7 @@ feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mod
     uint64_t sp2 = hasp2 ? t[i + 2].h_shape : NONE;
     uint8_t caps = (c->flags & DL_NT_CAPLINE) ? 1 : 0;
 
-    if (mode & FM_STATIC) f[k++] = feat(F_BIAS, 0);
+    if (mode & FM_STATIC) EMIT(F_BIAS, PRE_BIAS, 1, 0);
     if (mode & FM_STATIC) f[k++] = feat(F_WORD, c->h_word);
     if (mode & FM_STATIC) f[k++] = feat(F_LOWER, c->h_lower);
     if (mode & FM_STATIC) f[k++] = feat(F_SHAPE, c->h_shape + caps);
@@ -644,8 +722,8 @@ feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mod
     if (mode & FM_STATIC) f[k++] = feat(F_SHM1, sm1);
     if (mode & FM_STATIC) f[k++] = feat(F_SHP1, sp1);
     if (mode & FM_STATIC) f[k++] = feat(F_SHP1P2, mix64(sp1) ^ sp2);
-    if (mode & FM_DYN) f[k++] = feat(F_P1, (uint64_t)p1);
-    if (mode & FM_DYN) f[k++] = feat(F_P12, (uint64_t)(p1 * 16 + p2));
+    if (mode & FM_DYN) EMIT(F_P1, PRE_P1, 16, p1);
+    if (mode & FM_DYN) EMIT(F_P12, PRE_P12, 144, p1 * 16 + p2);
     if (mode & FM_DYN) f[k++] = feat(F_P1W, c->h_lower + (uint64_t)p1);
     if (mode & FM_DYN) f[k++] = feat(F_P1SH, c->h_shape * 17 + (uint64_t)p1);
     if (mode & FM_DYN) f[k++] = feat(F_P1LM1, lm1 * 13 + (uint64_t)p1);
@@ -662,7 +740,7 @@ feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mod
         if ((c->flags & CAPF) && (mode & FM_STATIC)) {
             while (a > 0 && i - a < 6 && (t[a - 1].flags & CAPF) && !(t[a].flags & DL_NT_SENT)) a--;
             while (b < nt && b - i < 6 && (t[b].flags & CAPF) && !(t[b].flags & DL_NT_SENT)) b++;
-            f[k++] = feat(F_RUN, (uint64_t)((i - a) * 8 + (b - i)) + 64u * caps);
+            EMIT(F_RUN, PRE_RUN, 128, (uint64_t)((i - a) * 8 + (b - i)) + 64u * caps);
             if (b - a > 1 && !caps) {
                 /* "... Bank", "... Inc.", "... United" name the whole run */
                 if (b - 1 != i) f[k++] = feat(F_RUNLAST, t[b - 1].h_lower);
@@ -676,35 +754,37 @@ feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mod
     }
     if (caps && (mode & FM_STATIC)) f[k++] = feat(F_CAPLINE, c->h_lower);
     for (int b = 0; b < 6; b++)
-        if ((c->gaz & (1 << b)) && (mode & FM_STATIC)) f[k++] = feat(F_GAZ, (uint64_t)b);
+        if ((c->gaz & (1 << b)) && (mode & FM_STATIC)) EMIT(F_GAZ, PRE_GAZ, 8, b);
     if (hasm1 && t[i - 1].gaz && (mode & FM_STATIC))
-        f[k++] = feat(F_GAZM1, t[i - 1].gaz);
+        EMIT(F_GAZM1, PRE_GAZM1, 64, t[i - 1].gaz);
     if (hasp1 && t[i + 1].gaz && (mode & FM_STATIC))
-        f[k++] = feat(F_GAZP1, t[i + 1].gaz);
+        EMIT(F_GAZP1, PRE_GAZP1, 64, t[i + 1].gaz);
     uint8_t dv = doc_get(doc, c->h_lower);
     if (c->flags & (DL_NT_CAP | DL_NT_DIGIT)) {
         int hist = (dv >> 4) & 7;
-        if (mode & FM_DYN) f[k++] = feat(F_HIST, (uint64_t)hist);
+        if (mode & FM_DYN) EMIT(F_HIST, PRE_HIST, 8, hist);
         if (mode & FM_DYN) f[k++] = feat(F_HISTSH, (uint64_t)hist * 1000003 + c->h_shape);
-        if (mode & FM_STATIC) f[k++] = feat(F_DOCLOW, (uint64_t)((dv & DOC_SEEN_LOWER) ? 1 : 0) + 2u * sent + 4u * caps);
+        if (mode & FM_STATIC) EMIT(F_DOCLOW, PRE_DOCLOW, 8, (uint64_t)((dv & DOC_SEEN_LOWER) ? 1 : 0) + 2u * sent + 4u * caps);
         if ((caps || sent) && (mode & FM_STATIC))
-            f[k++] = feat(F_DOCCAP, (uint64_t)((dv & DOC_SEEN_CAP) ? 1 : 0) + 2u * caps);
+            EMIT(F_DOCCAP, PRE_DOCCAP, 4, (uint64_t)((dv & DOC_SEEN_CAP) ? 1 : 0) + 2u * caps);
         if (caps && hist && (mode & FM_DYN))
-            f[k++] = feat(F_CAPLINE_DOC, (uint64_t)hist);
+            EMIT(F_CAPLINE_DOC, PRE_CAPDOC, 8, hist);
     }
     if (doc->pass == 1 && (c->flags & (DL_NT_CAP | DL_NT_DIGIT)) && (mode & FM_DYN)) {
         size_t s = doc_slot(doc, c->h_lower | 1);
         uint64_t v = doc->hk[s] ? doc->hv2[s] : 0;
-        f[k++] = feat(F_PASS1, v);
-        f[k++] = feat(F_PASS1X, v * 8 + 4u * caps + 2u * sent + (uint64_t)(p1 == DL_NER_O || p1 == DL_NER_BOS));
+        EMIT(F_PASS1, PRE_PASS1, 32, v);
+        EMIT(F_PASS1X, PRE_PASS1X, 256, v * 8 + 4u * caps + 2u * sent + (uint64_t)(p1 == DL_NER_O || p1 == DL_NER_BOS));
     }
-    DL_ASSERT(k <= DL_NER_MAXF);
+    DL_ASSERT(k + nr <= DL_NER_MAXF);
+    if (pre) *kr = nr;
     return k;
 }
+#undef EMIT
 
 size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f)
 {
-    return feats_mode(doc, i, p1, p2, f, FM_ALL);
+    return feats_mode(doc, i, p1, p2, f, FM_ALL, NULL, NULL, NULL);
 }
 
 /* ------------------------------------------------------------ model I/O */
@@ -726,6 +806,7 @@ void dl_ner_free(void *model)
     free(m->gaz_key);
     free(m->gaz_val);
     if (m->blob) munmap(m->blob, m->blob_len);
+    free((void *)m->pre);
     free(m);
 }
 
@@ -784,6 +865,27 @@ int dl_ner_model_save(const dl_ner_model *m, const float *w, const char *path)
     if (fp && fclose(fp)) rc = DL_EIO;
     free(z);
     return rc;
+}
+
+static uint32_t row_index(const dl_ner_model *m, uint64_t f);
+
+/* The rows of the fixed-range templates for every value (see PRE_*). */
+static int pre_init(dl_ner_model *m)
+{
+    static const struct { uint16_t tmpl, off, size; } T[] = {
+        {F_BIAS, PRE_BIAS, 1},       {F_GAZ, PRE_GAZ, 8},       {F_GAZM1, PRE_GAZM1, 64},
+        {F_GAZP1, PRE_GAZP1, 64},    {F_DOCLOW, PRE_DOCLOW, 8}, {F_DOCCAP, PRE_DOCCAP, 4},
+        {F_RUN, PRE_RUN, 128},       {F_P1, PRE_P1, 16},        {F_P12, PRE_P12, 144},
+        {F_HIST, PRE_HIST, 8},       {F_CAPLINE_DOC, PRE_CAPDOC, 8},
+        {F_PASS1, PRE_PASS1, 32},    {F_PASS1X, PRE_PASS1X, 256},
+    };
+    uint32_t *pre = dl_malloc(PRE_N * sizeof *pre);
+    if (!pre) return DL_ENOMEM;
+    for (size_t k = 0; k < DL_ARRAY_LEN(T); k++)
+        for (uint64_t v = 0; v < T[k].size; v++)
+            pre[T[k].off + v] = row_index(m, feat(T[k].tmpl, v));
+    m->pre = pre;
+    return DL_OK;
 }
 
 int dl_ner_load(const char *path, void **model)
@@ -876,6 +978,10 @@ int dl_ner_load(const char *path, void **model)
     m->w = w;
     m->blob = map;
     m->blob_len = maplen;
+    if (pre_init(m)) {
+        rc = DL_ENOMEM;
+        goto out;
+    }
     *model = m;
     m = NULL;
     rc = DL_OK;
@@ -913,28 +1019,34 @@ int dl_ner_find_model(char *buf, size_t cap)
 
 /* ------------------------------------------------------------ tagging */
 
-/* Adds the weight rows of features f[0, nf) to s. */
-static inline void add_rows(const dl_ner_model *m, const uint64_t *f, size_t nf, int32_t *s)
+/* The weight row (bucket) of feature f. */
+static inline uint32_t row_index(const dl_ner_model *m, uint64_t f)
 {
-    const unsigned sh = 64 - m->nbits;
+    return (uint32_t)(f >> (64 - m->nbits));
+}
+
+/* Adds the rows idx[0, n) to s. */
+static inline void add_idx(const dl_ner_model *m, const uint32_t *idx, size_t n, int32_t *s)
+{
 #ifdef __SSE2__
     _Static_assert(DL_NER_NT == 8, "one 16-byte row of int16 per feature");
     /* widen the 8 int16 of a row to int32 and add */
     __m128i lo = _mm_loadu_si128((const __m128i *)s), hi = _mm_loadu_si128((const __m128i *)(s + 4));
-    for (size_t j = 0; j < nf; j++) {
-        __m128i r = _mm_load_si128((const __m128i *)(m->w + (size_t)(f[j] >> sh) * DL_NER_NT));
+    for (size_t j = 0; j < n; j++) {
+        __m128i r = _mm_load_si128((const __m128i *)(const void *)(m->w + (size_t)idx[j] * DL_NER_NT));
         lo = _mm_add_epi32(lo, _mm_srai_epi32(_mm_unpacklo_epi16(r, r), 16));
         hi = _mm_add_epi32(hi, _mm_srai_epi32(_mm_unpackhi_epi16(r, r), 16));
     }
     _mm_storeu_si128((__m128i *)s, lo);
     _mm_storeu_si128((__m128i *)(s + 4), hi);
 #else
-    for (size_t j = 0; j < nf; j++) {
-        const int16_t *row = m->w + (size_t)(f[j] >> sh) * DL_NER_NT;
+    for (size_t j = 0; j < n; j++) {
+        const int16_t *row = m->w + (size_t)idx[j] * DL_NER_NT;
         for (int y = 0; y < DL_NER_NT; y++) s[y] += row[y];
     }
 #endif
 }
+
 
 /* The tagger's scratch for one document: for each token, the sum of its
  * static features' weights (FM_STATIC, see feats_mode), computed once,
@@ -953,9 +1065,9 @@ typedef struct tag_ctx {
 static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
 {
     enum { B = 8 };
-    uint64_t f[2][B * DL_NER_MAXF];
+    uint64_t f[DL_NER_MAXF];
+    uint32_t rw[2][B * DL_NER_MAXF]; /* row numbers */
     size_t idx[2][B], off[2][B + 1], nb[2] = {0, 0};
-    const unsigned sh = 64 - c->m->nbits;
     size_t n = doc->t.n, i = 0;
     for (int cur = 0;; cur ^= 1) {
         /* batch cur: features and prefetches */
@@ -964,18 +1076,24 @@ static void static_sums(tag_ctx *c, const dl_ner_doc *doc)
             if (doc->t.v[i].flags & (DL_NT_LOWER | DL_NT_PUNCT | DL_NT_DIGIT)) continue;
             idx[cur][k] = i;
             off[cur][k++] = nf;
-            nf += feats_mode(doc, i, 0, 0, f[cur] + nf, FM_STATIC);
+            /* rows of the fixed-range features first, then the hashed ones */
+            size_t kr = 0;
+            size_t kf = feats_mode(doc, i, 0, 0, f, FM_STATIC, c->m->pre, rw[cur] + nf, &kr);
+            for (size_t j = 0; j < kf; j++) {
+                uint32_t row = row_index(c->m, f[j]);
+                rw[cur][nf + kr + j] = row;
+                __builtin_prefetch(c->m->w + (size_t)row * DL_NER_NT);
+            }
+            nf += kr + kf;
         }
         off[cur][k] = nf;
         nb[cur] = k;
-        for (size_t j = 0; j < nf; j++)
-            __builtin_prefetch(c->m->w + (size_t)(f[cur][j] >> sh) * DL_NER_NT);
         /* batch cur ^ 1, prefetched a batch ago: sums */
         int prev = cur ^ 1;
         for (size_t b = 0; b < nb[prev]; b++) {
             int32_t *st = c->st[idx[prev][b]];
             memset(st, 0, sizeof c->st[0]);
-            add_rows(c->m, f[prev] + off[prev][b], off[prev][b + 1] - off[prev][b], st);
+            add_idx(c->m, rw[prev] + off[prev][b], off[prev][b + 1] - off[prev][b], st);
             c->have[idx[prev][b]] = 1;
         }
         nb[prev] = 0;
@@ -988,14 +1106,21 @@ static int choose_model(void *ctx, const dl_ner_doc *doc, size_t i, int p1, int 
 {
     tag_ctx *c = ctx;
     uint64_t f[DL_NER_MAXF];
+    uint32_t rw[DL_NER_MAXF];
+    size_t kr = 0, kf;
     if (!c->have[i]) { /* a token pass 0 scores only after an entity */
         memset(c->st[i], 0, sizeof c->st[0]);
-        add_rows(c->m, f, feats_mode(doc, i, 0, 0, f, FM_STATIC), c->st[i]);
+        kf = feats_mode(doc, i, 0, 0, f, FM_STATIC, c->m->pre, rw, &kr);
+        for (size_t j = 0; j < kf; j++) rw[kr + j] = row_index(c->m, f[j]);
+        add_idx(c->m, rw, kr + kf, c->st[i]);
         c->have[i] = 1;
     }
     int32_t s[DL_NER_NT];
     memcpy(s, c->st[i], sizeof s);
-    add_rows(c->m, f, feats_mode(doc, i, p1, p2, f, FM_DYN), s);
+    kr = 0;
+    kf = feats_mode(doc, i, p1, p2, f, FM_DYN, c->m->pre, rw, &kr);
+    for (size_t j = 0; j < kf; j++) rw[kr + j] = row_index(c->m, f[j]);
+    add_idx(c->m, rw, kr + kf, s);
     int best = DL_NER_O;
     int32_t bs = INT32_MIN;
     for (int y = 0; y < DL_NER_NT; y++)

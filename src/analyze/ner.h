@@ -85,6 +85,7 @@ typedef struct dl_ner_model {
     uint32_t nbits;
     float scale;
     const int16_t *w;   /* (1 << nbits) * DL_NER_NT; NULL in a trainer's model */
+    const uint32_t *pre; /* rows of the fixed-range features (ner.c, PRE_*); tagger only */
     uint64_t *gaz_key;  /* open addressing, key 0 = empty */
     uint8_t *gaz_val;
     size_t gaz_mask, gaz_n;

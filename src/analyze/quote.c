@@ -29,6 +29,9 @@
 #include "../text/utf8.h"
 
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define NONE_U32 UINT32_MAX
 
@@ -72,7 +75,8 @@ static int is_letter_c(int32_t c)
 /* Appends the quote [ms..) with content [cs0, cs1) and closing mark
  * [cs1, ce) if its trimmed content is not empty. */
 static int push_cand(const dl_doc *d, qcandvec *out, uint32_t ms, uint32_t me, uint32_t cs1,
-                     uint32_t ce, int closed, int single, uint32_t line, uint32_t line_start)
+                     uint32_t ce, int closed, int single, uint32_t line, uint32_t line_start,
+                     uint32_t *first_ink)
 {
     const char *t = d->text;
     uint32_t s = me, e = cs1;
@@ -89,12 +93,17 @@ static int push_cand(const dl_doc *d, qcandvec *out, uint32_t ms, uint32_t me, u
         e = (uint32_t)k;
     }
     if (e <= s) return DL_OK;
-    int para_start = 1;
-    for (uint32_t i = line_start; i < ms; i++)
-        if (t[i] != ' ' && t[i] != '\t' && t[i] != '\r' && t[i] != '\f' && t[i] != '\v') {
-            para_start = 0;
-            break;
-        }
+    /* only blanks between the line start and the mark */
+    if (*first_ink == NONE_U32) {
+        uint32_t i = line_start;
+        while (i < ms && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\f' ||
+                          t[i] == '\v'))
+            i++;
+        /* i < ms: the line's first ink; else none before ms (look again
+         * from here for a later mark) */
+        if (i < ms) *first_ink = i;
+    }
+    int para_start = *first_ink == NONE_U32 || *first_ink >= ms;
     qcand q = {ms, me, s, e, cs1, ce, line, (uint8_t)closed, (uint8_t)single,
                (uint8_t)para_start};
     return dl_vec_push(out, q);
@@ -114,6 +123,36 @@ static int elision_at(const char *t, size_t i, size_t n)
     return 0;
 }
 
+/* Bytes the candidate scan must look at: the ASCII marks " ' ` and every
+ * non-ASCII byte (curly quotes, guillemets).  Any other character does
+ * nothing but become the scan's previous character. */
+static const uint8_t QMARK_BYTE[256] = {
+    ['"'] = 1, ['\''] = 1, ['`'] = 1,
+#define R16(a) [a] = 1, [a + 1] = 1, [a + 2] = 1, [a + 3] = 1, [a + 4] = 1, [a + 5] = 1, \
+    [a + 6] = 1, [a + 7] = 1, [a + 8] = 1, [a + 9] = 1, [a + 10] = 1, [a + 11] = 1,     \
+    [a + 12] = 1, [a + 13] = 1, [a + 14] = 1, [a + 15] = 1
+    R16(0x80), R16(0x90), R16(0xA0), R16(0xB0), R16(0xC0), R16(0xD0), R16(0xE0), R16(0xF0),
+#undef R16
+};
+
+/* The first byte of t[i, le) that QMARK_BYTE marks, or le. */
+static inline size_t skip_plain(const char *t, size_t i, size_t le)
+{
+#ifdef __SSE2__
+    const __m128i dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\''), bq = _mm_set1_epi8('`');
+    while (i + 16 <= le) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        __m128i q = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, sq)),
+                                 _mm_cmpeq_epi8(v, bq));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(q, v)); /* high bit: >= 0x80 */
+        if (m) return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    while (i < le && !QMARK_BYTE[(unsigned char)t[i]]) i++;
+    return i;
+}
+
 static int find_candidates(const dl_doc *d, qcandvec *out)
 {
     const char *t = d->text;
@@ -121,16 +160,28 @@ static int find_candidates(const dl_doc *d, qcandvec *out)
     uint32_t line = 0;
     size_t ls = 0;
     while (ls <= n) {
-        size_t le = ls;
-        while (le < n && t[le] != '\n') le++;
+        const char *nl = ls < n ? memchr(t + ls, '\n', n - ls) : NULL;
+        size_t le = nl ? (size_t)(nl - t) : n;
         /* one line [ls, le) */
         int open = 0;            /* 0 none, 1 double, 2 single curly, 3 single straight */
         uint32_t oms = 0, ome = 0;
         size_t i = ls;
         int32_t prev = ' ';
+        uint32_t first_ink = NONE_U32; /* first non-blank byte of the line (push_cand) */
         while (i < le) {
+            /* fast path: a character that is no mark only becomes prev */
+            if (!QMARK_BYTE[(unsigned char)t[i]]) {
+                i = skip_plain(t, i + 1, le);
+                prev = (unsigned char)t[i - 1];
+                if (i >= le) break;
+            }
             size_t at = i;
             int32_t c = dl_utf8_next(t, le, &i);
+            if (c >= 0x80 && c != 0x201C && c != 0xAB && c != 0x201E && c != 0x201D &&
+                c != 0xBB && c != 0x2018 && c != 0x2019) {
+                prev = c;
+                continue;
+            }
             size_t nx = i;
             int32_t next = i < le ? dl_utf8_next(t, le, &nx) : ' ';
             int dbl = 0, mark_len = (int)(i - at);
@@ -152,12 +203,12 @@ static int find_candidates(const dl_doc *d, qcandvec *out)
                     if (is_open_mark) {
                         /* a new opening mark: the last quote was left open */
                         if (push_cand(d, out, oms, ome, (uint32_t)at, (uint32_t)at, 0, 0, line,
-                                      (uint32_t)ls))
+                                      (uint32_t)ls, &first_ink))
                             return DL_ENOMEM;
                         oms = (uint32_t)at, ome = (uint32_t)(at + mark_len);
                     } else {
                         if (push_cand(d, out, oms, ome, (uint32_t)at, (uint32_t)(at + mark_len),
-                                      1, 0, line, (uint32_t)ls))
+                                      1, 0, line, (uint32_t)ls, &first_ink))
                             return DL_ENOMEM;
                         open = 0;
                     }
@@ -187,7 +238,7 @@ static int find_candidates(const dl_doc *d, qcandvec *out)
             } else if ((c == 0x2019 || c == '\'') && open >= 2 && !is_space_c(prev) &&
                        !is_alnum_c(next)) {
                 if (push_cand(d, out, oms, ome, (uint32_t)at, (uint32_t)i, 1, 1, line,
-                              (uint32_t)ls))
+                              (uint32_t)ls, &first_ink))
                     return DL_ENOMEM;
                 open = 0;
             }
@@ -195,7 +246,7 @@ static int find_candidates(const dl_doc *d, qcandvec *out)
         }
         if (open == 1 || open == 2) {
             if (push_cand(d, out, oms, ome, (uint32_t)le, (uint32_t)le, 0, open == 2, line,
-                          (uint32_t)ls))
+                          (uint32_t)ls, &first_ink))
                 return DL_ENOMEM;
         }
         line++;
@@ -309,6 +360,7 @@ typedef struct qctx {
     /* entity mentions of the tagger, sorted by start, for overlap lookups */
     DL_VEC(struct emention) em;
     size_t n_ents_orig;
+    DL_VEC(uint32_t) speech; /* tokens with QL_SPEECH, in order */
 } qctx;
 
 static const char *tok_text(const qctx *x, size_t i, size_t *len)
@@ -317,11 +369,20 @@ static const char *tok_text(const qctx *x, size_t i, size_t *len)
     return x->d->text + x->tk[i].start;
 }
 
-static int tok_is(const qctx *x, size_t i, const char *w)
+/* Is token i the word w (ASCII case folded on the token's side; every w
+ * is lower case or non-ASCII bytes)?  Inline, so strlen(w) folds to a
+ * constant and most calls end at the length test. */
+static inline __attribute__((always_inline)) int tok_is(const qctx *x, size_t i, const char *w)
 {
     size_t l;
     const char *s = tok_text(x, i, &l);
-    return l == strlen(w) && strncasecmp(s, w, l) == 0;
+    if (l != strlen(w)) return 0;
+    for (size_t k = 0; k < l; k++) {
+        unsigned char c = (unsigned char)s[k];
+        if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
+        if (c != (unsigned char)w[k]) return 0;
+    }
+    return 1;
 }
 
 static int tok_is_dash(const qctx *x, size_t i)
@@ -356,15 +417,22 @@ static int word_lower(const char *s, size_t l)
     return utf8proc_category(c) == UTF8PROC_CATEGORY_LL;
 }
 
+/* The length of a word with a possessive 's / ’s cut off (l if none). */
+static inline size_t np_len(const char *s, size_t l)
+{
+    if (l > 2 && (s[l - 1] == 's' || s[l - 1] == 'S') && s[l - 2] == '\'') return l - 2;
+    if (l > 4 && (s[l - 1] == 's') && (unsigned char)s[l - 2] == 0x99 &&
+        (unsigned char)s[l - 3] == 0x80 && (unsigned char)s[l - 4] == 0xE2)
+        return l - 4;
+    return l;
+}
+
 /* The hash of a word with a possessive 's / ’s cut off. */
 static uint64_t word_hash_np(const char *s, size_t l, int *poss)
 {
-    *poss = 0;
-    if (l > 2 && (s[l - 1] == 's' || s[l - 1] == 'S') && s[l - 2] == '\'') l -= 2, *poss = 1;
-    else if (l > 4 && (s[l - 1] == 's') && (unsigned char)s[l - 2] == 0x99 &&
-             (unsigned char)s[l - 3] == 0x80 && (unsigned char)s[l - 4] == 0xE2)
-        l -= 4, *poss = 1;
-    return dl_qlex_hash(s, l);
+    size_t lp = np_len(s, l);
+    *poss = lp != l;
+    return dl_qlex_hash(s, lp);
 }
 
 /* Normalised title hash: Sen. and Senator are one title. */
@@ -381,32 +449,43 @@ static uint64_t title_norm(uint64_t h)
     return h;
 }
 
+/* Token classes, hashes and sentences (after fill_sentences), in one pass;
+ * notes the speech verbs (QL_SPEECH) in x->speech. */
 static int fill_tokens(qctx *x)
 {
-    dl_doc *d = x->d;
-    x->ti = dl_calloc(x->nt + 1, sizeof *x->ti);
+    x->ti = dl_malloc((x->nt + 1) * sizeof *x->ti);
     if (!x->ti) return DL_ENOMEM;
-    size_t qi = 0;
+    memset(&x->ti[x->nt], 0, sizeof *x->ti);
+    dl_qlex_init();
+    size_t qi = 0, sn = 0;
     for (size_t i = 0; i < x->nt; i++) {
         tinfo *t = &x->ti[i];
         size_t l;
         const char *s = tok_text(x, i, &l);
-        t->h = dl_qlex_hash(s, l);
         t->run = -1;
+        t->flags = 0;
+        while (sn + 1 < x->ns && x->tk[i].start >= x->sents[sn + 1].start) sn++;
+        t->sent = (uint32_t)sn;
+        if (x->sent_tok0[sn] == x->nt) x->sent_tok0[sn] = (uint32_t)i;
         if (x->tk[i].kind == DL_TOK_WORD) {
-            int poss;
+            /* the word's hash and, in the same pass, that of the word
+             * without a possessive 's / ’s (word_hash_np) */
+            size_t lp = np_len(s, l);
+            uint64_t hp;
+            t->h = dl_qlex_hash2(s, l, lp, &hp, x->d->len - x->tk[i].start);
             t->flags |= TF_WORD;
             if (word_cap(s, l)) t->flags |= TF_CAP;
             else if (word_lower(s, l)) t->flags |= TF_LOWER;
-            t->bits = dl_qlex_bits_h(word_hash_np(s, l, &poss));
+            t->bits = dl_qlex_bits_ready(hp);
         } else {
-            t->bits = dl_qlex_bits_h(t->h);
+            t->h = dl_qlex_hash_in(s, l, x->d->len - x->tk[i].start);
+            t->bits = dl_qlex_bits_ready(t->h);
         }
         while (qi < x->q.n && x->q.v[qi].e <= x->tk[i].start) qi++;
         if (qi < x->q.n && x->tk[i].start >= x->q.v[qi].s && x->tk[i].start < x->q.v[qi].e)
             t->flags |= TF_INQ;
+        if ((t->bits & QL_SPEECH) && dl_vec_push(&x->speech, (uint32_t)i)) return DL_ENOMEM;
     }
-    DL_UNUSED(d);
     return DL_OK;
 }
 
@@ -491,13 +570,7 @@ static int fill_sentences(qctx *x, dl_spanvec *own)
         x->sent_tok0[s] = (uint32_t)x->nt;
         x->topic_c[s] = x->topic_e[s] = x->topic_r[s] = -1;
     }
-    size_t s = 0;
-    for (size_t i = 0; i < x->nt; i++) {
-        while (s + 1 < x->ns && x->tk[i].start >= x->sents[s + 1].start) s++;
-        x->ti[i].sent = (uint32_t)s;
-        if (x->sent_tok0[s] == x->nt) x->sent_tok0[s] = (uint32_t)i;
-    }
-    return DL_OK;
+    return DL_OK; /* fill_tokens gives each token its sentence */
 }
 
 /* ------------------------------------------------------------- names */
@@ -1593,6 +1666,7 @@ static void qctx_free(qctx *x)
     dl_vec_free(&x->cl);
     dl_vec_free(&x->q);
     dl_vec_free(&x->em);
+    dl_vec_free(&x->speech);
 }
 
 int dl_quote_find(dl_doc *d)
@@ -1612,7 +1686,7 @@ int dl_quote_find(dl_doc *d)
         rc = DL_OK;
         goto out;
     }
-    if (fill_tokens(&x) || fill_sentences(&x, &own) || find_runs(&x)) goto out;
+    if (fill_sentences(&x, &own) || fill_tokens(&x) || find_runs(&x)) goto out;
     for (size_t i = 0; i < d->ents.n; i++)
         for (size_t k = 0; k < d->ents.v[i].n_mentions; k++) {
             struct emention m = {d->ents.v[i].mentions[k].start, d->ents.v[i].mentions[k].end,
@@ -1621,7 +1695,8 @@ int dl_quote_find(dl_doc *d)
         }
     if (x.em.n) dl_qsort(x.em.v, x.em.n, sizeof *x.em.v, em_cmp);
     /* a run that is the subject of a speech verb is a speaker */
-    for (size_t i = 0; i < x.nt; i++) {
+    for (size_t si = 0; si < x.speech.n; si++) {
+        size_t i = x.speech.v[si];
         if (!is_speech(&x, i)) continue;
         subj s = subject_before(&x, i, i > 12 ? i - 12 : 0);
         if (s.kind == S_RUN && !looks_org(&x, &x.runs.v[s.run]))

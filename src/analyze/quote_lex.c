@@ -238,19 +238,17 @@ typedef struct {
 } lex_slot;
 
 static lex_slot g_lex[LEX_SLOTS];
-static pthread_once_t g_once = PTHREAD_ONCE_INIT;
+/* A one-bit-per-hash filter in front of the table: most words are in no
+ * list and end here, in 4 KB that stay in cache while the 64 KB table
+ * may not (the entity tagger's weight reads evict it between documents). */
+#define FILT_BITS 32768u
+static uint64_t g_filt[FILT_BITS / 64];
 
-uint64_t dl_qlex_hash(const char *s, size_t n)
+static inline size_t filt_bit(uint64_t h)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    return h ? h : 1;
+    return (size_t)(h >> 40) & (FILT_BITS - 1);
 }
+static pthread_once_t g_once = PTHREAD_ONCE_INIT;
 
 static void add_list(const char *const *w, size_t n, unsigned bit)
 {
@@ -260,6 +258,7 @@ static void add_list(const char *const *w, size_t n, unsigned bit)
         while (g_lex[k].h && g_lex[k].h != h) k = (k + 1) & (LEX_SLOTS - 1);
         g_lex[k].h = h;
         g_lex[k].bits |= bit;
+        g_filt[filt_bit(h) / 64] |= 1ull << (filt_bit(h) % 64);
     }
 }
 
@@ -283,9 +282,20 @@ static void build(void)
 #undef ADD
 }
 
+void dl_qlex_init(void)
+{
+    pthread_once(&g_once, build);
+}
+
 unsigned dl_qlex_bits_h(uint64_t h)
 {
     pthread_once(&g_once, build);
+    return dl_qlex_bits_ready(h);
+}
+
+unsigned dl_qlex_bits_ready(uint64_t h)
+{
+    if (!(g_filt[filt_bit(h) / 64] >> (filt_bit(h) % 64) & 1)) return 0;
     size_t k = (size_t)h & (LEX_SLOTS - 1);
     while (g_lex[k].h) {
         if (g_lex[k].h == h) return g_lex[k].bits;

@@ -45,6 +45,10 @@ enum {
  * and sets *status (EXIT_ARCHIVE) on failure. */
 dl_archive *cli_open_archive(const cli_opts *o, int flags, int *status);
 
+/* Prints why a query on the archive failed (rc: a DL_E* code) and returns
+ * EXIT_ARCHIVE. */
+int cli_archive_error(dl_archive *ar, int rc);
+
 /* The positional words joined by spaces (caller frees with free()); NULL
  * when there are none, or on OOM when o->argc > 0. */
 char *cli_join_args(const cli_opts *o);

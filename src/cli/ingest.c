@@ -4,6 +4,8 @@
  * print (analyze) each good one.
  */
 #include "cli.h"
+#include "analyze/analyze.h"
+#include "text/buf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +147,7 @@ int cmd_ingest(cli_opts *o)
 typedef struct analyze_ctx {
     dl_analyzer *az;
     int rc;
+    dl_buf out; /* one output line, reused from article to article */
 } analyze_ctx;
 
 static int on_analyze(void *ctx, const dl_record *rec)
@@ -156,16 +159,16 @@ static int on_analyze(void *ctx, const dl_record *rec)
         c->rc = rc;
         return 1;
     }
-    size_t len;
-    char *json = dl_annotation_json(a, &len);
+    dl_buf_reset(&c->out);
+    dl_annotation_json_buf(a, &c->out, 1);
+    dl_buf_addc(&c->out, '\n');
     dl_annotation_free(a);
-    if (!json) {
-        c->rc = DL_ENOMEM;
+    if (c->out.err) {
+        c->rc = c->out.err;
+        dl_buf_free(&c->out);
         return 1;
     }
-    fwrite(json, 1, len, stdout);
-    fputc('\n', stdout);
-    dl_free(json);
+    fwrite(c->out.p, 1, c->out.n, stdout);
     return 0;
 }
 
@@ -189,9 +192,13 @@ int cmd_analyze(cli_opts *o)
         cli_error("cannot load the analyzer: %s", dl_strerror(rc));
         return EXIT_ARCHIVE;
     }
+    /* a file or a pipe gets big writes; a terminal keeps its line buffering */
+    static char obuf[1 << 18];
+    if (!isatty(STDOUT_FILENO)) setvbuf(stdout, obuf, _IOFBF, sizeof obuf);
     dl_input_stats stats;
     dl_input_walk((const char *const *)o->argv, o->argc, on_analyze, on_analyze_reject, &c,
                   &stats);
+    dl_buf_free(&c.out);
     dl_analyzer_free(c.az);
     if (fflush(stdout) != 0) {
         cli_error("cannot write the output");

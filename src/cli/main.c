@@ -59,6 +59,11 @@ dl_archive *cli_open_archive(const cli_opts *o, int flags, int *status)
     return NULL;
 }
 
+int cli_archive_error(dl_archive *ar, int rc)
+{
+    cli_error("%s", rc == DL_ENOMEM ? dl_strerror(rc) : dl_archive_errmsg(ar));
+    return EXIT_ARCHIVE;
+}
 
 static const cli_cmd COMMANDS[] = {
     {"ingest", cmd_ingest, "ingest [--json] [--quiet] PATH...",

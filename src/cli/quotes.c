@@ -14,19 +14,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The query words joined, and the archive opened read-only.  Returns NULL
+ * with *status set when either fails (the error is printed); otherwise the
+ * caller closes the archive and frees *text (NULL when no words). */
+static dl_archive *open_query(cli_opts *o, char **text, int *status)
+{
+    *text = cli_join_args(o);
+    if (o->argc > 0 && !*text) {
+        cli_error("out of memory");
+        *status = EXIT_ARCHIVE;
+        return NULL;
+    }
+    dl_archive *ar = cli_open_archive(o, DL_OPEN_READ, status);
+    if (!ar) {
+        free(*text);
+        *text = NULL;
+    }
+    return ar;
+}
+
 int cmd_quotes(cli_opts *o)
 {
     int status = EXIT_DONE;
-    char *text = cli_join_args(o);
-    if (o->argc > 0 && !text) {
-        cli_error("out of memory");
-        return EXIT_ARCHIVE;
-    }
-    dl_archive *ar = cli_open_archive(o, DL_OPEN_READ, &status);
-    if (!ar) {
-        free(text);
-        return status;
-    }
+    char *text;
+    dl_archive *ar = open_query(o, &text, &status);
+    if (!ar) return status;
     dl_quote_query q = {0};
     q.speaker = o->speaker;
     q.text = text;
@@ -37,8 +49,7 @@ int cmd_quotes(cli_opts *o)
     size_t n = 0;
     int rc = o->n == 0 ? DL_OK : dl_archive_quotes(ar, &q, &h, &n);
     if (rc) {
-        cli_error("%s", rc == DL_ENOMEM ? dl_strerror(rc) : dl_archive_errmsg(ar));
-        status = EXIT_ARCHIVE;
+        status = cli_archive_error(ar, rc);
     } else if (o->json) {
         size_t len = 0;
         char *json = dl_quote_hits_json(h, n, &len);
@@ -58,16 +69,9 @@ int cmd_quotes(cli_opts *o)
 int cmd_entities(cli_opts *o)
 {
     int status = EXIT_DONE;
-    char *text = cli_join_args(o);
-    if (o->argc > 0 && !text) {
-        cli_error("out of memory");
-        return EXIT_ARCHIVE;
-    }
-    dl_archive *ar = cli_open_archive(o, DL_OPEN_READ, &status);
-    if (!ar) {
-        free(text);
-        return status;
-    }
+    char *text;
+    dl_archive *ar = open_query(o, &text, &status);
+    if (!ar) return status;
     dl_entity_query q = {0};
     q.text = text;
     q.has_from = o->from != NULL, q.from_day = o->from_day;
@@ -77,8 +81,7 @@ int cmd_entities(cli_opts *o)
     size_t n = 0;
     int rc = o->n == 0 ? DL_OK : dl_archive_entities(ar, &q, &h, &n);
     if (rc) {
-        cli_error("%s", rc == DL_ENOMEM ? dl_strerror(rc) : dl_archive_errmsg(ar));
-        status = EXIT_ARCHIVE;
+        status = cli_archive_error(ar, rc);
     } else if (o->json) {
         size_t len = 0;
         char *json = dl_entity_hits_json(h, n, &len);

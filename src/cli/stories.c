@@ -47,7 +47,7 @@ int cmd_stories(cli_opts *o)
     int rc = q || o->argc == 0 ? dl_stories(ar, q ? q : "", o->from, o->to, &s, &n) : DL_ENOMEM;
     free(q);
     if (rc) {
-        cli_error("%s", rc == DL_ENOMEM ? dl_strerror(rc) : dl_archive_errmsg(ar));
+        cli_archive_error(ar, rc);
         dl_archive_close(ar);
         return EXIT_ARCHIVE;
     }
@@ -87,7 +87,7 @@ int cmd_timeline(cli_opts *o)
                : DL_ENOMEM;
     free(q);
     if (rc) {
-        cli_error("%s", rc == DL_ENOMEM ? dl_strerror(rc) : dl_archive_errmsg(ar));
+        cli_archive_error(ar, rc);
         dl_archive_close(ar);
         return EXIT_ARCHIVE;
     }

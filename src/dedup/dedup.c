@@ -6,6 +6,7 @@
 #include "dedup.h"
 #include "../store/store.h"
 #include "../story/story.h"
+#include "../text/buf.h"
 
 #include <stdio.h>
 
@@ -19,20 +20,32 @@ typedef struct keyent {
     DL_VEC(int64_t) docnos; /* ascending (docnos only grow) */
 } keyent;
 
-#define BI_CACHE 256
+/* The signatures (5- and 2-shingles) of the last RECENT articles written,
+ * by docno modulo RECENT: a copy's original is most often recent, and its
+ * verification then reads no table and shingles no text again. */
+#define RECENT 2048
+
+#define FLUSH_ROWS 64
+
+typedef struct keyrow {
+    uint32_t key;
+    int64_t docno;
+} keyrow;
 
 struct dl_dedup {
     dl_archive *ar;
     sqlite3_stmt *st_sig_put, *st_sig_get, *st_key_put, *st_key_get, *st_pair_put,
         *st_link, *st_root, *st_text, *st_version;
     dl_u32vec sig, bi, tmp;  /* this article's 5- and 2-shingles; scratch */
-    /* the 2-shingles of recent candidates (an original is the candidate of
-     * each of its copies; stored texts never change), by docno modulo
-     * BI_CACHE; docno 0: empty */
+    /* docno 0: empty slot */
     struct {
         int64_t docno;
-        dl_u32vec bi;
-    } bic[BI_CACHE];
+        dl_u32vec v;
+    } rsig[RECENT], rbi[RECENT];
+    /* dup_keys rows not yet written (mem mode: lookups read the map), in
+     * arrival order; written sorted by dl_dedup_flush */
+    DL_VEC(keyrow) pending;
+    sqlite3_stmt *st_key_many;  /* FLUSH_ROWS rows at once; made on first use */
     int mem;                 /* 1: lookups read keys below */
     int64_t version;         /* data_version when mem was last confirmed */
     keyent *keys;
@@ -107,7 +120,12 @@ void dl_dedup_free(dl_dedup *dd)
     dl_vec_free(&dd->sig);
     dl_vec_free(&dd->bi);
     dl_vec_free(&dd->tmp);
-    for (size_t i = 0; i < BI_CACHE; i++) dl_vec_free(&dd->bic[i].bi);
+    for (size_t i = 0; i < RECENT; i++) {
+        dl_vec_free(&dd->rsig[i].v);
+        dl_vec_free(&dd->rbi[i].v);
+    }
+    dl_vec_free(&dd->pending);
+    sqlite3_finalize(dd->st_key_many);
     free(dd);
 }
 
@@ -191,6 +209,9 @@ static unsigned char *encode_sig(const dl_u32vec *sig)
  * none or it is unreadable. */
 static double verify(dl_dedup *dd, int64_t docno, dl_u32vec *tmp)
 {
+    size_t slot = (size_t)((uint64_t)docno % RECENT);
+    if (dd->rsig[slot].docno == docno)
+        return dl_containment(dd->sig.v, dd->sig.n, dd->rsig[slot].v.v, dd->rsig[slot].v.n);
     sqlite3_stmt *st = dd->st_sig_get;
     sqlite3_bind_int64(st, 1, docno);
     double c = -1;
@@ -221,10 +242,10 @@ static double verify(dl_dedup *dd, int64_t docno, dl_u32vec *tmp)
 static double bigram_containment(dl_dedup *dd, int64_t docno, const char *text, size_t len)
 {
     if (!dd->bi.n && dl_shingles_k(text, len, 2, &dd->bi)) return 0;
-    size_t slot = (size_t)((uint64_t)docno % BI_CACHE);
-    dl_u32vec *cb = &dd->bic[slot].bi;
-    if (dd->bic[slot].docno != docno) {
-        dd->bic[slot].docno = 0;
+    size_t slot = (size_t)((uint64_t)docno % RECENT);
+    dl_u32vec *cb = &dd->rbi[slot].v;
+    if (dd->rbi[slot].docno != docno) {
+        dd->rbi[slot].docno = 0;
         sqlite3_stmt *st = dd->st_text;
         sqlite3_bind_int64(st, 1, docno);
         int ok = sqlite3_step(st) == SQLITE_ROW &&
@@ -232,18 +253,35 @@ static double bigram_containment(dl_dedup *dd, int64_t docno, const char *text, 
                                 (size_t)sqlite3_column_bytes(st, 0), 2, cb);
         sqlite3_reset(st);
         if (!ok) return 0;
-        dd->bic[slot].docno = docno;
+        dd->rbi[slot].docno = docno;
     }
     return dl_containment(dd->bi.v, dd->bi.n, cb->v, cb->n);
 }
 
+/* Keeps a copy of v as docno's entry of a recent cache slot (on OOM the
+ * slot is left empty). */
+static void remember(int64_t *slot_docno, dl_u32vec *slot, int64_t docno, const dl_u32vec *v)
+{
+    *slot_docno = 0;
+    slot->n = 0;
+    if (!v->n || dl_vec_reserve(slot, v->n)) return;
+    memcpy(slot->v, v->v, v->n * sizeof *v->v);
+    slot->n = v->n;
+    *slot_docno = docno;
+}
+
 int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
-                     const dl_u32vec *sig, int64_t *dup_of, double *sim)
+                     const dl_u32vec *sig, const dl_u32vec *bi, int64_t *dup_of, double *sim)
 {
     *dup_of = 0;
     *sim = 0;
     dd->bi.n = 0;
     int rc = DL_OK;
+    if (bi && bi->n) {
+        if ((rc = dl_vec_reserve(&dd->bi, bi->n))) return rc;
+        memcpy(dd->bi.v, bi->v, bi->n * sizeof *bi->v);
+        dd->bi.n = bi->n;
+    }
     if (sig) {
         dd->sig.n = 0;
         rc = dl_vec_reserve(&dd->sig, sig->n);
@@ -258,7 +296,10 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     if (dd->sig.n < DL_DUP_MIN_SHINGLES) return DL_OK;
     const uint32_t mask = dl_dup_key_mask(dd->sig.n);
     /* another connection wrote since: the map may miss rows */
-    if (dd->mem && data_version(dd) != dd->version) keys_free(dd);
+    if (dd->mem && data_version(dd) != dd->version) {
+        keys_free(dd);
+        if ((rc = dl_dedup_flush(dd))) return rc;  /* the table must hold every row */
+    }
 
     /* candidates: earlier articles sharing sampled shingles */
     DL_VEC(cand) cs = {0};
@@ -341,10 +382,23 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     free(blob);
     for (size_t i = 0; i < dd->sig.n && !rc; i++) {
         if (dd->sig.v[i] & mask) continue;
+        if (dd->mem) {
+            /* lookups read the map: the row is written at the batch's end */
+            keyrow kr = {dd->sig.v[i], docno};
+            rc = dl_vec_push(&dd->pending, kr);
+            if (!rc) keys_add(dd, dd->sig.v[i], docno);
+            if (!rc && !dd->mem) rc = dl_dedup_flush(dd); /* map dropped (OOM) */
+            continue;
+        }
         sqlite3_bind_int64(dd->st_key_put, 1, dd->sig.v[i]);
         sqlite3_bind_int64(dd->st_key_put, 2, docno);
         rc = step_done(dd, dd->st_key_put);
-        if (!rc) keys_add(dd, dd->sig.v[i], docno);
+    }
+    if (!rc) {
+        size_t slot = (size_t)((uint64_t)docno % RECENT);
+        remember(&dd->rsig[slot].docno, &dd->rsig[slot].v, docno, &dd->sig);
+        if (dd->bi.n) remember(&dd->rbi[slot].docno, &dd->rbi[slot].v, docno, &dd->bi);
+        else if (dd->rbi[slot].docno) dd->rbi[slot].docno = 0;
     }
     if (rc || !best) return rc;
 
@@ -363,6 +417,44 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
         *dup_of = root;
         *sim = best_sim;
     }
+    return rc;
+}
+
+static int cmp_keyrow(const void *a, const void *b)
+{
+    const keyrow *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return x->docno < y->docno ? -1 : x->docno > y->docno;
+}
+
+int dl_dedup_flush(dl_dedup *dd)
+{
+    if (!dd || !dd->pending.n) return DL_OK;
+    /* in key order: each insert lands next to the previous one */
+    dl_qsort(dd->pending.v, dd->pending.n, sizeof *dd->pending.v, cmp_keyrow);
+    int rc = DL_OK;
+    size_t i = 0;
+    /* FLUSH_ROWS rows per statement while there are that many */
+    if (!dd->st_key_many) {
+        dl_buf q = {0};
+        dl_buf_adds(&q, "INSERT OR IGNORE INTO dup_keys(key, docno) VALUES ");
+        for (int k = 0; k < FLUSH_ROWS; k++) dl_buf_adds(&q, k ? ",(?,?)" : "(?,?)");
+        if (!q.err) dd->st_key_many = dl_archive_prepare(dd->ar, q.p);
+        dl_buf_free(&q);
+    }
+    for (; dd->st_key_many && i + FLUSH_ROWS <= dd->pending.n && !rc; i += FLUSH_ROWS) {
+        for (int k = 0; k < FLUSH_ROWS; k++) {
+            sqlite3_bind_int64(dd->st_key_many, 2 * k + 1, dd->pending.v[i + k].key);
+            sqlite3_bind_int64(dd->st_key_many, 2 * k + 2, dd->pending.v[i + k].docno);
+        }
+        rc = step_done(dd, dd->st_key_many);
+    }
+    for (; i < dd->pending.n && !rc; i++) {
+        sqlite3_bind_int64(dd->st_key_put, 1, dd->pending.v[i].key);
+        sqlite3_bind_int64(dd->st_key_put, 2, dd->pending.v[i].docno);
+        rc = step_done(dd, dd->st_key_put);
+    }
+    dd->pending.n = 0;
     return rc;
 }
 

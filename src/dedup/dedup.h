@@ -30,13 +30,14 @@
 #define DL_DEDUP_H
 
 #include "../dl_int.h"
+#include "../text/token.h"
 
 #define DL_DUP_THRESHOLD 0.465   /* on DL_DUP_SCORE */
 #define DL_DUP_PREFILTER 0.25    /* c5 below this is never a copy */
 #define DL_DUP_K 5              /* words per shingle */
 #define DL_DUP_KEY_BITS 2       /* short texts: 1 shingle in 4 is an index key */
 #define DL_DUP_KEY_BITS_MAX 4   /* long texts: down to 1 in 16 */
-#define DL_DUP_KEY_TARGET 48    /* keys wanted per text */
+#define DL_DUP_KEY_TARGET 32    /* keys wanted per text */
 
 /* The key mask of a text of n shingles: the sparsest rate (fewest index
  * rows) that still gives about DL_DUP_KEY_TARGET keys.  Rates are nested
@@ -61,6 +62,12 @@ int dl_shingles(const char *text, size_t len, dl_u32vec *out);
 
 /* The same with k-word shingles (1 <= k <= DL_DUP_K). */
 int dl_shingles_k(const char *text, size_t len, int k, dl_u32vec *out);
+
+/* dl_shingles into sig and the 2-shingles into bi, in one pass. */
+int dl_shingles_pair(const char *text, size_t len, dl_u32vec *sig, dl_u32vec *bi);
+/* The same from the text's tokens (dl_tokenize(text, len)), borrowed. */
+int dl_shingles_pair_toks(const char *text, size_t len, const dl_tokvec *toks, dl_u32vec *sig,
+                          dl_u32vec *bi);
 
 /* The near-duplicate score of two texts from their 5-shingle containment c5
  * and 2-shingle containment c2: (c5 + c2 / 2) / 1.5.  The bigram term
@@ -89,11 +96,17 @@ void dl_dedup_free(dl_dedup *dd);
  * Checks the article just inserted as docno against the archive, stores its
  * signature and keys, records every near-duplicate pair found, and when it
  * is a copy sets articles.dup_of (the earliest copy of the best match) and
- * dup_sim.  sig, when non-NULL, is dl_shingles(text) computed beforehand
- * (on an analysis worker, story/prep.h).  *dup_of gets that docno or 0, *sim the similarity.  Must run in
- * the ingest's transaction.  DL_OK, DL_ENOMEM or DL_ESTORE.
+ * dup_sim.  sig and bi, when non-NULL, are the 5- and 2-shingles of text
+ * (dl_shingles_pair) computed beforehand (on an analysis worker,
+ * story/prep.h).  *dup_of gets that docno or 0, *sim the similarity.  Must
+ * run in the ingest's transaction; key rows may be held until
+ * dl_dedup_flush.  DL_OK, DL_ENOMEM or DL_ESTORE.
  */
 int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
-                     const dl_u32vec *sig, int64_t *dup_of, double *sim);
+                     const dl_u32vec *sig, const dl_u32vec *bi, int64_t *dup_of, double *sim);
+
+/* Writes the key rows held back (dup_keys); the ingest calls it inside each
+ * batch's transaction, before COMMIT. */
+int dl_dedup_flush(dl_dedup *dd);
 
 #endif

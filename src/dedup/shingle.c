@@ -27,9 +27,17 @@ static int ends_with(const char *w, size_t n, const char *suf)
  * rule that also hits a word that is no spelling variant does no harm. */
 static size_t respell(char *w, size_t n)
 {
+    /* every rule below ends in one of these letters */
+    if (n < 4) return n;
+    char last = w[n - 1];
+    if (last != 'r' && last != 's' && last != 'd' && last != 'g' && last != 'e') return n;
     static const char *const our_tails[] = {"our", "ours", "oured", "ouring", "ourite",
                                             "ourites", "ourable", "ourer", "ourers"};
-    if (n > 5) {
+    /* the -our- rules need "our" among the last 7 letters */
+    int has_our = 0;
+    for (size_t i = n > 7 ? n - 7 : 0; i + 3 <= n && !has_our; i++)
+        has_our = w[i] == 'o' && w[i + 1] == 'u' && w[i + 2] == 'r';
+    if (n > 5 && has_our) {
         for (size_t i = 0; i < DL_ARRAY_LEN(our_tails); i++) {
             if (ends_with(w, n, our_tails[i])) {
                 size_t at = n - strlen(our_tails[i]) + 1; /* the 'u' */
@@ -50,6 +58,12 @@ size_t dl_dup_norm_word(const char *w, size_t len, char *out, size_t cap)
 {
     size_t n = 0, i = 0;
     if (cap < 2) return 0;
+    /* ASCII words (nearly all): folded byte by byte */
+    while (i < len && n + 4 < cap && (unsigned char)w[i] < 0x80) {
+        char c = w[i++];
+        if (c == '\'' || c == ',' || c == '.') continue;
+        out[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
     while (i < len && n + 4 < cap) {
         int32_t c = dl_utf8_next(w, len, &i);
         if (c == '\'' || c == 0x2019 || c == 0x2018 || c == ',' || c == '.') continue;
@@ -135,26 +149,59 @@ int dl_shingles(const char *text, size_t len, dl_u32vec *out)
     return dl_shingles_k(text, len, DL_DUP_K, out);
 }
 
-int dl_shingles_k(const char *text, size_t len, int k, dl_u32vec *out)
+/* Sorts and makes distinct. */
+static void sort_unique(dl_u32vec *out)
+{
+    if (out->n > 1) {
+        sort_u32(out->v, out->n);
+        size_t m = 1;
+        for (size_t i = 1; i < out->n; i++)
+            if (out->v[i] != out->v[m - 1]) out->v[m++] = out->v[i];
+        out->n = m;
+    }
+}
+
+/* The k-shingles of text into out and, when out2 is non-NULL, its
+ * k2-shingles into out2, from one pass over the words. */
+static int shingles2(const char *text, size_t len, const dl_tokvec *given, int k, dl_u32vec *out,
+                     int k2, dl_u32vec *out2)
 {
     if (k < 1) k = 1;
     if (k > DL_DUP_K) k = DL_DUP_K;
+    if (k2 < 1) k2 = 1;
+    if (k2 > DL_DUP_K) k2 = DL_DUP_K;
     out->n = 0;
-    dl_tokvec toks = {0};
-    if (dl_tokenize(text, len, &toks)) return DL_ENOMEM;
+    if (out2) out2->n = 0;
+    dl_tokvec own = {0};
+    if (!given && dl_tokenize(text, len, &own)) return DL_ENOMEM;
+    const dl_tokvec *toks = given ? given : &own;
+    /* at most one shingle per word piece; pieces are at most the bytes */
+    size_t most = 0;
+    for (size_t i = 0; i < toks->n; i++) most += toks->v[i].end - toks->v[i].start;
+    if (most > MAX_WORDS) most = MAX_WORDS;
+    if (dl_vec_reserve(out, most) || (out2 && dl_vec_reserve(out2, most))) {
+        dl_vec_free(&own);
+        return DL_ENOMEM;
+    }
     uint64_t h[DL_DUP_K] = {0};
     size_t words = 0;
     int rc = DL_OK;
     char buf[WORD_MAX * 4 + 8];
-    for (size_t i = 0; i < toks.n && words < MAX_WORDS; i++) {
-        const dl_token *t = &toks.v[i];
+    for (size_t i = 0; i < toks->n && words < MAX_WORDS; i++) {
+        const dl_token *t = &toks->v[i];
         if (t->kind != DL_TOK_WORD && t->kind != DL_TOK_NUMBER) continue;
         /* apostrophes and number separators split words (kong's = kong s,
          * 7.4 = 7 4), whatever their style */
         size_t p = t->start;
         while (p < t->end && !rc) {
             size_t q = p;
-            while (q < t->end && !is_joiner(text + q, t->end - q)) q++;
+            while (q < t->end) {
+                unsigned char c = (unsigned char)text[q];
+                /* only these bytes can start a joiner */
+                if ((c == '\'' || c == '.' || c == ',' || c == 0xE2) && is_joiner(text + q, t->end - q))
+                    break;
+                q++;
+            }
             size_t tl = q - p;
             if (tl > WORD_MAX) tl = WORD_MAX;
             size_t n = tl ? dl_dup_norm_word(text + p, tl, buf, sizeof buf) : 0;
@@ -163,23 +210,39 @@ int dl_shingles_k(const char *text, size_t len, int k, dl_u32vec *out)
             memmove(h, h + 1, sizeof h - sizeof h[0]);
             h[DL_DUP_K - 1] = XXH3_64bits(buf, n);
             words++;
-            if (words < (size_t)k) continue;
-            uint64_t s = 0;
-            for (int j = DL_DUP_K - k; j < DL_DUP_K; j++)
-                s = fmix64(s ^ (h[j] + 0x9E3779B97F4A7C15ULL * (uint64_t)(j + 1)));
-            if (dl_vec_push(out, (uint32_t)(s >> 32))) rc = DL_ENOMEM;
+            for (int pass = 0; pass < (out2 ? 2 : 1) && !rc; pass++) {
+                int kk = pass ? k2 : k;
+                if (words < (size_t)kk) continue;
+                uint64_t s = 0;
+                for (int j = DL_DUP_K - kk; j < DL_DUP_K; j++)
+                    s = fmix64(s ^ (h[j] + 0x9E3779B97F4A7C15ULL * (uint64_t)(j + 1)));
+                dl_u32vec *o = pass ? out2 : out;
+                if (o->n < o->cap) o->v[o->n++] = (uint32_t)(s >> 32);  /* reserved */
+                else if (dl_vec_push(o, (uint32_t)(s >> 32))) rc = DL_ENOMEM;
+            }
         }
     }
-    dl_vec_free(&toks);
+    dl_vec_free(&own);
     if (rc) return rc;
-    if (out->n > 1) {
-        sort_u32(out->v, out->n);
-        size_t m = 1;
-        for (size_t i = 1; i < out->n; i++)
-            if (out->v[i] != out->v[m - 1]) out->v[m++] = out->v[i];
-        out->n = m;
-    }
+    sort_unique(out);
+    if (out2) sort_unique(out2);
     return DL_OK;
+}
+
+int dl_shingles_k(const char *text, size_t len, int k, dl_u32vec *out)
+{
+    return shingles2(text, len, NULL, k, out, 0, NULL);
+}
+
+int dl_shingles_pair(const char *text, size_t len, dl_u32vec *sig, dl_u32vec *bi)
+{
+    return shingles2(text, len, NULL, DL_DUP_K, sig, 2, bi);
+}
+
+int dl_shingles_pair_toks(const char *text, size_t len, const dl_tokvec *toks, dl_u32vec *sig,
+                          dl_u32vec *bi)
+{
+    return shingles2(text, len, toks, DL_DUP_K, sig, 2, bi);
 }
 
 double dl_containment(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)

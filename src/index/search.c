@@ -13,7 +13,12 @@
  *    end among the query's cursors, the sum of the blocks' maximal scores
  *    (from each block's max tf and min length) bounds every score; when it
  *    is below the k-th best score so far the whole region is skipped
- *    without decoding it.
+ *    without decoding it;
+ *  - a leading term (MaxScore's single essential term, the rarest term of
+ *    an AND, a phrase's rarest term) has its postings filtered against the
+ *    k-th best score minus the others' block bounds before any other
+ *    cursor moves (driver_next, phrase_advance); see docs/internals/index.md
+ *    "Evaluation".
  * Scores are BM25 with global statistics (N, avgdl and df summed over all
  * segments), so a document scores the same whichever segment holds it:
  * merging never changes results.
@@ -45,6 +50,7 @@ double dl_bm25_tf(double tf, double dl, double avgdl)
 typedef struct clause {
     pcur **cur;      /* nt cursors (phrase terms in order) */
     uint32_t nt;
+    uint32_t drv;    /* phrase: its term with the smallest df leads */
     double idf;      /* term idf, or sum of the terms' idfs for a phrase */
     uint32_t doc;    /* current match, SEG_END when done */
     uint32_t freq;   /* tf or phrase frequency at doc */
@@ -73,6 +79,12 @@ typedef struct evalctx {
     uint32_t ne;     /* MaxScore: non-essential clauses of the single group */
     clause **ms;     /* the single group's clauses by ascending maxub */
     int ms_ok;       /* MaxScore set up (one OR group of single terms) */
+    double theta;    /* the k-th best score once k are found, else 0 */
+    int and1;        /* AND whose first group is one term: driver_next */
+    uint32_t nand;   /* and1: the other groups' clauses, in ms[0..nand) */
+    int ms_have;     /* group_advance_ms1's region cache: the non-essential */
+    uint32_t ms_ne, ms_end; /* bound ms_ub over [.., ms_end] for ms_ne of them */
+    double ms_ub;
 } evalctx;
 
 /* Phrase frequency at the cursors' common doc: count of p in P0 with
@@ -81,23 +93,36 @@ static uint32_t phrase_freq(clause *c)
 {
     const uint32_t *P[DL_QUERY_MAX_TERMS];
     uint32_t n[DL_QUERY_MAX_TERMS], j[DL_QUERY_MAX_TERMS];
-    int64_t off[DL_QUERY_MAX_TERMS]; /* virtual P_i = virtual P_0 + off_i */
+    uint64_t off[DL_QUERY_MAX_TERMS]; /* P_i value = P_0 value + off_i (mod 2^64) */
     uint32_t base0 = 0;
     for (uint32_t i = 0; i < c->nt; i++) {
         uint32_t base;
-        P[i] = pcur_positions(c->cur[i], &base);
-        if (!P[i]) return 0;
+        P[i] = pcur_doc_positions(c->cur[i], &n[i], &base);
+        if (!P[i]) {
+            c->cur[i]->corrupt = 1;
+            return 0;
+        }
         if (i == 0) base0 = base;
-        off[i] = (int64_t)base - (int64_t)base0 + (int64_t)i;
-        n[i] = pcur_tf(c->cur[i]);
+        off[i] = (uint64_t)base - base0 + i;
         j[i] = 0;
     }
     uint32_t f = 0;
+    if (c->nt == 2) { /* the common case: one merge of two sorted lists */
+        const uint32_t *p0 = P[0], *p1 = P[1], *e1 = P[1] + n[1];
+        uint64_t o = off[1];
+        for (uint32_t a = 0; a < n[0]; a++) {
+            uint64_t want = p0[a] + o;
+            while (p1 < e1 && *p1 < want) p1++;
+            if (p1 == e1) break;
+            f += *p1 == want;
+        }
+        return f;
+    }
     for (uint32_t a = 0; a < n[0]; a++) {
-        int64_t base = P[0][a];
+        uint64_t base = P[0][a];
         uint32_t i;
         for (i = 1; i < c->nt; i++) {
-            int64_t want = base + off[i];
+            uint64_t want = base + off[i];
             while (j[i] < n[i] && P[i][j[i]] < want) j[i]++;
             if (j[i] >= n[i]) return f;
             if (P[i][j[i]] != want) break;
@@ -107,13 +132,43 @@ static uint32_t phrase_freq(clause *c)
     return f;
 }
 
-/* Moves phrase clause c to its first match >= target. */
+/* Moves phrase clause c to its first match >= target.  The phrase's
+ * rarest term (cur[drv]) leads; the others are moved to its documents.
+ * With prune_below set (top-k pass of a query that is this one phrase),
+ * the leader's postings are filtered first: the phrase occurs at most tf
+ * times in a document, so one whose idf * tf_part(tf, len) cannot reach
+ * prune_below is passed over before any other cursor moves (the test is
+ * division-free, as in driver_next); then the bound with the smallest tf
+ * of all terms is checked before positions are decoded. */
 static uint32_t phrase_advance(clause *c, uint32_t target)
 {
     uint32_t d = target;
+    pcur *lead = c->cur[c->drv];
+    const uint32_t *lens = c->seg->lens;
+    const double k1p = DL_BM25_K1 + 1.0, a = DL_BM25_K1 * (1.0 - DL_BM25_B),
+                 lc = DL_BM25_K1 * DL_BM25_B / c->avgdl;
     for (;;) {
+        pcur_advance(lead, d);
+        if (lead->doc == SEG_END) return c->doc = SEG_END;
+        if (c->prune_below > 0) {
+            double r = c->prune_below / (1.0 + 1e-9) / c->idf * (1.0 - 1e-9);
+            if (r >= k1p) return c->doc = SEG_END; /* no document can reach it */
+            (void)pcur_tf(lead);
+            uint32_t k = lead->i, n = lead->n;
+            for (; k < n; k++) {
+                double tf = lead->tfs[k];
+                if (tf * k1p >= r * (tf + a + lc * lens[lead->docs[k]])) break;
+            }
+            if (k == n) {
+                d = lead->docs[n - 1] + 1;
+                continue;
+            }
+            pcur_seek_index(lead, k);
+        }
+        d = lead->doc;
         uint32_t i;
         for (i = 0; i < c->nt; i++) {
+            if (i == c->drv) continue;
             pcur_advance(c->cur[i], d);
             uint32_t x = c->cur[i]->doc;
             if (x == SEG_END) return c->doc = SEG_END;
@@ -158,10 +213,13 @@ static inline uint32_t clause_freq(clause *c)
 {
     return c->nt == 1 ? pcur_tf(c->cur[0]) : c->freq;
 }
-/* An upper bound of c's score over [target, *end]. */
+/* An upper bound of c's score over [target, *end].  A phrase occurs at most
+ * as often as each of its terms, so every term's block bound (its stored
+ * max impact, or max tf with min length) bounds the phrase's tf part. */
 static double clause_ub(clause *c, uint32_t target, uint32_t *end, double avgdl)
 {
     uint32_t max_tf = UINT32_MAX, min_len = 0, e = SEG_END;
+    double im = INFINITY;
     for (uint32_t i = 0; i < c->nt; i++) {
         const seg_block *b;
         if (!c->cur[i]->t || !pcur_shallow(c->cur[i], target, &b)) {
@@ -171,16 +229,14 @@ static double clause_ub(clause *c, uint32_t target, uint32_t *end, double avgdl)
         if (b->max_tf < max_tf) max_tf = b->max_tf;
         if (b->min_len > min_len) min_len = b->min_len;
         if (b->last_doc < e) e = b->last_doc;
+        /* the stored impact, valid for any avgdl (index.md) */
+        double seg_avg = c->cur[i]->seg->avgdl;
+        double bi = b->max_impact * (avgdl > seg_avg ? avgdl / seg_avg : 1.0);
+        if (bi < im) im = bi;
     }
     *end = e;
     double ub = dl_bm25_tf(max_tf, min_len, avgdl);
-    if (c->nt == 1) { /* the stored impact, valid for any avgdl (index.md) */
-        const seg_block *b;
-        pcur_shallow(c->cur[0], target, &b);
-        double seg_avg = c->cur[0]->seg->avgdl;
-        double im = b->max_impact * (avgdl > seg_avg ? avgdl / seg_avg : 1.0);
-        if (im < ub) ub = im;
-    }
+    if (im < ub) ub = im;
     return c->idf * ub;
 }
 
@@ -215,9 +271,10 @@ static uint32_t group_advance(group *g, uint32_t target)
  * first ne of them together cannot reach the threshold, so a document must
  * match one of the others (essential) to enter the top k.  Candidates come
  * from the essential clauses; the rest are moved to the candidate only. */
-static uint32_t group_advance_ms(group *g, clause **ms, uint32_t target, uint32_t ne)
+static uint32_t group_advance_ms(evalctx *e, group *g, uint32_t target)
 {
-    uint32_t m = SEG_END;
+    clause **ms = e->ms;
+    uint32_t ne = e->ne, m = SEG_END;
     for (uint32_t i = ne; i < g->nc; i++) {
         uint32_t d = clause_advance(ms[i], target);
         if (d < m) m = d;
@@ -227,13 +284,102 @@ static uint32_t group_advance_ms(group *g, clause **ms, uint32_t target, uint32_
     return g->doc = m;
 }
 
+/* The next posting >= target of the driver clause c (a term) that could
+ * enter the top k: over the region where the block bounds of the clauses
+ * oth[0..noth) hold (their sum ub), a posting is a candidate only if its
+ * own score can reach theta - ub.  That test needs no division
+ * (tf (k1+1) >= r (tf + K), K = k1 (1 - b + b len / avgdl)), so postings
+ * that cannot enter the top k cost a multiply-add each, and the other
+ * clauses' cursors never move to them.  Safe: a posting passed over scores
+ * below theta by more than the 1e-9 margin the other bounds use.  The
+ * driver is MaxScore's one essential term (the others are the
+ * non-essential ones) or the rarest required term of an AND (the others
+ * are every other required clause).  Sets c->doc; SEG_END when no
+ * candidate is left. */
+static uint32_t driver_next(evalctx *e, clause *c, clause **oth, uint32_t noth, uint32_t target)
+{
+    pcur *p = c->cur[0];
+    const uint32_t *lens = e->seg->lens;
+    const double k1p = DL_BM25_K1 + 1.0, a = DL_BM25_K1 * (1.0 - DL_BM25_B),
+                 lc = DL_BM25_K1 * DL_BM25_B / e->avgdl;
+    for (;;) {
+        pcur_advance(p, target);
+        c->doc = p->doc;
+        if (p->doc == SEG_END || e->theta <= 0) return c->doc;
+        if (!e->ms_have || p->doc > e->ms_end || noth != e->ms_ne) { /* new region */
+            e->ms_end = SEG_END;
+            e->ms_ub = 0;
+            for (uint32_t i = 0; i < noth; i++) {
+                uint32_t ce;
+                e->ms_ub += clause_ub(oth[i], p->doc, &ce, e->avgdl);
+                if (ce < e->ms_end) e->ms_end = ce;
+            }
+            e->ms_have = 1;
+            e->ms_ne = noth;
+        }
+        uint32_t end = e->ms_end;
+        double need = e->theta / (1.0 + 1e-9) - e->ms_ub;
+        if (need <= 0) return c->doc;
+        double r = need / c->idf * (1.0 - 1e-9);
+        if (r >= k1p) { /* no tf reaches it: the whole region is out */
+            if (end == SEG_END) return c->doc = SEG_END;
+            target = end + 1;
+            continue;
+        }
+        (void)pcur_tf(p); /* decodes the block's tfs */
+        uint32_t k = p->i, n = p->n;
+        const uint32_t *docs = p->docs, *tfs = p->tfs;
+        for (; k < n && docs[k] <= end; k++) {
+            double tf = tfs[k];
+            if (tf * k1p >= r * (tf + a + lc * lens[docs[k]])) break;
+        }
+        if (k == n || docs[k] > end) { /* none in this part of the region */
+            target = k < n ? docs[k] : docs[n - 1] + 1;
+            continue;
+        }
+        pcur_seek_index(p, k);
+        return c->doc = p->doc;
+    }
+}
+
+/* MaxScore with one essential clause (a term): its candidates come from
+ * driver_next, the non-essential clauses are moved to them. */
+static uint32_t group_advance_ms1(evalctx *e, group *g, uint32_t target)
+{
+    uint32_t m = driver_next(e, e->ms[e->ne], e->ms, e->ne, target);
+    if (m != SEG_END)
+        for (uint32_t i = 0; i < e->ne; i++) clause_advance(e->ms[i], m);
+    return g->doc = m;
+}
+
 /* The first doc >= target matching the whole query, or SEG_END. */
 static uint32_t query_advance(evalctx *e, uint32_t target)
 {
     uint32_t d = target;
+    if (e->and1) { /* rarest group a single term: it drives, filtered */
+    again1:
+        d = e->g[0].doc = driver_next(e, e->g[0].c, e->ms, e->nand, d);
+        if (d == SEG_END) return SEG_END;
+        for (uint32_t i = 1; i < e->ng; i++) {
+            uint32_t x = group_advance(&e->g[i], d);
+            if (x == SEG_END) return SEG_END;
+            if (x > d) {
+                d = x;
+                goto again1;
+            }
+        }
+        for (uint32_t i = 0; i < e->nx; i++)
+            if (clause_advance(&e->x[i], d) == d) {
+                d++;
+                goto again1;
+            }
+        return d;
+    }
 again:
     for (uint32_t i = 0; i < e->ng; i++) {
-        uint32_t x = e->ne ? group_advance_ms(&e->g[i], e->ms, d, e->ne) : group_advance(&e->g[i], d);
+        uint32_t x = !e->ne                     ? group_advance(&e->g[i], d)
+                     : e->ne + 1 == e->g[i].nc ? group_advance_ms1(e, &e->g[i], d)
+                                               : group_advance_ms(e, &e->g[i], d);
         if (x == SEG_END) return SEG_END;
         if (x > d) {
             d = x;
@@ -412,6 +558,11 @@ static void qrun_bind(qrun *r, const dl_seg *s, evalctx *e, double avgdl)
         c->seg = s;
         c->avgdl = avgdl;
         c->maxub = 0;
+        c->drv = 0;
+        for (uint32_t t = 1; t < qc->nt; t++) {
+            const seg_term *a = c->cur[t]->t, *b = c->cur[c->drv]->t;
+            if ((a ? a->df : 0) < (b ? b->df : 0)) c->drv = t;
+        }
     }
     for (size_t g = 0; g < q->groups.n; g++) {
         group *gr = &r->groups[g];
@@ -447,9 +598,20 @@ static void qrun_bind(qrun *r, const dl_seg *s, evalctx *e, double avgdl)
     e->avgdl = avgdl;
     e->ne = 0;
     e->ms_ok = 0;
+    e->ms = r->ms;
+    e->ms_have = 0;
+    e->theta = 0;
+    e->and1 = 0;
+    e->nand = 0;
+    /* an AND led by one term: the rarest term drives (driver_next), the
+     * bounds of all other clauses filter its postings */
+    if (e->ng >= 2 && e->g[0].nc == 1 && e->g[0].c[0].nt == 1) {
+        e->and1 = 1;
+        for (uint32_t g = 1; g < e->ng; g++)
+            for (uint32_t j = 0; j < e->g[g].nc; j++) e->ms[e->nand++] = &e->g[g].c[j];
+    }
     e->all = r->all;
     e->nall = (uint32_t)nc;
-    e->ms = r->ms;
 }
 
 static int cmp_maxub(const void *a, const void *b)
@@ -540,6 +702,7 @@ int dl_index_search(dl_index *ix, const dl_query *q, int32_t from, int32_t to, s
             if (tk.n == tk.k) {
                 if (single) e.g[0].c[0].prune_below = tk.h[0].score;
                 e.ne = maxscore_ne(&e, tk.h[0].score);
+                e.theta = tk.h[0].score;
                 if (!have_ub || d > end) {
                     ub = 0;
                     end = SEG_END;

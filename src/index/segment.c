@@ -15,23 +15,130 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <streamvbyte.h>
 #include <streamvbytedelta.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define SVB_X86 1
+#endif
 
 /* ------------------------------------------------------------- streams */
 
 /* Data bytes per control byte (four 2-bit lengths of 1..4 bytes). */
 static uint8_t g_keylen[256];
-static void keylen_init(void)
+#ifdef SVB_X86
+static void shuf_init(void);
+#endif
+static void tables_init(void)
 {
-    if (g_keylen[0]) return;
     for (int k = 0; k < 256; k++)
         g_keylen[k] = (uint8_t)(((k & 3) + 1) + ((k >> 2 & 3) + 1) + ((k >> 4 & 3) + 1) +
                                 ((k >> 6 & 3) + 1));
+#ifdef SVB_X86
+    shuf_init();
+#endif
+}
+/* Fills the tables once per process (any thread may open a segment). */
+static void keylen_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, tables_init);
+}
+
+/* The value of len (1..4) little-endian bytes at p: one 4-byte load and a
+ * mask (p + 4 stays inside the map: SEG_PAD zero bytes follow the data). */
+static inline uint32_t svb_value(const uint8_t *p, uint32_t len)
+{
+    uint32_t x;
+    memcpy(&x, p, 4); /* little-endian host (header check) */
+    return len == 4 ? x : x & ((1u << (8 * len)) - 1u);
+}
+
+/*
+ * Decoding.  Debian's libstreamvbyte is built for the baseline x86-64 ISA
+ * and decodes with scalar code; the format's point is its SIMD decoder, so
+ * the reader has its own: per control byte, one 16-byte load, one pshufb
+ * with the key's shuffle mask (and, for the delta form, a 4-lane prefix
+ * sum).  Chosen at run time when the CPU has SSSE3, else the library's.
+ * Both give the same output for the same bytes.  The caller has checked
+ * the stream's exact length (svb_size) against the file; the 16-byte loads
+ * may read up to 15 bytes past the stream's end, which stay inside the map
+ * (SEG_PAD zero bytes follow the data).
+ */
+#ifdef SVB_X86
+static uint8_t g_shuf[256][16];
+static int g_simd = -1;
+
+static void shuf_init(void)
+{
+    for (int k = 0; k < 256; k++) {
+        int at = 0;
+        for (int j = 0; j < 4; j++) {
+            int len = ((k >> (2 * j)) & 3) + 1;
+            for (int b = 0; b < 4; b++)
+                g_shuf[k][4 * j + b] = b < len ? (uint8_t)(at + b) : 0xFF;
+            at += len;
+        }
+    }
+    __builtin_cpu_init();
+    g_simd = __builtin_cpu_supports("ssse3") ? 1 : 0;
+}
+
+__attribute__((target("ssse3"))) static size_t svb_decode_ssse3(const uint8_t *in, uint32_t *out,
+                                                              uint32_t n, int delta,
+                                                              uint32_t prev)
+{
+    const uint8_t *keys = in, *data = in + (n + 3u) / 4u;
+    uint32_t full = n / 4u;
+    __m128i p = _mm_set1_epi32((int)prev);
+    for (uint32_t i = 0; i < full; i++) {
+        uint8_t k = keys[i];
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)data);
+        v = _mm_shuffle_epi8(v, _mm_loadu_si128((const __m128i *)(const void *)g_shuf[k]));
+        data += g_keylen[k];
+        if (delta) {
+            v = _mm_add_epi32(v, _mm_slli_si128(v, 4));
+            v = _mm_add_epi32(v, _mm_slli_si128(v, 8));
+            v = _mm_add_epi32(v, p);
+            p = _mm_shuffle_epi32(v, 0xFF);
+        }
+        _mm_storeu_si128((__m128i *)(void *)(out + 4 * i), v);
+    }
+    uint32_t pv = full ? out[4 * full - 1] : prev;
+    for (uint32_t j = 4 * full; j < n; j++) {
+        uint32_t len = ((keys[full] >> (2 * (j & 3))) & 3) + 1, x = svb_value(data, len);
+        data += len;
+        out[j] = delta ? (pv += x) : x;
+    }
+    return (size_t)(data - in);
+}
+#endif
+
+/* Decodes n >= 1 values (delta: prefix sums from prev) of the stream at
+ * in, which has avail bytes before the data end.  Returns the bytes it
+ * used, or 0 when the stream does not fit (then out is unspecified).  A
+ * stream that cannot run past avail even at 4 bytes a value is decoded
+ * without measuring it first; near the end of the data its exact size is
+ * checked before decoding.  Either way nothing past the map is read. */
+static size_t svb_size(const uint8_t *p, size_t avail, uint32_t n);
+static size_t svb_decode_checked(const uint8_t *in, size_t avail, uint32_t *out, uint32_t n,
+                                 int delta, uint32_t prev)
+{
+    size_t keys = (n + 3u) / 4u;
+    if (keys + 4u * (size_t)n > avail && !svb_size(in, avail, n)) return 0;
+    size_t used;
+#ifdef SVB_X86
+    if (g_simd)
+        used = svb_decode_ssse3(in, out, n, delta, prev);
+    else
+#endif
+        used = delta ? streamvbyte_delta_decode(in, out, n, prev) : streamvbyte_decode(in, out, n);
+    return used <= avail ? used : 0;
 }
 
 /* The byte size of a streamvbyte stream of n values at p (avail bytes
@@ -209,18 +316,14 @@ static void pcur_load(pcur *c, uint32_t bi)
     }
     const uint8_t *p = c->seg->map + off;
     size_t avail = (size_t)(end - off);
-    size_t a = svb_size(p, avail, n);
+    uint32_t prev = bi ? c->blocks[bi - 1].last_doc : 0;
+    size_t a = svb_decode_checked(p, avail, c->docs, n, 1, prev);
     if (!a) {
         pcur_bad(c);
         return;
     }
-    if (!svb_size(p + a, avail - a, n)) {
-        pcur_bad(c);
-        return;
-    }
-    uint32_t prev = bi ? c->blocks[bi - 1].last_doc : 0;
-    streamvbyte_delta_decode(p, c->docs, n, prev);
-    c->tf_stream = p + a;
+    c->tf_stream = p + a; /* checked when decoded */
+    c->tf_avail = avail - a;
     c->tf_ready = 0;
     /* checks: ascending, in range, last matches the skip entry */
     if (c->docs[n - 1] != b->last_doc || b->last_doc >= c->seg->ndocs ||
@@ -228,28 +331,36 @@ static void pcur_load(pcur *c, uint32_t bi)
         pcur_bad(c);
         return;
     }
-    for (uint32_t i = 1; i < n; i++)
-        if (c->docs[i] <= c->docs[i - 1]) {
-            pcur_bad(c);
-            return;
-        }
+    uint32_t bad = 0;
+    for (uint32_t i = 1; i < n; i++) bad |= c->docs[i] <= c->docs[i - 1];
+    if (bad) {
+        pcur_bad(c);
+        return;
+    }
     c->bi = bi;
     c->n = n;
     c->i = 0;
     c->doc = c->docs[0];
     c->pos_ready = 0;
+    c->pk_ready = 0;
 }
 
-/* Decodes the loaded block's tfs (validated at load); a zero tf (corrupt)
- * is read as 1 so that no later computation divides by it. */
+/* Decodes the loaded block's tfs.  A tf stream that does not fit in the
+ * file, or a zero tf, marks the cursor corrupt (the query then fails) and
+ * reads as 1, so that no later computation divides by zero. */
 void pcur_decode_tfs_(pcur *c)
 {
-    streamvbyte_decode(c->tf_stream, c->tfs, c->n);
-    for (uint32_t i = 0; i < c->n; i++)
-        if (!c->tfs[i]) {
-            c->tfs[i] = 1;
-            c->corrupt = 1;
-        }
+    if (!svb_decode_checked(c->tf_stream, c->tf_avail, c->tfs, c->n, 0, 0)) {
+        for (uint32_t i = 0; i < c->n; i++) c->tfs[i] = 1;
+        c->corrupt = 1;
+    }
+    uint32_t zero = 0;
+    for (uint32_t i = 0; i < c->n; i++) zero |= !c->tfs[i];
+    if (zero) {
+        for (uint32_t i = 0; i < c->n; i++)
+            if (!c->tfs[i]) c->tfs[i] = 1;
+        c->corrupt = 1;
+    }
     c->tf_ready = 1;
 }
 
@@ -321,7 +432,6 @@ const uint32_t *pcur_positions(pcur *c, uint32_t *base)
         uint64_t end = c->seg->size - SEG_PAD;
         if (off > end) return NULL;
         const uint8_t *p = c->seg->map + off;
-        if (!svb_size(p, (size_t)(end - off), (uint32_t)total)) return NULL;
         if (total > c->pos_cap) {
             size_t cap = total + 64;
             uint32_t *np = dl_realloc(c->pos, cap * sizeof *np);
@@ -330,12 +440,75 @@ const uint32_t *pcur_positions(pcur *c, uint32_t *base)
             c->pos_cap = cap;
         }
         /* virtual positions: one increasing run over the block's docs */
-        streamvbyte_delta_decode(p, c->pos, (uint32_t)total, 0);
+        if (!svb_decode_checked(p, (size_t)(end - off), c->pos, (uint32_t)total, 1, 0))
+            return NULL;
         c->pos_ready = 1;
     }
     uint32_t k = c->pstart[c->i];
     *base = k ? c->pos[k - 1] + 1 : 0;
     return c->pos + k;
+}
+
+const uint32_t *pcur_doc_positions(pcur *c, uint32_t *n, uint32_t *base)
+{
+    if (c->doc == SEG_END) return NULL;
+    if (!c->tf_ready) pcur_decode_tfs_(c);
+    *n = c->tfs[c->i];
+    /* a block asked for more than SEG_WALK_MAX documents is decoded whole
+     * (SIMD); the walk pays off for a few documents of a block */
+    if (c->pos_ready || (c->pk_ready && c->pk_calls >= SEG_WALK_MAX))
+        return pcur_positions(c, base);
+    *base = 0;
+    if (!c->pk_ready) {
+        uint64_t total = 0;
+        c->pstart[0] = 0;
+        for (uint32_t i = 0; i < c->n; i++) {
+            total += c->tfs[i];
+            if (total > UINT32_MAX / 2) return NULL;
+            c->pstart[i + 1] = (uint32_t)total;
+        }
+        uint64_t off = c->t->pos_base + c->blocks[c->bi].pos_off;
+        uint64_t end = c->seg->size - SEG_PAD;
+        uint64_t keys = (total + 3) / 4;
+        if (off > end || keys > end - off) return NULL;
+        c->pk_keys = c->seg->map + off;
+        c->pk_data = c->pk_keys + keys;
+        c->pk_end = c->seg->map + end;
+        c->pk_elem = 0;
+        c->pk_calls = 0;
+        c->pk_ready = 1;
+    }
+    c->pk_calls++;
+    uint32_t e = c->pstart[c->i], tf = c->tfs[c->i];
+    if (c->pk_elem > e) { /* never happens going forward; restart the walk */
+        c->pk_elem = 0;
+        c->pk_data = c->pk_keys + (c->pstart[c->n] + 3) / 4;
+    }
+    const uint8_t *k = c->pk_keys, *d = c->pk_data;
+    uint32_t j = c->pk_elem;
+    while (j < e && (j & 3)) d += ((k[j >> 2] >> (2 * (j & 3))) & 3) + 1, j++;
+    while (j + 4 <= e) d += g_keylen[k[j >> 2]], j += 4;
+    while (j < e) d += ((k[j >> 2] >> (2 * (j & 3))) & 3) + 1, j++;
+    if (tf > c->pos_cap) {
+        size_t cap = tf + 64;
+        uint32_t *np = dl_realloc(c->pos, cap * sizeof *np);
+        if (!np) return NULL;
+        c->pos = np;
+        c->pos_cap = cap;
+    }
+    /* the first delta of document i > 0 is its first position + 1 (its base
+     * is the previous virtual position + 1); of document 0, the position */
+    uint32_t v = e ? UINT32_MAX : 0; /* v + delta wraps to delta - 1 */
+    for (uint32_t x = 0; x < tf; x++, j++) {
+        uint32_t len = ((k[j >> 2] >> (2 * (j & 3))) & 3) + 1;
+        if (d + len > c->pk_end) return NULL;
+        v += svb_value(d, len);
+        d += len;
+        c->pos[x] = v;
+    }
+    c->pk_elem = j;
+    c->pk_data = d;
+    return c->pos;
 }
 
 int pcur_shallow(pcur *c, uint32_t target, const seg_block **blk)

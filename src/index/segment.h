@@ -91,10 +91,16 @@ typedef struct pcur {
     uint32_t sbi;       /* shallow block index (block max) */
     int pos_ready;      /* positions of the loaded block decoded */
     int tf_ready;       /* tfs of the loaded block decoded */
-    const uint8_t *tf_stream; /* the loaded block's tf stream (validated) */
+    const uint8_t *tf_stream; /* the loaded block's tf stream */
+    size_t tf_avail;    /* bytes from tf_stream to the data end */
     int corrupt;        /* a bad block was met; the cursor ended early */
     uint32_t docs[SEG_BLOCK], tfs[SEG_BLOCK];
     uint32_t pstart[SEG_BLOCK + 1];
+    int pk_ready;       /* pstart and the key scan below set up for the block */
+    uint32_t pk_elem;   /* pcur_doc_positions: element reached in the stream */
+    uint32_t pk_calls;  /* documents of the block decoded by the walk */
+    const uint8_t *pk_keys, *pk_data; /* its control bytes; data of pk_elem */
+    const uint8_t *pk_end; /* the data must end before this */
     uint32_t *pos;      /* positions of the loaded block (owned) */
     size_t pos_cap;
 } pcur;
@@ -119,6 +125,12 @@ static inline void pcur_advance(pcur *c, uint32_t target)
     }
     pcur_advance_slow_(c, target);
 }
+/* Moves to posting k (>= the current index) of the loaded block. */
+static inline void pcur_seek_index(pcur *c, uint32_t k)
+{
+    c->i = k;
+    c->doc = c->docs[k];
+}
 void pcur_decode_tfs_(pcur *c);
 static inline uint32_t pcur_tf(pcur *c)
 {
@@ -129,6 +141,15 @@ static inline uint32_t pcur_tf(pcur *c)
  * positions: real position = virtual - *base.  NULL on a corrupt block or
  * OOM. */
 const uint32_t *pcur_positions(pcur *c, uint32_t *base);
+/* Positions of the current document (*n = its tf of them, ascending; real
+ * position = value - *base), for a phrase test on some documents of a
+ * block: the first SEG_WALK_MAX asked in a block are decoded alone, with a
+ * scalar walk from where the previous one stopped (*base = 0); after that
+ * the block is decoded whole as pcur_positions does.  The buffer is the
+ * cursor's (valid until the next call on it).  NULL on a corrupt stream
+ * or OOM. */
+#define SEG_WALK_MAX 1
+const uint32_t *pcur_doc_positions(pcur *c, uint32_t *n, uint32_t *base);
 /* The block that would hold target (without decoding it): its max_tf,
  * min_len and last doc; returns 0 when no block remains. */
 int pcur_shallow(pcur *c, uint32_t target, const seg_block **blk);

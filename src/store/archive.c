@@ -211,9 +211,11 @@ static uint64_t dir_bytes(const char *dir)
 int dl_archive_stats(dl_archive *ar, dl_stats *s)
 {
     memset(s, 0, sizeof *s);
+    /* stories merged into another stay as tombstones with no articles
+     * (src/story/story.h): not counted */
     sqlite3_stmt *st = dl_archive_prepare(
         ar, "SELECT count(*), min(day), max(day), total(length(CAST(text AS BLOB))),"
-            " count(dup_of), (SELECT count(*) FROM stories) FROM articles");
+            " count(dup_of), (SELECT count(*) FROM stories WHERE articles > 0) FROM articles");
     if (!st) return DL_ESTORE;
     int rc = DL_OK;
     if (sqlite3_step(st) == SQLITE_ROW) {

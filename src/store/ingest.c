@@ -190,7 +190,8 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
         /* near-duplicates: a copy is stored and linked (articles.dup_of) */
         double dup_sim = 0;
         int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len,
-                                  prep && prep->sig_ok ? &prep->sig : NULL, &ing->dup_of,
+                                  prep && prep->sig_ok ? &prep->sig : NULL,
+                                  prep && prep->sig_ok ? &prep->bi : NULL, &ing->dup_of,
                                   &dup_sim);
         if (rc) return rc;
         /* stories: the article joins a story (a copy joins its original's) */
@@ -216,7 +217,8 @@ static int commit_batch(dl_ingest *ing)
         ing->failed = 1;
         return DL_ESTORE;
     }
-    if (dl_storyer_flush(ing->storyer) || dl_archive_exec(ing->ar, "COMMIT")) {
+    if (dl_dedup_flush(ing->dedup) || dl_storyer_flush(ing->storyer) ||
+        dl_archive_exec(ing->ar, "COMMIT")) {
         dl_ibatch_done(ing->ib, 0);
         ing->failed = 1;
         return DL_ESTORE;

@@ -5,7 +5,7 @@
  *
  * Ownership: a dl_artprep belongs to its dl_ajob (job->prep) and is freed by
  * dl_achunk_clear through job->prep_free; the writer may take its vectors
- * (dl_dedup_article copies sig, dl_story_assign takes terms).  The
+ * (dl_dedup_article copies sig and bi, dl_story_assign reads terms).  The
  * per-thread context is a dl_stemmer (its word cache is not shareable).
  */
 #ifndef DL_STORY_PREP_H
@@ -17,8 +17,8 @@
 
 typedef struct dl_artprep {
     int sig_ok, terms_ok;   /* 0: not computed (OOM): the writer computes it */
-    dl_u32vec sig;          /* dl_shingles of rec.text */
-    dl_termvec terms;       /* dl_text_terms of the annotation's text, raw counts */
+    dl_u32vec sig, bi;      /* dl_shingles_pair of rec.text */
+    dl_rawterms terms;      /* dl_text_rawterms of the annotation's text */
 } dl_artprep;
 
 /* The pool hook's three functions (dl_aprep). */

@@ -22,17 +22,40 @@
  * penalty and the lower STORY_ENT_THRESHOLD (a story resumed after a gap,
  * or drifted in vocabulary); else the article opens a new story.  A copy found
  * by dedup joins the story of its original.  Story ids are SQLite rowids:
- * given once, never changed.  The centroid (sum of member vectors, cut to
+ * given once, never reused.  The centroid (sum of member vectors, cut to
  * STORY_CENTROID_TERMS terms) is kept in stories.state as text lines
  * "term TAB surface TAB weight"; the label is the centroid's best surface
  * forms.  An ingest into an archive with no story rows yet keeps the
  * df and key rows it writes in memory and reads them there for as long as
  * no other connection writes (story.c, mem).
+ *
+ * Merges (long stories whose phases drift in vocabulary: an emergency,
+ * then the inquiry).  At each batch's end (dl_storyer_flush) every story
+ * the batch touched is compared with the stories sharing STORY_MERGE_MIN_HITS
+ * of its best centroid terms within STORY_MERGE_WINDOW days, by centroid
+ * cosine; it merges with the one that clears the threshold by most, and the
+ * survivor is compared again.  The threshold depends on time only:
+ * STORY_MERGE_NEAR when one story lies within the other's active period
+ * (first..last, padded by its span up to STORY_MERGE_PAD days; a story seen
+ * on one day has none), else STORY_MERGE_FAR plus STORY_MERGE_DAY per day
+ * apart: phases of one story overlap in time, while neighbouring events of
+ * one kind (two Boeing incidents, two royal deaths) lie months or years
+ * apart, and same-day events of one kind need the high bar.  The older
+ * (smaller) id survives: the articles move to it, the centroids add up, and
+ * the merged row stays as a tombstone (articles 0, label NULL, state
+ * "=ID" naming the survivor) so the id is never given again and old
+ * story_keys rows still lead to the survivor.  Readers list stories through
+ * their articles, so tombstones never show.
+ *
+ * Writes.  Story rows changed by an article are written once per batch
+ * (or when evicted from the cache); df increments, story_keys rows (in
+ * mem mode) likewise, in key order, many rows per statement.
  */
 #ifndef DL_STORY_H
 #define DL_STORY_H
 
 #include "../dl_int.h"
+#include "../text/token.h"
 
 #define STORY_DOC_TERMS 60
 #define STORY_KEY_TERMS 12
@@ -47,6 +70,13 @@
 #define STORY_ENT_WINDOW 400     /* days */
 #define STORY_ENT_MIN_DOCS 200
 #define STORY_ENT_MAX_DF 0.05
+/* the merge pass at each batch's end (story.c, merge_one) */
+#define STORY_MERGE_WINDOW 400   /* days around a story searched */
+#define STORY_MERGE_MIN_HITS 2   /* best centroid terms shared */
+#define STORY_MERGE_NEAR 0.25    /* cosine, within the other's active period */
+#define STORY_MERGE_FAR 0.45     /* cosine, otherwise ... */
+#define STORY_MERGE_DAY 0.0002   /* ... plus this per day apart */
+#define STORY_MERGE_PAD 60       /* days: most an active period is padded */
 #ifndef STORY_ENT_THRESHOLD
 #define STORY_ENT_THRESHOLD 0.10
 #endif
@@ -68,6 +98,26 @@ void dl_stemmer_free(dl_stemmer *s);
  * term, distinct.  DL_OK or DL_ENOMEM. */
 int dl_text_terms(dl_stemmer *sm, const char *text, size_t len, const dl_annotation *a,
                   dl_termvec *out);
+/* The raw term counts of a text as dl_text_terms finds them (no entity
+ * names), in one arena: no string per term, no sort (first-seen order).
+ * For the ingest's workers (prep.h): the writer makes strings only of the
+ * terms it keeps.  Appends to out; DL_OK or DL_ENOMEM. */
+typedef struct dl_rawterm {
+    uint32_t term, surface;  /* offsets of NUL-terminated strings in buf */
+    double w;
+} dl_rawterm;
+typedef struct dl_rawterms {
+    char *buf;
+    size_t buf_n, buf_cap;
+    DL_VEC(dl_rawterm) v;
+} dl_rawterms;
+int dl_text_rawterms(dl_stemmer *sm, const char *text, size_t len, const dl_tokvec *toks,
+                     dl_rawterms *out);
+void dl_rawterms_free(dl_rawterms *r);
+/* The same from the text's tokens (dl_tokenize(text, len), borrowed; NULL:
+ * tokenised here). */
+int dl_text_terms_toks(dl_stemmer *sm, const char *text, size_t len, const dl_tokvec *toks,
+                       const dl_annotation *a, dl_termvec *out);
 /* Stems one lower-cased query word into out (cap bytes); 0 if it is a stop
  * word or empty. */
 size_t dl_stem_word(dl_stemmer *sm, const char *w, size_t len, char *out, size_t cap);
@@ -89,9 +139,9 @@ void dl_storyer_free(dl_storyer *s);
 int dl_storyer_flush(dl_storyer *s);
 /* Assigns the article just written (docno, annotation a) to a story, during
  * the ingest's transaction; dup_of != 0 names the article it copies.  terms,
- * when non-NULL, are dl_text_terms(a->text) computed beforehand (on an
- * analysis worker, prep.h): taken (left empty). */
+ * when non-NULL, are dl_text_rawterms(a->text) computed beforehand (on an
+ * analysis worker, prep.h), borrowed. */
 int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of,
-                    dl_termvec *terms);
+                    const dl_rawterms *terms);
 
 #endif

@@ -265,9 +265,43 @@ typedef struct tagg {
 int dl_text_terms(dl_stemmer *sm, const char *text, size_t len, const dl_annotation *a,
                   dl_termvec *out)
 {
+    return dl_text_terms_toks(sm, text, len, NULL, a, out);
+}
+
+void dl_rawterms_free(dl_rawterms *r)
+{
+    free(r->buf);
+    dl_vec_free(&r->v);
+    memset(r, 0, sizeof *r);
+}
+
+/* Appends n bytes and a NUL to the arena; the offset goes to *off. */
+static int arena_add(dl_rawterms *r, const char *p, size_t n, uint32_t *off)
+{
+    if (r->buf_n + n + 1 > r->buf_cap) {
+        size_t nc = r->buf_cap ? r->buf_cap : 1024;
+        while (nc < r->buf_n + n + 1) nc *= 2;
+        if (nc > UINT32_MAX) return DL_ENOMEM;
+        char *nb = realloc(r->buf, nc);
+        if (!nb) return DL_ENOMEM;
+        r->buf = nb;
+        r->buf_cap = nc;
+    }
+    memcpy(r->buf + r->buf_n, p, n);
+    r->buf[r->buf_n + n] = 0;
+    *off = (uint32_t)r->buf_n;
+    r->buf_n += n + 1;
+    return DL_OK;
+}
+
+int dl_text_rawterms(dl_stemmer *sm, const char *text, size_t len, const dl_tokvec *given,
+                     dl_rawterms *out)
+{
     if (sm->wn > WCACHE_MAX) wcache_clear(sm);
-    dl_tokvec toks = {0};
-    if (dl_tokenize(text, len, &toks)) return DL_ENOMEM;
+    dl_tokvec own = {0};
+    if (!given && dl_tokenize(text, len, &own)) return DL_ENOMEM;
+    const dl_tokvec *tv = given ? given : &own;
+    const dl_tokvec toks = *tv;  /* read only */
     int rc = DL_OK;
     int sent_start = 1;
     /* distinct stems, found through a table of indexes + 1 into agg */
@@ -313,10 +347,29 @@ int dl_text_terms(dl_stemmer *sm, const char *text, size_t len, const dl_annotat
         sent_start = 0;
     }
     free(tab);
-    dl_vec_free(&toks);
-    for (size_t i = 0; i < agg.n && !rc; i++)
-        rc = add_term(out, agg.v[i].stem, agg.v[i].surf, agg.v[i].slen, agg.v[i].w);
+    dl_vec_free(&own);
+    /* into the arena: the stems are borrowed from the stemmer's cache */
+    if (!rc) rc = dl_vec_reserve(&out->v, out->v.n + agg.n);
+    for (size_t i = 0; i < agg.n && !rc; i++) {
+        dl_rawterm r = {0, 0, agg.v[i].w};
+        rc = arena_add(out, agg.v[i].stem, strlen(agg.v[i].stem), &r.term);
+        if (!rc) rc = arena_add(out, agg.v[i].surf, agg.v[i].slen, &r.surface);
+        if (!rc) out->v.v[out->v.n++] = r;
+    }
     dl_vec_free(&agg);
+    return rc;
+}
+
+int dl_text_terms_toks(dl_stemmer *sm, const char *text, size_t len, const dl_tokvec *given,
+                       const dl_annotation *a, dl_termvec *out)
+{
+    dl_rawterms raw = {0};
+    int rc = dl_text_rawterms(sm, text, len, given, &raw);
+    for (size_t i = 0; i < raw.v.n && !rc; i++) {
+        const char *surf = raw.buf + raw.v.v[i].surface;
+        rc = add_term(out, raw.buf + raw.v.v[i].term, surf, strlen(surf), raw.v.v[i].w);
+    }
+    dl_rawterms_free(&raw);
     /* entity names as whole terms */
     for (size_t i = 0; a && i < a->n_entities && !rc; i++) {
         const dl_entity *e = &a->entities[i];

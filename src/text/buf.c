@@ -6,6 +6,9 @@
 #include "utf8.h"
 
 #include <math.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdio.h>
 
 void *dl_malloc(size_t n) { return malloc(n ? n : 1); }
@@ -85,8 +88,21 @@ static int buf_need(dl_buf *b, size_t extra)
     return 1;
 }
 
+/* Room for n more bytes and the terminator, under the ceiling, without
+ * growing: the appends' fast path (the JSON writer makes many small ones). */
+static inline int room(const dl_buf *b, size_t n)
+{
+    return !b->err && b->cap - b->n > n && b->n + n <= (b->max ? b->max : ((size_t)1 << 30));
+}
+
 void dl_buf_add(dl_buf *b, const void *p, size_t n)
 {
+    if (room(b, n)) {
+        memcpy(b->p + b->n, p, n);
+        b->n += n;
+        b->p[b->n] = 0;
+        return;
+    }
     if (!buf_need(b, n)) return;
     if (n) memcpy(b->p + b->n, p, n);
     b->n += n;
@@ -97,7 +113,7 @@ void dl_buf_adds(dl_buf *b, const char *s) { dl_buf_add(b, s, strlen(s)); }
 
 void dl_buf_addc(dl_buf *b, char c)
 {
-    if (!buf_need(b, 1)) return;
+    if (!room(b, 1) && !buf_need(b, 1)) return;
     b->p[b->n++] = c;
     b->p[b->n] = 0;
 }
@@ -133,21 +149,18 @@ char *dl_buf_detach(dl_buf *b, size_t *len)
     return p;
 }
 
-/* JSON strings: the common case, printable ASCII with nothing to escape,
+/* The careful path of dl_json_str, from s[i] to the closing quote: every
+ * append checks the ceiling.  The common case, printable ASCII with nothing to escape,
  * is found eight bytes at a time (SWAR) and copied in runs.  A byte of x
  * needs a look when its high bit is set (UTF-8), or it is below 0x20, '"'
  * or '\\': (v - 0x01..) & ~v has the high bit of a byte set where v's byte
  * is zero or the first zero (exact for the first hit, enough here since any
  * hit sends the whole word to the byte loop), and x - 0x20.. likewise for
  * bytes below 0x20. */
-void dl_json_str(dl_buf *b, const char *s, size_t n)
+static void json_str_tail(dl_buf *b, const char *s, size_t n, size_t i)
 {
     static const char hex[] = "0123456789abcdef";
-    /* the common case, printable ASCII with nothing to escape, is copied in
-     * runs found eight bytes at a time */
-    if (!buf_need(b, n + 2)) return;
-    b->p[b->n++] = '"';
-    size_t i = 0, run = 0;
+    size_t run = 0;
     while (i < n) {
         if (i + 8 <= n) {
             uint64_t x;
@@ -204,6 +217,114 @@ void dl_json_str(dl_buf *b, const char *s, size_t n)
     dl_buf_addc(b, '"');
 }
 
+
+/* The fast path of dl_json_str: writes straight into the buffer, 16 bytes
+ * at a time (SSE2) where nothing needs escaping, keeping at least 33 bytes
+ * of room ahead (a 16-byte store, or one escape).  Returns where it
+ * stopped: n, or earlier when room cannot be had without nearing the
+ * ceiling (the careful path then goes on from there) or on OOM (b->err). */
+static size_t json_str_fast(dl_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const size_t max = b->max ? b->max : ((size_t)1 << 30);
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        if (b->cap - b->n < 34) {
+            if (b->n + 64 > max) break;
+            size_t want = n - i + 64;
+            if (b->n + want > max) want = 64;
+            if (!buf_need(b, want)) break;
+        }
+        char *d = b->p + b->n;
+        unsigned c;
+#ifdef __SSE2__
+        if (n - i >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+            __m128i lim = _mm_set1_epi8(0x1f);
+            __m128i hit = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, lim), lim), v));
+            unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+            _mm_storeu_si128((__m128i *)(void *)d, v);
+            if (!mask) {
+                b->n += 16;
+                i += 16;
+                continue;
+            }
+            unsigned k = (unsigned)__builtin_ctz(mask);
+            b->n += k;
+            i += k;
+            d += k;
+        } else {
+            /* the last 1-15 bytes (short strings: names, types, values):
+             * the same test on a copy, the bytes past the end masked off */
+            size_t rem = n - i;
+            unsigned char tmp[16] = {0};
+            memcpy(tmp, u + i, rem);
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)tmp);
+            __m128i lim = _mm_set1_epi8(0x1f);
+            __m128i hit = _mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                _mm_or_si128(_mm_cmpeq_epi8(_mm_max_epu8(v, lim), lim), v));
+            unsigned mask = (unsigned)_mm_movemask_epi8(hit) & ((1u << rem) - 1);
+            _mm_storeu_si128((__m128i *)(void *)d, v);
+            unsigned k = mask ? (unsigned)__builtin_ctz(mask) : (unsigned)rem;
+            b->n += k;
+            i += k;
+            d += k;
+            if (i == n) break;
+        }
+#endif
+        c = u[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+            *d = (char)c;
+            b->n++;
+            i++;
+            continue;
+        }
+        if (c >= 0x80) {
+            size_t k = dl_utf8_valid_prefix(s + i, n - i);
+            if (k) {
+                memcpy(d, s + i, k);
+                b->n += k;
+                i += k;
+            } else {
+                memcpy(d, "\xef\xbf\xbd", 3);
+                b->n += 3;
+                i++;
+            }
+            continue;
+        }
+        d[0] = '\\';
+        switch (c) {
+        case '"': d[1] = '"', b->n += 2; break;
+        case '\\': d[1] = '\\', b->n += 2; break;
+        case '\n': d[1] = 'n', b->n += 2; break;
+        case '\r': d[1] = 'r', b->n += 2; break;
+        case '\t': d[1] = 't', b->n += 2; break;
+        default:
+            d[1] = 'u', d[2] = '0', d[3] = '0', d[4] = hex[c >> 4], d[5] = hex[c & 15];
+            b->n += 6;
+        }
+        i++;
+    }
+    if (b->p) b->p[b->n] = 0;
+    return i;
+}
+
+/* JSON strings: a fast path for the bulk, the careful path for the end
+ * (both write the same bytes: see json_str_tail for the escaping rules). */
+void dl_json_str(dl_buf *b, const char *s, size_t n)
+{
+    if (!buf_need(b, n + 2)) return;
+    b->p[b->n++] = '"';
+    size_t i = json_str_fast(b, s, n);
+    json_str_tail(b, s, n, i);
+}
+
 void dl_json_strz(dl_buf *b, const char *s)
 {
     if (!s) dl_buf_adds(b, "null");
@@ -216,35 +337,58 @@ void dl_json_key(dl_buf *b, const char *key)
     dl_buf_addc(b, ':');
 }
 
-/* Writes v in decimal at p; returns the length (at most 20). */
+/* Writes v in decimal at p; returns the length (at most 20).  Two digits
+ * per step from a table. */
 static size_t put_u64(char *p, uint64_t v)
 {
+    static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                   "25262728293031323334353637383940414243444546474849"
+                                   "50515253545556575859606162636465666768697071727374"
+                                   "75767778798081828384858687888990919293949596979899";
     char t[20];
-    size_t n = 0;
-    do {
-        t[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < n; i++) p[i] = t[n - 1 - i];
-    return n;
+    size_t k = 20;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        k -= 2;
+        memcpy(t + k, pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        k -= 2;
+        memcpy(t + k, pairs + 2 * v, 2);
+    } else {
+        t[--k] = (char)('0' + v);
+    }
+    memcpy(p, t + k, 20 - k);
+    return 20 - k;
 }
 
 void dl_json_uint(dl_buf *b, uint64_t v)
 {
+    if (room(b, 20)) {
+        b->n += put_u64(b->p + b->n, v);
+        b->p[b->n] = 0;
+        return;
+    }
     char t[20];
     dl_buf_add(b, t, put_u64(t, v));
 }
 
 void dl_json_span(dl_buf *b, dl_span s)
 {
-    char t[44];
+    char t[44], *d = room(b, 44) ? b->p + b->n : t;
     size_t n = 0;
-    t[n++] = '[';
-    n += put_u64(t + n, s.start);
-    t[n++] = ',';
-    n += put_u64(t + n, s.end);
-    t[n++] = ']';
-    dl_buf_add(b, t, n);
+    d[n++] = '[';
+    n += put_u64(d + n, s.start);
+    d[n++] = ',';
+    n += put_u64(d + n, s.end);
+    d[n++] = ']';
+    if (d == t) {
+        dl_buf_add(b, t, n);
+    } else {
+        b->n += n;
+        b->p[b->n] = 0;
+    }
 }
 
 void dl_json_double(dl_buf *b, double d)

@@ -14,6 +14,9 @@
 #include "utf8.h"
 
 #include <utf8proc.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ---------------------------------------------------------- classes */
 
@@ -36,6 +39,16 @@ static const unsigned char ascii_class[128] = {
     L_('s'), L_('t'), L_('u'), L_('v'), L_('w'), L_('x'), L_('y'), L_('z'),
 #undef U_
 #undef L_
+};
+
+/* The word loop's table: bit 1 for an ASCII letter or digit, bit 2 for an
+ * ASCII letter; 0 for everything else, non-ASCII bytes included (they take
+ * the slow path). */
+enum { W_ALNUM = 1, W_LETTER = 2 };
+static const unsigned char word_ascii[256] = {
+    ['0' ... '9'] = W_ALNUM,
+    ['A' ... 'Z'] = W_ALNUM | W_LETTER,
+    ['a' ... 'z'] = W_ALNUM | W_LETTER,
 };
 
 static int class_of(int32_t c)
@@ -175,12 +188,16 @@ static const abbr_entry abbrevs[] = {
     {"yrs", DL_ABBR_ANY},
 };
 
-/* For the unit test: the lexicon must stay sorted for the binary search. */
+/* For the unit test: the lexicon must stay sorted for the binary search,
+ * its words at most 6 letters long. */
 int dl_abbrev_table_sorted_(void);
 int dl_abbrev_table_sorted_(void)
 {
     for (size_t i = 1; i < DL_ARRAY_LEN(abbrevs); i++)
         if (strcmp(abbrevs[i - 1].w, abbrevs[i].w) >= 0) return 0;
+    /* dl_abbrev_class relies on no word being longer than 6 letters */
+    for (size_t i = 0; i < DL_ARRAY_LEN(abbrevs); i++)
+        if (strlen(abbrevs[i].w) > 6) return 0;
     return 1;
 }
 
@@ -191,6 +208,9 @@ int dl_abbrev_class(const char *s, size_t n)
     int dotted = 0;
     if (n && s[n - 1] == '.') n--;
     if (n == 0) return DL_ABBR_NONE;
+    /* the lexicon's longest word has 6 letters: a longer word without
+     * periods is no abbreviation (most words before a period) */
+    if (n > 6 && !memchr(s, '.', n)) return DL_ABBR_NONE;
     for (size_t i = 0; i < n; i++) {
         unsigned char b = (unsigned char)s[i];
         if (b == '.') {
@@ -352,12 +372,19 @@ int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
         size_t start = i, next;
         /* white space: runs of ASCII blanks are the common case */
         unsigned char b = u[i];
+        if (b == ' ') {
+            pending |= DL_TF_SPACE;
+            i++;
+            continue;
+        }
         int32_t c;
         int k;
         if (b < 0x80) {
             c = b, next = i + 1, k = ascii_class[b] ? ascii_class[b] : C_PUNCT;
         } else {
-            c = cp_at(text, len, i, &next);
+            size_t nx = i; /* (next itself stays in a register) */
+            c = dl_utf8_next_multi(text, len, &nx);
+            next = nx;
             k = class_of(c);
         }
         if (k == C_SPACE) {
@@ -379,7 +406,9 @@ int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
 
         if (is_alnum_class(k)) {
             t.flags |= k == C_UPPER ? DL_TF_CAP : k == C_LOWER ? DL_TF_LOWER : 0;
-            size_t dl = b < 0x80 ? dotted_at(u, len, start) : 0;
+            size_t dl = b < 0x80 && start + 1 < len && u[start + 1] == '.'
+                            ? dotted_at(u, len, start)
+                            : 0;
             if (dl) {
                 t.kind = DL_TOK_WORD, t.flags |= DL_TF_ABBR;
                 i = start + dl;
@@ -388,19 +417,45 @@ int dl_tokenize(const char *text, size_t len, dl_tokvec *out)
             int digits_only = k == C_DIGIT;
             i = next;
             for (;;) {
+                /* the common case first: a run of ASCII letters and digits */
+                size_t q = i;
+                int letters = 0;
+#ifdef __SSE2__
+                /* 16 bytes at a time: a mask of the letters and digits */
+                while (len - q >= 16) {
+                    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(u + q));
+                    __m128i dg = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8((char)(0x80 - '0'))),
+                                                _mm_set1_epi8((char)(0x80 + 10)));
+                    __m128i lt = _mm_cmplt_epi8(
+                        _mm_add_epi8(_mm_or_si128(v, _mm_set1_epi8(0x20)),
+                                     _mm_set1_epi8((char)(0x80 - 'a'))),
+                        _mm_set1_epi8((char)(0x80 + 26)));
+                    unsigned am = (unsigned)_mm_movemask_epi8(_mm_or_si128(dg, lt));
+                    unsigned lm = (unsigned)_mm_movemask_epi8(lt);
+                    unsigned run = (unsigned)__builtin_ctz(~am); /* am < 0x10000: ~am has a 0 bit there */
+                    if (lm & ((1u << run) - 1)) letters = 1;
+                    q += run;
+                    if (run < 16) break;
+                }
+#endif
+                {
+                    unsigned acc = 0;
+                    while (q < len && word_ascii[u[q]]) acc |= word_ascii[u[q++]];
+                    if (acc & W_LETTER) letters = 1;
+                }
+                if (letters) digits_only = 0;
+                i = q;
                 if (i >= len) break;
                 size_t j;
                 int32_t d;
                 int dk;
                 if (u[i] < 0x80) {
-                    d = u[i], j = i + 1, dk = ascii_class[u[i]];
-                    if (dk >= C_UPPER && dk <= C_DIGIT) {
-                        if (dk != C_DIGIT) digits_only = 0;
-                        i = j;
-                        continue;
-                    }
+                    /* not a letter or digit (the run above took those) */
+                    d = u[i], j = i + 1;
                 } else {
-                    d = cp_at(text, len, i, &j);
+                    size_t nx = i;
+                    d = dl_utf8_next_multi(text, len, &nx);
+                    j = nx;
                     dk = class_of(d);
                     if (is_alnum_class(dk)) {
                         if (dk != C_DIGIT) digits_only = 0;

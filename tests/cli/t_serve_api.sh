@@ -67,15 +67,32 @@ expect_eq "stats.articles empty" "$(jget "j['articles']")" 0
 # --- POST /api/articles: invented articles, one bad line among them
 $PY - "$T/feed.jsonl" <<'EOF'
 import json, sys
+import random
 towns = ["Eastmere", "Holloway Cross", "Brindlebury", "Castor Vale"]
+# each article gets its own detail sentences (words drawn at random), so the
+# 40 are distinct articles and not near-duplicates of one another (a copy
+# would not be indexed for search a second time)
+rnd = random.Random(7)
+words = ("pumps sandbags volunteers levee gauge council school road bridge farm "
+         "kennel bakery chapel meadow tractor ferry depot orchard mill lantern "
+         "choir rugby market clinic quarry pylon bus canal hedge barn stable "
+         "library garage cinema surgery brewery pier lighthouse allotment railway "
+         "station harbour warehouse vicarage post-office tannery forge sawmill "
+         "granary dairy paddock spinney copse weir sluice culvert towpath lock "
+         "marina boathouse pavilion bandstand fountain cemetery crematorium "
+         "hospice nursery playground skatepark velodrome observatory museum").split()
+def details():
+    return " ".join("The %s near the %s %s the %s and the %s." % tuple(rnd.sample(words, 4)[:2] +
+                    [rnd.choice(["saw", "lost", "kept", "moved", "fixed"])] + rnd.sample(words, 2))
+                    for _ in range(12))
 out = open(sys.argv[1], "w")
 for i in range(40):
     d = "2021-03-%02d" % (1 + i % 28)
     town = towns[i % 4]
     text = ("Flood barriers in %s were raised on Monday after the river rose for a "
             "third day. \"We are ready for the worst,\" said Mayor Alma Ferrante, who "
-            "met engineers from the Harbour Authority. Article number %d of the series "
-            "reported that the water fell by Friday." % (town, i))
+            "met engineers from the Harbour Authority. %s Article number %d of the series "
+            "reported that the water fell by Friday." % (town, details(), i))
     out.write(json.dumps({"id": "flood-%02d" % i, "date": d, "text": text,
                           "title": "Floods in %s (%d)" % (town, i),
                           "url": "https://example.org/floods/%d" % i}) + "\n")

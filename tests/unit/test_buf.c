@@ -1,6 +1,6 @@
 /*
  * test_buf.c -- the JSON writer of text/buf.c: string escaping (the
- * eight-bytes-at-a-time scan must give exactly what a byte-by-byte writer
+ * sixteen-bytes-at-a-time fast path must give exactly what a byte-by-byte writer
  * gives, wherever the special byte falls), invalid UTF-8, numbers and spans
  * written without printf.
  */
@@ -97,6 +97,33 @@ static void test_random(void **state)
     }
 }
 
+/* near a ceiling (b->max) the fast path hands over to the careful one: the
+ * same bytes when the string fits, the same error when it does not */
+static void test_ceiling(void **state)
+{
+    (void)state;
+    char s[200];
+    for (size_t i = 0; i < sizeof s; i++) s[i] = i % 37 == 5 ? '\n' : i % 53 == 7 ? '\xe2' : 'a';
+    int fitted = 0, refused = 0;
+    for (size_t max = 1; max < 500; max++) {
+        dl_buf a = {0}, r = {0};
+        a.max = r.max = max;
+        dl_json_str(&a, s, sizeof s);
+        ref_str(&r, s, sizeof s);
+        assert_int_equal(a.err != 0, r.err != 0);
+        if (!r.err) {
+            assert_int_equal(a.n, r.n);
+            assert_memory_equal(a.p, r.p, r.n);
+            fitted++;
+        } else {
+            refused++;
+        }
+        dl_buf_free(&a);
+        dl_buf_free(&r);
+    }
+    assert_true(fitted > 10 && refused > 10);
+}
+
 static void test_numbers(void **state)
 {
     (void)state;
@@ -118,6 +145,7 @@ int main(void)
         cmocka_unit_test(test_escapes),
         cmocka_unit_test(test_every_offset),
         cmocka_unit_test(test_random),
+        cmocka_unit_test(test_ceiling),
         cmocka_unit_test(test_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

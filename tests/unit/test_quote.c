@@ -12,6 +12,7 @@
 
 #include "analyze/analyze.h"
 #include "analyze/quote.h"
+#include "analyze/quote_lex.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -258,6 +259,38 @@ static void test_bad_input(void **state)
     free(big);
 }
 
+/* The lexicon hash: ASCII case folded, the same from a masked whole-chunk
+ * load as from the bytes alone, and one word's hash is not its prefix's. */
+static void test_lex_hash(void **state)
+{
+    (void)state;
+    static const char text[] = "Said SAID said Saids spokeswoman SPOKESWOMAN's \xc3\x89lise "
+                               "\xc3\xa9lise x";
+    const char *w[] = {"said", "Said", "SAID", "spokeswoman", "SpokesWoman", "according"};
+    for (size_t i = 0; i < 6; i++)
+        assert_int_equal(dl_qlex_hash(w[i], strlen(w[i])) == dl_qlex_hash(w[0], 4), i < 3);
+    assert_int_equal(dl_qlex_hash(w[3], 11), dl_qlex_hash(w[4], 11));
+    assert_true(dl_qlex_bits("SAID", 4) & QL_SPEECH);
+    assert_true(dl_qlex_bits("Spokeswoman", 11) & QL_ROLE);
+    assert_int_equal(dl_qlex_bits("Saids", 5) & QL_SPEECH, 0);
+    /* every substring: the masked load (room after it) == the byte path */
+    size_t len = sizeof text - 1;
+    for (size_t a = 0; a < len; a++)
+        for (size_t n = 0; a + n <= len; n++) {
+            uint64_t h = dl_qlex_hash(text + a, n);
+            assert_true(h != 0);
+            assert_true(dl_qlex_hash_in(text + a, n, len - a) == h);
+            uint64_t hp = 0;
+            size_t p = n / 2;
+            assert_true(dl_qlex_hash2(text + a, n, p, &hp, len - a) == h);
+            assert_true(hp == dl_qlex_hash(text + a, p));
+        }
+    /* non-ASCII bytes are not folded: É and é differ */
+    assert_true(dl_qlex_hash("\xc3\x89lise", 6) != dl_qlex_hash("\xc3\xa9lise", 6));
+    assert_true(dl_qlex_hash("said", 4) != dl_qlex_hash("sai", 3));
+    assert_true(dl_qlex_hash("", 0) != dl_qlex_hash("\0", 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +301,7 @@ int main(void)
         cmocka_unit_test_teardown(test_tagger_split_name, teardown),
         cmocka_unit_test_teardown(test_attribution_forms, teardown),
         cmocka_unit_test_teardown(test_bad_input, teardown),
+        cmocka_unit_test(test_lex_hash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

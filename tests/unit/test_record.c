@@ -6,10 +6,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <time.h>
 
 #include "text/record.h"
+#include "text/buf.h"
 #include "text/date.h"
 #include "text/utf8.h"
+#include "../../fuzz/jsonl_ref.h"
 
 static void plain_ok(const char *in, const char *date, const char *text)
 {
@@ -130,6 +134,241 @@ static void test_jsonl(void **state)
     jsonl_bad("{\"date\": \"2019-07-10\", \"date\": \"2019-07-11\", \"text\": \"x\"}", "malformed");
 }
 
+/* The parser (jsonl.c) and the jansson version it replaced agree on one
+ * input: verdict, reason, fields.  Returns 0 when they do. */
+static int differs(const char *in, size_t len, char *msg, size_t cap)
+{
+    dl_record r, w;
+    const char *why = NULL, *rwhy = NULL;
+    char *s1 = NULL, *s2 = NULL;
+    int a = dl_parse_jsonl(in, len, &r, &s1, &why);
+    int b = ref_parse_jsonl(in, len, &w, &s2, &rwhy);
+    int bad = 0;
+    if (a != b) {
+        snprintf(msg, cap, "verdicts %d / %d (%s / %s)", a, b, a ? why : "-", b ? rwhy : "-");
+        bad = 1;
+    } else if (a && strcmp(why, rwhy)) {
+        snprintf(msg, cap, "reasons '%s' / '%s'", why, rwhy);
+        bad = 1;
+    } else if (!a && (r.text_len != w.text_len || memcmp(r.text, w.text, r.text_len) ||
+                      strcmp(r.id, w.id) || strcmp(r.date, w.date) ||
+                      !r.url != !w.url || (r.url && strcmp(r.url, w.url)) ||
+                      !r.title != !w.title || (r.title && strcmp(r.title, w.title)) ||
+                      !r.source != !w.source || (r.source && strcmp(r.source, w.source)))) {
+        snprintf(msg, cap, "fields differ");
+        bad = 1;
+    }
+    free(s1);
+    free(s2);
+    return bad;
+}
+
+static void same(const char *in, size_t len)
+{
+    char msg[256];
+    if (differs(in, len, msg, sizeof msg)) fail_msg("'%.*s': %s", (int)len, in, msg);
+}
+#define SAME(lit) same(lit, sizeof lit - 1)
+
+/* The edges of JSON where parsers differ, one by one. */
+static void test_jsonl_matches_jansson(void **state)
+{
+    (void)state;
+    /* top level, white space, trailing bytes */
+    SAME(""), SAME("  "), SAME("{}"), SAME("[]"), SAME("\"x\""), SAME("1"), SAME("null");
+    SAME(" {\"date\":\"2019-07-10\",\"text\":\"x\"} \r\n\t");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\"}\f");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\"} x");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\"}}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\"}\0junk");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":5\0}"); /* jansson let this NUL by */
+    SAME("\xef\xbb\xbf{\"date\":\"2019-07-10\",\"text\":\"x\"}");
+    /* strings: escapes, surrogates, control bytes, UTF-8 */
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t x\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"\\uD83D\\uDE00 \\u00e9\\u20AC\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"\\ud800\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"\\udc00x\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"\\ud800\\u0041\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"\\uDE00\\uD83D\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"\\u12\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"\\x\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"tab\there\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"del \x7f ok\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"\xed\xa0\x80\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"\xf4\x90\x80\x80\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"\xc0\xaf\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"\xe2\x80\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"\xf0\x9f\x98\x80 \xe2\x80\x9cq\xe2\x80\x9d\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"k\":\"\xff\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\" \\u00a0 x \\u2003\"}");
+    /* numbers */
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":1e400}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":-1e400}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":1e-400}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":1.7976931348623157e308}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":1.7976931348623159e308}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":179769313486231580000e288}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":0.000e99999999999}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":0.001e311}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":9223372036854775808}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":-9223372036854775809}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":[01]}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":1.}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":-}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":1.5e}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":1E+2}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"n\":[1true]}");
+    /* ids */
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"id\":-0}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"id\":-9223372036854775808}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"id\":12.0}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"id\":true}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"id\":null}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"id\":\"a\\u0001\"}");
+    /* literals, structure */
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"b\":[true,false,null,tru]}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"b\":nulll}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"b\":[1,]}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",}");
+    SAME("{\"date\":\"2019-07-10\" \"text\":\"x\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"o\":{\"a\":{}, \"b\":[[],{}]}}");
+    SAME("{\"date\":null,\"text\":\"x\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":null}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"url\":null,\"title\":\"\",\"source\":\"S\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"title\":{}}");
+    SAME("{\"date\":[\"2019-07-10\"],\"text\":\"x\"}");
+    SAME("{\"d\\u0061te\":\"2019-07-10\",\"text\":\"x\"}");
+    /* duplicates, at any depth and through escapes */
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"text\":\"y\"}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"a\":1,\"\\u0061\":2}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"o\":{\"b\":1,\"b\":2}}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"o\":[{\"b\":1},{\"b\":2}]}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"\\u0000\":1}");
+    SAME("{\"date\":\"2019-07-10\",\"text\":\"x\",\"\":1,\"\":2}");
+
+    /* many keys (the sorted duplicate check), with and without a repeat */
+    char big[8192];
+    size_t n = (size_t)snprintf(big, sizeof big, "{\"date\":\"2019-07-10\",\"text\":\"x\"");
+    for (int k = 0; k < 300; k++) n += (size_t)snprintf(big + n, sizeof big - n, ",\"k%d\":%d", k, k);
+    memcpy(big + n, "}", 2);
+    same(big, n + 1);
+    n += (size_t)snprintf(big + n, sizeof big - n, ",\"k\\u0031\\u0037\":0}");
+    same(big, n);
+    /* nesting at jansson's limit (2048) and past it */
+    static char deep[10000];
+    for (int d = 2047; d <= 2048; d++) {
+        size_t m = (size_t)snprintf(deep, sizeof deep, "{\"date\":\"2019-07-10\",\"text\":\"x\",\"a\":");
+        for (int k = 0; k < d; k++) deep[m++] = '[';
+        for (int k = 0; k < d; k++) deep[m++] = ']';
+        deep[m++] = '}';
+        same(deep, m);
+    }
+}
+
+/* Random damage to good lines: both parsers must still agree. */
+static void test_jsonl_mutations(void **state)
+{
+    (void)state;
+    static const char *const seeds[] = {
+        "{\"id\": \"a1\", \"date\": \"2019-07-10T15:04:05+01:00\", \"text\": \"Caf\\u00e9 \\u201cquote\\u201d\\n\\ud83d\\ude00\", \"url\": \"https://x.test/a\", \"title\": \"T\", \"source\": \"Wire\", \"extra\": [1, -2.5e3, {\"k\": null, \"t\": true}]}",
+        "{\"date\":\"2019-07-10\",\"text\":\"\xe2\x80\x9cIt is,\xe2\x80\x9d he said. \\\"Yes\\\" \\/ \\t\",\"id\":42}",
+        "[{\"a\":[0,1e5,\"s\"]},false]",
+    };
+    const char alphabet[] = "{}[]:,\"\\u0aAdD89-+.eE \n\txtfn\xc3\xa9\xed\xa0\x80\xf0\x9f";
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    char buf[512], msg[256];
+    int agreed_ok = 0;
+    for (int it = 0; it < 60000; it++) {
+        const char *s = seeds[it % 3];
+        size_t n = strlen(s);
+        memcpy(buf, s, n);
+        int edits = 1 + (int)(x % 3);
+        for (int e = 0; e < edits; e++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            size_t at = (size_t)(x >> 8) % n;
+            char c = alphabet[(x >> 40) % (sizeof alphabet - 1)];
+            switch ((x >> 20) % 3) {
+            case 0: buf[at] = c; break;                                      /* replace */
+            case 1: if (n < sizeof buf - 1) { memmove(buf + at + 1, buf + at, n - at); buf[at] = c; n++; } break;
+            default: if (n > 1) { memmove(buf + at, buf + at + 1, n - at - 1); n--; } break;
+            }
+        }
+        if (differs(buf, n, msg, sizeof msg)) fail_msg("mutant %d '%.*s': %s", it, (int)n, buf, msg);
+        dl_record r;
+        const char *why;
+        char *sc = NULL;
+        if (dl_parse_jsonl(buf, n, &r, &sc, &why) == DL_OK) agreed_ok++;
+        free(sc);
+    }
+    /* the mutants must not all be trivially broken */
+    assert_true(agreed_ok > 1000);
+}
+
+/* Builds a line of pathological form `kind` about n bytes long. */
+static char *patho(int kind, size_t n, size_t *len)
+{
+    dl_buf b = {0};
+    dl_buf_adds(&b, "{\"date\":\"2019-07-10\",\"text\":\"");
+    if (kind == 0) /* a text of escapes only */
+        while (b.n < n) dl_buf_adds(&b, "\\u00e9\\ud83d\\ude00\\n");
+    dl_buf_adds(&b, "x\"");
+    if (kind == 1) /* one object with very many keys (the sorted duplicate check) */
+        for (unsigned k = 0; b.n < n; k++) dl_buf_printf(&b, ",\"k%u\\u0041\":%u", k, k);
+    if (kind == 2) { /* nesting at the limit, again and again */
+        dl_buf_adds(&b, ",\"a\":[");
+        for (int first = 1; b.n < n; first = 0) {
+            if (!first) dl_buf_addc(&b, ',');
+            for (int d = 0; d < 2000; d++) dl_buf_addc(&b, '[');
+            for (int d = 0; d < 2000; d++) dl_buf_addc(&b, ']');
+        }
+        dl_buf_addc(&b, ']');
+    }
+    if (kind == 3) { /* many small objects, each with its keys */
+        dl_buf_adds(&b, ",\"a\":[");
+        for (int first = 1; b.n < n; first = 0)
+            dl_buf_adds(&b, first ? "{\"a\":1,\"b\":[2],\"c\":{\"d\":null}}"
+                                  : ",{\"a\":1,\"b\":[2],\"c\":{\"d\":null}}");
+        dl_buf_addc(&b, ']');
+    }
+    dl_buf_addc(&b, '}');
+    return dl_buf_detach(&b, len);
+}
+
+static double time_parse(const char *line, size_t len)
+{
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    dl_record r;
+    const char *why;
+    char *sc = NULL;
+    int rc = dl_parse_jsonl(line, len, &r, &sc, &why);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    free(sc);
+    assert_int_equal(rc, DL_OK);
+    return (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) * 1e-9;
+}
+
+/* Linear time on pathological lines: 4x the input costs well under 8x the
+ * time (measured again on a bad ratio: the machine is shared). */
+static void test_jsonl_linear(void **state)
+{
+    (void)state;
+    for (int kind = 0; kind < 4; kind++) {
+        size_t n1, n4;
+        char *l1 = patho(kind, 2u << 20, &n1), *l4 = patho(kind, 8u << 20, &n4);
+        double ratio = 1e9;
+        for (int attempt = 0; attempt < 3 && ratio >= 8.0; attempt++) {
+            double t1 = time_parse(l1, n1), t4 = time_parse(l4, n4);
+            ratio = t4 / (t1 > 1e-6 ? t1 : 1e-6);
+            printf("jsonl linear kind %d: %zu bytes %.4f s, %zu bytes %.4f s: ratio %.1f\n", kind,
+                   n1, t1, n4, t4, ratio);
+        }
+        assert_true(ratio < 8.0);
+        free(l1);
+        free(l4);
+    }
+}
+
 static void test_dates(void **state)
 {
     (void)state;
@@ -180,7 +419,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_forms), cmocka_unit_test(test_plain_bad),
         cmocka_unit_test(test_ids_stable),  cmocka_unit_test(test_jsonl),
-        cmocka_unit_test(test_dates),       cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_jsonl_matches_jansson),
+        cmocka_unit_test(test_jsonl_mutations),
+        cmocka_unit_test(test_jsonl_linear),
+        cmocka_unit_test(test_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
