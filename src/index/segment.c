@@ -416,29 +416,46 @@ void pcur_advance_slow_(pcur *c, uint32_t target)
     c->doc = c->docs[i];
 }
 
+/* The block's position run: fills c->pstart (where each document's
+ * positions start in it), *total (how many), *off (its file offset) and
+ * *end (the end of the readable data).  -1 when the counts or the offset
+ * cannot be right (a damaged segment). */
+static int block_positions(pcur *c, uint64_t *total, uint64_t *off, uint64_t *end)
+{
+    uint64_t t = 0;
+    c->pstart[0] = 0;
+    for (uint32_t i = 0; i < c->n; i++) {
+        t += c->tfs[i];
+        if (t > UINT32_MAX / 2) return -1;
+        c->pstart[i + 1] = (uint32_t)t;
+    }
+    *total = t;
+    *off = c->t->pos_base + c->blocks[c->bi].pos_off;
+    *end = c->seg->size - SEG_PAD;
+    return *off > *end ? -1 : 0;
+}
+
+/* Room for n positions in c->pos; -1 when out of memory. */
+static int pos_room(pcur *c, uint64_t n)
+{
+    if (n <= c->pos_cap) return 0;
+    size_t cap = n + 64;
+    uint32_t *np = dl_realloc(c->pos, cap * sizeof *np);
+    if (!np) return -1;
+    c->pos = np;
+    c->pos_cap = cap;
+    return 0;
+}
+
 const uint32_t *pcur_positions(pcur *c, uint32_t *base)
 {
     if (c->doc == SEG_END) return NULL;
     if (!c->pos_ready) {
         if (!c->tf_ready) pcur_decode_tfs_(c);
-        uint64_t total = 0;
-        c->pstart[0] = 0;
-        for (uint32_t i = 0; i < c->n; i++) {
-            total += c->tfs[i];
-            if (total > UINT32_MAX / 2) return NULL;
-            c->pstart[i + 1] = (uint32_t)total;
-        }
-        uint64_t off = c->t->pos_base + c->blocks[c->bi].pos_off;
-        uint64_t end = c->seg->size - SEG_PAD;
-        if (off > end) return NULL;
+        uint64_t total, off, end;
+        if (block_positions(c, &total, &off, &end)) return NULL;
         const uint8_t *p = c->seg->map + off;
-        if (total > c->pos_cap) {
-            size_t cap = total + 64;
-            uint32_t *np = dl_realloc(c->pos, cap * sizeof *np);
-            if (!np) return NULL;
-            c->pos = np;
-            c->pos_cap = cap;
-        }
+        if (pos_room(c, total)) return NULL;
         /* virtual positions: one increasing run over the block's docs */
         if (!svb_decode_checked(p, (size_t)(end - off), c->pos, (uint32_t)total, 1, 0))
             return NULL;
@@ -460,17 +477,10 @@ const uint32_t *pcur_doc_positions(pcur *c, uint32_t *n, uint32_t *base)
         return pcur_positions(c, base);
     *base = 0;
     if (!c->pk_ready) {
-        uint64_t total = 0;
-        c->pstart[0] = 0;
-        for (uint32_t i = 0; i < c->n; i++) {
-            total += c->tfs[i];
-            if (total > UINT32_MAX / 2) return NULL;
-            c->pstart[i + 1] = (uint32_t)total;
-        }
-        uint64_t off = c->t->pos_base + c->blocks[c->bi].pos_off;
-        uint64_t end = c->seg->size - SEG_PAD;
+        uint64_t total, off, end;
+        if (block_positions(c, &total, &off, &end)) return NULL;
         uint64_t keys = (total + 3) / 4;
-        if (off > end || keys > end - off) return NULL;
+        if (keys > end - off) return NULL;
         c->pk_keys = c->seg->map + off;
         c->pk_data = c->pk_keys + keys;
         c->pk_end = c->seg->map + end;
@@ -489,13 +499,7 @@ const uint32_t *pcur_doc_positions(pcur *c, uint32_t *n, uint32_t *base)
     while (j < e && (j & 3)) d += ((k[j >> 2] >> (2 * (j & 3))) & 3) + 1, j++;
     while (j + 4 <= e) d += g_keylen[k[j >> 2]], j += 4;
     while (j < e) d += ((k[j >> 2] >> (2 * (j & 3))) & 3) + 1, j++;
-    if (tf > c->pos_cap) {
-        size_t cap = tf + 64;
-        uint32_t *np = dl_realloc(c->pos, cap * sizeof *np);
-        if (!np) return NULL;
-        c->pos = np;
-        c->pos_cap = cap;
-    }
+    if (pos_room(c, tf)) return NULL;
     /* the first delta of document i > 0 is its first position + 1 (its base
      * is the previous virtual position + 1); of document 0, the position */
     uint32_t v = e ? UINT32_MAX : 0; /* v + delta wraps to delta - 1 */
