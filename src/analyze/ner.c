@@ -54,10 +54,21 @@ static inline uint64_t mix64(uint64_t x)
     return x;
 }
 
-/* feature of template t with value v */
+/* Feature of template t with value v: one multiplication, whose top bits
+ * (the bucket, dl_ner_bucket) depend on every bit of its operand.  The
+ * values are hashes already (xxh3 of words, shapes, affixes) or small
+ * numbers mixed with them, so a full finaliser (mix64) would add
+ * instructions, not spread; changing this changes every bucket, hence the
+ * model format (MAGIC). */
 static inline uint64_t feat(uint64_t t, uint64_t v)
 {
-    return mix64(v ^ (t * 0x9e3779b97f4a7c15ULL));
+    return (v ^ (t * 0x9e3779b97f4a7c15ULL)) * 0xbf58476d1ce4e5b9ULL;
+}
+
+/* Makes a feature value asymmetric in its two parts: mul1(a) ^ b. */
+static inline uint64_t mul1(uint64_t x)
+{
+    return x * 0x94d049bb133111ebULL;
 }
 
 static inline uint64_t hash_bytes(const char *s, size_t n)
@@ -718,21 +729,21 @@ feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mod
     if (mode & FM_STATIC) f[k++] = feat(F_LP1, lp1);
     if (mode & FM_STATIC) f[k++] = feat(F_LM2, lm2);
     if (mode & FM_STATIC) f[k++] = feat(F_LP2, lp2);
-    if (mode & FM_STATIC) f[k++] = feat(F_SH3, mix64(sm1 * 31 + c->h_shape) ^ sp1);
+    if (mode & FM_STATIC) f[k++] = feat(F_SH3, mul1(sm1 * 31 + c->h_shape) ^ sp1);
     if (mode & FM_STATIC) f[k++] = feat(F_SHM1, sm1);
     if (mode & FM_STATIC) f[k++] = feat(F_SHP1, sp1);
-    if (mode & FM_STATIC) f[k++] = feat(F_SHP1P2, mix64(sp1) ^ sp2);
+    if (mode & FM_STATIC) f[k++] = feat(F_SHP1P2, mul1(sp1) ^ sp2);
     if (mode & FM_DYN) EMIT(F_P1, PRE_P1, 16, p1);
     if (mode & FM_DYN) EMIT(F_P12, PRE_P12, 144, p1 * 16 + p2);
     if (mode & FM_DYN) f[k++] = feat(F_P1W, c->h_lower + (uint64_t)p1);
     if (mode & FM_DYN) f[k++] = feat(F_P1SH, c->h_shape * 17 + (uint64_t)p1);
     if (mode & FM_DYN) f[k++] = feat(F_P1LM1, lm1 * 13 + (uint64_t)p1);
-    if (mode & FM_STATIC) f[k++] = feat(F_BIM1, mix64(lm1) ^ c->h_lower);
-    if (mode & FM_STATIC) f[k++] = feat(F_BIP1, mix64(c->h_lower) ^ lp1);
-    if (mode & FM_STATIC) f[k++] = feat(F_WM1SH, mix64(lm1) ^ c->h_shape);
+    if (mode & FM_STATIC) f[k++] = feat(F_BIM1, mul1(lm1) ^ c->h_lower);
+    if (mode & FM_STATIC) f[k++] = feat(F_BIP1, mul1(c->h_lower) ^ lp1);
+    if (mode & FM_STATIC) f[k++] = feat(F_WM1SH, mul1(lm1) ^ c->h_shape);
     if (mode & FM_STATIC) f[k++] = feat(F_WM1, hasm1 ? t[i - 1].h_word : NONE);
     if (mode & FM_STATIC) f[k++] = feat(F_WP1, hasp1 ? t[i + 1].h_word : NONE);
-    if (mode & FM_STATIC) f[k++] = feat(F_SHWP1, mix64(c->h_shape) ^ lp1);
+    if (mode & FM_STATIC) f[k++] = feat(F_SHWP1, mul1(c->h_shape) ^ lp1);
     {
         /* the run of capitalised tokens this one is in: length, position */
         size_t a = i, b = i + 1;
@@ -789,7 +800,7 @@ size_t dl_ner_feats(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f
 
 /* ------------------------------------------------------------ model I/O */
 
-static const char MAGIC[8] = {'D', 'L', 'N', 'E', 'R', '0', '0', '3'};
+static const char MAGIC[8] = {'D', 'L', 'N', 'E', 'R', '0', '0', '4'};
 #define HDR 32
 
 dl_ner_model *dl_ner_model_new(uint32_t nbits)
