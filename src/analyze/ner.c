@@ -642,7 +642,12 @@ void dl_ner_note(dl_ner_doc *doc, size_t i, int tag)
     }
 }
 
-/* templates */
+/* Templates.  The numbers are part of the feature hashes (model format):
+ * a template no longer used keeps its number.  SUF2, LM2, P1SH, BIM1,
+ * HISTSH, WM1 and WP1 are no longer extracted: each was found useless by
+ * ablation (conll dev F1 as high or higher without it), and every feature
+ * is one more row read at random from the weight table, the tagger's
+ * main cost. */
 enum {
     F_BIAS = 1, F_WORD, F_LOWER, F_SHAPE, F_SUF2, F_SUF3, F_SUF4, F_PRE3,
     F_LM1, F_LP1, F_LM2, F_LP2, F_SH3, F_SHM1, F_SHP1, F_P1, F_P12, F_P1W, F_P1SH,
@@ -701,10 +706,10 @@ feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mod
     /* neighbours; beyond a sentence start / the ends: fixed markers */
     const uint64_t NONE = 0x1234567ULL;
     int sent = (c->flags & DL_NT_SENT) != 0;
-    int hasm1 = i > 0 && !sent, hasm2 = hasm1 && i > 1 && !(t[i - 1].flags & DL_NT_SENT);
+    int hasm1 = i > 0 && !sent;
     int hasp1 = i + 1 < nt && !(t[i + 1].flags & DL_NT_SENT);
     int hasp2 = hasp1 && i + 2 < nt && !(t[i + 2].flags & DL_NT_SENT);
-    uint64_t lm1 = hasm1 ? t[i - 1].h_lower : NONE, lm2 = hasm2 ? t[i - 2].h_lower : NONE;
+    uint64_t lm1 = hasm1 ? t[i - 1].h_lower : NONE;
     uint64_t lp1 = hasp1 ? t[i + 1].h_lower : NONE, lp2 = hasp2 ? t[i + 2].h_lower : NONE;
     uint64_t sm1 = hasm1 ? t[i - 1].h_shape : NONE, sp1 = hasp1 ? t[i + 1].h_shape : NONE;
     uint64_t sp2 = hasp2 ? t[i + 2].h_shape : NONE;
@@ -720,14 +725,12 @@ feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mod
         const char *low = doc->text + c->start;
         size_t nl = c->end - c->start;
         if (!(c->flags & DL_NT_PLAIN)) nl = lower_copy(low, nl, buf), low = buf;
-        f[k++] = feat(F_SUF2, nl >= 2 ? hash_bytes(low + nl - 2, 2) : c->h_lower);
         f[k++] = feat(F_SUF3, nl >= 3 ? hash_bytes(low + nl - 3, 3) : c->h_lower);
         f[k++] = feat(F_SUF4, nl >= 4 ? hash_bytes(low + nl - 4, 4) : c->h_lower);
         f[k++] = feat(F_PRE3, nl >= 3 ? hash_bytes(low, 3) : c->h_lower);
     }
     if (mode & FM_STATIC) f[k++] = feat(F_LM1, lm1);
     if (mode & FM_STATIC) f[k++] = feat(F_LP1, lp1);
-    if (mode & FM_STATIC) f[k++] = feat(F_LM2, lm2);
     if (mode & FM_STATIC) f[k++] = feat(F_LP2, lp2);
     if (mode & FM_STATIC) f[k++] = feat(F_SH3, mul1(sm1 * 31 + c->h_shape) ^ sp1);
     if (mode & FM_STATIC) f[k++] = feat(F_SHM1, sm1);
@@ -736,13 +739,9 @@ feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mod
     if (mode & FM_DYN) EMIT(F_P1, PRE_P1, 16, p1);
     if (mode & FM_DYN) EMIT(F_P12, PRE_P12, 144, p1 * 16 + p2);
     if (mode & FM_DYN) f[k++] = feat(F_P1W, c->h_lower + (uint64_t)p1);
-    if (mode & FM_DYN) f[k++] = feat(F_P1SH, c->h_shape * 17 + (uint64_t)p1);
     if (mode & FM_DYN) f[k++] = feat(F_P1LM1, lm1 * 13 + (uint64_t)p1);
-    if (mode & FM_STATIC) f[k++] = feat(F_BIM1, mul1(lm1) ^ c->h_lower);
     if (mode & FM_STATIC) f[k++] = feat(F_BIP1, mul1(c->h_lower) ^ lp1);
     if (mode & FM_STATIC) f[k++] = feat(F_WM1SH, mul1(lm1) ^ c->h_shape);
-    if (mode & FM_STATIC) f[k++] = feat(F_WM1, hasm1 ? t[i - 1].h_word : NONE);
-    if (mode & FM_STATIC) f[k++] = feat(F_WP1, hasp1 ? t[i + 1].h_word : NONE);
     if (mode & FM_STATIC) f[k++] = feat(F_SHWP1, mul1(c->h_shape) ^ lp1);
     {
         /* the run of capitalised tokens this one is in: length, position */
@@ -774,7 +773,6 @@ feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mod
     if (c->flags & (DL_NT_CAP | DL_NT_DIGIT)) {
         int hist = (dv >> 4) & 7;
         if (mode & FM_DYN) EMIT(F_HIST, PRE_HIST, 8, hist);
-        if (mode & FM_DYN) f[k++] = feat(F_HISTSH, (uint64_t)hist * 1000003 + c->h_shape);
         if (mode & FM_STATIC) EMIT(F_DOCLOW, PRE_DOCLOW, 8, (uint64_t)((dv & DOC_SEEN_LOWER) ? 1 : 0) + 2u * sent + 4u * caps);
         if ((caps || sent) && (mode & FM_STATIC))
             EMIT(F_DOCCAP, PRE_DOCCAP, 4, (uint64_t)((dv & DOC_SEEN_CAP) ? 1 : 0) + 2u * caps);
