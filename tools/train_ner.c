@@ -143,7 +143,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: train_ner GOLD.jsonl GAZETTEER.tsv OUT.model [EPOCHS [NBITS]]\n");
         return 2;
     }
-    int epochs = argc > 4 ? atoi(argv[4]) : 10;
+    int epochs = argc > 4 ? atoi(argv[4]) : 12;
     uint32_t nbits = argc > 5 ? (uint32_t)atoi(argv[5]) : 19;
     dl_ner_model *m = dl_ner_model_new(nbits);
     int ng = load_gaz(m, argv[2]);

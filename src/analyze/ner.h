@@ -11,7 +11,7 @@
  * uses at run time.
  *
  * Model file (models/ner.model): one zstd frame holding
- *   "DLNER003"  magic
+ *   "DLNER004"  magic (003: the same layout, features hashed with mix64)
  *   u32 nbits   log2 of the number of weight rows
  *   u32 ntags   DL_NER_NT
  *   f32 scale   stored weight = round(real weight * scale)
