@@ -117,6 +117,11 @@ struct dl_storyer {
      * lookups read dict[].rows.  The tables are still written. */
     int mem;
     int64_t version;
+    /* 1 after a batch's end: the first article of the next batch compares
+     * data_version with cache_version, and drops the cached stories when
+     * another connection wrote in between */
+    int cache_check;
+    int64_t cache_version;
     /* the dictionary */
     char *strs;
     size_t strs_n, strs_cap;
@@ -477,13 +482,22 @@ int dl_storyer_flush(dl_storyer *s)
     }
     if (rc) return rc;
     s->dirty.n = 0;
+    /* the cached stories stay: the next batch's first article checks that
+     * no other connection wrote meanwhile (cache_check) */
+    s->cache_check = 1;
+    return rc;
+}
+
+/* Empties the story cache (its rows are all written: called between
+ * batches), so that stories are read again from the archive. */
+static void cache_clear(dl_storyer *s)
+{
     for (size_t k = 0; k < STORY_CACHE; k++) {
         storyrow *r = &s->cache[k];
         r->id = 0;
         r->dirty = 0;
         r->c.n = 0;
     }
-    return rc;
 }
 int dl_storyer_new(dl_archive *ar, dl_storyer **out)
 {
@@ -533,7 +547,7 @@ int dl_storyer_new(dl_archive *ar, dl_storyer **out)
                                 " + (SELECT count(*) FROM (SELECT 1 FROM story_keys LIMIT 1))");
     if (st && sqlite3_step(st) == SQLITE_ROW) s->mem = sqlite3_column_int64(st, 0) == 0;
     sqlite3_finalize(st);
-    s->version = data_version(s);
+    s->version = s->cache_version = data_version(s);
     *out = s;
     return DL_OK;
 }
@@ -698,13 +712,89 @@ static int parse_state(dl_storyer *s, const char *p, size_t n, stermvec *v)
     return DL_OK;
 }
 
+/* Formats w as printf's "%.6g" does for the weights met here (finite,
+ * 1e-4 <= |w| < 1e6, else printf itself), into out (room for 32); returns
+ * the length.  printf's own formatting was the largest cost of writing
+ * states.  The digits can differ from printf's only when w * 10^k lies
+ * within a rounding error of a half (last digit then off by one). */
+static const double pow10_tab[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+static int fmt_weight(double w, char *out)
+{
+    double a = fabs(w);
+    if (!(a >= 1e-4 && a < 1e6)) return snprintf(out, 32, "%.6g", w);
+    int e = (int)floor(log10(a));
+    if (e < -4) e = -4;
+    if (e > 5) e = 5;
+    /* 6 significant digits: m = round(a * 10^(5 - e)), 10^5 <= m < 10^6 */
+    long long m = llround(a * pow10_tab[5 - e]);
+    if (m >= 1000000) {
+        if (e == 5) return snprintf(out, 32, "%.6g", w);
+        e++;
+        m = llround(a * pow10_tab[5 - e]);
+    } else if (m < 100000) {
+        if (e == -4) return snprintf(out, 32, "%.6g", w);
+        e--;
+        m = llround(a * pow10_tab[5 - e]);
+    }
+    if (m < 100000 || m >= 1000000) return snprintf(out, 32, "%.6g", w);
+    char dig[6];
+    for (int i = 5; i >= 0; i--) dig[i] = (char)('0' + m % 10), m /= 10;
+    int n = 0;
+    if (w < 0) out[n++] = '-';
+    if (e >= 0) {
+        for (int i = 0; i <= e; i++) out[n++] = dig[i];
+        int last = 5;
+        while (last > e && dig[last] == '0') last--;
+        if (last > e) {
+            out[n++] = '.';
+            for (int i = e + 1; i <= last; i++) out[n++] = dig[i];
+        }
+    } else {
+        out[n++] = '0';
+        out[n++] = '.';
+        for (int i = 0; i < -e - 1; i++) out[n++] = '0';
+        int last = 5;
+        while (last > 0 && dig[last] == '0') last--;
+        for (int i = 0; i <= last; i++) out[n++] = dig[i];
+    }
+    out[n] = 0;
+    return n;
+}
+
 static void write_state(const dl_storyer *s, const stermvec *v, dl_buf *b)
 {
+    char num[32];
     for (size_t i = 0; i < v->n; i++) {
         /* tabs and newlines cannot occur in terms or surfaces (tokens) */
-        dl_buf_printf(b, "%s\t%s\t%.6g\n", STR(s, v->v[i].id), STR(s, v->v[i].surf), v->v[i].w);
+        dl_buf_adds(b, STR(s, v->v[i].id));
+        dl_buf_adds(b, "\t");
+        dl_buf_adds(b, STR(s, v->v[i].surf));
+        dl_buf_adds(b, "\t");
+        int n = fmt_weight(v->v[i].w, num);
+        if (n < 0 || n >= (int)sizeof num) n = 0;
+        num[n] = '\n';
+        dl_buf_add(b, num, (size_t)n + 1);
     }
 }
+
+#ifdef DL_STORY_FMT_SELFTEST
+/* cc -DDL_STORY_FMT_SELFTEST: compares fmt_weight with printf */
+int dl_story_fmt_selftest(void);
+int dl_story_fmt_selftest(void)
+{
+    int bad = 0;
+    char x[32], y[32];
+    uint64_t r = 88172645463325252ull;
+    for (int i = 0; i < 2000000; i++) {
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        double w = (double)(r >> 11) / 9007199254740992.0 * pow(10, (int)(r % 12) - 5);
+        fmt_weight(w, x);
+        snprintf(y, sizeof y, "%.6g", w);
+        if (strcmp(x, y)) bad++;
+    }
+    return bad;
+}
+#endif
 
 /* The label: the best surface forms of the centroid, up to ~40 bytes, no
  * word twice. */
@@ -1146,8 +1236,15 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     const int32_t window = STORY_WINDOW;
     const double penalty = STORY_DAY_PENALTY;
     stermvec *v = &s->v;
-    /* another connection wrote since: the in-memory rows may be incomplete */
-    if (s->mem && data_version(s) != s->version) kmap_free(s);
+    /* another connection wrote since: the in-memory rows may be incomplete,
+     * the cached stories stale */
+    if (s->mem || s->cache_check) {
+        int64_t dv = data_version(s);
+        if (s->mem && dv != s->version) kmap_free(s);
+        if (s->cache_check && dv != s->cache_version) cache_clear(s);
+        s->cache_version = dv;
+        s->cache_check = 0;
+    }
     uint32_t ekeys[STORY_ENT_KEYS];
     size_t nek = 0;
     int rc = doc_vector(s, a, terms, v);
