@@ -53,7 +53,7 @@ typedef struct alias {
  * one article are mostly those of the previous ones).  Cleared at each
  * batch's end (dl_storyer_flush), so that another writer's changes between
  * batches are read again. */
-#define STORY_CACHE 1024
+#define STORY_CACHE 8192
 /* Candidates verified per article: the stories sharing most key terms. */
 #define STORY_MAX_CANDIDATES 32
 /* Distinct stories gathered per article (and per merge check) before the
