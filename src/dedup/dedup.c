@@ -8,6 +8,7 @@
 #include "../story/story.h"
 #include "../text/buf.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -200,19 +201,69 @@ static int cmp_cand(const void *a, const void *b)
 }
 
 
-/* Encodes sig as little-endian uint32s into dd->blob; NULL on OOM. */
-static unsigned char *encode_sig(dl_dedup *dd, const dl_u32vec *sig)
+/* The dup_sigs blob: the 5-shingles as little-endian uint32s, then the
+ * 2-shingles, then the trailer (count of 5-shingles, SIG_MAGIC), so that a
+ * candidate's bigrams are read, not shingled again from its text.  A blob
+ * without the trailer (archives written before it) holds the 5-shingles
+ * alone. */
+#define SIG_MAGIC 0x32424C44u  /* "DLB2" */
+
+static void put_u32(unsigned char *p, uint32_t v)
 {
-    if (dl_vec_reserve(&dd->blob, sig->n * 4 + 1)) return NULL;
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Encodes sig and bi into dd->blob (*n bytes); NULL on OOM. */
+static unsigned char *encode_sig(dl_dedup *dd, const dl_u32vec *sig, const dl_u32vec *bi,
+                                 size_t *n)
+{
+    *n = 4 * (sig->n + bi->n) + 8;
+    if (sig->n > UINT32_MAX || dl_vec_reserve(&dd->blob, *n)) return NULL;
     unsigned char *p = dd->blob.v;
-    for (size_t i = 0; i < sig->n; i++) {
-        uint32_t v = sig->v[i];
-        p[4 * i] = (unsigned char)v;
-        p[4 * i + 1] = (unsigned char)(v >> 8);
-        p[4 * i + 2] = (unsigned char)(v >> 16);
-        p[4 * i + 3] = (unsigned char)(v >> 24);
-    }
+    for (size_t i = 0; i < sig->n; i++) put_u32(p + 4 * i, sig->v[i]);
+    for (size_t i = 0; i < bi->n; i++) put_u32(p + 4 * (sig->n + i), bi->v[i]);
+    put_u32(p + *n - 8, (uint32_t)sig->n);
+    put_u32(p + *n - 4, SIG_MAGIC);
     return p;
+}
+
+/* Splits a dup_sigs blob of n bytes: *n5 5-shingles at its start, *n2
+ * 2-shingles after them (0 for an old blob without the trailer). */
+static void blob_parts(const unsigned char *p, size_t n, size_t *n5, size_t *n2)
+{
+    size_t words = n / 4;
+    *n5 = words;
+    *n2 = 0;
+    if (words >= 2 && get_u32(p + 4 * (words - 1)) == SIG_MAGIC) {
+        size_t k = get_u32(p + 4 * (words - 2));
+        if (k <= words - 2) {
+            *n5 = k;
+            *n2 = words - 2 - k;
+        }
+    }
+}
+
+/* Decodes m uint32s at p into v (cleared); 0 unless strictly ascending (a
+ * damaged signature is skipped, never trusted) or on OOM. */
+static int decode_sorted(const unsigned char *p, size_t m, dl_u32vec *v)
+{
+    v->n = 0;
+    if (dl_vec_reserve(v, m)) return 0;
+    uint32_t prev = 0;
+    for (size_t i = 0; i < m; i++) {
+        uint32_t x = get_u32(p + 4 * i);
+        if (i && x <= prev) return 0;
+        v->v[v->n++] = prev = x;
+    }
+    return 1;
 }
 
 /* |A n B| / min(|A|, |B|) as dl_containment when it reaches at_least;
@@ -280,19 +331,11 @@ static double verify(dl_dedup *dd, int64_t docno, dl_u32vec *tmp)
     double c = -1;
     if (sqlite3_step(st) == SQLITE_ROW) {
         const unsigned char *p = sqlite3_column_blob(st, 0);
-        size_t n = (size_t)sqlite3_column_bytes(st, 0) / 4;
-        tmp->n = 0;
-        if (p && !dl_vec_reserve(tmp, n)) {
-            uint32_t prev = 0;
-            int sorted = 1;
-            for (size_t i = 0; i < n; i++) {
-                uint32_t v = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-                             (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
-                if (i && v <= prev) sorted = 0;
-                tmp->v[tmp->n++] = prev = v;
-            }
-            /* a damaged signature is skipped, never trusted */
-            if (sorted) c = containment_min(dd->sig.v, dd->sig.n, tmp->v, tmp->n, DL_DUP_PREFILTER);
+        size_t n5, n2;
+        if (p) {
+            blob_parts(p, (size_t)sqlite3_column_bytes(st, 0), &n5, &n2);
+            if (decode_sorted(p, n5, tmp))
+                c = containment_min(dd->sig.v, dd->sig.n, tmp->v, tmp->n, DL_DUP_PREFILTER);
         }
     }
     sqlite3_reset(st);
@@ -309,7 +352,24 @@ static double bigram_containment(dl_dedup *dd, int64_t docno, const char *text, 
     dl_u32vec *cb = &dd->rbi[slot].v;
     if (dd->rbi[slot].docno != docno) {
         dd->rbi[slot].docno = 0;
-        sqlite3_stmt *st = dd->st_text;
+        /* from the stored blob; else (an old blob) from the text */
+        sqlite3_stmt *st = dd->st_sig_get;
+        sqlite3_bind_int64(st, 1, docno);
+        int got = 0;
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const unsigned char *p = sqlite3_column_blob(st, 0);
+            size_t n5, n2;
+            if (p) {
+                blob_parts(p, (size_t)sqlite3_column_bytes(st, 0), &n5, &n2);
+                got = n2 && decode_sorted(p + 4 * n5, n2, cb);
+            }
+        }
+        sqlite3_reset(st);
+        if (got) {
+            dd->rbi[slot].docno = docno;
+            return dl_containment(dd->bi.v, dd->bi.n, cb->v, cb->n);
+        }
+        st = dd->st_text;
         sqlite3_bind_int64(st, 1, docno);
         int ok = sqlite3_step(st) == SQLITE_ROW &&
                  !dl_shingles_k((const char *)sqlite3_column_text(st, 0),
@@ -499,10 +559,12 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     if (rc) return rc;
 
     /* store the signature and its keys */
-    unsigned char *blob = encode_sig(dd, &dd->sig);
-    if (!blob) return DL_ENOMEM;
+    if (!dd->bi.n && (rc = dl_shingles_k(text, len, 2, &dd->bi))) return rc;
+    size_t blob_n = 0;
+    unsigned char *blob = encode_sig(dd, &dd->sig, &dd->bi, &blob_n);
+    if (!blob || blob_n > INT_MAX) return DL_ENOMEM;
     sqlite3_bind_int64(dd->st_sig_put, 1, docno);
-    sqlite3_bind_blob(dd->st_sig_put, 2, blob, (int)(dd->sig.n * 4), SQLITE_STATIC);
+    sqlite3_bind_blob(dd->st_sig_put, 2, blob, (int)blob_n, SQLITE_STATIC);
     rc = step_done(dd, dd->st_sig_put);
     for (size_t i = 0; i < dd->sig.n && !rc; i++) {
         if (dd->sig.v[i] & mask) continue;
