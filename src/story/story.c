@@ -56,6 +56,8 @@ typedef struct alias {
 #define STORY_CACHE 1024
 /* Candidates verified per article: the stories sharing most key terms. */
 #define STORY_MAX_CANDIDATES 32
+/* Stories put aside between batches (struct dl_storyer, parked). */
+#define STORY_PARKED 8192
 /* Distinct stories gathered per article (and per merge check) before the
  * ranking by shared keys. */
 #define STORY_GATHER 256
@@ -135,6 +137,15 @@ struct dl_storyer {
     int64_t ndocs;  /* articles seen, for IDF */
     DL_VEC(uint32_t) dirty;  /* ids with delta != 0 */
     storyrow cache[STORY_CACHE];
+    /* second level: stories put aside (at eviction and at the batch's end,
+     * all written) with their weights rounded as their state text holds
+     * them, so that reading one back from here gives exactly what
+     * parse_state would give, without the query and the parse.  By id
+     * modulo STORY_PARKED; emptied when another connection wrote between
+     * batches (park_check). */
+    storyrow *parked;
+    int park_check;
+    int64_t park_version;
     DL_VEC(int64_t) touched;  /* stories made dirty this batch (merge pass) */
     alias *al;
     size_t al_cap, al_n;
@@ -320,6 +331,8 @@ void dl_storyer_free(dl_storyer *s)
     dl_vec_free(&s->ids);
     dl_stemmer_free(s->sm);
     for (size_t i = 0; i < STORY_CACHE; i++) dl_vec_free(&s->cache[i].c);
+    for (size_t i = 0; s->parked && i < STORY_PARKED; i++) dl_vec_free(&s->parked[i].c);
+    free(s->parked);
     dl_vec_free(&s->dirty);
     free(s);
 }
@@ -354,6 +367,7 @@ static int df_bump(dl_storyer *s, uint32_t id, int64_t *df)
 
 static int story_batch_end(dl_storyer *s);
 static int step_done(dl_storyer *s, sqlite3_stmt *st);
+static void park(dl_storyer *s, storyrow *r);
 
 /* Sort contexts of the flush (the writer thread only). */
 static const dl_storyer *sort_s;
@@ -482,12 +496,8 @@ int dl_storyer_flush(dl_storyer *s)
      * text holds them, 6 digits, exactly as before interning: a cache kept
      * across batches changed the clustering of the 20k bench corpus by a
      * few merges for a 4% gain) */
-    for (size_t k = 0; k < STORY_CACHE; k++) {
-        storyrow *r = &s->cache[k];
-        r->id = 0;
-        r->dirty = 0;
-        r->c.n = 0;
-    }
+    for (size_t k = 0; k < STORY_CACHE; k++) park(s, &s->cache[k]);
+    s->park_check = 1;
     return rc;
 }
 int dl_storyer_new(dl_archive *ar, dl_storyer **out)
@@ -498,9 +508,11 @@ int dl_storyer_new(dl_archive *ar, dl_storyer **out)
     s->ar = ar;
     s->sm = dl_stemmer_new();
     s->seen = dl_calloc(2, sizeof *s->seen);  /* key_stories', candidates' */
-    if (!s->sm || !s->seen) {
+    s->parked = dl_calloc(STORY_PARKED, sizeof *s->parked);
+    if (!s->sm || !s->seen || !s->parked) {
         dl_stemmer_free(s->sm);
         free(s->seen);
+        free(s->parked);
         free(s);
         return DL_ENOMEM;
     }
@@ -538,7 +550,7 @@ int dl_storyer_new(dl_archive *ar, dl_storyer **out)
                                 " + (SELECT count(*) FROM (SELECT 1 FROM story_keys LIMIT 1))");
     if (st && sqlite3_step(st) == SQLITE_ROW) s->mem = sqlite3_column_int64(st, 0) == 0;
     sqlite3_finalize(st);
-    s->version = data_version(s);
+    s->version = s->park_version = data_version(s);
     *out = s;
     return DL_OK;
 }
@@ -706,8 +718,8 @@ static int parse_state(dl_storyer *s, const char *p, size_t n, stermvec *v)
 /* Formats w as printf's "%.6g" does for the weights met here (finite,
  * 1e-4 <= |w| < 1e6, else printf itself), into out (room for 32); returns
  * the length.  printf's own formatting was the largest cost of writing
- * states.  The digits can differ from printf's only when w * 10^k lies
- * within a rounding error of a half (last digit then off by one). */
+ * states.  When w * 10^k lies within 1e-6 of a half (where the product's
+ * rounding could decide the last digit), printf formats it. */
 static const double pow10_tab[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
 static int fmt_weight(double w, char *out)
 {
@@ -716,16 +728,17 @@ static int fmt_weight(double w, char *out)
     int e = (int)floor(log10(a));
     if (e < -4) e = -4;
     if (e > 5) e = 5;
-    /* 6 significant digits: m = round(a * 10^(5 - e)), 10^5 <= m < 10^6 */
-    long long m = llround(a * pow10_tab[5 - e]);
-    if (m >= 1000000) {
-        if (e == 5) return snprintf(out, 32, "%.6g", w);
-        e++;
-        m = llround(a * pow10_tab[5 - e]);
-    } else if (m < 100000) {
-        if (e == -4) return snprintf(out, 32, "%.6g", w);
-        e--;
-        m = llround(a * pow10_tab[5 - e]);
+    /* 6 significant digits: m = round(a * 10^(5 - e)), 10^5 <= m < 10^6;
+     * near a half the product's own rounding could tip it: printf decides */
+    double x = a * pow10_tab[5 - e];
+    if (fabs(x - floor(x) - 0.5) < 1e-6) return snprintf(out, 32, "%.6g", w);
+    long long m = llround(x);
+    if (m >= 1000000 || m < 100000) {
+        if (m >= 1000000 ? e == 5 : e == -4) return snprintf(out, 32, "%.6g", w);
+        e += m >= 1000000 ? 1 : -1;
+        x = a * pow10_tab[5 - e];
+        if (fabs(x - floor(x) - 0.5) < 1e-6) return snprintf(out, 32, "%.6g", w);
+        m = llround(x);
     }
     if (m < 100000 || m >= 1000000) return snprintf(out, 32, "%.6g", w);
     char dig[6];
@@ -966,6 +979,7 @@ static int evict(dl_storyer *s, storyrow *r)
 {
     int rc = write_row(s, r);
     if (rc) return rc;
+    park(s, r);
     r->id = 0;
     r->first = r->last = 0;
     r->articles = 0;
@@ -982,10 +996,50 @@ static void mark_dirty(dl_storyer *s, storyrow *r)
     (void)dl_vec_push(&s->touched, r->id); /* OOM: only the merge pass misses it */
 }
 
+/* The weight as parse_state reads it back from write_state's text. */
+static double as_written(double w)
+{
+    char num[40];
+    int n = fmt_weight(w, num);
+    if (n < 0 || n >= (int)sizeof num) return 0;
+    double x = strtod(num, NULL);
+    return isfinite(x) ? x : 0;
+}
+
+/* Moves the written (clean) story of cache slot r aside (its weights
+ * rounded as written), leaving r empty; its vector's array goes to the
+ * parked slot, whose old array comes back to r. */
+static void park(dl_storyer *s, storyrow *r)
+{
+    if (r->id && !r->dirty) {
+        storyrow *p = &s->parked[(uint64_t)r->id % STORY_PARKED];
+        for (size_t i = 0; i < r->c.n; i++) r->c.v[i].w = as_written(r->c.v[i].w);
+        stermvec t = p->c;
+        *p = *r;
+        p->cn = 0;
+        r->c = t;
+    }
+    r->id = 0;
+    r->dirty = 0;
+    r->c.n = 0;
+}
+
 /* Reads story id into r (its vector's array reused); DL_ENOTFOUND when
  * absent, or a tombstone whose target goes to *fwd. */
 static int load_story(dl_storyer *s, int64_t id, storyrow *r, int64_t *fwd)
 {
+    storyrow *pk = &s->parked[(uint64_t)id % STORY_PARKED];
+    if (pk->id == id) {
+        /* taken back: the arrays swap, the parked slot empties */
+        stermvec t = r->c;
+        *r = *pk;
+        r->dirty = 0;
+        pk->c = t;
+        pk->c.n = 0;
+        pk->id = 0;
+        *fwd = 0;
+        return DL_OK;
+    }
     r->id = id;
     r->first = r->last = 0;
     r->articles = 0;
@@ -1227,8 +1281,16 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     const int32_t window = STORY_WINDOW;
     const double penalty = STORY_DAY_PENALTY;
     stermvec *v = &s->v;
-    /* another connection wrote since: the in-memory rows may be incomplete */
-    if (s->mem && data_version(s) != s->version) kmap_free(s);
+    /* another connection wrote since: the in-memory rows may be incomplete,
+     * the stories put aside stale */
+    if (s->mem || s->park_check) {
+        int64_t dv = data_version(s);
+        if (s->mem && dv != s->version) kmap_free(s);
+        if (s->park_check && dv != s->park_version)
+            for (size_t i = 0; i < STORY_PARKED; i++) s->parked[i].id = 0;
+        s->park_version = dv;
+        s->park_check = 0;
+    }
     uint32_t ekeys[STORY_ENT_KEYS];
     size_t nek = 0;
     int rc = doc_vector(s, a, terms, v);
