@@ -8,6 +8,8 @@
 #include "../story/story.h"
 #include "../text/buf.h"
 
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 
 /* The dup_keys rows in memory, for as long as they are all there: when the
@@ -27,6 +29,12 @@ typedef struct keyent {
 
 #define FLUSH_ROWS 64
 
+/* A candidate original: docno and sampled keys shared. */
+typedef struct cand {
+    int64_t docno;
+    uint32_t hits;
+} cand;
+
 typedef struct keyrow {
     uint32_t key;
     int64_t docno;
@@ -37,6 +45,13 @@ struct dl_dedup {
     sqlite3_stmt *st_sig_put, *st_sig_get, *st_key_put, *st_key_get, *st_pair_put,
         *st_link, *st_root, *st_text, *st_version;
     dl_u32vec sig, bi, tmp;  /* this article's 5- and 2-shingles; scratch */
+    /* scratch of dl_dedup_article: the candidates, and docno -> index in
+     * them (generation-stamped open addressing, cleared in O(1)) */
+    DL_VEC(struct cand) cs;
+    DL_VEC(unsigned char) blob;
+    int64_t *cm_key;
+    uint32_t *cm_val, *cm_gen, cm_cur;
+    size_t cm_cap;
     /* docno 0: empty slot */
     struct {
         int64_t docno;
@@ -120,6 +135,11 @@ void dl_dedup_free(dl_dedup *dd)
     dl_vec_free(&dd->sig);
     dl_vec_free(&dd->bi);
     dl_vec_free(&dd->tmp);
+    dl_vec_free(&dd->cs);
+    dl_vec_free(&dd->blob);
+    free(dd->cm_key);
+    free(dd->cm_val);
+    free(dd->cm_gen);
     for (size_t i = 0; i < RECENT; i++) {
         dl_vec_free(&dd->rsig[i].v);
         dl_vec_free(&dd->rbi[i].v);
@@ -172,10 +192,6 @@ static int step_done(dl_dedup *dd, sqlite3_stmt *st)
                            sqlite3_errmsg(dd->ar->db));
 }
 
-typedef struct cand {
-    int64_t docno;
-    uint32_t hits;
-} cand;
 
 static int cmp_cand(const void *a, const void *b)
 {
@@ -184,52 +200,142 @@ static int cmp_cand(const void *a, const void *b)
     return x->docno > y->docno ? -1 : x->docno < y->docno;
 }
 
-static int cmp_docno(const void *a, const void *b)
+
+/* The dup_sigs blob: the 5-shingles as little-endian uint32s, then the
+ * 2-shingles, then the trailer (count of 5-shingles, SIG_MAGIC), so that a
+ * candidate's bigrams are read, not shingled again from its text.  A blob
+ * without the trailer (archives written before it) holds the 5-shingles
+ * alone. */
+#define SIG_MAGIC 0x32424C44u  /* "DLB2" */
+
+static void put_u32(unsigned char *p, uint32_t v)
 {
-    const cand *x = a, *y = b;
-    return x->docno < y->docno ? -1 : x->docno > y->docno;
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
 }
 
-/* Encodes sig as little-endian uint32s into a fresh buffer. */
-static unsigned char *encode_sig(const dl_u32vec *sig)
+static uint32_t get_u32(const unsigned char *p)
 {
-    unsigned char *p = dl_malloc(sig->n * 4);
-    if (!p) return NULL;
-    for (size_t i = 0; i < sig->n; i++) {
-        uint32_t v = sig->v[i];
-        p[4 * i] = (unsigned char)v;
-        p[4 * i + 1] = (unsigned char)(v >> 8);
-        p[4 * i + 2] = (unsigned char)(v >> 16);
-        p[4 * i + 3] = (unsigned char)(v >> 24);
-    }
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Encodes sig and bi into dd->blob (*n bytes); NULL on OOM. */
+static unsigned char *encode_sig(dl_dedup *dd, const dl_u32vec *sig, const dl_u32vec *bi,
+                                 size_t *n)
+{
+    *n = 4 * (sig->n + bi->n) + 8;
+    if (sig->n > UINT32_MAX || dl_vec_reserve(&dd->blob, *n)) return NULL;
+    unsigned char *p = dd->blob.v;
+    for (size_t i = 0; i < sig->n; i++) put_u32(p + 4 * i, sig->v[i]);
+    for (size_t i = 0; i < bi->n; i++) put_u32(p + 4 * (sig->n + i), bi->v[i]);
+    put_u32(p + *n - 8, (uint32_t)sig->n);
+    put_u32(p + *n - 4, SIG_MAGIC);
     return p;
 }
 
-/* Containment of the stored signature of docno against sig; -1 when it has
- * none or it is unreadable. */
+/* Splits a dup_sigs blob of n bytes: *n5 5-shingles at its start, *n2
+ * 2-shingles after them (0 for an old blob without the trailer). */
+static void blob_parts(const unsigned char *p, size_t n, size_t *n5, size_t *n2)
+{
+    size_t words = n / 4;
+    *n5 = words;
+    *n2 = 0;
+    if (words >= 2 && get_u32(p + 4 * (words - 1)) == SIG_MAGIC) {
+        size_t k = get_u32(p + 4 * (words - 2));
+        if (k <= words - 2) {
+            *n5 = k;
+            *n2 = words - 2 - k;
+        }
+    }
+}
+
+/* Decodes m uint32s at p into v (cleared); 0 unless strictly ascending (a
+ * damaged signature is skipped, never trusted) or on OOM. */
+static int decode_sorted(const unsigned char *p, size_t m, dl_u32vec *v)
+{
+    v->n = 0;
+    if (dl_vec_reserve(v, m)) return 0;
+    uint32_t prev = 0;
+    for (size_t i = 0; i < m; i++) {
+        uint32_t x = get_u32(p + 4 * i);
+        if (i && x <= prev) return 0;
+        v->v[v->n++] = prev = x;
+    }
+    return 1;
+}
+
+/* |A n B| / min(|A|, |B|) as dl_containment when it reaches at_least;
+ * otherwise some value below at_least, found as soon as the rest of the
+ * arrays cannot lift the count that far.  When one side is much shorter,
+ * its elements are searched in the other (galloping). */
+static double containment_min(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+                              double at_least)
+{
+    if (!na || !nb) return 0;
+    if (na > nb) {
+        const uint32_t *t = a;
+        a = b;
+        b = t;
+        size_t tn = na;
+        na = nb;
+        nb = tn;
+    }
+    /* a is the shorter: both <= na, and min(|A|, |B|) = na */
+    size_t need = (size_t)ceil(at_least * (double)na - 1e-9), both = 0;
+    if (need > na) return 0;
+    size_t i = 0, j = 0;
+    if (nb / na >= 16) {
+        for (; i < na && j < nb; i++) {
+            if (both + (na - i) < need) return 0;
+            /* gallop to the first b[j'] >= a[i] */
+            size_t step = 1, lo = j, hi = j;
+            while (hi < nb && b[hi] < a[i]) lo = hi + 1, hi += step, step *= 2;
+            if (hi > nb) hi = nb;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (b[mid] < a[i]) lo = mid + 1;
+                else hi = mid;
+            }
+            j = lo;
+            if (j < nb && b[j] == a[i]) both++, j++;
+        }
+        return (double)both / (double)na;
+    }
+    while (i < na && j < nb) {
+        /* at most min(rest of a, rest of b) more in common */
+        size_t ra = na - i, rb = nb - j;
+        if (both + (ra < rb ? ra : rb) < need) return 0;
+        size_t stop_i = i + 64 < na ? i + 64 : na;  /* check the bound every 64 steps of a */
+        while (i < stop_i && j < nb) {
+            if (a[i] < b[j]) i++;
+            else if (a[i] > b[j]) j++;
+            else both++, i++, j++;
+        }
+    }
+    return (double)both / (double)na;
+}
+
+/* Containment of the stored signature of docno against sig when it
+ * reaches DL_DUP_PREFILTER (else a value below it); -1 when it has none or
+ * it is unreadable. */
 static double verify(dl_dedup *dd, int64_t docno, dl_u32vec *tmp)
 {
     size_t slot = (size_t)((uint64_t)docno % RECENT);
     if (dd->rsig[slot].docno == docno)
-        return dl_containment(dd->sig.v, dd->sig.n, dd->rsig[slot].v.v, dd->rsig[slot].v.n);
+        return containment_min(dd->sig.v, dd->sig.n, dd->rsig[slot].v.v, dd->rsig[slot].v.n,
+                               DL_DUP_PREFILTER);
     sqlite3_stmt *st = dd->st_sig_get;
     sqlite3_bind_int64(st, 1, docno);
     double c = -1;
     if (sqlite3_step(st) == SQLITE_ROW) {
         const unsigned char *p = sqlite3_column_blob(st, 0);
-        size_t n = (size_t)sqlite3_column_bytes(st, 0) / 4;
-        tmp->n = 0;
-        if (p && !dl_vec_reserve(tmp, n)) {
-            uint32_t prev = 0;
-            int sorted = 1;
-            for (size_t i = 0; i < n; i++) {
-                uint32_t v = (uint32_t)p[4 * i] | (uint32_t)p[4 * i + 1] << 8 |
-                             (uint32_t)p[4 * i + 2] << 16 | (uint32_t)p[4 * i + 3] << 24;
-                if (i && v <= prev) sorted = 0;
-                tmp->v[tmp->n++] = prev = v;
-            }
-            /* a damaged signature is skipped, never trusted */
-            if (sorted) c = dl_containment(dd->sig.v, dd->sig.n, tmp->v, tmp->n);
+        size_t n5, n2;
+        if (p) {
+            blob_parts(p, (size_t)sqlite3_column_bytes(st, 0), &n5, &n2);
+            if (decode_sorted(p, n5, tmp))
+                c = containment_min(dd->sig.v, dd->sig.n, tmp->v, tmp->n, DL_DUP_PREFILTER);
         }
     }
     sqlite3_reset(st);
@@ -246,7 +352,24 @@ static double bigram_containment(dl_dedup *dd, int64_t docno, const char *text, 
     dl_u32vec *cb = &dd->rbi[slot].v;
     if (dd->rbi[slot].docno != docno) {
         dd->rbi[slot].docno = 0;
-        sqlite3_stmt *st = dd->st_text;
+        /* from the stored blob; else (an old blob) from the text */
+        sqlite3_stmt *st = dd->st_sig_get;
+        sqlite3_bind_int64(st, 1, docno);
+        int got = 0;
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            const unsigned char *p = sqlite3_column_blob(st, 0);
+            size_t n5, n2;
+            if (p) {
+                blob_parts(p, (size_t)sqlite3_column_bytes(st, 0), &n5, &n2);
+                got = n2 && decode_sorted(p + 4 * n5, n2, cb);
+            }
+        }
+        sqlite3_reset(st);
+        if (got) {
+            dd->rbi[slot].docno = docno;
+            return dl_containment(dd->bi.v, dd->bi.n, cb->v, cb->n);
+        }
+        st = dd->st_text;
         sqlite3_bind_int64(st, 1, docno);
         int ok = sqlite3_step(st) == SQLITE_ROW &&
                  !dl_shingles_k((const char *)sqlite3_column_text(st, 0),
@@ -268,6 +391,81 @@ static void remember(int64_t *slot_docno, dl_u32vec *slot, int64_t docno, const 
     memcpy(slot->v, v->v, v->n * sizeof *v->v);
     slot->n = v->n;
     *slot_docno = docno;
+}
+
+/* Empties the candidate map (O(1): a new generation); sized for the most
+ * postings one article can read in mem mode. */
+static int cand_clear(dl_dedup *dd)
+{
+    if (!dd->cm_cap) {
+        size_t cap = 1;
+        while (cap < 4 * (size_t)DL_DUP_POSTINGS * 64) cap *= 2;
+        dd->cm_key = dl_malloc(cap * sizeof *dd->cm_key);
+        dd->cm_val = dl_malloc(cap * sizeof *dd->cm_val);
+        dd->cm_gen = dl_calloc(cap, sizeof *dd->cm_gen);
+        if (!dd->cm_key || !dd->cm_val || !dd->cm_gen) {
+            free(dd->cm_key);
+            free(dd->cm_val);
+            free(dd->cm_gen);
+            dd->cm_key = NULL;
+            dd->cm_val = dd->cm_gen = NULL;
+            return DL_ENOMEM;
+        }
+        dd->cm_cap = cap;
+    }
+    if (++dd->cm_cur == 0) {
+        memset(dd->cm_gen, 0, dd->cm_cap * sizeof *dd->cm_gen);
+        dd->cm_cur = 1;
+    }
+    return DL_OK;
+}
+
+/* One posting of docno: its candidate gains a hit (added with 1).  When
+ * the map is half full (only the table path can read that many postings),
+ * it grows. */
+static int cand_hit(dl_dedup *dd, int64_t docno)
+{
+    if ((dd->cs.n + 1) * 2 > dd->cm_cap) {
+        size_t nc = dd->cm_cap * 2;
+        int64_t *nk = dl_malloc(nc * sizeof *nk);
+        uint32_t *nv = dl_malloc(nc * sizeof *nv), *ng = dl_calloc(nc, sizeof *ng);
+        if (!nk || !nv || !ng) {
+            free(nk);
+            free(nv);
+            free(ng);
+            return DL_ENOMEM;
+        }
+        for (size_t i = 0; i < dd->cs.n; i++) {
+            size_t h = (size_t)((uint64_t)dd->cs.v[i].docno * 0x9E3779B97F4A7C15ull >> 32) &
+                       (nc - 1);
+            while (ng[h]) h = (h + 1) & (nc - 1);
+            ng[h] = 1;
+            nk[h] = dd->cs.v[i].docno;
+            nv[h] = (uint32_t)i;
+        }
+        free(dd->cm_key);
+        free(dd->cm_val);
+        free(dd->cm_gen);
+        dd->cm_key = nk;
+        dd->cm_val = nv;
+        dd->cm_gen = ng;
+        dd->cm_cap = nc;
+        dd->cm_cur = 1;
+    }
+    size_t h = (size_t)((uint64_t)docno * 0x9E3779B97F4A7C15ull >> 32) & (dd->cm_cap - 1);
+    while (dd->cm_gen[h] == dd->cm_cur) {
+        if (dd->cm_key[h] == docno) {
+            dd->cs.v[dd->cm_val[h]].hits++;
+            return DL_OK;
+        }
+        h = (h + 1) & (dd->cm_cap - 1);
+    }
+    cand c = {docno, 1};
+    if (dl_vec_push(&dd->cs, c)) return DL_ENOMEM;
+    dd->cm_gen[h] = dd->cm_cur;
+    dd->cm_key[h] = docno;
+    dd->cm_val[h] = (uint32_t)(dd->cs.n - 1);
+    return DL_OK;
 }
 
 int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
@@ -301,9 +499,11 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
         if ((rc = dl_dedup_flush(dd))) return rc;  /* the table must hold every row */
     }
 
-    /* candidates: earlier articles sharing sampled shingles */
-    DL_VEC(cand) cs = {0};
+    /* candidates: earlier articles sharing sampled shingles, counted in a
+     * docno -> index map (no sort of the postings) */
+    dd->cs.n = 0;
     size_t nkeys = 0;
+    if ((rc = cand_clear(dd))) return rc;
     for (size_t i = 0; i < dd->sig.n; i++) {
         if (dd->sig.v[i] & mask) continue;
         nkeys++;
@@ -312,56 +512,43 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
             keyent *e = &dd->keys[key_slot(dd->keys, dd->kcap, dd->sig.v[i])];
             /* the newest DL_DUP_POSTINGS, as the table query reads them */
             for (size_t k = e->used ? e->docnos.n : 0, m = 0; k > 0 && m < DL_DUP_POSTINGS;
-                 k--, m++) {
-                cand c = {e->docnos.v[k - 1], 1};
-                if (dl_vec_push(&cs, c)) {
-                    dl_vec_free(&cs);
-                    return DL_ENOMEM;
-                }
-            }
+                 k--, m++)
+                if ((rc = cand_hit(dd, e->docnos.v[k - 1]))) return rc;
             continue;
         }
         sqlite3_stmt *st = dd->st_key_get;
         sqlite3_bind_int64(st, 1, dd->sig.v[i]);
         int s;
         while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-            cand c = {sqlite3_column_int64(st, 0), 1};
-            if (dl_vec_push(&cs, c)) {
+            if ((rc = cand_hit(dd, sqlite3_column_int64(st, 0)))) {
                 sqlite3_reset(st);
-                dl_vec_free(&cs);
-                return DL_ENOMEM;
+                return rc;
             }
         }
         sqlite3_reset(st);
-        if (s != SQLITE_DONE) {
-            dl_vec_free(&cs);
+        if (s != SQLITE_DONE)
             return dl_archive_fail(dd->ar, DL_ESTORE, "near-duplicate lookup: %s",
                                    sqlite3_errmsg(dd->ar->db));
-        }
-    }
-    /* count hits per docno */
-    size_t nc = 0;
-    if (cs.n) {
-        dl_qsort(cs.v, cs.n, sizeof *cs.v, cmp_docno);
-        for (size_t i = 0; i < cs.n; i++) {
-            if (nc && cs.v[nc - 1].docno == cs.v[i].docno) cs.v[nc - 1].hits++;
-            else cs.v[nc++] = cs.v[i];
-        }
-        dl_qsort(cs.v, nc, sizeof *cs.v, cmp_cand);
     }
     /* a candidate must share enough keys to reach the threshold at all:
      * expected shared keys = containment x keys of the smaller side */
     uint32_t min_hits = nkeys >= 12 ? 2 : 1;
-    dl_u32vec tmp = {0};
+    /* the ones with enough hits, most hits first (then newest): at most
+     * DL_DUP_CANDIDATES are verified */
+    size_t nc = 0;
+    for (size_t i = 0; i < dd->cs.n; i++)
+        if (dd->cs.v[i].hits >= min_hits && dd->cs.v[i].docno != docno)
+            dd->cs.v[nc++] = dd->cs.v[i];
+    dl_qsort(dd->cs.v, nc, sizeof *dd->cs.v, cmp_cand);
+    dl_u32vec *tmp = &dd->tmp;
     int64_t best = 0;
     double best_sim = 0;
     for (size_t i = 0; i < nc && i < DL_DUP_CANDIDATES && !rc; i++) {
-        if (cs.v[i].hits < min_hits || cs.v[i].docno == docno) continue;
-        double c = verify(dd, cs.v[i].docno, &tmp);
+        double c = verify(dd, dd->cs.v[i].docno, tmp);
         if (c < DL_DUP_PREFILTER) continue;
-        c = DL_DUP_SCORE(c, bigram_containment(dd, cs.v[i].docno, text, len));
+        c = DL_DUP_SCORE(c, bigram_containment(dd, dd->cs.v[i].docno, text, len));
         if (c < DL_DUP_THRESHOLD) continue;
-        int64_t a = cs.v[i].docno;
+        int64_t a = dd->cs.v[i].docno;
         sqlite3_stmt *st = dd->st_pair_put;
         sqlite3_bind_int64(st, 1, a < docno ? a : docno);
         sqlite3_bind_int64(st, 2, a < docno ? docno : a);
@@ -369,17 +556,16 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
         rc = step_done(dd, st);
         if (c > best_sim || (c == best_sim && a < best)) best = a, best_sim = c;
     }
-    dl_vec_free(&tmp);
-    dl_vec_free(&cs);
     if (rc) return rc;
 
     /* store the signature and its keys */
-    unsigned char *blob = encode_sig(&dd->sig);
-    if (!blob) return DL_ENOMEM;
+    if (!dd->bi.n && (rc = dl_shingles_k(text, len, 2, &dd->bi))) return rc;
+    size_t blob_n = 0;
+    unsigned char *blob = encode_sig(dd, &dd->sig, &dd->bi, &blob_n);
+    if (!blob || blob_n > INT_MAX) return DL_ENOMEM;
     sqlite3_bind_int64(dd->st_sig_put, 1, docno);
-    sqlite3_bind_blob(dd->st_sig_put, 2, blob, (int)(dd->sig.n * 4), SQLITE_STATIC);
+    sqlite3_bind_blob(dd->st_sig_put, 2, blob, (int)blob_n, SQLITE_STATIC);
     rc = step_done(dd, dd->st_sig_put);
-    free(blob);
     for (size_t i = 0; i < dd->sig.n && !rc; i++) {
         if (dd->sig.v[i] & mask) continue;
         if (dd->mem) {

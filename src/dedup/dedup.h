@@ -22,8 +22,10 @@
  * article is bounded: at most DL_DUP_POSTINGS postings per key and
  * DL_DUP_CANDIDATES candidates are read.
  *
- * Tables (schema in store/archive.c): dup_sigs(docno, sig BLOB of sorted
- * little-endian uint32), dup_keys(key, docno), dup_pairs(a, b, sim) with
+ * Tables (schema in store/archive.c): dup_sigs(docno, sig BLOB: sorted
+ * little-endian uint32 5-shingles, then the 2-shingles, then a trailer
+ * with the 5-shingle count; older blobs hold the 5-shingles alone, see
+ * dedup.c), dup_keys(key, docno), dup_pairs(a, b, sim) with
  * a < b (docnos), and articles.dup_of / dup_sim on the later copy.
  */
 #ifndef DL_DEDUP_H

@@ -13,7 +13,9 @@
  * TF-IDF vector (document frequencies kept in the archive, story_df) cut to
  * its STORY_DOC_TERMS best terms.  Candidate stories are those that share a
  * top term with the article (story_keys) and whose last article lies within
- * STORY_WINDOW days of it; the article joins the most similar candidate
+ * STORY_WINDOW days of it (bounded work: the newest rows of each key are
+ * read, and only the 32 candidates sharing most keys are scored, story.c);
+ * the article joins the most similar candidate
  * (cosine with the story's centroid, minus a penalty per day of distance)
  * when that reaches STORY_THRESHOLD.  Failing that, a slower signal: the
  * stories that share STORY_ENT_MIN of the article's people and
