@@ -235,36 +235,58 @@ static void tok_describe(const char *text, dl_ner_tok *t)
 }
 
 /* tok_describe is a pure function of the token's bytes, and news repeats
- * its short words ("the", ",", "said", "Mr"...): a direct-mapped memo per
- * thread keeps its results for tokens of up to 8 bytes (key: the bytes and
- * the length), so most tokens cost one lookup.  Nothing to free: the table
- * is static thread storage, and an entry is only ever replaced whole. */
-enum { DESC_BITS = 11 };
+ * its words ("the", ",", "said", "Mr", "government"...): a direct-mapped
+ * memo per thread keeps its results for tokens of up to 16 bytes (key: the
+ * bytes, zero-padded, and the length), so most tokens cost one lookup.
+ * Nothing to free: the table is static thread storage, and an entry is
+ * only ever replaced whole. */
+enum { DESC_BITS = 12, DESC_MAX = 16 };
 typedef struct desc_memo {
-    uint64_t key;
+    uint64_t k0, k1;
     uint64_t h_word, h_lower, h_shape;
     uint16_t flags;
     uint8_t len; /* 0: empty */
 } desc_memo;
 static __thread desc_memo g_desc[1u << DESC_BITS];
 
-static inline void tok_describe_memo(const char *text, dl_ner_tok *t)
+/* The first n <= 8 bytes of s as a zero-padded word (memcpy order); room:
+ * bytes readable from s (8 or more: one load and a mask). */
+static inline uint64_t load_part(const char *s, size_t n, size_t room)
+{
+    uint64_t k = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (room >= 8) {
+        memcpy(&k, s, 8);
+        return n >= 8 ? k : k & ((1ULL << (8 * n)) - 1);
+    }
+#else
+    (void)room;
+#endif
+    memcpy(&k, s, n < 8 ? n : 8);
+    return k;
+}
+
+/* text[0, len) holds the token */
+static inline __attribute__((always_inline)) void
+tok_describe_memo(const char *text, size_t len, dl_ner_tok *t)
 {
     size_t n = t->end - t->start;
-    if (n == 0 || n > 8) {
+    if (n == 0 || n > DESC_MAX) {
         tok_describe(text, t);
         return;
     }
-    uint64_t key = 0;
-    memcpy(&key, text + t->start, n);
-    desc_memo *e = &g_desc[((key + n) * 0x9e3779b97f4a7c15ULL) >> (64 - DESC_BITS)];
-    if (e->len == n && e->key == key) {
+    const char *s = text + t->start;
+    size_t room = len - t->start;
+    uint64_t k0 = load_part(s, n, room);
+    uint64_t k1 = n > 8 ? load_part(s + 8, n - 8, room - 8) : 0;
+    desc_memo *e = &g_desc[((k0 + n + mul1(k1)) * 0x9e3779b97f4a7c15ULL) >> (64 - DESC_BITS)];
+    if (e->len == n && e->k0 == k0 && e->k1 == k1) {
         t->flags = e->flags;
         t->h_word = e->h_word, t->h_lower = e->h_lower, t->h_shape = e->h_shape;
         return;
     }
     tok_describe(text, t);
-    e->key = key, e->len = (uint8_t)n, e->flags = t->flags;
+    e->k0 = k0, e->k1 = k1, e->len = (uint8_t)n, e->flags = t->flags;
     e->h_word = t->h_word, e->h_lower = t->h_lower, e->h_shape = t->h_shape;
 }
 
@@ -292,7 +314,8 @@ static int is_abbrev(const char *s, size_t n)
 }
 
 /* Splits and joins the shared tokens into the tagger's tokens. */
-static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_doc *doc)
+static int ner_tokens(const char *text, size_t len, const dl_token *toks, size_t n,
+                      dl_ner_doc *doc)
 {
     /* a shared token gives at most two (a split "'s"): room for all at once,
      * so the loop writes without capacity checks */
@@ -324,24 +347,24 @@ static int ner_tokens(const char *text, const dl_token *toks, size_t n, dl_ner_d
             t.end = toks[++i].end; /* Inc.  Corp.  Mr.  St. */
         } else if (kind == DL_TOK_WORD) {
             /* possessive 's / ’s split off */
-            size_t len = t.end - t.start;
+            size_t wl = t.end - t.start;
             const char *e = text + t.end;
             size_t cut = 0;
-            if (len > 2 && (e[-1] == 's' || e[-1] == 'S') && e[-2] == '\'') cut = 2;
-            else if (len > 4 && (e[-1] == 's' || e[-1] == 'S') &&
+            if (wl > 2 && (e[-1] == 's' || e[-1] == 'S') && e[-2] == '\'') cut = 2;
+            else if (wl > 4 && (e[-1] == 's' || e[-1] == 'S') &&
                      memcmp(e - 4, "\xe2\x80\x99", 3) == 0)
                 cut = 4;
             if (cut) {
                 dl_ner_tok a = t;
                 a.end = t.end - (uint32_t)cut;
-                tok_describe_memo(text, &a);
+                tok_describe_memo(text, len, &a);
                 if (toks[i].flags & DL_TF_NEWLINE) a.flags |= DL_NT_NLGAP;
                 doc->t.v[doc->t.n++] = a;
                 t.start = a.end;
                 first = n; /* "'s": no gap before it */
             }
         }
-        tok_describe_memo(text, &t);
+        tok_describe_memo(text, len, &t);
         if (first < n && (toks[first].flags & DL_TF_NEWLINE)) t.flags |= DL_NT_NLGAP;
         if (kind == DL_TOK_PUNCT) t.flags = (uint16_t)((t.flags & ~(DL_NT_CAP | DL_NT_LOWER | DL_NT_DIGIT)) | DL_NT_PUNCT);
         doc->t.v[doc->t.n++] = t;
@@ -410,7 +433,7 @@ int dl_ner_gaz_add(dl_ner_model *m, int kinds, const char *name, size_t len)
     dl_ner_doc d;
     memset(&d, 0, sizeof d);
     int rc = dl_tokenize(name, len, &tv);
-    if (!rc) rc = ner_tokens(name, tv.v, tv.n, &d);
+    if (!rc) rc = ner_tokens(name, len, tv.v, tv.n, &d);
     if (!rc && d.t.n > 0 && d.t.n <= GAZ_MAXLEN) {
         uint64_t k = 0;
         for (size_t i = 0; i < d.t.n && !rc; i++) {
@@ -520,7 +543,7 @@ int dl_ner_doc_build(const dl_ner_model *m, dl_ner_doc *doc, const char *text, s
     memset(doc, 0, sizeof *doc);
     doc->text = text;
     doc->len = len;
-    int rc = ner_tokens(text, toks, n, doc);
+    int rc = ner_tokens(text, len, toks, n, doc);
     if (rc) return rc;
     dl_ner_tok *t = doc->t.v;
     size_t nt = doc->t.n;
