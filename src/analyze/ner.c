@@ -37,6 +37,7 @@
 #include "ner.h"
 #include "../text/utf8.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -515,7 +516,7 @@ static uint8_t lex_get(const dl_ner_model *m, uint64_t k)
 
 enum { DOC_SEEN_LOWER = 1, DOC_SEEN_CAP = 2 }; /* bits 4-6: last tag class + 1 */
 
-static size_t doc_slot(const dl_ner_doc *doc, uint64_t k)
+static inline __attribute__((always_inline)) size_t doc_slot(const dl_ner_doc *doc, uint64_t k)
 {
     size_t i = k & doc->hmask;
     while (doc->hk[i] && doc->hk[i] != k) i = (i + 1) & doc->hmask;
@@ -529,31 +530,61 @@ static uint8_t doc_get(const dl_ner_doc *doc, uint64_t k)
     return doc->hk[i] ? doc->hv[i] : 0;
 }
 
-static void doc_or(dl_ner_doc *doc, uint64_t k, uint8_t v, uint8_t clear)
+static inline __attribute__((always_inline)) void doc_or(dl_ner_doc *doc, uint64_t k, uint8_t v, uint8_t clear)
 {
     k |= 1;
     size_t i = doc_slot(doc, k);
+    if (!doc->hk[i]) doc->hused[doc->nused++] = (uint32_t)i;
     doc->hk[i] = k;
     doc->hv[i] = (uint8_t)((doc->hv[i] & ~clear) | v);
 }
 
-int dl_ner_doc_build(const dl_ner_model *m, dl_ner_doc *doc, const char *text, size_t len,
-                     const dl_token *toks, size_t n)
+/* Sizes the hash tables of doc for nt tokens (under half full), reusing
+ * what it holds: the slots the previous document used, the only non-zero
+ * ones, are cleared, so that a document costs in proportion to its own
+ * words, not to a calloc of its table. */
+static int doc_tables(dl_ner_doc *doc, size_t nt)
 {
-    memset(doc, 0, sizeof *doc);
+    size_t cap = 16;
+    while (cap < nt * 2 + 2) cap *= 2;
+    for (size_t u = 0; u < doc->nused; u++) {
+        size_t s = doc->hused[u];
+        doc->hk[s] = 0, doc->hv[s] = 0, doc->hv2[s] = 0;
+    }
+    doc->nused = 0;
+    if (cap > doc->hcap) {
+        free(doc->hk), free(doc->hv), free(doc->hv2), free(doc->hused);
+        doc->hk = dl_calloc(cap, sizeof *doc->hk);
+        doc->hv = dl_calloc(cap, 1);
+        doc->hv2 = dl_calloc(cap, 1);
+        doc->hused = dl_malloc(cap * sizeof *doc->hused);
+        if (!doc->hk || !doc->hv || !doc->hv2 || !doc->hused) {
+            free(doc->hk), free(doc->hv), free(doc->hv2), free(doc->hused);
+            doc->hk = NULL, doc->hv = doc->hv2 = NULL, doc->hused = NULL;
+            doc->hcap = 0, doc->hmask = 0;
+            return DL_ENOMEM;
+        }
+        doc->hcap = cap;
+    }
+    doc->hmask = cap - 1;
+    return DL_OK;
+}
+
+/* dl_ner_doc_build on a doc that may hold the buffers of a previous
+ * document (or be all zero). */
+static int doc_rebuild(const dl_ner_model *m, dl_ner_doc *doc, const char *text, size_t len,
+                       const dl_token *toks, size_t n)
+{
     doc->text = text;
     doc->len = len;
+    doc->t.n = 0;
+    doc->pass = 0;
+    doc->caplines = 0;
     int rc = ner_tokens(text, len, toks, n, doc);
     if (rc) return rc;
     dl_ner_tok *t = doc->t.v;
     size_t nt = doc->t.n;
-    size_t cap = 16;
-    while (cap < nt * 2 + 2) cap *= 2;
-    doc->hk = dl_calloc(cap, sizeof *doc->hk);
-    doc->hv = dl_calloc(cap, 1);
-    doc->hv2 = dl_calloc(cap, 1);
-    if (!doc->hk || !doc->hv || !doc->hv2) return DL_ENOMEM;
-    doc->hmask = cap - 1;
+    if ((rc = doc_tables(doc, nt))) return rc;
 
     /* sentence starts (own heuristic: the sentence stage may not have run)
      * and lines written in capitals */
@@ -616,15 +647,21 @@ int dl_ner_doc_build(const dl_ner_model *m, dl_ner_doc *doc, const char *text, s
     return DL_OK;
 }
 
+int dl_ner_doc_build(const dl_ner_model *m, dl_ner_doc *doc, const char *text, size_t len,
+                     const dl_token *toks, size_t n)
+{
+    memset(doc, 0, sizeof *doc);
+    return doc_rebuild(m, doc, text, len, toks, n);
+}
+
 void dl_ner_doc_free(dl_ner_doc *doc)
 {
     dl_vec_free(&doc->t);
     free(doc->hk);
     free(doc->hv);
     free(doc->hv2);
-    doc->hv2 = NULL;
-    doc->hk = NULL;
-    doc->hv = NULL;
+    free(doc->hused);
+    memset(doc, 0, sizeof *doc);
 }
 
 int dl_ner_skip(const dl_ner_doc *doc, size_t i, int prev)
@@ -647,15 +684,13 @@ static int tag_class(int tag)
 void dl_ner_pass(dl_ner_doc *doc, int pass)
 {
     doc->pass = pass;
-    /* forget the tag history (bits 4-6), eight slots at a time: the table
-     * is a power of two >= 16 bytes */
-    for (size_t i = 0; i <= doc->hmask; i += 8) {
-        uint64_t w;
-        memcpy(&w, doc->hv + i, 8);
-        w &= 0x0f0f0f0f0f0f0f0fULL;
-        memcpy(doc->hv + i, &w, 8);
+    /* forget the tag history (bits 4-6) in the slots in use (the others
+     * are zero) */
+    for (size_t u = 0; u < doc->nused; u++) {
+        size_t s = doc->hused[u];
+        doc->hv[s] &= 0x0f;
+        if (pass == 0) doc->hv2[s] = 0;
     }
-    if (pass == 0) memset(doc->hv2, 0, doc->hmask + 1);
 }
 
 void dl_ner_note(dl_ner_doc *doc, size_t i, int tag)
@@ -1805,6 +1840,60 @@ out:
     return rc;
 }
 
+/* The tagger's buffers for one thread, kept from one document to the next
+ * (a document then costs no calloc of its tables nor malloc of its
+ * tokens): made on a thread's first document, freed when the thread exits
+ * (key destructor) or after a document too large to keep its buffers. */
+typedef struct ner_ws {
+    dl_ner_doc doc;
+    uint8_t *tags;
+    int32_t (*st)[DL_NER_NT];
+    uint8_t *have;
+    size_t cap; /* tokens tags, st and have hold */
+} ner_ws;
+
+enum { WS_KEEP = 1 << 18 }; /* tokens above which the buffers are released */
+
+static __thread ner_ws *g_ws;
+static pthread_key_t g_ws_key;
+static pthread_once_t g_ws_once = PTHREAD_ONCE_INIT;
+static int g_ws_keyok;
+
+static void ws_release(ner_ws *w)
+{
+    dl_ner_doc_free(&w->doc);
+    free(w->tags), free(w->st), free(w->have);
+    w->tags = NULL, w->st = NULL, w->have = NULL, w->cap = 0;
+}
+
+static void ws_destroy(void *p)
+{
+    ner_ws *w = p;
+    ws_release(w);
+    free(w);
+    g_ws = NULL;
+}
+
+static void ws_key_make(void)
+{
+    g_ws_keyok = pthread_key_create(&g_ws_key, ws_destroy) == 0;
+}
+
+/* This thread's workspace; NULL when out of memory. */
+static ner_ws *ws_get(void)
+{
+    if (g_ws) return g_ws;
+    pthread_once(&g_ws_once, ws_key_make);
+    if (!g_ws_keyok) return NULL;
+    ner_ws *w = dl_calloc(1, sizeof *w);
+    if (!w) return NULL;
+    if (pthread_setspecific(g_ws_key, w)) {
+        free(w);
+        return NULL;
+    }
+    return g_ws = w;
+}
+
 int dl_ner_tag(const void *model, dl_doc *d)
 {
     const dl_ner_model *m = model;
@@ -1812,27 +1901,32 @@ int dl_ner_tag(const void *model, dl_doc *d)
     dl_tokvec own = {0};
     const dl_tokvec *tv = &d->toks;
     int rc = DL_OK;
+    ner_ws *w = ws_get();
+    if (!w) return DL_ENOMEM;
     if (d->toks.n == 0 && d->len) {
         if ((rc = dl_tokenize(d->text, d->len, &own))) goto done;
         tv = &own;
     }
-    dl_ner_doc doc;
-    rc = dl_ner_doc_build(m, &doc, d->text, d->len, tv->v, tv->n);
-    if (!rc && doc.t.n) {
-        uint8_t *tags = dl_malloc(doc.t.n);
-        tag_ctx c = {m, dl_malloc(doc.t.n * sizeof *c.st), dl_calloc(doc.t.n, 1)};
-        if (!tags || !c.st || !c.have) rc = DL_ENOMEM;
-        else {
-            static_sums(&c, &doc);
-            dl_ner_decode(&doc, tags, choose_model, &c);
-            dl_ner_fix_tags(&doc, tags);
-            rc = link_entities(&doc, tags, d);
-        }
-        free(tags);
-        free(c.st);
-        free(c.have);
+    dl_ner_doc *doc = &w->doc;
+    rc = doc_rebuild(m, doc, d->text, d->len, tv->v, tv->n);
+    size_t nt = doc->t.n;
+    if (!rc && nt > w->cap) {
+        free(w->tags), free(w->st), free(w->have);
+        w->tags = dl_malloc(nt);
+        w->st = dl_malloc(nt * sizeof *w->st);
+        w->have = dl_malloc(nt);
+        w->cap = w->tags && w->st && w->have ? nt : 0;
+        if (!w->cap) rc = DL_ENOMEM;
     }
-    dl_ner_doc_free(&doc);
+    if (!rc && nt) {
+        tag_ctx c = {m, w->st, w->have};
+        memset(w->have, 0, nt);
+        static_sums(&c, doc);
+        dl_ner_decode(doc, w->tags, choose_model, &c);
+        dl_ner_fix_tags(doc, w->tags);
+        rc = link_entities(doc, w->tags, d);
+    }
+    if (rc || nt > WS_KEEP) ws_release(w);
 done:
     dl_vec_free(&own);
     return rc;

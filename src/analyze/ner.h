@@ -106,6 +106,10 @@ typedef struct dl_ner_doc {
     uint8_t *hv2;  /* classes the word got in the first pass (bits 0-3: PER ORG
                     * LOC MISC, bit 4: O while capitalised mid-sentence) */
     size_t hmask;
+    uint32_t *hused; /* slots of hk in use, nused of them: the only non-zero
+                      * ones, cleared when the doc is reused (ner.c) */
+    size_t nused;
+    size_t hcap;   /* slots allocated (>= hmask + 1) */
     int pass;      /* 0: first pass; 1: second pass, which sees hv2 */
     int caplines;  /* some token has DL_NT_CAPLINE */
 } dl_ner_doc;
