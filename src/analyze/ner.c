@@ -1264,26 +1264,41 @@ typedef struct ent {
     int votes[4];    /* mentions typed PERSON, ORG, PLACE: the majority wins */
 } ent;
 
-/* u64 -> int map, open addressing, for linear-time linking */
+/* u64 -> int map, open addressing, for linear-time linking; kept from one
+ * document to the next (link_ws), so that init clears, not allocates. */
 typedef struct imap {
     uint64_t *k;
     int *v;
     size_t mask;
+    size_t alloc; /* slots allocated */
 } imap;
 
+/* Empties m and sizes it for n keys. */
 static int imap_init(imap *m, size_t n)
 {
     size_t cap = 16;
     while (cap < n * 2 + 2) cap *= 2;
-    m->k = dl_calloc(cap, sizeof *m->k);
-    m->v = dl_calloc(cap, sizeof *m->v);
+    if (cap > m->alloc) {
+        free(m->k), free(m->v);
+        m->k = dl_calloc(cap, sizeof *m->k);
+        m->v = dl_calloc(cap, sizeof *m->v);
+        m->alloc = m->k && m->v ? cap : 0;
+        if (!m->alloc) {
+            free(m->k), free(m->v);
+            m->k = NULL, m->v = NULL, m->mask = 0;
+            return DL_ENOMEM;
+        }
+    } else {
+        memset(m->k, 0, cap * sizeof *m->k); /* v is set when its key is */
+    }
     m->mask = cap - 1;
-    return m->k && m->v ? DL_OK : DL_ENOMEM;
+    return DL_OK;
 }
 
 static void imap_free(imap *m)
 {
     free(m->k), free(m->v);
+    memset(m, 0, sizeof *m);
 }
 
 static int *imap_slot(imap *m, uint64_t k, int create)
@@ -1553,11 +1568,25 @@ void dl_ner_fix_tags(dl_ner_doc *doc, uint8_t *tags)
 }
 
 /* Links the mentions into entities and appends them to d->ents. */
-static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
+/* The linker's buffers, kept from one document to the next (ner_ws). */
+typedef struct link_ws {
+    mentionvec ms;
+    DL_VEC(ent) es;
+    imap exact, surname, first, acro, roles;
+} link_ws;
+
+static void link_ws_free(link_ws *w)
 {
-    mentionvec ms = {0};
-    DL_VEC(ent) es = {0};
-    imap exact = {0}, surname = {0}, first = {0}, acro = {0}, roles = {0};
+    dl_vec_free(&w->ms);
+    dl_vec_free(&w->es);
+    imap_free(&w->exact), imap_free(&w->surname), imap_free(&w->first);
+    imap_free(&w->acro), imap_free(&w->roles);
+}
+
+static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d, link_ws *lw)
+{
+    lw->ms.n = 0;
+    lw->es.n = 0;
     int rc = DL_OK;
     size_t nt = doc->t.n;
 
@@ -1629,63 +1658,63 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
                          doc->text[t0->end - 2] >= 'A' && doc->text[t0->end - 2] <= 'Z';
             int title_only = m.b == m.a + 1 && is_title_at(doc, m.a);
             if (m.ptitle) m.type = DL_PERSON; /* "Mr Brown" is a person */
-            if (!title_only && !plural && (rc = add_mention(&ms, m))) goto out;
+            if (!title_only && !plural && (rc = add_mention(&lw->ms, m))) goto out;
         }
         i = j;
     }
-    size_t nm = ms.n;
+    size_t nm = lw->ms.n;
     if (!nm) goto out;
-    if ((rc = imap_init(&exact, nm)) || (rc = imap_init(&surname, nm)) ||
-        (rc = imap_init(&first, nm)) || (rc = imap_init(&acro, nm)) ||
-        (rc = imap_init(&roles, nm)))
+    if ((rc = imap_init(&lw->exact, nm)) || (rc = imap_init(&lw->surname, nm)) ||
+        (rc = imap_init(&lw->first, nm)) || (rc = imap_init(&lw->acro, nm)) ||
+        (rc = imap_init(&lw->roles, nm)))
         goto out;
 
     /* 2. multi-word PERSON names first, so that surnames mentioned before
      * the full name still find it; then everything in text order */
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < nm; i++) {
-            mention *m = &ms.v[i];
+            mention *m = &lw->ms.v[i];
             if (m->ent >= 0) continue;
             size_t w = name_words(doc, m->a, m->b);
             if (pass == 0 && !(m->type == DL_PERSON && w >= 2)) continue;
             uint64_t key = name_key(doc, m->a, m->b, m->type);
-            int *slot = imap_slot(&exact, key, 1);
+            int *slot = imap_slot(&lw->exact, key, 1);
             int e = *slot;
             if (e < 0 && m->type == DL_PERSON && w == 1) {
-                int *s = imap_slot(&surname, doc->t.v[m->a].h_lower, 0);
+                int *s = imap_slot(&lw->surname, doc->t.v[m->a].h_lower, 0);
                 if (s && *s >= 0) e = *s;
                 else {
-                    s = imap_slot(&first, doc->t.v[m->a].h_lower, 0);
-                    if (s && *s >= 0 && (m->sir || es.v[*s].sir == 0)) e = *s;
+                    s = imap_slot(&lw->first, doc->t.v[m->a].h_lower, 0);
+                    if (s && *s >= 0 && (m->sir || lw->es.v[*s].sir == 0)) e = *s;
                 }
             }
             if (e < 0 && m->type == DL_PERSON && w >= 2) {
                 /* "Kim Darroch" after "Sir Kim Darroch" is the same key; a
                  * longer form ("Boris Johnson" vs "Johnson") links by surname */
-                int *s = imap_slot(&surname, doc->t.v[m->b - 1].h_lower, 0);
+                int *s = imap_slot(&lw->surname, doc->t.v[m->b - 1].h_lower, 0);
                 if (s && *s >= 0) {
-                    const mention *bm = &ms.v[es.v[*s].best];
+                    const mention *bm = &lw->ms.v[lw->es.v[*s].best];
                     if (name_words(doc, bm->a, bm->b) == 1) e = *s;
                     else if (doc->t.v[bm->a].h_lower == doc->t.v[m->a].h_lower) e = *s;
                 }
             }
             if (e < 0 && m->type == DL_ORG) {
                 uint64_t ak = acronym_key(doc, m->a, m->b);
-                int *s = ak ? imap_slot(&acro, ak, 0) : NULL;
+                int *s = ak ? imap_slot(&lw->acro, ak, 0) : NULL;
                 if (s && *s >= 0) e = *s;
             }
             if (e < 0) {
                 ent ne = {m->type, (int)i, 0, 0, (uint32_t)i, {0, 0, 0, 0}};
-                if ((rc = dl_vec_push(&es, ne))) goto out;
-                e = (int)es.n - 1;
+                if ((rc = dl_vec_push(&lw->es, ne))) goto out;
+                e = (int)lw->es.n - 1;
             }
             *slot = e;
             m->ent = e;
-            ent *E = &es.v[e];
+            ent *E = &lw->es.v[e];
             E->nm++;
             E->votes[m->type]++;
             if (m->sir) E->sir = 1;
-            const mention *bm = &ms.v[E->best];
+            const mention *bm = &lw->ms.v[E->best];
             size_t bw = name_words(doc, bm->a, bm->b);
             int better = w > bw || (w == bw && m->end - m->start > bm->end - bm->start);
             if (m->type == DL_ORG && acronym_key(doc, bm->a, bm->b) && !acronym_key(doc, m->a, m->b))
@@ -1694,53 +1723,53 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
                 better = 0;
             if (better) E->best = (int)i;
             if (m->type == DL_PERSON && w >= 2) {
-                *imap_slot(&surname, doc->t.v[m->b - 1].h_lower, 1) = e;
-                int *f = imap_slot(&first, doc->t.v[m->a].h_lower, 1);
+                *imap_slot(&lw->surname, doc->t.v[m->b - 1].h_lower, 1) = e;
+                int *f = imap_slot(&lw->first, doc->t.v[m->a].h_lower, 1);
                 *f = (*f == -1 || *f == e) ? e : -2; /* -2: ambiguous first name */
             }
             if (m->type == DL_ORG && w >= 2) {
                 uint64_t ik = initials_key(doc, m->a, m->b);
-                if (ik) *imap_slot(&acro, ik, 1) = e;
+                if (ik) *imap_slot(&lw->acro, ik, 1) = e;
                 /* "Foreign Office (FCO)" */
                 if (m->b + 2 < nt && tok_is(doc, m->b, "(") && tok_is(doc, m->b + 2, ")")) {
                     uint64_t ak = acronym_key(doc, m->b + 1, m->b + 2);
-                    if (ak) *imap_slot(&acro, ak, 1) = e;
+                    if (ak) *imap_slot(&lw->acro, ak, 1) = e;
                 }
             }
         }
     }
     /* the tagger may type one name differently in two places: the
      * majority of the entity's mentions decides (ties: the first) */
-    for (size_t e = 0; e < es.n; e++) {
-        ent *E = &es.v[e];
+    for (size_t e = 0; e < lw->es.n; e++) {
+        ent *E = &lw->es.v[e];
         for (int ty = DL_PERSON; ty <= DL_PLACE; ty++)
             if (E->votes[ty] > E->votes[E->type]) E->type = ty;
     }
     /* 3. a one-word ORG/PLACE entity that is a person's surname is that
      * person (the tagger is less sure of types than of spans) */
-    for (size_t e = 0; e < es.n; e++) {
-        ent *E = &es.v[e];
-        const mention *bm = &ms.v[E->best];
+    for (size_t e = 0; e < lw->es.n; e++) {
+        ent *E = &lw->es.v[e];
+        const mention *bm = &lw->ms.v[E->best];
         if (E->type == DL_PERSON || E->nm == 0 || bm->b != bm->a + 1) continue;
-        int *s = imap_slot(&surname, doc->t.v[bm->a].h_lower, 0);
+        int *s = imap_slot(&lw->surname, doc->t.v[bm->a].h_lower, 0);
         if (!s || *s < 0) continue;
         for (size_t i = 0; i < nm; i++)
-            if (ms.v[i].ent == (int)e) {
-                ms.v[i].ent = *s;
-                ms.v[i].type = DL_PERSON;
-                es.v[*s].nm++;
+            if (lw->ms.v[i].ent == (int)e) {
+                lw->ms.v[i].ent = *s;
+                lw->ms.v[i].type = DL_PERSON;
+                lw->es.v[*s].nm++;
             }
         E->nm = 0;
     }
     /* 4. nominal mentions: "the ambassador" for the person the article
      * introduced as ambassador (only when one person holds the role) */
     for (size_t i = 0; i < nm; i++) {
-        mention *m = &ms.v[i];
+        mention *m = &lw->ms.v[i];
         if (m->type != DL_PERSON || m->ent < 0) continue;
         long r = role_before(doc, m);
         if (r < 0) r = role_after(doc, m);
         if (r < 0) continue;
-        int *s = imap_slot(&roles, role_key(doc, (size_t)r), 1);
+        int *s = imap_slot(&lw->roles, role_key(doc, (size_t)r), 1);
         *s = (*s == -1 || *s == m->ent) ? m->ent : -2;
     }
     for (size_t i = 1; i + 1 < nt + 1 && i < nt; i++) {
@@ -1750,17 +1779,17 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
             !(doc->t.v[i + 1].flags & DL_NT_SENT))
             continue; /* "the ambassador Kim Darroch": the name is the mention */
         if (i + 1 < nt && (tok_is(doc, i + 1, "'s") || tok_is(doc, i + 1, "of"))) continue;
-        int *s = imap_slot(&roles, role_key(doc, i), 0);
+        int *s = imap_slot(&lw->roles, role_key(doc, i), 0);
         if (!s || *s < 0) continue;
         mention nmn = {(uint32_t)(i - 1), (uint32_t)i + 1, doc->t.v[i - 1].start,
                        doc->t.v[i].end, DL_PERSON, *s, 0, 1, 0};
-        if ((rc = add_mention(&ms, nmn))) goto out;
-        es.v[*s].nm++;
+        if ((rc = add_mention(&lw->ms, nmn))) goto out;
+        lw->es.v[*s].nm++;
     }
 
     /* 5. output: entities in order of first mention, mentions in text order */
     {
-        size_t ne = es.n, total = ms.n;
+        size_t ne = lw->es.n, total = lw->ms.n;
         size_t *cnt = dl_calloc(ne + 1, sizeof *cnt);
         if (!cnt) {
             rc = DL_ENOMEM;
@@ -1774,23 +1803,23 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
             goto out;
         }
         for (size_t e = 0; e < ne; e++) map[e] = -1;
-        for (size_t i = 0; i < total; i++) cnt[ms.v[i].ent]++;
+        for (size_t i = 0; i < total; i++) cnt[lw->ms.v[i].ent]++;
         for (size_t i = 0; i < nm && !rc; i++) {
-            int e = ms.v[i].ent;
-            if (map[e] >= 0 || es.v[e].nm == 0) continue;
+            int e = lw->ms.v[i].ent;
+            if (map[e] >= 0 || lw->es.v[e].nm == 0) continue;
             dl_entity de = {0};
-            de.type = es.v[e].type;
-            const mention *bm = &ms.v[es.v[e].best];
+            de.type = lw->es.v[e].type;
+            const mention *bm = &lw->ms.v[lw->es.v[e].best];
             uint32_t ns = doc->t.v[bm->a].start, nend = bm->end;
             if (bm->b > bm->a) nend = doc->t.v[bm->b - 1].end;
             size_t L = nend - ns;
-            int sir = de.type == DL_PERSON && es.v[e].sir && !is_title_at(doc, bm->a);
+            int sir = de.type == DL_PERSON && lw->es.v[e].sir && !is_title_at(doc, bm->a);
             const char *pre = "";
             if (sir) {
                 /* the title as the article writes it, from a mention that has it */
                 pre = "Sir ";
                 for (size_t k = 0; k < nm; k++)
-                    if (ms.v[k].ent == e && ms.v[k].a > 0 && tok_is(doc, ms.v[k].a - 1, "dame"))
+                    if (lw->ms.v[k].ent == e && lw->ms.v[k].a > 0 && tok_is(doc, lw->ms.v[k].a - 1, "dame"))
                         pre = "Dame ";
             }
             size_t pl = strlen(pre);
@@ -1817,10 +1846,10 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
             /* mentions: tagged ones are already in text order; nominal ones
              * come after them in ms, so insert each in place */
             for (size_t i = 0; i < total; i++) {
-                int e = ms.v[i].ent;
+                int e = lw->ms.v[i].ent;
                 if (map[e] < 0) continue;
                 dl_entity *de = &d->ents.v[base + (size_t)map[e]];
-                dl_span sp = {ms.v[i].start, ms.v[i].end};
+                dl_span sp = {lw->ms.v[i].start, lw->ms.v[i].end};
                 size_t k = de->n_mentions;
                 while (k > 0 && de->mentions[k - 1].start > sp.start) {
                     de->mentions[k] = de->mentions[k - 1];
@@ -1833,10 +1862,6 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d)
         free(cnt), free(map);
     }
 out:
-    imap_free(&exact), imap_free(&surname), imap_free(&first), imap_free(&acro);
-    imap_free(&roles);
-    dl_vec_free(&ms);
-    dl_vec_free(&es);
     return rc;
 }
 
@@ -1850,6 +1875,7 @@ typedef struct ner_ws {
     int32_t (*st)[DL_NER_NT];
     uint8_t *have;
     size_t cap; /* tokens tags, st and have hold */
+    link_ws link;
 } ner_ws;
 
 enum { WS_KEEP = 1 << 18 }; /* tokens above which the buffers are released */
@@ -1862,6 +1888,7 @@ static int g_ws_keyok;
 static void ws_release(ner_ws *w)
 {
     dl_ner_doc_free(&w->doc);
+    link_ws_free(&w->link);
     free(w->tags), free(w->st), free(w->have);
     w->tags = NULL, w->st = NULL, w->have = NULL, w->cap = 0;
 }
@@ -1924,7 +1951,7 @@ int dl_ner_tag(const void *model, dl_doc *d)
         static_sums(&c, doc);
         dl_ner_decode(doc, w->tags, choose_model, &c);
         dl_ner_fix_tags(doc, w->tags);
-        rc = link_entities(doc, w->tags, d);
+        rc = link_entities(doc, w->tags, d, &w->link);
     }
     if (rc || nt > WS_KEEP) ws_release(w);
 done:
