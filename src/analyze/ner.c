@@ -222,6 +222,7 @@ static void tok_describe(const char *text, dl_ner_tok *t)
     }
     if (has_up && !has_low) t->flags |= DL_NT_ALLCAP;
     if (ascii && !has_up && n <= LOWMAX) t->flags |= DL_NT_PLAIN;
+    if (ascii && n <= LOWMAX) t->flags |= DL_NT_ASCII;
     t->h_word = hash_bytes(s, n);
     /* a word with no capital (and short) is its own lower-case form; an
      * ASCII word's lower-case copy is made above */
@@ -786,11 +787,29 @@ feats_mode(const dl_ner_doc *doc, size_t i, int p1, int p2, uint64_t *f, int mod
     if (mode & FM_STATIC) {
         /* affixes of the lower-case form, in bytes (enough for English) */
         char buf[LOWMAX];
-        const char *low = doc->text + c->start;
+        const char *low = doc->text + c->start, *suf = NULL;
         size_t nl = c->end - c->start;
-        if (!(c->flags & DL_NT_PLAIN)) nl = lower_copy(low, nl, buf), low = buf;
-        f[k++] = feat(F_SUF3, nl >= 3 ? hash_bytes(low + nl - 3, 3) : c->h_lower);
-        f[k++] = feat(F_SUF4, nl >= 4 ? hash_bytes(low + nl - 4, 4) : c->h_lower);
+        if ((c->flags & (DL_NT_PLAIN | DL_NT_ASCII)) == DL_NT_ASCII && nl <= 8) {
+            /* a short ASCII word with capitals: lowered by table */
+            const unsigned char *u = (const unsigned char *)low;
+            for (size_t j = 0; j < nl; j++)
+                buf[j] = (char)(u[j] | ((ASCII_CASE[u[j]] & 1) << 5));
+            low = buf;
+        } else if ((c->flags & (DL_NT_PLAIN | DL_NT_ASCII)) == DL_NT_ASCII) {
+            /* a longer one: only its first three and last four bytes
+             * matter */
+            const unsigned char *u = (const unsigned char *)low;
+            for (size_t j = 0; j < 3; j++)
+                buf[j] = (char)(u[j] | ((ASCII_CASE[u[j]] & 1) << 5));
+            for (size_t j = 0; j < 4; j++)
+                buf[4 + j] = (char)(u[nl - 4 + j] | ((ASCII_CASE[u[nl - 4 + j]] & 1) << 5));
+            low = buf, suf = buf + 8;
+        } else if (!(c->flags & DL_NT_PLAIN)) {
+            nl = lower_copy(low, nl, buf), low = buf;
+        }
+        if (!suf) suf = low + nl;
+        f[k++] = feat(F_SUF3, nl >= 3 ? hash_bytes(suf - 3, 3) : c->h_lower);
+        f[k++] = feat(F_SUF4, nl >= 4 ? hash_bytes(suf - 4, 4) : c->h_lower);
         f[k++] = feat(F_PRE3, nl >= 3 ? hash_bytes(low, 3) : c->h_lower);
     }
     if (mode & FM_STATIC) f[k++] = feat(F_LM1, lm1);

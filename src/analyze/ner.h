@@ -69,6 +69,7 @@ enum {
     DL_NT_DIGIT = 64,    /* starts with a digit */
     DL_NT_PLAIN = 128,   /* ASCII, no upper case, <= 64 bytes: its own lower-case form */
     DL_NT_NLGAP = 256,   /* the white space before it has a line break (DL_TF_NEWLINE) */
+    DL_NT_ASCII = 512,   /* ASCII, <= 64 bytes (its affixes need no lower_copy) */
 };
 
 /* A token as the tagger sees it: the shared tokens with "'s" split off and
