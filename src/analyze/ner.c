@@ -242,7 +242,7 @@ static void tok_describe(const char *text, dl_ner_tok *t)
  * bytes, zero-padded, and the length), so most tokens cost one lookup.
  * Nothing to free: the table is static thread storage, and an entry is
  * only ever replaced whole. */
-enum { DESC_BITS = 12, DESC_MAX = 16 };
+enum { DESC_BITS = 11, DESC_MAX = 16 };
 typedef struct desc_memo {
     uint64_t k0, k1;
     uint64_t h_word, h_lower, h_shape;
