@@ -1843,7 +1843,8 @@ static int link_entities(const dl_ner_doc *doc, const uint8_t *tags, dl_doc *d, 
             }
             size_t pl = strlen(pre);
             de.name = dl_malloc(pl + L + 1);
-            de.mentions = dl_calloc(cnt[e] ? cnt[e] : 1, sizeof *de.mentions);
+            /* every one of its cnt[e] mentions is written below */
+            de.mentions = dl_malloc((cnt[e] ? cnt[e] : 1) * sizeof *de.mentions);
             if (!de.name || !de.mentions || dl_vec_push(&d->ents, de)) {
                 free(de.name), free(de.mentions);
                 rc = DL_ENOMEM;
