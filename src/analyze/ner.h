@@ -69,6 +69,7 @@ enum {
     DL_NT_DIGIT = 64,    /* starts with a digit */
     DL_NT_PLAIN = 128,   /* ASCII, no upper case, <= 64 bytes: its own lower-case form */
     DL_NT_NLGAP = 256,   /* the white space before it has a line break (DL_TF_NEWLINE) */
+    DL_NT_ASCII = 512,   /* ASCII, <= 64 bytes (its affixes need no lower_copy) */
 };
 
 /* A token as the tagger sees it: the shared tokens with "'s" split off and
@@ -106,6 +107,10 @@ typedef struct dl_ner_doc {
     uint8_t *hv2;  /* classes the word got in the first pass (bits 0-3: PER ORG
                     * LOC MISC, bit 4: O while capitalised mid-sentence) */
     size_t hmask;
+    uint32_t *hused; /* slots of hk in use, nused of them: the only non-zero
+                      * ones, cleared when the doc is reused (ner.c) */
+    size_t nused;
+    size_t hcap;   /* slots allocated (>= hmask + 1) */
     int pass;      /* 0: first pass; 1: second pass, which sees hv2 */
     int caplines;  /* some token has DL_NT_CAPLINE */
 } dl_ner_doc;

@@ -4,10 +4,13 @@
  * out with the right entities, canonical names and alias links, and bad
  * input never crashes it.  All texts here are written for this test.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <cmocka.h>
@@ -340,6 +343,69 @@ static void test_bad_input(void **state)
     dl_doc_free(&d);
 }
 
+/* The entities of text as one string (types, names, mention offsets). */
+static char *ents_str(const char *text)
+{
+    dl_doc d;
+    tag(&d, text);
+    check_invariants(&d);
+    size_t cap = 64 + 64 * d.len, o = 0;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    out[0] = 0;
+    for (size_t i = 0; i < d.ents.n && o < cap; i++) {
+        const dl_entity *e = &d.ents.v[i];
+        o += (size_t)snprintf(out + o, cap - o, "%d %s:", e->type, e->name);
+        for (size_t j = 0; j < e->n_mentions && o < cap; j++)
+            o += (size_t)snprintf(out + o, cap - o, " %u-%u", e->mentions[j].start, e->mentions[j].end);
+        if (o < cap) o += (size_t)snprintf(out + o, cap - o, "\n");
+    }
+    dl_doc_free(&d);
+    return out;
+}
+
+static const char REUSE_A[] =
+    "WASHINGTON - Senator Margaret Okafor said on Tuesday that the Federal Bureau of "
+    "Investigation (FBI) had opened an inquiry. Ms Okafor told reporters the FBI would "
+    "report to Congress. The senator added that Okafor Holdings was not involved.";
+
+static void *reuse_thread(void *arg)
+{
+    return ents_str((const char *)arg);
+}
+
+/* The tagger keeps its buffers from one document to the next (per thread):
+ * a document's entities must not depend on what was tagged before it on
+ * the thread, nor on the thread. */
+static void test_workspace_reuse(void **state)
+{
+    (void)state;
+    char *a1 = ents_str(REUSE_A);
+    assert_non_null(strstr(a1, "Margaret Okafor"));
+    /* a larger document (the tables grow), a smaller one, junk, then A */
+    size_t n = 60000;
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i < n; i++) big[i] = (i % 9 == 8) ? ' ' : (i % 9 == 0 ? 'A' + (char)(i % 26) : 'a' + (char)(i % 23));
+    big[n] = 0;
+    free(ents_str(big));
+    free(big);
+    free(ents_str("Mr Jonas Pereira met Okafor in Lisbon."));
+    free(ents_str("\xff\xfe ((( UN ))) Sir Sir"));
+    char *a2 = ents_str(REUSE_A);
+    assert_string_equal(a1, a2);
+    /* on a fresh thread (its buffers are freed when it exits) */
+    pthread_t th;
+    void *ret = NULL;
+    assert_int_equal(pthread_create(&th, NULL, reuse_thread, (void *)REUSE_A), 0);
+    assert_int_equal(pthread_join(th, &ret), 0);
+    assert_non_null(ret);
+    assert_string_equal(a1, (char *)ret);
+    free(ret);
+    free(a1);
+    free(a2);
+}
+
 static void test_speed(void **state)
 {
     (void)state;
@@ -375,6 +441,7 @@ int main(void)
         cmocka_unit_test(test_fix_cut_names),
         cmocka_unit_test(test_glued_words_and_possessives),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_workspace_reuse),
         cmocka_unit_test(test_speed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
