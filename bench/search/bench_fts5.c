@@ -151,14 +151,5 @@ static int query(const char *path, const char *qpath, int runs, FILE *res)
 
 int main(int argc, char **argv)
 {
-    if (argc == 5 && !strcmp(argv[1], "build")) {
-        FILE *res = fopen(argv[4], "w");
-        return build(argv[2], argv[3], res) || fclose(res);
-    }
-    if (argc == 6 && !strcmp(argv[1], "query")) {
-        FILE *res = fopen(argv[5], "a");
-        return query(argv[2], argv[3], atoi(argv[4]), res) || fclose(res);
-    }
-    fprintf(stderr, "usage: bench_fts5 build CORPUS DB RESULT | query DB QUERIES RUNS RESULT\n");
-    return 2;
+    return bench_main(argc, argv, "bench_fts5", build, query);
 }

@@ -141,18 +141,9 @@ static int query(const char *dir, const char *qpath, int runs, FILE *res)
 int main(int argc, char **argv)
 {
     try {
-        if (argc == 5 && !strcmp(argv[1], "build")) {
-            FILE *res = fopen(argv[4], "w");
-            return build(argv[2], argv[3], res) || fclose(res);
-        }
-        if (argc == 6 && !strcmp(argv[1], "query")) {
-            FILE *res = fopen(argv[5], "a");
-            return query(argv[2], argv[3], atoi(argv[4]), res) || fclose(res);
-        }
+        return bench_main(argc, argv, "bench_xapian", build, query);
     } catch (const Xapian::Error &e) {
         fprintf(stderr, "bench_xapian: %s\n", e.get_description().c_str());
         return 1;
     }
-    fprintf(stderr, "usage: bench_xapian build CORPUS DIR RESULT | query DIR QUERIES RUNS RESULT\n");
-    return 2;
 }

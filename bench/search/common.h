@@ -102,4 +102,31 @@ static inline long bench_day(const char *s, long def)
     return era * 146097 + doe - 719468;
 }
 
+/* The harnesses' command line, one for all three:
+ *   NAME build CORPUS STORE RESULT         (RESULT written anew)
+ *   NAME query STORE QUERIES RUNS RESULT   (RESULT appended to)
+ * build and query return 0 on success. */
+typedef int (*bench_build_fn)(const char *corpus, const char *store, FILE *res);
+typedef int (*bench_query_fn)(const char *store, const char *queries, int runs, FILE *res);
+
+static inline int bench_main(int argc, char **argv, const char *name, bench_build_fn build,
+                             bench_query_fn query)
+{
+    int is_build = argc == 5 && !strcmp(argv[1], "build");
+    int is_query = argc == 6 && !strcmp(argv[1], "query");
+    if (!is_build && !is_query) {
+        fprintf(stderr, "usage: %s build CORPUS STORE RESULT | query STORE QUERIES RUNS RESULT\n",
+                name);
+        return 2;
+    }
+    const char *out = argv[argc - 1];
+    FILE *res = fopen(out, is_build ? "w" : "a");
+    if (!res) {
+        fprintf(stderr, "%s: cannot open %s\n", name, out);
+        return 1;
+    }
+    int rc = is_build ? build(argv[2], argv[3], res) : query(argv[2], argv[3], atoi(argv[4]), res);
+    return fclose(res) || rc;
+}
+
 #endif
