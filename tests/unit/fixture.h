@@ -39,6 +39,23 @@ typedef struct fx_art {
     const char *id, *date, *text;
 } fx_art;
 
+/* A record of an invented article: date (YYYY-MM-DD), title (may be NULL)
+ * and text borrowed from the caller; id the hash of date and text as ingest
+ * makes it; source and file "unit". */
+static inline dl_record fx_record(const char *date, const char *title, const char *text)
+{
+    dl_record r;
+    memset(&r, 0, sizeof r);
+    memcpy(r.date, date, 10);
+    assert_int_equal(dl_date_parse(date, 10, &r.day), DL_OK);
+    r.text = text;
+    r.text_len = strlen(text);
+    r.title = title;
+    r.source = r.file = "unit";
+    dl_record_id(r.date, r.text, r.text_len, r.id);
+    return r;
+}
+
 /* Ingests arts[0, n) into the archive at dir, asserting every step; the
  * counts go to *c when c is non-NULL. */
 static inline void fx_ingest(const fx_art *arts, size_t n, dl_ingest_counts *c)

@@ -18,15 +18,7 @@
 
 static dl_record mkrec(const char *date, const char *text)
 {
-    dl_record r;
-    memset(&r, 0, sizeof r);
-    memcpy(r.date, date, 10);
-    assert_int_equal(dl_date_parse(date, 10, &r.day), DL_OK);
-    r.text = text;
-    r.text_len = strlen(text);
-    r.source = "unit";
-    dl_record_id(r.date, r.text, r.text_len, r.id);
-    return r;
+    return fx_record(date, NULL, text);
 }
 
 static void test_open_missing_readonly(void **state)

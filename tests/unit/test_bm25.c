@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "index/index.h"
+#include "fixture.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -43,18 +44,9 @@ static void test_formula(void **s)
     assert_true(dl_bm25_tf(1e9, 3, 3) < 2.2 && dl_bm25_tf(1e9, 3, 3) > 2.199);
 }
 
-static char dir[64];
-
 static void add(dl_ingest *ing, const char *date, const char *text)
 {
-    dl_record r;
-    memset(&r, 0, sizeof r);
-    memcpy(r.date, date, 10);
-    assert_int_equal(dl_date_parse(date, 10, &r.day), DL_OK);
-    r.text = text;
-    r.text_len = strlen(text);
-    dl_record_id(date, text, r.text_len, r.id);
-    r.source = r.file = "test";
+    dl_record r = fx_record(date, NULL, text);
     int st;
     assert_int_equal(dl_ingest_add(ing, &r, &st), DL_OK);
     assert_int_equal(st, DL_ADDED);

@@ -10,12 +10,12 @@
 #include <cmocka.h>
 
 #include "index/index.h"
+#include "fixture.h"
 
 #include <dirent.h>
 #include <stdio.h>
 #include <unistd.h>
 
-static char dir[64];
 static dl_archive *ar;
 static dl_analyzer *az;
 
@@ -40,15 +40,7 @@ static int teardown(void **state)
 
 static void add(dl_ingest *ing, const char *date, const char *title, const char *text)
 {
-    dl_record r;
-    memset(&r, 0, sizeof r);
-    memcpy(r.date, date, 10);
-    assert_int_equal(dl_date_parse(date, 10, &r.day), DL_OK);
-    r.text = text;
-    r.text_len = strlen(text);
-    r.title = title;
-    dl_record_id(date, text, r.text_len, r.id);
-    r.source = r.file = "test";
+    dl_record r = fx_record(date, title, text);
     int st;
     assert_int_equal(dl_ingest_add(ing, &r, &st), DL_OK);
 }
