@@ -634,6 +634,24 @@ static int fut_cue(const ctx *c, size_t k)
     return 2;
 }
 
+/* a word that reports speech: after a weak future it does not make the
+ * clause past ("the vote is planned for March, an official said") */
+static int reporting_verb(const ctx *c, size_t k)
+{
+    return word_is(c, k, "said") || word_is(c, k, "told") || word_is(c, k, "added") ||
+           word_is(c, k, "reported") || word_is(c, k, "announced");
+}
+
+/* an -ed word read as an adjective: after a determiner or "still"
+ * ("a still unspecified date", "the proposed merger") */
+static int ed_adjective(const ctx *c, size_t k)
+{
+    if (k == 0) return 0;
+    int l = c->u[k - 1].lex;
+    return l == W_THE || l == W_A || l == W_AN || word_is(c, k - 1, "still") ||
+           word_is(c, k - 1, "its") || word_is(c, k - 1, "their");
+}
+
 static int tense_ex(const ctx *c, size_t i, int *weakp)
 {
     int back = 0, weak = 0;
@@ -654,8 +672,22 @@ static int tense_ex(const ctx *c, size_t i, int *weakp)
                  (c->u[k - 1].lex == W_SOON || c->u[k - 1].lex == W_EARLY))
             back = 1;
         else if (past_cue(c, u)) {
-            /* "will be held": a passive participle, the auxiliary decides */
-            if (!(k > 0 && (word_is(c, k - 1, "be") || word_is(c, k - 1, "being")))) back = -1;
+            /* "will be held", "is heard": a passive participle, the
+             * auxiliary decides; "a still unspecified date": an
+             * adjective; "decided to admit ... in March", "agreed to buy
+             * ... in May": the infinitive is what the date dates, a
+             * future seen from the past (weak; not after a past form of
+             * the lexicon: "shot to death") */
+            if (k > 0 && (word_is(c, k - 1, "be") || word_is(c, k - 1, "being") ||
+                          c->u[k - 1].lex == W_IS))
+                ;
+            else if (u->lex != W_PASTV && ed_adjective(c, k))
+                ;
+            else if (u->lex != W_PASTV && lx(c, k + 1, W_TO) && k + 2 < i &&
+                     isalpha_u(c, k + 2) && !c->u[k + 2].cap &&
+                     (!c->u[k + 2].lex || word_is(c, k + 2, "be")))
+                back = 1, weak = 1;
+            else back = -1;
         } else if (u->kind == U_PUNCT && (u->ch == ';' || u->ch == ':')) break;
     }
     if (back && !weak) return back;
@@ -664,7 +696,7 @@ static int tense_ex(const ctx *c, size_t i, int *weakp)
         const unit *u = &c->u[k];
         if (u->brk) break;
         if (u->lex == W_FUT) fwd = fut_cue(c, k) < 0 ? -1 : 1;
-        else if (past_cue(c, u)) fwd = -1;
+        else if (past_cue(c, u) && !(weak && reporting_verb(c, k))) fwd = -1;
     }
     /* a weak future: a past verb after it wins */
     if (weak) {
@@ -851,8 +883,12 @@ static int resolve_year(const ctx *c, size_t i, int m, int d)
         long diff = (long)dl_days_from_civil(y, m, dd) - c->dct;
         if (!d && m == c->dm && y == c->dy) diff = 0;
         long cost = diff < 0 ? -diff : diff;
-        /* the tense of the clause makes the other side dearer */
-        if ((tn < 0 && diff > 0) || (tn > 0 && diff < 0)) cost = cost * 2 + 30;
+        /* the tense of the clause makes the other side dearer; for a bare
+         * month it decides ("bought it in February", said in October, is
+         * the February before; "a mission in December", said in March, the
+         * one after), a day keeps the nearest when close ("was extended to
+         * Nov. 16") */
+        if ((tn < 0 && diff > 0) || (tn > 0 && diff < 0)) cost = d ? cost * 2 + 30 : cost * 3 + 30;
         if (best_cost < 0 || cost < best_cost) best = y, best_cost = cost;
     }
     return best;
