@@ -624,12 +624,28 @@ static int past_cue(const ctx *c, const unit *u)
 /* The tense a future cue at unit k gives: 2 = future, 1 = a weak future
  * that a past verb after it overrides ("would", "scheduled": a future in
  * the past; "a service planned for Saturday was cancelled"), -1 = past
- * ("set" and "planned" are past forms unless "to"/"for" follow). */
-static int fut_cue(const ctx *c, size_t k)
+ * ("set" and "planned" are past forms unless "to"/"for" follow, or, for
+ * "planned", an object that the date then dates: "planned a rally on
+ * Saturday").  after: the cue follows the date ("On Friday, the
+ * government planned to pay": the planning is what is dated, so a past
+ * form is past).  A past perfect ("had been due to expire Friday", "had
+ * planned") is past: the plan is over. */
+static int fut_cue(const ctx *c, size_t k, int after)
 {
+    if (k > 0 && (word_is(c, k - 1, "had") ||
+                  (word_is(c, k - 1, "been") && k > 1 && word_is(c, k - 2, "had"))))
+        return -1;
     switch (c->u[k].val) {
     case 1: case 3: return 1;
-    case 2: return (lx(c, k + 1, W_TO) || word_is(c, k + 1, "for")) ? 1 : -1;
+    case 2:
+        if (after) return -1;
+        if (lx(c, k + 1, W_TO) || word_is(c, k + 1, "for")) return 1;
+        if (word_is(c, k, "planned") &&
+            (lx(c, k + 1, W_A) || lx(c, k + 1, W_AN) || lx(c, k + 1, W_THE) ||
+             word_is(c, k + 1, "its") || word_is(c, k + 1, "their") ||
+             word_is(c, k + 1, "his") || word_is(c, k + 1, "her")))
+            return 1;
+        return -1;
     }
     return 2;
 }
@@ -640,6 +656,20 @@ static int reporting_verb(const ctx *c, size_t k)
 {
     return word_is(c, k, "said") || word_is(c, k, "told") || word_is(c, k, "added") ||
            word_is(c, k, "reported") || word_is(c, k, "announced");
+}
+
+/* a past form of intent whose infinitive is still ahead ("agreed to
+ * buy", "decided to admit", "are supposed to conclude"); not "refused
+ * to", "tried to", "failed to", whose infinitive is as past as they are */
+static int intent_verb(const ctx *c, size_t k)
+{
+    static const char *const W[] = {"agreed", "decided", "supposed", "hoped", "promised",
+                                    "pledged", "vowed", "voted", "wanted", "threatened",
+                                    "offered", "prepared", "intended", "proposed",
+                                    "arranged", "aimed", "wished", "asked", "urged"};
+    for (size_t j = 0; j < DL_ARRAY_LEN(W); j++)
+        if (word_is(c, k, W[j])) return 1;
+    return 0;
 }
 
 /* an -ed word read as an adjective: after a determiner or "still"
@@ -662,7 +692,7 @@ static int tense_ex(const ctx *c, size_t i, int *weakp)
         k--;
         const unit *u = &c->u[k];
         if (u->lex == W_FUT) {
-            int f = fut_cue(c, k);
+            int f = fut_cue(c, k, 0);
             if (f < 0) back = -1;
             else back = 1, weak = f == 1;
         } else if ((u->lex == W_NEXT && !lx(c, k + 1, W_TO)) || u->lex == W_COMING) back = 1;
@@ -676,14 +706,13 @@ static int tense_ex(const ctx *c, size_t i, int *weakp)
              * auxiliary decides; "a still unspecified date": an
              * adjective; "decided to admit ... in March", "agreed to buy
              * ... in May": the infinitive is what the date dates, a
-             * future seen from the past (weak; not after a past form of
-             * the lexicon: "shot to death") */
+             * future seen from the past (weak) */
             if (k > 0 && (word_is(c, k - 1, "be") || word_is(c, k - 1, "being") ||
                           c->u[k - 1].lex == W_IS))
                 ;
             else if (u->lex != W_PASTV && ed_adjective(c, k))
                 ;
-            else if (u->lex != W_PASTV && lx(c, k + 1, W_TO) && k + 2 < i &&
+            else if (intent_verb(c, k) && lx(c, k + 1, W_TO) && k + 2 < i &&
                      isalpha_u(c, k + 2) && !c->u[k + 2].cap &&
                      (!c->u[k + 2].lex || word_is(c, k + 2, "be")))
                 back = 1, weak = 1;
@@ -695,7 +724,10 @@ static int tense_ex(const ctx *c, size_t i, int *weakp)
     for (size_t k = i + 1; k < c->n && k < i + 10 && !fwd; k++) {
         const unit *u = &c->u[k];
         if (u->brk) break;
-        if (u->lex == W_FUT) fwd = fut_cue(c, k) < 0 ? -1 : 1;
+        if (u->lex == W_FUT) fwd = fut_cue(c, k, 1) < 0 ? -1 : 1;
+        /* "were planning to", "was expected to": a plan, not a past fact */
+        else if (weak && u->lex == W_PASTV && lx(c, k + 1, W_FUT) && !word_is(c, k, "had"))
+            fwd = 1;
         else if (past_cue(c, u) && !(weak && reporting_verb(c, k))) fwd = -1;
     }
     /* a weak future: a past verb after it wins */
@@ -875,7 +907,7 @@ static int year_after(const ctx *c, size_t b, int allow_of, int *y, size_t *end)
  * next, else the nearest. */
 static int resolve_year(const ctx *c, size_t i, int m, int d)
 {
-    int tn = tense_at(c, i);
+    int weak, tn = tense_ex(c, i, &weak);
     int best = c->dy;
     long best_cost = -1;
     for (int y = c->dy - 1; y <= c->dy + 1; y++) {
@@ -884,11 +916,13 @@ static int resolve_year(const ctx *c, size_t i, int m, int d)
         if (!d && m == c->dm && y == c->dy) diff = 0;
         long cost = diff < 0 ? -diff : diff;
         /* the tense of the clause makes the other side dearer; for a bare
-         * month it decides ("bought it in February", said in October, is
-         * the February before; "a mission in December", said in March, the
-         * one after), a day keeps the nearest when close ("was extended to
-         * Nov. 16") */
-        if ((tn < 0 && diff > 0) || (tn > 0 && diff < 0)) cost = d ? cost * 2 + 30 : cost * 3 + 30;
+         * month a firm future decides ("will be named commander for a
+         * mission in December", said in March, is the December ahead);
+         * a past cue (often just a word in -ed) weighs three times the
+         * distance ("bought it in February", said in October); a day keeps
+         * the nearest when close ("was extended to Nov. 16") */
+        if (tn < 0 && diff > 0) cost = d ? cost * 2 + 30 : cost * 3 + 30;
+        else if (tn > 0 && diff < 0) cost = d ? cost * 2 + 30 : weak ? cost * 3 + 30 : cost + 1000;
         if (best_cost < 0 || cost < best_cost) best = y, best_cost = cost;
     }
     return best;

@@ -38,9 +38,12 @@ static void expect(const char *date, const char *text, const char *extent, int t
         size_t n = t->span.end - t->span.start;
         if (n == strlen(extent) && memcmp(text + t->span.start, extent, n) == 0) {
             if (t->type != type || strcmp(t->value, value) != 0) {
+                int gt = t->type;
+                char gv[sizeof t->value];
+                memcpy(gv, t->value, sizeof gv);
                 dl_doc_free(&d);
                 fail_msg("'%s' in \"%s\" (%s): type %d value %s, want type %d value %s", extent,
-                         text, date, t->type, t->value, type, value);
+                         text, date, gt, gv, type, value);
             }
             dl_doc_free(&d);
             return;
@@ -487,6 +490,41 @@ static void test_entity_names(void **state)
     dl_doc_free(&d);
 }
 
+/* Fifth round: the tense of the clause around a weekday or a bare month.
+ * 2019-07-10 is a Wednesday. */
+static void test_tense_round5(void **state)
+{
+    (void)state;
+    /* a planned event is ahead; the planning itself is past */
+    expect("2019-07-10", "The union planned a rally in the square on Saturday.", "Saturday", D,
+           "2019-07-13");
+    expect("2019-07-10", "Fans planned a march on Saturday and were planning to sing.",
+           "Saturday", D, "2019-07-13");
+    expect("2019-07-10", "On Monday, the council planned to cut the budget.", "Monday", D,
+           "2019-07-08");
+    /* a past perfect plan is over */
+    expect("2019-07-10", "The offer had been due to expire Friday.", "Friday", D,
+           "2019-07-05");
+    expect("2019-07-10", "The vote had been scheduled for Thursday.", "Thursday", D,
+           "2019-07-04");
+    /* "refused to", unlike "agreed to", does not look ahead */
+    expect("2019-07-10", "He quit after the mayor refused to back him at the debate on Tuesday night, "
+           "an aide said.", "Tuesday night", T, "2019-07-09TNI");
+    /* bare months: a past verb wins over the nearer month ahead */
+    expect("2019-10-30", "Since the group bought the brewery in February for $2 billion, it has "
+           "sold three plants.", "February", D, "2019-02");
+    expect("2019-08-27", "The chain changed its fiscal year to a calendar year in December.",
+           "December", D, "2018-12");
+    expect("2019-03-04", "She will be named commander of the ship for a voyage in December.",
+           "December", D, "2019-12");
+    /* "agreed to buy ... in February": ahead, even after a past verb */
+    expect("2019-10-30", "The firm agreed to buy the unit for $22 million in February.",
+           "February", D, "2020-02");
+    /* "a still unspecified date": an adjective, not a past verb */
+    expect("2019-10-26", "The split would be paid on a still unspecified date in January.",
+           "January", D, "2020-01");
+}
+
 static void test_fourth_round(void **state)
 {
     (void)state;
@@ -578,6 +616,7 @@ int main(void)
         cmocka_unit_test(test_third_round),
         cmocka_unit_test(test_entity_names),
         cmocka_unit_test(test_fourth_round),
+        cmocka_unit_test(test_tense_round5),
         cmocka_unit_test(test_prefilter_same),
         cmocka_unit_test(test_linear),
     };
