@@ -701,6 +701,9 @@ static int tense_ex(const ctx *c, size_t i, int *weakp)
         else if (u->lex == W_AS && k > 1 &&
                  (c->u[k - 1].lex == W_SOON || c->u[k - 1].lex == W_EARLY))
             back = 1;
+        /* "since the Oct. 23 slaying", "the year ended March 31" */
+        else if (u->lex == W_SINCE || (u->lex == W_ENDED && word_is(c, k, "ended")))
+            back = -1;
         else if (past_cue(c, u)) {
             /* "will be held", "is heard": a passive participle, the
              * auxiliary decides; "a still unspecified date": an
@@ -908,6 +911,9 @@ static int year_after(const ctx *c, size_t b, int allow_of, int *y, size_t *end)
 static int resolve_year(const ctx *c, size_t i, int m, int d)
 {
     int weak, tn = tense_ex(c, i, &weak);
+    /* "the fiscal year ended Jan. 31", "since March": the one before */
+    size_t p = i > 0 && lx(c, i - 1, W_ON) ? i - 1 : i;
+    int firm_past = p > 0 && (lx(c, p - 1, W_SINCE) || word_is(c, p - 1, "ended"));
     int best = c->dy;
     long best_cost = -1;
     for (int y = c->dy - 1; y <= c->dy + 1; y++) {
@@ -921,7 +927,8 @@ static int resolve_year(const ctx *c, size_t i, int m, int d)
          * a past cue (often just a word in -ed) weighs three times the
          * distance ("bought it in February", said in October); a day keeps
          * the nearest when close ("was extended to Nov. 16") */
-        if (tn < 0 && diff > 0) cost = d ? cost * 2 + 30 : cost * 3 + 30;
+        if (firm_past && diff > 0) cost += 1000;
+        else if (tn < 0 && diff > 0) cost = d ? cost * 2 + 30 : cost * 3 + 30;
         else if (tn > 0 && diff < 0) cost = d ? cost * 2 + 30 : weak ? cost * 3 + 30 : cost + 1000;
         if (best_cost < 0 || cost < best_cost) best = y, best_cost = cost;
     }

@@ -520,6 +520,13 @@ static void test_tense_round5(void **state)
     /* "agreed to buy ... in February": ahead, even after a past verb */
     expect("2019-10-30", "The firm agreed to buy the unit for $22 million in February.",
            "February", D, "2020-02");
+    /* "ended" and "since" look back, however near the date ahead */
+    expect("2019-10-31", "The chain earned $3 million in the fiscal year ended Jan. 31.", "Jan. 31",
+           D, "2019-01-31");
+    expect("2019-10-27", "In the second quarter ended Oct. 31, the unit lost money.", "Oct. 31", D,
+           "2018-10-31");
+    expect("2019-05-06", "Police have sought him since shortly after the Oct. 23 robbery.",
+           "Oct. 23", D, "2018-10-23");
     /* "a still unspecified date": an adjective, not a past verb */
     expect("2019-10-26", "The split would be paid on a still unspecified date in January.",
            "January", D, "2020-01");
