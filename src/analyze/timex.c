@@ -2269,11 +2269,43 @@ static int r_anaphor(const ctx *c, size_t i, hit *h)
     return 1;
 }
 
+/* "the week of March 6": the ISO week of that date; "for the week", "the
+ * week's busiest session": a week the text does not pin down (TimeBank
+ * writes YYYY-WXX, the year of the reference time); not "the week before
+ * the vote", "the week ended Friday", "the week following ...". */
+static int the_week(const ctx *c, size_t i, hit *h)
+{
+    size_t k = i + 1;
+    if (!(lx(c, k, W_UNIT) && c->u[k].val == U_WEEK) || pc(c, k + 1, '-')) return 0;
+    char v[40];
+    if (lx(c, k + 1, W_OF)) {
+        hit h2;
+        int y, m, d;
+        if (!r_date(c, k + 2, &h2) || sscanf(h2.val, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+            strlen(h2.val) != 10)
+            return 0;
+        fmt_week(v, dl_days_from_civil(y, m, d));
+        set_hit(h, i, h2.b, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    int poss = pc(c, k + 1, '\'') && word_is(c, k + 2, "s");
+    int prep = i > 0 && (word_is(c, i - 1, "for") || word_is(c, i - 1, "during") ||
+                         word_is(c, i - 1, "over"));
+    int ends = k + 1 >= c->n || (c->u[k + 1].kind == U_PUNCT && !pc(c, k + 1, '-'));
+    if (!poss && !(prep && ends)) return 0;
+    int y = c->dy, m, d;
+    if (c->ref_gran) dl_civil_from_days(c->ref_day, &y, &m, &d);
+    snprintf(v, sizeof v, "%04d-WXX", y);
+    set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+    return 1;
+}
+
 /* "the year" with "ended/ending" is a fiscal duration; "for the year" the
- * current one; "the fiscal year". */
+ * current one; "the fiscal year"; "the week" (the_week). */
 static int r_the_year(const ctx *c, size_t i, hit *h)
 {
     if (!lx(c, i, W_THE)) return 0;
+    if (the_week(c, i, h)) return 1;
     size_t k = i + 1;
     int fiscal = 0;
     if (lx(c, k, W_FISCAL)) fiscal = 1, k++;

@@ -527,6 +527,13 @@ static void test_tense_round5(void **state)
            "2018-10-31");
     expect("2019-05-06", "Police have sought him since shortly after the Oct. 23 robbery.",
            "Oct. 23", D, "2018-10-23");
+    /* "the week" */
+    expect("2019-07-10", "Shares fell on Friday. For the week, the index lost 2%.", "the week", D,
+           "2019-WXX");
+    expect("2019-07-10", "It was the week's busiest session.", "the week", D, "2019-WXX");
+    expect("2019-07-10", "A hearing is set for the week of July 22.", "the week of July 22", D,
+           "2019-W30");
+    expect_none("2019-07-10", "He resigned the week before the vote.", "week");
     /* "a still unspecified date": an adjective, not a past verb */
     expect("2019-10-26", "The split would be paid on a still unspecified date in January.",
            "January", D, "2020-01");
