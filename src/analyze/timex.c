@@ -1882,6 +1882,11 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         int hyph = 0;
         if (pc(c, e, '-') && glued(c, e) && glued(c, e + 1)) e++, hyph = 1;
         if (!hyph && lx(c, e, W_MORE) && n > 0) e++;
+        /* "eight trading days", "ten business days" */
+        if (!hyph && (word_is(c, e, "trading") || word_is(c, e, "business") ||
+                      word_is(c, e, "working")) &&
+            lx(c, e + 1, W_UNITS) && c->u[e + 1].val == U_DAY)
+            e++;
         if (!unit_at(c, e, &un, &pl)) return 0;
         if (hyph && pl) return 0; /* "three-quarters" */
         if (c->u[e].cap && !c->u[e].brk && c->u[k].kind == U_DIGIT) return 0; /* "60 Minutes" */
@@ -2126,6 +2131,11 @@ static int r_holiday(const ctx *c, size_t i, hit *h)
     }
     int eve = hol > 100;
     if (eve) hol -= 100;
+    /* "Easter week", "Christmas week": the ISO week that holds the day
+     * (compared with the article by its Monday: "as Easter week began") */
+    int week = !eve && lx(c, b, W_UNIT) && c->u[b].val == U_WEEK && !c->u[b].cap &&
+               !pc(c, b + 1, '-');
+    if (week) b++;
     int y = c->dy + mode;
     int32_t day = 0;
     /* a bare holiday: the one before or after the article by tense, else
@@ -2179,6 +2189,7 @@ static int r_holiday(const ctx *c, size_t i, hit *h)
         if (hol != H_THANKSGIVING && hol != H_LABOR && hol != H_MEMORIAL && hol != H_ELECTION)
             day = dl_days_from_civil(y, m, d);
         if (eve) day--;
+        if (week) day -= (dl_weekday(day) + 6) % 7;
         /* "last Christmas" is the latest one before the article */
         if (mode < 0 && day + strict > c->dct && pass == 0) { y--; continue; }
         if (mode > 0 && day - strict < c->dct && pass == 0) { y++; continue; }
@@ -2187,7 +2198,8 @@ static int r_holiday(const ctx *c, size_t i, hit *h)
         break;
     }
     char v[40];
-    fmt_day(v, day);
+    if (week) fmt_week(v, day);
+    else fmt_day(v, day);
     set_hit(h, i, b, DL_TIMEX_DATE, v);
     return 1;
 }

@@ -534,6 +534,10 @@ static void test_tense_round5(void **state)
     expect("2019-07-10", "A hearing is set for the week of July 22.", "the week of July 22", D,
            "2019-W30");
     expect_none("2019-07-10", "He resigned the week before the vote.", "week");
+    /* a holiday's week; trading days */
+    expect("2019-04-15", "Pilgrims gathered as Easter week began.", "Easter week", D, "2019-W16");
+    expect("2019-07-10", "Eight trading days after the crash, the index recovered.",
+           "Eight trading days", DUR, "P8D");
     /* "a still unspecified date": an adjective, not a past verb */
     expect("2019-10-26", "The split would be paid on a still unspecified date in January.",
            "January", D, "2020-01");
