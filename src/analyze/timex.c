@@ -1611,6 +1611,27 @@ static int r_season(const ctx *c, size_t i, hit *h)
     return 1;
 }
 
+/* The sentence before unit i talks about a period of several quarters
+ * ("For the nine months, ...", "in the first half"): a year-ago
+ * comparison there is with the year before, not with one quarter.
+ * Reads at most 40 units back. */
+static int multi_quarter_clause(const ctx *c, size_t i)
+{
+    size_t lim = i > 40 ? i - 40 : 0;
+    for (size_t k = i; k > lim;) {
+        if (c->u[k].brk) break;
+        k--;
+        if (lx(c, k, W_UNITS) && c->u[k].val == U_MONTH && k > 0) {
+            long n;
+            size_t e;
+            size_t a = k - 1;
+            if (num_at(c, a, 0, &n, &e) && e == k && (n == 6 || n == 9)) return 1;
+        }
+        if (lx(c, k, W_HALF) && k > 0 && lx(c, k - 1, W_ORD)) return 1;
+    }
+    return 0;
+}
+
 /* Quarters and halves: "the third quarter", "third-quarter", "the fiscal
  * first quarter", "the fourth quarter of 1997", "1998 second quarter", "the
  * first half", "the quarter", "the latest quarter", "the year-earlier
@@ -1629,8 +1650,10 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
         else if (the && c->qctx && k2 == k + 1 &&
                  ((lx(c, k2, W_UNIT) && c->u[k2].val == U_QUARTER) ||
                   word_is(c, k2, "period"))) {
-            /* "the 1988 quarter": the reported quarter of that year */
-            fmt_quarter(v, y, c->refq_q);
+            /* "the 1988 quarter": the reported quarter of that year;
+             * "the 1988 period" after "For the nine months": the year */
+            if (word_is(c, k2, "period") && multi_quarter_clause(c, i)) fmt_year(v, y);
+            else fmt_quarter(v, y, c->refq_q);
             set_hit(h, i, k2 + 1, DL_TIMEX_DATE, v);
             return 1;
         } else y = 0;
@@ -1695,10 +1718,13 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
                 return 1;
             }
         }
-        if (lx(c, b, W_UNIT) && c->u[b].val == U_QUARTER) b++;
+        int quarter = 0;
+        if (lx(c, b, W_UNIT) && c->u[b].val == U_QUARTER) b++, quarter = 1;
         else if (word_is(c, b, "period")) b++;
         else if (the) return 0;
-        if (c->qctx) fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        if (c->qctx && (quarter || !multi_quarter_clause(c, i)))
+            fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        else if (c->qctx) fmt_year(v, c->refq_y - 1);
         else fmt_year(v, c->dy - 1);
         set_hit(h, i, b, DL_TIMEX_DATE, v);
         return 1;
@@ -1828,7 +1854,9 @@ static int r_ago(const ctx *c, size_t i, hit *h)
     case U_MONTH: fmt_month(v, c->dy, c->dm + (int)s); break;
     case U_QUARTER: fmt_quarter(v, c->dy, (c->dm - 1) / 3 + 1 + (int)s); break;
     case U_YEAR:
-        if (n == 1 && c->qctx && l != W_LATER) fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        if (n == 1 && c->qctx && l != W_LATER && !multi_quarter_clause(c, i))
+            fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        else if (n == 1 && c->qctx && l != W_LATER) fmt_year(v, c->refq_y - 1);
         else snprintf(v, sizeof v, "%04ld", c->dy + s);
         break;
     case U_DECADE: snprintf(v, sizeof v, "%04ld", c->dy + 10 * s); break;

@@ -538,6 +538,16 @@ static void test_tense_round5(void **state)
     expect("2019-04-15", "Pilgrims gathered as Easter week began.", "Easter week", D, "2019-W16");
     expect("2019-07-10", "Eight trading days after the crash, the index recovered.",
            "Eight trading days", DUR, "P8D");
+    /* earnings news: a year-ago figure for nine months is the year before */
+    expect("2019-10-26", "Third-quarter profit rose 5% from a year earlier.", "a year earlier", D,
+           "2018-Q3");
+    expect("2019-10-26", "Third-quarter profit rose. For the nine months, net was $4 million, "
+           "up from $3 million a year earlier.", "a year earlier", D, "2018");
+    {
+        const char *t = "Third-quarter profit rose. For the nine months, net was $4 million, "
+                        "compared with year-earlier net of $3 million.";
+        expect("2019-10-26", t, "year-earlier", D, "2018");
+    }
     /* "a still unspecified date": an adjective, not a past verb */
     expect("2019-10-26", "The split would be paid on a still unspecified date in January.",
            "January", D, "2020-01");
