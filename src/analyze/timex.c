@@ -1769,7 +1769,17 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
     }
     if (the && k == i + 1 && lx(c, k, W_UNIT) && c->u[k].val == U_QUARTER &&
         !pc(c, k + 1, '-')) {
-        fmt_quarter(v, c->refq_y, c->refq_q);
+        /* "the quarter ended July 31": the calendar quarter that holds
+         * most of the three months (May to July: the second) */
+        hit h2;
+        int y2, m2, d2;
+        if (word_is(c, k + 1, "ended") && r_date(c, k + 2, &h2) &&
+            sscanf(h2.val, "%4d-%2d-%2d", &y2, &m2, &d2) == 3 && strlen(h2.val) == 10) {
+            int mid = m2 - 1;
+            if (mid < 1) mid += 12, y2--;
+            fmt_quarter(v, y2, (mid - 1) / 3 + 1);
+        } else
+            fmt_quarter(v, c->refq_y, c->refq_q);
         set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
         return 1;
     }

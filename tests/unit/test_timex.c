@@ -548,6 +548,8 @@ static void test_tense_round5(void **state)
                         "compared with year-earlier net of $3 million.";
         expect("2019-10-26", t, "year-earlier", D, "2018");
     }
+    expect("2019-10-30", "In the quarter ended July 31, the retailer lost money.", "the quarter", D,
+           "2019-Q2");
     /* "a still unspecified date": an adjective, not a past verb */
     expect("2019-10-26", "The split would be paid on a still unspecified date in January.",
            "January", D, "2020-01");
