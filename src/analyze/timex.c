@@ -1793,6 +1793,14 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
             (c->u[e].val == U_MONTH || c->u[e].val == U_QUARTER || c->u[e].val == U_WEEK)) {
             int un = c->u[e].val;
             size_t b = e + 1;
+            int yy;
+            /* "the first two quarters of 1990": its first half */
+            if (k2 > k && n == 2 && un == U_QUARTER && lx(c, b, W_OF) &&
+                year_at(c, b + 1, &yy)) {
+                snprintf(v, sizeof v, "%04d-H1", yy);
+                set_hit(h, i, b + 2, DL_TIMEX_DATE, v);
+                return 1;
+            }
             if (lx(c, b, W_OF) && lx(c, b + 1, W_THE) && lx(c, b + 2, W_UNIT) &&
                 c->u[b + 2].val == U_YEAR)
                 b += 3;
@@ -1803,8 +1811,14 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
             }
         }
     }
-    if (!lx(c, k, W_ORD)) return 0;
-    q = c->u[k].val;
+    /* "the last half of 1989": the second */
+    int yy2;
+    if (lx(c, k, W_LAST) && lx(c, k + 1, W_HALF)) {
+        if (!(lx(c, k + 2, W_OF) && year_at(c, k + 3, &yy2))) return 0;
+        q = 2;
+    }
+    else if (!lx(c, k, W_ORD)) return 0;
+    else q = c->u[k].val;
     size_t e = k + 1;
     if (pc(c, e, '-') && glued(c, e)) e++;
     int half = 0;
@@ -1881,8 +1895,16 @@ static int rate_before(const ctx *c, size_t i)
 {
     if (i == 0) return 0;
     const unit *p = &c->u[i - 1];
-    return p->kind == U_DIGIT || p->lex == W_MONEY || p->lex == W_TIMES || p->lex == W_NUM ||
-           (p->kind == U_PUNCT && (p->ch == '%'));
+    if (p->kind == U_DIGIT || p->lex == W_MONEY || p->lex == W_TIMES || p->lex == W_NUM ||
+        (p->kind == U_PUNCT && (p->ch == '%')))
+        return 1;
+    /* "four flights a week", "700 seats a week", "24 hours a day": a
+     * counted plural noun before it */
+    if (i >= 2 && p->kind == U_ALPHA && !p->cap && p->e - p->s >= 3 && c->t[p->e - 1] == 's') {
+        const unit *q = &c->u[i - 2];
+        return q->kind == U_DIGIT || q->lex == W_NUM;
+    }
+    return 0;
 }
 
 /* Durations: "three days", "two-year", "the past two months", "the next
@@ -1940,6 +1962,13 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         if (!hyph && pc(c, b, '-') && glued(c, b) && isalpha_u(c, b + 1) && glued(c, b + 1))
             return 0;
         if (lx(c, b, W_AGO) || lx(c, b, W_EARLIER) || lx(c, b, W_LATER)) return 0;
+        /* "a quarter of the market", "three quarters of them": a fraction
+         * ("a quarter of a century" is a span) */
+        if (un == U_QUARTER && !hyph && n >= 1 && n <= 3 && lx(c, b, W_OF) &&
+            (lx(c, b + 1, W_THE) || word_is(c, b + 1, "its") || word_is(c, b + 1, "their") ||
+             word_is(c, b + 1, "all") || word_is(c, b + 1, "our")) &&
+            !lx(c, b + 2, W_UNIT))
+            return 0;
         /* "52 years old": an age, which TimeBank leaves untagged */
         if (!hyph && lx(c, b, W_OLD)) return 0;
         if (lx(c, b, W_OR) && word_is(c, b + 1, "so") && lx(c, b + 2, W_AGO)) return 0;

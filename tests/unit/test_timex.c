@@ -550,6 +550,15 @@ static void test_tense_round5(void **state)
     }
     expect("2019-10-30", "In the quarter ended July 31, the retailer lost money.", "the quarter", D,
            "2019-Q2");
+    /* halves; rates; fractions */
+    expect("2019-10-26", "Analysts expect weak sales through the first two quarters of 2020.",
+           "the first two quarters of 2020", D, "2020-H1");
+    expect("2019-10-26", "Earnings will be lower for the last half of 2019.",
+           "the last half of 2019", D, "2019-H2");
+    expect_none("2019-10-26", "The airline plans four flights a week to Lima.", "week");
+    expect_none("2019-10-26", "Funds hold more than a quarter of the market.", "quarter");
+    expect("2019-10-26", "It recovered after several quarters of losses.", "several quarters", DUR,
+           "PXQ");
     /* "a still unspecified date": an adjective, not a past verb */
     expect("2019-10-26", "The split would be paid on a still unspecified date in January.",
            "January", D, "2020-01");
