@@ -1718,6 +1718,15 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
                 return 1;
             }
         }
+        /* "the year-earlier nine months": the span */
+        long nm;
+        size_t em;
+        if (the && num_at(c, b, 0, &nm, &em) && nm > 1 && lx(c, em, W_UNITS) &&
+            c->u[em].val == U_MONTH) {
+            fmt_dur(v, nm, U_MONTH);
+            set_hit(h, i, em + 1, DL_TIMEX_DURATION, v);
+            return 1;
+        }
         int quarter = 0;
         if (lx(c, b, W_UNIT) && c->u[b].val == U_QUARTER) b++, quarter = 1;
         else if (word_is(c, b, "period")) b++;
@@ -2019,7 +2028,13 @@ static int r_duration(const ctx *c, size_t i, hit *h)
     }
     if (lead == W_PAST && !the) return 0;
     fmt_dur(v, -1, un == U_QUARTER ? U_MONTH : un);
-    set_hit(h, i, k + 1, DL_TIMEX_DURATION, v);
+    /* "weeks or months", "recent weeks and months": one span, valued by
+     * its first unit */
+    size_t b = k + 1;
+    if ((lx(c, b, W_OR) || lx(c, b, W_AND)) && lx(c, b + 1, W_UNITS) &&
+        !(pc(c, b + 2, '-') && glued(c, b + 2)))
+        b += 2;
+    set_hit(h, i, b, DL_TIMEX_DURATION, v);
     return 1;
 }
 

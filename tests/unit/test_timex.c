@@ -559,6 +559,10 @@ static void test_tense_round5(void **state)
     expect_none("2019-10-26", "Funds hold more than a quarter of the market.", "quarter");
     expect("2019-10-26", "It recovered after several quarters of losses.", "several quarters", DUR,
            "PXQ");
+    expect("2019-10-26", "He probably died within weeks or months of the crash.", "weeks or months",
+           DUR, "PXW");
+    expect("2019-10-26", "Net for the year-earlier nine months included a gain.",
+           "the year-earlier nine months", DUR, "P9M");
     /* "a still unspecified date": an adjective, not a past verb */
     expect("2019-10-26", "The split would be paid on a still unspecified date in January.",
            "January", D, "2020-01");
