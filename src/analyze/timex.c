@@ -682,9 +682,12 @@ static int ed_adjective(const ctx *c, size_t k)
            word_is(c, k - 1, "its") || word_is(c, k - 1, "their");
 }
 
-static int tense_ex(const ctx *c, size_t i, int *weakp)
+/* The tense at unit i (see above); *weakp: a weak future; *cuep: the
+ * unit of the cue word that decided (c->n if none). */
+static int tense_cue(const ctx *c, size_t i, int *weakp, size_t *cuep)
 {
     int back = 0, weak = 0;
+    size_t cue = c->n;
     *weakp = 0;
     size_t lim = i > 16 ? i - 16 : 0;
     for (size_t k = i; k > lim && !back;) {
@@ -721,7 +724,9 @@ static int tense_ex(const ctx *c, size_t i, int *weakp)
                 back = 1, weak = 1;
             else back = -1;
         } else if (u->kind == U_PUNCT && (u->ch == ';' || u->ch == ':')) break;
+        if (back) cue = k;
     }
+    *cuep = cue;
     if (back && !weak) return back;
     int fwd = 0;
     for (size_t k = i + 1; k < c->n && k < i + 10 && !fwd; k++) {
@@ -732,6 +737,7 @@ static int tense_ex(const ctx *c, size_t i, int *weakp)
         else if (weak && u->lex == W_PASTV && lx(c, k + 1, W_FUT) && !word_is(c, k, "had"))
             fwd = 1;
         else if (past_cue(c, u) && !(weak && reporting_verb(c, k))) fwd = -1;
+        if (fwd) *cuep = k;
     }
     /* a weak future: a past verb after it wins */
     if (weak) {
@@ -739,6 +745,22 @@ static int tense_ex(const ctx *c, size_t i, int *weakp)
         return fwd < 0 ? -1 : 1;
     }
     return fwd;
+}
+
+static int tense_ex(const ctx *c, size_t i, int *weakp)
+{
+    size_t cue;
+    return tense_cue(c, i, weakp, &cue);
+}
+
+/* A past that a lexicon verb states ("bought", "brought", "took"), not
+ * an auxiliary ("was", "had": a passive or a plan may follow), a
+ * reporting verb or a guessed -ed form. */
+static int firm_past_cue(const ctx *c, size_t k)
+{
+    return k < c->n && c->u[k].lex == W_PASTV && !word_is(c, k, "was") &&
+           !word_is(c, k, "were") && !word_is(c, k, "had") && !word_is(c, k, "did") &&
+           !reporting_verb(c, k);
 }
 
 static int tense_at(const ctx *c, size_t i)
@@ -910,10 +932,15 @@ static int year_after(const ctx *c, size_t b, int allow_of, int *y, size_t *end)
  * next, else the nearest. */
 static int resolve_year(const ctx *c, size_t i, int m, int d)
 {
-    int weak, tn = tense_ex(c, i, &weak);
-    /* "the fiscal year ended Jan. 31", "since March": the one before */
+    int weak;
+    size_t cue;
+    int tn = tense_cue(c, i, &weak, &cue);
+    /* "the fiscal year ended Jan. 31", "since March": the one before; so
+     * is a bare month in a clause whose verb is a past form ("In January,
+     * the firm brought in a new chief") */
     size_t p = i > 0 && lx(c, i - 1, W_ON) ? i - 1 : i;
     int firm_past = p > 0 && (lx(c, p - 1, W_SINCE) || word_is(c, p - 1, "ended"));
+    if (!d && tn < 0 && firm_past_cue(c, cue)) firm_past = 1;
     int best = c->dy;
     long best_cost = -1;
     for (int y = c->dy - 1; y <= c->dy + 1; y++) {

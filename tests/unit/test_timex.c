@@ -563,6 +563,8 @@ static void test_tense_round5(void **state)
            DUR, "PXW");
     expect("2019-10-26", "Net for the year-earlier nine months included a gain.",
            "the year-earlier nine months", DUR, "P9M");
+    expect("2019-10-27", "In January, the hospital chain brought in a new chief executive.",
+           "January", D, "2019-01");
     /* "a still unspecified date": an adjective, not a past verb */
     expect("2019-10-26", "The split would be paid on a still unspecified date in January.",
            "January", D, "2020-01");
