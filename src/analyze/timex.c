@@ -729,7 +729,12 @@ static int tense_cue(const ctx *c, size_t i, int *weakp, size_t *cuep)
     *cuep = cue;
     if (back && !weak) return back;
     int fwd = 0;
-    for (size_t k = i + 1; k < c->n && k < i + 10 && !fwd; k++) {
+    /* a fronted date ("In January, a week after ..., a bomb killed"):
+     * the main verb may come late in the sentence */
+    size_t span = 10;
+    if (i > 0 && c->u[i - 1].brk && pc(c, i + 1, ',')) span = 40;
+    else if (i > 1 && c->u[i - 2].brk && isalpha_u(c, i - 1) && pc(c, i + 1, ',')) span = 40;
+    for (size_t k = i + 1; k < c->n && k < i + span && !fwd; k++) {
         const unit *u = &c->u[k];
         if (u->brk) break;
         if (u->lex == W_FUT) fwd = fut_cue(c, k, 1) < 0 ? -1 : 1;

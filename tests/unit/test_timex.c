@@ -565,6 +565,9 @@ static void test_tense_round5(void **state)
            "the year-earlier nine months", DUR, "P9M");
     expect("2019-10-27", "In January, the hospital chain brought in a new chief executive.",
            "January", D, "2019-01");
+    /* a fronted weekday: the main verb comes late */
+    expect("2019-07-08", "On Tuesday, the National Association of Independent Grocery Store "
+           "Owners plans to hold a news conference.", "Tuesday", D, "2019-07-09");
     /* "a still unspecified date": an adjective, not a past verb */
     expect("2019-10-26", "The split would be paid on a still unspecified date in January.",
            "January", D, "2020-01");
