@@ -1358,6 +1358,29 @@ static int r_deictic(const ctx *c, size_t i, hit *h)
         set_hit(h, i, b, DL_TIMEX_DATE, v);
         return 1;
     }
+    /* "mid-afternoon yesterday", "by mid morning" (the day the
+     * narrative is at), "mid-afternoon Friday" */
+    if (l == W_MID) {
+        size_t k = i + 1;
+        if (pc(c, k, '-') && glued(c, k)) k++;
+        if (!pod_at(c, k, &p) || (p != POD_MO && p != POD_AF)) return 0;
+        b = k + 1;
+        int l2 = b < c->n ? c->u[b].lex : 0;
+        if (l2 == W_TODAY || l2 == W_YESTERDAY || l2 == W_TOMORROW) {
+            day = c->dct + (l2 == W_YESTERDAY ? -1 : l2 == W_TOMORROW ? 1 : 0);
+            b++;
+        } else if (l2 == W_WDAY && c->u[b].cap) {
+            day = resolve_wday(c, b, c->u[b].val, 0);
+            b++;
+        } else {
+            day = c->ref_gran == U_DAY ? c->ref_day : c->dct;
+        }
+        fmt_day(v, day);
+        size_t n = strlen(v);
+        snprintf(v + n, sizeof v - n, "T%s", pod_code(p));
+        set_hit(h, i, b, DL_TIMEX_TIME, v);
+        return 1;
+    }
     if (l == W_TONIGHT) {
         fmt_day(v, c->dct);
         strcat(v, "TNI");
@@ -2464,7 +2487,7 @@ static const int16_t RULE_STARTS[][24] = {
     /* r_date */ {W_WDAY, W_MONTH, W_MONABBR, U_DIGIT_START, -1},
     /* r_year */ {W_THE, W_FISCAL, W_NUM, W_XWORD, U_DIGIT_START, U_APOS_START, -1},
     /* r_wday */ {W_THE, W_LAST, W_NEXT, W_THIS, W_WDAY, W_WDAYS, -1},
-    /* r_deictic */ {W_TODAY, W_YESTERDAY, W_TOMORROW, W_TONIGHT, W_THIS, W_LAST, -1},
+    /* r_deictic */ {W_TODAY, W_YESTERDAY, W_TOMORROW, W_TONIGHT, W_THIS, W_LAST, W_MID, -1},
     /* r_clock */ {W_NOON, W_MIDNIGHT, U_DIGIT_START, -1},
     /* r_relative */ {W_THE, W_LAST, W_PAST, W_PREVIOUS, W_THIS, W_CURRENT, W_NEXT, W_COMING,
                       W_FOLLOWING, -1},

@@ -568,6 +568,11 @@ static void test_tense_round5(void **state)
     /* a fronted weekday: the main verb comes late */
     expect("2019-07-08", "On Tuesday, the National Association of Independent Grocery Store "
            "Owners plans to hold a news conference.", "Tuesday", D, "2019-07-09");
+    /* mid-morning, mid-afternoon */
+    expect("2019-07-10", "In London at mid-afternoon yesterday, the shares were up.",
+           "mid-afternoon yesterday", T, "2019-07-09TAF");
+    expect("2019-07-10", "By mid afternoon, officials said the raid was over.", "mid afternoon", T,
+           "2019-07-10TAF");
     /* "a still unspecified date": an adjective, not a past verb */
     expect("2019-10-26", "The split would be paid on a still unspecified date in January.",
            "January", D, "2020-01");
