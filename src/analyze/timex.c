@@ -718,9 +718,9 @@ static int tense_cue(const ctx *c, size_t i, int *weakp, size_t *cuep)
                 ;
             else if (u->lex != W_PASTV && ed_adjective(c, k))
                 ;
-            else if (intent_verb(c, k) && lx(c, k + 1, W_TO) && k + 2 < i &&
-                     isalpha_u(c, k + 2) && !c->u[k + 2].cap &&
-                     (!c->u[k + 2].lex || word_is(c, k + 2, "be")))
+            else if (lx(c, k + 1, W_TO) && k + 2 < i && isalpha_u(c, k + 2) &&
+                     !c->u[k + 2].cap && (!c->u[k + 2].lex || word_is(c, k + 2, "be")) &&
+                     intent_verb(c, k))
                 back = 1, weak = 1;
             else back = -1;
         } else if (u->kind == U_PUNCT && (u->ch == ';' || u->ch == ':')) break;
