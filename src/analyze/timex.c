@@ -2387,8 +2387,20 @@ static int r_anaphor(const ctx *c, size_t i, hit *h)
             if (lx(c, n2, W_THE)) n2++;
             if (isdig(c, n2) || lx(c, n2, W_MONTH) || lx(c, n2, W_MONABBR) ||
                 lx(c, n2, W_WDAY) || lx(c, n2, W_HOLIDAY) || lx(c, n2, W_TODAY) ||
-                lx(c, n2, W_YESTERDAY) || lx(c, n2, W_TOMORROW))
-                return 0;
+                lx(c, n2, W_YESTERDAY) || lx(c, n2, W_TOMORROW) || lx(c, n2, W_LAST) ||
+                lx(c, n2, W_NEXT)) {
+                /* "the day before last Tuesday's hearing", "the day after
+                 * March 3": that day, moved by one */
+                hit h2;
+                int y2, m2, d2;
+                if (n2 != k + 2) return 0;
+                if (!(r_wday(c, n2, &h2) || r_date(c, n2, &h2) || r_deictic(c, n2, &h2)) ||
+                    sscanf(h2.val, "%4d-%2d-%2d", &y2, &m2, &d2) != 3 || strlen(h2.val) != 10)
+                    return 0;
+                fmt_day(v, dl_days_from_civil(y2, m2, d2) + (lx(c, k + 1, W_AFTER) ? 1 : -1));
+                set_hit(h, i, h2.b, DL_TIMEX_DATE, v);
+                return 1;
+            }
             /* "later in the day before returning home": a clause follows */
             if (isalpha_u(c, n2) && c->u[n2].e - c->u[n2].s > 4 &&
                 memcmp(c->t + c->u[n2].e - 3, "ing", 3) == 0)

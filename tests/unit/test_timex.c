@@ -573,6 +573,11 @@ static void test_tense_round5(void **state)
            "mid-afternoon yesterday", T, "2019-07-09TAF");
     expect("2019-07-10", "By mid afternoon, officials said the raid was over.", "mid afternoon", T,
            "2019-07-10TAF");
+    /* "the day before DATE": that day, moved by one */
+    expect("2019-07-10", "The day before last Tuesday's hearing, he met his brother.",
+           "The day before last Tuesday", D, "2019-07-08");
+    expect("2019-07-10", "He left the day after March 3.", "the day after March 3", D,
+           "2019-03-04");
     /* "a still unspecified date": an adjective, not a past verb */
     expect("2019-10-26", "The split would be paid on a still unspecified date in January.",
            "January", D, "2020-01");
