@@ -15,10 +15,13 @@
  *   3. Values are resolved against the document creation time (d->day),
  *      with TimeBank's conventions: a bare weekday is the one of the current
  *      week, before or after the article's date by the tense of its clause
- *      (nearest cue word: will/scheduled/... future, said/-ed past); quarter
- *      talk in earnings news refers to the last reported quarter (the first
- *      complete quarter the article names); "a year ago" there means the
- *      same quarter a year before.
+ *      (nearest cue word: will/scheduled/... future, said/-ed past; a
+ *      planned object is ahead, "had been due" and "since"/"ended" behind,
+ *      "agreed to" a future seen from the past; see tense_cue); a bare
+ *      month likewise, a firm cue deciding; quarter talk in earnings news
+ *      refers to the last reported quarter (the first complete quarter the
+ *      article names); "a year ago" there means the same quarter a year
+ *      before, or the year before in a sentence about nine months.
  *   4. Anaphoric expressions ("that day", "the following year", "the next
  *      morning", "the previous Friday") and clock times without a day read a
  *      reference time: the last dated expression tagged (ctx.ref_*), which
