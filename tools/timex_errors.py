@@ -7,6 +7,8 @@ usage: tools/timex_errors.py GOLD.jsonl SYSTEM.jsonl [--kind value|miss|spurious
 Pairs gold and system timexes exactly as ../shared/eval/score_times.py does (it imports that
 scorer's `match`), then prints one line per error:
   KIND  DCT  gold-text -> gold-value | system-text -> system-value | ...context...
+(the TempEval-3 dev set: `./dateline analyze ../shared/gold/tempeval3/input > te3.jsonl`,
+then `tools/timex_errors.py ../shared/gold/tempeval3/gold.jsonl te3.jsonl --summary`)
 and, with --summary, a count of value errors by class (a coarse shape of the gold value
 against the system value: "date-day vs date-day", "P1W vs week", ...), largest first, so the
 biggest class can be fixed first.  The dump prints gold text to the terminal only; do not
@@ -20,10 +22,9 @@ import sys
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
-EVAL = os.path.join(HERE, "..", "..", "shared", "eval")
-for p in (EVAL, "/work/shared/eval"):
-    if os.path.isdir(p):
-        sys.path.insert(0, p)
+# the scorers live in ../shared/eval next to the worktree (SHARED overrides)
+SHARED = os.environ.get("SHARED", os.path.join(HERE, "..", "..", "shared"))
+sys.path.insert(0, os.path.join(SHARED, "eval"))
 import evallib as E  # noqa: E402
 import score_times as S  # noqa: E402
 
