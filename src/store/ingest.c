@@ -160,6 +160,25 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
     sqlite3_bind_text(st, 2, ing->json.p, (int)ing->json.n, SQLITE_STATIC);
     if (step_done(ing, st)) return DL_ESTORE;
 
+    /* bench/stories/run.sh only: DATELINE_BENCH_NO_STORIES=1 skips the two
+     * stages below to measure what they cost (the archive then lacks them) */
+    if (!ing->no_stories) {
+        /* near-duplicates: a copy is stored and linked (articles.dup_of) */
+        double dup_sim = 0;
+        int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len,
+                                  prep && prep->sig_ok ? &prep->sig : NULL,
+                                  prep && prep->sig_ok ? &prep->bi : NULL, &ing->dup_of,
+                                  &dup_sim);
+        if (rc) return rc;
+        /* stories: the article joins a story (a copy joins its original's) */
+        rc = dl_story_assign(ing->storyer, docno, a, ing->dup_of,
+                             prep && prep->terms_ok ? &prep->terms : NULL);
+        if (rc) return rc;
+    }
+    /* a near-duplicate copy is kept (article and annotation) and linked,
+     * but not indexed as new content a second time: its quotes and entity
+     * mentions are its original's, and a search finds the original */
+    if (ing->dup_of) return DL_OK;
     for (size_t i = 0; i < a->n_quotes; i++) {
         const dl_quote *q = &a->quotes[i];
         const char *sp = q->speaker >= 0 ? a->entities[q->speaker].name : NULL;
@@ -184,26 +203,7 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
         sqlite3_bind_int64(st, 5, (sqlite3_int64)e->n_mentions);
         if (step_done(ing, st)) return DL_ESTORE;
     }
-    /* bench/stories/run.sh only: DATELINE_BENCH_NO_STORIES=1 skips the two
-     * stages below to measure what they cost (the archive then lacks them) */
-    if (!ing->no_stories) {
-        /* near-duplicates: a copy is stored and linked (articles.dup_of) */
-        double dup_sim = 0;
-        int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len,
-                                  prep && prep->sig_ok ? &prep->sig : NULL,
-                                  prep && prep->sig_ok ? &prep->bi : NULL, &ing->dup_of,
-                                  &dup_sim);
-        if (rc) return rc;
-        /* stories: the article joins a story (a copy joins its original's) */
-        rc = dl_story_assign(ing->storyer, docno, a, ing->dup_of,
-                             prep && prep->terms_ok ? &prep->terms : NULL);
-        if (rc) return rc;
-    }
-    /* search index: every stored article except near-duplicate copies (a
-     * copy is kept and linked through articles.dup_of, not indexed as new
-     * content twice: a search finds its original); searchable when the
-     * batch commits */
-    if (ing->dup_of) return DL_OK;
+    /* search index: searchable when the batch commits */
     return dl_ibatch_add(ing->ib, docno, rec->day, rec->title,
                          rec->title ? strlen(rec->title) : 0, rec->text, rec->text_len);
 }
