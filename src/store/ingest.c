@@ -22,6 +22,7 @@
 #include "../dedup/dedup.h"
 #include "../story/prep.h"
 
+#include <limits.h>
 #include <utf8proc.h>
 
 #define BATCH_ARTICLES 2000
@@ -105,6 +106,7 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
         return DL_ENOMEM;
     }
     ing->inflight->n = 0;
+    dl_apool_set_json(ing->pool, 1);
     /* dedup shingles and story terms are computed on the analysis workers */
     if (!ing->no_stories) {
         dl_aprep hook = {dl_artprep_tnew, dl_artprep_tfree, dl_artprep_run};
@@ -135,9 +137,11 @@ static const char *ent_type(int t)
 }
 
 /* Writes one analyzed article; *added is 0 when its id was already there. */
-static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotation *a,
-                         dl_artprep *prep, int *added)
+static int write_article(dl_ingest *ing, const dl_ajob *j, int *added)
 {
+    const dl_record *rec = &j->rec;
+    const dl_annotation *a = j->ann;
+    dl_artprep *prep = j->prep;
     *added = 0;
     sqlite3_stmt *st = ing->st_article;
     sqlite3_bind_text(st, 1, rec->id, -1, SQLITE_STATIC);
@@ -152,12 +156,20 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
     *added = 1;
     sqlite3_int64 docno = sqlite3_last_insert_rowid(ing->ar->db);
 
-    dl_buf_reset(&ing->json);
-    dl_annotation_json_buf(a, &ing->json, 0);
-    if (ing->json.err) return DL_ENOMEM;
+    /* the stored annotation, made on the worker (else here) */
+    const char *json = j->json;
+    size_t json_n = j->json_n;
+    if (!json) {
+        dl_buf_reset(&ing->json);
+        dl_annotation_json_buf(a, &ing->json, 0);
+        if (ing->json.err) return DL_ENOMEM;
+        json = ing->json.p;
+        json_n = ing->json.n;
+    }
+    if (json_n > INT_MAX) return DL_ETOOBIG;
     st = ing->st_annot;
     sqlite3_bind_int64(st, 1, docno);
-    sqlite3_bind_text(st, 2, ing->json.p, (int)ing->json.n, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, json, (int)json_n, SQLITE_STATIC);
     if (step_done(ing, st)) return DL_ESTORE;
 
     /* bench/stories/run.sh only: DATELINE_BENCH_NO_STORIES=1 skips the two
@@ -254,7 +266,7 @@ static int write_chunk(dl_ingest *ing, dl_achunk *c)
             ing->in_txn = 1;
         }
         int added;
-        int rc = write_article(ing, &j->rec, j->ann, j->prep, &added);
+        int rc = write_article(ing, j, &added);
         if (rc) {
             ing->failed = 1;
             return rc;
