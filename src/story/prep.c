@@ -1,9 +1,124 @@
 /*
  * prep.c -- dedup shingles and story term counts computed on the analysis
  * workers (prep.h).  Pure: reads the job, writes only job->prep and the
- * thread's own stemmer.
+ * thread's own context.
+ *
+ * One pass over the tokens makes both: each distinct WORD token (its raw
+ * bytes) is looked up once per article in the thread's token cache, which
+ * remembers what the token gives to the shingler (the hashes of its
+ * normalised word pieces, dedup/shingle.h) and to the term counts (its stem
+ * as an interned stem id, or none).  The cache only memoises pure functions
+ * of the token's bytes (dl_dup_token_words, dl_stem_word), so the arrays
+ * are exactly those of dl_shingles_pair_toks and dl_text_rawterms on the
+ * same text (bench/stories/prep_compare.sh checks it on real input).  Term
+ * counts are gathered per stem id (a slot per id, stamped by article), so a
+ * repeated word costs one cache probe and no string work.  Scratch vectors
+ * live in the thread context; an article allocates only its outputs.
  */
 #include "prep.h"
+#include "../dedup/shingle.h"
+#include "../text/token.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+/* Tokens longer than this are not cached (long URLs and junk): their words
+ * go straight to the shingler and they are never terms (> TERM_MAX). */
+#define KEY_MAX DL_DUP_WORD_MAX
+/* The longest WORD that is a term (dl_text_rawterms) */
+#define TERM_MAX 40
+/* The cache is emptied (at an article's start) past this many tokens. */
+#define CACHE_MAX 200000
+
+/* A cached token.  len == 0: a free slot. */
+typedef struct tok_entry {
+    uint64_t hash;    /* XXH3-64 of the token's bytes */
+    uint64_t word;    /* nw == 1: the word's hash; nw > 1: offset in whs */
+    uint32_t key;     /* offset of the token's bytes in keys */
+    uint32_t stem;    /* stem id (1-based), 0: no term */
+    uint16_t len;     /* bytes of the token */
+    uint16_t nw;      /* words it gives the shingler */
+} tok_entry;
+
+/* A distinct stem of the cache. */
+typedef struct stem_entry {
+    uint32_t off, len;  /* in stems.buf, NUL-terminated */
+    uint64_t hash;
+} stem_entry;
+
+/* A term of the current article. */
+typedef struct tagg {
+    uint32_t stem;
+    uint32_t slen;
+    const char *surf;  /* the smallest surface form (capitals sort first) */
+    double w;
+} tagg;
+
+typedef struct prep_ctx {
+    dl_stemmer *sm;
+    /* the token cache */
+    tok_entry *tab;
+    size_t tcap, tn;
+    DL_VEC(char) keys;
+    DL_VEC(uint64_t) whs;
+    /* interned stems: ids index st (id - 1); stab holds ids */
+    DL_VEC(stem_entry) st;
+    DL_VEC(char) sbuf;
+    uint32_t *stab;
+    size_t scap;
+    /* per stem id: the article that last used it and its index in agg */
+    uint32_t *stamp, *slot;
+    size_t idcap;
+    uint32_t article;
+    /* per-article scratch */
+    dl_tokvec toks;
+    dl_u32vec sig, bi;
+    DL_VEC(uint32_t) sorttmp;
+    DL_VEC(tagg) agg;
+} prep_ctx;
+
+static void cache_clear(prep_ctx *c)
+{
+    free(c->tab);
+    free(c->stab);
+    c->tab = NULL;
+    c->stab = NULL;
+    c->tcap = c->tn = c->scap = 0;
+    c->keys.n = c->whs.n = c->st.n = c->sbuf.n = 0;
+    if (c->idcap) memset(c->stamp, 0, c->idcap * sizeof *c->stamp);
+    c->article = 0;
+}
+
+void *dl_artprep_tnew(void)
+{
+    prep_ctx *c = dl_calloc(1, sizeof *c);
+    if (!c) return NULL;
+    if (!(c->sm = dl_stemmer_new())) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void dl_artprep_tfree(void *tctx)
+{
+    prep_ctx *c = tctx;
+    if (!c) return;
+    cache_clear(c);
+    dl_stemmer_free(c->sm);
+    dl_vec_free(&c->keys);
+    dl_vec_free(&c->whs);
+    dl_vec_free(&c->st);
+    dl_vec_free(&c->sbuf);
+    free(c->stamp);
+    free(c->slot);
+    dl_vec_free(&c->toks);
+    dl_vec_free(&c->sig);
+    dl_vec_free(&c->bi);
+    dl_vec_free(&c->sorttmp);
+    dl_vec_free(&c->agg);
+    free(c);
+}
 
 static void artprep_free(void *v)
 {
@@ -15,33 +130,273 @@ static void artprep_free(void *v)
     free(p);
 }
 
-void *dl_artprep_tnew(void)
+/* Doubles the token table (or makes it).  DL_OK or DL_ENOMEM. */
+static int tab_grow(prep_ctx *c)
 {
-    return dl_stemmer_new();
+    size_t nc = c->tcap ? c->tcap * 2 : 8192;
+    tok_entry *nt = dl_calloc(nc, sizeof *nt);
+    if (!nt) return DL_ENOMEM;
+    for (size_t i = 0; i < c->tcap; i++) {
+        if (!c->tab[i].len) continue;
+        size_t h = (size_t)c->tab[i].hash & (nc - 1);
+        while (nt[h].len) h = (h + 1) & (nc - 1);
+        nt[h] = c->tab[i];
+    }
+    free(c->tab);
+    c->tab = nt;
+    c->tcap = nc;
+    return DL_OK;
 }
 
-void dl_artprep_tfree(void *tctx)
+/* The id of the stem s[0, n), interned.  0 on OOM. */
+static uint32_t stem_intern(prep_ctx *c, const char *s, size_t n)
 {
-    dl_stemmer_free(tctx);
+    uint64_t hv = XXH3_64bits(s, n);
+    if ((c->st.n + 1) * 2 > c->scap) {
+        size_t nc = c->scap ? c->scap * 2 : 4096;
+        uint32_t *nt = dl_calloc(nc, sizeof *nt);
+        if (!nt) return 0;
+        for (size_t i = 0; i < c->scap; i++) {
+            if (!c->stab[i]) continue;
+            size_t h = (size_t)c->st.v[c->stab[i] - 1].hash & (nc - 1);
+            while (nt[h]) h = (h + 1) & (nc - 1);
+            nt[h] = c->stab[i];
+        }
+        free(c->stab);
+        c->stab = nt;
+        c->scap = nc;
+    }
+    size_t h = (size_t)hv & (c->scap - 1);
+    for (; c->stab[h]; h = (h + 1) & (c->scap - 1)) {
+        const stem_entry *e = &c->st.v[c->stab[h] - 1];
+        if (e->hash == hv && e->len == n && memcmp(c->sbuf.v + e->off, s, n) == 0)
+            return c->stab[h];
+    }
+    /* a new id: room for its per-article slot too */
+    if (c->st.n + 1 > c->idcap) {
+        size_t nc = c->idcap ? c->idcap * 2 : 4096;
+        uint32_t *ns = realloc(c->stamp, nc * sizeof *ns);
+        if (!ns) return 0;
+        c->stamp = ns;
+        uint32_t *nl = realloc(c->slot, nc * sizeof *nl);
+        if (!nl) return 0;
+        c->slot = nl;
+        memset(c->stamp + c->idcap, 0, (nc - c->idcap) * sizeof *ns);
+        c->idcap = nc;
+    }
+    if (c->sbuf.n + n + 1 > UINT32_MAX || dl_vec_reserve(&c->sbuf, c->sbuf.n + n + 1) ||
+        dl_vec_reserve(&c->st, c->st.n + 1))
+        return 0;
+    stem_entry e = {(uint32_t)c->sbuf.n, (uint32_t)n, hv};
+    memcpy(c->sbuf.v + c->sbuf.n, s, n);
+    c->sbuf.v[c->sbuf.n + n] = 0;
+    c->sbuf.n += n + 1;
+    c->st.v[c->st.n++] = e;
+    c->stab[h] = (uint32_t)c->st.n;
+    return (uint32_t)c->st.n;
+}
+
+/* The cache entry of the WORD token w[0, n) (1 <= n <= KEY_MAX), made on
+ * first sight.  NULL on OOM.  The pointer is valid until the next lookup. */
+static const tok_entry *tok_get(prep_ctx *c, const char *w, size_t n)
+{
+    uint64_t hv = XXH3_64bits(w, n);
+    size_t mask = c->tcap - 1;
+    if (c->tcap) {
+        for (size_t h = (size_t)hv & mask; c->tab[h].len; h = (h + 1) & mask) {
+            const tok_entry *e = &c->tab[h];
+            if (e->hash == hv && e->len == n && memcmp(c->keys.v + e->key, w, n) == 0) return e;
+        }
+    }
+    if ((c->tn + 1) * 2 > c->tcap && tab_grow(c)) return NULL;
+    tok_entry e = {.hash = hv, .len = (uint16_t)n};
+    /* what the shingler gets: at most n words (one per byte) */
+    uint64_t words[KEY_MAX];
+    size_t nw = dl_dup_token_words(w, n, words, KEY_MAX);
+    e.nw = (uint16_t)nw;
+    if (nw == 1) {
+        e.word = words[0];
+    } else if (nw > 1) {
+        if (dl_vec_reserve(&c->whs, c->whs.n + nw)) return NULL;
+        e.word = c->whs.n;
+        memcpy(c->whs.v + c->whs.n, words, nw * sizeof *words);
+        c->whs.n += nw;
+    }
+    /* what the term counts get */
+    if (n <= TERM_MAX) {
+        char stem[256];
+        size_t sl = dl_stem_word(c->sm, w, n, stem, sizeof stem);
+        if (sl >= 2 && !(e.stem = stem_intern(c, stem, sl))) return NULL;
+    }
+    if (c->keys.n + n > UINT32_MAX || dl_vec_reserve(&c->keys, c->keys.n + n)) return NULL;
+    e.key = (uint32_t)c->keys.n;
+    memcpy(c->keys.v + c->keys.n, w, n);
+    c->keys.n += n;
+    mask = c->tcap - 1;
+    size_t h = (size_t)hv & mask;
+    while (c->tab[h].len) h = (h + 1) & mask;
+    c->tab[h] = e;
+    c->tn++;
+    return &c->tab[h];
+}
+
+/* The term counts gathered in c->agg into out (appended, first-seen order,
+ * as dl_text_rawterms writes them).  DL_OK or DL_ENOMEM. */
+static int terms_out(prep_ctx *c, dl_rawterms *out)
+{
+    size_t bytes = out->buf_n;
+    for (size_t i = 0; i < c->agg.n; i++)
+        bytes += c->st.v[c->agg.v[i].stem - 1].len + 1 + c->agg.v[i].slen + 1;
+    if (bytes > UINT32_MAX || dl_vec_reserve(&out->v, out->v.n + c->agg.n)) return DL_ENOMEM;
+    if (bytes > out->buf_cap) {
+        char *nb = realloc(out->buf, bytes ? bytes : 1);
+        if (!nb) return DL_ENOMEM;
+        out->buf = nb;
+        out->buf_cap = bytes ? bytes : 1;
+    }
+    char *b = out->buf;
+    size_t at = out->buf_n;
+    for (size_t i = 0; i < c->agg.n; i++) {
+        const tagg *g = &c->agg.v[i];
+        const stem_entry *s = &c->st.v[g->stem - 1];
+        dl_rawterm r = {(uint32_t)at, 0, g->w};
+        memcpy(b + at, c->sbuf.v + s->off, s->len + 1);
+        at += s->len + 1;
+        r.surface = (uint32_t)at;
+        memcpy(b + at, g->surf, g->slen);
+        b[at + g->slen] = 0;
+        at += g->slen + 1;
+        out->v.v[out->v.n++] = r;
+    }
+    out->buf_n = at;
+    return DL_OK;
+}
+
+/* Counts one occurrence of the term stem (id) with surface w[0, wl). */
+static int term_add(prep_ctx *c, uint32_t stem, const char *w, size_t wl, double weight)
+{
+    tagg *g;
+    if (c->stamp[stem - 1] != c->article) {
+        tagg x = {stem, (uint32_t)wl, w, 0};
+        if (dl_vec_push(&c->agg, x)) return DL_ENOMEM;
+        c->stamp[stem - 1] = c->article;
+        c->slot[stem - 1] = (uint32_t)(c->agg.n - 1);
+        g = &c->agg.v[c->agg.n - 1];
+    } else {
+        g = &c->agg.v[c->slot[stem - 1]];
+    }
+    g->w += weight;
+    size_t m = wl < g->slen ? wl : g->slen;
+    int cmp = memcmp(w, g->surf, m);
+    if (cmp < 0 || (cmp == 0 && wl < g->slen)) g->surf = w, g->slen = (uint32_t)wl;
+    return DL_OK;
+}
+
+/* Shingles (into c->sig, c->bi, sorted and distinct) and term counts (into
+ * c->agg) of text from c->toks, in one pass.  DL_OK or DL_ENOMEM. */
+static int one_pass(prep_ctx *c, const char *text)
+{
+    if (c->tn > CACHE_MAX) cache_clear(c);
+    if (++c->article == 0) {  /* the stamps wrapped */
+        if (c->idcap) memset(c->stamp, 0, c->idcap * sizeof *c->stamp);
+        c->article = 1;
+    }
+    c->sig.n = c->bi.n = c->agg.n = 0;
+    dl_dup_shingler sh = {.sig = &c->sig, .bi = &c->bi, .k = DL_DUP_K, .k2 = 2};
+    int sent_start = 1, rc = DL_OK;
+    const dl_token *tv = c->toks.v;
+    for (size_t i = 0, nt = c->toks.n; i < nt && !rc && !sh.rc; i++) {
+        const dl_token *t = &tv[i];
+        const char *w = text + t->start;
+        size_t wl = t->end - t->start;
+        if (t->kind == DL_TOK_PUNCT) {
+            if (*w == '.' || *w == '!' || *w == '?' || *w == ':' || *w == '"') sent_start = 1;
+            continue;
+        }
+        int shingle = sh.words < DL_DUP_MAX_WORDS;
+        if (t->kind != DL_TOK_WORD || wl > KEY_MAX) {
+            /* numbers and long words: not cached, never terms */
+            if (shingle && (t->kind == DL_TOK_WORD || t->kind == DL_TOK_NUMBER))
+                dl_dup_shingler_token(&sh, w, wl);
+            sent_start = 0;
+            continue;
+        }
+        const tok_entry *e = tok_get(c, w, wl);
+        if (!e) {
+            rc = DL_ENOMEM;
+            break;
+        }
+        if (shingle) {
+            if (e->nw == 1) {
+                dl_dup_shingler_add(&sh, e->word);
+            } else {
+                for (size_t k = 0; k < e->nw; k++) dl_dup_shingler_add(&sh, c->whs.v[e->word + k]);
+            }
+        }
+        if (wl > TERM_MAX) {
+            sent_start = 0;
+            continue;
+        }
+        int cap = *w >= 'A' && *w <= 'Z';
+        /* line starts count as sentence starts too */
+        if (t->start == 0 || text[t->start - 1] == '\n') sent_start = 1;
+        if (e->stem) {
+            int allcaps = wl > 1 && cap && w[1] >= 'A' && w[1] <= 'Z';
+            double weight = (cap && !sent_start && !allcaps) ? 2.0 : 1.0;
+            rc = term_add(c, e->stem, w, wl, weight);
+        }
+        sent_start = 0;
+    }
+    if (!rc) rc = sh.rc;
+    if (rc) return rc;
+    size_t most = c->sig.n > c->bi.n ? c->sig.n : c->bi.n;
+    if (dl_vec_reserve(&c->sorttmp, most)) return DL_ENOMEM;
+    dl_dup_sort_unique(&c->sig, c->sorttmp.v);
+    dl_dup_sort_unique(&c->bi, c->sorttmp.v);
+    return DL_OK;
+}
+
+/* dst = src, exactly sized.  DL_OK or DL_ENOMEM. */
+static int copy_u32(dl_u32vec *dst, const dl_u32vec *src)
+{
+    dst->n = 0;
+    if (!src->n) return DL_OK;
+    if (dl_vec_reserve(dst, src->n)) return DL_ENOMEM;
+    memcpy(dst->v, src->v, src->n * sizeof *src->v);
+    dst->n = src->n;
+    return DL_OK;
 }
 
 void dl_artprep_run(void *tctx, dl_ajob *j)
 {
     dl_artprep *p = dl_calloc(1, sizeof *p);
     if (!p) return; /* the writer computes everything */
-    /* one tokenisation for both (the annotation's text is the record's) */
-    dl_tokvec toks = {0};
-    int have = dl_tokenize(j->rec.text, j->rec.text_len, &toks) == DL_OK;
-    p->sig_ok = dl_shingles_pair_toks(j->rec.text, j->rec.text_len, have ? &toks : NULL, &p->sig,
-                                      &p->bi) == DL_OK;
-    if (tctx && j->ann) {
-        int same = have && j->ann->text_len == j->rec.text_len &&
-                   memcmp(j->ann->text, j->rec.text, j->rec.text_len) == 0;
-        p->terms_ok = dl_text_rawterms(tctx, j->ann->text, j->ann->text_len,
-                                       same ? &toks : NULL, &p->terms) == DL_OK;
-    }
-    dl_vec_free(&toks);
-    if (!p->terms_ok) dl_rawterms_free(&p->terms);
     j->prep = p;
     j->prep_free = artprep_free;
+    prep_ctx *c = tctx;
+    dl_tokvec own = {0};
+    dl_tokvec *toks = c ? &c->toks : &own;
+    toks->n = 0;
+    int have = dl_tokenize(j->rec.text, j->rec.text_len, toks) == DL_OK;
+    /* the annotation's text is the record's (dl_analyze copies it) */
+    int same = c && have && j->ann && j->ann->text_len == j->rec.text_len &&
+               memcmp(j->ann->text, j->rec.text, j->rec.text_len) == 0;
+    if (same) {
+        if (one_pass(c, j->rec.text) == DL_OK) {
+            p->sig_ok = copy_u32(&p->sig, &c->sig) == DL_OK && copy_u32(&p->bi, &c->bi) == DL_OK;
+            p->terms_ok = terms_out(c, &p->terms) == DL_OK;
+        }
+    } else {
+        p->sig_ok = dl_shingles_pair_toks(j->rec.text, j->rec.text_len, have ? toks : NULL,
+                                          &p->sig, &p->bi) == DL_OK;
+        if (c && j->ann)
+            p->terms_ok = dl_text_rawterms(c->sm, j->ann->text, j->ann->text_len, NULL,
+                                           &p->terms) == DL_OK;
+    }
+    dl_vec_free(&own);
+    if (!p->sig_ok) {
+        dl_vec_free(&p->sig);
+        dl_vec_free(&p->bi);
+    }
+    if (!p->terms_ok) dl_rawterms_free(&p->terms);
 }
