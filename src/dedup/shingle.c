@@ -105,15 +105,10 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Sorts v[0, n) ascending: LSD radix sort, 4 passes of 8 bits (linear;
- * the hashes are uniform so no pass can be skipped) through tmp (n
- * entries); qsort when there is no tmp or the array is small. */
-static void sort_u32(uint32_t *v, size_t n, uint32_t *tmp)
+/* LSD radix sort of v[0, n) ascending through tmp (n entries): 4 passes
+ * of 8 bits, the sorted data ends in v. */
+static void lsd_u32(uint32_t *v, size_t n, uint32_t *tmp)
 {
-    if (!tmp || n < 64) {
-        dl_qsort(v, n, sizeof *v, cmp_u32);
-        return;
-    }
     uint32_t *src = v, *dst = tmp;
     for (int shift = 0; shift < 32; shift += 8) {
         size_t count[257] = {0};
@@ -127,10 +122,59 @@ static void sort_u32(uint32_t *v, size_t n, uint32_t *tmp)
     /* four passes: the sorted data is back in v */
 }
 
+static void insertion_u32(uint32_t *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        while (j && v[j - 1] > x) v[j] = v[j - 1], j--;
+        v[j] = x;
+    }
+}
+
+/* Buckets at most this big are insertion-sorted, bigger ones radix-sorted,
+ * so the work stays linear whatever the values (a junk text that repeats
+ * a few shingles puts them all in a few buckets). */
+#define BUCKET_SMALL 32
+#define MSD_BITS_MAX 12
+
+/* Sorts v[0, n) ascending through tmp (n entries): the hashes are uniform,
+ * so one counting pass on their top bits (about 4 values per bucket) and
+ * an insertion sort of each bucket do it; qsort without tmp. */
+static void sort_u32(uint32_t *v, size_t n, uint32_t *tmp)
+{
+    if (n <= BUCKET_SMALL) {
+        insertion_u32(v, n);
+        return;
+    }
+    if (!tmp) {
+        dl_qsort(v, n, sizeof *v, cmp_u32);
+        return;
+    }
+    int bits = 1;
+    while (bits < MSD_BITS_MAX && ((size_t)4 << bits) < n) bits++;
+    int shift = 32 - bits;
+    size_t nb = (size_t)1 << bits;
+    uint32_t count[(1 << MSD_BITS_MAX) + 1];
+    memset(count, 0, (nb + 1) * sizeof *count);
+    for (size_t i = 0; i < n; i++) count[(v[i] >> shift) + 1]++;
+    for (size_t b = 0; b < nb; b++) count[b + 1] += count[b];
+    /* count[b] is now bucket b's start; scattering moves it to the end */
+    for (size_t i = 0; i < n; i++) tmp[count[v[i] >> shift]++] = v[i];
+    size_t at = 0;
+    for (size_t b = 0; b < nb; b++) {
+        size_t end = count[b], k = end - at;
+        if (k > BUCKET_SMALL) lsd_u32(tmp + at, k, v + at);
+        else insertion_u32(tmp + at, k);
+        at = end;
+    }
+    memcpy(v, tmp, n * sizeof *v);
+}
+
 void dl_dup_sort_unique(dl_u32vec *v, uint32_t *scratch)
 {
     if (v->n <= 1) return;
-    uint32_t *own = !scratch && v->n >= 64 ? dl_malloc(v->n * sizeof *own) : NULL;
+    uint32_t *own = !scratch && v->n > BUCKET_SMALL ? dl_malloc(v->n * sizeof *own) : NULL;
     sort_u32(v->v, v->n, scratch ? scratch : own);
     free(own);
     size_t m = 1;
