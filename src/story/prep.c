@@ -30,15 +30,25 @@
 /* The cache is emptied (at an article's start) past this many tokens. */
 #define CACHE_MAX 200000
 
-/* A cached token.  len == 0: a free slot. */
+/* A cached token, 32 bytes (half a cache line: the table is 64-aligned, so
+ * a probe touches one line).  len == 0: a free slot. */
 typedef struct tok_entry {
     uint64_t hash;    /* XXH3-64 of the token's bytes */
     uint64_t word;    /* nw == 1: the word's hash; nw > 1: offset in whs */
-    uint32_t key;     /* offset of the token's bytes in keys */
+    uint64_t key;     /* len <= 8: the bytes, zero-padded (key_of);
+                       * longer: offset of the bytes in keys */
     uint32_t stem;    /* stem id (1-based), 0: no term */
     uint16_t len;     /* bytes of the token */
     uint16_t nw;      /* words it gives the shingler */
 } tok_entry;
+
+/* Up to 8 bytes as one number (the key of a short token). */
+static inline uint64_t key_of(const char *w, size_t n)
+{
+    uint64_t k = 0;
+    for (size_t i = 0; i < n; i++) k |= (uint64_t)(unsigned char)w[i] << (8 * i);
+    return k;
+}
 
 /* A distinct stem of the cache. */
 typedef struct stem_entry {
@@ -134,8 +144,9 @@ static void artprep_free(void *v)
 static int tab_grow(prep_ctx *c)
 {
     size_t nc = c->tcap ? c->tcap * 2 : 8192;
-    tok_entry *nt = dl_calloc(nc, sizeof *nt);
+    tok_entry *nt = aligned_alloc(64, nc * sizeof *nt);
     if (!nt) return DL_ENOMEM;
+    memset(nt, 0, nc * sizeof *nt);
     for (size_t i = 0; i < c->tcap; i++) {
         if (!c->tab[i].len) continue;
         size_t h = (size_t)c->tab[i].hash & (nc - 1);
@@ -196,17 +207,34 @@ static uint32_t stem_intern(prep_ctx *c, const char *s, size_t n)
     return (uint32_t)c->st.n;
 }
 
-/* The cache entry of the WORD token w[0, n) (1 <= n <= KEY_MAX), made on
- * first sight.  NULL on OOM.  The pointer is valid until the next lookup. */
-static const tok_entry *tok_get(prep_ctx *c, const char *w, size_t n)
+/* The slot of the token w[0, n) with hash hv in the table, or of the free
+ * slot where it goes. */
+static inline size_t tok_find(const prep_ctx *c, const char *w, size_t n, uint64_t hv)
 {
-    uint64_t hv = XXH3_64bits(w, n);
-    size_t mask = c->tcap - 1;
-    if (c->tcap) {
-        for (size_t h = (size_t)hv & mask; c->tab[h].len; h = (h + 1) & mask) {
+    size_t mask = c->tcap - 1, h = (size_t)hv & mask;
+    if (n <= 8) {
+        uint64_t k = key_of(w, n);
+        for (; c->tab[h].len; h = (h + 1) & mask) {
             const tok_entry *e = &c->tab[h];
-            if (e->hash == hv && e->len == n && memcmp(c->keys.v + e->key, w, n) == 0) return e;
+            if (e->hash == hv && e->len == n && e->key == k) break;
         }
+    } else {
+        for (; c->tab[h].len; h = (h + 1) & mask) {
+            const tok_entry *e = &c->tab[h];
+            if (e->hash == hv && e->len == n && memcmp(c->keys.v + e->key, w, n) == 0) break;
+        }
+    }
+    return h;
+}
+
+/* The cache entry of the WORD token w[0, n) (1 <= n <= KEY_MAX) whose
+ * XXH3-64 is hv, made on first sight.  NULL on OOM.  The pointer is valid
+ * until the next lookup. */
+static const tok_entry *tok_get(prep_ctx *c, const char *w, size_t n, uint64_t hv)
+{
+    if (c->tcap) {
+        size_t h = tok_find(c, w, n, hv);
+        if (c->tab[h].len) return &c->tab[h];
     }
     if ((c->tn + 1) * 2 > c->tcap && tab_grow(c)) return NULL;
     tok_entry e = {.hash = hv, .len = (uint16_t)n};
@@ -228,13 +256,15 @@ static const tok_entry *tok_get(prep_ctx *c, const char *w, size_t n)
         size_t sl = dl_stem_word(c->sm, w, n, stem, sizeof stem);
         if (sl >= 2 && !(e.stem = stem_intern(c, stem, sl))) return NULL;
     }
-    if (c->keys.n + n > UINT32_MAX || dl_vec_reserve(&c->keys, c->keys.n + n)) return NULL;
-    e.key = (uint32_t)c->keys.n;
-    memcpy(c->keys.v + c->keys.n, w, n);
-    c->keys.n += n;
-    mask = c->tcap - 1;
-    size_t h = (size_t)hv & mask;
-    while (c->tab[h].len) h = (h + 1) & mask;
+    if (n <= 8) {
+        e.key = key_of(w, n);
+    } else {
+        if (dl_vec_reserve(&c->keys, c->keys.n + n)) return NULL;
+        e.key = c->keys.n;
+        memcpy(c->keys.v + c->keys.n, w, n);
+        c->keys.n += n;
+    }
+    size_t h = tok_find(c, w, n, hv);
     c->tab[h] = e;
     c->tn++;
     return &c->tab[h];
@@ -292,6 +322,19 @@ static int term_add(prep_ctx *c, uint32_t stem, const char *w, size_t wl, double
     return DL_OK;
 }
 
+#define AHEAD 8
+
+/* The cache hash of token t (0 for a token that is not looked up), its
+ * table slot prefetched. */
+static inline uint64_t tok_hash(const prep_ctx *c, const char *text, const dl_token *t)
+{
+    size_t n = t->end - t->start;
+    if (t->kind != DL_TOK_WORD || n > KEY_MAX) return 0;
+    uint64_t hv = XXH3_64bits(text + t->start, n);
+    if (c->tcap) __builtin_prefetch(&c->tab[(size_t)hv & (c->tcap - 1)]);
+    return hv;
+}
+
 /* Shingles (into c->sig, c->bi, sorted and distinct) and term counts (into
  * c->agg) of text from c->toks, in one pass.  DL_OK or DL_ENOMEM. */
 static int one_pass(prep_ctx *c, const char *text)
@@ -305,10 +348,18 @@ static int one_pass(prep_ctx *c, const char *text)
     dl_dup_shingler sh = {.sig = &c->sig, .bi = &c->bi, .k = DL_DUP_K, .k2 = 2};
     int sent_start = 1, rc = DL_OK;
     const dl_token *tv = c->toks.v;
-    for (size_t i = 0, nt = c->toks.n; i < nt && !rc && !sh.rc; i++) {
+    size_t nt = c->toks.n;
+    /* the cache hashes of the tokens AHEAD tokens ahead, whose table slots
+     * are prefetched meanwhile (the table is far bigger than the CPU's
+     * caches, so a probe is mostly a wait for memory) */
+    uint64_t ring[AHEAD];
+    for (size_t i = 0; i < AHEAD && i < nt; i++) ring[i] = tok_hash(c, text, &tv[i]);
+    for (size_t i = 0; i < nt && !rc && !sh.rc; i++) {
         const dl_token *t = &tv[i];
         const char *w = text + t->start;
         size_t wl = t->end - t->start;
+        uint64_t hv = ring[i % AHEAD];
+        if (i + AHEAD < nt) ring[i % AHEAD] = tok_hash(c, text, &tv[i + AHEAD]);
         if (t->kind == DL_TOK_PUNCT) {
             if (*w == '.' || *w == '!' || *w == '?' || *w == ':' || *w == '"') sent_start = 1;
             continue;
@@ -321,7 +372,7 @@ static int one_pass(prep_ctx *c, const char *text)
             sent_start = 0;
             continue;
         }
-        const tok_entry *e = tok_get(c, w, wl);
+        const tok_entry *e = tok_get(c, w, wl, hv);
         if (!e) {
             rc = DL_ENOMEM;
             break;
