@@ -122,7 +122,7 @@ static void lsd_u32(uint32_t *v, size_t n, uint32_t *tmp)
     /* four passes: the sorted data is back in v */
 }
 
-static void insertion_u32(uint32_t *v, size_t n)
+static inline void insertion_u32(uint32_t *v, size_t n)
 {
     for (size_t i = 1; i < n; i++) {
         uint32_t x = v[i];

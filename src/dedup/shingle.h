@@ -62,9 +62,10 @@ static inline void dl_dup_push_u32(dl_u32vec *o, uint32_t x, int *rc)
 }
 
 /* Adds one word (its hash) to the window and its shingles to sig and bi. */
-static inline void dl_dup_shingler_add(dl_dup_shingler *s, uint64_t wh)
+static inline __attribute__((always_inline)) void dl_dup_shingler_add(dl_dup_shingler *s,
+                                                                      uint64_t wh)
 {
-    memmove(s->h, s->h + 1, sizeof s->h - sizeof s->h[0]);
+    for (int j = 0; j + 1 < DL_DUP_K; j++) s->h[j] = s->h[j + 1];
     s->h[DL_DUP_K - 1] = wh;
     s->words++;
     if (s->words >= (size_t)s->k) dl_dup_push_u32(s->sig, dl_dup_shingle_of(s->h, s->k), &s->rc);
