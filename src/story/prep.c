@@ -50,18 +50,20 @@ static inline uint64_t key_of(const char *w, size_t n)
     return k;
 }
 
-/* A distinct stem of the cache. */
+/* A distinct stem of the cache, with its place in the current article's
+ * term counts (one record, so a counted word touches one line). */
 typedef struct stem_entry {
-    uint32_t off, len;  /* in stems.buf, NUL-terminated */
-    uint64_t hash;
+    uint32_t off, len;  /* in sbuf, NUL-terminated */
+    uint32_t stamp;     /* the article (c->article) that last counted it */
+    uint32_t slot;      /* then: its index in c->agg */
 } stem_entry;
 
 /* A term of the current article. */
 typedef struct tagg {
-    uint32_t stem;
-    uint32_t slen;
     const char *surf;  /* the smallest surface form (capitals sort first) */
     double w;
+    uint32_t off, len; /* the stem in sbuf */
+    uint32_t slen;
 } tagg;
 
 typedef struct prep_ctx {
@@ -71,15 +73,13 @@ typedef struct prep_ctx {
     size_t tcap, tn;
     DL_VEC(char) keys;
     DL_VEC(uint64_t) whs;
-    /* interned stems: ids index st (id - 1); stab holds ids */
+    /* interned stems: ids index st and shash (id - 1); stab holds ids */
     DL_VEC(stem_entry) st;
+    DL_VEC(uint64_t) shash;
     DL_VEC(char) sbuf;
     uint32_t *stab;
     size_t scap;
-    /* per stem id: the article that last used it and its index in agg */
-    uint32_t *stamp, *slot;
-    size_t idcap;
-    uint32_t article;
+    uint32_t article;  /* stamps the stems counted by the current article */
     /* per-article scratch */
     dl_tokvec toks;
     dl_u32vec sig, bi;
@@ -94,8 +94,7 @@ static void cache_clear(prep_ctx *c)
     c->tab = NULL;
     c->stab = NULL;
     c->tcap = c->tn = c->scap = 0;
-    c->keys.n = c->whs.n = c->st.n = c->sbuf.n = 0;
-    if (c->idcap) memset(c->stamp, 0, c->idcap * sizeof *c->stamp);
+    c->keys.n = c->whs.n = c->st.n = c->shash.n = c->sbuf.n = 0;
     c->article = 0;
 }
 
@@ -119,9 +118,8 @@ void dl_artprep_tfree(void *tctx)
     dl_vec_free(&c->keys);
     dl_vec_free(&c->whs);
     dl_vec_free(&c->st);
+    dl_vec_free(&c->shash);
     dl_vec_free(&c->sbuf);
-    free(c->stamp);
-    free(c->slot);
     dl_vec_free(&c->toks);
     dl_vec_free(&c->sig);
     dl_vec_free(&c->bi);
@@ -169,7 +167,7 @@ static uint32_t stem_intern(prep_ctx *c, const char *s, size_t n)
         if (!nt) return 0;
         for (size_t i = 0; i < c->scap; i++) {
             if (!c->stab[i]) continue;
-            size_t h = (size_t)c->st.v[c->stab[i] - 1].hash & (nc - 1);
+            size_t h = (size_t)c->shash.v[c->stab[i] - 1] & (nc - 1);
             while (nt[h]) h = (h + 1) & (nc - 1);
             nt[h] = c->stab[i];
         }
@@ -180,28 +178,18 @@ static uint32_t stem_intern(prep_ctx *c, const char *s, size_t n)
     size_t h = (size_t)hv & (c->scap - 1);
     for (; c->stab[h]; h = (h + 1) & (c->scap - 1)) {
         const stem_entry *e = &c->st.v[c->stab[h] - 1];
-        if (e->hash == hv && e->len == n && memcmp(c->sbuf.v + e->off, s, n) == 0)
+        if (c->shash.v[c->stab[h] - 1] == hv && e->len == n &&
+            memcmp(c->sbuf.v + e->off, s, n) == 0)
             return c->stab[h];
     }
-    /* a new id: room for its per-article slot too */
-    if (c->st.n + 1 > c->idcap) {
-        size_t nc = c->idcap ? c->idcap * 2 : 4096;
-        uint32_t *ns = realloc(c->stamp, nc * sizeof *ns);
-        if (!ns) return 0;
-        c->stamp = ns;
-        uint32_t *nl = realloc(c->slot, nc * sizeof *nl);
-        if (!nl) return 0;
-        c->slot = nl;
-        memset(c->stamp + c->idcap, 0, (nc - c->idcap) * sizeof *ns);
-        c->idcap = nc;
-    }
     if (c->sbuf.n + n + 1 > UINT32_MAX || dl_vec_reserve(&c->sbuf, c->sbuf.n + n + 1) ||
-        dl_vec_reserve(&c->st, c->st.n + 1))
+        dl_vec_reserve(&c->st, c->st.n + 1) || dl_vec_reserve(&c->shash, c->st.n + 1))
         return 0;
-    stem_entry e = {(uint32_t)c->sbuf.n, (uint32_t)n, hv};
+    stem_entry e = {(uint32_t)c->sbuf.n, (uint32_t)n, 0, 0};
     memcpy(c->sbuf.v + c->sbuf.n, s, n);
     c->sbuf.v[c->sbuf.n + n] = 0;
     c->sbuf.n += n + 1;
+    c->shash.v[c->shash.n++] = hv;
     c->st.v[c->st.n++] = e;
     c->stab[h] = (uint32_t)c->st.n;
     return (uint32_t)c->st.n;
@@ -276,7 +264,7 @@ static int terms_out(prep_ctx *c, dl_rawterms *out)
 {
     size_t bytes = out->buf_n;
     for (size_t i = 0; i < c->agg.n; i++)
-        bytes += c->st.v[c->agg.v[i].stem - 1].len + 1 + c->agg.v[i].slen + 1;
+        bytes += c->agg.v[i].len + 1 + c->agg.v[i].slen + 1;
     if (bytes > UINT32_MAX || dl_vec_reserve(&out->v, out->v.n + c->agg.n)) return DL_ENOMEM;
     if (bytes > out->buf_cap) {
         char *nb = realloc(out->buf, bytes ? bytes : 1);
@@ -288,10 +276,9 @@ static int terms_out(prep_ctx *c, dl_rawterms *out)
     size_t at = out->buf_n;
     for (size_t i = 0; i < c->agg.n; i++) {
         const tagg *g = &c->agg.v[i];
-        const stem_entry *s = &c->st.v[g->stem - 1];
         dl_rawterm r = {(uint32_t)at, 0, g->w};
-        memcpy(b + at, c->sbuf.v + s->off, s->len + 1);
-        at += s->len + 1;
+        memcpy(b + at, c->sbuf.v + g->off, g->len + 1);
+        at += g->len + 1;
         r.surface = (uint32_t)at;
         memcpy(b + at, g->surf, g->slen);
         b[at + g->slen] = 0;
@@ -306,14 +293,15 @@ static int terms_out(prep_ctx *c, dl_rawterms *out)
 static int term_add(prep_ctx *c, uint32_t stem, const char *w, size_t wl, double weight)
 {
     tagg *g;
-    if (c->stamp[stem - 1] != c->article) {
-        tagg x = {stem, (uint32_t)wl, w, 0};
+    stem_entry *se = &c->st.v[stem - 1];
+    if (se->stamp != c->article) {
+        tagg x = {w, 0, se->off, se->len, (uint32_t)wl};
         if (dl_vec_push(&c->agg, x)) return DL_ENOMEM;
-        c->stamp[stem - 1] = c->article;
-        c->slot[stem - 1] = (uint32_t)(c->agg.n - 1);
+        se->stamp = c->article;
+        se->slot = (uint32_t)(c->agg.n - 1);
         g = &c->agg.v[c->agg.n - 1];
     } else {
-        g = &c->agg.v[c->slot[stem - 1]];
+        g = &c->agg.v[se->slot];
     }
     g->w += weight;
     size_t m = wl < g->slen ? wl : g->slen;
@@ -341,7 +329,7 @@ static int one_pass(prep_ctx *c, const char *text)
 {
     if (c->tn > CACHE_MAX) cache_clear(c);
     if (++c->article == 0) {  /* the stamps wrapped */
-        if (c->idcap) memset(c->stamp, 0, c->idcap * sizeof *c->stamp);
+        for (size_t i = 0; i < c->st.n; i++) c->st.v[i].stamp = 0;
         c->article = 1;
     }
     c->sig.n = c->bi.n = c->agg.n = 0;
