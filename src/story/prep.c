@@ -19,6 +19,8 @@
 #include "../dedup/shingle.h"
 #include "../text/token.h"
 
+#include <sys/mman.h>
+
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
@@ -29,6 +31,8 @@
 #define TERM_MAX 40
 /* The cache is emptied (at an article's start) past this many tokens. */
 #define CACHE_MAX 200000
+
+#define HUGE_PAGE ((size_t)2 << 20)
 
 /* A cached token, 32 bytes (half a cache line: the table is 64-aligned, so
  * a probe touches one line).  len == 0: a free slot. */
@@ -142,8 +146,14 @@ static void artprep_free(void *v)
 static int tab_grow(prep_ctx *c)
 {
     size_t nc = c->tcap ? c->tcap * 2 : 8192;
-    tok_entry *nt = aligned_alloc(64, nc * sizeof *nt);
+    size_t bytes = nc * sizeof(tok_entry);
+    /* a big table on huge pages where the kernel allows (a probe is a
+     * random access: with 4 KiB pages most would miss the TLB too) */
+    tok_entry *nt = aligned_alloc(bytes >= HUGE_PAGE ? HUGE_PAGE : 64, bytes);
     if (!nt) return DL_ENOMEM;
+#ifdef MADV_HUGEPAGE
+    if (bytes >= HUGE_PAGE) (void)madvise(nt, bytes, MADV_HUGEPAGE);
+#endif
     memset(nt, 0, nc * sizeof *nt);
     for (size_t i = 0; i < c->tcap; i++) {
         if (!c->tab[i].len) continue;
