@@ -75,6 +75,7 @@ typedef struct prep_ctx {
     /* the token cache */
     tok_entry *tab;
     size_t tcap, tn;
+    unsigned tgen;  /* bumped when the table is rebuilt (slots move) */
     DL_VEC(char) keys;
     DL_VEC(uint64_t) whs;
     /* interned stems: ids index st and shash (id - 1); stab holds ids */
@@ -164,6 +165,7 @@ static int tab_grow(prep_ctx *c)
     free(c->tab);
     c->tab = nt;
     c->tcap = nc;
+    c->tgen++;
     return DL_OK;
 }
 
@@ -225,16 +227,16 @@ static inline size_t tok_find(const prep_ctx *c, const char *w, size_t n, uint64
     return h;
 }
 
-/* The cache entry of the WORD token w[0, n) (1 <= n <= KEY_MAX) whose
- * XXH3-64 is hv, made on first sight.  NULL on OOM.  The pointer is valid
- * until the next lookup. */
-static const tok_entry *tok_get(prep_ctx *c, const char *w, size_t n, uint64_t hv)
+/* The slot of the cache entry of the WORD token w[0, n) (1 <= n <=
+ * KEY_MAX) whose XXH3-64 is hv, made on first sight; SIZE_MAX on OOM.  The
+ * slot holds while c->tgen stays the same. */
+static size_t tok_get(prep_ctx *c, const char *w, size_t n, uint64_t hv)
 {
     if (c->tcap) {
         size_t h = tok_find(c, w, n, hv);
-        if (c->tab[h].len) return &c->tab[h];
+        if (c->tab[h].len) return h;
     }
-    if ((c->tn + 1) * 2 > c->tcap && tab_grow(c)) return NULL;
+    if ((c->tn + 1) * 2 > c->tcap && tab_grow(c)) return SIZE_MAX;
     tok_entry e = {.hash = hv, .len = (uint16_t)n};
     /* what the shingler gets: at most n words (one per byte) */
     uint64_t words[KEY_MAX];
@@ -243,7 +245,7 @@ static const tok_entry *tok_get(prep_ctx *c, const char *w, size_t n, uint64_t h
     if (nw == 1) {
         e.word = words[0];
     } else if (nw > 1) {
-        if (dl_vec_reserve(&c->whs, c->whs.n + nw)) return NULL;
+        if (dl_vec_reserve(&c->whs, c->whs.n + nw)) return SIZE_MAX;
         e.word = c->whs.n;
         memcpy(c->whs.v + c->whs.n, words, nw * sizeof *words);
         c->whs.n += nw;
@@ -252,12 +254,12 @@ static const tok_entry *tok_get(prep_ctx *c, const char *w, size_t n, uint64_t h
     if (n <= TERM_MAX) {
         char stem[256];
         size_t sl = dl_stem_word(c->sm, w, n, stem, sizeof stem);
-        if (sl >= 2 && !(e.stem = stem_intern(c, stem, sl))) return NULL;
+        if (sl >= 2 && !(e.stem = stem_intern(c, stem, sl))) return SIZE_MAX;
     }
     if (n <= 8) {
         e.key = key_of(w, n);
     } else {
-        if (dl_vec_reserve(&c->keys, c->keys.n + n)) return NULL;
+        if (dl_vec_reserve(&c->keys, c->keys.n + n)) return SIZE_MAX;
         e.key = c->keys.n;
         memcpy(c->keys.v + c->keys.n, w, n);
         c->keys.n += n;
@@ -265,7 +267,7 @@ static const tok_entry *tok_get(prep_ctx *c, const char *w, size_t n, uint64_t h
     size_t h = tok_find(c, w, n, hv);
     c->tab[h] = e;
     c->tn++;
-    return &c->tab[h];
+    return h;
 }
 
 /* The term counts gathered in c->agg into out (appended, first-seen order,
@@ -320,7 +322,13 @@ static int term_add(prep_ctx *c, uint32_t stem, const char *w, size_t wl, double
     return DL_OK;
 }
 
+/* The loop over an article's tokens is a pipeline: token i + AHEAD is
+ * hashed and its table slot prefetched, token i + NEAR looked up (made)
+ * and its stem's record prefetched, token i used.  The table is far bigger
+ * than the CPU's caches, so unhidden each probe would be a wait for memory. */
 #define AHEAD 8
+#define NEAR 4
+#define RING 16
 
 /* The cache hash of token t (0 for a token that is not looked up), its
  * table slot prefetched. */
@@ -331,6 +339,23 @@ static inline uint64_t tok_hash(const prep_ctx *c, const char *text, const dl_to
     uint64_t hv = XXH3_64bits(text + t->start, n);
     if (c->tcap) __builtin_prefetch(&c->tab[(size_t)hv & (c->tcap - 1)]);
     return hv;
+}
+
+/* Stage NEAR of the pipeline for token j: its slot into sr and gr, its
+ * stem's record prefetched.  DL_OK or DL_ENOMEM. */
+static inline int tok_near(prep_ctx *c, const char *text, const dl_token *tv, size_t j,
+                           const uint64_t *hr, size_t *sr, unsigned *gr)
+{
+    const dl_token *t = &tv[j];
+    size_t n = t->end - t->start;
+    if (t->kind != DL_TOK_WORD || n > KEY_MAX) return DL_OK;
+    size_t slot = tok_get(c, text + t->start, n, hr[j % RING]);
+    if (slot == SIZE_MAX) return DL_ENOMEM;
+    sr[j % RING] = slot;
+    gr[j % RING] = c->tgen;
+    uint32_t stem = c->tab[slot].stem;
+    if (stem) __builtin_prefetch(&c->st.v[stem - 1]);
+    return DL_OK;
 }
 
 /* Shingles (into c->sig, c->bi, sorted and distinct) and term counts (into
@@ -347,17 +372,17 @@ static int one_pass(prep_ctx *c, const char *text)
     int sent_start = 1, rc = DL_OK;
     const dl_token *tv = c->toks.v;
     size_t nt = c->toks.n;
-    /* the cache hashes of the tokens AHEAD tokens ahead, whose table slots
-     * are prefetched meanwhile (the table is far bigger than the CPU's
-     * caches, so a probe is mostly a wait for memory) */
-    uint64_t ring[AHEAD];
-    for (size_t i = 0; i < AHEAD && i < nt; i++) ring[i] = tok_hash(c, text, &tv[i]);
+    uint64_t hr[RING];    /* cache hashes */
+    size_t sr[RING];      /* table slots */
+    unsigned gr[RING];    /* ... while c->tgen is this */
+    for (size_t i = 0; i < AHEAD && i < nt; i++) hr[i] = tok_hash(c, text, &tv[i]);
+    for (size_t i = 0; i < NEAR && i < nt && !rc; i++) rc = tok_near(c, text, tv, i, hr, sr, gr);
     for (size_t i = 0; i < nt && !rc && !sh.rc; i++) {
+        if (i + AHEAD < nt) hr[(i + AHEAD) % RING] = tok_hash(c, text, &tv[i + AHEAD]);
+        if (i + NEAR < nt && (rc = tok_near(c, text, tv, i + NEAR, hr, sr, gr))) break;
         const dl_token *t = &tv[i];
         const char *w = text + t->start;
         size_t wl = t->end - t->start;
-        uint64_t hv = ring[i % AHEAD];
-        if (i + AHEAD < nt) ring[i % AHEAD] = tok_hash(c, text, &tv[i + AHEAD]);
         if (t->kind == DL_TOK_PUNCT) {
             if (*w == '.' || *w == '!' || *w == '?' || *w == ':' || *w == '"') sent_start = 1;
             continue;
@@ -370,11 +395,8 @@ static int one_pass(prep_ctx *c, const char *text)
             sent_start = 0;
             continue;
         }
-        const tok_entry *e = tok_get(c, w, wl, hv);
-        if (!e) {
-            rc = DL_ENOMEM;
-            break;
-        }
+        size_t slot = gr[i % RING] == c->tgen ? sr[i % RING] : tok_find(c, w, wl, hr[i % RING]);
+        const tok_entry *e = &c->tab[slot];
         if (shingle) {
             if (e->nw == 1) {
                 dl_dup_shingler_add(&sh, e->word);
