@@ -222,6 +222,17 @@ size_t dl_dup_token_words(const char *w, size_t len, uint64_t *out, size_t cap)
     return k;
 }
 
+int dl_dup_token_words_vec(const char *w, size_t len, dl_dup_u64vec *out)
+{
+    char buf[PIECE_BUF];
+    size_t p = 0;
+    while (p < len) {
+        size_t n = next_piece(w, &p, len, buf, sizeof buf);
+        if (n && dl_vec_push(out, XXH3_64bits(buf, n))) return DL_ENOMEM;
+    }
+    return DL_OK;
+}
+
 void dl_dup_shingler_token(dl_dup_shingler *s, const char *w, size_t len)
 {
     char buf[PIECE_BUF];

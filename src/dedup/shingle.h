@@ -46,14 +46,29 @@ static inline uint64_t dl_dup_fmix64(uint64_t k)
     return k;
 }
 
-/* The shingle of the last k words of the window. */
-static inline uint32_t dl_dup_shingle_of(const uint64_t *h, int k)
+/* The k-shingle of the k word hashes w[0, k): they are mixed in as the
+ * last k of a window of DL_DUP_K, word i with its place there (DL_DUP_K -
+ * k + i + 1). */
+static inline uint32_t dl_dup_shingle_at(const uint64_t *w, int k)
 {
     uint64_t s = 0;
-    for (int j = DL_DUP_K - k; j < DL_DUP_K; j++)
-        s = dl_dup_fmix64(s ^ (h[j] + 0x9E3779B97F4A7C15ULL * (uint64_t)(j + 1)));
+    for (int i = 0; i < k; i++)
+        s = dl_dup_fmix64(s ^ (w[i] + 0x9E3779B97F4A7C15ULL * (uint64_t)(DL_DUP_K - k + i + 1)));
     return (uint32_t)(s >> 32);
 }
+
+/* The k-shingles of the n word hashes wh (all the words of a text, in
+ * order) into out: n - k + 1 of them (none when n < k), unsorted.  The
+ * same as feeding the words to a dl_dup_shingler one by one; a tight loop
+ * of independent hash chains, which the CPU overlaps. */
+static inline size_t dl_dup_shingles_words(const uint64_t *wh, size_t n, int k, uint32_t *out)
+{
+    if (n < (size_t)k) return 0;
+    for (size_t i = 0; i + k <= n; i++) out[i] = dl_dup_shingle_at(wh + i, k);
+    return n - k + 1;
+}
+
+typedef DL_VEC(uint64_t) dl_dup_u64vec;
 
 static inline void dl_dup_push_u32(dl_u32vec *o, uint32_t x, int *rc)
 {
@@ -68,10 +83,14 @@ static inline __attribute__((always_inline)) void dl_dup_shingler_add(dl_dup_shi
     for (int j = 0; j + 1 < DL_DUP_K; j++) s->h[j] = s->h[j + 1];
     s->h[DL_DUP_K - 1] = wh;
     s->words++;
-    if (s->words >= (size_t)s->k) dl_dup_push_u32(s->sig, dl_dup_shingle_of(s->h, s->k), &s->rc);
+    if (s->words >= (size_t)s->k) dl_dup_push_u32(s->sig, dl_dup_shingle_at(s->h + DL_DUP_K - s->k, s->k), &s->rc);
     if (s->bi && s->words >= (size_t)s->k2)
-        dl_dup_push_u32(s->bi, dl_dup_shingle_of(s->h, s->k2), &s->rc);
+        dl_dup_push_u32(s->bi, dl_dup_shingle_at(s->h + DL_DUP_K - s->k2, s->k2), &s->rc);
 }
+
+/* Appends the hashes of the words of the token w[0, len) to out (no cap).
+ * DL_OK or DL_ENOMEM. */
+int dl_dup_token_words_vec(const char *w, size_t len, dl_dup_u64vec *out);
 
 /* Adds the words of the token w[0, len) (dl_dup_token_words without a
  * cap); stops once s->rc is set. */

@@ -77,7 +77,7 @@ typedef struct prep_ctx {
     size_t tcap, tn;
     unsigned tgen;  /* bumped when the table is rebuilt (slots move) */
     DL_VEC(char) keys;
-    DL_VEC(uint64_t) whs;
+    dl_dup_u64vec whs;
     /* interned stems: ids index st and shash (id - 1); stab holds ids */
     DL_VEC(stem_entry) st;
     DL_VEC(uint64_t) shash;
@@ -87,6 +87,7 @@ typedef struct prep_ctx {
     uint32_t article;  /* stamps the stems counted by the current article */
     /* per-article scratch */
     dl_tokvec toks;
+    dl_dup_u64vec wh;  /* the article's word hashes */
     dl_u32vec sig, bi;
     DL_VEC(uint32_t) sorttmp;
     DL_VEC(tagg) agg;
@@ -126,6 +127,7 @@ void dl_artprep_tfree(void *tctx)
     dl_vec_free(&c->shash);
     dl_vec_free(&c->sbuf);
     dl_vec_free(&c->toks);
+    dl_vec_free(&c->wh);
     dl_vec_free(&c->sig);
     dl_vec_free(&c->bi);
     dl_vec_free(&c->sorttmp);
@@ -367,8 +369,7 @@ static int one_pass(prep_ctx *c, const char *text)
         for (size_t i = 0; i < c->st.n; i++) c->st.v[i].stamp = 0;
         c->article = 1;
     }
-    c->sig.n = c->bi.n = c->agg.n = 0;
-    dl_dup_shingler sh = {.sig = &c->sig, .bi = &c->bi, .k = DL_DUP_K, .k2 = 2};
+    c->wh.n = c->sig.n = c->bi.n = c->agg.n = 0;
     int sent_start = 1, rc = DL_OK;
     const dl_token *tv = c->toks.v;
     size_t nt = c->toks.n;
@@ -377,7 +378,7 @@ static int one_pass(prep_ctx *c, const char *text)
     unsigned gr[RING];    /* ... while c->tgen is this */
     for (size_t i = 0; i < AHEAD && i < nt; i++) hr[i] = tok_hash(c, text, &tv[i]);
     for (size_t i = 0; i < NEAR && i < nt && !rc; i++) rc = tok_near(c, text, tv, i, hr, sr, gr);
-    for (size_t i = 0; i < nt && !rc && !sh.rc; i++) {
+    for (size_t i = 0; i < nt && !rc; i++) {
         if (i + AHEAD < nt) hr[(i + AHEAD) % RING] = tok_hash(c, text, &tv[i + AHEAD]);
         if (i + NEAR < nt && (rc = tok_near(c, text, tv, i + NEAR, hr, sr, gr))) break;
         const dl_token *t = &tv[i];
@@ -387,22 +388,24 @@ static int one_pass(prep_ctx *c, const char *text)
             if (*w == '.' || *w == '!' || *w == '?' || *w == ':' || *w == '"') sent_start = 1;
             continue;
         }
-        int shingle = sh.words < DL_DUP_MAX_WORDS;
+        int shingle = c->wh.n < DL_DUP_MAX_WORDS;
         if (t->kind != DL_TOK_WORD || wl > KEY_MAX) {
             /* numbers and long words: not cached, never terms */
             if (shingle && (t->kind == DL_TOK_WORD || t->kind == DL_TOK_NUMBER))
-                dl_dup_shingler_token(&sh, w, wl);
+                rc = dl_dup_token_words_vec(w, wl, &c->wh);
             sent_start = 0;
             continue;
         }
         size_t slot = gr[i % RING] == c->tgen ? sr[i % RING] : tok_find(c, w, wl, hr[i % RING]);
         const tok_entry *e = &c->tab[slot];
-        if (shingle) {
-            if (e->nw == 1) {
-                dl_dup_shingler_add(&sh, e->word);
-            } else {
-                for (size_t k = 0; k < e->nw; k++) dl_dup_shingler_add(&sh, c->whs.v[e->word + k]);
+        if (shingle && e->nw) {
+            if (c->wh.n + e->nw > c->wh.cap && dl_vec_reserve(&c->wh, c->wh.n + e->nw)) {
+                rc = DL_ENOMEM;
+                break;
             }
+            if (e->nw == 1) c->wh.v[c->wh.n++] = e->word;
+            else
+                for (size_t k = 0; k < e->nw; k++) c->wh.v[c->wh.n++] = c->whs.v[e->word + k];
         }
         if (wl > TERM_MAX) {
             sent_start = 0;
@@ -418,10 +421,13 @@ static int one_pass(prep_ctx *c, const char *text)
         }
         sent_start = 0;
     }
-    if (!rc) rc = sh.rc;
     if (rc) return rc;
-    size_t most = c->sig.n > c->bi.n ? c->sig.n : c->bi.n;
-    if (dl_vec_reserve(&c->sorttmp, most)) return DL_ENOMEM;
+    size_t nw = c->wh.n;
+    if (dl_vec_reserve(&c->sig, nw) || dl_vec_reserve(&c->bi, nw) ||
+        dl_vec_reserve(&c->sorttmp, nw))
+        return DL_ENOMEM;
+    c->sig.n = dl_dup_shingles_words(c->wh.v, nw, DL_DUP_K, c->sig.v);
+    c->bi.n = dl_dup_shingles_words(c->wh.v, nw, 2, c->bi.v);
     dl_dup_sort_unique(&c->sig, c->sorttmp.v);
     dl_dup_sort_unique(&c->bi, c->sorttmp.v);
     return DL_OK;
