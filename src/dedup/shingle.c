@@ -132,18 +132,20 @@ static inline void insertion_u32(uint32_t *v, size_t n)
     }
 }
 
-/* Buckets at most this big are insertion-sorted, bigger ones radix-sorted,
- * so the work stays linear whatever the values (a junk text that repeats
- * a few shingles puts them all in a few buckets). */
-#define BUCKET_SMALL 32
+/* Sorts of arrays this small are insertion sorts */
+#define SORT_SMALL 32
 #define MSD_BITS_MAX 12
 
-/* Sorts v[0, n) ascending through tmp (n entries): the hashes are uniform,
- * so one counting pass on their top bits (about 4 values per bucket) and
- * an insertion sort of each bucket do it; qsort without tmp. */
+/* Sorts v[0, n) ascending through tmp (n entries).  The hashes are
+ * uniform, so one counting pass on their top bits (about one value per
+ * bucket) leaves them nearly sorted, and an insertion sort finishes: its
+ * work is n plus the inversions left, which are within buckets.  A bucket
+ * bigger than SORT_SMALL (a junk text that repeats a few shingles) sends
+ * the array to a radix sort instead, so the work stays linear whatever the
+ * values.  qsort without tmp. */
 static void sort_u32(uint32_t *v, size_t n, uint32_t *tmp)
 {
-    if (n <= BUCKET_SMALL) {
+    if (n <= SORT_SMALL) {
         insertion_u32(v, n);
         return;
     }
@@ -152,29 +154,31 @@ static void sort_u32(uint32_t *v, size_t n, uint32_t *tmp)
         return;
     }
     int bits = 1;
-    while (bits < MSD_BITS_MAX && ((size_t)4 << bits) < n) bits++;
+    while (bits < MSD_BITS_MAX && ((size_t)1 << bits) < n) bits++;
     int shift = 32 - bits;
     size_t nb = (size_t)1 << bits;
     uint32_t count[(1 << MSD_BITS_MAX) + 1];
     memset(count, 0, (nb + 1) * sizeof *count);
     for (size_t i = 0; i < n; i++) count[(v[i] >> shift) + 1]++;
-    for (size_t b = 0; b < nb; b++) count[b + 1] += count[b];
+    uint32_t big = 0;
+    for (size_t b = 0; b < nb; b++) {
+        big |= count[b + 1] > SORT_SMALL;
+        count[b + 1] += count[b];
+    }
+    if (big) {
+        lsd_u32(v, n, tmp);
+        return;
+    }
     /* count[b] is now bucket b's start; scattering moves it to the end */
     for (size_t i = 0; i < n; i++) tmp[count[v[i] >> shift]++] = v[i];
-    size_t at = 0;
-    for (size_t b = 0; b < nb; b++) {
-        size_t end = count[b], k = end - at;
-        if (k > BUCKET_SMALL) lsd_u32(tmp + at, k, v + at);
-        else insertion_u32(tmp + at, k);
-        at = end;
-    }
+    insertion_u32(tmp, n);
     memcpy(v, tmp, n * sizeof *v);
 }
 
 void dl_dup_sort_unique(dl_u32vec *v, uint32_t *scratch)
 {
     if (v->n <= 1) return;
-    uint32_t *own = !scratch && v->n > BUCKET_SMALL ? dl_malloc(v->n * sizeof *own) : NULL;
+    uint32_t *own = !scratch && v->n > SORT_SMALL ? dl_malloc(v->n * sizeof *own) : NULL;
     sort_u32(v->v, v->n, scratch ? scratch : own);
     free(own);
     size_t m = 1;
