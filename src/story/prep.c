@@ -46,12 +46,36 @@ typedef struct tok_entry {
     uint16_t nw;      /* words it gives the shingler */
 } tok_entry;
 
-/* Up to 8 bytes as one number (the key of a short token). */
+static inline uint32_t load32(const char *p)
+{
+    uint32_t x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+static inline uint64_t load64(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+/* The n bytes w[0, n) (1 <= n <= 8) as one number, the key of a short
+ * token: distinct strings of the same length get distinct keys (the loads
+ * cover every byte), and only w[0, n) is read. */
 static inline uint64_t key_of(const char *w, size_t n)
 {
-    uint64_t k = 0;
-    for (size_t i = 0; i < n; i++) k |= (uint64_t)(unsigned char)w[i] << (8 * i);
-    return k;
+    if (n >= 4) return load32(w) | (uint64_t)load32(w + n - 4) << 32;
+    return (unsigned char)w[0] | (uint64_t)(unsigned char)w[n / 2] << 8 |
+           (uint64_t)(unsigned char)w[n - 1] << 16;
+}
+
+/* a[0, n) == b[0, n) for n >= 8, in 8-byte loads (the last one overlaps) */
+static inline int same_long(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i + 8 < n; i += 8)
+        if (load64(a + i) != load64(b + i)) return 0;
+    return load64(a + n - 8) == load64(b + n - 8);
 }
 
 /* A distinct stem of the cache, with its place in the current article's
@@ -223,7 +247,7 @@ static inline size_t tok_find(const prep_ctx *c, const char *w, size_t n, uint64
     } else {
         for (; c->tab[h].len; h = (h + 1) & mask) {
             const tok_entry *e = &c->tab[h];
-            if (e->hash == hv && e->len == n && memcmp(c->keys.v + e->key, w, n) == 0) break;
+            if (e->hash == hv && e->len == n && same_long(c->keys.v + e->key, w, n)) break;
         }
     }
     return h;
