@@ -37,9 +37,9 @@
 /* A cached token, 32 bytes (half a cache line: the table is 64-aligned, so
  * a probe touches one line).  len == 0: a free slot. */
 typedef struct tok_entry {
-    uint64_t hash;    /* XXH3-64 of the token's bytes */
+    uint64_t hash;    /* key_hash of the token's bytes */
     uint64_t word;    /* nw == 1: the word's hash; nw > 1: offset in whs */
-    uint64_t key;     /* len <= 8: the bytes, zero-padded (key_of);
+    uint64_t key;     /* len <= 8: the bytes as one number (key_of);
                        * longer: offset of the bytes in keys */
     uint32_t stem;    /* stem id (1-based), 0: no term */
     uint16_t len;     /* bytes of the token */
@@ -68,6 +68,24 @@ static inline uint64_t key_of(const char *w, size_t n)
     if (n >= 4) return load32(w) | (uint64_t)load32(w + n - 4) << 32;
     return (unsigned char)w[0] | (uint64_t)(unsigned char)w[n / 2] << 8 |
            (uint64_t)(unsigned char)w[n - 1] << 16;
+}
+
+/* The cache's hash of the token w[0, n) (1 <= n <= KEY_MAX): any good mix
+ * will do (keys are compared in full), this one is inlined and cheap. */
+static inline uint64_t key_hash(const char *w, size_t n)
+{
+    uint64_t h;
+    if (n <= 8) {
+        h = key_of(w, n);
+    } else {
+        h = 0;
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            h = (h ^ load64(w + i)) * 0x9E3779B97F4A7C15ULL;
+            h = h << 31 | h >> 33;
+        }
+        h ^= load64(w + n - 8);
+    }
+    return dl_dup_fmix64(h ^ (uint64_t)n * 0xc2b2ae3d27d4eb4fULL);
 }
 
 /* a[0, n) == b[0, n) for n >= 8, in 8-byte loads (the last one overlaps) */
@@ -254,7 +272,7 @@ static inline size_t tok_find(const prep_ctx *c, const char *w, size_t n, uint64
 }
 
 /* The slot of the cache entry of the WORD token w[0, n) (1 <= n <=
- * KEY_MAX) whose XXH3-64 is hv, made on first sight; SIZE_MAX on OOM.  The
+ * KEY_MAX) whose key_hash is hv, made on first sight; SIZE_MAX on OOM.  The
  * slot holds while c->tgen stays the same. */
 static size_t tok_get(prep_ctx *c, const char *w, size_t n, uint64_t hv)
 {
@@ -362,7 +380,7 @@ static inline uint64_t tok_hash(const prep_ctx *c, const char *text, const dl_to
 {
     size_t n = t->end - t->start;
     if (t->kind != DL_TOK_WORD || n > KEY_MAX) return 0;
-    uint64_t hv = XXH3_64bits(text + t->start, n);
+    uint64_t hv = key_hash(text + t->start, n);
     if (c->tcap) __builtin_prefetch(&c->tab[(size_t)hv & (c->tcap - 1)]);
     return hv;
 }
