@@ -370,9 +370,9 @@ static int term_add(prep_ctx *c, uint32_t stem, const char *w, size_t wl, double
  * hashed and its table slot prefetched, token i + NEAR looked up (made)
  * and its stem's record prefetched, token i used.  The table is far bigger
  * than the CPU's caches, so unhidden each probe would be a wait for memory. */
-#define AHEAD 8
-#define NEAR 4
-#define RING 16
+#define AHEAD 16
+#define NEAR 6
+#define RING 32
 
 /* The cache hash of token t (0 for a token that is not looked up), its
  * table slot prefetched. */
