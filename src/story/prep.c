@@ -37,14 +37,17 @@
 /* A cached token, 32 bytes (half a cache line: the table is 64-aligned, so
  * a probe touches one line).  len == 0: a free slot. */
 typedef struct tok_entry {
-    uint64_t hash;    /* key_hash of the token's bytes */
     uint64_t word;    /* nw == 1: the word's hash; nw > 1: offset in whs */
     uint64_t key;     /* len <= 8: the bytes as one number (key_of);
                        * longer: offset of the bytes in keys */
+    uint32_t tag;     /* the high half of the token's key_hash */
     uint32_t stem;    /* stem id (1-based), 0: no term */
-    uint16_t len;     /* bytes of the token */
-    uint16_t nw;      /* words it gives the shingler */
+    uint32_t stamp;   /* the article (c->article) that last counted it */
+    uint16_t slot;    /* then: its term's index in c->agg, or SLOT_NONE */
+    uint8_t len;      /* bytes of the token */
+    uint8_t nw;       /* words it gives the shingler */
 } tok_entry;
+#define SLOT_NONE UINT16_MAX
 
 static inline uint32_t load32(const char *p)
 {
@@ -76,7 +79,7 @@ static inline uint64_t key_hash(const char *w, size_t n)
 {
     uint64_t h;
     if (n <= 8) {
-        h = key_of(w, n);
+        h = key_of(w, n);  /* entry_hash relies on this */
     } else {
         h = 0;
         for (size_t i = 0; i + 8 < n; i += 8) {
@@ -86,6 +89,13 @@ static inline uint64_t key_hash(const char *w, size_t n)
         h ^= load64(w + n - 8);
     }
     return dl_dup_fmix64(h ^ (uint64_t)n * 0xc2b2ae3d27d4eb4fULL);
+}
+
+/* The key_hash of an entry's token, from the entry (table growth). */
+static inline uint64_t entry_hash(const char *keys, const struct tok_entry *e)
+{
+    if (e->len <= 8) return dl_dup_fmix64(e->key ^ (uint64_t)e->len * 0xc2b2ae3d27d4eb4fULL);
+    return key_hash(keys + e->key, e->len);
 }
 
 /* a[0, n) == b[0, n) for n >= 8, in 8-byte loads (the last one overlaps) */
@@ -202,7 +212,7 @@ static int tab_grow(prep_ctx *c)
     memset(nt, 0, nc * sizeof *nt);
     for (size_t i = 0; i < c->tcap; i++) {
         if (!c->tab[i].len) continue;
-        size_t h = (size_t)c->tab[i].hash & (nc - 1);
+        size_t h = (size_t)entry_hash(c->keys.v, &c->tab[i]) & (nc - 1);
         while (nt[h].len) h = (h + 1) & (nc - 1);
         nt[h] = c->tab[i];
     }
@@ -256,16 +266,17 @@ static uint32_t stem_intern(prep_ctx *c, const char *s, size_t n)
 static inline size_t tok_find(const prep_ctx *c, const char *w, size_t n, uint64_t hv)
 {
     size_t mask = c->tcap - 1, h = (size_t)hv & mask;
+    uint32_t tag = (uint32_t)(hv >> 32);
     if (n <= 8) {
         uint64_t k = key_of(w, n);
         for (; c->tab[h].len; h = (h + 1) & mask) {
             const tok_entry *e = &c->tab[h];
-            if (e->hash == hv && e->len == n && e->key == k) break;
+            if (e->tag == tag && e->len == n && e->key == k) break;
         }
     } else {
         for (; c->tab[h].len; h = (h + 1) & mask) {
             const tok_entry *e = &c->tab[h];
-            if (e->hash == hv && e->len == n && same_long(c->keys.v + e->key, w, n)) break;
+            if (e->tag == tag && e->len == n && same_long(c->keys.v + e->key, w, n)) break;
         }
     }
     return h;
@@ -281,11 +292,11 @@ static size_t tok_get(prep_ctx *c, const char *w, size_t n, uint64_t hv)
         if (c->tab[h].len) return h;
     }
     if ((c->tn + 1) * 2 > c->tcap && tab_grow(c)) return SIZE_MAX;
-    tok_entry e = {.hash = hv, .len = (uint16_t)n};
+    tok_entry e = {.tag = (uint32_t)(hv >> 32), .len = (uint8_t)n};
     /* what the shingler gets: at most n words (one per byte) */
     uint64_t words[KEY_MAX];
     size_t nw = dl_dup_token_words(w, n, words, KEY_MAX);
-    e.nw = (uint16_t)nw;
+    e.nw = (uint8_t)nw;
     if (nw == 1) {
         e.word = words[0];
     } else if (nw > 1) {
@@ -345,8 +356,10 @@ static int terms_out(prep_ctx *c, dl_rawterms *out)
     return DL_OK;
 }
 
-/* Counts one occurrence of the term stem (id) with surface w[0, wl). */
-static int term_add(prep_ctx *c, uint32_t stem, const char *w, size_t wl, double weight)
+/* Counts one occurrence of the term stem (id) with surface w[0, wl); its
+ * index in c->agg into *at.  DL_OK or DL_ENOMEM. */
+static int term_add(prep_ctx *c, uint32_t stem, const char *w, size_t wl, double weight,
+                    size_t *at)
 {
     tagg *g;
     stem_entry *se = &c->st.v[stem - 1];
@@ -359,6 +372,7 @@ static int term_add(prep_ctx *c, uint32_t stem, const char *w, size_t wl, double
     } else {
         g = &c->agg.v[se->slot];
     }
+    *at = (size_t)(g - c->agg.v);
     g->w += weight;
     size_t m = wl < g->slen ? wl : g->slen;
     int cmp = memcmp(w, g->surf, m);
@@ -397,8 +411,8 @@ static inline int tok_near(prep_ctx *c, const char *text, const dl_token *tv, si
     if (slot == SIZE_MAX) return DL_ENOMEM;
     sr[j % RING] = slot;
     gr[j % RING] = c->tgen;
-    uint32_t stem = c->tab[slot].stem;
-    if (stem) __builtin_prefetch(&c->st.v[stem - 1]);
+    const tok_entry *e = &c->tab[slot];
+    if (e->stem && e->stamp != c->article) __builtin_prefetch(&c->st.v[e->stem - 1]);
     return DL_OK;
 }
 
@@ -407,8 +421,8 @@ static inline int tok_near(prep_ctx *c, const char *text, const dl_token *tv, si
 static int one_pass(prep_ctx *c, const char *text)
 {
     if (c->tn > CACHE_MAX) cache_clear(c);
-    if (++c->article == 0) {  /* the stamps wrapped */
-        for (size_t i = 0; i < c->st.n; i++) c->st.v[i].stamp = 0;
+    if (++c->article == 0) {  /* the stamps wrapped: start afresh */
+        cache_clear(c);
         c->article = 1;
     }
     c->wh.n = c->sig.n = c->bi.n = c->agg.n = 0;
@@ -439,7 +453,7 @@ static int one_pass(prep_ctx *c, const char *text)
             continue;
         }
         size_t slot = gr[i % RING] == c->tgen ? sr[i % RING] : tok_find(c, w, wl, hr[i % RING]);
-        const tok_entry *e = &c->tab[slot];
+        tok_entry *e = &c->tab[slot];
         if (shingle && e->nw) {
             if (c->wh.n + e->nw > c->wh.cap && dl_vec_reserve(&c->wh, c->wh.n + e->nw)) {
                 rc = DL_ENOMEM;
@@ -459,7 +473,15 @@ static int one_pass(prep_ctx *c, const char *text)
         if (e->stem) {
             int allcaps = wl > 1 && cap && w[1] >= 'A' && w[1] <= 'Z';
             double weight = (cap && !sent_start && !allcaps) ? 2.0 : 1.0;
-            rc = term_add(c, e->stem, w, wl, weight);
+            if (e->stamp == c->article && e->slot != SLOT_NONE) {
+                /* the same bytes again: its surface form was weighed */
+                c->agg.v[e->slot].w += weight;
+            } else {
+                size_t at = 0;
+                rc = term_add(c, e->stem, w, wl, weight, &at);
+                e->stamp = c->article;
+                e->slot = at < SLOT_NONE ? (uint16_t)at : SLOT_NONE;
+            }
         }
         sent_start = 0;
     }
