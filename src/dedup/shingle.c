@@ -132,17 +132,36 @@ static inline void insertion_u32(uint32_t *v, size_t n)
     }
 }
 
-/* Sorts of arrays this small are insertion sorts */
+/* Sorts of arrays this small are plain insertion sorts */
 #define SORT_SMALL 32
 #define MSD_BITS_MAX 12
+/* element moves allowed per element in the finishing insertion sort */
+#define MOVES_PER 8
+
+/* Insertion sort of v[0, n) that gives up after budget element moves:
+ * 1 when sorted, 0 when it gave up (v is then still a permutation). */
+static int insertion_budget(uint32_t *v, size_t n, size_t budget)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        while (j && v[j - 1] > x) v[j] = v[j - 1], j--;
+        v[j] = x;
+        size_t moved = i - j;
+        if (moved > budget) return 0;
+        budget -= moved;
+    }
+    return 1;
+}
 
 /* Sorts v[0, n) ascending through tmp (n entries).  The hashes are
  * uniform, so one counting pass on their top bits (about one value per
  * bucket) leaves them nearly sorted, and an insertion sort finishes: its
- * work is n plus the inversions left, which are within buckets.  A bucket
- * bigger than SORT_SMALL (a junk text that repeats a few shingles) sends
- * the array to a radix sort instead, so the work stays linear whatever the
- * values.  qsort without tmp. */
+ * work is n plus the inversions left, which are within buckets (repeats
+ * cost nothing).  Should the inversions exceed MOVES_PER per element (a
+ * junk text whose few distinct shingles share top bits), a radix sort
+ * finishes instead, so the work stays linear whatever the values.  qsort
+ * without tmp. */
 static void sort_u32(uint32_t *v, size_t n, uint32_t *tmp)
 {
     if (n <= SORT_SMALL) {
@@ -160,19 +179,11 @@ static void sort_u32(uint32_t *v, size_t n, uint32_t *tmp)
     uint32_t count[(1 << MSD_BITS_MAX) + 1];
     memset(count, 0, (nb + 1) * sizeof *count);
     for (size_t i = 0; i < n; i++) count[(v[i] >> shift) + 1]++;
-    uint32_t big = 0;
-    for (size_t b = 0; b < nb; b++) {
-        big |= count[b + 1] > SORT_SMALL;
-        count[b + 1] += count[b];
-    }
-    if (big) {
-        lsd_u32(v, n, tmp);
-        return;
-    }
+    for (size_t b = 0; b < nb; b++) count[b + 1] += count[b];
     /* count[b] is now bucket b's start; scattering moves it to the end */
     for (size_t i = 0; i < n; i++) tmp[count[v[i] >> shift]++] = v[i];
-    insertion_u32(tmp, n);
-    memcpy(v, tmp, n * sizeof *v);
+    if (insertion_budget(tmp, n, MOVES_PER * n)) memcpy(v, tmp, n * sizeof *v);
+    else lsd_u32(v, n, tmp);  /* v's order does not matter: any permutation */
 }
 
 void dl_dup_sort_unique(dl_u32vec *v, uint32_t *scratch)
