@@ -325,6 +325,22 @@ static size_t tok_get(prep_ctx *c, const char *w, size_t n, uint64_t hv)
     return h;
 }
 
+/* Copies n bytes: short strings without a call (overlapping 8- or 4-byte
+ * moves inside both ranges). */
+static inline void copy_short(char *dst, const char *src, size_t n)
+{
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) memcpy(dst + i, src + i, 8);
+        memcpy(dst + n - 8, src + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t a = load32(src), b = load32(src + n - 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else {
+        for (size_t i = 0; i < n; i++) dst[i] = src[i];
+    }
+}
+
 /* The term counts gathered in c->agg into out (appended, first-seen order,
  * as dl_text_rawterms writes them).  DL_OK or DL_ENOMEM. */
 static int terms_out(prep_ctx *c, dl_rawterms *out)
@@ -344,10 +360,11 @@ static int terms_out(prep_ctx *c, dl_rawterms *out)
     for (size_t i = 0; i < c->agg.n; i++) {
         const tagg *g = &c->agg.v[i];
         dl_rawterm r = {(uint32_t)at, 0, g->w};
-        memcpy(b + at, c->sbuf.v + g->off, g->len + 1);
+        copy_short(b + at, c->sbuf.v + g->off, g->len);
+        b[at + g->len] = 0;
         at += g->len + 1;
         r.surface = (uint32_t)at;
-        memcpy(b + at, g->surf, g->slen);
+        copy_short(b + at, g->surf, g->slen);
         b[at + g->slen] = 0;
         at += g->slen + 1;
         out->v.v[out->v.n++] = r;
@@ -361,18 +378,19 @@ static int terms_out(prep_ctx *c, dl_rawterms *out)
 static int term_add(prep_ctx *c, uint32_t stem, const char *w, size_t wl, double weight,
                     size_t *at)
 {
-    tagg *g;
     stem_entry *se = &c->st.v[stem - 1];
     if (se->stamp != c->article) {
-        tagg x = {w, 0, se->off, se->len, (uint32_t)wl};
-        if (dl_vec_push(&c->agg, x)) return DL_ENOMEM;
+        /* a new term: room was reserved for one per token */
+        if (c->agg.n == c->agg.cap && dl_vec_reserve(&c->agg, c->agg.n + 1)) return DL_ENOMEM;
+        tagg x = {w, weight, se->off, se->len, (uint32_t)wl};
         se->stamp = c->article;
-        se->slot = (uint32_t)(c->agg.n - 1);
-        g = &c->agg.v[c->agg.n - 1];
-    } else {
-        g = &c->agg.v[se->slot];
+        se->slot = (uint32_t)c->agg.n;
+        *at = c->agg.n;
+        c->agg.v[c->agg.n++] = x;
+        return DL_OK;
     }
-    *at = (size_t)(g - c->agg.v);
+    tagg *g = &c->agg.v[se->slot];
+    *at = se->slot;
     g->w += weight;
     size_t m = wl < g->slen ? wl : g->slen;
     int cmp = memcmp(w, g->surf, m);
@@ -426,6 +444,7 @@ static int one_pass(prep_ctx *c, const char *text)
         c->article = 1;
     }
     c->wh.n = c->sig.n = c->bi.n = c->agg.n = 0;
+    if (dl_vec_reserve(&c->agg, c->toks.n)) return DL_ENOMEM;
     int sent_start = 1, rc = DL_OK;
     const dl_token *tv = c->toks.v;
     size_t nt = c->toks.n;
