@@ -145,9 +145,47 @@ typedef struct prep_ctx {
     DL_VEC(tagg) agg;
 } prep_ctx;
 
+/* A zeroed token table of n entries, 64-aligned; a big one is mapped on
+ * its own, 2 MiB-aligned and marked for huge pages where the kernel allows
+ * (a probe is a random access: with 4 KiB pages most would also miss the
+ * TLB).  NULL on OOM.  Free with tab_free(t, n). */
+static tok_entry *tab_alloc(size_t n)
+{
+    size_t bytes = n * sizeof(tok_entry);
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+    if (bytes >= HUGE_PAGE && bytes % HUGE_PAGE == 0) {
+        /* map one huge page more and trim to an aligned run */
+        char *m = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) return NULL;
+        size_t head = (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
+        if (head) munmap(m, head);
+        if (HUGE_PAGE - head) munmap(m + head + bytes, HUGE_PAGE - head);
+        (void)madvise(m + head, bytes, MADV_HUGEPAGE);
+        return (tok_entry *)(m + head);  /* zero-filled */
+    }
+#endif
+    tok_entry *t = aligned_alloc(64, bytes);
+    if (t) memset(t, 0, bytes);
+    return t;
+}
+
+static void tab_free(tok_entry *t, size_t n)
+{
+    if (!t) return;
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+    size_t bytes = n * sizeof(tok_entry);
+    if (bytes >= HUGE_PAGE && bytes % HUGE_PAGE == 0) {
+        munmap(t, bytes);
+        return;
+    }
+#endif
+    free(t);
+}
+
 static void cache_clear(prep_ctx *c)
 {
-    free(c->tab);
+    tab_free(c->tab, c->tcap);
     free(c->stab);
     c->tab = NULL;
     c->stab = NULL;
@@ -201,22 +239,15 @@ static void artprep_free(void *v)
 static int tab_grow(prep_ctx *c)
 {
     size_t nc = c->tcap ? c->tcap * 2 : 8192;
-    size_t bytes = nc * sizeof(tok_entry);
-    /* a big table on huge pages where the kernel allows (a probe is a
-     * random access: with 4 KiB pages most would miss the TLB too) */
-    tok_entry *nt = aligned_alloc(bytes >= HUGE_PAGE ? HUGE_PAGE : 64, bytes);
+    tok_entry *nt = tab_alloc(nc);
     if (!nt) return DL_ENOMEM;
-#ifdef MADV_HUGEPAGE
-    if (bytes >= HUGE_PAGE) (void)madvise(nt, bytes, MADV_HUGEPAGE);
-#endif
-    memset(nt, 0, nc * sizeof *nt);
     for (size_t i = 0; i < c->tcap; i++) {
         if (!c->tab[i].len) continue;
         size_t h = (size_t)entry_hash(c->keys.v, &c->tab[i]) & (nc - 1);
         while (nt[h].len) h = (h + 1) & (nc - 1);
         nt[h] = c->tab[i];
     }
-    free(c->tab);
+    tab_free(c->tab, c->tcap);
     c->tab = nt;
     c->tcap = nc;
     c->tgen++;
