@@ -33,6 +33,9 @@
 #define CACHE_MAX 200000
 
 #define HUGE_PAGE ((size_t)2 << 20)
+/* The token table's first size: one huge page (a worker soon sees tens of
+ * thousands of distinct tokens; fewer rebuilds on the way there). */
+#define TAB_FIRST (HUGE_PAGE / 32) /* entries of 32 bytes */
 
 /* A cached token, 32 bytes (half a cache line: the table is 64-aligned, so
  * a probe touches one line).  len == 0: a free slot. */
@@ -48,6 +51,7 @@ typedef struct tok_entry {
     uint8_t nw;       /* words it gives the shingler */
 } tok_entry;
 #define SLOT_NONE UINT16_MAX
+_Static_assert(sizeof(tok_entry) == 32, "a token entry is half a cache line");
 
 static inline uint32_t load32(const char *p)
 {
@@ -238,7 +242,7 @@ static void artprep_free(void *v)
 /* Doubles the token table (or makes it).  DL_OK or DL_ENOMEM. */
 static int tab_grow(prep_ctx *c)
 {
-    size_t nc = c->tcap ? c->tcap * 2 : 8192;
+    size_t nc = c->tcap ? c->tcap * 2 : TAB_FIRST;
     tok_entry *nt = tab_alloc(nc);
     if (!nt) return DL_ENOMEM;
     for (size_t i = 0; i < c->tcap; i++) {
