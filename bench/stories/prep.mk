@@ -1,9 +1,9 @@
 # bench/stories/prep.mk -- builds prep_bench.c (not part of the main `make`)
-# against a library: make -f bench/stories/prep.mk [LIB=path/libdateline.a]
-# [OUT=path/prep_bench].  The default is this tree's build/libdateline.a.
+# against the library of the tree it sits in (build/libdateline.a, which it
+# does not rebuild): make -f bench/stories/prep.mk [OUT=path/prep_bench].
 ROOT    := $(dir $(lastword $(MAKEFILE_LIST)))../..
 CC      ?= cc
-LIB     ?= $(ROOT)/build/libdateline.a
+LIB     := $(ROOT)/build/libdateline.a
 OUT     ?= $(ROOT)/bench/out/prep_bench
 PKGS    := sqlite3 libutf8proc libzstd zlib jansson libmicrohttpd libxxhash
 LIBS    := $(shell pkg-config --libs $(PKGS)) -lstemmer -lstreamvbyte -lpthread -lm

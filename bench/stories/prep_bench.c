@@ -14,10 +14,10 @@
  *                               median of the passes
  *
  * Not part of `make`: build against a library with bench/stories/prep.mk
- * (make -f bench/stories/prep.mk [LIB=other/build/libdateline.a]).  Comparing
- * two builds: run `dump` with each binary and cmp the outputs (bench/stories/
- * prep_compare.sh).  The annotation handed to the step holds only the text,
- * which is all that dl_artprep_run reads of it.
+ * (make -f bench/stories/prep.mk [OUT=path]).  Comparing with another
+ * revision (dumps compared, then timed): sh bench/stories/prep_compare.sh.
+ * The annotation handed to the step holds only the text, which is all that
+ * dl_artprep_run reads of it.
  */
 #include "dateline.h"
 #include "analyze/pool.h"

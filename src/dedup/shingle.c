@@ -1,7 +1,9 @@
 /*
  * shingle.c -- the near-duplicate signature of a text (dedup.h): normalised
- * word 3-shingles hashed to 32 bits, sorted and distinct, and the
- * containment of two signatures.  Pure functions, no archive.
+ * word k-shingles (DL_DUP_K and 2) hashed to 32 bits, sorted and distinct,
+ * and the containment of two signatures.  Pure functions, no archive.  Its
+ * parts (the words of a token, the window, the sort) are also exposed
+ * through shingle.h to story/prep.c, which memoises the words per token.
  */
 #include "shingle.h"
 #include "../text/token.h"
