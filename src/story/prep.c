@@ -31,6 +31,8 @@
 #define TERM_MAX 40
 /* The cache is emptied (at an article's start) past this many tokens. */
 #define CACHE_MAX 200000
+/* Scratch vectors bigger than this many entries are freed after use */
+#define SCRATCH_KEEP (1u << 20)
 
 #define HUGE_PAGE ((size_t)2 << 20)
 /* The token table's first size: one huge page (a worker soon sees tens of
@@ -415,7 +417,6 @@ static int term_add(prep_ctx *c, uint32_t stem, const char *w, size_t wl, double
 {
     stem_entry *se = &c->st.v[stem - 1];
     if (se->stamp != c->article) {
-        /* a new term: room was reserved for one per token */
         if (c->agg.n == c->agg.cap && dl_vec_reserve(&c->agg, c->agg.n + 1)) return DL_ENOMEM;
         tagg x = {w, weight, se->off, se->len, (uint32_t)wl};
         se->stamp = c->article;
@@ -479,7 +480,6 @@ static int one_pass(prep_ctx *c, const char *text)
         c->article = 1;
     }
     c->wh.n = c->sig.n = c->bi.n = c->agg.n = 0;
-    if (dl_vec_reserve(&c->agg, c->toks.n)) return DL_ENOMEM;
     int sent_start = 1, rc = DL_OK;
     const dl_token *tv = c->toks.v;
     size_t nt = c->toks.n;
@@ -589,6 +589,11 @@ void dl_artprep_run(void *tctx, dl_ajob *j)
                                            &p->terms) == DL_OK;
     }
     dl_vec_free(&own);
+    if (c) {
+        /* scratch kept for the next article, unless a huge one blew it up */
+        if (c->toks.cap > SCRATCH_KEEP) dl_vec_free(&c->toks);
+        if (c->agg.cap > SCRATCH_KEEP / 4) dl_vec_free(&c->agg);
+    }
     if (!p->sig_ok) {
         dl_vec_free(&p->sig);
         dl_vec_free(&p->bi);

@@ -121,6 +121,18 @@ static void test_many_articles(void **state)
         check_same(tctx, sm, buf, n);
     }
     free(buf);
+    /* more distinct terms in one article than a cache entry's term slot
+     * can hold (65,535): the rest go through the stems' records */
+    cap = 1 << 20;
+    buf = malloc(cap);
+    assert_non_null(buf);
+    size_t n = 0;
+    for (unsigned w = 0; w < 70000 && n + 32 < cap; w++)
+        n += (size_t)snprintf(buf + n, cap - n, "q%cx%u%s", 'a' + (int)(w % 26), w,
+                              w % 7 ? " " : ". The ");
+    check_same(tctx, sm, buf, n);
+    check_same(tctx, sm, buf, n);
+    free(buf);
     dl_artprep_tfree(tctx);
     dl_stemmer_free(sm);
 }
