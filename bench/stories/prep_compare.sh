@@ -44,7 +44,8 @@ for r in $(seq 1 $RUNS); do
 done
 for v in old new; do
     med() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
-    echo "$v ($REV / this tree): dl_artprep_run median $(awk '{print $4}' $TMP/$v.time | med) s CPU" \
+    label=$REV; [ $v = new ] && label="this tree"
+    echo "$label: dl_artprep_run median $(awk '{print $4}' $TMP/$v.time | med) s CPU" \
          "per pass over $1 (cold first passes: $(grep '^pass 1:' $TMP/$v.time | awk '{print $4}' | tr '\n' ' '))," \
          "dl_tokenize alone $(awk '{print $8}' $TMP/$v.time | med) s"
 done
