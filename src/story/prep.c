@@ -419,6 +419,7 @@ static int term_add(prep_ctx *c, uint32_t stem, const char *w, size_t wl, double
     if (se->stamp != c->article) {
         if (c->agg.n == c->agg.cap && dl_vec_reserve(&c->agg, c->agg.n + 1)) return DL_ENOMEM;
         tagg x = {w, weight, se->off, se->len, (uint32_t)wl};
+        __builtin_prefetch(c->sbuf.v + se->off);  /* for terms_out */
         se->stamp = c->article;
         se->slot = (uint32_t)c->agg.n;
         *at = c->agg.n;
