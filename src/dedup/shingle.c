@@ -1,20 +1,17 @@
 /*
  * shingle.c -- the near-duplicate signature of a text (dedup.h): normalised
- * word 3-shingles hashed to 32 bits, sorted and distinct, and the
- * containment of two signatures.  Pure functions, no archive.
+ * word k-shingles (DL_DUP_K and 2) hashed to 32 bits, sorted and distinct,
+ * and the containment of two signatures.  Pure functions, no archive.  Its
+ * parts (the words of a token, the window, the sort) are also exposed
+ * through shingle.h to story/prep.c, which memoises the words per token.
  */
-#include "dedup.h"
+#include "shingle.h"
 #include "../text/token.h"
 #include "../text/utf8.h"
 
 #include <utf8proc.h>
 #define XXH_INLINE_ALL
 #include <xxhash.h>
-
-/* Words past this many are not shingled: copies are truncated at the end,
- * so a long article's head is what its copies share. */
-#define MAX_WORDS 20000
-#define WORD_MAX 64
 
 static int ends_with(const char *w, size_t n, const char *suf)
 {
@@ -91,16 +88,6 @@ size_t dl_dup_norm_word(const char *w, size_t len, char *out, size_t cap)
     return m;
 }
 
-static uint64_t fmix64(uint64_t k)
-{
-    k ^= k >> 33;
-    k *= 0xff51afd7ed558ccdULL;
-    k ^= k >> 33;
-    k *= 0xc4ceb9fe1a85ec53ULL;
-    k ^= k >> 33;
-    return k;
-}
-
 /* ' . , and U+2019 / U+2018 inside a token */
 static int is_joiner(const char *s, size_t n)
 {
@@ -120,16 +107,10 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Sorts v[0, n) ascending: LSD radix sort, 4 passes of 8 bits (linear;
- * the hashes are uniform so no pass can be skipped); qsort when the
- * scratch buffer cannot be had or the array is small. */
-static void sort_u32(uint32_t *v, size_t n)
+/* LSD radix sort of v[0, n) ascending through tmp (n entries): 4 passes
+ * of 8 bits, the sorted data ends in v. */
+static void lsd_u32(uint32_t *v, size_t n, uint32_t *tmp)
 {
-    uint32_t *tmp = n >= 64 ? dl_malloc(n * sizeof *tmp) : NULL;
-    if (!tmp) {
-        dl_qsort(v, n, sizeof *v, cmp_u32);
-        return;
-    }
     uint32_t *src = v, *dst = tmp;
     for (int shift = 0; shift < 32; shift += 8) {
         size_t count[257] = {0};
@@ -141,7 +122,82 @@ static void sort_u32(uint32_t *v, size_t n)
         dst = t;
     }
     /* four passes: the sorted data is back in v */
-    free(tmp);
+}
+
+static inline void insertion_u32(uint32_t *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        while (j && v[j - 1] > x) v[j] = v[j - 1], j--;
+        v[j] = x;
+    }
+}
+
+/* Sorts of arrays this small are plain insertion sorts */
+#define SORT_SMALL 32
+#define MSD_BITS_MAX 12
+/* element moves allowed per element in the finishing insertion sort */
+#define MOVES_PER 8
+
+/* Insertion sort of v[0, n) that gives up after budget element moves:
+ * 1 when sorted, 0 when it gave up (v is then still a permutation). */
+static int insertion_budget(uint32_t *v, size_t n, size_t budget)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        while (j && v[j - 1] > x) v[j] = v[j - 1], j--;
+        v[j] = x;
+        size_t moved = i - j;
+        if (moved > budget) return 0;
+        budget -= moved;
+    }
+    return 1;
+}
+
+/* Sorts v[0, n) ascending through tmp (n entries).  The hashes are
+ * uniform, so one counting pass on their top bits (about one value per
+ * bucket) leaves them nearly sorted, and an insertion sort finishes: its
+ * work is n plus the inversions left, which are within buckets (repeats
+ * cost nothing).  Should the inversions exceed MOVES_PER per element (a
+ * junk text whose few distinct shingles share top bits), a radix sort
+ * finishes instead, so the work stays linear whatever the values.  qsort
+ * without tmp. */
+static void sort_u32(uint32_t *v, size_t n, uint32_t *tmp)
+{
+    if (n <= SORT_SMALL) {
+        insertion_u32(v, n);
+        return;
+    }
+    if (!tmp) {
+        dl_qsort(v, n, sizeof *v, cmp_u32);
+        return;
+    }
+    int bits = 1;
+    while (bits < MSD_BITS_MAX && ((size_t)1 << bits) < n) bits++;
+    int shift = 32 - bits;
+    size_t nb = (size_t)1 << bits;
+    uint32_t count[(1 << MSD_BITS_MAX) + 1];
+    memset(count, 0, (nb + 1) * sizeof *count);
+    for (size_t i = 0; i < n; i++) count[(v[i] >> shift) + 1]++;
+    for (size_t b = 0; b < nb; b++) count[b + 1] += count[b];
+    /* count[b] is now bucket b's start; scattering moves it to the end */
+    for (size_t i = 0; i < n; i++) tmp[count[v[i] >> shift]++] = v[i];
+    if (insertion_budget(tmp, n, MOVES_PER * n)) memcpy(v, tmp, n * sizeof *v);
+    else lsd_u32(v, n, tmp);  /* v's order does not matter: any permutation */
+}
+
+void dl_dup_sort_unique(dl_u32vec *v, uint32_t *scratch)
+{
+    if (v->n <= 1) return;
+    uint32_t *own = !scratch && v->n > SORT_SMALL ? dl_malloc(v->n * sizeof *own) : NULL;
+    sort_u32(v->v, v->n, scratch ? scratch : own);
+    free(own);
+    size_t m = 1;
+    for (size_t i = 1; i < v->n; i++)
+        if (v->v[i] != v->v[m - 1]) v->v[m++] = v->v[i];
+    v->n = m;
 }
 
 int dl_shingles(const char *text, size_t len, dl_u32vec *out)
@@ -149,15 +205,58 @@ int dl_shingles(const char *text, size_t len, dl_u32vec *out)
     return dl_shingles_k(text, len, DL_DUP_K, out);
 }
 
-/* Sorts and makes distinct. */
-static void sort_unique(dl_u32vec *out)
+/* The next word piece of the token w[*pp, end): normalised into buf (cap
+ * bytes); returns its length (0: an empty piece, no word) and moves *pp
+ * past the piece and the joiner that ends it. */
+static size_t next_piece(const char *w, size_t *pp, size_t end, char *buf, size_t cap)
 {
-    if (out->n > 1) {
-        sort_u32(out->v, out->n);
-        size_t m = 1;
-        for (size_t i = 1; i < out->n; i++)
-            if (out->v[i] != out->v[m - 1]) out->v[m++] = out->v[i];
-        out->n = m;
+    size_t p = *pp, q = p;
+    while (q < end) {
+        unsigned char c = (unsigned char)w[q];
+        /* only these bytes can start a joiner */
+        if ((c == '\'' || c == '.' || c == ',' || c == 0xE2) && is_joiner(w + q, end - q)) break;
+        q++;
+    }
+    size_t tl = q - p;
+    if (tl > DL_DUP_WORD_MAX) tl = DL_DUP_WORD_MAX;
+    size_t n = tl ? dl_dup_norm_word(w + p, tl, buf, cap) : 0;
+    *pp = q < end ? q + joiner_len(w + q) : q;
+    return n;
+}
+
+#define PIECE_BUF (DL_DUP_WORD_MAX * 4 + 8)
+
+size_t dl_dup_token_words(const char *w, size_t len, uint64_t *out, size_t cap)
+{
+    char buf[PIECE_BUF];
+    size_t p = 0, k = 0;
+    while (p < len) {
+        size_t n = next_piece(w, &p, len, buf, sizeof buf);
+        if (!n) continue;
+        if (k < cap) out[k] = XXH3_64bits(buf, n);
+        k++;
+    }
+    return k;
+}
+
+int dl_dup_token_words_vec(const char *w, size_t len, dl_dup_u64vec *out)
+{
+    char buf[PIECE_BUF];
+    size_t p = 0;
+    while (p < len) {
+        size_t n = next_piece(w, &p, len, buf, sizeof buf);
+        if (n && dl_vec_push(out, XXH3_64bits(buf, n))) return DL_ENOMEM;
+    }
+    return DL_OK;
+}
+
+void dl_dup_shingler_token(dl_dup_shingler *s, const char *w, size_t len)
+{
+    char buf[PIECE_BUF];
+    size_t p = 0;
+    while (p < len && !s->rc) {
+        size_t n = next_piece(w, &p, len, buf, sizeof buf);
+        if (n) dl_dup_shingler_add(s, XXH3_64bits(buf, n));
     }
 }
 
@@ -178,54 +277,21 @@ static int shingles2(const char *text, size_t len, const dl_tokvec *given, int k
     /* at most one shingle per word piece; pieces are at most the bytes */
     size_t most = 0;
     for (size_t i = 0; i < toks->n; i++) most += toks->v[i].end - toks->v[i].start;
-    if (most > MAX_WORDS) most = MAX_WORDS;
+    if (most > DL_DUP_MAX_WORDS) most = DL_DUP_MAX_WORDS;
     if (dl_vec_reserve(out, most) || (out2 && dl_vec_reserve(out2, most))) {
         dl_vec_free(&own);
         return DL_ENOMEM;
     }
-    uint64_t h[DL_DUP_K] = {0};
-    size_t words = 0;
-    int rc = DL_OK;
-    char buf[WORD_MAX * 4 + 8];
-    for (size_t i = 0; i < toks->n && words < MAX_WORDS; i++) {
+    dl_dup_shingler s = {.sig = out, .bi = out2, .k = k, .k2 = k2};
+    for (size_t i = 0; i < toks->n && s.words < DL_DUP_MAX_WORDS && !s.rc; i++) {
         const dl_token *t = &toks->v[i];
         if (t->kind != DL_TOK_WORD && t->kind != DL_TOK_NUMBER) continue;
-        /* apostrophes and number separators split words (kong's = kong s,
-         * 7.4 = 7 4), whatever their style */
-        size_t p = t->start;
-        while (p < t->end && !rc) {
-            size_t q = p;
-            while (q < t->end) {
-                unsigned char c = (unsigned char)text[q];
-                /* only these bytes can start a joiner */
-                if ((c == '\'' || c == '.' || c == ',' || c == 0xE2) && is_joiner(text + q, t->end - q))
-                    break;
-                q++;
-            }
-            size_t tl = q - p;
-            if (tl > WORD_MAX) tl = WORD_MAX;
-            size_t n = tl ? dl_dup_norm_word(text + p, tl, buf, sizeof buf) : 0;
-            p = q < t->end ? q + joiner_len(text + q) : q;
-            if (!n) continue;
-            memmove(h, h + 1, sizeof h - sizeof h[0]);
-            h[DL_DUP_K - 1] = XXH3_64bits(buf, n);
-            words++;
-            for (int pass = 0; pass < (out2 ? 2 : 1) && !rc; pass++) {
-                int kk = pass ? k2 : k;
-                if (words < (size_t)kk) continue;
-                uint64_t s = 0;
-                for (int j = DL_DUP_K - kk; j < DL_DUP_K; j++)
-                    s = fmix64(s ^ (h[j] + 0x9E3779B97F4A7C15ULL * (uint64_t)(j + 1)));
-                dl_u32vec *o = pass ? out2 : out;
-                if (o->n < o->cap) o->v[o->n++] = (uint32_t)(s >> 32);  /* reserved */
-                else if (dl_vec_push(o, (uint32_t)(s >> 32))) rc = DL_ENOMEM;
-            }
-        }
+        dl_dup_shingler_token(&s, text + t->start, t->end - t->start);
     }
     dl_vec_free(&own);
-    if (rc) return rc;
-    sort_unique(out);
-    if (out2) sort_unique(out2);
+    if (s.rc) return s.rc;
+    dl_dup_sort_unique(out, NULL);
+    if (out2) dl_dup_sort_unique(out2, NULL);
     return DL_OK;
 }
 

@@ -1,9 +1,235 @@
 /*
  * prep.c -- dedup shingles and story term counts computed on the analysis
  * workers (prep.h).  Pure: reads the job, writes only job->prep and the
- * thread's own stemmer.
+ * thread's own context.
+ *
+ * One pass over the tokens makes both: each distinct WORD token (its raw
+ * bytes) is looked up once per article in the thread's token cache, which
+ * remembers what the token gives to the shingler (the hashes of its
+ * normalised word pieces, dedup/shingle.h) and to the term counts (its stem
+ * as an interned stem id, or none).  The cache only memoises pure functions
+ * of the token's bytes (dl_dup_token_words, dl_stem_word), so the arrays
+ * are exactly those of dl_shingles_pair_toks and dl_text_rawterms on the
+ * same text (bench/stories/prep_compare.sh checks it on real input).  Term
+ * counts are gathered per stem id (a slot per id, stamped by article), so a
+ * repeated word costs one cache probe and no string work.  Scratch vectors
+ * live in the thread context; an article allocates only its outputs.
  */
 #include "prep.h"
+#include "../dedup/shingle.h"
+#include "../text/token.h"
+
+#include <sys/mman.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+/* Tokens longer than this are not cached (long URLs and junk): their words
+ * go straight to the shingler and they are never terms (> TERM_MAX). */
+#define KEY_MAX DL_DUP_WORD_MAX
+/* The longest WORD that is a term (dl_text_rawterms) */
+#define TERM_MAX 40
+/* The cache is emptied (at an article's start) past this many tokens. */
+#define CACHE_MAX 200000
+/* Scratch vectors bigger than this many entries are freed after use */
+#define SCRATCH_KEEP (1u << 20)
+
+#define HUGE_PAGE ((size_t)2 << 20)
+/* The token table's first size: one huge page (a worker soon sees tens of
+ * thousands of distinct tokens; fewer rebuilds on the way there). */
+#define TAB_FIRST (HUGE_PAGE / 32) /* entries of 32 bytes */
+
+/* A cached token, 32 bytes (half a cache line: the table is 64-aligned, so
+ * a probe touches one line).  len == 0: a free slot. */
+typedef struct tok_entry {
+    uint64_t word;    /* nw == 1: the word's hash; nw > 1: offset in whs */
+    uint64_t key;     /* len <= 8: the bytes as one number (key_of);
+                       * longer: offset of the bytes in keys */
+    uint32_t tag;     /* the high half of the token's key_hash */
+    uint32_t stem;    /* stem id (1-based), 0: no term */
+    uint32_t stamp;   /* the article (c->article) that last counted it */
+    uint16_t slot;    /* then: its term's index in c->agg, or SLOT_NONE */
+    uint8_t len;      /* bytes of the token */
+    uint8_t nw;       /* words it gives the shingler */
+} tok_entry;
+#define SLOT_NONE UINT16_MAX
+_Static_assert(sizeof(tok_entry) == 32, "a token entry is half a cache line");
+
+static inline uint32_t load32(const char *p)
+{
+    uint32_t x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+static inline uint64_t load64(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+/* The n bytes w[0, n) (1 <= n <= 8) as one number, the key of a short
+ * token: distinct strings of the same length get distinct keys (the loads
+ * cover every byte), and only w[0, n) is read. */
+static inline uint64_t key_of(const char *w, size_t n)
+{
+    if (n >= 4) return load32(w) | (uint64_t)load32(w + n - 4) << 32;
+    return (unsigned char)w[0] | (uint64_t)(unsigned char)w[n / 2] << 8 |
+           (uint64_t)(unsigned char)w[n - 1] << 16;
+}
+
+/* The cache's hash of the token w[0, n) (1 <= n <= KEY_MAX): any good mix
+ * will do (keys are compared in full), this one is inlined and cheap. */
+static inline uint64_t key_hash(const char *w, size_t n)
+{
+    uint64_t h;
+    if (n <= 8) {
+        h = key_of(w, n);  /* entry_hash relies on this */
+    } else {
+        h = 0;
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            h = (h ^ load64(w + i)) * 0x9E3779B97F4A7C15ULL;
+            h = h << 31 | h >> 33;
+        }
+        h ^= load64(w + n - 8);
+    }
+    return dl_dup_fmix64(h ^ (uint64_t)n * 0xc2b2ae3d27d4eb4fULL);
+}
+
+/* The key_hash of an entry's token, from the entry (table growth). */
+static inline uint64_t entry_hash(const char *keys, const struct tok_entry *e)
+{
+    if (e->len <= 8) return dl_dup_fmix64(e->key ^ (uint64_t)e->len * 0xc2b2ae3d27d4eb4fULL);
+    return key_hash(keys + e->key, e->len);
+}
+
+/* a[0, n) == b[0, n) for n >= 8, in 8-byte loads (the last one overlaps) */
+static inline int same_long(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i + 8 < n; i += 8)
+        if (load64(a + i) != load64(b + i)) return 0;
+    return load64(a + n - 8) == load64(b + n - 8);
+}
+
+/* A distinct stem of the cache, with its place in the current article's
+ * term counts (one record, so a counted word touches one line). */
+typedef struct stem_entry {
+    uint32_t off, len;  /* in sbuf, NUL-terminated */
+    uint32_t stamp;     /* the article (c->article) that last counted it */
+    uint32_t slot;      /* then: its index in c->agg */
+} stem_entry;
+
+/* A term of the current article. */
+typedef struct tagg {
+    const char *surf;  /* the smallest surface form (capitals sort first) */
+    double w;
+    uint32_t off, len; /* the stem in sbuf */
+    uint32_t slen;
+} tagg;
+
+typedef struct prep_ctx {
+    dl_stemmer *sm;
+    /* the token cache */
+    tok_entry *tab;
+    size_t tcap, tn;
+    unsigned tgen;  /* bumped when the table is rebuilt (slots move) */
+    DL_VEC(char) keys;
+    dl_dup_u64vec whs;
+    /* interned stems: ids index st and shash (id - 1); stab holds ids */
+    DL_VEC(stem_entry) st;
+    DL_VEC(uint64_t) shash;
+    DL_VEC(char) sbuf;
+    uint32_t *stab;
+    size_t scap;
+    uint32_t article;  /* stamps the stems counted by the current article */
+    /* per-article scratch */
+    dl_tokvec toks;
+    dl_dup_u64vec wh;  /* the article's word hashes */
+    dl_u32vec sig, bi;
+    DL_VEC(uint32_t) sorttmp;
+    DL_VEC(tagg) agg;
+} prep_ctx;
+
+/* A zeroed token table of n entries, 64-aligned; a big one is mapped on
+ * its own, 2 MiB-aligned and marked for huge pages where the kernel allows
+ * (a probe is a random access: with 4 KiB pages most would also miss the
+ * TLB).  NULL on OOM.  Free with tab_free(t, n). */
+static tok_entry *tab_alloc(size_t n)
+{
+    size_t bytes = n * sizeof(tok_entry);
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+    if (bytes >= HUGE_PAGE && bytes % HUGE_PAGE == 0) {
+        /* map one huge page more and trim to an aligned run */
+        char *m = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) return NULL;
+        size_t head = (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
+        if (head) munmap(m, head);
+        if (HUGE_PAGE - head) munmap(m + head + bytes, HUGE_PAGE - head);
+        (void)madvise(m + head, bytes, MADV_HUGEPAGE);
+        return (tok_entry *)(m + head);  /* zero-filled */
+    }
+#endif
+    tok_entry *t = aligned_alloc(64, bytes);
+    if (t) memset(t, 0, bytes);
+    return t;
+}
+
+static void tab_free(tok_entry *t, size_t n)
+{
+    if (!t) return;
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+    size_t bytes = n * sizeof(tok_entry);
+    if (bytes >= HUGE_PAGE && bytes % HUGE_PAGE == 0) {
+        munmap(t, bytes);
+        return;
+    }
+#endif
+    free(t);
+}
+
+static void cache_clear(prep_ctx *c)
+{
+    tab_free(c->tab, c->tcap);
+    free(c->stab);
+    c->tab = NULL;
+    c->stab = NULL;
+    c->tcap = c->tn = c->scap = 0;
+    c->keys.n = c->whs.n = c->st.n = c->shash.n = c->sbuf.n = 0;
+    c->article = 0;
+}
+
+void *dl_artprep_tnew(void)
+{
+    prep_ctx *c = dl_calloc(1, sizeof *c);
+    if (!c) return NULL;
+    if (!(c->sm = dl_stemmer_new())) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void dl_artprep_tfree(void *tctx)
+{
+    prep_ctx *c = tctx;
+    if (!c) return;
+    cache_clear(c);
+    dl_stemmer_free(c->sm);
+    dl_vec_free(&c->keys);
+    dl_vec_free(&c->whs);
+    dl_vec_free(&c->st);
+    dl_vec_free(&c->shash);
+    dl_vec_free(&c->sbuf);
+    dl_vec_free(&c->toks);
+    dl_vec_free(&c->wh);
+    dl_vec_free(&c->sig);
+    dl_vec_free(&c->bi);
+    dl_vec_free(&c->sorttmp);
+    dl_vec_free(&c->agg);
+    free(c);
+}
 
 static void artprep_free(void *v)
 {
@@ -15,33 +241,363 @@ static void artprep_free(void *v)
     free(p);
 }
 
-void *dl_artprep_tnew(void)
+/* Doubles the token table (or makes it).  DL_OK or DL_ENOMEM. */
+static int tab_grow(prep_ctx *c)
 {
-    return dl_stemmer_new();
+    size_t nc = c->tcap ? c->tcap * 2 : TAB_FIRST;
+    tok_entry *nt = tab_alloc(nc);
+    if (!nt) return DL_ENOMEM;
+    for (size_t i = 0; i < c->tcap; i++) {
+        if (!c->tab[i].len) continue;
+        size_t h = (size_t)entry_hash(c->keys.v, &c->tab[i]) & (nc - 1);
+        while (nt[h].len) h = (h + 1) & (nc - 1);
+        nt[h] = c->tab[i];
+    }
+    tab_free(c->tab, c->tcap);
+    c->tab = nt;
+    c->tcap = nc;
+    c->tgen++;
+    return DL_OK;
 }
 
-void dl_artprep_tfree(void *tctx)
+/* The id of the stem s[0, n), interned.  0 on OOM. */
+static uint32_t stem_intern(prep_ctx *c, const char *s, size_t n)
 {
-    dl_stemmer_free(tctx);
+    uint64_t hv = XXH3_64bits(s, n);
+    if ((c->st.n + 1) * 2 > c->scap) {
+        size_t nc = c->scap ? c->scap * 2 : 4096;
+        uint32_t *nt = dl_calloc(nc, sizeof *nt);
+        if (!nt) return 0;
+        for (size_t i = 0; i < c->scap; i++) {
+            if (!c->stab[i]) continue;
+            size_t h = (size_t)c->shash.v[c->stab[i] - 1] & (nc - 1);
+            while (nt[h]) h = (h + 1) & (nc - 1);
+            nt[h] = c->stab[i];
+        }
+        free(c->stab);
+        c->stab = nt;
+        c->scap = nc;
+    }
+    size_t h = (size_t)hv & (c->scap - 1);
+    for (; c->stab[h]; h = (h + 1) & (c->scap - 1)) {
+        const stem_entry *e = &c->st.v[c->stab[h] - 1];
+        if (c->shash.v[c->stab[h] - 1] == hv && e->len == n &&
+            memcmp(c->sbuf.v + e->off, s, n) == 0)
+            return c->stab[h];
+    }
+    if (c->sbuf.n + n + 1 > UINT32_MAX || dl_vec_reserve(&c->sbuf, c->sbuf.n + n + 1) ||
+        dl_vec_reserve(&c->st, c->st.n + 1) || dl_vec_reserve(&c->shash, c->st.n + 1))
+        return 0;
+    stem_entry e = {(uint32_t)c->sbuf.n, (uint32_t)n, 0, 0};
+    memcpy(c->sbuf.v + c->sbuf.n, s, n);
+    c->sbuf.v[c->sbuf.n + n] = 0;
+    c->sbuf.n += n + 1;
+    c->shash.v[c->shash.n++] = hv;
+    c->st.v[c->st.n++] = e;
+    c->stab[h] = (uint32_t)c->st.n;
+    return (uint32_t)c->st.n;
+}
+
+/* The slot of the token w[0, n) with hash hv in the table, or of the free
+ * slot where it goes. */
+static inline size_t tok_find(const prep_ctx *c, const char *w, size_t n, uint64_t hv)
+{
+    size_t mask = c->tcap - 1, h = (size_t)hv & mask;
+    uint32_t tag = (uint32_t)(hv >> 32);
+    if (n <= 8) {
+        uint64_t k = key_of(w, n);
+        for (; c->tab[h].len; h = (h + 1) & mask) {
+            const tok_entry *e = &c->tab[h];
+            if (e->tag == tag && e->len == n && e->key == k) break;
+        }
+    } else {
+        for (; c->tab[h].len; h = (h + 1) & mask) {
+            const tok_entry *e = &c->tab[h];
+            if (e->tag == tag && e->len == n && same_long(c->keys.v + e->key, w, n)) break;
+        }
+    }
+    return h;
+}
+
+/* The slot of the cache entry of the WORD token w[0, n) (1 <= n <=
+ * KEY_MAX) whose key_hash is hv, made on first sight; SIZE_MAX on OOM.  The
+ * slot holds while c->tgen stays the same. */
+static size_t tok_get(prep_ctx *c, const char *w, size_t n, uint64_t hv)
+{
+    if (c->tcap) {
+        size_t h = tok_find(c, w, n, hv);
+        if (c->tab[h].len) return h;
+    }
+    if ((c->tn + 1) * 2 > c->tcap && tab_grow(c)) return SIZE_MAX;
+    tok_entry e = {.tag = (uint32_t)(hv >> 32), .len = (uint8_t)n};
+    /* what the shingler gets: at most n words (one per byte) */
+    uint64_t words[KEY_MAX];
+    size_t nw = dl_dup_token_words(w, n, words, KEY_MAX);
+    e.nw = (uint8_t)nw;
+    if (nw == 1) {
+        e.word = words[0];
+    } else if (nw > 1) {
+        if (dl_vec_reserve(&c->whs, c->whs.n + nw)) return SIZE_MAX;
+        e.word = c->whs.n;
+        memcpy(c->whs.v + c->whs.n, words, nw * sizeof *words);
+        c->whs.n += nw;
+    }
+    /* what the term counts get */
+    if (n <= TERM_MAX) {
+        char stem[256];
+        size_t sl = dl_stem_word(c->sm, w, n, stem, sizeof stem);
+        if (sl >= 2 && !(e.stem = stem_intern(c, stem, sl))) return SIZE_MAX;
+    }
+    if (n <= 8) {
+        e.key = key_of(w, n);
+    } else {
+        if (dl_vec_reserve(&c->keys, c->keys.n + n)) return SIZE_MAX;
+        e.key = c->keys.n;
+        memcpy(c->keys.v + c->keys.n, w, n);
+        c->keys.n += n;
+    }
+    size_t h = tok_find(c, w, n, hv);
+    c->tab[h] = e;
+    c->tn++;
+    return h;
+}
+
+/* Copies n bytes: short strings without a call (overlapping 8- or 4-byte
+ * moves inside both ranges). */
+static inline void copy_short(char *dst, const char *src, size_t n)
+{
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) memcpy(dst + i, src + i, 8);
+        memcpy(dst + n - 8, src + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t a = load32(src), b = load32(src + n - 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + n - 4, &b, 4);
+    } else {
+        for (size_t i = 0; i < n; i++) dst[i] = src[i];
+    }
+}
+
+/* The term counts gathered in c->agg into out (appended, first-seen order,
+ * as dl_text_rawterms writes them).  DL_OK or DL_ENOMEM. */
+static int terms_out(prep_ctx *c, dl_rawterms *out)
+{
+    size_t bytes = out->buf_n;
+    for (size_t i = 0; i < c->agg.n; i++)
+        bytes += c->agg.v[i].len + 1 + c->agg.v[i].slen + 1;
+    if (bytes > UINT32_MAX || dl_vec_reserve(&out->v, out->v.n + c->agg.n)) return DL_ENOMEM;
+    if (bytes > out->buf_cap) {
+        char *nb = realloc(out->buf, bytes ? bytes : 1);
+        if (!nb) return DL_ENOMEM;
+        out->buf = nb;
+        out->buf_cap = bytes ? bytes : 1;
+    }
+    char *b = out->buf;
+    size_t at = out->buf_n;
+    for (size_t i = 0; i < c->agg.n; i++) {
+        const tagg *g = &c->agg.v[i];
+        dl_rawterm r = {(uint32_t)at, 0, g->w};
+        copy_short(b + at, c->sbuf.v + g->off, g->len);
+        b[at + g->len] = 0;
+        at += g->len + 1;
+        r.surface = (uint32_t)at;
+        copy_short(b + at, g->surf, g->slen);
+        b[at + g->slen] = 0;
+        at += g->slen + 1;
+        out->v.v[out->v.n++] = r;
+    }
+    out->buf_n = at;
+    return DL_OK;
+}
+
+/* Counts one occurrence of the term stem (id) with surface w[0, wl); its
+ * index in c->agg into *at.  DL_OK or DL_ENOMEM. */
+static int term_add(prep_ctx *c, uint32_t stem, const char *w, size_t wl, double weight,
+                    size_t *at)
+{
+    stem_entry *se = &c->st.v[stem - 1];
+    if (se->stamp != c->article) {
+        if (c->agg.n == c->agg.cap && dl_vec_reserve(&c->agg, c->agg.n + 1)) return DL_ENOMEM;
+        tagg x = {w, weight, se->off, se->len, (uint32_t)wl};
+        __builtin_prefetch(c->sbuf.v + se->off);  /* for terms_out */
+        se->stamp = c->article;
+        se->slot = (uint32_t)c->agg.n;
+        *at = c->agg.n;
+        c->agg.v[c->agg.n++] = x;
+        return DL_OK;
+    }
+    tagg *g = &c->agg.v[se->slot];
+    *at = se->slot;
+    g->w += weight;
+    size_t m = wl < g->slen ? wl : g->slen;
+    int cmp = memcmp(w, g->surf, m);
+    if (cmp < 0 || (cmp == 0 && wl < g->slen)) g->surf = w, g->slen = (uint32_t)wl;
+    return DL_OK;
+}
+
+/* The loop over an article's tokens is a pipeline: token i + AHEAD is
+ * hashed and its table slot prefetched, token i + NEAR looked up (made)
+ * and its stem's record prefetched, token i used.  The table is far bigger
+ * than the CPU's caches, so unhidden each probe would be a wait for memory. */
+#define AHEAD 16
+#define NEAR 6
+#define RING 32
+
+/* The cache hash of token t (0 for a token that is not looked up), its
+ * table slot prefetched. */
+static inline uint64_t tok_hash(const prep_ctx *c, const char *text, const dl_token *t)
+{
+    size_t n = t->end - t->start;
+    if (t->kind != DL_TOK_WORD || n > KEY_MAX) return 0;
+    uint64_t hv = key_hash(text + t->start, n);
+    if (c->tcap) __builtin_prefetch(&c->tab[(size_t)hv & (c->tcap - 1)]);
+    return hv;
+}
+
+/* Stage NEAR of the pipeline for token j: its slot into sr and gr, its
+ * stem's record prefetched.  DL_OK or DL_ENOMEM. */
+static inline int tok_near(prep_ctx *c, const char *text, const dl_token *tv, size_t j,
+                           const uint64_t *hr, size_t *sr, unsigned *gr)
+{
+    const dl_token *t = &tv[j];
+    size_t n = t->end - t->start;
+    if (t->kind != DL_TOK_WORD || n > KEY_MAX) return DL_OK;
+    size_t slot = tok_get(c, text + t->start, n, hr[j % RING]);
+    if (slot == SIZE_MAX) return DL_ENOMEM;
+    sr[j % RING] = slot;
+    gr[j % RING] = c->tgen;
+    const tok_entry *e = &c->tab[slot];
+    if (e->stem && e->stamp != c->article) __builtin_prefetch(&c->st.v[e->stem - 1]);
+    return DL_OK;
+}
+
+/* Shingles (into c->sig, c->bi, sorted and distinct) and term counts (into
+ * c->agg) of text from c->toks, in one pass.  DL_OK or DL_ENOMEM. */
+static int one_pass(prep_ctx *c, const char *text)
+{
+    if (c->tn > CACHE_MAX) cache_clear(c);
+    if (++c->article == 0) {  /* the stamps wrapped: start afresh */
+        cache_clear(c);
+        c->article = 1;
+    }
+    c->wh.n = c->sig.n = c->bi.n = c->agg.n = 0;
+    int sent_start = 1, rc = DL_OK;
+    const dl_token *tv = c->toks.v;
+    size_t nt = c->toks.n;
+    uint64_t hr[RING];    /* cache hashes */
+    size_t sr[RING];      /* table slots */
+    unsigned gr[RING];    /* ... while c->tgen is this */
+    for (size_t i = 0; i < AHEAD && i < nt; i++) hr[i] = tok_hash(c, text, &tv[i]);
+    for (size_t i = 0; i < NEAR && i < nt && !rc; i++) rc = tok_near(c, text, tv, i, hr, sr, gr);
+    for (size_t i = 0; i < nt && !rc; i++) {
+        if (i + AHEAD < nt) hr[(i + AHEAD) % RING] = tok_hash(c, text, &tv[i + AHEAD]);
+        if (i + NEAR < nt && (rc = tok_near(c, text, tv, i + NEAR, hr, sr, gr))) break;
+        const dl_token *t = &tv[i];
+        const char *w = text + t->start;
+        size_t wl = t->end - t->start;
+        if (t->kind == DL_TOK_PUNCT) {
+            if (*w == '.' || *w == '!' || *w == '?' || *w == ':' || *w == '"') sent_start = 1;
+            continue;
+        }
+        int shingle = c->wh.n < DL_DUP_MAX_WORDS;
+        if (t->kind != DL_TOK_WORD || wl > KEY_MAX) {
+            /* numbers and long words: not cached, never terms */
+            if (shingle && (t->kind == DL_TOK_WORD || t->kind == DL_TOK_NUMBER))
+                rc = dl_dup_token_words_vec(w, wl, &c->wh);
+            sent_start = 0;
+            continue;
+        }
+        size_t slot = gr[i % RING] == c->tgen ? sr[i % RING] : tok_find(c, w, wl, hr[i % RING]);
+        tok_entry *e = &c->tab[slot];
+        if (shingle && e->nw) {
+            if (c->wh.n + e->nw > c->wh.cap && dl_vec_reserve(&c->wh, c->wh.n + e->nw)) {
+                rc = DL_ENOMEM;
+                break;
+            }
+            if (e->nw == 1) c->wh.v[c->wh.n++] = e->word;
+            else
+                for (size_t k = 0; k < e->nw; k++) c->wh.v[c->wh.n++] = c->whs.v[e->word + k];
+        }
+        if (wl > TERM_MAX) {
+            sent_start = 0;
+            continue;
+        }
+        int cap = *w >= 'A' && *w <= 'Z';
+        /* line starts count as sentence starts too */
+        if (t->start == 0 || text[t->start - 1] == '\n') sent_start = 1;
+        if (e->stem) {
+            int allcaps = wl > 1 && cap && w[1] >= 'A' && w[1] <= 'Z';
+            double weight = (cap && !sent_start && !allcaps) ? 2.0 : 1.0;
+            if (e->stamp == c->article && e->slot != SLOT_NONE) {
+                /* the same bytes again: its surface form was weighed */
+                c->agg.v[e->slot].w += weight;
+            } else {
+                size_t at = 0;
+                rc = term_add(c, e->stem, w, wl, weight, &at);
+                e->stamp = c->article;
+                e->slot = at < SLOT_NONE ? (uint16_t)at : SLOT_NONE;
+            }
+        }
+        sent_start = 0;
+    }
+    if (rc) return rc;
+    size_t nw = c->wh.n;
+    if (dl_vec_reserve(&c->sig, nw) || dl_vec_reserve(&c->bi, nw) ||
+        dl_vec_reserve(&c->sorttmp, nw))
+        return DL_ENOMEM;
+    c->sig.n = dl_dup_shingles_words(c->wh.v, nw, DL_DUP_K, c->sig.v);
+    c->bi.n = dl_dup_shingles_words(c->wh.v, nw, 2, c->bi.v);
+    dl_dup_sort_unique(&c->sig, c->sorttmp.v);
+    dl_dup_sort_unique(&c->bi, c->sorttmp.v);
+    return DL_OK;
+}
+
+/* dst = src, exactly sized.  DL_OK or DL_ENOMEM. */
+static int copy_u32(dl_u32vec *dst, const dl_u32vec *src)
+{
+    dst->n = 0;
+    if (!src->n) return DL_OK;
+    if (dl_vec_reserve(dst, src->n)) return DL_ENOMEM;
+    memcpy(dst->v, src->v, src->n * sizeof *src->v);
+    dst->n = src->n;
+    return DL_OK;
 }
 
 void dl_artprep_run(void *tctx, dl_ajob *j)
 {
     dl_artprep *p = dl_calloc(1, sizeof *p);
     if (!p) return; /* the writer computes everything */
-    /* one tokenisation for both (the annotation's text is the record's) */
-    dl_tokvec toks = {0};
-    int have = dl_tokenize(j->rec.text, j->rec.text_len, &toks) == DL_OK;
-    p->sig_ok = dl_shingles_pair_toks(j->rec.text, j->rec.text_len, have ? &toks : NULL, &p->sig,
-                                      &p->bi) == DL_OK;
-    if (tctx && j->ann) {
-        int same = have && j->ann->text_len == j->rec.text_len &&
-                   memcmp(j->ann->text, j->rec.text, j->rec.text_len) == 0;
-        p->terms_ok = dl_text_rawterms(tctx, j->ann->text, j->ann->text_len,
-                                       same ? &toks : NULL, &p->terms) == DL_OK;
-    }
-    dl_vec_free(&toks);
-    if (!p->terms_ok) dl_rawterms_free(&p->terms);
     j->prep = p;
     j->prep_free = artprep_free;
+    prep_ctx *c = tctx;
+    dl_tokvec own = {0};
+    dl_tokvec *toks = c ? &c->toks : &own;
+    toks->n = 0;
+    int have = dl_tokenize(j->rec.text, j->rec.text_len, toks) == DL_OK;
+    /* the annotation's text is the record's (dl_analyze copies it) */
+    int same = c && have && j->ann && j->ann->text_len == j->rec.text_len &&
+               memcmp(j->ann->text, j->rec.text, j->rec.text_len) == 0;
+    if (same) {
+        if (one_pass(c, j->rec.text) == DL_OK) {
+            p->sig_ok = copy_u32(&p->sig, &c->sig) == DL_OK && copy_u32(&p->bi, &c->bi) == DL_OK;
+            p->terms_ok = terms_out(c, &p->terms) == DL_OK;
+        }
+    } else {
+        p->sig_ok = dl_shingles_pair_toks(j->rec.text, j->rec.text_len, have ? toks : NULL,
+                                          &p->sig, &p->bi) == DL_OK;
+        if (c && j->ann)
+            p->terms_ok = dl_text_rawterms(c->sm, j->ann->text, j->ann->text_len, NULL,
+                                           &p->terms) == DL_OK;
+    }
+    dl_vec_free(&own);
+    if (c) {
+        /* scratch kept for the next article, unless a huge one blew it up */
+        if (c->toks.cap > SCRATCH_KEEP) dl_vec_free(&c->toks);
+        if (c->agg.cap > SCRATCH_KEEP / 4) dl_vec_free(&c->agg);
+    }
+    if (!p->sig_ok) {
+        dl_vec_free(&p->sig);
+        dl_vec_free(&p->bi);
+    }
+    if (!p->terms_ok) dl_rawterms_free(&p->terms);
 }

@@ -3,10 +3,16 @@
  * the analysis workers (pool.h's prep hook) so that the ingest's writer
  * thread keeps only the order-dependent lookups and inserts.
  *
+ * The arrays are exactly dl_shingles_pair(rec.text) and dl_text_rawterms(
+ * ann.text) (tests/unit/test_prep.c, fuzz/fuzz_prep.c, and against an older
+ * build bench/stories/prep_compare.sh), computed in one pass over the tokens
+ * through a per-thread cache of what each distinct token gives (prep.c).
+ *
  * Ownership: a dl_artprep belongs to its dl_ajob (job->prep) and is freed by
  * dl_achunk_clear through job->prep_free; the writer may take its vectors
  * (dl_dedup_article copies sig and bi, dl_story_assign reads terms).  The
- * per-thread context is a dl_stemmer (its word cache is not shareable).
+ * per-thread context (tnew/tfree) holds a stemmer, the token cache (a few
+ * MiB, emptied past 200,000 tokens) and scratch vectors: not shareable.
  */
 #ifndef DL_STORY_PREP_H
 #define DL_STORY_PREP_H
