@@ -336,28 +336,34 @@ static void test_seed_like(void **state)
     dl_doc_free(&d);
 }
 
-static double now_s(void)
+/* This thread's CPU seconds: unlike the wall clock, not inflated when a
+ * shared machine runs something else meanwhile. */
+static double cpu_s(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Time for tagging n bytes made by fill(). */
+/* CPU time for tagging n bytes made by fill(): the best of 3 runs. */
 static double time_tag(size_t n, void (*fill)(char *, size_t))
 {
     char *buf = malloc(n + 1);
     assert_non_null(buf);
     fill(buf, n);
     buf[n] = 0;
-    double t0 = now_s();
-    dl_doc d;
-    dl_doc_init(&d, buf, n, 18000);
-    assert_int_equal(dl_timex_tag(&d), DL_OK); /* tokenizes privately */
-    double t = now_s() - t0;
-    dl_doc_free(&d);
+    double best = 1e9;
+    for (int run = 0; run < 3; run++) {
+        double t0 = cpu_s();
+        dl_doc d;
+        dl_doc_init(&d, buf, n, 18000);
+        assert_int_equal(dl_timex_tag(&d), DL_OK); /* tokenizes privately */
+        double t = cpu_s() - t0;
+        dl_doc_free(&d);
+        if (t < best) best = t;
+    }
     free(buf);
-    return t;
+    return best;
 }
 
 static void fill_words(char *b, size_t n)
