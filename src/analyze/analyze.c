@@ -118,6 +118,12 @@ static int run_stages(const dl_analyzer *az, dl_doc *d)
 
 int dl_analyze(const dl_analyzer *az, const dl_record *rec, dl_annotation **out)
 {
+    return dl_analyze_toks(az, rec, out, NULL);
+}
+
+int dl_analyze_toks(const dl_analyzer *az, const dl_record *rec, dl_annotation **out,
+                    dl_tokvec *toks)
+{
     *out = NULL;
     dl_annotation *a = dl_calloc(1, sizeof *a);
     if (!a) return DL_ENOMEM;
@@ -145,6 +151,11 @@ int dl_analyze(const dl_analyzer *az, const dl_record *rec, dl_annotation **out)
     a->entities = d.ents.v, a->n_entities = d.ents.n, d.ents.v = NULL;
     d.ents.n = 0;
     a->quotes = d.quotes.v, a->n_quotes = d.quotes.n, d.quotes.v = NULL;
+    if (toks) {
+        dl_vec_free(toks);
+        *toks = d.toks;
+        memset(&d.toks, 0, sizeof d.toks);
+    }
     dl_doc_free(&d);
     *out = a;
     return DL_OK;

@@ -29,7 +29,7 @@ struct dl_apool {
 
 static void run_job(dl_apool *p, int t, dl_ajob *j)
 {
-    j->rc = dl_analyze(p->az, &j->rec, &j->ann);
+    j->rc = dl_analyze_toks(p->az, &j->rec, &j->ann, &j->toks);
     if (j->rc) return;
     if (p->json) {
         dl_buf b = {0};
@@ -148,6 +148,7 @@ void dl_achunk_clear(dl_achunk *c)
         free(c->jobs[i].mem);
         dl_annotation_free(c->jobs[i].ann);
         free(c->jobs[i].json);
+        dl_vec_free(&c->jobs[i].toks);
         if (c->jobs[i].prep && c->jobs[i].prep_free) c->jobs[i].prep_free(c->jobs[i].prep);
         memset(&c->jobs[i], 0, sizeof c->jobs[i]);
     }

@@ -14,12 +14,14 @@
 #define DL_ANALYZE_POOL_H
 
 #include "../dl_int.h"
+#include "../text/token.h"
 
 typedef struct dl_ajob {
     dl_record rec;      /* a copy; its strings live in mem */
     char *mem;
     dl_annotation *ann; /* set by the pool */
     int rc;             /* dl_analyze's return code */
+    dl_tokvec toks;     /* rec.text's tokens, from the analysis, owned */
     char *json;         /* the annotation as stored (dl_annotation_json_buf
                          * without text) when the pool makes it, owned */
     size_t json_n;

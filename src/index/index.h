@@ -18,6 +18,7 @@
 
 #include "../dl_int.h"
 #include "../store/store.h"
+#include "../text/token.h"
 
 /* ------------------------------------------------------------------ terms */
 
@@ -74,6 +75,11 @@ void dl_ibatch_free(dl_ibatch *b);
 /* Adds one document; title may be NULL.  DL_OK or DL_ENOMEM/DL_ETOOBIG. */
 int dl_ibatch_add(dl_ibatch *b, int64_t docno, int32_t day, const char *title,
                   size_t title_len, const char *text, size_t text_len);
+/* The same with the text's tokens (dl_tokenize(text, text_len), borrowed)
+ * when the caller has them (NULL or empty: tokenized here). */
+int dl_ibatch_add_toks(dl_ibatch *b, int64_t docno, int32_t day, const char *title,
+                       size_t title_len, const char *text, size_t text_len,
+                       const dl_tokvec *text_toks);
 size_t dl_ibatch_docs(const dl_ibatch *b);
 int dl_ibatch_flush(dl_ibatch *b);
 void dl_ibatch_done(dl_ibatch *b, int committed);

@@ -312,14 +312,21 @@ size_t dl_ibatch_docs(const dl_ibatch *b) { return b->docs.n; }
 /* Position gap between the title and the text, so phrases never span them. */
 #define FIELD_GAP 8
 
-static int add_field(dl_ibatch *b, const char *s, size_t n, uint32_t *pos)
+/* Adds the terms of s[0, n); given: its tokens (dl_tokenize(s, n)) when
+ * the caller has them, else NULL. */
+static int add_field(dl_ibatch *b, const char *s, size_t n, const dl_tokvec *given,
+                     uint32_t *pos)
 {
-    b->toks.n = 0;
-    if (dl_tokenize(s, n, &b->toks)) return DL_ENOMEM;
+    const dl_tokvec *tv = given;
+    if (!tv) {
+        b->toks.n = 0;
+        if (dl_tokenize(s, n, &b->toks)) return DL_ENOMEM;
+        tv = &b->toks;
+    }
     dl_termer *t = b->ix->termer;
-    if (dl_vec_reserve(&b->pairs, b->pairs.n + b->toks.n)) return DL_ENOMEM;
-    for (size_t i = 0; i < b->toks.n; i++) {
-        const dl_token *tk = &b->toks.v[i];
+    if (dl_vec_reserve(&b->pairs, b->pairs.n + tv->n)) return DL_ENOMEM;
+    for (size_t i = 0; i < tv->n; i++) {
+        const dl_token *tk = &tv->v[i];
         const char *term;
         uint32_t gid;
         if (!dl_termer_term(t, s + tk->start, tk->end - tk->start, tk->kind, &term, &gid))
@@ -344,16 +351,23 @@ static int add_field(dl_ibatch *b, const char *s, size_t n, uint32_t *pos)
 int dl_ibatch_add(dl_ibatch *b, int64_t docno, int32_t day, const char *title, size_t title_len,
                   const char *text, size_t text_len)
 {
+    return dl_ibatch_add_toks(b, docno, day, title, title_len, text, text_len, NULL);
+}
+
+int dl_ibatch_add_toks(dl_ibatch *b, int64_t docno, int32_t day, const char *title,
+                       size_t title_len, const char *text, size_t text_len,
+                       const dl_tokvec *text_toks)
+{
     if (b->docs.n >= UINT32_MAX / 2) return DL_ETOOBIG;
     bdoc d = {docno, day, 0, b->pairs.n};
     uint32_t pos = 0;
     int rc = DL_OK;
     if (title && title_len) {
-        rc = add_field(b, title, title_len, &pos);
+        rc = add_field(b, title, title_len, NULL, &pos);
         if (!rc && pos) pos += FIELD_GAP;
     }
     uint32_t before_text = pos;
-    if (!rc) rc = add_field(b, text, text_len, &pos);
+    if (!rc) rc = add_field(b, text, text_len, text_toks && text_toks->n ? text_toks : NULL, &pos);
     if (rc) {
         b->pairs.n = d.pair_off;
         return rc;

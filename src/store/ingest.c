@@ -216,8 +216,9 @@ static int write_article(dl_ingest *ing, const dl_ajob *j, int *added)
         if (step_done(ing, st)) return DL_ESTORE;
     }
     /* search index: searchable when the batch commits */
-    return dl_ibatch_add(ing->ib, docno, rec->day, rec->title,
-                         rec->title ? strlen(rec->title) : 0, rec->text, rec->text_len);
+    return dl_ibatch_add_toks(ing->ib, docno, rec->day, rec->title,
+                              rec->title ? strlen(rec->title) : 0, rec->text, rec->text_len,
+                              &j->toks);
 }
 
 /* The SQL COMMIT of the batch: what it holds is acknowledged. */

@@ -473,7 +473,7 @@ static inline int tok_near(prep_ctx *c, const char *text, const dl_token *tv, si
 
 /* Shingles (into c->sig, c->bi, sorted and distinct) and term counts (into
  * c->agg) of text from c->toks, in one pass.  DL_OK or DL_ENOMEM. */
-static int one_pass(prep_ctx *c, const char *text)
+static int one_pass(prep_ctx *c, const char *text, const dl_tokvec *toks)
 {
     if (c->tn > CACHE_MAX) cache_clear(c);
     if (++c->article == 0) {  /* the stamps wrapped: start afresh */
@@ -482,8 +482,8 @@ static int one_pass(prep_ctx *c, const char *text)
     }
     c->wh.n = c->sig.n = c->bi.n = c->agg.n = 0;
     int sent_start = 1, rc = DL_OK;
-    const dl_token *tv = c->toks.v;
-    size_t nt = c->toks.n;
+    const dl_token *tv = toks->v;
+    size_t nt = toks->n;
     uint64_t hr[RING];    /* cache hashes */
     size_t sr[RING];      /* table slots */
     unsigned gr[RING];    /* ... while c->tgen is this */
@@ -573,12 +573,15 @@ void dl_artprep_run(void *tctx, dl_ajob *j)
     dl_tokvec own = {0};
     dl_tokvec *toks = c ? &c->toks : &own;
     toks->n = 0;
-    int have = dl_tokenize(j->rec.text, j->rec.text_len, toks) == DL_OK;
+    /* the analysis' tokens of the text when it kept them */
+    int have = j->toks.n > 0;
+    if (have) toks = &j->toks;
+    else have = dl_tokenize(j->rec.text, j->rec.text_len, toks) == DL_OK;
     /* the annotation's text is the record's (dl_analyze copies it) */
     int same = c && have && j->ann && j->ann->text_len == j->rec.text_len &&
                memcmp(j->ann->text, j->rec.text, j->rec.text_len) == 0;
     if (same) {
-        if (one_pass(c, j->rec.text) == DL_OK) {
+        if (one_pass(c, j->rec.text, toks) == DL_OK) {
             p->sig_ok = copy_u32(&p->sig, &c->sig) == DL_OK && copy_u32(&p->bi, &c->bi) == DL_OK;
             p->terms_ok = terms_out(c, &p->terms) == DL_OK;
         }
