@@ -94,6 +94,11 @@ typedef struct dl_dedup dl_dedup;
 int dl_dedup_new(struct dl_archive *ar, dl_dedup **out);
 void dl_dedup_free(dl_dedup *dd);
 
+/* Bounds the memory of the signatures kept for verification (default 256
+ * MB; at least the last half of it stays); call before the first article.
+ * Exposed so that tests can exercise a full store. */
+void dl_dedup_set_memory(dl_dedup *dd, size_t bytes);
+
 /*
  * Checks the article just inserted as docno against the archive, stores its
  * signature and keys, records every near-duplicate pair found, and when it
