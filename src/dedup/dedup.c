@@ -67,6 +67,9 @@ typedef struct sigref {
     size_t n5, n2;
 } sigref;
 
+#define BM_SHIFT 16  /* the bitmap of bm_build: 2^16 bits */
+#define BM_BITS ((size_t)1 << BM_SHIFT)
+
 #define FLUSH_ROWS 64  /* dup_keys rows per INSERT at dl_dedup_flush */
 #define SIG_ROWS 16    /* dup_sigs rows per INSERT */
 
@@ -91,6 +94,7 @@ struct dl_dedup {
      * generation-stamped (cm_cur), cleared in O(1) */
     DL_VEC(struct cand) cs;
     DL_VEC(unsigned char) blob;
+    uint64_t bm[BM_BITS / 64];  /* this article's 5-shingles (bm_build) */
     int64_t *cm_key;
     uint32_t *cm_val, *cm_gen, cm_cur;
     size_t cm_cap, cm_n;
@@ -383,6 +387,37 @@ static double containment_min(const uint32_t *a, size_t na, const uint32_t *b, s
     return (double)both / (double)na;
 }
 
+/*
+ * The article's own 5-shingles as a bitmap of BM_BITS bits (indexed by the
+ * hash's top bits): for a candidate, the count of its shingles whose bit is
+ * set is an upper bound of the shingles it shares with the article (every
+ * shared one has its bit set), computed with independent loads from a
+ * table that stays in L1, where a merge is a chain of dependent ones.  Most
+ * candidates fall short of DL_DUP_PREFILTER on that bound alone; the others
+ * are merged.  Set bits are |A| / BM_BITS of the table, so the bound
+ * exceeds the count by about |B| |A| / BM_BITS.
+ */
+
+static void bm_build(uint64_t *bm, const uint32_t *a, size_t na)
+{
+    memset(bm, 0, BM_BITS / 8);
+    for (size_t i = 0; i < na; i++) {
+        uint32_t h = a[i] >> (32 - BM_SHIFT);
+        bm[h >> 6] |= (uint64_t)1 << (h & 63);
+    }
+}
+
+/* An upper bound of |A n B|, A the bitmap's set. */
+static size_t bm_bound(const uint64_t *bm, const uint32_t *b, size_t nb)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nb; i++) {
+        uint32_t h = b[i] >> (32 - BM_SHIFT);
+        n += (bm[h >> 6] >> (h & 63)) & 1;
+    }
+    return n;
+}
+
 /* ------------------------------------------------------- signature store */
 
 /* Makes sure docno has a slot; 0 when it cannot (past DSLOT_MAX, OOM). */
@@ -556,6 +591,12 @@ static double verify(dl_dedup *dd, int64_t docno, int *err)
     int got = sig_get(dd, docno, &r);
     if (got < 0) *err = got;
     if (got <= 0) return -1;
+    /* the bound first: below the prefilter's count, no merge */
+    size_t m = dd->sig.n < r.n5 ? dd->sig.n : r.n5;
+    if (!m) return 0;
+    size_t need = (size_t)ceil(DL_DUP_PREFILTER * (double)m - 1e-9);
+    size_t ub = bm_bound(dd->bm, r.s5, r.n5);
+    if (ub < need) return (double)ub / (double)m;
     return containment_min(dd->sig.v, dd->sig.n, r.s5, r.n5, DL_DUP_PREFILTER);
 }
 
@@ -743,6 +784,7 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     dl_qsort(dd->cs.v, nc, sizeof *dd->cs.v, cmp_cand);
     int64_t best = 0;
     double best_sim = 0;
+    if (nc) bm_build(dd->bm, dd->sig.v, dd->sig.n);
     for (size_t i = 0; i < nc && i < DL_DUP_CANDIDATES && !rc; i++) {
         int64_t a = dd->cs.v[i].docno;
         double c = verify(dd, a, &rc);
