@@ -19,6 +19,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <sys/mman.h>
 
 /* The dup_keys rows in memory, for as long as they are all there: when the
  * table was empty at the start of the session and no other connection has
@@ -193,8 +194,8 @@ void dl_dedup_free(dl_dedup *dd)
     free(dd->cm_val);
     free(dd->cm_gen);
     free(dd->ds);
-    dl_vec_free(&dd->arena[0]);
-    dl_vec_free(&dd->arena[1]);
+    for (int k = 0; k < 2; k++)
+        if (dd->arena[k].v) munmap(dd->arena[k].v, dd->arena[k].cap * sizeof *dd->arena[k].v);
     dl_vec_free(&dd->pending_sigs);
     dl_vec_free(&dd->pending);
     free(dd);
@@ -450,6 +451,26 @@ static int store_get(const dl_dedup *dd, int64_t docno, sigref *r)
     return 1;
 }
 
+/* Prefetches docno's slot; then (store_prefetch, once the slot is in
+ * cache) the first kilobyte of its store entry. */
+static void ds_prefetch(const dl_dedup *dd, int64_t docno)
+{
+    if (docno > 0 && (uint64_t)docno < dd->dsn) __builtin_prefetch(&dd->ds[docno]);
+}
+
+static void store_prefetch(const dl_dedup *dd, int64_t docno)
+{
+    if (docno <= 0 || (uint64_t)docno >= dd->dsn) return;
+    const dslot *s = &dd->ds[docno];
+    if (!s->sgen || (s->sgen != dd->agen && s->sgen + 1 != dd->agen)) return;
+    const uint32_t *p = dd->arena[s->sgen & 1].v + s->soff;
+    size_t n = 2 + p[0];  /* the header and the 5-shingles, at most 2 KB */
+    if (n > 512) n = 512;
+    for (size_t k = 16; k < n; k += 16) __builtin_prefetch(p + k);
+}
+
+#define PF_AHEAD 8  /* candidates whose slot is prefetched ahead; half that for entries */
+
 static int flush_sigs(dl_dedup *dd);
 
 /* Adds docno's signature to the store (the arrays may not point into it).
@@ -472,14 +493,18 @@ static int store_put(dl_dedup *dd, int64_t docno, const uint32_t *s5, size_t n5,
         a = &dd->arena[dd->agen & 1];
         a->n = 0;
     }
-    if (a->n + need > a->cap) {
-        size_t nc = a->cap ? a->cap : 65536;
-        while (nc < a->n + need) nc *= 2;
-        if (nc > dd->arena_max) nc = dd->arena_max;
-        uint32_t *nv = realloc(a->v, nc * sizeof *nv);
-        if (!nv) return DL_OK;
-        a->v = nv;
-        a->cap = nc;
+    if (!a->v) {
+        /* the whole arena is reserved at once (pages are committed as they
+         * are touched): it never moves, and huge pages, where the system
+         * grants them, spare a TLB miss per verified candidate */
+        void *m = mmap(NULL, dd->arena_max * sizeof *a->v, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m == MAP_FAILED) return DL_OK;
+#ifdef MADV_HUGEPAGE
+        (void)madvise(m, dd->arena_max * sizeof *a->v, MADV_HUGEPAGE);
+#endif
+        a->v = m;
+        a->cap = dd->arena_max;
     }
     uint32_t *p = a->v + a->n;
     p[0] = (uint32_t)n5;
@@ -785,7 +810,16 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     int64_t best = 0;
     double best_sim = 0;
     if (nc) bm_build(dd->bm, dd->sig.v, dd->sig.n);
-    for (size_t i = 0; i < nc && i < DL_DUP_CANDIDATES && !rc; i++) {
+    if (nc > DL_DUP_CANDIDATES) nc = DL_DUP_CANDIDATES;
+    for (size_t i = 0; i < nc && !rc; i++) {
+        /* the store's entries are scattered: ask for the next ones early */
+        if (i == 0)
+            for (size_t k = 0; k < PF_AHEAD && k < nc; k++) {
+                ds_prefetch(dd, dd->cs.v[k].docno);
+                if (k < PF_AHEAD / 2) store_prefetch(dd, dd->cs.v[k].docno);
+            }
+        if (i + PF_AHEAD < nc) ds_prefetch(dd, dd->cs.v[i + PF_AHEAD].docno);
+        if (i + PF_AHEAD / 2 < nc) store_prefetch(dd, dd->cs.v[i + PF_AHEAD / 2].docno);
         int64_t a = dd->cs.v[i].docno;
         double c = verify(dd, a, &rc);
         if (rc) break;
