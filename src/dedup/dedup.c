@@ -56,8 +56,6 @@ typedef struct keyent {
 typedef struct dslot {
     uint32_t sgen;  /* store generation holding its signature; 0: none */
     uint32_t soff;  /* offset (words) of the entry in that arena */
-    uint32_t cgen;  /* candidate-map generation of cidx */
-    uint32_t cidx;  /* its index in dd->cs */
 } dslot;
 #define DSLOT_MAX ((size_t)1 << 23)
 
@@ -91,9 +89,13 @@ struct dl_dedup {
         *st_link, *st_root, *st_text, *st_version;
     dl_u32vec sig, bi, tmp, tmp2;  /* this article's 5- and 2-shingles; scratch */
     /* scratch of dl_dedup_article: the candidates, and docno -> index in
-     * them: dslot.cgen/cidx, else (docnos past the slots) a hash map;
-     * generation-stamped (cm_cur), cleared in O(1) */
+     * them: cmark[docno] - cbase when below cs.n (the article's candidates
+     * take marks from cbase on: a new article moves cbase past them, which
+     * empties the map in O(1)), else (docnos past the slots) a hash map,
+     * generation-stamped (cm_cur) */
     DL_VEC(struct cand) cs;
+    DL_VEC(size_t) kq;      /* the article's keys, then their slots */
+    uint32_t *cmark, cbase;
     DL_VEC(unsigned char) blob;
     uint64_t bm[BM_BITS / 64];  /* this article's 5-shingles (bm_build) */
     int64_t *cm_key;
@@ -126,9 +128,17 @@ static void keys_free(dl_dedup *dd)
     dd->mem = 0;
 }
 
+/* The first slot of key in a table of cap slots (a power of 2).  Keys have
+ * their low bits zero (dl_dup_key_mask): the slot comes from the high bits
+ * of a 64-bit product. */
+static size_t key_hash(uint32_t key, size_t cap)
+{
+    return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1);
+}
+
 static size_t key_slot(const keyent *t, size_t cap, uint32_t key)
 {
-    size_t h = (size_t)((key * 0x9E3779B1u) ^ (key >> 15)) & (cap - 1);
+    size_t h = key_hash(key, cap);
     while (t[h].used && t[h].key != key) h = (h + 1) & (cap - 1);
     return h;
 }
@@ -189,11 +199,13 @@ void dl_dedup_free(dl_dedup *dd)
     dl_vec_free(&dd->tmp);
     dl_vec_free(&dd->tmp2);
     dl_vec_free(&dd->cs);
+    dl_vec_free(&dd->kq);
     dl_vec_free(&dd->blob);
     free(dd->cm_key);
     free(dd->cm_val);
     free(dd->cm_gen);
     free(dd->ds);
+    free(dd->cmark);
     for (int k = 0; k < 2; k++)
         if (dd->arena[k].v) munmap(dd->arena[k].v, dd->arena[k].cap * sizeof *dd->arena[k].v);
     dl_vec_free(&dd->pending_sigs);
@@ -433,6 +445,11 @@ static int ds_cover(dl_dedup *dd, int64_t docno)
     if (!n) return 0;
     memset(n + dd->dsn, 0, (nc - dd->dsn) * sizeof *n);
     dd->ds = n;
+    uint32_t *m = realloc(dd->cmark, nc * sizeof *m);
+    if (!m) return 0;  /* dsn unchanged: the new slots are not used */
+    /* a mark of UINT32_MAX is never below cbase + cs.n (see cand_clear) */
+    memset(m + dd->dsn, 0xff, (nc - dd->dsn) * sizeof *m);
+    dd->cmark = m;
     dd->dsn = nc;
     return 1;
 }
@@ -659,11 +676,19 @@ static double bigram_containment(dl_dedup *dd, int64_t docno, const char *text, 
 /* Empties the candidate map (O(1): a new generation). */
 static void cand_clear(dl_dedup *dd)
 {
+    /* marks given from cbase on: the next article's start past them; near
+     * the top of the range (a mark must stay below UINT32_MAX), all marks
+     * are reset */
+    if (dd->cs.n >= (size_t)(UINT32_MAX / 2) - dd->cbase) {
+        if (dd->cmark) memset(dd->cmark, 0xff, dd->dsn * sizeof *dd->cmark);
+        dd->cbase = 0;
+    } else {
+        dd->cbase += (uint32_t)dd->cs.n;
+    }
     dd->cs.n = 0;
     dd->cm_n = 0;
     if (++dd->cm_cur == 0) {
         if (dd->cm_gen) memset(dd->cm_gen, 0, dd->cm_cap * sizeof *dd->cm_gen);
-        for (size_t i = 0; i < dd->dsn; i++) dd->ds[i].cgen = 0;
         dd->cm_cur = 1;
     }
 }
@@ -679,15 +704,14 @@ static size_t cm_hash(int64_t docno, size_t cap)
 static int cand_hit(dl_dedup *dd, int64_t docno)
 {
     if (docno > 0 && (uint64_t)docno < dd->dsn) {
-        dslot *s = &dd->ds[docno];
-        if (s->cgen == dd->cm_cur) {
-            dd->cs.v[s->cidx].hits++;
+        uint32_t k = dd->cmark[docno] - dd->cbase;  /* wraps when below cbase */
+        if (k < dd->cs.n) {
+            dd->cs.v[k].hits++;
             return DL_OK;
         }
         cand c = {docno, 1};
-        if (dl_vec_push(&dd->cs, c)) return DL_ENOMEM;
-        s->cgen = dd->cm_cur;
-        s->cidx = (uint32_t)(dd->cs.n - 1);
+        if (dd->cs.n >= UINT32_MAX / 2 || dl_vec_push(&dd->cs, c)) return DL_ENOMEM;
+        dd->cmark[docno] = dd->cbase + (uint32_t)(dd->cs.n - 1);
         return DL_OK;
     }
     if ((dd->cm_n + 1) * 2 > dd->cm_cap) {
@@ -771,18 +795,39 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
      * docno (no sort of the postings) */
     size_t nkeys = 0;
     cand_clear(dd);
-    for (size_t i = 0; i < dd->sig.n; i++) {
-        if (dd->sig.v[i] & mask) continue;
-        nkeys++;
-        if (dd->mem) {
+    if (dd->mem) {
+        /* from the map, in three passes so that the cache misses of the
+         * article's keys overlap: the keys (their slots prefetched), the
+         * slots (the newest postings prefetched), the postings */
+        dd->kq.n = 0;
+        for (size_t i = 0; i < dd->sig.n; i++) {
+            if (dd->sig.v[i] & mask) continue;
+            nkeys++;
             if (!dd->kcap) continue;
-            keyent *e = &dd->keys[key_slot(dd->keys, dd->kcap, dd->sig.v[i])];
+            if ((rc = dl_vec_push(&dd->kq, dd->sig.v[i]))) return rc;
+            __builtin_prefetch(&dd->keys[key_hash(dd->sig.v[i], dd->kcap)]);
+        }
+        for (size_t q = 0; q < dd->kq.n; q++) {
+            size_t h = key_slot(dd->keys, dd->kcap, (uint32_t)dd->kq.v[q]);
+            dd->kq.v[q] = h;
+            const keyent *e = &dd->keys[h];
+            if (e->used && e->docnos.n) {
+                const int64_t *last = e->docnos.v + e->docnos.n - 1;
+                __builtin_prefetch(last);
+                if (e->docnos.n > 8) __builtin_prefetch(last - 8);
+            }
+        }
+        for (size_t q = 0; q < dd->kq.n; q++) {
+            const keyent *e = &dd->keys[dd->kq.v[q]];
             /* the newest DL_DUP_POSTINGS, as the table query reads them */
             for (size_t k = e->used ? e->docnos.n : 0, m = 0; k > 0 && m < DL_DUP_POSTINGS;
                  k--, m++)
                 if ((rc = cand_hit(dd, e->docnos.v[k - 1]))) return rc;
-            continue;
         }
+    }
+    for (size_t i = 0; i < dd->sig.n && !dd->mem; i++) {
+        if (dd->sig.v[i] & mask) continue;
+        nkeys++;
         sqlite3_stmt *st = dd->st_key_get;
         sqlite3_bind_int64(st, 1, dd->sig.v[i]);
         int s;
