@@ -468,11 +468,20 @@ static int store_get(const dl_dedup *dd, int64_t docno, sigref *r)
     return 1;
 }
 
-/* Prefetches docno's slot; then (store_prefetch, once the slot is in
- * cache) the first kilobyte of its store entry. */
+/* Prefetches docno's slot; then (head_prefetch, once the slot is in
+ * cache) the head of its store entry; then (store_prefetch, once the head
+ * is) its 5-shingles, up to 2 KB. */
 static void ds_prefetch(const dl_dedup *dd, int64_t docno)
 {
     if (docno > 0 && (uint64_t)docno < dd->dsn) __builtin_prefetch(&dd->ds[docno]);
+}
+
+static void head_prefetch(const dl_dedup *dd, int64_t docno)
+{
+    if (docno <= 0 || (uint64_t)docno >= dd->dsn) return;
+    const dslot *s = &dd->ds[docno];
+    if (!s->sgen || (s->sgen != dd->agen && s->sgen + 1 != dd->agen)) return;
+    __builtin_prefetch(dd->arena[s->sgen & 1].v + s->soff);
 }
 
 static void store_prefetch(const dl_dedup *dd, int64_t docno)
@@ -486,7 +495,7 @@ static void store_prefetch(const dl_dedup *dd, int64_t docno)
     for (size_t k = 16; k < n; k += 16) __builtin_prefetch(p + k);
 }
 
-#define PF_AHEAD 8  /* candidates whose slot is prefetched ahead; half that for entries */
+#define PF_AHEAD 4  /* candidates whose entries are prefetched ahead of verification */
 
 static int flush_sigs(dl_dedup *dd);
 
@@ -858,13 +867,15 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     if (nc > DL_DUP_CANDIDATES) nc = DL_DUP_CANDIDATES;
     for (size_t i = 0; i < nc && !rc; i++) {
         /* the store's entries are scattered: ask for the next ones early */
-        if (i == 0)
-            for (size_t k = 0; k < PF_AHEAD && k < nc; k++) {
-                ds_prefetch(dd, dd->cs.v[k].docno);
-                if (k < PF_AHEAD / 2) store_prefetch(dd, dd->cs.v[k].docno);
-            }
-        if (i + PF_AHEAD < nc) ds_prefetch(dd, dd->cs.v[i + PF_AHEAD].docno);
-        if (i + PF_AHEAD / 2 < nc) store_prefetch(dd, dd->cs.v[i + PF_AHEAD / 2].docno);
+        if (i == 0) {
+            /* all slots, then all entry heads (their misses overlap), then
+             * the first entries whole */
+            for (size_t k = 0; k < nc; k++) ds_prefetch(dd, dd->cs.v[k].docno);
+            for (size_t k = 0; k < nc; k++) head_prefetch(dd, dd->cs.v[k].docno);
+            for (size_t k = 0; k < PF_AHEAD && k < nc; k++)
+                store_prefetch(dd, dd->cs.v[k].docno);
+        }
+        if (i + PF_AHEAD < nc) store_prefetch(dd, dd->cs.v[i + PF_AHEAD].docno);
         int64_t a = dd->cs.v[i].docno;
         double c = verify(dd, a, &rc);
         if (rc) break;
