@@ -35,9 +35,10 @@ typedef struct keyent {
  * The signature store: the 5- and 2-shingles of the articles written in
  * this session (and of older ones once read from dup_sigs), so that a
  * verification reads no table and decodes no blob.  Two arenas of uint32
- * words, each at most mem_max / 2 bytes; an entry is [n5, n2, n5 5-shingles,
- * n2 2-shingles] (n2 = 0: a blob from before the 2-shingles were stored,
- * whose bigrams come from the text).  Entries go to the current arena
+ * words, each at most mem_max / 2 bytes; an entry is [n5, n2, the top 16
+ * bits of the 5-shingles (uint16, FP_WORDS words: what bm_bound16 reads),
+ * n5 5-shingles, n2 2-shingles] (n2 = 0: a blob from before the 2-shingles
+ * were stored, whose bigrams come from the text).  Entries go to the current arena
  * (generation agen, arena agen & 1); when it is full the generation
  * advances and the older arena is emptied and reused, so the store keeps at
  * least the last mem_max / 2 bytes of signatures and never more than
@@ -63,11 +64,13 @@ typedef struct dslot {
  * insertion) or from dup_sigs (into dd->tmp, dd->tmp2). */
 typedef struct sigref {
     const uint32_t *s5, *s2;
+    const uint16_t *fp;  /* the 5-shingles' top 16 bits (NULL: not stored) */
     size_t n5, n2;
 } sigref;
 
 #define BM_SHIFT 16  /* the bitmap of bm_build: 2^16 bits */
 #define BM_BITS ((size_t)1 << BM_SHIFT)
+#define FP_WORDS(n5) (((size_t)(n5) + 1) / 2)  /* uint32 words of n5 top bits */
 
 #define FLUSH_ROWS 64  /* dup_keys rows per INSERT at dl_dedup_flush */
 #define SIG_ROWS 16    /* dup_sigs rows per INSERT */
@@ -431,6 +434,14 @@ static size_t bm_bound(const uint64_t *bm, const uint32_t *b, size_t nb)
     return n;
 }
 
+/* The same from the shingles' top bits (uint16_t: half the bytes to read). */
+static size_t bm_bound16(const uint64_t *bm, const uint16_t *b, size_t nb)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nb; i++) n += (bm[b[i] >> 6] >> (b[i] & 63)) & 1;
+    return n;
+}
+
 /* ------------------------------------------------------- signature store */
 
 /* Makes sure docno has a slot; 0 when it cannot (past DSLOT_MAX, OOM). */
@@ -463,8 +474,9 @@ static int store_get(const dl_dedup *dd, int64_t docno, sigref *r)
     const uint32_t *p = dd->arena[s->sgen & 1].v + s->soff;
     r->n5 = p[0];
     r->n2 = p[1];
-    r->s5 = p + 2;
-    r->s2 = p + 2 + p[0];
+    r->fp = (const uint16_t *)(p + 2);
+    r->s5 = p + 2 + FP_WORDS(p[0]);
+    r->s2 = r->s5 + p[0];
     return 1;
 }
 
@@ -490,7 +502,7 @@ static void store_prefetch(const dl_dedup *dd, int64_t docno)
     const dslot *s = &dd->ds[docno];
     if (!s->sgen || (s->sgen != dd->agen && s->sgen + 1 != dd->agen)) return;
     const uint32_t *p = dd->arena[s->sgen & 1].v + s->soff;
-    size_t n = 2 + p[0];  /* the header and the 5-shingles, at most 2 KB */
+    size_t n = 2 + FP_WORDS(p[0]);  /* the head and the top bits, at most 2 KB */
     if (n > 512) n = 512;
     for (size_t k = 16; k < n; k += 16) __builtin_prefetch(p + k);
 }
@@ -507,7 +519,7 @@ static int store_put(dl_dedup *dd, int64_t docno, const uint32_t *s5, size_t n5,
                      const uint32_t *s2, size_t n2, int *kept)
 {
     *kept = 0;
-    size_t need = 2 + n5 + n2;
+    size_t need = 2 + FP_WORDS(n5) + n5 + n2;
     if (need > dd->arena_max || !ds_cover(dd, docno)) return DL_OK;
     dl_u32vec *a = &dd->arena[dd->agen & 1];
     if (a->n + need > dd->arena_max) {
@@ -535,8 +547,11 @@ static int store_put(dl_dedup *dd, int64_t docno, const uint32_t *s5, size_t n5,
     uint32_t *p = a->v + a->n;
     p[0] = (uint32_t)n5;
     p[1] = (uint32_t)n2;
-    if (n5) memcpy(p + 2, s5, n5 * sizeof *s5);
-    if (n2) memcpy(p + 2 + n5, s2, n2 * sizeof *s2);
+    uint16_t *fp = (uint16_t *)(p + 2);
+    for (size_t i = 0; i < n5; i++) fp[i] = (uint16_t)(s5[i] >> (32 - BM_SHIFT));
+    if (n5 & 1) fp[n5] = 0;
+    if (n5) memcpy(p + 2 + FP_WORDS(n5), s5, n5 * sizeof *s5);
+    if (n2) memcpy(p + 2 + FP_WORDS(n5) + n5, s2, n2 * sizeof *s2);
     dd->ds[docno].sgen = dd->agen;
     dd->ds[docno].soff = (uint32_t)a->n;
     a->n += need;
@@ -568,6 +583,7 @@ static int sig_get(dl_dedup *dd, int64_t docno, sigref *r)
     int kept, rc = store_put(dd, docno, dd->tmp.v, dd->tmp.n, dd->tmp2.v, dd->tmp2.n, &kept);
     if (rc) return rc;
     if (kept && store_get(dd, docno, r)) return 1;
+    r->fp = NULL;
     r->s5 = dd->tmp.v;
     r->n5 = dd->tmp.n;
     r->s2 = dd->tmp2.v;
@@ -646,7 +662,7 @@ static double verify(dl_dedup *dd, int64_t docno, int *err)
     size_t m = dd->sig.n < r.n5 ? dd->sig.n : r.n5;
     if (!m) return 0;
     size_t need = (size_t)ceil(DL_DUP_PREFILTER * (double)m - 1e-9);
-    size_t ub = bm_bound(dd->bm, r.s5, r.n5);
+    size_t ub = r.fp ? bm_bound16(dd->bm, r.fp, r.n5) : bm_bound(dd->bm, r.s5, r.n5);
     if (ub < need) return (double)ub / (double)m;
     return containment_min(dd->sig.v, dd->sig.n, r.s5, r.n5, DL_DUP_PREFILTER);
 }
