@@ -98,6 +98,7 @@ struct dl_dedup {
      * generation-stamped (cm_cur) */
     DL_VEC(struct cand) cs;
     DL_VEC(size_t) kq;      /* the article's keys, then their slots */
+    DL_VEC(size_t) hist;    /* candidates per hits value (top_cands) */
     uint32_t *cmark, cbase;
     DL_VEC(unsigned char) blob;
     uint64_t bm[BM_BITS / 64];  /* this article's 5-shingles (bm_build) */
@@ -203,6 +204,7 @@ void dl_dedup_free(dl_dedup *dd)
     dl_vec_free(&dd->tmp2);
     dl_vec_free(&dd->cs);
     dl_vec_free(&dd->kq);
+    dl_vec_free(&dd->hist);
     dl_vec_free(&dd->blob);
     free(dd->cm_key);
     free(dd->cm_val);
@@ -783,6 +785,53 @@ static int cand_hit(dl_dedup *dd, int64_t docno)
     return DL_OK;
 }
 
+static int cmp_cand_docno(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    return x->docno > y->docno ? -1 : x->docno < y->docno;
+}
+
+/* Moves the first DL_DUP_CANDIDATES of dd->cs.v[0, nc) in cmp_cand order
+ * (most hits, then newest) to its start, in no particular order (the
+ * verification's results do not depend on it); returns their count.  By
+ * the count of candidates per hits value: those above the cut hits value
+ * all go, those at it newest first. */
+static size_t top_cands(dl_dedup *dd, size_t nc)
+{
+    if (nc <= DL_DUP_CANDIDATES) return nc;
+    uint32_t maxh = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (dd->cs.v[i].hits > maxh) maxh = dd->cs.v[i].hits;
+    dd->hist.n = 0;
+    if (dl_vec_reserve(&dd->hist, (size_t)maxh + 1)) {
+        dl_qsort(dd->cs.v, nc, sizeof *dd->cs.v, cmp_cand);
+        return DL_DUP_CANDIDATES;
+    }
+    memset(dd->hist.v, 0, ((size_t)maxh + 1) * sizeof *dd->hist.v);
+    for (size_t i = 0; i < nc; i++) dd->hist.v[dd->cs.v[i].hits]++;
+    /* cut: the hits value at which the count from the top reaches the cap */
+    size_t above = 0;
+    uint32_t cut = maxh;
+    while (above + dd->hist.v[cut] < DL_DUP_CANDIDATES) above += dd->hist.v[cut--];
+    /* those above the cut first, then those at it */
+    size_t k = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (dd->cs.v[i].hits > cut) {
+            cand t = dd->cs.v[k];
+            dd->cs.v[k++] = dd->cs.v[i];
+            dd->cs.v[i] = t;
+        }
+    size_t at = k;
+    for (size_t i = k; i < nc; i++)
+        if (dd->cs.v[i].hits == cut) {
+            cand t = dd->cs.v[at];
+            dd->cs.v[at++] = dd->cs.v[i];
+            dd->cs.v[i] = t;
+        }
+    dl_qsort(dd->cs.v + k, at - k, sizeof *dd->cs.v, cmp_cand_docno);
+    return DL_DUP_CANDIDATES;
+}
+
 int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
                      const dl_u32vec *sig, const dl_u32vec *bi, int64_t *dup_of, double *sim)
 {
@@ -870,17 +919,16 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     /* a candidate must share enough keys to reach the threshold at all:
      * expected shared keys = containment x keys of the smaller side */
     uint32_t min_hits = nkeys >= 12 ? 2 : 1;
-    /* the ones with enough hits, most hits first (then newest): at most
-     * DL_DUP_CANDIDATES are verified */
+    /* the ones with enough hits: the first DL_DUP_CANDIDATES by most hits
+     * then newest are verified */
     size_t nc = 0;
     for (size_t i = 0; i < dd->cs.n; i++)
         if (dd->cs.v[i].hits >= min_hits && dd->cs.v[i].docno != docno)
             dd->cs.v[nc++] = dd->cs.v[i];
-    dl_qsort(dd->cs.v, nc, sizeof *dd->cs.v, cmp_cand);
+    nc = top_cands(dd, nc);
     int64_t best = 0;
     double best_sim = 0;
     if (nc) bm_build(dd->bm, dd->sig.v, dd->sig.n);
-    if (nc > DL_DUP_CANDIDATES) nc = DL_DUP_CANDIDATES;
     for (size_t i = 0; i < nc && !rc; i++) {
         /* the store's entries are scattered: ask for the next ones early */
         if (i == 0) {
