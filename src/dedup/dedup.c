@@ -28,8 +28,13 @@
 typedef struct keyent {
     uint32_t key;
     uint32_t used;          /* 0: free slot */
-    DL_VEC(int64_t) docnos; /* ascending (docnos only grow) */
+    uint32_t n, cap;        /* its postings: docnos, ascending (docnos only grow) */
+    size_t off;             /* at dd->post.v + off, cap of them */
 } keyent;
+/* The postings of all keys live in one array (dd->post, freed at once): a
+ * key's run that fills up moves to the end with twice the room, leaving
+ * its old room unused (at most as much as is used).  Docnos are held in 32
+ * bits; a larger one drops the map. */
 
 /*
  * The signature store: the 5- and 2-shingles of the articles written in
@@ -121,12 +126,13 @@ struct dl_dedup {
     int64_t version;         /* data_version when mem was last confirmed */
     keyent *keys;
     size_t kcap, kn;
+    dl_u32vec post;          /* the keys' postings (keyent.off) */
 };
 
 static void keys_free(dl_dedup *dd)
 {
-    for (size_t i = 0; i < dd->kcap; i++) dl_vec_free(&dd->keys[i].docnos);
     free(dd->keys);
+    dl_vec_free(&dd->post);
     dd->keys = NULL;
     dd->kcap = dd->kn = 0;
     dd->mem = 0;
@@ -171,8 +177,24 @@ static void keys_add(dl_dedup *dd, uint32_t key, int64_t docno)
         e->key = key;
         dd->kn++;
     }
-    if (e->docnos.n && e->docnos.v[e->docnos.n - 1] == docno) return;
-    if (dl_vec_push(&e->docnos, docno)) keys_free(dd);
+    uint32_t *run = dd->post.v + e->off;
+    if (e->n && run[e->n - 1] == docno) return;
+    if (docno <= 0 || (uint64_t)docno > UINT32_MAX) {
+        keys_free(dd);
+        return;
+    }
+    if (e->n == e->cap) {
+        size_t nc = e->cap ? 2 * (size_t)e->cap : 2;
+        if (nc > UINT32_MAX || dl_vec_reserve(&dd->post, dd->post.n + nc)) {
+            keys_free(dd);
+            return;
+        }
+        if (e->n) memcpy(dd->post.v + dd->post.n, dd->post.v + e->off, e->n * sizeof *dd->post.v);
+        e->off = dd->post.n;
+        e->cap = (uint32_t)nc;
+        dd->post.n += nc;
+    }
+    dd->post.v[e->off + e->n++] = (uint32_t)docno;
 }
 
 static int64_t data_version(dl_dedup *dd)
@@ -885,18 +907,18 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
             size_t h = key_slot(dd->keys, dd->kcap, (uint32_t)dd->kq.v[q]);
             dd->kq.v[q] = h;
             const keyent *e = &dd->keys[h];
-            if (e->used && e->docnos.n) {
-                const int64_t *last = e->docnos.v + e->docnos.n - 1;
+            if (e->used && e->n) {
+                const uint32_t *last = dd->post.v + e->off + e->n - 1;
                 __builtin_prefetch(last);
-                if (e->docnos.n > 8) __builtin_prefetch(last - 8);
+                if (e->n > 16) __builtin_prefetch(last - 16);
             }
         }
         for (size_t q = 0; q < dd->kq.n; q++) {
             const keyent *e = &dd->keys[dd->kq.v[q]];
             /* the newest DL_DUP_POSTINGS, as the table query reads them */
-            for (size_t k = e->used ? e->docnos.n : 0, m = 0; k > 0 && m < DL_DUP_POSTINGS;
-                 k--, m++)
-                if ((rc = cand_hit(dd, e->docnos.v[k - 1]))) return rc;
+            const uint32_t *run = dd->post.v + e->off;
+            for (size_t k = e->used ? e->n : 0, m = 0; k > 0 && m < DL_DUP_POSTINGS; k--, m++)
+                if ((rc = cand_hit(dd, run[k - 1]))) return rc;
         }
     }
     for (size_t i = 0; i < dd->sig.n && !dd->mem; i++) {
