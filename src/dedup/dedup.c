@@ -40,10 +40,10 @@ typedef struct keyent {
  * The signature store: the 5- and 2-shingles of the articles written in
  * this session (and of older ones once read from dup_sigs), so that a
  * verification reads no table and decodes no blob.  Two arenas of uint32
- * words, each at most mem_max / 2 bytes; an entry is [n5, n2, the top 16
- * bits of the 5-shingles (uint16, FP_WORDS words: what bm_bound16 reads),
- * n5 5-shingles, n2 2-shingles] (n2 = 0: a blob from before the 2-shingles
- * were stored, whose bigrams come from the text).  Entries go to the current arena
+ * words, each at most mem_max / 2 bytes; an entry is [the top 16 bits of the
+ * 5-shingles (uint16, FP_WORDS words: what bm_bound16 reads), n5
+ * 5-shingles, n2 2-shingles], n5 and n2 in its dslot (n2 = 0: a blob from
+ * before the 2-shingles were stored, whose bigrams come from the text).  Entries go to the current arena
  * (generation agen, arena agen & 1); when it is full the generation
  * advances and the older arena is emptied and reused, so the store keeps at
  * least the last mem_max / 2 bytes of signatures and never more than
@@ -62,6 +62,7 @@ typedef struct keyent {
 typedef struct dslot {
     uint32_t sgen;  /* store generation holding its signature; 0: none */
     uint32_t soff;  /* offset (words) of the entry in that arena */
+    uint32_t n5, n2;  /* its counts of 5- and 2-shingles */
 } dslot;
 #define DSLOT_MAX ((size_t)1 << 23)
 
@@ -76,6 +77,14 @@ typedef struct sigref {
 #define BM_SHIFT 16  /* the bitmap of bm_build: 2^16 bits */
 #define BM_BITS ((size_t)1 << BM_SHIFT)
 #define FP_WORDS(n5) (((size_t)(n5) + 1) / 2)  /* uint32 words of n5 top bits */
+
+/* A hint to load the cache line at p.  Inline assembly on x86: gcc drops
+ * some __builtin_prefetch calls whose loops do nothing else. */
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define PREFETCH(p) __asm__ volatile("prefetcht0 %0" : : "m"(*(const char *)(p)))
+#else
+#define PREFETCH(p) __builtin_prefetch(p)
+#endif
 
 #define FLUSH_ROWS 64  /* dup_keys rows per INSERT at dl_dedup_flush */
 #define SIG_ROWS 16    /* dup_sigs rows per INSERT */
@@ -496,20 +505,20 @@ static int store_get(const dl_dedup *dd, int64_t docno, sigref *r)
     const dslot *s = &dd->ds[docno];
     if (!s->sgen || (s->sgen != dd->agen && s->sgen + 1 != dd->agen)) return 0;
     const uint32_t *p = dd->arena[s->sgen & 1].v + s->soff;
-    r->n5 = p[0];
-    r->n2 = p[1];
-    r->fp = (const uint16_t *)(p + 2);
-    r->s5 = p + 2 + FP_WORDS(p[0]);
-    r->s2 = r->s5 + p[0];
+    r->n5 = s->n5;
+    r->n2 = s->n2;
+    r->fp = (const uint16_t *)p;
+    r->s5 = p + FP_WORDS(s->n5);
+    r->s2 = r->s5 + s->n5;
     return 1;
 }
 
 /* Prefetches docno's slot; then (head_prefetch, once the slot is in
- * cache) the head of its store entry; then (store_prefetch, once the head
- * is) its 5-shingles, up to 2 KB. */
+ * cache) the start of its store entry; then (store_prefetch) the rest of
+ * the top bits, up to 2 KB. */
 static void ds_prefetch(const dl_dedup *dd, int64_t docno)
 {
-    if (docno > 0 && (uint64_t)docno < dd->dsn) __builtin_prefetch(&dd->ds[docno]);
+    if (docno > 0 && (uint64_t)docno < dd->dsn) PREFETCH(&dd->ds[docno]);
 }
 
 static void head_prefetch(const dl_dedup *dd, int64_t docno)
@@ -517,7 +526,7 @@ static void head_prefetch(const dl_dedup *dd, int64_t docno)
     if (docno <= 0 || (uint64_t)docno >= dd->dsn) return;
     const dslot *s = &dd->ds[docno];
     if (!s->sgen || (s->sgen != dd->agen && s->sgen + 1 != dd->agen)) return;
-    __builtin_prefetch(dd->arena[s->sgen & 1].v + s->soff);
+    PREFETCH(dd->arena[s->sgen & 1].v + s->soff);
 }
 
 static void store_prefetch(const dl_dedup *dd, int64_t docno)
@@ -526,9 +535,9 @@ static void store_prefetch(const dl_dedup *dd, int64_t docno)
     const dslot *s = &dd->ds[docno];
     if (!s->sgen || (s->sgen != dd->agen && s->sgen + 1 != dd->agen)) return;
     const uint32_t *p = dd->arena[s->sgen & 1].v + s->soff;
-    size_t n = 2 + FP_WORDS(p[0]);  /* the head and the top bits, at most 2 KB */
+    size_t n = FP_WORDS(s->n5);
     if (n > 512) n = 512;
-    for (size_t k = 16; k < n; k += 16) __builtin_prefetch(p + k);
+    for (size_t k = 16; k < n; k += 16) PREFETCH(p + k);
 }
 
 #define PF_AHEAD 4  /* candidates whose entries are prefetched ahead of verification */
@@ -543,7 +552,8 @@ static int store_put(dl_dedup *dd, int64_t docno, const uint32_t *s5, size_t n5,
                      const uint32_t *s2, size_t n2, int *kept)
 {
     *kept = 0;
-    size_t need = 2 + FP_WORDS(n5) + n5 + n2;
+    if (n5 > UINT32_MAX || n2 > UINT32_MAX) return DL_OK;
+    size_t need = FP_WORDS(n5) + n5 + n2;
     if (need > dd->arena_max || !ds_cover(dd, docno)) return DL_OK;
     dl_u32vec *a = &dd->arena[dd->agen & 1];
     if (a->n + need > dd->arena_max) {
@@ -569,15 +579,16 @@ static int store_put(dl_dedup *dd, int64_t docno, const uint32_t *s5, size_t n5,
         a->cap = dd->arena_max;
     }
     uint32_t *p = a->v + a->n;
-    p[0] = (uint32_t)n5;
-    p[1] = (uint32_t)n2;
-    uint16_t *fp = (uint16_t *)(p + 2);
+    uint16_t *fp = (uint16_t *)p;
     for (size_t i = 0; i < n5; i++) fp[i] = (uint16_t)(s5[i] >> (32 - BM_SHIFT));
     if (n5 & 1) fp[n5] = 0;
-    if (n5) memcpy(p + 2 + FP_WORDS(n5), s5, n5 * sizeof *s5);
-    if (n2) memcpy(p + 2 + FP_WORDS(n5) + n5, s2, n2 * sizeof *s2);
-    dd->ds[docno].sgen = dd->agen;
-    dd->ds[docno].soff = (uint32_t)a->n;
+    if (n5) memcpy(p + FP_WORDS(n5), s5, n5 * sizeof *s5);
+    if (n2) memcpy(p + FP_WORDS(n5) + n5, s2, n2 * sizeof *s2);
+    dslot *sl = &dd->ds[docno];
+    sl->sgen = dd->agen;
+    sl->soff = (uint32_t)a->n;
+    sl->n5 = (uint32_t)n5;
+    sl->n2 = (uint32_t)n2;
     a->n += need;
     *kept = 1;
     return DL_OK;
@@ -901,7 +912,7 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
             nkeys++;
             if (!dd->kcap) continue;
             if ((rc = dl_vec_push(&dd->kq, dd->sig.v[i]))) return rc;
-            __builtin_prefetch(&dd->keys[key_hash(dd->sig.v[i], dd->kcap)]);
+            PREFETCH(&dd->keys[key_hash(dd->sig.v[i], dd->kcap)]);
         }
         for (size_t q = 0; q < dd->kq.n; q++) {
             size_t h = key_slot(dd->keys, dd->kcap, (uint32_t)dd->kq.v[q]);
@@ -909,8 +920,8 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
             const keyent *e = &dd->keys[h];
             if (e->used && e->n) {
                 const uint32_t *last = dd->post.v + e->off + e->n - 1;
-                __builtin_prefetch(last);
-                if (e->n > 16) __builtin_prefetch(last - 16);
+                PREFETCH(last);
+                if (e->n > 16) PREFETCH(last - 16);
             }
         }
         for (size_t q = 0; q < dd->kq.n; q++) {
