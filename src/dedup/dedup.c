@@ -758,10 +758,12 @@ static size_t cm_hash(int64_t docno, size_t cap)
     return (size_t)((uint64_t)docno * 0x9E3779B97F4A7C15ull >> 32) & (cap - 1);
 }
 
+static int cand_hit_slow(dl_dedup *dd, int64_t docno);
+
 /* One posting of docno: its candidate gains a hit (added with 1).  A
- * docno with a slot finds its candidate there; others in the hash map,
- * which grows when half full. */
-static int cand_hit(dl_dedup *dd, int64_t docno)
+ * docno with a slot finds its candidate there; others in the hash map
+ * (cand_hit_slow), which grows when half full. */
+static inline int cand_hit(dl_dedup *dd, int64_t docno)
 {
     if (docno > 0 && (uint64_t)docno < dd->dsn) {
         uint32_t k = dd->cmark[docno] - dd->cbase;  /* wraps when below cbase */
@@ -769,6 +771,13 @@ static int cand_hit(dl_dedup *dd, int64_t docno)
             dd->cs.v[k].hits++;
             return DL_OK;
         }
+    }
+    return cand_hit_slow(dd, docno);
+}
+
+static int cand_hit_slow(dl_dedup *dd, int64_t docno)
+{
+    if (docno > 0 && (uint64_t)docno < dd->dsn) {
         cand c = {docno, 1};
         if (dd->cs.n >= UINT32_MAX / 2 || dl_vec_push(&dd->cs, c)) return DL_ENOMEM;
         dd->cmark[docno] = dd->cbase + (uint32_t)(dd->cs.n - 1);
@@ -925,6 +934,13 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
             }
         }
         for (size_t q = 0; q < dd->kq.n; q++) {
+            if (q + 2 < dd->kq.n) {
+                /* the window read two keys ahead, whole */
+                const keyent *f = &dd->keys[dd->kq.v[q + 2]];
+                size_t w = f->used ? f->n : 0;
+                if (w > DL_DUP_POSTINGS) w = DL_DUP_POSTINGS;
+                for (size_t k = 32; k < w; k += 16) PREFETCH(dd->post.v + f->off + f->n - k);
+            }
             const keyent *e = &dd->keys[dd->kq.v[q]];
             /* the newest DL_DUP_POSTINGS, as the table query reads them */
             const uint32_t *run = dd->post.v + e->off;
