@@ -251,6 +251,7 @@ void dl_dedup_free(dl_dedup *dd)
 
 void dl_dedup_set_memory(dl_dedup *dd, size_t bytes)
 {
+    if (dd->arena[0].v || dd->arena[1].v) return;  /* too late: arenas are mapped */
     size_t words = bytes / 2 / sizeof(uint32_t);
     if (words > UINT32_MAX) words = UINT32_MAX;
     dd->arena_max = words;
