@@ -6,10 +6,16 @@
  * Cost model (the writer thread runs this once per article, in order): the
  * candidates come from the key postings (in memory, keyent, when the
  * session started on an empty dup_keys), up to DL_DUP_CANDIDATES of them
- * are verified by intersecting sorted shingle arrays, and the signatures
- * those intersections read come from an in-memory store (sigstore below)
- * rather than from dup_sigs, which is only written (in multi-row INSERTs at
- * dl_dedup_flush) and read back for articles the store does not hold.
+ * are verified, and the signatures a verification reads come from an
+ * in-memory store (the signature store below) rather than from dup_sigs,
+ * which is only written (in multi-row INSERTs at dl_dedup_flush) and read
+ * back for articles the store does not hold.  Most candidates share too
+ * little to pass DL_DUP_PREFILTER: an upper bound of what they share, from
+ * a bitmap of the article's shingles (bm_bound16), rejects them without
+ * intersecting the sorted arrays.  The work is bound by memory latency
+ * (scattered postings and store entries): the lines a step will read are
+ * prefetched a step or a few candidates ahead.  The output (pairs, links,
+ * rows) is the same as a plain merge of every candidate would give.
  */
 #include "dedup.h"
 #include "../store/store.h"
