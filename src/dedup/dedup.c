@@ -122,6 +122,8 @@ struct dl_dedup {
     uint32_t *cmark, cbase;
     DL_VEC(unsigned char) blob;
     uint64_t bm[BM_BITS / 64];  /* this article's 5-shingles (bm_build) */
+    uint64_t bm2[BM_BITS / 64]; /* its 2-shingles, once needed (bm2_ok) */
+    int bm2_ok;
     int64_t *cm_key;
     uint32_t *cm_val, *cm_gen, cm_cur;
     size_t cm_cap, cm_n;
@@ -709,18 +711,30 @@ static double verify(dl_dedup *dd, int64_t docno, int *err)
     return containment_min(dd->sig.v, dd->sig.n, r.s5, r.n5, DL_DUP_PREFILTER);
 }
 
-/* 2-shingle containment of this article (text) and docno; the article's
- * own bigrams are computed once per article (dd->bi, n = 0 until then);
- * docno's come with its signature, or (an old blob) from its text, then
- * kept with it in the store. */
+/* 2-shingle containment of this article (text) and docno, or, when the
+ * score with c5 cannot reach DL_DUP_THRESHOLD, an upper bound of it that
+ * cannot either.  The article's own bigrams are computed once per article
+ * (dd->bi, n = 0 until then); docno's come with its signature, or (an old
+ * blob) from its text, then kept with it in the store. */
 static double bigram_containment(dl_dedup *dd, int64_t docno, const char *text, size_t len,
-                                 int *err)
+                                 double c5, int *err)
 {
     if (!dd->bi.n && dl_shingles_k(text, len, 2, &dd->bi)) return 0;
     sigref r;
     int got = sig_get(dd, docno, &r);
     if (got < 0) *err = got;
     if (got <= 0) return 0;
+    if (r.n2 && dd->bi.n) {
+        /* an upper bound first (the score rises with c2): when even it
+         * leaves the score below the threshold, it is returned instead */
+        if (!dd->bm2_ok) {
+            bm_build(dd->bm2, dd->bi.v, dd->bi.n);
+            dd->bm2_ok = 1;
+        }
+        double ub = (double)bm_bound(dd->bm2, r.s2, r.n2) /
+                    (double)(dd->bi.n < r.n2 ? dd->bi.n : r.n2);
+        if (DL_DUP_SCORE(c5, ub) < DL_DUP_THRESHOLD) return ub;
+    }
     if (r.n2) return containment_min(dd->bi.v, dd->bi.n, r.s2, r.n2, 0);
     /* copy the 5-shingles out of the store before it changes */
     if (r.s5 != dd->tmp.v) {
@@ -985,6 +999,7 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     int64_t best = 0;
     double best_sim = 0;
     if (nc) bm_build(dd->bm, dd->sig.v, dd->sig.n);
+    dd->bm2_ok = 0;
     for (size_t i = 0; i < nc && !rc; i++) {
         /* the store's entries are scattered: ask for the next ones early */
         if (i == 0) {
@@ -1000,7 +1015,7 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
         double c = verify(dd, a, &rc);
         if (rc) break;
         if (c < DL_DUP_PREFILTER) continue;
-        c = DL_DUP_SCORE(c, bigram_containment(dd, a, text, len, &rc));
+        c = DL_DUP_SCORE(c, bigram_containment(dd, a, text, len, c, &rc));
         if (rc) break;
         if (c < DL_DUP_THRESHOLD) continue;
         sqlite3_stmt *st = dd->st_pair_put;
