@@ -52,14 +52,15 @@ if [ -z "${SKIP_XAPIAN:-}" ]; then
 fi
 if [ -z "${SKIP_INGEST:-}" ]; then
     rm -rf "$WORK/archive"
-    t0=$(date +%s.%N)
-    "$ROOT/dateline" ingest --quiet --archive "$WORK/archive" "$WORK/corpus.jsonl" > /dev/null
-    t1=$(date +%s.%N)
-    ingest=$(echo "$t1 - $t0" | bc)
+    /usr/bin/time -f "%e %U %S" -o "$WORK/ingest.time" \
+        "$ROOT/dateline" ingest --quiet --archive "$WORK/archive" "$WORK/corpus.jsonl" > /dev/null
+    ingest=$(awk '{print $1}' "$WORK/ingest.time")
+    ingest_cpu=$(awk '{print $2 + $3}' "$WORK/ingest.time")
 fi
 python3 "$ROOT/bench/search/report.py" "$Q" "dateline=$dl" ${fts:+"fts5=$fts"} $xap
 if [ -n "${ingest:-}" ] && [ -n "$fts" ]; then
     fb=$(grep '^build ' "$WORK/fts.1.txt" | cut -d' ' -f2)
-    echo "whole dateline ingest of $N articles (analysis included): ${ingest} s," \
-         "$(echo "scale=2; $ingest / $fb" | bc) x FTS5's index build (target <= 4)"
+    echo "whole dateline ingest of $N articles (analysis included): ${ingest} s wall," \
+         "$(echo "scale=2; $ingest / $fb" | bc) x FTS5's index build (target <= 4);" \
+         "${ingest_cpu} s CPU on all threads ($(echo "scale=2; $ingest_cpu / $fb" | bc) x)"
 fi

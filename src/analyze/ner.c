@@ -357,6 +357,14 @@ static int ner_tokens(const char *text, size_t len, const dl_token *toks, size_t
                    is_abbrev(text + t.start, t.end - t.start)) {
             t.end = toks[++i].end; /* Inc.  Corp.  Mr.  St. */
         } else if (kind == DL_TOK_WORD) {
+            /* hyphenated words are one token, as in the training text's own
+             * tokens: "Ocasio-Cortez", "Baden-Baden", "Jean-Claude" */
+            while (i + 2 < n && toks[i + 1].start == t.end && (toks[i + 1].flags & DL_TF_INFIX) &&
+                   toks[i + 1].end == t.end + 1 && text[t.end] == '-' &&
+                   toks[i + 2].kind == DL_TOK_WORD && toks[i + 2].start == toks[i + 1].end) {
+                i += 2;
+                t.end = toks[i].end;
+            }
             /* possessive 's / ’s split off */
             size_t wl = t.end - t.start;
             const char *e = text + t.end;

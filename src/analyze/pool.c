@@ -4,6 +4,8 @@
  * chunk's last job.
  */
 #include "pool.h"
+#include "analyze.h"
+#include "../text/buf.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@ struct dl_apool {
     dl_achunk *head, *tail; /* submitted chunks with jobs not yet taken */
     int stop;
     dl_aprep prep;          /* run == NULL: no hook */
+    int json;               /* dl_apool_set_json */
     void **tctx;            /* per worker; tctx[nthreads]: the caller's */
     int nctx;               /* slots in tctx */
     struct wstart *ws;      /* the workers' start arguments */
@@ -27,7 +30,14 @@ struct dl_apool {
 static void run_job(dl_apool *p, int t, dl_ajob *j)
 {
     j->rc = dl_analyze(p->az, &j->rec, &j->ann);
-    if (j->rc || !p->prep.run) return;
+    if (j->rc) return;
+    if (p->json) {
+        dl_buf b = {0};
+        dl_annotation_json_buf(j->ann, &b, 0);
+        if (b.err) dl_buf_free(&b);
+        else j->json = dl_buf_detach(&b, &j->json_n);
+    }
+    if (!p->prep.run) return;
     if (!p->tctx[t] && p->prep.tnew) p->tctx[t] = p->prep.tnew();
     p->prep.run(p->tctx[t], j);
 }
@@ -137,6 +147,7 @@ void dl_achunk_clear(dl_achunk *c)
     for (size_t i = 0; i < c->n; i++) {
         free(c->jobs[i].mem);
         dl_annotation_free(c->jobs[i].ann);
+        free(c->jobs[i].json);
         if (c->jobs[i].prep && c->jobs[i].prep_free) c->jobs[i].prep_free(c->jobs[i].prep);
         memset(&c->jobs[i], 0, sizeof c->jobs[i]);
     }
@@ -183,6 +194,11 @@ int dl_achunk_add(dl_achunk *c, const dl_record *rec)
     c->n++;
     c->bytes += rec->text_len;
     return DL_OK;
+}
+
+void dl_apool_set_json(dl_apool *p, int on)
+{
+    p->json = on;
 }
 
 void dl_apool_set_prep(dl_apool *p, const dl_aprep *prep)

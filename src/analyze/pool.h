@@ -20,6 +20,9 @@ typedef struct dl_ajob {
     char *mem;
     dl_annotation *ann; /* set by the pool */
     int rc;             /* dl_analyze's return code */
+    char *json;         /* the annotation as stored (dl_annotation_json_buf
+                         * without text) when the pool makes it, owned */
+    size_t json_n;
     void *prep;         /* the prep hook's result (NULL without hook), owned */
     void (*prep_free)(void *prep);
 } dl_ajob;
@@ -55,6 +58,10 @@ int dl_apool_new(const dl_analyzer *az, int threads, dl_apool **out);
 void dl_apool_free(dl_apool *p);
 /* Installs the hook (copied); call before the first dl_apool_submit. */
 void dl_apool_set_prep(dl_apool *p, const dl_aprep *prep);
+/* on: each job's annotation is also serialised, as stored, into job->json
+ * on the worker (NULL on OOM: the caller then makes it).  Call before the
+ * first dl_apool_submit. */
+void dl_apool_set_json(dl_apool *p, int on);
 
 dl_achunk *dl_achunk_new(size_t cap);
 void dl_achunk_free(dl_achunk *c);

@@ -15,10 +15,13 @@
  *   3. Values are resolved against the document creation time (d->day),
  *      with TimeBank's conventions: a bare weekday is the one of the current
  *      week, before or after the article's date by the tense of its clause
- *      (nearest cue word: will/scheduled/... future, said/-ed past); quarter
- *      talk in earnings news refers to the last reported quarter (the first
- *      complete quarter the article names); "a year ago" there means the
- *      same quarter a year before.
+ *      (nearest cue word: will/scheduled/... future, said/-ed past; a
+ *      planned object is ahead, "had been due" and "since"/"ended" behind,
+ *      "agreed to" a future seen from the past; see tense_cue); a bare
+ *      month likewise, a firm cue deciding; quarter talk in earnings news
+ *      refers to the last reported quarter (the first complete quarter the
+ *      article names); "a year ago" there means the same quarter a year
+ *      before, or the year before in a sentence about nine months.
  *   4. Anaphoric expressions ("that day", "the following year", "the next
  *      morning", "the previous Friday") and clock times without a day read a
  *      reference time: the last dated expression tagged (ctx.ref_*), which
@@ -624,19 +627,70 @@ static int past_cue(const ctx *c, const unit *u)
 /* The tense a future cue at unit k gives: 2 = future, 1 = a weak future
  * that a past verb after it overrides ("would", "scheduled": a future in
  * the past; "a service planned for Saturday was cancelled"), -1 = past
- * ("set" and "planned" are past forms unless "to"/"for" follow). */
-static int fut_cue(const ctx *c, size_t k)
+ * ("set" and "planned" are past forms unless "to"/"for" follow, or, for
+ * "planned", an object that the date then dates: "planned a rally on
+ * Saturday").  after: the cue follows the date ("On Friday, the
+ * government planned to pay": the planning is what is dated, so a past
+ * form is past).  A past perfect ("had been due to expire Friday", "had
+ * planned") is past: the plan is over. */
+static int fut_cue(const ctx *c, size_t k, int after)
 {
+    if (k > 0 && (word_is(c, k - 1, "had") ||
+                  (word_is(c, k - 1, "been") && k > 1 && word_is(c, k - 2, "had"))))
+        return -1;
     switch (c->u[k].val) {
     case 1: case 3: return 1;
-    case 2: return (lx(c, k + 1, W_TO) || word_is(c, k + 1, "for")) ? 1 : -1;
+    case 2:
+        if (after) return -1;
+        if (lx(c, k + 1, W_TO) || word_is(c, k + 1, "for")) return 1;
+        if (word_is(c, k, "planned") &&
+            (lx(c, k + 1, W_A) || lx(c, k + 1, W_AN) || lx(c, k + 1, W_THE) ||
+             word_is(c, k + 1, "its") || word_is(c, k + 1, "their") ||
+             word_is(c, k + 1, "his") || word_is(c, k + 1, "her")))
+            return 1;
+        return -1;
     }
     return 2;
 }
 
-static int tense_ex(const ctx *c, size_t i, int *weakp)
+/* a word that reports speech: after a weak future it does not make the
+ * clause past ("the vote is planned for March, an official said") */
+static int reporting_verb(const ctx *c, size_t k)
+{
+    return word_is(c, k, "said") || word_is(c, k, "told") || word_is(c, k, "added") ||
+           word_is(c, k, "reported") || word_is(c, k, "announced");
+}
+
+/* a past form of intent whose infinitive is still ahead ("agreed to
+ * buy", "decided to admit", "are supposed to conclude"); not "refused
+ * to", "tried to", "failed to", whose infinitive is as past as they are */
+static int intent_verb(const ctx *c, size_t k)
+{
+    static const char *const W[] = {"agreed", "decided", "supposed", "hoped", "promised",
+                                    "pledged", "vowed", "voted", "wanted", "threatened",
+                                    "offered", "prepared", "intended", "proposed",
+                                    "arranged", "aimed", "wished", "asked", "urged"};
+    for (size_t j = 0; j < DL_ARRAY_LEN(W); j++)
+        if (word_is(c, k, W[j])) return 1;
+    return 0;
+}
+
+/* an -ed word read as an adjective: after a determiner or "still"
+ * ("a still unspecified date", "the proposed merger") */
+static int ed_adjective(const ctx *c, size_t k)
+{
+    if (k == 0) return 0;
+    int l = c->u[k - 1].lex;
+    return l == W_THE || l == W_A || l == W_AN || word_is(c, k - 1, "still") ||
+           word_is(c, k - 1, "its") || word_is(c, k - 1, "their");
+}
+
+/* The tense at unit i (see above); *weakp: a weak future; *cuep: the
+ * unit of the cue word that decided (c->n if none). */
+static int tense_cue(const ctx *c, size_t i, int *weakp, size_t *cuep)
 {
     int back = 0, weak = 0;
+    size_t cue = c->n;
     *weakp = 0;
     size_t lim = i > 16 ? i - 16 : 0;
     for (size_t k = i; k > lim && !back;) {
@@ -644,7 +698,7 @@ static int tense_ex(const ctx *c, size_t i, int *weakp)
         k--;
         const unit *u = &c->u[k];
         if (u->lex == W_FUT) {
-            int f = fut_cue(c, k);
+            int f = fut_cue(c, k, 0);
             if (f < 0) back = -1;
             else back = 1, weak = f == 1;
         } else if ((u->lex == W_NEXT && !lx(c, k + 1, W_TO)) || u->lex == W_COMING) back = 1;
@@ -653,18 +707,45 @@ static int tense_ex(const ctx *c, size_t i, int *weakp)
         else if (u->lex == W_AS && k > 1 &&
                  (c->u[k - 1].lex == W_SOON || c->u[k - 1].lex == W_EARLY))
             back = 1;
+        /* "since the Oct. 23 slaying", "the year ended March 31" */
+        else if (u->lex == W_SINCE || (u->lex == W_ENDED && word_is(c, k, "ended")))
+            back = -1;
         else if (past_cue(c, u)) {
-            /* "will be held": a passive participle, the auxiliary decides */
-            if (!(k > 0 && (word_is(c, k - 1, "be") || word_is(c, k - 1, "being")))) back = -1;
+            /* "will be held", "is heard": a passive participle, the
+             * auxiliary decides; "a still unspecified date": an
+             * adjective; "decided to admit ... in March", "agreed to buy
+             * ... in May": the infinitive is what the date dates, a
+             * future seen from the past (weak) */
+            if (k > 0 && (word_is(c, k - 1, "be") || word_is(c, k - 1, "being") ||
+                          c->u[k - 1].lex == W_IS))
+                ;
+            else if (u->lex != W_PASTV && ed_adjective(c, k))
+                ;
+            else if (lx(c, k + 1, W_TO) && k + 2 < i && isalpha_u(c, k + 2) &&
+                     !c->u[k + 2].cap && (!c->u[k + 2].lex || word_is(c, k + 2, "be")) &&
+                     intent_verb(c, k))
+                back = 1, weak = 1;
+            else back = -1;
         } else if (u->kind == U_PUNCT && (u->ch == ';' || u->ch == ':')) break;
+        if (back) cue = k;
     }
+    *cuep = cue;
     if (back && !weak) return back;
     int fwd = 0;
-    for (size_t k = i + 1; k < c->n && k < i + 10 && !fwd; k++) {
+    /* a fronted date ("In January, a week after ..., a bomb killed"):
+     * the main verb may come late in the sentence */
+    size_t span = 10;
+    if (i > 0 && c->u[i - 1].brk && pc(c, i + 1, ',')) span = 40;
+    else if (i > 1 && c->u[i - 2].brk && isalpha_u(c, i - 1) && pc(c, i + 1, ',')) span = 40;
+    for (size_t k = i + 1; k < c->n && k < i + span && !fwd; k++) {
         const unit *u = &c->u[k];
         if (u->brk) break;
-        if (u->lex == W_FUT) fwd = fut_cue(c, k) < 0 ? -1 : 1;
-        else if (past_cue(c, u)) fwd = -1;
+        if (u->lex == W_FUT) fwd = fut_cue(c, k, 1) < 0 ? -1 : 1;
+        /* "were planning to", "was expected to": a plan, not a past fact */
+        else if (weak && u->lex == W_PASTV && lx(c, k + 1, W_FUT) && !word_is(c, k, "had"))
+            fwd = 1;
+        else if (past_cue(c, u) && !(weak && reporting_verb(c, k))) fwd = -1;
+        if (fwd) *cuep = k;
     }
     /* a weak future: a past verb after it wins */
     if (weak) {
@@ -672,6 +753,22 @@ static int tense_ex(const ctx *c, size_t i, int *weakp)
         return fwd < 0 ? -1 : 1;
     }
     return fwd;
+}
+
+static int tense_ex(const ctx *c, size_t i, int *weakp)
+{
+    size_t cue;
+    return tense_cue(c, i, weakp, &cue);
+}
+
+/* A past that a lexicon verb states ("bought", "brought", "took"), not
+ * an auxiliary ("was", "had": a passive or a plan may follow), a
+ * reporting verb or a guessed -ed form. */
+static int firm_past_cue(const ctx *c, size_t k)
+{
+    return k < c->n && c->u[k].lex == W_PASTV && !word_is(c, k, "was") &&
+           !word_is(c, k, "were") && !word_is(c, k, "had") && !word_is(c, k, "did") &&
+           !reporting_verb(c, k);
 }
 
 static int tense_at(const ctx *c, size_t i)
@@ -843,7 +940,15 @@ static int year_after(const ctx *c, size_t b, int allow_of, int *y, size_t *end)
  * next, else the nearest. */
 static int resolve_year(const ctx *c, size_t i, int m, int d)
 {
-    int tn = tense_at(c, i);
+    int weak;
+    size_t cue;
+    int tn = tense_cue(c, i, &weak, &cue);
+    /* "the fiscal year ended Jan. 31", "since March": the one before; so
+     * is a bare month in a clause whose verb is a past form ("In January,
+     * the firm brought in a new chief") */
+    size_t p = i > 0 && lx(c, i - 1, W_ON) ? i - 1 : i;
+    int firm_past = p > 0 && (lx(c, p - 1, W_SINCE) || word_is(c, p - 1, "ended"));
+    if (!d && tn < 0 && firm_past_cue(c, cue)) firm_past = 1;
     int best = c->dy;
     long best_cost = -1;
     for (int y = c->dy - 1; y <= c->dy + 1; y++) {
@@ -851,8 +956,15 @@ static int resolve_year(const ctx *c, size_t i, int m, int d)
         long diff = (long)dl_days_from_civil(y, m, dd) - c->dct;
         if (!d && m == c->dm && y == c->dy) diff = 0;
         long cost = diff < 0 ? -diff : diff;
-        /* the tense of the clause makes the other side dearer */
-        if ((tn < 0 && diff > 0) || (tn > 0 && diff < 0)) cost = cost * 2 + 30;
+        /* the tense of the clause makes the other side dearer; for a bare
+         * month a firm future decides ("will be named commander for a
+         * mission in December", said in March, is the December ahead);
+         * a past cue (often just a word in -ed) weighs three times the
+         * distance ("bought it in February", said in October); a day keeps
+         * the nearest when close ("was extended to Nov. 16") */
+        if (firm_past && diff > 0) cost += 1000;
+        else if (tn < 0 && diff > 0) cost = d ? cost * 2 + 30 : cost * 3 + 30;
+        else if (tn > 0 && diff < 0) cost = d ? cost * 2 + 30 : weak ? cost * 3 + 30 : cost + 1000;
         if (best_cost < 0 || cost < best_cost) best = y, best_cost = cost;
     }
     return best;
@@ -1249,6 +1361,29 @@ static int r_deictic(const ctx *c, size_t i, hit *h)
         set_hit(h, i, b, DL_TIMEX_DATE, v);
         return 1;
     }
+    /* "mid-afternoon yesterday", "by mid morning" (the day the
+     * narrative is at), "mid-afternoon Friday" */
+    if (l == W_MID) {
+        size_t k = i + 1;
+        if (pc(c, k, '-') && glued(c, k)) k++;
+        if (!pod_at(c, k, &p) || (p != POD_MO && p != POD_AF)) return 0;
+        b = k + 1;
+        int l2 = b < c->n ? c->u[b].lex : 0;
+        if (l2 == W_TODAY || l2 == W_YESTERDAY || l2 == W_TOMORROW) {
+            day = c->dct + (l2 == W_YESTERDAY ? -1 : l2 == W_TOMORROW ? 1 : 0);
+            b++;
+        } else if (l2 == W_WDAY && c->u[b].cap) {
+            day = resolve_wday(c, b, c->u[b].val, 0);
+            b++;
+        } else {
+            day = c->ref_gran == U_DAY ? c->ref_day : c->dct;
+        }
+        fmt_day(v, day);
+        size_t n = strlen(v);
+        snprintf(v + n, sizeof v - n, "T%s", pod_code(p));
+        set_hit(h, i, b, DL_TIMEX_TIME, v);
+        return 1;
+    }
     if (l == W_TONIGHT) {
         fmt_day(v, c->dct);
         strcat(v, "TNI");
@@ -1534,6 +1669,27 @@ static int r_season(const ctx *c, size_t i, hit *h)
     return 1;
 }
 
+/* The sentence before unit i talks about a period of several quarters
+ * ("For the nine months, ...", "in the first half"): a year-ago
+ * comparison there is with the year before, not with one quarter.
+ * Reads at most 40 units back. */
+static int multi_quarter_clause(const ctx *c, size_t i)
+{
+    size_t lim = i > 40 ? i - 40 : 0;
+    for (size_t k = i; k > lim;) {
+        if (c->u[k].brk) break;
+        k--;
+        if (lx(c, k, W_UNITS) && c->u[k].val == U_MONTH && k > 0) {
+            long n;
+            size_t e;
+            size_t a = k - 1;
+            if (num_at(c, a, 0, &n, &e) && e == k && (n == 6 || n == 9)) return 1;
+        }
+        if (lx(c, k, W_HALF) && k > 0 && lx(c, k - 1, W_ORD)) return 1;
+    }
+    return 0;
+}
+
 /* Quarters and halves: "the third quarter", "third-quarter", "the fiscal
  * first quarter", "the fourth quarter of 1997", "1998 second quarter", "the
  * first half", "the quarter", "the latest quarter", "the year-earlier
@@ -1552,8 +1708,10 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
         else if (the && c->qctx && k2 == k + 1 &&
                  ((lx(c, k2, W_UNIT) && c->u[k2].val == U_QUARTER) ||
                   word_is(c, k2, "period"))) {
-            /* "the 1988 quarter": the reported quarter of that year */
-            fmt_quarter(v, y, c->refq_q);
+            /* "the 1988 quarter": the reported quarter of that year;
+             * "the 1988 period" after "For the nine months": the year */
+            if (word_is(c, k2, "period") && multi_quarter_clause(c, i)) fmt_year(v, y);
+            else fmt_quarter(v, y, c->refq_q);
             set_hit(h, i, k2 + 1, DL_TIMEX_DATE, v);
             return 1;
         } else y = 0;
@@ -1618,10 +1776,22 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
                 return 1;
             }
         }
-        if (lx(c, b, W_UNIT) && c->u[b].val == U_QUARTER) b++;
+        /* "the year-earlier nine months": the span */
+        long nm;
+        size_t em;
+        if (the && num_at(c, b, 0, &nm, &em) && nm > 1 && lx(c, em, W_UNITS) &&
+            c->u[em].val == U_MONTH) {
+            fmt_dur(v, nm, U_MONTH);
+            set_hit(h, i, em + 1, DL_TIMEX_DURATION, v);
+            return 1;
+        }
+        int quarter = 0;
+        if (lx(c, b, W_UNIT) && c->u[b].val == U_QUARTER) b++, quarter = 1;
         else if (word_is(c, b, "period")) b++;
         else if (the) return 0;
-        if (c->qctx) fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        if (c->qctx && (quarter || !multi_quarter_clause(c, i)))
+            fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        else if (c->qctx) fmt_year(v, c->refq_y - 1);
         else fmt_year(v, c->dy - 1);
         set_hit(h, i, b, DL_TIMEX_DATE, v);
         return 1;
@@ -1666,7 +1836,17 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
     }
     if (the && k == i + 1 && lx(c, k, W_UNIT) && c->u[k].val == U_QUARTER &&
         !pc(c, k + 1, '-')) {
-        fmt_quarter(v, c->refq_y, c->refq_q);
+        /* "the quarter ended July 31": the calendar quarter that holds
+         * most of the three months (May to July: the second) */
+        hit h2;
+        int y2, m2, d2;
+        if (word_is(c, k + 1, "ended") && r_date(c, k + 2, &h2) &&
+            sscanf(h2.val, "%4d-%2d-%2d", &y2, &m2, &d2) == 3 && strlen(h2.val) == 10) {
+            int mid = m2 - 1;
+            if (mid < 1) mid += 12, y2--;
+            fmt_quarter(v, y2, (mid - 1) / 3 + 1);
+        } else
+            fmt_quarter(v, c->refq_y, c->refq_q);
         set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
         return 1;
     }
@@ -1680,6 +1860,14 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
             (c->u[e].val == U_MONTH || c->u[e].val == U_QUARTER || c->u[e].val == U_WEEK)) {
             int un = c->u[e].val;
             size_t b = e + 1;
+            int yy;
+            /* "the first two quarters of 1990": its first half */
+            if (k2 > k && n == 2 && un == U_QUARTER && lx(c, b, W_OF) &&
+                year_at(c, b + 1, &yy)) {
+                snprintf(v, sizeof v, "%04d-H1", yy);
+                set_hit(h, i, b + 2, DL_TIMEX_DATE, v);
+                return 1;
+            }
             if (lx(c, b, W_OF) && lx(c, b + 1, W_THE) && lx(c, b + 2, W_UNIT) &&
                 c->u[b + 2].val == U_YEAR)
                 b += 3;
@@ -1690,8 +1878,14 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
             }
         }
     }
-    if (!lx(c, k, W_ORD)) return 0;
-    q = c->u[k].val;
+    /* "the last half of 1989": the second */
+    int yy2;
+    if (lx(c, k, W_LAST) && lx(c, k + 1, W_HALF)) {
+        if (!(lx(c, k + 2, W_OF) && year_at(c, k + 3, &yy2))) return 0;
+        q = 2;
+    }
+    else if (!lx(c, k, W_ORD)) return 0;
+    else q = c->u[k].val;
     size_t e = k + 1;
     if (pc(c, e, '-') && glued(c, e)) e++;
     int half = 0;
@@ -1751,7 +1945,9 @@ static int r_ago(const ctx *c, size_t i, hit *h)
     case U_MONTH: fmt_month(v, c->dy, c->dm + (int)s); break;
     case U_QUARTER: fmt_quarter(v, c->dy, (c->dm - 1) / 3 + 1 + (int)s); break;
     case U_YEAR:
-        if (n == 1 && c->qctx && l != W_LATER) fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        if (n == 1 && c->qctx && l != W_LATER && !multi_quarter_clause(c, i))
+            fmt_quarter(v, c->refq_y - 1, c->refq_q);
+        else if (n == 1 && c->qctx && l != W_LATER) fmt_year(v, c->refq_y - 1);
         else snprintf(v, sizeof v, "%04ld", c->dy + s);
         break;
     case U_DECADE: snprintf(v, sizeof v, "%04ld", c->dy + 10 * s); break;
@@ -1766,8 +1962,16 @@ static int rate_before(const ctx *c, size_t i)
 {
     if (i == 0) return 0;
     const unit *p = &c->u[i - 1];
-    return p->kind == U_DIGIT || p->lex == W_MONEY || p->lex == W_TIMES || p->lex == W_NUM ||
-           (p->kind == U_PUNCT && (p->ch == '%'));
+    if (p->kind == U_DIGIT || p->lex == W_MONEY || p->lex == W_TIMES || p->lex == W_NUM ||
+        (p->kind == U_PUNCT && (p->ch == '%')))
+        return 1;
+    /* "four flights a week", "700 seats a week", "24 hours a day": a
+     * counted plural noun before it */
+    if (i >= 2 && p->kind == U_ALPHA && !p->cap && p->e - p->s >= 3 && c->t[p->e - 1] == 's') {
+        const unit *q = &c->u[i - 2];
+        return q->kind == U_DIGIT || q->lex == W_NUM;
+    }
+    return 0;
 }
 
 /* Durations: "three days", "two-year", "the past two months", "the next
@@ -1805,6 +2009,11 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         int hyph = 0;
         if (pc(c, e, '-') && glued(c, e) && glued(c, e + 1)) e++, hyph = 1;
         if (!hyph && lx(c, e, W_MORE) && n > 0) e++;
+        /* "eight trading days", "ten business days" */
+        if (!hyph && (word_is(c, e, "trading") || word_is(c, e, "business") ||
+                      word_is(c, e, "working")) &&
+            lx(c, e + 1, W_UNITS) && c->u[e + 1].val == U_DAY)
+            e++;
         if (!unit_at(c, e, &un, &pl)) return 0;
         if (hyph && pl) return 0; /* "three-quarters" */
         if (c->u[e].cap && !c->u[e].brk && c->u[k].kind == U_DIGIT) return 0; /* "60 Minutes" */
@@ -1820,6 +2029,13 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         if (!hyph && pc(c, b, '-') && glued(c, b) && isalpha_u(c, b + 1) && glued(c, b + 1))
             return 0;
         if (lx(c, b, W_AGO) || lx(c, b, W_EARLIER) || lx(c, b, W_LATER)) return 0;
+        /* "a quarter of the market", "three quarters of them": a fraction
+         * ("a quarter of a century" is a span) */
+        if (un == U_QUARTER && !hyph && n >= 1 && n <= 3 && lx(c, b, W_OF) &&
+            (lx(c, b + 1, W_THE) || word_is(c, b + 1, "its") || word_is(c, b + 1, "their") ||
+             word_is(c, b + 1, "all") || word_is(c, b + 1, "our")) &&
+            !lx(c, b + 2, W_UNIT))
+            return 0;
         /* "52 years old": an age, which TimeBank leaves untagged */
         if (!hyph && lx(c, b, W_OLD)) return 0;
         if (lx(c, b, W_OR) && word_is(c, b + 1, "so") && lx(c, b + 2, W_AGO)) return 0;
@@ -1870,7 +2086,13 @@ static int r_duration(const ctx *c, size_t i, hit *h)
     }
     if (lead == W_PAST && !the) return 0;
     fmt_dur(v, -1, un == U_QUARTER ? U_MONTH : un);
-    set_hit(h, i, k + 1, DL_TIMEX_DURATION, v);
+    /* "weeks or months", "recent weeks and months": one span, valued by
+     * its first unit */
+    size_t b = k + 1;
+    if ((lx(c, b, W_OR) || lx(c, b, W_AND)) && lx(c, b + 1, W_UNITS) &&
+        !(pc(c, b + 2, '-') && glued(c, b + 2)))
+        b += 2;
+    set_hit(h, i, b, DL_TIMEX_DURATION, v);
     return 1;
 }
 
@@ -2049,6 +2271,11 @@ static int r_holiday(const ctx *c, size_t i, hit *h)
     }
     int eve = hol > 100;
     if (eve) hol -= 100;
+    /* "Easter week", "Christmas week": the ISO week that holds the day
+     * (compared with the article by its Monday: "as Easter week began") */
+    int week = !eve && lx(c, b, W_UNIT) && c->u[b].val == U_WEEK && !c->u[b].cap &&
+               !pc(c, b + 1, '-');
+    if (week) b++;
     int y = c->dy + mode;
     int32_t day = 0;
     /* a bare holiday: the one before or after the article by tense, else
@@ -2102,6 +2329,7 @@ static int r_holiday(const ctx *c, size_t i, hit *h)
         if (hol != H_THANKSGIVING && hol != H_LABOR && hol != H_MEMORIAL && hol != H_ELECTION)
             day = dl_days_from_civil(y, m, d);
         if (eve) day--;
+        if (week) day -= (dl_weekday(day) + 6) % 7;
         /* "last Christmas" is the latest one before the article */
         if (mode < 0 && day + strict > c->dct && pass == 0) { y--; continue; }
         if (mode > 0 && day - strict < c->dct && pass == 0) { y++; continue; }
@@ -2110,7 +2338,8 @@ static int r_holiday(const ctx *c, size_t i, hit *h)
         break;
     }
     char v[40];
-    fmt_day(v, day);
+    if (week) fmt_week(v, day);
+    else fmt_day(v, day);
     set_hit(h, i, b, DL_TIMEX_DATE, v);
     return 1;
 }
@@ -2161,8 +2390,20 @@ static int r_anaphor(const ctx *c, size_t i, hit *h)
             if (lx(c, n2, W_THE)) n2++;
             if (isdig(c, n2) || lx(c, n2, W_MONTH) || lx(c, n2, W_MONABBR) ||
                 lx(c, n2, W_WDAY) || lx(c, n2, W_HOLIDAY) || lx(c, n2, W_TODAY) ||
-                lx(c, n2, W_YESTERDAY) || lx(c, n2, W_TOMORROW))
-                return 0;
+                lx(c, n2, W_YESTERDAY) || lx(c, n2, W_TOMORROW) || lx(c, n2, W_LAST) ||
+                lx(c, n2, W_NEXT)) {
+                /* "the day before last Tuesday's hearing", "the day after
+                 * March 3": that day, moved by one */
+                hit h2;
+                int y2, m2, d2;
+                if (n2 != k + 2) return 0;
+                if (!(r_wday(c, n2, &h2) || r_date(c, n2, &h2) || r_deictic(c, n2, &h2)) ||
+                    sscanf(h2.val, "%4d-%2d-%2d", &y2, &m2, &d2) != 3 || strlen(h2.val) != 10)
+                    return 0;
+                fmt_day(v, dl_days_from_civil(y2, m2, d2) + (lx(c, k + 1, W_AFTER) ? 1 : -1));
+                set_hit(h, i, h2.b, DL_TIMEX_DATE, v);
+                return 1;
+            }
             /* "later in the day before returning home": a clause follows */
             if (isalpha_u(c, n2) && c->u[n2].e - c->u[n2].s > 4 &&
                 memcmp(c->t + c->u[n2].e - 3, "ing", 3) == 0)
@@ -2192,11 +2433,43 @@ static int r_anaphor(const ctx *c, size_t i, hit *h)
     return 1;
 }
 
+/* "the week of March 6": the ISO week of that date; "for the week", "the
+ * week's busiest session": a week the text does not pin down (TimeBank
+ * writes YYYY-WXX, the year of the reference time); not "the week before
+ * the vote", "the week ended Friday", "the week following ...". */
+static int the_week(const ctx *c, size_t i, hit *h)
+{
+    size_t k = i + 1;
+    if (!(lx(c, k, W_UNIT) && c->u[k].val == U_WEEK) || pc(c, k + 1, '-')) return 0;
+    char v[40];
+    if (lx(c, k + 1, W_OF)) {
+        hit h2;
+        int y, m, d;
+        if (!r_date(c, k + 2, &h2) || sscanf(h2.val, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+            strlen(h2.val) != 10)
+            return 0;
+        fmt_week(v, dl_days_from_civil(y, m, d));
+        set_hit(h, i, h2.b, DL_TIMEX_DATE, v);
+        return 1;
+    }
+    int poss = pc(c, k + 1, '\'') && word_is(c, k + 2, "s");
+    int prep = i > 0 && (word_is(c, i - 1, "for") || word_is(c, i - 1, "during") ||
+                         word_is(c, i - 1, "over"));
+    int ends = k + 1 >= c->n || (c->u[k + 1].kind == U_PUNCT && !pc(c, k + 1, '-'));
+    if (!poss && !(prep && ends)) return 0;
+    int y = c->dy, m, d;
+    if (c->ref_gran) dl_civil_from_days(c->ref_day, &y, &m, &d);
+    snprintf(v, sizeof v, "%04d-WXX", y);
+    set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+    return 1;
+}
+
 /* "the year" with "ended/ending" is a fiscal duration; "for the year" the
- * current one; "the fiscal year". */
+ * current one; "the fiscal year"; "the week" (the_week). */
 static int r_the_year(const ctx *c, size_t i, hit *h)
 {
     if (!lx(c, i, W_THE)) return 0;
+    if (the_week(c, i, h)) return 1;
     size_t k = i + 1;
     int fiscal = 0;
     if (lx(c, k, W_FISCAL)) fiscal = 1, k++;
@@ -2229,7 +2502,7 @@ static const int16_t RULE_STARTS[][24] = {
     /* r_date */ {W_WDAY, W_MONTH, W_MONABBR, U_DIGIT_START, -1},
     /* r_year */ {W_THE, W_FISCAL, W_NUM, W_XWORD, U_DIGIT_START, U_APOS_START, -1},
     /* r_wday */ {W_THE, W_LAST, W_NEXT, W_THIS, W_WDAY, W_WDAYS, -1},
-    /* r_deictic */ {W_TODAY, W_YESTERDAY, W_TOMORROW, W_TONIGHT, W_THIS, W_LAST, -1},
+    /* r_deictic */ {W_TODAY, W_YESTERDAY, W_TOMORROW, W_TONIGHT, W_THIS, W_LAST, W_MID, -1},
     /* r_clock */ {W_NOON, W_MIDNIGHT, U_DIGIT_START, -1},
     /* r_relative */ {W_THE, W_LAST, W_PAST, W_PREVIOUS, W_THIS, W_CURRENT, W_NEXT, W_COMING,
                       W_FOLLOWING, -1},

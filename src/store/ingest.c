@@ -22,6 +22,7 @@
 #include "../dedup/dedup.h"
 #include "../story/prep.h"
 
+#include <limits.h>
 #include <utf8proc.h>
 
 #define BATCH_ARTICLES 2000
@@ -105,6 +106,7 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
         return DL_ENOMEM;
     }
     ing->inflight->n = 0;
+    dl_apool_set_json(ing->pool, 1);
     /* dedup shingles and story terms are computed on the analysis workers */
     if (!ing->no_stories) {
         dl_aprep hook = {dl_artprep_tnew, dl_artprep_tfree, dl_artprep_run};
@@ -135,9 +137,11 @@ static const char *ent_type(int t)
 }
 
 /* Writes one analyzed article; *added is 0 when its id was already there. */
-static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotation *a,
-                         dl_artprep *prep, int *added)
+static int write_article(dl_ingest *ing, const dl_ajob *j, int *added)
 {
+    const dl_record *rec = &j->rec;
+    const dl_annotation *a = j->ann;
+    dl_artprep *prep = j->prep;
     *added = 0;
     sqlite3_stmt *st = ing->st_article;
     sqlite3_bind_text(st, 1, rec->id, -1, SQLITE_STATIC);
@@ -152,14 +156,41 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
     *added = 1;
     sqlite3_int64 docno = sqlite3_last_insert_rowid(ing->ar->db);
 
-    dl_buf_reset(&ing->json);
-    dl_annotation_json_buf(a, &ing->json, 0);
-    if (ing->json.err) return DL_ENOMEM;
+    /* the stored annotation, made on the worker (else here) */
+    const char *json = j->json;
+    size_t json_n = j->json_n;
+    if (!json) {
+        dl_buf_reset(&ing->json);
+        dl_annotation_json_buf(a, &ing->json, 0);
+        if (ing->json.err) return DL_ENOMEM;
+        json = ing->json.p;
+        json_n = ing->json.n;
+    }
+    if (json_n > INT_MAX) return DL_ETOOBIG;
     st = ing->st_annot;
     sqlite3_bind_int64(st, 1, docno);
-    sqlite3_bind_text(st, 2, ing->json.p, (int)ing->json.n, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, json, (int)json_n, SQLITE_STATIC);
     if (step_done(ing, st)) return DL_ESTORE;
 
+    /* bench/stories/run.sh only: DATELINE_BENCH_NO_STORIES=1 skips the two
+     * stages below to measure what they cost (the archive then lacks them) */
+    if (!ing->no_stories) {
+        /* near-duplicates: a copy is stored and linked (articles.dup_of) */
+        double dup_sim = 0;
+        int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len,
+                                  prep && prep->sig_ok ? &prep->sig : NULL,
+                                  prep && prep->sig_ok ? &prep->bi : NULL, &ing->dup_of,
+                                  &dup_sim);
+        if (rc) return rc;
+        /* stories: the article joins a story (a copy joins its original's) */
+        rc = dl_story_assign(ing->storyer, docno, a, ing->dup_of,
+                             prep && prep->terms_ok ? &prep->terms : NULL);
+        if (rc) return rc;
+    }
+    /* a near-duplicate copy is kept (article and annotation) and linked,
+     * but not indexed as new content a second time: its quotes and entity
+     * mentions are its original's, and a search finds the original */
+    if (ing->dup_of) return DL_OK;
     for (size_t i = 0; i < a->n_quotes; i++) {
         const dl_quote *q = &a->quotes[i];
         const char *sp = q->speaker >= 0 ? a->entities[q->speaker].name : NULL;
@@ -184,26 +215,7 @@ static int write_article(dl_ingest *ing, const dl_record *rec, const dl_annotati
         sqlite3_bind_int64(st, 5, (sqlite3_int64)e->n_mentions);
         if (step_done(ing, st)) return DL_ESTORE;
     }
-    /* bench/stories/run.sh only: DATELINE_BENCH_NO_STORIES=1 skips the two
-     * stages below to measure what they cost (the archive then lacks them) */
-    if (!ing->no_stories) {
-        /* near-duplicates: a copy is stored and linked (articles.dup_of) */
-        double dup_sim = 0;
-        int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len,
-                                  prep && prep->sig_ok ? &prep->sig : NULL,
-                                  prep && prep->sig_ok ? &prep->bi : NULL, &ing->dup_of,
-                                  &dup_sim);
-        if (rc) return rc;
-        /* stories: the article joins a story (a copy joins its original's) */
-        rc = dl_story_assign(ing->storyer, docno, a, ing->dup_of,
-                             prep && prep->terms_ok ? &prep->terms : NULL);
-        if (rc) return rc;
-    }
-    /* search index: every stored article except near-duplicate copies (a
-     * copy is kept and linked through articles.dup_of, not indexed as new
-     * content twice: a search finds its original); searchable when the
-     * batch commits */
-    if (ing->dup_of) return DL_OK;
+    /* search index: searchable when the batch commits */
     return dl_ibatch_add(ing->ib, docno, rec->day, rec->title,
                          rec->title ? strlen(rec->title) : 0, rec->text, rec->text_len);
 }
@@ -254,7 +266,7 @@ static int write_chunk(dl_ingest *ing, dl_achunk *c)
             ing->in_txn = 1;
         }
         int added;
-        int rc = write_article(ing, &j->rec, j->ann, j->prep, &added);
+        int rc = write_article(ing, j, &added);
         if (rc) {
             ing->failed = 1;
             return rc;

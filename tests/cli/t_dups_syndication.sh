@@ -2,7 +2,7 @@
 # British spelling, truncation) is found; an unrelated article is not.
 . "$ROOT/tests/cli/lib.sh"
 mkdir -p "$T/in"
-body="The harbour authority said on Tuesday that the container terminal would stay closed until the dockworkers' union and the port operators agree on a new contract. Negotiations broke down late on Monday after the operators rejected a demand for a seven percent raise over two years. About forty ships are waiting outside the breakwater, and shipping lines have begun to divert cargo to other ports along the coast. The union's spokesman said members were prepared to stay out for as long as it takes."
+body="The harbour authority said on Tuesday that the container terminal would stay closed until the dockworkers' union and the port operators agree on a new contract. Negotiations broke down late on Monday after the operators rejected a demand for a seven percent raise over two years. About forty ships are waiting outside the breakwater, and shipping lines have begun to divert cargo to other ports along the coast. Mayor Ellen Brandt urged both sides to return to the table. The union's spokesman said members were prepared to stay out for as long as it takes."
 printf 'date 2024-03-05 %s' "$body" > "$T/in/a.txt"
 copy=$(printf '%s' "$body" | sed "s/harbour/harbor/; s/union's/union’s/; s/ for as long as it takes.//")
 printf 'date 2024-03-05 Share Facebook\n\nPORT CITY (Wire) - A strike shut the port.\n\n%s' "$copy" > "$T/in/b.txt"
@@ -18,3 +18,6 @@ orig=$(sed 's/.*"a": *"\([^"]*\)".*/\1/' "$T/out")
 run "$DATELINE" search --archive "$T/a" --json "breakwater shipping lines"
 expect_eq "search total" "$(grep -o '"total": *[0-9]*' "$T/out" | tr -d ' ')" '"total":1'
 expect_eq "search finds the original" "$(grep -o '"id": *"[^"]*"' "$T/out" | sed 's/.*"\([^"]*\)"$/\1/')" "$orig"
+# nor are its quotes and entity mentions counted twice
+run "$DATELINE" entities --archive "$T/a" --json Brandt
+expect_eq "entity counted once" "$(grep -o '"articles": *[0-9]*' "$T/out" | tr -d ' ')" '"articles":1'

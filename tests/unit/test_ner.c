@@ -306,6 +306,33 @@ static void test_glued_words_and_possessives(void **state)
     dl_doc_free(&d);
 }
 
+static void test_hyphenated_names(void **state)
+{
+    (void)state;
+    const char *text =
+        "Senator Maria Lopez-Harwood said on Friday that she would oppose the measure. "
+        "Lopez-Harwood, a Democrat from Oregon, spoke after Jean-Pierre Dufresne and "
+        "Karl-Heinz Obermann met in Baden-Baden. Lopez-Harwood's office declined to comment.";
+    dl_doc d;
+    tag(&d, text);
+    check_invariants(&d);
+    /* the surname is one word: never cut at the hyphen, and it is an alias
+     * of the full name, possessive included */
+    const dl_entity *lh = find(&d, "Maria Lopez-Harwood", DL_PERSON);
+    assert_non_null(lh);
+    assert_true(has_mention(&d, lh, "Lopez-Harwood", 0));
+    assert_true(has_mention(&d, lh, "Lopez-Harwood", 1));
+    assert_non_null(find(&d, "Jean-Pierre Dufresne", DL_PERSON));
+    assert_non_null(find(&d, "Karl-Heinz Obermann", DL_PERSON));
+    assert_non_null(find(&d, "Baden-Baden", DL_PLACE));
+    for (size_t i = 0; i < d.ents.n; i++) {
+        const char *n = d.ents.v[i].name;
+        assert_null(strstr(n, " and ")); /* two people, not one */
+        assert_false(!strcmp(n, "Lopez") || !strcmp(n, "Harwood") || !strcmp(n, "Baden"));
+    }
+    dl_doc_free(&d);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -440,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_acronyms),
         cmocka_unit_test(test_fix_cut_names),
         cmocka_unit_test(test_glued_words_and_possessives),
+        cmocka_unit_test(test_hyphenated_names),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_workspace_reuse),
         cmocka_unit_test(test_speed),

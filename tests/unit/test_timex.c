@@ -38,9 +38,12 @@ static void expect(const char *date, const char *text, const char *extent, int t
         size_t n = t->span.end - t->span.start;
         if (n == strlen(extent) && memcmp(text + t->span.start, extent, n) == 0) {
             if (t->type != type || strcmp(t->value, value) != 0) {
+                int gt = t->type;
+                char gv[sizeof t->value];
+                memcpy(gv, t->value, sizeof gv);
                 dl_doc_free(&d);
                 fail_msg("'%s' in \"%s\" (%s): type %d value %s, want type %d value %s", extent,
-                         text, date, t->type, t->value, type, value);
+                         text, date, gt, gv, type, value);
             }
             dl_doc_free(&d);
             return;
@@ -487,6 +490,99 @@ static void test_entity_names(void **state)
     dl_doc_free(&d);
 }
 
+/* Fifth round: the tense of the clause around a weekday or a bare month.
+ * 2019-07-10 is a Wednesday. */
+static void test_tense_round5(void **state)
+{
+    (void)state;
+    /* a planned event is ahead; the planning itself is past */
+    expect("2019-07-10", "The union planned a rally in the square on Saturday.", "Saturday", D,
+           "2019-07-13");
+    expect("2019-07-10", "Fans planned a march on Saturday and were planning to sing.",
+           "Saturday", D, "2019-07-13");
+    expect("2019-07-10", "On Monday, the council planned to cut the budget.", "Monday", D,
+           "2019-07-08");
+    /* a past perfect plan is over */
+    expect("2019-07-10", "The offer had been due to expire Friday.", "Friday", D,
+           "2019-07-05");
+    expect("2019-07-10", "The vote had been scheduled for Thursday.", "Thursday", D,
+           "2019-07-04");
+    /* "refused to", unlike "agreed to", does not look ahead */
+    expect("2019-07-10", "He quit after the mayor refused to back him at the debate on Tuesday night, "
+           "an aide said.", "Tuesday night", T, "2019-07-09TNI");
+    /* bare months: a past verb wins over the nearer month ahead */
+    expect("2019-10-30", "Since the group bought the brewery in February for $2 billion, it has "
+           "sold three plants.", "February", D, "2019-02");
+    expect("2019-08-27", "The chain changed its fiscal year to a calendar year in December.",
+           "December", D, "2018-12");
+    expect("2019-03-04", "She will be named commander of the ship for a voyage in December.",
+           "December", D, "2019-12");
+    /* "agreed to buy ... in February": ahead, even after a past verb */
+    expect("2019-10-30", "The firm agreed to buy the unit for $22 million in February.",
+           "February", D, "2020-02");
+    /* "ended" and "since" look back, however near the date ahead */
+    expect("2019-10-31", "The chain earned $3 million in the fiscal year ended Jan. 31.", "Jan. 31",
+           D, "2019-01-31");
+    expect("2019-10-27", "In the second quarter ended Oct. 31, the unit lost money.", "Oct. 31", D,
+           "2018-10-31");
+    expect("2019-05-06", "Police have sought him since shortly after the Oct. 23 robbery.",
+           "Oct. 23", D, "2018-10-23");
+    /* "the week" */
+    expect("2019-07-10", "Shares fell on Friday. For the week, the index lost 2%.", "the week", D,
+           "2019-WXX");
+    expect("2019-07-10", "It was the week's busiest session.", "the week", D, "2019-WXX");
+    expect("2019-07-10", "A hearing is set for the week of July 22.", "the week of July 22", D,
+           "2019-W30");
+    expect_none("2019-07-10", "He resigned the week before the vote.", "week");
+    /* a holiday's week; trading days */
+    expect("2019-04-15", "Pilgrims gathered as Easter week began.", "Easter week", D, "2019-W16");
+    expect("2019-07-10", "Eight trading days after the crash, the index recovered.",
+           "Eight trading days", DUR, "P8D");
+    /* earnings news: a year-ago figure for nine months is the year before */
+    expect("2019-10-26", "Third-quarter profit rose 5% from a year earlier.", "a year earlier", D,
+           "2018-Q3");
+    expect("2019-10-26", "Third-quarter profit rose. For the nine months, net was $4 million, "
+           "up from $3 million a year earlier.", "a year earlier", D, "2018");
+    {
+        const char *t = "Third-quarter profit rose. For the nine months, net was $4 million, "
+                        "compared with year-earlier net of $3 million.";
+        expect("2019-10-26", t, "year-earlier", D, "2018");
+    }
+    expect("2019-10-30", "In the quarter ended July 31, the retailer lost money.", "the quarter", D,
+           "2019-Q2");
+    /* halves; rates; fractions */
+    expect("2019-10-26", "Analysts expect weak sales through the first two quarters of 2020.",
+           "the first two quarters of 2020", D, "2020-H1");
+    expect("2019-10-26", "Earnings will be lower for the last half of 2019.",
+           "the last half of 2019", D, "2019-H2");
+    expect_none("2019-10-26", "The airline plans four flights a week to Lima.", "week");
+    expect_none("2019-10-26", "Funds hold more than a quarter of the market.", "quarter");
+    expect("2019-10-26", "It recovered after several quarters of losses.", "several quarters", DUR,
+           "PXQ");
+    expect("2019-10-26", "He probably died within weeks or months of the crash.", "weeks or months",
+           DUR, "PXW");
+    expect("2019-10-26", "Net for the year-earlier nine months included a gain.",
+           "the year-earlier nine months", DUR, "P9M");
+    expect("2019-10-27", "In January, the hospital chain brought in a new chief executive.",
+           "January", D, "2019-01");
+    /* a fronted weekday: the main verb comes late */
+    expect("2019-07-08", "On Tuesday, the National Association of Independent Grocery Store "
+           "Owners plans to hold a news conference.", "Tuesday", D, "2019-07-09");
+    /* mid-morning, mid-afternoon */
+    expect("2019-07-10", "In London at mid-afternoon yesterday, the shares were up.",
+           "mid-afternoon yesterday", T, "2019-07-09TAF");
+    expect("2019-07-10", "By mid afternoon, officials said the raid was over.", "mid afternoon", T,
+           "2019-07-10TAF");
+    /* "the day before DATE": that day, moved by one */
+    expect("2019-07-10", "The day before last Tuesday's hearing, he met his brother.",
+           "The day before last Tuesday", D, "2019-07-08");
+    expect("2019-07-10", "He left the day after March 3.", "the day after March 3", D,
+           "2019-03-04");
+    /* "a still unspecified date": an adjective, not a past verb */
+    expect("2019-10-26", "The split would be paid on a still unspecified date in January.",
+           "January", D, "2020-01");
+}
+
 static void test_fourth_round(void **state)
 {
     (void)state;
@@ -578,6 +674,7 @@ int main(void)
         cmocka_unit_test(test_third_round),
         cmocka_unit_test(test_entity_names),
         cmocka_unit_test(test_fourth_round),
+        cmocka_unit_test(test_tense_round5),
         cmocka_unit_test(test_prefilter_same),
         cmocka_unit_test(test_linear),
     };
