@@ -2,6 +2,20 @@
  * dedup.c -- near-duplicates in the archive: the ingest-time check
  * (dl_dedup_article) and the public listing (dl_dups).  Method and tables:
  * dedup.h.
+ *
+ * Cost model (the writer thread runs this once per article, in order): the
+ * candidates come from the key postings (in memory, keyent, when the
+ * session started on an empty dup_keys), up to DL_DUP_CANDIDATES of them
+ * are verified, and the signatures a verification reads come from an
+ * in-memory store (the signature store below) rather than from dup_sigs,
+ * which is only written (in multi-row INSERTs at dl_dedup_flush) and read
+ * back for articles the store does not hold.  Most candidates share too
+ * little to pass DL_DUP_PREFILTER: an upper bound of what they share, from
+ * a bitmap of the article's shingles (bm_bound16), rejects them without
+ * intersecting the sorted arrays.  The work is bound by memory latency
+ * (scattered postings and store entries): the lines a step will read are
+ * prefetched a step or a few candidates ahead.  The output (pairs, links,
+ * rows) is the same as a plain merge of every candidate would give.
  */
 #include "dedup.h"
 #include "../store/store.h"
@@ -11,6 +25,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <sys/mman.h>
 
 /* The dup_keys rows in memory, for as long as they are all there: when the
  * table was empty at the start of the session and no other connection has
@@ -19,15 +34,66 @@
 typedef struct keyent {
     uint32_t key;
     uint32_t used;          /* 0: free slot */
-    DL_VEC(int64_t) docnos; /* ascending (docnos only grow) */
+    uint32_t n, cap;        /* its postings: docnos, ascending (docnos only grow) */
+    size_t off;             /* at dd->post.v + off, cap of them */
 } keyent;
+/* The postings of all keys live in one array (dd->post, freed at once): a
+ * key's run that fills up moves to the end with twice the room, leaving
+ * its old room unused (at most as much as is used).  Docnos are held in 32
+ * bits; a larger one drops the map. */
 
-/* The signatures (5- and 2-shingles) of the last RECENT articles written,
- * by docno modulo RECENT: a copy's original is most often recent, and its
- * verification then reads no table and shingles no text again. */
-#define RECENT 2048
+/*
+ * The signature store: the 5- and 2-shingles of the articles written in
+ * this session (and of older ones once read from dup_sigs), so that a
+ * verification reads no table and decodes no blob.  Two arenas of uint32
+ * words, each at most mem_max / 2 bytes; an entry is [the top 16 bits of the
+ * 5-shingles (uint16, FP_WORDS words: what bm_bound16 reads), n5
+ * 5-shingles, n2 2-shingles], n5 and n2 in its dslot (n2 = 0: a blob from
+ * before the 2-shingles were stored, whose bigrams come from the text).  Entries go to the current arena
+ * (generation agen, arena agen & 1); when it is full the generation
+ * advances and the older arena is emptied and reused, so the store keeps at
+ * least the last mem_max / 2 bytes of signatures and never more than
+ * mem_max.  A docno's entry is found through its dslot.  Articles are never
+ * deleted nor their docnos reused, so an entry never goes stale.
+ *
+ * Signatures of this session are written to dup_sigs at dl_dedup_flush
+ * (pending_sigs); they stay in the store until then: before an arena holding
+ * one is reused, the pending rows are written.
+ */
+#define DUP_MEM_DEFAULT ((size_t)256 << 20)
 
-#define FLUSH_ROWS 64
+/* Per-docno state, in an array indexed by docno, for docnos below
+ * DSLOT_MAX (others take the slow paths: dup_sigs reads, the hashed
+ * candidate map). */
+typedef struct dslot {
+    uint32_t sgen;  /* store generation holding its signature; 0: none */
+    uint32_t soff;  /* offset (words) of the entry in that arena */
+    uint32_t n5, n2;  /* its counts of 5- and 2-shingles */
+} dslot;
+#define DSLOT_MAX ((size_t)1 << 23)
+
+/* A signature read from the store (pointers valid until the next store
+ * insertion) or from dup_sigs (into dd->tmp, dd->tmp2). */
+typedef struct sigref {
+    const uint32_t *s5, *s2;
+    const uint16_t *fp;  /* the 5-shingles' top 16 bits (NULL: not stored) */
+    size_t n5, n2;
+} sigref;
+
+#define BM_SHIFT 16  /* the bitmap of bm_build: 2^16 bits */
+#define BM_BITS ((size_t)1 << BM_SHIFT)
+#define FP_WORDS(n5) (((size_t)(n5) + 1) / 2)  /* uint32 words of n5 top bits */
+
+/* A hint to load the cache line at p.  Inline assembly on x86: gcc drops
+ * some __builtin_prefetch calls whose loops do nothing else. */
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define PREFETCH(p) __asm__ volatile("prefetcht0 %0" : : "m"(*(const char *)(p)))
+#else
+#define PREFETCH(p) __builtin_prefetch(p)
+#endif
+
+#define FLUSH_ROWS 64  /* dup_keys rows per INSERT at dl_dedup_flush */
+#define SIG_ROWS 16    /* dup_sigs rows per INSERT */
 
 /* A candidate original: docno and sampled keys shared. */
 typedef struct cand {
@@ -44,19 +110,31 @@ struct dl_dedup {
     dl_archive *ar;
     sqlite3_stmt *st_sig_put, *st_sig_get, *st_key_put, *st_key_get, *st_pair_put,
         *st_link, *st_root, *st_text, *st_version;
-    dl_u32vec sig, bi, tmp;  /* this article's 5- and 2-shingles; scratch */
+    dl_u32vec sig, bi, tmp, tmp2;  /* this article's 5- and 2-shingles; scratch */
     /* scratch of dl_dedup_article: the candidates, and docno -> index in
-     * them (generation-stamped open addressing, cleared in O(1)) */
+     * them: cmark[docno] - cbase when below cs.n (the article's candidates
+     * take marks from cbase on: a new article moves cbase past them, which
+     * empties the map in O(1)), else (docnos past the slots) a hash map,
+     * generation-stamped (cm_cur) */
     DL_VEC(struct cand) cs;
+    DL_VEC(size_t) kq;      /* the article's keys, then their slots */
+    DL_VEC(size_t) hist;    /* candidates per hits value (top_cands) */
+    uint32_t *cmark, cbase;
     DL_VEC(unsigned char) blob;
+    uint64_t bm[BM_BITS / 64];  /* this article's 5-shingles (bm_build) */
+    uint64_t bm2[BM_BITS / 64]; /* its 2-shingles, once needed (bm2_ok) */
+    int bm2_ok;
     int64_t *cm_key;
     uint32_t *cm_val, *cm_gen, cm_cur;
-    size_t cm_cap;
-    /* docno 0: empty slot */
-    struct {
-        int64_t docno;
-        dl_u32vec v;
-    } rsig[RECENT], rbi[RECENT];
+    size_t cm_cap, cm_n;
+    /* the signature store */
+    dslot *ds;
+    size_t dsn;             /* slots for docnos [0, dsn) */
+    dl_u32vec arena[2];
+    uint32_t agen;          /* current generation, >= 1 */
+    size_t arena_max;       /* words per arena */
+    DL_VEC(int64_t) pending_sigs;  /* docnos whose dup_sigs row is not written */
+    sqlite3_stmt *st_sig_many;     /* SIG_ROWS rows at once; made on first use */
     /* dup_keys rows not yet written (mem mode: lookups read the map), in
      * arrival order; written sorted by dl_dedup_flush */
     DL_VEC(keyrow) pending;
@@ -65,20 +143,29 @@ struct dl_dedup {
     int64_t version;         /* data_version when mem was last confirmed */
     keyent *keys;
     size_t kcap, kn;
+    dl_u32vec post;          /* the keys' postings (keyent.off) */
 };
 
 static void keys_free(dl_dedup *dd)
 {
-    for (size_t i = 0; i < dd->kcap; i++) dl_vec_free(&dd->keys[i].docnos);
     free(dd->keys);
+    dl_vec_free(&dd->post);
     dd->keys = NULL;
     dd->kcap = dd->kn = 0;
     dd->mem = 0;
 }
 
+/* The first slot of key in a table of cap slots (a power of 2).  Keys have
+ * their low bits zero (dl_dup_key_mask): the slot comes from the high bits
+ * of a 64-bit product. */
+static size_t key_hash(uint32_t key, size_t cap)
+{
+    return (size_t)(((uint64_t)key * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1);
+}
+
 static size_t key_slot(const keyent *t, size_t cap, uint32_t key)
 {
-    size_t h = (size_t)((key * 0x9E3779B1u) ^ (key >> 15)) & (cap - 1);
+    size_t h = key_hash(key, cap);
     while (t[h].used && t[h].key != key) h = (h + 1) & (cap - 1);
     return h;
 }
@@ -107,8 +194,24 @@ static void keys_add(dl_dedup *dd, uint32_t key, int64_t docno)
         e->key = key;
         dd->kn++;
     }
-    if (e->docnos.n && e->docnos.v[e->docnos.n - 1] == docno) return;
-    if (dl_vec_push(&e->docnos, docno)) keys_free(dd);
+    uint32_t *run = dd->post.v + e->off;
+    if (e->n && run[e->n - 1] == docno) return;
+    if (docno <= 0 || (uint64_t)docno > UINT32_MAX) {
+        keys_free(dd);
+        return;
+    }
+    if (e->n == e->cap) {
+        size_t nc = e->cap ? 2 * (size_t)e->cap : 2;
+        if (nc > UINT32_MAX || dl_vec_reserve(&dd->post, dd->post.n + nc)) {
+            keys_free(dd);
+            return;
+        }
+        if (e->n) memcpy(dd->post.v + dd->post.n, dd->post.v + e->off, e->n * sizeof *dd->post.v);
+        e->off = dd->post.n;
+        e->cap = (uint32_t)nc;
+        dd->post.n += nc;
+    }
+    dd->post.v[e->off + e->n++] = (uint32_t)docno;
 }
 
 static int64_t data_version(dl_dedup *dd)
@@ -131,22 +234,35 @@ void dl_dedup_free(dl_dedup *dd)
     sqlite3_finalize(dd->st_root);
     sqlite3_finalize(dd->st_text);
     sqlite3_finalize(dd->st_version);
+    sqlite3_finalize(dd->st_sig_many);
+    sqlite3_finalize(dd->st_key_many);
     keys_free(dd);
     dl_vec_free(&dd->sig);
     dl_vec_free(&dd->bi);
     dl_vec_free(&dd->tmp);
+    dl_vec_free(&dd->tmp2);
     dl_vec_free(&dd->cs);
+    dl_vec_free(&dd->kq);
+    dl_vec_free(&dd->hist);
     dl_vec_free(&dd->blob);
     free(dd->cm_key);
     free(dd->cm_val);
     free(dd->cm_gen);
-    for (size_t i = 0; i < RECENT; i++) {
-        dl_vec_free(&dd->rsig[i].v);
-        dl_vec_free(&dd->rbi[i].v);
-    }
+    free(dd->ds);
+    free(dd->cmark);
+    for (int k = 0; k < 2; k++)
+        if (dd->arena[k].v) munmap(dd->arena[k].v, dd->arena[k].cap * sizeof *dd->arena[k].v);
+    dl_vec_free(&dd->pending_sigs);
     dl_vec_free(&dd->pending);
-    sqlite3_finalize(dd->st_key_many);
     free(dd);
+}
+
+void dl_dedup_set_memory(dl_dedup *dd, size_t bytes)
+{
+    if (dd->arena[0].v || dd->arena[1].v) return;  /* too late: arenas are mapped */
+    size_t words = bytes / 2 / sizeof(uint32_t);
+    if (words > UINT32_MAX) words = UINT32_MAX;
+    dd->arena_max = words;
 }
 
 int dl_dedup_new(dl_archive *ar, dl_dedup **out)
@@ -155,6 +271,8 @@ int dl_dedup_new(dl_archive *ar, dl_dedup **out)
     dl_dedup *dd = dl_calloc(1, sizeof *dd);
     if (!dd) return DL_ENOMEM;
     dd->ar = ar;
+    dd->agen = 1;
+    dl_dedup_set_memory(dd, DUP_MEM_DEFAULT);
     dd->st_sig_put = dl_archive_prepare(ar, "INSERT OR REPLACE INTO dup_sigs(docno, sig) VALUES(?,?)");
     dd->st_sig_get = dl_archive_prepare(ar, "SELECT sig FROM dup_sigs WHERE docno = ?");
     dd->st_key_put = dl_archive_prepare(ar, "INSERT OR IGNORE INTO dup_keys(key, docno) VALUES(?,?)");
@@ -221,18 +339,21 @@ static uint32_t get_u32(const unsigned char *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Encodes sig and bi into dd->blob (*n bytes); NULL on OOM. */
-static unsigned char *encode_sig(dl_dedup *dd, const dl_u32vec *sig, const dl_u32vec *bi,
-                                 size_t *n)
+/* The blob size of a signature of n5 + n2 shingles. */
+static size_t sig_bytes(size_t n5, size_t n2)
 {
-    *n = 4 * (sig->n + bi->n) + 8;
-    if (sig->n > UINT32_MAX || dl_vec_reserve(&dd->blob, *n)) return NULL;
-    unsigned char *p = dd->blob.v;
-    for (size_t i = 0; i < sig->n; i++) put_u32(p + 4 * i, sig->v[i]);
-    for (size_t i = 0; i < bi->n; i++) put_u32(p + 4 * (sig->n + i), bi->v[i]);
-    put_u32(p + *n - 8, (uint32_t)sig->n);
-    put_u32(p + *n - 4, SIG_MAGIC);
-    return p;
+    return 4 * (n5 + n2) + 8;
+}
+
+/* Encodes the signature into p (sig_bytes(n5, n2) bytes). */
+static void encode_sig(unsigned char *p, const uint32_t *s5, size_t n5, const uint32_t *s2,
+                       size_t n2)
+{
+    size_t n = sig_bytes(n5, n2);
+    for (size_t i = 0; i < n5; i++) put_u32(p + 4 * i, s5[i]);
+    for (size_t i = 0; i < n2; i++) put_u32(p + 4 * (n5 + i), s2[i]);
+    put_u32(p + n - 8, (uint32_t)n5);
+    put_u32(p + n - 4, SIG_MAGIC);
 }
 
 /* Splits a dup_sigs blob of n bytes: *n5 5-shingles at its start, *n2
@@ -266,10 +387,13 @@ static int decode_sorted(const unsigned char *p, size_t m, dl_u32vec *v)
     return 1;
 }
 
-/* |A n B| / min(|A|, |B|) as dl_containment when it reaches at_least;
+/* |A n B| / min(|A|, |B|) as dl_containment when it reaches at_least
+ * (exactly the same double: the same count over the same divisor);
  * otherwise some value below at_least, found as soon as the rest of the
  * arrays cannot lift the count that far.  When one side is much shorter,
- * its elements are searched in the other (galloping). */
+ * its elements are searched in the other (galloping); else the merge is
+ * branch-free (a compare decides both advances), which costs a fraction of
+ * a mispredicted branch per element. */
 static double containment_min(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
                               double at_least)
 {
@@ -283,7 +407,7 @@ static double containment_min(const uint32_t *a, size_t na, const uint32_t *b, s
         nb = tn;
     }
     /* a is the shorter: both <= na, and min(|A|, |B|) = na */
-    size_t need = (size_t)ceil(at_least * (double)na - 1e-9), both = 0;
+    size_t need = at_least > 0 ? (size_t)ceil(at_least * (double)na - 1e-9) : 0, both = 0;
     if (need > na) return 0;
     size_t i = 0, j = 0;
     if (nb / na >= 16) {
@@ -305,128 +429,383 @@ static double containment_min(const uint32_t *a, size_t na, const uint32_t *b, s
     }
     while (i < na && j < nb) {
         /* at most min(rest of a, rest of b) more in common */
-        size_t ra = na - i, rb = nb - j;
-        if (both + (ra < rb ? ra : rb) < need) return 0;
-        size_t stop_i = i + 64 < na ? i + 64 : na;  /* check the bound every 64 steps of a */
-        while (i < stop_i && j < nb) {
-            if (a[i] < b[j]) i++;
-            else if (a[i] > b[j]) j++;
-            else both++, i++, j++;
+        size_t ra = na - i, rb = nb - j, k = ra < rb ? ra : rb;
+        if (both + k < need) return 0;
+        /* k steps cannot run past either end: each advances i or j or both
+         * by one, and there are k <= ra, rb of them; the bound is checked
+         * again every 64 */
+        if (k > 64) k = 64;
+        for (; k; k--) {
+            uint32_t x = a[i], y = b[j];
+            both += x == y;
+            i += x <= y;
+            j += y <= x;
         }
     }
     return (double)both / (double)na;
 }
 
-/* Containment of the stored signature of docno against sig when it
- * reaches DL_DUP_PREFILTER (else a value below it); -1 when it has none or
- * it is unreadable. */
-static double verify(dl_dedup *dd, int64_t docno, dl_u32vec *tmp)
+/*
+ * The article's own 5-shingles as a bitmap of BM_BITS bits (indexed by the
+ * hash's top bits): for a candidate, the count of its shingles whose bit is
+ * set is an upper bound of the shingles it shares with the article (every
+ * shared one has its bit set), computed with independent loads from a
+ * table that stays in L1, where a merge is a chain of dependent ones.  Most
+ * candidates fall short of DL_DUP_PREFILTER on that bound alone; the others
+ * are merged.  Set bits are |A| / BM_BITS of the table, so the bound
+ * exceeds the count by about |B| |A| / BM_BITS.
+ */
+
+static void bm_build(uint64_t *bm, const uint32_t *a, size_t na)
 {
-    size_t slot = (size_t)((uint64_t)docno % RECENT);
-    if (dd->rsig[slot].docno == docno)
-        return containment_min(dd->sig.v, dd->sig.n, dd->rsig[slot].v.v, dd->rsig[slot].v.n,
-                               DL_DUP_PREFILTER);
+    memset(bm, 0, BM_BITS / 8);
+    for (size_t i = 0; i < na; i++) {
+        uint32_t h = a[i] >> (32 - BM_SHIFT);
+        bm[h >> 6] |= (uint64_t)1 << (h & 63);
+    }
+}
+
+/* An upper bound of |A n B|, A the bitmap's set. */
+static size_t bm_bound(const uint64_t *bm, const uint32_t *b, size_t nb)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nb; i++) {
+        uint32_t h = b[i] >> (32 - BM_SHIFT);
+        n += (bm[h >> 6] >> (h & 63)) & 1;
+    }
+    return n;
+}
+
+/* The same from the shingles' top bits (uint16_t: half the bytes to read). */
+static size_t bm_bound16(const uint64_t *bm, const uint16_t *b, size_t nb)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < nb; i++) n += (bm[b[i] >> 6] >> (b[i] & 63)) & 1;
+    return n;
+}
+
+/* ------------------------------------------------------- signature store */
+
+/* Makes sure docno has a slot; 0 when it cannot (past DSLOT_MAX, OOM). */
+static int ds_cover(dl_dedup *dd, int64_t docno)
+{
+    if (docno <= 0 || (uint64_t)docno >= DSLOT_MAX) return 0;
+    if ((size_t)docno < dd->dsn) return 1;
+    size_t nc = dd->dsn ? dd->dsn : 4096;
+    while (nc <= (size_t)docno) nc *= 2;
+    if (nc > DSLOT_MAX) nc = DSLOT_MAX;
+    dslot *n = realloc(dd->ds, nc * sizeof *n);
+    if (!n) return 0;
+    memset(n + dd->dsn, 0, (nc - dd->dsn) * sizeof *n);
+    dd->ds = n;
+    uint32_t *m = realloc(dd->cmark, nc * sizeof *m);
+    if (!m) return 0;  /* dsn unchanged: the new slots are not used */
+    /* a mark of UINT32_MAX is never below cbase + cs.n (see cand_clear) */
+    memset(m + dd->dsn, 0xff, (nc - dd->dsn) * sizeof *m);
+    dd->cmark = m;
+    dd->dsn = nc;
+    return 1;
+}
+
+/* docno's signature from the store: 1, or 0 when the store lacks it. */
+static int store_get(const dl_dedup *dd, int64_t docno, sigref *r)
+{
+    if (docno <= 0 || (uint64_t)docno >= dd->dsn) return 0;
+    const dslot *s = &dd->ds[docno];
+    if (!s->sgen || (s->sgen != dd->agen && s->sgen + 1 != dd->agen)) return 0;
+    const uint32_t *p = dd->arena[s->sgen & 1].v + s->soff;
+    r->n5 = s->n5;
+    r->n2 = s->n2;
+    r->fp = (const uint16_t *)p;
+    r->s5 = p + FP_WORDS(s->n5);
+    r->s2 = r->s5 + s->n5;
+    return 1;
+}
+
+/* Prefetches docno's slot; then (head_prefetch, once the slot is in
+ * cache) the start of its store entry; then (store_prefetch) the rest of
+ * the top bits, up to 2 KB. */
+static void ds_prefetch(const dl_dedup *dd, int64_t docno)
+{
+    if (docno > 0 && (uint64_t)docno < dd->dsn) PREFETCH(&dd->ds[docno]);
+}
+
+static void head_prefetch(const dl_dedup *dd, int64_t docno)
+{
+    if (docno <= 0 || (uint64_t)docno >= dd->dsn) return;
+    const dslot *s = &dd->ds[docno];
+    if (!s->sgen || (s->sgen != dd->agen && s->sgen + 1 != dd->agen)) return;
+    PREFETCH(dd->arena[s->sgen & 1].v + s->soff);
+}
+
+static void store_prefetch(const dl_dedup *dd, int64_t docno)
+{
+    if (docno <= 0 || (uint64_t)docno >= dd->dsn) return;
+    const dslot *s = &dd->ds[docno];
+    if (!s->sgen || (s->sgen != dd->agen && s->sgen + 1 != dd->agen)) return;
+    const uint32_t *p = dd->arena[s->sgen & 1].v + s->soff;
+    size_t n = FP_WORDS(s->n5);
+    if (n > 512) n = 512;
+    for (size_t k = 16; k < n; k += 16) PREFETCH(p + k);
+}
+
+#define PF_AHEAD 4  /* candidates whose entries are prefetched ahead of verification */
+
+static int flush_sigs(dl_dedup *dd);
+
+/* Adds docno's signature to the store (the arrays may not point into it).
+ * *kept = 0 when it is not kept (no slot, too big for an arena, OOM).
+ * DL_OK, or DL_ESTORE when the pending rows written before an arena is
+ * reused fail. */
+static int store_put(dl_dedup *dd, int64_t docno, const uint32_t *s5, size_t n5,
+                     const uint32_t *s2, size_t n2, int *kept)
+{
+    *kept = 0;
+    if (n5 > UINT32_MAX || n2 > UINT32_MAX) return DL_OK;
+    size_t need = FP_WORDS(n5) + n5 + n2;
+    if (need > dd->arena_max || !ds_cover(dd, docno)) return DL_OK;
+    dl_u32vec *a = &dd->arena[dd->agen & 1];
+    if (a->n + need > dd->arena_max) {
+        /* the next generation reuses the older arena: what it holds is
+         * forgotten, and no pending row may be among it */
+        int rc = flush_sigs(dd);
+        if (rc) return rc;
+        dd->agen++;
+        a = &dd->arena[dd->agen & 1];
+        a->n = 0;
+    }
+    if (!a->v) {
+        /* the whole arena is reserved at once (pages are committed as they
+         * are touched): it never moves, and huge pages, where the system
+         * grants them, spare a TLB miss per verified candidate */
+        void *m = mmap(NULL, dd->arena_max * sizeof *a->v, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (m == MAP_FAILED) return DL_OK;
+#ifdef MADV_HUGEPAGE
+        (void)madvise(m, dd->arena_max * sizeof *a->v, MADV_HUGEPAGE);
+#endif
+        a->v = m;
+        a->cap = dd->arena_max;
+    }
+    uint32_t *p = a->v + a->n;
+    uint16_t *fp = (uint16_t *)p;
+    for (size_t i = 0; i < n5; i++) fp[i] = (uint16_t)(s5[i] >> (32 - BM_SHIFT));
+    if (n5 & 1) fp[n5] = 0;
+    if (n5) memcpy(p + FP_WORDS(n5), s5, n5 * sizeof *s5);
+    if (n2) memcpy(p + FP_WORDS(n5) + n5, s2, n2 * sizeof *s2);
+    dslot *sl = &dd->ds[docno];
+    sl->sgen = dd->agen;
+    sl->soff = (uint32_t)a->n;
+    sl->n5 = (uint32_t)n5;
+    sl->n2 = (uint32_t)n2;
+    a->n += need;
+    *kept = 1;
+    return DL_OK;
+}
+
+/* docno's signature: from the store, else from dup_sigs (then kept in the
+ * store).  1, 0 when it has none or it is unreadable, or a negative DL_E*
+ * (a failed write of pending rows). */
+static int sig_get(dl_dedup *dd, int64_t docno, sigref *r)
+{
+    if (store_get(dd, docno, r)) return 1;
     sqlite3_stmt *st = dd->st_sig_get;
     sqlite3_bind_int64(st, 1, docno);
-    double c = -1;
+    int ok = 0;
     if (sqlite3_step(st) == SQLITE_ROW) {
         const unsigned char *p = sqlite3_column_blob(st, 0);
         size_t n5, n2;
         if (p) {
             blob_parts(p, (size_t)sqlite3_column_bytes(st, 0), &n5, &n2);
-            if (decode_sorted(p, n5, tmp))
-                c = containment_min(dd->sig.v, dd->sig.n, tmp->v, tmp->n, DL_DUP_PREFILTER);
+            ok = decode_sorted(p, n5, &dd->tmp);
+            /* bigrams unreadable: as an old blob's, from the text */
+            if (ok && !(n2 && decode_sorted(p + 4 * n5, n2, &dd->tmp2))) dd->tmp2.n = 0;
         }
     }
     sqlite3_reset(st);
-    return c;
+    if (!ok) return 0;
+    int kept, rc = store_put(dd, docno, dd->tmp.v, dd->tmp.n, dd->tmp2.v, dd->tmp2.n, &kept);
+    if (rc) return rc;
+    if (kept && store_get(dd, docno, r)) return 1;
+    r->fp = NULL;
+    r->s5 = dd->tmp.v;
+    r->n5 = dd->tmp.n;
+    r->s2 = dd->tmp2.v;
+    r->n2 = dd->tmp2.n;
+    return 1;
 }
 
-/* 2-shingle containment of this article (text) and the stored docno; the
- * article's own bigrams are computed once per article (dd->bi, n = 0 until
- * then). */
-static double bigram_containment(dl_dedup *dd, int64_t docno, const char *text, size_t len)
+/* Writes the pending dup_sigs rows from the store, SIG_ROWS per
+ * statement while there are that many. */
+static int flush_sigs(dl_dedup *dd)
+{
+    if (!dd->pending_sigs.n) return DL_OK;
+    if (!dd->st_sig_many) {
+        dl_buf q = {0};
+        dl_buf_adds(&q, "INSERT OR REPLACE INTO dup_sigs(docno, sig) VALUES ");
+        for (int k = 0; k < SIG_ROWS; k++) dl_buf_adds(&q, k ? ",(?,?)" : "(?,?)");
+        if (!q.err) dd->st_sig_many = dl_archive_prepare(dd->ar, q.p);
+        dl_buf_free(&q);
+    }
+    int rc = DL_OK;
+    size_t i = 0, n = dd->pending_sigs.n;
+    while (i < n && !rc) {
+        size_t rows = dd->st_sig_many && n - i >= SIG_ROWS ? SIG_ROWS : 1;
+        sqlite3_stmt *st = rows > 1 ? dd->st_sig_many : dd->st_sig_put;
+        sigref r[SIG_ROWS];
+        size_t bytes = 0;
+        for (size_t k = 0; k < rows; k++) {
+            /* pending signatures stay in the store until written */
+            if (!store_get(dd, dd->pending_sigs.v[i + k], &r[k]))
+                return dl_archive_fail(dd->ar, DL_ESTORE, "near-duplicate store: lost signature");
+            bytes += sig_bytes(r[k].n5, r[k].n2);
+        }
+        if (bytes > INT_MAX || dl_vec_reserve(&dd->blob, bytes)) return DL_ENOMEM;
+        unsigned char *p = dd->blob.v;
+        for (size_t k = 0; k < rows; k++) {
+            size_t b = sig_bytes(r[k].n5, r[k].n2);
+            encode_sig(p, r[k].s5, r[k].n5, r[k].s2, r[k].n2);
+            sqlite3_bind_int64(st, 2 * (int)k + 1, dd->pending_sigs.v[i + k]);
+            sqlite3_bind_blob(st, 2 * (int)k + 2, p, (int)b, SQLITE_STATIC);
+            p += b;
+        }
+        rc = step_done(dd, st);
+        i += rows;
+    }
+    if (!rc) dd->pending_sigs.n = 0;
+    return rc;
+}
+
+/* Stores this article's signature (dd->sig, dd->bi): in the store, its
+ * row written at the next flush; else at once. */
+static int sig_store(dl_dedup *dd, int64_t docno)
+{
+    int kept, rc = store_put(dd, docno, dd->sig.v, dd->sig.n, dd->bi.v, dd->bi.n, &kept);
+    if (rc) return rc;
+    if (kept) return dl_vec_push(&dd->pending_sigs, docno);
+    size_t n = sig_bytes(dd->sig.n, dd->bi.n);
+    if (dd->sig.n > UINT32_MAX || n > INT_MAX || dl_vec_reserve(&dd->blob, n)) return DL_ENOMEM;
+    encode_sig(dd->blob.v, dd->sig.v, dd->sig.n, dd->bi.v, dd->bi.n);
+    sqlite3_bind_int64(dd->st_sig_put, 1, docno);
+    sqlite3_bind_blob(dd->st_sig_put, 2, dd->blob.v, (int)n, SQLITE_STATIC);
+    return step_done(dd, dd->st_sig_put);
+}
+
+/* ------------------------------------------------------------ the check */
+
+/* Containment of docno's signature against this article's when it reaches
+ * DL_DUP_PREFILTER (else a value below it); -1 when it has none or it is
+ * unreadable; *err gets a failed write's DL_E* (else stays). */
+static double verify(dl_dedup *dd, int64_t docno, int *err)
+{
+    sigref r;
+    int got = sig_get(dd, docno, &r);
+    if (got < 0) *err = got;
+    if (got <= 0) return -1;
+    /* the bound first: below the prefilter's count, no merge */
+    size_t m = dd->sig.n < r.n5 ? dd->sig.n : r.n5;
+    if (!m) return 0;
+    size_t need = (size_t)ceil(DL_DUP_PREFILTER * (double)m - 1e-9);
+    size_t ub = r.fp ? bm_bound16(dd->bm, r.fp, r.n5) : bm_bound(dd->bm, r.s5, r.n5);
+    if (ub < need) return (double)ub / (double)m;
+    return containment_min(dd->sig.v, dd->sig.n, r.s5, r.n5, DL_DUP_PREFILTER);
+}
+
+/* 2-shingle containment of this article (text) and docno, or, when the
+ * score with c5 cannot reach DL_DUP_THRESHOLD, an upper bound of it that
+ * cannot either.  The article's own bigrams are computed once per article
+ * (dd->bi, n = 0 until then); docno's come with its signature, or (an old
+ * blob) from its text, then kept with it in the store. */
+static double bigram_containment(dl_dedup *dd, int64_t docno, const char *text, size_t len,
+                                 double c5, int *err)
 {
     if (!dd->bi.n && dl_shingles_k(text, len, 2, &dd->bi)) return 0;
-    size_t slot = (size_t)((uint64_t)docno % RECENT);
-    dl_u32vec *cb = &dd->rbi[slot].v;
-    if (dd->rbi[slot].docno != docno) {
-        dd->rbi[slot].docno = 0;
-        /* from the stored blob; else (an old blob) from the text */
-        sqlite3_stmt *st = dd->st_sig_get;
-        sqlite3_bind_int64(st, 1, docno);
-        int got = 0;
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            const unsigned char *p = sqlite3_column_blob(st, 0);
-            size_t n5, n2;
-            if (p) {
-                blob_parts(p, (size_t)sqlite3_column_bytes(st, 0), &n5, &n2);
-                got = n2 && decode_sorted(p + 4 * n5, n2, cb);
-            }
+    sigref r;
+    int got = sig_get(dd, docno, &r);
+    if (got < 0) *err = got;
+    if (got <= 0) return 0;
+    if (r.n2 && dd->bi.n) {
+        /* an upper bound first (the score rises with c2): when even it
+         * leaves the score below the threshold, it is returned instead */
+        if (!dd->bm2_ok) {
+            bm_build(dd->bm2, dd->bi.v, dd->bi.n);
+            dd->bm2_ok = 1;
         }
-        sqlite3_reset(st);
-        if (got) {
-            dd->rbi[slot].docno = docno;
-            return dl_containment(dd->bi.v, dd->bi.n, cb->v, cb->n);
-        }
-        st = dd->st_text;
-        sqlite3_bind_int64(st, 1, docno);
-        int ok = sqlite3_step(st) == SQLITE_ROW &&
-                 !dl_shingles_k((const char *)sqlite3_column_text(st, 0),
-                                (size_t)sqlite3_column_bytes(st, 0), 2, cb);
-        sqlite3_reset(st);
-        if (!ok) return 0;
-        dd->rbi[slot].docno = docno;
+        double ub = (double)bm_bound(dd->bm2, r.s2, r.n2) /
+                    (double)(dd->bi.n < r.n2 ? dd->bi.n : r.n2);
+        if (DL_DUP_SCORE(c5, ub) < DL_DUP_THRESHOLD) return ub;
     }
-    return dl_containment(dd->bi.v, dd->bi.n, cb->v, cb->n);
+    if (r.n2) return containment_min(dd->bi.v, dd->bi.n, r.s2, r.n2, 0);
+    /* copy the 5-shingles out of the store before it changes */
+    if (r.s5 != dd->tmp.v) {
+        if (dl_vec_reserve(&dd->tmp, r.n5)) return 0;
+        memcpy(dd->tmp.v, r.s5, r.n5 * sizeof *r.s5);
+        dd->tmp.n = r.n5;
+    }
+    sqlite3_stmt *st = dd->st_text;
+    sqlite3_bind_int64(st, 1, docno);
+    int ok = sqlite3_step(st) == SQLITE_ROW &&
+             !dl_shingles_k((const char *)sqlite3_column_text(st, 0),
+                            (size_t)sqlite3_column_bytes(st, 0), 2, &dd->tmp2);
+    sqlite3_reset(st);
+    if (!ok) return 0;
+    int kept, rc = store_put(dd, docno, dd->tmp.v, dd->tmp.n, dd->tmp2.v, dd->tmp2.n, &kept);
+    if (rc) *err = rc;
+    return containment_min(dd->bi.v, dd->bi.n, dd->tmp2.v, dd->tmp2.n, 0);
 }
 
-/* Keeps a copy of v as docno's entry of a recent cache slot (on OOM the
- * slot is left empty). */
-static void remember(int64_t *slot_docno, dl_u32vec *slot, int64_t docno, const dl_u32vec *v)
+/* Empties the candidate map (O(1): a new generation). */
+static void cand_clear(dl_dedup *dd)
 {
-    *slot_docno = 0;
-    slot->n = 0;
-    if (!v->n || dl_vec_reserve(slot, v->n)) return;
-    memcpy(slot->v, v->v, v->n * sizeof *v->v);
-    slot->n = v->n;
-    *slot_docno = docno;
-}
-
-/* Empties the candidate map (O(1): a new generation); sized for the most
- * postings one article can read in mem mode. */
-static int cand_clear(dl_dedup *dd)
-{
-    if (!dd->cm_cap) {
-        size_t cap = 1;
-        while (cap < 4 * (size_t)DL_DUP_POSTINGS * 64) cap *= 2;
-        dd->cm_key = dl_malloc(cap * sizeof *dd->cm_key);
-        dd->cm_val = dl_malloc(cap * sizeof *dd->cm_val);
-        dd->cm_gen = dl_calloc(cap, sizeof *dd->cm_gen);
-        if (!dd->cm_key || !dd->cm_val || !dd->cm_gen) {
-            free(dd->cm_key);
-            free(dd->cm_val);
-            free(dd->cm_gen);
-            dd->cm_key = NULL;
-            dd->cm_val = dd->cm_gen = NULL;
-            return DL_ENOMEM;
-        }
-        dd->cm_cap = cap;
+    /* marks given from cbase on: the next article's start past them; near
+     * the top of the range (a mark must stay below UINT32_MAX), all marks
+     * are reset */
+    if (dd->cs.n >= (size_t)(UINT32_MAX / 2) - dd->cbase) {
+        if (dd->cmark) memset(dd->cmark, 0xff, dd->dsn * sizeof *dd->cmark);
+        dd->cbase = 0;
+    } else {
+        dd->cbase += (uint32_t)dd->cs.n;
     }
+    dd->cs.n = 0;
+    dd->cm_n = 0;
     if (++dd->cm_cur == 0) {
-        memset(dd->cm_gen, 0, dd->cm_cap * sizeof *dd->cm_gen);
+        if (dd->cm_gen) memset(dd->cm_gen, 0, dd->cm_cap * sizeof *dd->cm_gen);
         dd->cm_cur = 1;
     }
-    return DL_OK;
 }
 
-/* One posting of docno: its candidate gains a hit (added with 1).  When
- * the map is half full (only the table path can read that many postings),
- * it grows. */
-static int cand_hit(dl_dedup *dd, int64_t docno)
+static size_t cm_hash(int64_t docno, size_t cap)
 {
-    if ((dd->cs.n + 1) * 2 > dd->cm_cap) {
-        size_t nc = dd->cm_cap * 2;
+    return (size_t)((uint64_t)docno * 0x9E3779B97F4A7C15ull >> 32) & (cap - 1);
+}
+
+static int cand_hit_slow(dl_dedup *dd, int64_t docno);
+
+/* One posting of docno: its candidate gains a hit (added with 1).  A
+ * docno with a slot finds its candidate there; others in the hash map
+ * (cand_hit_slow), which grows when half full. */
+static inline int cand_hit(dl_dedup *dd, int64_t docno)
+{
+    if (docno > 0 && (uint64_t)docno < dd->dsn) {
+        uint32_t k = dd->cmark[docno] - dd->cbase;  /* wraps when below cbase */
+        if (k < dd->cs.n) {
+            dd->cs.v[k].hits++;
+            return DL_OK;
+        }
+    }
+    return cand_hit_slow(dd, docno);
+}
+
+static int cand_hit_slow(dl_dedup *dd, int64_t docno)
+{
+    if (docno > 0 && (uint64_t)docno < dd->dsn) {
+        cand c = {docno, 1};
+        if (dd->cs.n >= UINT32_MAX / 2 || dl_vec_push(&dd->cs, c)) return DL_ENOMEM;
+        dd->cmark[docno] = dd->cbase + (uint32_t)(dd->cs.n - 1);
+        return DL_OK;
+    }
+    if ((dd->cm_n + 1) * 2 > dd->cm_cap) {
+        size_t nc = dd->cm_cap ? dd->cm_cap * 2 : 1024;
         int64_t *nk = dl_malloc(nc * sizeof *nk);
         uint32_t *nv = dl_malloc(nc * sizeof *nv), *ng = dl_calloc(nc, sizeof *ng);
         if (!nk || !nv || !ng) {
@@ -436,11 +815,12 @@ static int cand_hit(dl_dedup *dd, int64_t docno)
             return DL_ENOMEM;
         }
         for (size_t i = 0; i < dd->cs.n; i++) {
-            size_t h = (size_t)((uint64_t)dd->cs.v[i].docno * 0x9E3779B97F4A7C15ull >> 32) &
-                       (nc - 1);
+            int64_t d = dd->cs.v[i].docno;
+            if (d > 0 && (uint64_t)d < dd->dsn) continue;  /* in its slot */
+            size_t h = cm_hash(d, nc);
             while (ng[h]) h = (h + 1) & (nc - 1);
-            ng[h] = 1;
-            nk[h] = dd->cs.v[i].docno;
+            ng[h] = dd->cm_cur;
+            nk[h] = d;
             nv[h] = (uint32_t)i;
         }
         free(dd->cm_key);
@@ -450,9 +830,8 @@ static int cand_hit(dl_dedup *dd, int64_t docno)
         dd->cm_val = nv;
         dd->cm_gen = ng;
         dd->cm_cap = nc;
-        dd->cm_cur = 1;
     }
-    size_t h = (size_t)((uint64_t)docno * 0x9E3779B97F4A7C15ull >> 32) & (dd->cm_cap - 1);
+    size_t h = cm_hash(docno, dd->cm_cap);
     while (dd->cm_gen[h] == dd->cm_cur) {
         if (dd->cm_key[h] == docno) {
             dd->cs.v[dd->cm_val[h]].hits++;
@@ -465,7 +844,55 @@ static int cand_hit(dl_dedup *dd, int64_t docno)
     dd->cm_gen[h] = dd->cm_cur;
     dd->cm_key[h] = docno;
     dd->cm_val[h] = (uint32_t)(dd->cs.n - 1);
+    dd->cm_n++;
     return DL_OK;
+}
+
+static int cmp_cand_docno(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    return x->docno > y->docno ? -1 : x->docno < y->docno;
+}
+
+/* Moves the first DL_DUP_CANDIDATES of dd->cs.v[0, nc) in cmp_cand order
+ * (most hits, then newest) to its start, in no particular order (the
+ * verification's results do not depend on it); returns their count.  By
+ * the count of candidates per hits value: those above the cut hits value
+ * all go, those at it newest first. */
+static size_t top_cands(dl_dedup *dd, size_t nc)
+{
+    if (nc <= DL_DUP_CANDIDATES) return nc;
+    uint32_t maxh = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (dd->cs.v[i].hits > maxh) maxh = dd->cs.v[i].hits;
+    dd->hist.n = 0;
+    if (dl_vec_reserve(&dd->hist, (size_t)maxh + 1)) {
+        dl_qsort(dd->cs.v, nc, sizeof *dd->cs.v, cmp_cand);
+        return DL_DUP_CANDIDATES;
+    }
+    memset(dd->hist.v, 0, ((size_t)maxh + 1) * sizeof *dd->hist.v);
+    for (size_t i = 0; i < nc; i++) dd->hist.v[dd->cs.v[i].hits]++;
+    /* cut: the hits value at which the count from the top reaches the cap */
+    size_t above = 0;
+    uint32_t cut = maxh;
+    while (above + dd->hist.v[cut] < DL_DUP_CANDIDATES) above += dd->hist.v[cut--];
+    /* those above the cut first, then those at it */
+    size_t k = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (dd->cs.v[i].hits > cut) {
+            cand t = dd->cs.v[k];
+            dd->cs.v[k++] = dd->cs.v[i];
+            dd->cs.v[i] = t;
+        }
+    size_t at = k;
+    for (size_t i = k; i < nc; i++)
+        if (dd->cs.v[i].hits == cut) {
+            cand t = dd->cs.v[at];
+            dd->cs.v[at++] = dd->cs.v[i];
+            dd->cs.v[i] = t;
+        }
+    dl_qsort(dd->cs.v + k, at - k, sizeof *dd->cs.v, cmp_cand_docno);
+    return DL_DUP_CANDIDATES;
 }
 
 int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
@@ -498,24 +925,53 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
         keys_free(dd);
         if ((rc = dl_dedup_flush(dd))) return rc;  /* the table must hold every row */
     }
+    /* slots for every docno up to this one: candidates are counted there */
+    (void)ds_cover(dd, docno);
 
-    /* candidates: earlier articles sharing sampled shingles, counted in a
-     * docno -> index map (no sort of the postings) */
-    dd->cs.n = 0;
+    /* candidates: earlier articles sharing sampled shingles, counted by
+     * docno (no sort of the postings) */
     size_t nkeys = 0;
-    if ((rc = cand_clear(dd))) return rc;
-    for (size_t i = 0; i < dd->sig.n; i++) {
+    cand_clear(dd);
+    if (dd->mem) {
+        /* from the map, in three passes so that the cache misses of the
+         * article's keys overlap: the keys (their slots prefetched), the
+         * slots (the newest postings prefetched), the postings */
+        dd->kq.n = 0;
+        for (size_t i = 0; i < dd->sig.n; i++) {
+            if (dd->sig.v[i] & mask) continue;
+            nkeys++;
+            if (!dd->kcap) continue;
+            if ((rc = dl_vec_push(&dd->kq, dd->sig.v[i]))) return rc;
+            PREFETCH(&dd->keys[key_hash(dd->sig.v[i], dd->kcap)]);
+        }
+        for (size_t q = 0; q < dd->kq.n; q++) {
+            size_t h = key_slot(dd->keys, dd->kcap, (uint32_t)dd->kq.v[q]);
+            dd->kq.v[q] = h;
+            const keyent *e = &dd->keys[h];
+            if (e->used && e->n) {
+                const uint32_t *last = dd->post.v + e->off + e->n - 1;
+                PREFETCH(last);
+                if (e->n > 16) PREFETCH(last - 16);
+            }
+        }
+        for (size_t q = 0; q < dd->kq.n; q++) {
+            if (q + 2 < dd->kq.n) {
+                /* the window read two keys ahead, whole */
+                const keyent *f = &dd->keys[dd->kq.v[q + 2]];
+                size_t w = f->used ? f->n : 0;
+                if (w > DL_DUP_POSTINGS) w = DL_DUP_POSTINGS;
+                for (size_t k = 32; k < w; k += 16) PREFETCH(dd->post.v + f->off + f->n - k);
+            }
+            const keyent *e = &dd->keys[dd->kq.v[q]];
+            /* the newest DL_DUP_POSTINGS, as the table query reads them */
+            const uint32_t *run = dd->post.v + e->off;
+            for (size_t k = e->used ? e->n : 0, m = 0; k > 0 && m < DL_DUP_POSTINGS; k--, m++)
+                if ((rc = cand_hit(dd, run[k - 1]))) return rc;
+        }
+    }
+    for (size_t i = 0; i < dd->sig.n && !dd->mem; i++) {
         if (dd->sig.v[i] & mask) continue;
         nkeys++;
-        if (dd->mem) {
-            if (!dd->kcap) continue;
-            keyent *e = &dd->keys[key_slot(dd->keys, dd->kcap, dd->sig.v[i])];
-            /* the newest DL_DUP_POSTINGS, as the table query reads them */
-            for (size_t k = e->used ? e->docnos.n : 0, m = 0; k > 0 && m < DL_DUP_POSTINGS;
-                 k--, m++)
-                if ((rc = cand_hit(dd, e->docnos.v[k - 1]))) return rc;
-            continue;
-        }
         sqlite3_stmt *st = dd->st_key_get;
         sqlite3_bind_int64(st, 1, dd->sig.v[i]);
         int s;
@@ -533,22 +989,35 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     /* a candidate must share enough keys to reach the threshold at all:
      * expected shared keys = containment x keys of the smaller side */
     uint32_t min_hits = nkeys >= 12 ? 2 : 1;
-    /* the ones with enough hits, most hits first (then newest): at most
-     * DL_DUP_CANDIDATES are verified */
+    /* the ones with enough hits: the first DL_DUP_CANDIDATES by most hits
+     * then newest are verified */
     size_t nc = 0;
     for (size_t i = 0; i < dd->cs.n; i++)
         if (dd->cs.v[i].hits >= min_hits && dd->cs.v[i].docno != docno)
             dd->cs.v[nc++] = dd->cs.v[i];
-    dl_qsort(dd->cs.v, nc, sizeof *dd->cs.v, cmp_cand);
-    dl_u32vec *tmp = &dd->tmp;
+    nc = top_cands(dd, nc);
     int64_t best = 0;
     double best_sim = 0;
-    for (size_t i = 0; i < nc && i < DL_DUP_CANDIDATES && !rc; i++) {
-        double c = verify(dd, dd->cs.v[i].docno, tmp);
-        if (c < DL_DUP_PREFILTER) continue;
-        c = DL_DUP_SCORE(c, bigram_containment(dd, dd->cs.v[i].docno, text, len));
-        if (c < DL_DUP_THRESHOLD) continue;
+    if (nc) bm_build(dd->bm, dd->sig.v, dd->sig.n);
+    dd->bm2_ok = 0;
+    for (size_t i = 0; i < nc && !rc; i++) {
+        /* the store's entries are scattered: ask for the next ones early */
+        if (i == 0) {
+            /* all slots, then all entry heads (their misses overlap), then
+             * the first entries whole */
+            for (size_t k = 0; k < nc; k++) ds_prefetch(dd, dd->cs.v[k].docno);
+            for (size_t k = 0; k < nc; k++) head_prefetch(dd, dd->cs.v[k].docno);
+            for (size_t k = 0; k < PF_AHEAD && k < nc; k++)
+                store_prefetch(dd, dd->cs.v[k].docno);
+        }
+        if (i + PF_AHEAD < nc) store_prefetch(dd, dd->cs.v[i + PF_AHEAD].docno);
         int64_t a = dd->cs.v[i].docno;
+        double c = verify(dd, a, &rc);
+        if (rc) break;
+        if (c < DL_DUP_PREFILTER) continue;
+        c = DL_DUP_SCORE(c, bigram_containment(dd, a, text, len, c, &rc));
+        if (rc) break;
+        if (c < DL_DUP_THRESHOLD) continue;
         sqlite3_stmt *st = dd->st_pair_put;
         sqlite3_bind_int64(st, 1, a < docno ? a : docno);
         sqlite3_bind_int64(st, 2, a < docno ? docno : a);
@@ -560,12 +1029,7 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
 
     /* store the signature and its keys */
     if (!dd->bi.n && (rc = dl_shingles_k(text, len, 2, &dd->bi))) return rc;
-    size_t blob_n = 0;
-    unsigned char *blob = encode_sig(dd, &dd->sig, &dd->bi, &blob_n);
-    if (!blob || blob_n > INT_MAX) return DL_ENOMEM;
-    sqlite3_bind_int64(dd->st_sig_put, 1, docno);
-    sqlite3_bind_blob(dd->st_sig_put, 2, blob, (int)blob_n, SQLITE_STATIC);
-    rc = step_done(dd, dd->st_sig_put);
+    rc = sig_store(dd, docno);
     for (size_t i = 0; i < dd->sig.n && !rc; i++) {
         if (dd->sig.v[i] & mask) continue;
         if (dd->mem) {
@@ -579,12 +1043,6 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
         sqlite3_bind_int64(dd->st_key_put, 1, dd->sig.v[i]);
         sqlite3_bind_int64(dd->st_key_put, 2, docno);
         rc = step_done(dd, dd->st_key_put);
-    }
-    if (!rc) {
-        size_t slot = (size_t)((uint64_t)docno % RECENT);
-        remember(&dd->rsig[slot].docno, &dd->rsig[slot].v, docno, &dd->sig);
-        if (dd->bi.n) remember(&dd->rbi[slot].docno, &dd->rbi[slot].v, docno, &dd->bi);
-        else if (dd->rbi[slot].docno) dd->rbi[slot].docno = 0;
     }
     if (rc || !best) return rc;
 
@@ -613,14 +1071,14 @@ static int cmp_keyrow(const void *a, const void *b)
     return x->docno < y->docno ? -1 : x->docno > y->docno;
 }
 
-int dl_dedup_flush(dl_dedup *dd)
+/* Writes the pending dup_keys rows in key order (each insert lands next to
+ * the previous one), FLUSH_ROWS per statement while there are that many. */
+static int flush_keys(dl_dedup *dd)
 {
-    if (!dd || !dd->pending.n) return DL_OK;
-    /* in key order: each insert lands next to the previous one */
+    if (!dd->pending.n) return DL_OK;
     dl_qsort(dd->pending.v, dd->pending.n, sizeof *dd->pending.v, cmp_keyrow);
     int rc = DL_OK;
     size_t i = 0;
-    /* FLUSH_ROWS rows per statement while there are that many */
     if (!dd->st_key_many) {
         dl_buf q = {0};
         dl_buf_adds(&q, "INSERT OR IGNORE INTO dup_keys(key, docno) VALUES ");
@@ -642,6 +1100,13 @@ int dl_dedup_flush(dl_dedup *dd)
     }
     dd->pending.n = 0;
     return rc;
+}
+
+int dl_dedup_flush(dl_dedup *dd)
+{
+    if (!dd) return DL_OK;
+    int rc = flush_sigs(dd);
+    return rc ? rc : flush_keys(dd);
 }
 
 /* ------------------------------------------------------------ public API */

@@ -16,11 +16,13 @@
  * hashes (those whose low 2 to 4 bits are zero, the rate chosen by the
  * text's length, dl_dup_key_mask: the same shingle is sampled in every
  * article that has it at that rate), kept in the archive (dup_keys);
- * each candidate is verified on its full signature (dup_sigs).  An ingest
- * into an archive with no keys yet reads the keys it wrote from memory for
- * as long as no other connection writes (dedup.c, keyent).  Work per
- * article is bounded: at most DL_DUP_POSTINGS postings per key and
- * DL_DUP_CANDIDATES candidates are read.
+ * each candidate is verified on its full signature (dup_sigs; the
+ * signatures of the session and those already read are kept in memory, at
+ * most 256 MB, dedup.c, the signature store).  An ingest into an archive with no keys
+ * yet reads the keys it wrote from memory for as long as no other
+ * connection writes (dedup.c, keyent).  Work per article is bounded: at
+ * most DL_DUP_POSTINGS postings per key and DL_DUP_CANDIDATES candidates
+ * are read.
  *
  * Tables (schema in store/archive.c): dup_sigs(docno, sig BLOB: sorted
  * little-endian uint32 5-shingles, then the 2-shingles, then a trailer
@@ -93,6 +95,11 @@ typedef struct dl_dedup dl_dedup;
  * writing.  Free with dl_dedup_free. */
 int dl_dedup_new(struct dl_archive *ar, dl_dedup **out);
 void dl_dedup_free(dl_dedup *dd);
+
+/* Bounds the memory of the signatures kept for verification (default 256
+ * MB; at least the last half of it stays); call before the first article.
+ * Exposed so that tests can exercise a full store. */
+void dl_dedup_set_memory(dl_dedup *dd, size_t bytes);
 
 /*
  * Checks the article just inserted as docno against the archive, stores its
