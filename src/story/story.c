@@ -715,32 +715,45 @@ static int parse_state(dl_storyer *s, const char *p, size_t n, stermvec *v)
     return DL_OK;
 }
 
+/* The 6 significant digits of a (1e-4 <= a < 1e6, finite) as printf's
+ * "%.6g" rounds them: a ~= m * 10^(e - 5), 10^5 <= m < 10^6, -4 <= e <= 5.
+ * Returns 0 when the product a * 10^(5 - e) lies within 1e-6 of a half
+ * (its own rounding could tip the last digit: the caller asks printf) or
+ * when the digits do not fit.  The decade comes from comparisons with the
+ * powers of ten (no log10); a first guess one off is corrected as a
+ * rounding carry is. */
+static const double pow10_tab[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+static const double dec_lo[] = {1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5};
+static int digits6(double a, long long *mo, int *eo)
+{
+    int e = -4;
+    while (e < 5 && a >= dec_lo[e + 5]) e++;
+    double x = a * pow10_tab[5 - e];
+    if (fabs(x - floor(x) - 0.5) < 1e-6) return 0;
+    long long m = llround(x);
+    if (m >= 1000000 || m < 100000) {
+        if (m >= 1000000 ? e == 5 : e == -4) return 0;
+        e += m >= 1000000 ? 1 : -1;
+        x = a * pow10_tab[5 - e];
+        if (fabs(x - floor(x) - 0.5) < 1e-6) return 0;
+        m = llround(x);
+    }
+    if (m < 100000 || m >= 1000000) return 0;
+    *mo = m;
+    *eo = e;
+    return 1;
+}
+
 /* Formats w as printf's "%.6g" does for the weights met here (finite,
  * 1e-4 <= |w| < 1e6, else printf itself), into out (room for 32); returns
  * the length.  printf's own formatting was the largest cost of writing
- * states.  When w * 10^k lies within 1e-6 of a half (where the product's
- * rounding could decide the last digit), printf formats it. */
-static const double pow10_tab[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+ * states. */
 static int fmt_weight(double w, char *out)
 {
     double a = fabs(w);
-    if (!(a >= 1e-4 && a < 1e6)) return snprintf(out, 32, "%.6g", w);
-    int e = (int)floor(log10(a));
-    if (e < -4) e = -4;
-    if (e > 5) e = 5;
-    /* 6 significant digits: m = round(a * 10^(5 - e)), 10^5 <= m < 10^6;
-     * near a half the product's own rounding could tip it: printf decides */
-    double x = a * pow10_tab[5 - e];
-    if (fabs(x - floor(x) - 0.5) < 1e-6) return snprintf(out, 32, "%.6g", w);
-    long long m = llround(x);
-    if (m >= 1000000 || m < 100000) {
-        if (m >= 1000000 ? e == 5 : e == -4) return snprintf(out, 32, "%.6g", w);
-        e += m >= 1000000 ? 1 : -1;
-        x = a * pow10_tab[5 - e];
-        if (fabs(x - floor(x) - 0.5) < 1e-6) return snprintf(out, 32, "%.6g", w);
-        m = llround(x);
-    }
-    if (m < 100000 || m >= 1000000) return snprintf(out, 32, "%.6g", w);
+    long long m;
+    int e;
+    if (!(a >= 1e-4 && a < 1e6) || !digits6(a, &m, &e)) return snprintf(out, 32, "%.6g", w);
     char dig[6];
     for (int i = 5; i >= 0; i--) dig[i] = (char)('0' + m % 10), m /= 10;
     int n = 0;
@@ -763,6 +776,31 @@ static int fmt_weight(double w, char *out)
     }
     out[n] = 0;
     return n;
+}
+
+/* The weight as parse_state reads it back from write_state's text:
+ * strtod(fmt_weight(w)).  The text is m * 10^(e - 5) with 10^(5 - e) <=
+ * 10^9, so both m and the power are exact doubles and their IEEE quotient
+ * is the correctly rounded value of the decimal -- what glibc's strtod
+ * (correctly rounded) returns: no text, no parse.  Elsewhere (outside
+ * [1e-4, 1e6), near a half) the text is made and parsed. */
+static double as_written_slow(double w)
+{
+    char num[40];
+    int n = fmt_weight(w, num);
+    if (n < 0 || n >= (int)sizeof num) return 0;
+    double x = strtod(num, NULL);
+    return isfinite(x) ? x : 0;
+}
+
+static double as_written(double w)
+{
+    double a = fabs(w);
+    long long m;
+    int e;
+    if (!(a >= 1e-4 && a < 1e6) || !digits6(a, &m, &e)) return as_written_slow(w);
+    double x = (double)m / pow10_tab[5 - e];
+    return w < 0 ? -x : x;
 }
 
 static void write_state(const dl_storyer *s, const stermvec *v, dl_buf *b)
@@ -795,6 +833,8 @@ int dl_story_fmt_selftest(void)
         fmt_weight(w, x);
         snprintf(y, sizeof y, "%.6g", w);
         if (strcmp(x, y)) bad++;
+        if (as_written(w) != as_written_slow(w)) bad++;
+        if (as_written(w) != strtod(y, NULL)) bad++;
     }
     return bad;
 }
@@ -994,16 +1034,6 @@ static void mark_dirty(dl_storyer *s, storyrow *r)
     if (r->dirty) return;
     r->dirty = 1;
     (void)dl_vec_push(&s->touched, r->id); /* OOM: only the merge pass misses it */
-}
-
-/* The weight as parse_state reads it back from write_state's text. */
-static double as_written(double w)
-{
-    char num[40];
-    int n = fmt_weight(w, num);
-    if (n < 0 || n >= (int)sizeof num) return 0;
-    double x = strtod(num, NULL);
-    return isfinite(x) ? x : 0;
 }
 
 /* Moves the written (clean) story of cache slot r aside (its weights
