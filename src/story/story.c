@@ -132,6 +132,7 @@ struct dl_storyer {
     stermvec v, tmpv;    /* scratch: the article's vector; merge output */
     DL_VEC(double) wbuf; /* scratch weights */
     DL_VEC(size_t) ties; /* scratch */
+    DL_VEC(uint32_t) offs, tids; /* scratch of doc_vector: string offsets, their ids */
     sqlite3_stmt *st_version;
     dl_stemmer *sm;
     int64_t ndocs;  /* articles seen, for IDF */
@@ -225,13 +226,48 @@ static uint32_t intern(dl_storyer *s, const char *t, size_t len)
     return intern_h(s, t, len, fold64(h));
 }
 
-/* intern of a NUL-terminated string: hashed and measured in one pass. */
-static uint32_t intern_z(dl_storyer *s, const char *t)
+/* Interns the n NUL-terminated strings buf + off[i] in order (the ids
+ * come out as n intern_z calls would give them) into ids.  The lookups of
+ * an article's few hundred terms are cache misses (hash slot, dictionary
+ * entry, string: the dictionary outgrows the caches); done in groups of
+ * INTERN_GROUP whose hashes are taken first, each miss is prefetched for
+ * the whole group before it is needed, so the misses overlap instead of
+ * queueing one after another.  DL_OK or DL_ENOMEM. */
+#define INTERN_GROUP 32
+static int intern_many(dl_storyer *s, const char *buf, const uint32_t *off, size_t n,
+                       uint32_t *ids)
 {
-    uint64_t h = 1469598103934665603ull;
-    const char *p = t;
-    for (; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    return intern_h(s, t, (size_t)(p - t), fold64(h));
+    uint32_t hv[INTERN_GROUP], len[INTERN_GROUP];
+    for (size_t b = 0; b < n; b += INTERN_GROUP) {
+        size_t m = n - b < INTERN_GROUP ? n - b : INTERN_GROUP;
+        size_t mask = s->dh_cap - 1;
+        for (size_t j = 0; j < m; j++) {
+            uint64_t h = 1469598103934665603ull;
+            const char *t = buf + off[b + j], *p = t;
+            for (; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+            hv[j] = fold64(h);
+            len[j] = (uint32_t)(p - t);
+            if (s->dh_cap) __builtin_prefetch(&s->dh[hv[j] & mask]);
+        }
+        if (s->dh_cap) {
+            for (size_t j = 0; j < m; j++) {
+                uint64_t sl = s->dh[hv[j] & mask];
+                if (sl && (uint32_t)(sl >> 32) == hv[j])
+                    __builtin_prefetch(&s->dict.v[(uint32_t)sl - 1]);
+            }
+            for (size_t j = 0; j < m; j++) {
+                uint64_t sl = s->dh[hv[j] & mask];
+                if (sl && (uint32_t)(sl >> 32) == hv[j])
+                    __builtin_prefetch(s->strs + s->dict.v[(uint32_t)sl - 1].off);
+            }
+        }
+        for (size_t j = 0; j < m; j++) {
+            uint32_t id = intern_h(s, buf + off[b + j], len[j], hv[j]);
+            if (id == NO_ID) return DL_ENOMEM;
+            ids[b + j] = id;
+        }
+    }
+    return DL_OK;
 }
 
 /* ---- distinct-id scratch map */
@@ -327,6 +363,8 @@ void dl_storyer_free(dl_storyer *s)
     dl_vec_free(&s->tmpv);
     dl_vec_free(&s->wbuf);
     dl_vec_free(&s->ties);
+    dl_vec_free(&s->offs);
+    dl_vec_free(&s->tids);
     dl_vec_free(&s->rows);
     dl_vec_free(&s->ids);
     dl_stemmer_free(s->sm);
@@ -884,21 +922,20 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *
     }
     s->ndocs++;
     size_t n = terms->v.n;
-    /* wbuf: weights [0, n), their copy for the selection [n, 2n), then the
-     * term ids (as doubles hold them exactly) [2n, 3n) */
-    if (n && dl_vec_reserve(&s->wbuf, 3 * n)) rc = DL_ENOMEM;
+    /* wbuf: weights [0, n), their copy for the selection [n, 2n); tids:
+     * the term ids, then the surface ids of the terms kept */
+    if (n && (dl_vec_reserve(&s->wbuf, 2 * n) || dl_vec_reserve(&s->offs, n) ||
+              dl_vec_reserve(&s->tids, 2 * n)))
+        rc = DL_ENOMEM;
     double *w = s->wbuf.v;
+    uint32_t *tid = s->tids.v, *sid = s->tids.v + n;
+    for (size_t i = 0; i < n && !rc; i++) s->offs.v[i] = terms->v.v[i].term;
+    if (!rc && n) rc = intern_many(s, terms->buf, s->offs.v, n, tid);
     for (size_t i = 0; i < n && !rc; i++) {
         int64_t df = 0;
-        uint32_t id = intern_z(s, terms->buf + terms->v.v[i].term);
-        if (id == NO_ID) {
-            rc = DL_ENOMEM;
-            break;
-        }
-        if ((rc = df_bump(s, id, &df))) break;
+        if ((rc = df_bump(s, tid[i], &df))) break;
         double idf = log((double)(s->ndocs + 1) / (double)(df + 1)) + 1.0;
         w[i] = w[n + i] = (1.0 + log(terms->v.v[i].w)) * idf;
-        w[2 * n + i] = (double)id;
     }
     /* the cut: weights above thr, then ties at thr by term order */
     double thr = -INFINITY;
@@ -909,20 +946,20 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *
         for (size_t i = 0; i < n; i++) above += w[i] > thr;
         need = STORY_DOC_TERMS - above;
     }
+    /* the terms kept, as indices into offs (reused): those above the cut
+     * in order, then the first `need` tied ones in term order */
     s->ties.n = 0;
-    if (!rc) rc = dl_vec_reserve(v, n < STORY_DOC_TERMS ? n : STORY_DOC_TERMS);
+    size_t nk = 0;
+    uint32_t *kept = s->offs.v;
     for (size_t i = 0; i < n && !rc; i++) {
         if (n > STORY_DOC_TERMS && w[i] == thr) {
             rc = dl_vec_push(&s->ties, i);
             continue;
         }
         if (n > STORY_DOC_TERMS && w[i] < thr) continue;
-        sterm t = {(uint32_t)w[2 * n + i], intern_z(s, terms->buf + terms->v.v[i].surface), w[i]};
-        if (t.surf == NO_ID) rc = DL_ENOMEM;
-        else v->v[v->n++] = t;  /* reserved */
+        kept[nk++] = (uint32_t)i;
     }
     if (!rc && s->ties.n) {
-        /* the first `need` tied terms in term order */
         size_t *ties = s->ties.v;
         for (size_t k = 1; k < s->ties.n; k++) {
             size_t x = ties[k], m = k;
@@ -931,14 +968,17 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *
                 ties[m] = ties[m - 1], m--;
             ties[m] = x;
         }
-        for (size_t k = 0; k < s->ties.n && k < need && !rc; k++) {
-            size_t i = ties[k];
-            sterm t = {(uint32_t)w[2 * n + i], intern_z(s, terms->buf + terms->v.v[i].surface),
-                       w[i]};
-            if (t.surf == NO_ID) rc = DL_ENOMEM;
-            else if (v->n < v->cap) v->v[v->n++] = t;
-            else rc = dl_vec_push(v, t);
-        }
+        for (size_t k = 0; k < s->ties.n && k < need; k++) kept[nk++] = (uint32_t)ties[k];
+    }
+    /* surfaces interned only for the terms kept, in that order */
+    if (!rc) rc = dl_vec_reserve(v, nk);
+    if (!rc && nk) {
+        for (size_t k = 0; k < nk; k++) sid[k] = terms->v.v[kept[k]].surface;
+        rc = intern_many(s, terms->buf, sid, nk, sid);
+    }
+    for (size_t k = 0; k < nk && !rc; k++) {
+        sterm t = {tid[kept[k]], sid[k], w[kept[k]]};
+        v->v[v->n++] = t;  /* reserved */
     }
     dl_rawterms_free(&own);
     if (rc) return rc;
