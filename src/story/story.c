@@ -104,6 +104,10 @@ typedef struct idmap {
     size_t n;
 } idmap;
 
+/* Probe table slots (struct dl_storyer, pt_*): for vectors of up to
+ * PT_CAP / 4 terms. */
+#define PT_CAP 1024
+
 /* A candidate story: id, keys shared, order of discovery. */
 typedef struct scand {
     int64_t id;
@@ -133,6 +137,13 @@ struct dl_storyer {
     DL_VEC(double) wbuf; /* scratch weights */
     DL_VEC(size_t) ties; /* scratch */
     DL_VEC(uint32_t) offs, tids; /* scratch of doc_vector: string offsets, their ids */
+    DL_VEC(uint64_t) k64, k64t;  /* scratch of key_stories: packed rows, radix buffer */
+    /* probe table of one vector (ptab_build): the article's while its
+     * candidates are scored, a story's centroid in merge_one */
+    uint32_t pt_id[PT_CAP];
+    double pt_w[PT_CAP];
+    uint32_t pt_shift;
+    const stermvec *pt_of;  /* the vector in the table (NULL: none) */
     sqlite3_stmt *st_version;
     dl_stemmer *sm;
     int64_t ndocs;  /* articles seen, for IDF */
@@ -364,6 +375,8 @@ void dl_storyer_free(dl_storyer *s)
     dl_vec_free(&s->wbuf);
     dl_vec_free(&s->ties);
     dl_vec_free(&s->offs);
+    dl_vec_free(&s->k64);
+    dl_vec_free(&s->k64t);
     dl_vec_free(&s->tids);
     dl_vec_free(&s->rows);
     dl_vec_free(&s->ids);
@@ -719,6 +732,115 @@ static double dot(const stermvec *a, const stermvec *b)
     return s;
 }
 
+/* Loads v into the probe table (id -> weight, open addressing at most a
+ * quarter full); a vector too long for it leaves the table unbuilt. */
+static void ptab_build(dl_storyer *s, const stermvec *v)
+{
+    s->pt_of = NULL;
+    if (!v->n || v->n > PT_CAP / 4) return;
+    uint32_t bits = 6;
+    while (((size_t)1 << bits) < 4 * v->n) bits++;
+    size_t cap = (size_t)1 << bits;
+    s->pt_shift = 32 - bits;
+    memset(s->pt_id, 0xff, cap * sizeof *s->pt_id);  /* NO_ID: free */
+    for (size_t i = 0; i < v->n; i++) {
+        size_t h = (uint32_t)(v->v[i].id * 0x9E3779B1u) >> s->pt_shift;
+        while (s->pt_id[h] != NO_ID) h = (h + 1) & (cap - 1);
+        s->pt_id[h] = v->v[i].id;
+        s->pt_w[h] = v->v[i].w;
+    }
+    s->pt_of = v;
+}
+
+/* dot(table's vector, c): the products of the shared terms summed in c's
+ * (id) order, as the merge in dot sums them -- the same double.  A miss
+ * mostly ends at the first probe: no branch per step of a merge. */
+static double ptab_dot(const dl_storyer *s, const stermvec *c)
+{
+    size_t mask = ((size_t)1 << (32 - s->pt_shift)) - 1;
+    double sum = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        uint32_t id = c->v[i].id;
+        size_t h = (uint32_t)(id * 0x9E3779B1u) >> s->pt_shift;
+        for (;;) {
+            uint32_t x = s->pt_id[h];
+            if (x == id) {
+                sum += s->pt_w[h] * c->v[i].w;
+                break;
+            }
+            if (x == NO_ID) break;
+            h = (h + 1) & mask;
+        }
+    }
+    return sum;
+}
+
+/* dot(a, c), through the probe table when it holds a (the caller built
+ * it for a and has not changed a since). */
+static double dot_with(const dl_storyer *s, const stermvec *a, const stermvec *c)
+{
+    return s->pt_of == a ? ptab_dot(s, c) : dot(a, c);
+}
+
+/* Sorts the n keys of a ascending: LSD radix over 8-bit digits, only
+ * through the highest bit in which the keys differ, a digit all keys share
+ * skipped; tmp has room for n.  Already sorted input (chronological
+ * ingest) costs one scan. */
+static void sort_u64(uint64_t *a, size_t n, uint64_t *tmp)
+{
+    if (n < 2) return;
+    uint64_t lo = a[0], hi = a[0];
+    int sorted = 1;
+    for (size_t i = 1; i < n; i++) {
+        if (a[i] < a[i - 1]) sorted = 0;
+        if (a[i] < lo) lo = a[i];
+        if (a[i] > hi) hi = a[i];
+    }
+    if (sorted) return;
+    if (n <= 24) {
+        for (size_t k = 1; k < n; k++) {
+            uint64_t x = a[k];
+            size_t m = k;
+            while (m > 0 && a[m - 1] > x) a[m] = a[m - 1], m--;
+            a[m] = x;
+        }
+        return;
+    }
+    int bits = 64 - __builtin_clzll(lo ^ hi);
+    uint64_t *src = a, *dst = tmp;
+    for (int sh = 0; sh < bits; sh += 8) {
+        size_t cnt[256] = {0};
+        for (size_t i = 0; i < n; i++) cnt[(src[i] >> sh) & 255]++;
+        if (cnt[(src[0] >> sh) & 255] == n) continue;
+        size_t pos = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = cnt[d];
+            cnt[d] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++) dst[cnt[(src[i] >> sh) & 255]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a) memcpy(a, src, n * sizeof *a);
+}
+
+/* Sorts v by term id (ids distinct: any sort gives the one order). */
+static void sort_by_id(stermvec *v)
+{
+    if (v->n <= 64) {
+        for (size_t k = 1; k < v->n; k++) {
+            sterm x = v->v[k];
+            size_t m = k;
+            while (m > 0 && v->v[m - 1].id > x.id) v->v[m] = v->v[m - 1], m--;
+            v->v[m] = x;
+        }
+        return;
+    }
+    dl_qsort(v->v, v->n, sizeof *v->v, cmp_id);
+}
+
 /* Parses a state text into v (id-sorted, emptied first).  Bad lines are
  * skipped. */
 static int parse_state(dl_storyer *s, const char *p, size_t n, stermvec *v)
@@ -982,7 +1104,7 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *
     }
     dl_rawterms_free(&own);
     if (rc) return rc;
-    if (v->n > 1) dl_qsort(v->v, v->n, sizeof *v->v, cmp_id);
+    sort_by_id(v);
     double nn = norm2(v);
     for (size_t i = 0; nn > 0 && i < v->n; i++) v->v[i].w /= nn;
     return DL_OK;
@@ -1278,6 +1400,40 @@ static int key_stories(dl_storyer *s, uint32_t term, int32_t lo, int32_t hi, i64
         const dent *e = &s->dict.v[term];
         s->rows.n = 0;
         size_t from = e->rows.n > STORY_KEY_SCAN ? e->rows.n - STORY_KEY_SCAN : 0;
+        /* the rows in the window packed as (day - lo) << sb | story, sorted
+         * as integers: (day, story) order without a comparison callback */
+        size_t nr = e->rows.n - from;
+        if (dl_vec_reserve(&s->k64, nr) || dl_vec_reserve(&s->k64t, nr)) return DL_ENOMEM;
+        int64_t smax = 0, smin = 0;
+        size_t nk = 0;
+        for (size_t i = from; i < e->rows.n; i++) {
+            const skey *r = &e->rows.v[i];
+            if (r->day < lo || r->day > hi) continue;
+            if (r->story > smax) smax = r->story;
+            if (r->story < smin) smin = r->story;
+            s->k64.v[nk++] = (uint64_t)r->story;
+        }
+        int sb = smax ? 64 - __builtin_clzll((uint64_t)smax) : 1;
+        if (smin >= 0 && sb + 32 <= 64) {
+            nk = 0;
+            for (size_t i = from; i < e->rows.n; i++) {
+                const skey *r = &e->rows.v[i];
+                if (r->day < lo || r->day > hi) continue;
+                s->k64.v[nk++] = (uint64_t)(uint32_t)(r->day - lo) << sb | (uint64_t)r->story;
+            }
+            sort_u64(s->k64.v, nk, s->k64t.v);
+            if (dl_vec_reserve(out, nk)) return DL_ENOMEM;
+            idmap_clear(s->seen);
+            uint64_t smask = ((uint64_t)1 << sb) - 1;
+            for (size_t i = 0; i < nk; i++) {
+                int64_t id = resolve(s, (int64_t)(s->k64.v[i] & smask));
+                int found = 0;
+                long slot = idmap_get(s->seen, id, &found);
+                if (!found && slot >= 0) out->v[out->n++] = id;
+            }
+            return DL_OK;
+        }
+        /* story ids beyond the packing: sorted as records */
         if (dl_vec_reserve(&s->rows, e->rows.n - from)) return DL_ENOMEM;
         for (size_t i = from; i < e->rows.n; i++)
             if (e->rows.v[i].day >= lo && e->rows.v[i].day <= hi)
@@ -1400,11 +1556,12 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     }
     /* the stories sharing most key terms first (stable: older first) */
     dl_qsort(cands->v, cands->n, sizeof *cands->v, cmp_cand);
+    ptab_build(s, v);
     if (cands->n > STORY_MAX_CANDIDATES) cands->n = STORY_MAX_CANDIDATES;
     for (size_t k = 0; k < cands->n && !rc; k++) {
         const storyrow *r = get_story(s, cands->v[k].id, &rc);
         if (!r) continue;
-        double sim = r->cn > 0 ? dot(v, &r->c) / r->cn : 0;
+        double sim = r->cn > 0 ? dot_with(s, v, &r->c) / r->cn : 0;
         int32_t gap = day < r->first ? r->first - day : day > r->last ? day - r->last : 0;
         sim -= penalty * gap;
         if (sim > best_sim) best_sim = sim, best = r->id;
@@ -1419,10 +1576,11 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
             if (ecands->v[k].hits < STORY_ENT_MIN) continue;
             const storyrow *r = get_story(s, ecands->v[k].id, &rc);
             if (!r) continue;
-            double sim = r->cn > 0 ? dot(v, &r->c) / r->cn : 0;
+            double sim = r->cn > 0 ? dot_with(s, v, &r->c) / r->cn : 0;
             if (sim >= STORY_ENT_THRESHOLD && sim > best_e) best_e = sim, best = r->id;
         }
     }
+    s->pt_of = NULL;
 
     dl_buf label = {0}, state = {0};
     storyrow *r = NULL;
@@ -1576,6 +1734,7 @@ static int merge_one(dl_storyer *s, int64_t id, int *merged)
     if (cands->n > STORY_MAX_CANDIDATES) cands->n = STORY_MAX_CANDIDATES;
     storyrow spare;
     memset(&spare, 0, sizeof spare);
+    ptab_build(s, &r->c);  /* r stays in its slot (pinned) and unchanged */
     int64_t best = 0;
     double best_margin = 0;
     for (size_t k = 0; k < cands->n && !rc; k++) {
@@ -1583,10 +1742,11 @@ static int merge_one(dl_storyer *s, int64_t id, int *merged)
         const storyrow *o = get_story_pin(s, cands->v[k].id, id, &spare, &rc);
         r = get_story(s, id, &rc);  /* still cached (pinned) */
         if (!o || !r || o->id == id) continue;
-        double cos = r->cn > 0 && o->cn > 0 ? dot(&r->c, &o->c) / (r->cn * o->cn) : 0;
+        double cos = r->cn > 0 && o->cn > 0 ? dot_with(s, &r->c, &o->c) / (r->cn * o->cn) : 0;
         double margin = cos - merge_threshold(r, o);
         if (margin > best_margin) best_margin = margin, best = o->id;
     }
+    s->pt_of = NULL;
     dl_vec_free(&spare.c);
     if (rc || !best) return rc;
     *merged = 1;
