@@ -82,6 +82,7 @@ typedef DL_VEC(int64_t) i64vec;
 typedef struct dent {
     uint32_t off;        /* string at strs + off */
     uint8_t df_known, df_dirty;
+    uint16_t len;        /* strlen, or UINT16_MAX: longer (see str_len) */
     int64_t n, delta;
     DL_VEC(skey) rows;   /* mem mode: the key's story_keys rows, in arrival order */
 } dent;
@@ -137,7 +138,8 @@ struct dl_storyer {
     DL_VEC(double) wbuf; /* scratch weights */
     DL_VEC(size_t) ties; /* scratch */
     DL_VEC(uint32_t) offs, tids; /* scratch of doc_vector: string offsets, their ids */
-    DL_VEC(uint64_t) k64, k64t;  /* scratch of key_stories: packed rows, radix buffer */
+    DL_VEC(uint64_t) k64, k64t;
+    dl_buf label, state;         /* scratch of write_row and new stories */  /* scratch of key_stories: packed rows, radix buffer */
     /* probe table of one vector (ptab_build): the article's while its
      * candidates are scored, a story's centroid in merge_one */
     uint32_t pt_id[PT_CAP];
@@ -172,6 +174,12 @@ struct dl_storyer {
 };
 
 #define STR(s, id) ((s)->strs + (s)->dict.v[id].off)
+
+static size_t str_len(const dl_storyer *s, uint32_t id)
+{
+    const dent *e = &s->dict.v[id];
+    return e->len < UINT16_MAX ? e->len : strlen(s->strs + e->off);
+}
 #define NO_ID UINT32_MAX
 
 static int dh_grow(dl_storyer *s)
@@ -216,6 +224,7 @@ static uint32_t intern_h(dl_storyer *s, const char *t, size_t len, uint32_t hv)
     dent e;
     memset(&e, 0, sizeof e);
     e.off = (uint32_t)s->strs_n;
+    e.len = len < UINT16_MAX ? (uint16_t)len : UINT16_MAX;
     if (dl_vec_push(&s->dict, e)) return NO_ID;
     memcpy(s->strs + s->strs_n, t, len);
     s->strs[s->strs_n + len] = 0;
@@ -376,6 +385,8 @@ void dl_storyer_free(dl_storyer *s)
     dl_vec_free(&s->ties);
     dl_vec_free(&s->offs);
     dl_vec_free(&s->k64);
+    dl_buf_free(&s->label);
+    dl_buf_free(&s->state);
     dl_vec_free(&s->k64t);
     dl_vec_free(&s->tids);
     dl_vec_free(&s->rows);
@@ -963,20 +974,40 @@ static double as_written(double w)
     return w < 0 ? -x : x;
 }
 
+/* Appends v as state text (story.h) to b: the lines are built in place,
+ * the room for all of them made once. */
 static void write_state(const dl_storyer *s, const stermvec *v, dl_buf *b)
 {
-    char num[32];
+    size_t need = 0;
+    for (size_t i = 0; i < v->n; i++)
+        need += str_len(s, v->v[i].id) + str_len(s, v->v[i].surf) + 2 + 32;
+    if (b->err) return;
+    if (b->n + need + 1 > b->cap) {
+        /* grow through the buffer's own append (it keeps its limits) */
+        size_t n0 = b->n;
+        char z[256] = {0};
+        for (size_t k = 0; k < need + 1 && !b->err; k += sizeof z)
+            dl_buf_add(b, z, need + 1 - k < sizeof z ? need + 1 - k : sizeof z);
+        if (b->err) return;
+        b->n = n0;
+    }
+    char *o = b->p + b->n;
     for (size_t i = 0; i < v->n; i++) {
         /* tabs and newlines cannot occur in terms or surfaces (tokens) */
-        dl_buf_adds(b, STR(s, v->v[i].id));
-        dl_buf_adds(b, "\t");
-        dl_buf_adds(b, STR(s, v->v[i].surf));
-        dl_buf_adds(b, "\t");
-        int n = fmt_weight(v->v[i].w, num);
-        if (n < 0 || n >= (int)sizeof num) n = 0;
-        num[n] = '\n';
-        dl_buf_add(b, num, (size_t)n + 1);
+        size_t lt = str_len(s, v->v[i].id), ls = str_len(s, v->v[i].surf);
+        memcpy(o, STR(s, v->v[i].id), lt);
+        o += lt;
+        *o++ = '\t';
+        memcpy(o, STR(s, v->v[i].surf), ls);
+        o += ls;
+        *o++ = '\t';
+        int n = fmt_weight(v->v[i].w, o);
+        if (n < 0 || n >= 32) n = 0;
+        o += n;
+        *o++ = '\n';
     }
+    *o = 0;
+    b->n = (size_t)(o - b->p);
 }
 
 #ifdef DL_STORY_FMT_SELFTEST
@@ -1155,22 +1186,24 @@ static int64_t resolve(const dl_storyer *s, int64_t id)
 static int write_row(dl_storyer *s, storyrow *r)
 {
     if (!r->id || !r->dirty) return DL_OK;
-    dl_buf label = {0}, state = {0};
-    make_label(s, &r->c, &label);
-    write_state(s, &r->c, &state);
-    int rc = label.err ? label.err : state.err;
+    /* the storyer's scratch buffers: free again once the row is stepped */
+    dl_buf *label = &s->label, *state = &s->state;
+    dl_buf_reset(label);
+    dl_buf_reset(state);
+    label->err = state->err = DL_OK;
+    make_label(s, &r->c, label);
+    write_state(s, &r->c, state);
+    int rc = label->err ? label->err : state->err;
     if (!rc) {
         sqlite3_stmt *st = s->st_story_upd;
-        sqlite3_bind_text(st, 1, label.p ? label.p : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, label->p ? label->p : "", -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, r->first);
         sqlite3_bind_int64(st, 3, r->last);
         sqlite3_bind_int64(st, 4, r->articles);
-        sqlite3_bind_blob(st, 5, state.p ? state.p : "", (int)state.n, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 5, state->p ? state->p : "", (int)state->n, SQLITE_STATIC);
         sqlite3_bind_int64(st, 6, r->id);
         rc = step_done(s, st);
     }
-    dl_buf_free(&label);
-    dl_buf_free(&state);
     if (!rc) r->dirty = 0;
     return rc;
 }
@@ -1582,7 +1615,6 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     }
     s->pt_of = NULL;
 
-    dl_buf label = {0}, state = {0};
     storyrow *r = NULL;
     if (!rc && best && (r = get_story(s, best, &rc)) != NULL) {
         /* the row is written when evicted or at the batch's end */
@@ -1596,15 +1628,20 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
             mark_dirty(s, r);
         }
     } else if (!rc) {
-        make_label(s, v, &label);
-        write_state(s, v, &state);
-        rc = label.err ? label.err : state.err;
+        /* the scratch buffers, done with before evict (write_row) uses them */
+        dl_buf *label = &s->label, *state = &s->state;
+        dl_buf_reset(label);
+        dl_buf_reset(state);
+        label->err = state->err = DL_OK;
+        make_label(s, v, label);
+        write_state(s, v, state);
+        rc = label->err ? label->err : state->err;
         if (!rc) {
             sqlite3_stmt *st = s->st_story_new;
-            sqlite3_bind_text(st, 1, label.p ? label.p : "", -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 1, label->p ? label->p : "", -1, SQLITE_STATIC);
             sqlite3_bind_int64(st, 2, day);
             sqlite3_bind_int64(st, 3, day);
-            sqlite3_bind_blob(st, 4, state.p ? state.p : "", (int)state.n, SQLITE_STATIC);
+            sqlite3_bind_blob(st, 4, state->p ? state->p : "", (int)state->n, SQLITE_STATIC);
             rc = step_done(s, st);
             best = sqlite3_last_insert_rowid(s->ar->db);
         }
@@ -1626,8 +1663,6 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
             }
         }
     }
-    dl_buf_free(&label);
-    dl_buf_free(&state);
     if (!rc) {
         sqlite3_bind_int64(s->st_art_set, 1, best);
         sqlite3_bind_int64(s->st_art_set, 2, docno);
