@@ -66,11 +66,12 @@ typedef struct alias {
  * scan however large the archive grows. */
 #define STORY_KEY_SCAN 1024
 
-/* The story_keys rows of one key, in memory (mem mode). */
-typedef struct skey {
-    int32_t day;
-    int64_t story;
-} skey;
+/* A story_keys row of one key, in memory (mem mode), packed in 64 bits:
+ * the day (offset by 2^31, so that unsigned order is day order) above the
+ * story id (below 2^32; a larger id drops the rows from memory, kmap_add).
+ * Integer order is (day, story) order, the order of the table's index. */
+#define KROW(day, story) ((uint64_t)((uint32_t)(day) ^ 0x80000000u) << 32 | (uint64_t)(story))
+#define KROW_STORY(r) ((int64_t)(uint32_t)(r))
 typedef DL_VEC(int64_t) i64vec;
 
 /* An interned string.  df: the document frequency as this session sees it
@@ -84,7 +85,7 @@ typedef struct dent {
     uint8_t df_known, df_dirty;
     uint16_t len;        /* strlen, or UINT16_MAX: longer (see str_len) */
     int64_t n, delta;
-    DL_VEC(skey) rows;   /* mem mode: the key's story_keys rows, in arrival order */
+    DL_VEC(uint64_t) rows; /* mem mode: the key's story_keys rows (KROW), in arrival order */
 } dent;
 
 /* A story_keys row not yet written. */
@@ -130,7 +131,6 @@ struct dl_storyer {
     DL_VEC(dent) dict;
     uint64_t *dh;        /* hash slots: hash << 32 | (id + 1), 0 free */
     size_t dh_cap;
-    DL_VEC(skey) rows;   /* scratch of key_stories */
     i64vec ids;          /* scratch: one key's stories */
     idmap *seen;         /* scratch: distinct ids */
     scandvec cands, ecands;
@@ -335,11 +335,15 @@ static void kmap_free(dl_storyer *s)
 static int kmap_add(dl_storyer *s, uint32_t term, int32_t day, int64_t story)
 {
     if (!s->mem) return 1;
+    if (story < 0 || story > (int64_t)UINT32_MAX) {  /* beyond the packing */
+        kmap_free(s);
+        return 1;
+    }
     dent *e = &s->dict.v[term];
     /* INSERT OR IGNORE: a row is there once */
-    for (size_t i = e->rows.n; i > 0 && e->rows.v[i - 1].day == day; i--)
-        if (e->rows.v[i - 1].story == story) return 0;
-    skey r = {day, story};
+    uint64_t r = KROW(day, story);
+    for (size_t i = e->rows.n; i > 0 && e->rows.v[i - 1] >> 32 == r >> 32; i--)
+        if (e->rows.v[i - 1] == r) return 0;
     if (dl_vec_push(&e->rows, r)) kmap_free(s);
     return 1;
 }
@@ -389,7 +393,6 @@ void dl_storyer_free(dl_storyer *s)
     dl_buf_free(&s->state);
     dl_vec_free(&s->k64t);
     dl_vec_free(&s->tids);
-    dl_vec_free(&s->rows);
     dl_vec_free(&s->ids);
     dl_stemmer_free(s->sm);
     for (size_t i = 0; i < STORY_CACHE; i++) dl_vec_free(&s->cache[i].c);
@@ -1415,13 +1418,6 @@ static int entity_keys(dl_storyer *s, const dl_annotation *a, uint32_t *keys, si
     return DL_OK;
 }
 
-static int cmp_skey(const void *a, const void *b)
-{
-    const skey *x = a, *y = b;
-    if (x->day != y->day) return x->day < y->day ? -1 : 1;
-    return x->story < y->story ? -1 : x->story > y->story;
-}
-
 /* The distinct live stories with a story_keys row (term, day in [lo, hi]),
  * in (day, story) order as the table's index gives them, into out
  * (cleared).  In mem mode only the key's newest STORY_KEY_SCAN rows are
@@ -1431,51 +1427,24 @@ static int key_stories(dl_storyer *s, uint32_t term, int32_t lo, int32_t hi, i64
     out->n = 0;
     if (s->mem) {
         const dent *e = &s->dict.v[term];
-        s->rows.n = 0;
         size_t from = e->rows.n > STORY_KEY_SCAN ? e->rows.n - STORY_KEY_SCAN : 0;
-        /* the rows in the window packed as (day - lo) << sb | story, sorted
-         * as integers: (day, story) order without a comparison callback */
+        /* the rows in the window (one unsigned range test each, no branch),
+         * then sorted as integers: (day, story) order */
         size_t nr = e->rows.n - from;
         if (dl_vec_reserve(&s->k64, nr) || dl_vec_reserve(&s->k64t, nr)) return DL_ENOMEM;
-        int64_t smax = 0, smin = 0;
+        uint64_t plo = KROW(lo, 0), span = KROW(hi, UINT32_MAX) - plo;
+        const uint64_t *rows = e->rows.v + from;
+        uint64_t *k = s->k64.v;
         size_t nk = 0;
-        for (size_t i = from; i < e->rows.n; i++) {
-            const skey *r = &e->rows.v[i];
-            if (r->day < lo || r->day > hi) continue;
-            if (r->story > smax) smax = r->story;
-            if (r->story < smin) smin = r->story;
-            s->k64.v[nk++] = (uint64_t)r->story;
+        for (size_t i = 0; i < nr; i++) {
+            k[nk] = rows[i];
+            nk += rows[i] - plo <= span;
         }
-        int sb = smax ? 64 - __builtin_clzll((uint64_t)smax) : 1;
-        if (smin >= 0 && sb + 32 <= 64) {
-            nk = 0;
-            for (size_t i = from; i < e->rows.n; i++) {
-                const skey *r = &e->rows.v[i];
-                if (r->day < lo || r->day > hi) continue;
-                s->k64.v[nk++] = (uint64_t)(uint32_t)(r->day - lo) << sb | (uint64_t)r->story;
-            }
-            sort_u64(s->k64.v, nk, s->k64t.v);
-            if (dl_vec_reserve(out, nk)) return DL_ENOMEM;
-            idmap_clear(s->seen);
-            uint64_t smask = ((uint64_t)1 << sb) - 1;
-            for (size_t i = 0; i < nk; i++) {
-                int64_t id = resolve(s, (int64_t)(s->k64.v[i] & smask));
-                int found = 0;
-                long slot = idmap_get(s->seen, id, &found);
-                if (!found && slot >= 0) out->v[out->n++] = id;
-            }
-            return DL_OK;
-        }
-        /* story ids beyond the packing: sorted as records */
-        if (dl_vec_reserve(&s->rows, e->rows.n - from)) return DL_ENOMEM;
-        for (size_t i = from; i < e->rows.n; i++)
-            if (e->rows.v[i].day >= lo && e->rows.v[i].day <= hi)
-                s->rows.v[s->rows.n++] = e->rows.v[i];
-        if (s->rows.n > 1) dl_qsort(s->rows.v, s->rows.n, sizeof *s->rows.v, cmp_skey);
-        if (dl_vec_reserve(out, s->rows.n)) return DL_ENOMEM;
+        sort_u64(k, nk, s->k64t.v);
+        if (dl_vec_reserve(out, nk)) return DL_ENOMEM;
         idmap_clear(s->seen);
-        for (size_t i = 0; i < s->rows.n; i++) {
-            int64_t id = resolve(s, s->rows.v[i].story);
+        for (size_t i = 0; i < nk; i++) {
+            int64_t id = resolve(s, KROW_STORY(k[i]));
             int found = 0;
             long slot = idmap_get(s->seen, id, &found);
             if (!found && slot >= 0) out->v[out->n++] = id;
