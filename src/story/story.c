@@ -38,6 +38,10 @@ typedef struct storyrow {
     int32_t first, last;
     int64_t articles;
     int dirty;
+    /* rounded: every weight is as written (as_written(w) == w), as after
+     * park; cleared when the centroid changes.  park then has nothing to
+     * round and cn (always |c|) stays valid. */
+    int rounded;
     stermvec c;
     double cn;
 } storyrow;
@@ -1222,6 +1226,7 @@ static int evict(dl_storyer *s, storyrow *r)
     r->first = r->last = 0;
     r->articles = 0;
     r->dirty = 0;
+    r->rounded = 0;
     r->c.n = 0;
     r->cn = 0;
     return DL_OK;
@@ -1241,14 +1246,18 @@ static void park(dl_storyer *s, storyrow *r)
 {
     if (r->id && !r->dirty) {
         storyrow *p = &s->parked[(uint64_t)r->id % STORY_PARKED];
-        for (size_t i = 0; i < r->c.n; i++) r->c.v[i].w = as_written(r->c.v[i].w);
+        if (!r->rounded) {
+            for (size_t i = 0; i < r->c.n; i++) r->c.v[i].w = as_written(r->c.v[i].w);
+            r->cn = norm2(&r->c);
+            r->rounded = 1;
+        }
         stermvec t = p->c;
         *p = *r;
-        p->cn = 0;
         r->c = t;
     }
     r->id = 0;
     r->dirty = 0;
+    r->rounded = 0;
     r->c.n = 0;
 }
 
@@ -1272,6 +1281,7 @@ static int load_story(dl_storyer *s, int64_t id, storyrow *r, int64_t *fwd)
     r->first = r->last = 0;
     r->articles = 0;
     r->dirty = 0;
+    r->rounded = 0;  /* a state text need not hold 6 digits (park rounds it) */
     r->c.n = 0;
     r->cn = 0;
     *fwd = 0;
@@ -1292,6 +1302,7 @@ static int load_story(dl_storyer *s, int64_t id, storyrow *r, int64_t *fwd)
             *fwd = strtoll(num, NULL, 10);
         } else {
             rc = parse_state(s, p ? p : "", p ? n : 0, &r->c);
+            r->cn = norm2(&r->c);
         }
     }
     sqlite3_reset(st);
@@ -1326,8 +1337,7 @@ static storyrow *get_story_pin(dl_storyer *s, int64_t id, int64_t pin, storyrow 
             if (fwd && fwd != id && !alias_add(s, id, fwd)) continue;
             return NULL;
         }
-        r->cn = norm2(&r->c);
-        return r;
+        return r;  /* cn set by load_story */
     }
     return NULL;
 }
@@ -1589,6 +1599,7 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
         /* the row is written when evicted or at the batch's end */
         best = r->id;
         rc = merge_into(s, &r->c, v);
+        r->rounded = 0;
         if (!rc) {
             r->cn = norm2(&r->c);
             if (day < r->first) r->first = day;
@@ -1626,6 +1637,7 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
                     c->articles = 1;
                     if (v->n) memcpy(c->c.v, v->v, v->n * sizeof *v->v);
                     c->c.n = v->n;
+                    c->rounded = 0;
                     c->cn = norm2(&c->c);
                     rc = dl_vec_push(&s->touched, best);
                 }
@@ -1698,6 +1710,7 @@ static int merge_stories(dl_storyer *s, int64_t keep, int64_t gone)
     storyrow *k = rc ? NULL : get_story(s, keep, &rc);
     if (!rc && !k) rc = fail(s);
     if (!rc) rc = merge_into(s, &k->c, &gc);
+    if (k) k->rounded = 0;
     if (!rc) {
         k->cn = norm2(&k->c);
         if (gfirst < k->first) k->first = gfirst;
