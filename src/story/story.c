@@ -137,7 +137,7 @@ struct dl_storyer {
     size_t dh_cap;
     i64vec ids;          /* scratch: one key's stories */
     idmap *seen;         /* scratch: distinct ids */
-    scandvec cands, ecands;
+    scandvec cands, ecands, csort;
     stermvec v, tmpv;    /* scratch: the article's vector; merge output */
     DL_VEC(double) wbuf; /* scratch weights */
     DL_VEC(size_t) ties; /* scratch */
@@ -387,6 +387,7 @@ void dl_storyer_free(dl_storyer *s)
     free(s->seen);
     dl_vec_free(&s->cands);
     dl_vec_free(&s->ecands);
+    dl_vec_free(&s->csort);
     dl_vec_free(&s->v);
     dl_vec_free(&s->tmpv);
     dl_vec_free(&s->wbuf);
@@ -1342,6 +1343,22 @@ static storyrow *get_story_pin(dl_storyer *s, int64_t id, int64_t pin, storyrow 
     return NULL;
 }
 
+/* Asks the memory for story id's centroid where it is already held (cache
+ * or parked; aliases not followed): the cosines of an article's
+ * candidates wait on these arrays, so the next ones are fetched while one
+ * is scored.  A hint only. */
+#define PREFETCH_AHEAD 2
+static void prefetch_story(const dl_storyer *s, int64_t id)
+{
+    const storyrow *r = &s->cache[(uint64_t)id % STORY_CACHE];
+    if (r->id != id) {
+        r = &s->parked[(uint64_t)id % STORY_PARKED];
+        if (r->id != id) return;
+    }
+    const char *p = (const char *)r->c.v, *e = p + r->c.n * sizeof *r->c.v;
+    for (; p < e; p += 64) __builtin_prefetch(p);
+}
+
 static storyrow *get_story(dl_storyer *s, int64_t id, int *rc)
 {
     return get_story_pin(s, id, 0, NULL, rc);
@@ -1506,11 +1523,26 @@ static int gather(dl_storyer *s, idmap *map, scandvec *c, int64_t skip)
     return DL_OK;
 }
 
-static int cmp_cand(const void *a, const void *b)
+/* Keeps the `keep` candidates sharing most keys, most first, ties in
+ * order of discovery (c is in discovery order, as gather makes it): a
+ * stable counting pass per hit count, from the highest down, stopping
+ * once `keep` are taken -- the order a stable sort by hits gives. */
+static int best_cands(dl_storyer *s, scandvec *c, size_t keep)
 {
-    const scand *x = a, *y = b;
-    if (x->hits != y->hits) return x->hits > y->hits ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order;
+    int hmax = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].hits > hmax) hmax = c->v[i].hits;
+    scandvec *o = &s->csort;
+    o->n = 0;
+    size_t want = c->n < keep ? c->n : keep;
+    if (dl_vec_reserve(o, want)) return DL_ENOMEM;
+    for (int h = hmax; h > 0 && o->n < want; h--)
+        for (size_t i = 0; i < c->n && o->n < want; i++)
+            if (c->v[i].hits == h) o->v[o->n++] = c->v[i];
+    scandvec t = *c;
+    *c = *o;
+    *o = t;
+    return DL_OK;
 }
 
 int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of,
@@ -1567,10 +1599,11 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
         if (!rc) rc = gather(s, cmap, ecands, 0);
     }
     /* the stories sharing most key terms first (stable: older first) */
-    dl_qsort(cands->v, cands->n, sizeof *cands->v, cmp_cand);
+    if (!rc) rc = best_cands(s, cands, STORY_MAX_CANDIDATES);
     ptab_build(s, v);
-    if (cands->n > STORY_MAX_CANDIDATES) cands->n = STORY_MAX_CANDIDATES;
+    for (size_t k = 0; k < PREFETCH_AHEAD && k < cands->n; k++) prefetch_story(s, cands->v[k].id);
     for (size_t k = 0; k < cands->n && !rc; k++) {
+        if (k + PREFETCH_AHEAD < cands->n) prefetch_story(s, cands->v[k + PREFETCH_AHEAD].id);
         const storyrow *r = get_story(s, cands->v[k].id, &rc);
         if (!r) continue;
         double sim = r->cn > 0 ? dot_with(s, v, &r->c) / r->cn : 0;
@@ -1747,14 +1780,15 @@ static int merge_one(dl_storyer *s, int64_t id, int *merged)
         if (!rc) rc = gather(s, cmap, cands, id);
     }
     /* most shared terms first */
-    dl_qsort(cands->v, cands->n, sizeof *cands->v, cmp_cand);
-    if (cands->n > STORY_MAX_CANDIDATES) cands->n = STORY_MAX_CANDIDATES;
+    if (!rc) rc = best_cands(s, cands, STORY_MAX_CANDIDATES);
     storyrow spare;
     memset(&spare, 0, sizeof spare);
     ptab_build(s, &r->c);  /* r stays in its slot (pinned) and unchanged */
     int64_t best = 0;
     double best_margin = 0;
     for (size_t k = 0; k < cands->n && !rc; k++) {
+        for (size_t j = k + 1; j < cands->n && j <= k + PREFETCH_AHEAD; j++)
+            if (cands->v[j].hits >= STORY_MERGE_MIN_HITS) prefetch_story(s, cands->v[j].id);
         if (cands->v[k].hits < STORY_MERGE_MIN_HITS) continue;
         const storyrow *o = get_story_pin(s, cands->v[k].id, id, &spare, &rc);
         r = get_story(s, id, &rc);  /* still cached (pinned) */
