@@ -142,6 +142,7 @@ struct dl_storyer {
     DL_VEC(double) wbuf; /* scratch weights */
     DL_VEC(size_t) ties; /* scratch */
     DL_VEC(uint32_t) offs, tids; /* scratch of doc_vector: string offsets, their ids */
+    DL_VEC(uint32_t) ihash;      /* scratch of intern_many: hashes, lengths */
     DL_VEC(uint64_t) k64, k64t;
     dl_buf label, state;         /* scratch of write_row and new stories */  /* scratch of key_stories: packed rows, radix buffer */
     /* probe table of one vector (ptab_build): the article's while its
@@ -251,45 +252,44 @@ static uint32_t intern(dl_storyer *s, const char *t, size_t len)
 }
 
 /* Interns the n NUL-terminated strings buf + off[i] in order (the ids
- * come out as n intern_z calls would give them) into ids.  The lookups of
- * an article's few hundred terms are cache misses (hash slot, dictionary
- * entry, string: the dictionary outgrows the caches); done in groups of
- * INTERN_GROUP whose hashes are taken first, each miss is prefetched for
- * the whole group before it is needed, so the misses overlap instead of
- * queueing one after another.  DL_OK or DL_ENOMEM. */
-#define INTERN_GROUP 32
+ * come out as n intern calls would give them) into ids (which may be off
+ * itself).  The lookups of an article's few hundred terms are cache misses
+ * (hash slot, dictionary entry, string: the dictionary outgrows the
+ * caches).  Done in passes over all n -- hashes (prefetching the slots),
+ * then the entries the slots name, then their strings, then the lookups
+ * proper -- each miss is asked for a whole pass before it is needed, so
+ * the misses overlap instead of queueing one after another.  DL_OK or
+ * DL_ENOMEM. */
 static int intern_many(dl_storyer *s, const char *buf, const uint32_t *off, size_t n,
                        uint32_t *ids)
 {
-    uint32_t hv[INTERN_GROUP], len[INTERN_GROUP];
-    for (size_t b = 0; b < n; b += INTERN_GROUP) {
-        size_t m = n - b < INTERN_GROUP ? n - b : INTERN_GROUP;
-        size_t mask = s->dh_cap - 1;
-        for (size_t j = 0; j < m; j++) {
-            uint64_t h = 1469598103934665603ull;
-            const char *t = buf + off[b + j], *p = t;
-            for (; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
-            hv[j] = fold64(h);
-            len[j] = (uint32_t)(p - t);
-            if (s->dh_cap) __builtin_prefetch(&s->dh[hv[j] & mask]);
+    if (dl_vec_reserve(&s->ihash, 2 * n)) return DL_ENOMEM;
+    uint32_t *hv = s->ihash.v, *len = s->ihash.v + n;
+    size_t mask = s->dh_cap - 1;
+    for (size_t j = 0; j < n; j++) {
+        uint64_t h = 1469598103934665603ull;
+        const char *t = buf + off[j], *p = t;
+        for (; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+        hv[j] = fold64(h);
+        len[j] = (uint32_t)(p - t);
+        if (s->dh_cap) __builtin_prefetch(&s->dh[hv[j] & mask]);
+    }
+    if (s->dh_cap) {
+        for (size_t j = 0; j < n; j++) {
+            uint64_t sl = s->dh[hv[j] & mask];
+            if (sl && (uint32_t)(sl >> 32) == hv[j])
+                __builtin_prefetch(&s->dict.v[(uint32_t)sl - 1]);
         }
-        if (s->dh_cap) {
-            for (size_t j = 0; j < m; j++) {
-                uint64_t sl = s->dh[hv[j] & mask];
-                if (sl && (uint32_t)(sl >> 32) == hv[j])
-                    __builtin_prefetch(&s->dict.v[(uint32_t)sl - 1]);
-            }
-            for (size_t j = 0; j < m; j++) {
-                uint64_t sl = s->dh[hv[j] & mask];
-                if (sl && (uint32_t)(sl >> 32) == hv[j])
-                    __builtin_prefetch(s->strs + s->dict.v[(uint32_t)sl - 1].off);
-            }
+        for (size_t j = 0; j < n; j++) {
+            uint64_t sl = s->dh[hv[j] & mask];
+            if (sl && (uint32_t)(sl >> 32) == hv[j])
+                __builtin_prefetch(s->strs + s->dict.v[(uint32_t)sl - 1].off);
         }
-        for (size_t j = 0; j < m; j++) {
-            uint32_t id = intern_h(s, buf + off[b + j], len[j], hv[j]);
-            if (id == NO_ID) return DL_ENOMEM;
-            ids[b + j] = id;
-        }
+    }
+    for (size_t j = 0; j < n; j++) {
+        uint32_t id = intern_h(s, buf + off[j], len[j], hv[j]);
+        if (id == NO_ID) return DL_ENOMEM;
+        ids[j] = id;
     }
     return DL_OK;
 }
@@ -393,6 +393,7 @@ void dl_storyer_free(dl_storyer *s)
     dl_vec_free(&s->wbuf);
     dl_vec_free(&s->ties);
     dl_vec_free(&s->offs);
+    dl_vec_free(&s->ihash);
     dl_vec_free(&s->k64);
     dl_buf_free(&s->label);
     dl_buf_free(&s->state);
@@ -751,8 +752,13 @@ static double dot(const stermvec *a, const stermvec *b)
     return s;
 }
 
-/* Loads v into the probe table (id -> weight, open addressing at most a
- * quarter full); a vector too long for it leaves the table unbuilt. */
+/* Loads v into the probe table: id -> weight by cuckoo hashing (two
+ * slots per id, h1 and h2, each slot holding one id; at most a quarter
+ * full), so that a lookup reads both slots and branches on neither.  A
+ * vector too long for the table, or whose insertion cycles, leaves it
+ * unbuilt (dot merges). */
+#define PT_H1(id, sh) ((size_t)((uint32_t)((id) * 0x9E3779B1u) >> (sh)))
+#define PT_H2(id, sh) ((size_t)((uint32_t)(((id) ^ 0x5bd1e995u) * 0x85EBCA77u) >> (sh)))
 static void ptab_build(dl_storyer *s, const stermvec *v)
 {
     s->pt_of = NULL;
@@ -760,36 +766,60 @@ static void ptab_build(dl_storyer *s, const stermvec *v)
     uint32_t bits = 6;
     while (((size_t)1 << bits) < 4 * v->n) bits++;
     size_t cap = (size_t)1 << bits;
-    s->pt_shift = 32 - bits;
+    uint32_t sh = 32 - bits;
+    s->pt_shift = sh;
     memset(s->pt_id, 0xff, cap * sizeof *s->pt_id);  /* NO_ID: free */
     for (size_t i = 0; i < v->n; i++) {
-        size_t h = (uint32_t)(v->v[i].id * 0x9E3779B1u) >> s->pt_shift;
-        while (s->pt_id[h] != NO_ID) h = (h + 1) & (cap - 1);
-        s->pt_id[h] = v->v[i].id;
-        s->pt_w[h] = v->v[i].w;
+        uint32_t id = v->v[i].id;
+        double w = v->v[i].w;
+        size_t h = PT_H1(id, sh);
+        int placed = 0;
+        for (int kick = 0; kick < 64 && !placed; kick++) {
+            if (s->pt_id[h] == NO_ID) {
+                s->pt_id[h] = id;
+                s->pt_w[h] = w;
+                placed = 1;
+                break;
+            }
+            /* take the slot; the id put out goes to its other slot */
+            uint32_t oid = s->pt_id[h];
+            double ow = s->pt_w[h];
+            s->pt_id[h] = id;
+            s->pt_w[h] = w;
+            id = oid;
+            w = ow;
+            size_t h1 = PT_H1(id, sh);
+            h = h == h1 ? PT_H2(id, sh) : h1;
+        }
+        if (!placed) return;
     }
     s->pt_of = v;
 }
 
+/* w when c, else +0.0, without a branch. */
+static inline double sel_w(double w, int c)
+{
+    uint64_t b;
+    memcpy(&b, &w, sizeof b);
+    b &= -(uint64_t)(c != 0);
+    memcpy(&w, &b, sizeof w);
+    return w;
+}
+
 /* dot(table's vector, c): the products of the shared terms summed in c's
- * (id) order, as the merge in dot sums them -- the same double.  A miss
- * mostly ends at the first probe: no branch per step of a merge. */
+ * (id) order, as the merge in dot sums them.  An absent term adds
+ * 0.0 * w = +0.0, which leaves the (non-negative) running sum as it is:
+ * the same double as dot's. */
 static double ptab_dot(const dl_storyer *s, const stermvec *c)
 {
-    size_t mask = ((size_t)1 << (32 - s->pt_shift)) - 1;
+    uint32_t sh = s->pt_shift;
     double sum = 0;
     for (size_t i = 0; i < c->n; i++) {
         uint32_t id = c->v[i].id;
-        size_t h = (uint32_t)(id * 0x9E3779B1u) >> s->pt_shift;
-        for (;;) {
-            uint32_t x = s->pt_id[h];
-            if (x == id) {
-                sum += s->pt_w[h] * c->v[i].w;
-                break;
-            }
-            if (x == NO_ID) break;
-            h = (h + 1) & mask;
-        }
+        size_t a = PT_H1(id, sh), b = PT_H2(id, sh);
+        double x = sel_w(s->pt_w[a], s->pt_id[a] == id) +
+                   sel_w(s->pt_w[b], s->pt_id[b] == id && b != a);
+        sum += x * c->v[i].w;
     }
     return sum;
 }
