@@ -78,6 +78,14 @@ typedef struct alias {
 #define KROW_STORY(r) ((int64_t)(uint32_t)(r))
 typedef DL_VEC(int64_t) i64vec;
 
+/* The story_keys rows of one key in memory: all of them in arrival
+ * order, and the newest STORY_KEY_SCAN of them kept sorted (win), so that
+ * a lookup is a binary search for the day window's slice instead of a
+ * scan and a sort (kmap_add keeps win in step with rows). */
+typedef struct krows {
+    DL_VEC(uint64_t) rows, win;
+} krows;
+
 /* An interned string.  df: the document frequency as this session sees it
  * (read through from story_df on first use when df_known is 0), delta the
  * increments not yet written: dl_storyer_flush writes them inside the
@@ -89,7 +97,6 @@ typedef struct dent {
     uint8_t df_known, df_dirty;
     uint16_t len;        /* strlen, or UINT16_MAX: longer (see str_len) */
     int64_t n, delta;
-    DL_VEC(uint64_t) rows; /* mem mode: the key's story_keys rows (KROW), in arrival order */
 } dent;
 
 /* A story_keys row not yet written. */
@@ -143,8 +150,12 @@ struct dl_storyer {
     DL_VEC(size_t) ties; /* scratch */
     DL_VEC(uint32_t) offs, tids; /* scratch of doc_vector: string offsets, their ids */
     DL_VEC(uint32_t) ihash;      /* scratch of intern_many: hashes, lengths */
-    DL_VEC(uint64_t) k64, k64t;
-    dl_buf label, state;         /* scratch of write_row and new stories */  /* scratch of key_stories: packed rows, radix buffer */
+    dl_buf label, state;         /* scratch of write_row and new stories */
+    DL_VEC(uint64_t) k64, k64t, k64u;  /* scratch of the flush's sorts */
+    DL_VEC(uint32_t) u32a, u32b;
+    /* mem mode: the story_keys rows of each key, by term id (entries past
+     * kr.n: none yet) */
+    DL_VEC(krows) kr;
     /* probe table of one vector (ptab_build): the article's while its
      * candidates are scored, a story's centroid in merge_one */
     uint32_t pt_id[PT_CAP];
@@ -329,7 +340,11 @@ static long idmap_get(idmap *m, int64_t key, int *found)
 
 static void kmap_free(dl_storyer *s)
 {
-    for (size_t i = 0; i < s->dict.n; i++) dl_vec_free(&s->dict.v[i].rows);
+    for (size_t i = 0; i < s->kr.n; i++) {
+        dl_vec_free(&s->kr.v[i].rows);
+        dl_vec_free(&s->kr.v[i].win);
+    }
+    dl_vec_free(&s->kr);
     s->mem = 0;
 }
 
@@ -343,12 +358,51 @@ static int kmap_add(dl_storyer *s, uint32_t term, int32_t day, int64_t story)
         kmap_free(s);
         return 1;
     }
-    dent *e = &s->dict.v[term];
+    if (term >= s->kr.n) {
+        size_t n = s->dict.n > term ? s->dict.n : term + 1;
+        if (dl_vec_reserve(&s->kr, n)) {
+            kmap_free(s);
+            return 1;
+        }
+        memset(s->kr.v + s->kr.n, 0, (n - s->kr.n) * sizeof *s->kr.v);
+        s->kr.n = n;
+    }
+    krows *e = &s->kr.v[term];
     /* INSERT OR IGNORE: a row is there once */
     uint64_t r = KROW(day, story);
     for (size_t i = e->rows.n; i > 0 && e->rows.v[i - 1] >> 32 == r >> 32; i--)
         if (e->rows.v[i - 1] == r) return 0;
-    if (dl_vec_push(&e->rows, r)) kmap_free(s);
+    if (dl_vec_push(&e->rows, r) || dl_vec_reserve(&e->win, e->win.n + 1)) {
+        kmap_free(s);
+        return 1;
+    }
+    /* the window: the row leaving it out, the new one in, sorted */
+    uint64_t *w = e->win.v;
+    size_t n = e->win.n;
+    if (e->rows.n > STORY_KEY_SCAN) {
+        uint64_t old = e->rows.v[e->rows.n - 1 - STORY_KEY_SCAN];
+        size_t a = 0, b = n;
+        while (a < b) {
+            size_t m = a + (b - a) / 2;
+            if (w[m] < old) a = m + 1;
+            else b = m;
+        }
+        if (a == n || w[a] != old) {  /* cannot be: it entered when added */
+            kmap_free(s);
+            return 1;
+        }
+        memmove(w + a, w + a + 1, (n - a - 1) * sizeof *w);
+        n--;
+    }
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (w[m] <= r) a = m + 1;
+        else b = m;
+    }
+    memmove(w + a + 1, w + a, (n - a) * sizeof *w);
+    w[a] = r;
+    e->win.n = n + 1;
     return 1;
 }
 
@@ -395,9 +449,12 @@ void dl_storyer_free(dl_storyer *s)
     dl_vec_free(&s->offs);
     dl_vec_free(&s->ihash);
     dl_vec_free(&s->k64);
+    dl_vec_free(&s->k64t);
+    dl_vec_free(&s->k64u);
+    dl_vec_free(&s->u32a);
+    dl_vec_free(&s->u32b);
     dl_buf_free(&s->label);
     dl_buf_free(&s->state);
-    dl_vec_free(&s->k64t);
     dl_vec_free(&s->tids);
     dl_vec_free(&s->ids);
     dl_stemmer_free(s->sm);
@@ -449,6 +506,118 @@ static int cmp_dirty(const void *a, const void *b)
 
 #define DF_ROWS 64  /* rows per multi-row upsert */
 
+static void sort_u64(uint64_t *a, size_t n, uint64_t *tmp);
+
+/* Sorts the term ids ids[0, n) by their strings (strcmp order; ids
+ * distinct): by the first 5 bytes as an integer (radix), then each run
+ * sharing them by strcmp -- few strings are compared, and those in runs
+ * of neighbours.  DL_OK or DL_ENOMEM. */
+static int sort_ids_by_string(dl_storyer *s, uint32_t *ids, size_t n)
+{
+    if (n < 2) return DL_OK;
+    if (n >= (1u << 24)) {  /* beyond the packing */
+        sort_s = s;
+        dl_qsort(ids, n, sizeof *ids, cmp_dirty);
+        sort_s = NULL;
+        return DL_OK;
+    }
+    if (dl_vec_reserve(&s->k64, n) || dl_vec_reserve(&s->k64t, n) || dl_vec_reserve(&s->u32b, n))
+        return DL_ENOMEM;
+    uint64_t *k = s->k64.v;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *p = (const unsigned char *)STR(s, ids[i]);
+        uint64_t pre = 0;
+        int j = 0;
+        for (; j < 5 && p[j]; j++) pre = pre << 8 | p[j];
+        pre <<= 8 * (5 - j);  /* a shorter string: NULs, first as in strcmp */
+        k[i] = pre << 24 | i;
+    }
+    sort_u64(k, n, s->k64t.v);
+    uint32_t *o = s->u32b.v;
+    for (size_t i = 0; i < n; i++) o[i] = ids[k[i] & 0xFFFFFF];
+    sort_s = s;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && k[j] >> 24 == k[i] >> 24) j++;
+        if (j - i > 1) dl_qsort(o + i, j - i, sizeof *o, cmp_dirty);
+        i = j;
+    }
+    sort_s = NULL;
+    memcpy(ids, o, n * sizeof *ids);
+    return DL_OK;
+}
+
+/* Sorts the held-back story_keys rows by (term string, day, story): the
+ * distinct terms are ranked by string once, then each row is packed as
+ * (rank, day - first day, story) in 64 bits and sorted as an integer.
+ * Returns 1 (nothing done) when a row does not fit the packing, DL_OK, or
+ * DL_ENOMEM. */
+static int sort_pkeys(dl_storyer *s)
+{
+    size_t n = s->pkeys.n;
+    const pkey *pk = s->pkeys.v;
+    if (dl_vec_reserve(&s->k64u, n) || dl_vec_reserve(&s->k64t, n) || dl_vec_reserve(&s->u32a, n))
+        return DL_ENOMEM;
+    int32_t dmin = pk[0].day, dmax = pk[0].day;
+    int64_t smax = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (pk[i].story < 0) return 1;
+        if (pk[i].day < dmin) dmin = pk[i].day;
+        if (pk[i].day > dmax) dmax = pk[i].day;
+        if (pk[i].story > smax) smax = pk[i].story;
+    }
+    /* the distinct terms, in id order (u) */
+    uint64_t *u = s->k64u.v;
+    for (size_t i = 0; i < n; i++) u[i] = pk[i].term;
+    sort_u64(u, n, s->k64t.v);
+    size_t nu = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!nu || u[nu - 1] != u[i]) u[nu++] = u[i];
+    uint32_t *byname = s->u32a.v;
+    for (size_t i = 0; i < nu; i++) byname[i] = (uint32_t)u[i];
+    int rc = sort_ids_by_string(s, byname, nu);
+    if (rc) return rc;
+    /* u[i] becomes id << 32 | rank */
+    for (size_t i = 0; i < nu; i++) u[i] <<= 32;
+    for (uint32_t r = 0; r < nu; r++) {
+        size_t a = 0, b = nu;
+        while (a < b) {
+            size_t m = a + (b - a) / 2;
+            if ((uint32_t)(u[m] >> 32) < byname[r]) a = m + 1;
+            else b = m;
+        }
+        u[a] |= r;
+    }
+    int rb = nu > 1 ? 64 - __builtin_clzll((uint64_t)(nu - 1)) : 1;
+    uint64_t dspan = (uint64_t)((int64_t)dmax - dmin);
+    int db = dspan ? 64 - __builtin_clzll(dspan) : 1;
+    int sb = smax ? 64 - __builtin_clzll((uint64_t)smax) : 1;
+    if (rb + db + sb > 64) return 1;
+    if (dl_vec_reserve(&s->k64, n)) return DL_ENOMEM;
+    uint64_t *k = s->k64.v;
+    for (size_t i = 0; i < n; i++) {
+        size_t a = 0, b = nu;
+        while (a < b) {
+            size_t m = a + (b - a) / 2;
+            if ((uint32_t)(u[m] >> 32) < pk[i].term) a = m + 1;
+            else b = m;
+        }
+        uint64_t rank = (uint32_t)u[a];
+        k[i] = rank << (db + sb) | (uint64_t)((int64_t)pk[i].day - dmin) << sb |
+               (uint64_t)pk[i].story;
+    }
+    sort_u64(k, n, s->k64t.v);
+    uint64_t dmask = db == 64 ? ~0ull : ((uint64_t)1 << db) - 1;
+    uint64_t smask = ((uint64_t)1 << sb) - 1;
+    for (size_t i = 0; i < n; i++) {
+        pkey *p = &s->pkeys.v[i];
+        p->term = byname[k[i] >> (db + sb)];
+        p->day = (int32_t)((int64_t)dmin + (int64_t)((k[i] >> sb) & dmask));
+        p->story = (int64_t)(k[i] & smask);
+    }
+    return DL_OK;
+}
+
 static int cmp_pkey(const void *a, const void *b)
 {
     const pkey *x = a, *y = b;
@@ -462,9 +631,13 @@ static int cmp_pkey(const void *a, const void *b)
 static int flush_keys(dl_storyer *s)
 {
     if (!s->pkeys.n) return DL_OK;
-    sort_s = s;
-    dl_qsort(s->pkeys.v, s->pkeys.n, sizeof *s->pkeys.v, cmp_pkey);
-    sort_s = NULL;
+    int src = sort_pkeys(s);
+    if (src < 0) return src;
+    if (src) {
+        sort_s = s;
+        dl_qsort(s->pkeys.v, s->pkeys.n, sizeof *s->pkeys.v, cmp_pkey);
+        sort_s = NULL;
+    }
     if (!s->st_keys_many && s->pkeys.n >= DF_ROWS) {
         dl_buf q = {0};
         dl_buf_adds(&q, "INSERT OR IGNORE INTO story_keys(term, day, story) VALUES ");
@@ -525,11 +698,7 @@ int dl_storyer_flush(dl_storyer *s)
         else e->df_dirty = 0;
     }
     s->dirty.n = m;
-    if (m > 1) {
-        sort_s = s;
-        dl_qsort(s->dirty.v, m, sizeof *s->dirty.v, cmp_dirty);
-        sort_s = NULL;
-    }
+    if (m > 1 && (rc = sort_ids_by_string(s, s->dirty.v, m))) return rc;
     if (!s->st_df_many && m >= DF_ROWS) {
         dl_buf q = {0};
         dl_buf_adds(&q, "INSERT INTO story_df(term, n) VALUES ");
@@ -1483,25 +1652,24 @@ static int key_stories(dl_storyer *s, uint32_t term, int32_t lo, int32_t hi, i64
 {
     out->n = 0;
     if (s->mem) {
-        const dent *e = &s->dict.v[term];
-        size_t from = e->rows.n > STORY_KEY_SCAN ? e->rows.n - STORY_KEY_SCAN : 0;
-        /* the rows in the window (one unsigned range test each, no branch),
-         * then sorted as integers: (day, story) order */
-        size_t nr = e->rows.n - from;
-        if (dl_vec_reserve(&s->k64, nr) || dl_vec_reserve(&s->k64t, nr)) return DL_ENOMEM;
+        if (term >= s->kr.n) return DL_OK;
+        /* the window's rows in [lo, hi]: one slice of the sorted rows, in
+         * (day, story) order */
+        const uint64_t *w = s->kr.v[term].win.v;
+        size_t n = s->kr.v[term].win.n;
         uint64_t plo = KROW(lo, 0), span = KROW(hi, UINT32_MAX) - plo;
-        const uint64_t *rows = e->rows.v + from;
-        uint64_t *k = s->k64.v;
-        size_t nk = 0;
-        for (size_t i = 0; i < nr; i++) {
-            k[nk] = rows[i];
-            nk += rows[i] - plo <= span;
+        size_t a = 0, b = n;
+        while (a < b) {
+            size_t m = a + (b - a) / 2;
+            if (w[m] < plo) a = m + 1;
+            else b = m;
         }
-        sort_u64(k, nk, s->k64t.v);
-        if (dl_vec_reserve(out, nk)) return DL_ENOMEM;
+        size_t end = a;
+        while (end < n && w[end] - plo <= span) end++;
+        if (dl_vec_reserve(out, end - a)) return DL_ENOMEM;
         idmap_clear(s->seen);
-        for (size_t i = 0; i < nk; i++) {
-            int64_t id = resolve(s, KROW_STORY(k[i]));
+        for (size_t i = a; i < end; i++) {
+            int64_t id = resolve(s, KROW_STORY(w[i]));
             int found = 0;
             long slot = idmap_get(s->seen, id, &found);
             if (!found && slot >= 0) out->v[out->n++] = id;
