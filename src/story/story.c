@@ -1644,6 +1644,67 @@ static int entity_keys(dl_storyer *s, const dl_annotation *a, uint32_t *keys, si
     return DL_OK;
 }
 
+/* The first index of the sorted w[0, n) whose value is >= x (n: none).
+ * The rows' days spread fairly evenly, so the search starts where x would
+ * lie were they even, and gallops from there to bracket it: a few loads
+ * near one another instead of a binary search's chain of misses across
+ * the array. */
+static size_t lower_bound_u64(const uint64_t *w, size_t n, uint64_t x)
+{
+    if (!n || w[0] >= x) return 0;
+    if (w[n - 1] < x) return n;
+    /* w[0] < x <= w[n - 1]: keep w[lo] < x <= w[hi] */
+    double f = (double)(x - w[0]) / (double)(w[n - 1] - w[0]);
+    size_t p = (size_t)(f * (double)(n - 1));
+    if (p > n - 1) p = n - 1;
+    size_t lo, hi;
+    if (w[p] < x) {
+        lo = p;
+        hi = n - 1;
+        for (size_t step = 1; lo + step < n - 1; step *= 2) {
+            if (w[lo + step] >= x) {
+                hi = lo + step;
+                break;
+            }
+            lo += step;
+        }
+    } else {
+        hi = p;
+        lo = 0;
+        for (size_t step = 1; step < hi; step *= 2) {
+            if (w[hi - step] < x) {
+                lo = hi - step;
+                break;
+            }
+            hi -= step;
+        }
+    }
+    while (hi - lo > 1) {
+        size_t m = lo + (hi - lo) / 2;
+        if (w[m] < x) lo = m;
+        else hi = m;
+    }
+    return hi;
+}
+
+/* Asks the memory for the key rows of terms[0, nt) ahead of their
+ * lookups (key_stories): the per-key entries first, then the ends and
+ * middle of each window.  A hint only. */
+static void key_prefetch(const dl_storyer *s, const uint32_t *terms, size_t nt)
+{
+    if (!s->mem) return;
+    for (size_t i = 0; i < nt; i++)
+        if (terms[i] < s->kr.n) __builtin_prefetch(&s->kr.v[terms[i]]);
+    for (size_t i = 0; i < nt; i++) {
+        if (terms[i] >= s->kr.n) continue;
+        const krows *e = &s->kr.v[terms[i]];
+        if (!e->win.n) continue;
+        __builtin_prefetch(&e->win.v[0]);
+        __builtin_prefetch(&e->win.v[e->win.n / 2]);
+        __builtin_prefetch(&e->win.v[e->win.n - 1]);
+    }
+}
+
 /* The distinct live stories with a story_keys row (term, day in [lo, hi]),
  * in (day, story) order as the table's index gives them, into out
  * (cleared).  In mem mode only the key's newest STORY_KEY_SCAN rows are
@@ -1658,12 +1719,7 @@ static int key_stories(dl_storyer *s, uint32_t term, int32_t lo, int32_t hi, i64
         const uint64_t *w = s->kr.v[term].win.v;
         size_t n = s->kr.v[term].win.n;
         uint64_t plo = KROW(lo, 0), span = KROW(hi, UINT32_MAX) - plo;
-        size_t a = 0, b = n;
-        while (a < b) {
-            size_t m = a + (b - a) / 2;
-            if (w[m] < plo) a = m + 1;
-            else b = m;
-        }
+        size_t a = lower_bound_u64(w, n, plo);
         size_t end = a;
         while (end < n && w[end] - plo <= span) end++;
         if (dl_vec_reserve(out, end - a)) return DL_ENOMEM;
@@ -1782,6 +1838,11 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     cands->n = ecands->n = 0;
     idmap *cmap = s->seen + 1;
     if (!best) {
+        uint32_t kt[STORY_KEY_TERMS + STORY_ENT_KEYS];
+        size_t nkt = 0;
+        for (size_t i = 0; i < ntop; i++) kt[nkt++] = v->v[top[i]].id;
+        for (size_t i = 0; i < nek; i++) kt[nkt++] = ekeys[i];
+        key_prefetch(s, kt, nkt);
         idmap_clear(cmap);
         for (size_t i = 0; i < ntop && !rc; i++) {
             rc = key_stories(s, v->v[top[i]].id, day - window, day + window, &s->ids);
@@ -1968,6 +2029,7 @@ static int merge_one(dl_storyer *s, int64_t id, int *merged)
     uint32_t terms[STORY_KEY_TERMS];
     size_t nt = top_terms(s, &r->c, STORY_KEY_TERMS, top);
     for (size_t i = 0; i < nt; i++) terms[i] = r->c.v[top[i]].id;
+    key_prefetch(s, terms, nt);
     int32_t lo = r->first - STORY_MERGE_WINDOW, hi = r->last + STORY_MERGE_WINDOW;
     scandvec *cands = &s->cands;
     cands->n = 0;
