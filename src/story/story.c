@@ -107,12 +107,19 @@ typedef struct pkey {
 } pkey;
 
 /* A small int64 -> int32 map cleared in O(1) (generation stamps): the
- * distinct stories of one lookup.  Capacity fixed, at most a quarter used. */
+ * distinct stories of one lookup.  Each clear chooses how many slots the
+ * lookup uses (cap, a power of two up to IDMAP_CAP, at least 4 times the
+ * entries it will hold), so that a small lookup touches few cache lines;
+ * a slot holds key, stamp and value together.  At most a quarter used. */
 #define IDMAP_CAP 8192
+typedef struct idslot {
+    int64_t key;
+    uint32_t gen;
+    int32_t val;
+} idslot;
 typedef struct idmap {
-    int64_t key[IDMAP_CAP];
-    int32_t val[IDMAP_CAP];
-    uint32_t gen[IDMAP_CAP];
+    idslot s[IDMAP_CAP];
+    size_t cap;
     uint32_t cur;
     size_t n;
 } idmap;
@@ -307,11 +314,15 @@ static int intern_many(dl_storyer *s, const char *buf, const uint32_t *off, size
 
 /* ---- distinct-id scratch map */
 
-static void idmap_clear(idmap *m)
+/* Empties m for a lookup of at most `most` entries. */
+static void idmap_clear(idmap *m, size_t most)
 {
     m->n = 0;
+    size_t cap = 64;
+    while (cap < 4 * most && cap < IDMAP_CAP) cap *= 2;
+    m->cap = cap;
     if (++m->cur == 0) {  /* stamps wrapped: reset them */
-        memset(m->gen, 0, sizeof m->gen);
+        for (size_t i = 0; i < IDMAP_CAP; i++) m->s[i].gen = 0;
         m->cur = 1;
     }
 }
@@ -320,18 +331,19 @@ static void idmap_clear(idmap *m)
  * claimed for it when there is room (returns -1 when full). */
 static long idmap_get(idmap *m, int64_t key, int *found)
 {
-    size_t h = (size_t)((uint64_t)key * 0x9E3779B97F4A7C15ull >> 40) & (IDMAP_CAP - 1);
-    while (m->gen[h] == m->cur) {
-        if (m->key[h] == key) {
+    size_t mask = m->cap - 1;
+    size_t h = (size_t)((uint64_t)key * 0x9E3779B97F4A7C15ull >> 40) & mask;
+    while (m->s[h].gen == m->cur) {
+        if (m->s[h].key == key) {
             *found = 1;
             return (long)h;
         }
-        h = (h + 1) & (IDMAP_CAP - 1);
+        h = (h + 1) & mask;
     }
     *found = 0;
-    if (m->n * 4 >= IDMAP_CAP) return -1;
-    m->gen[h] = m->cur;
-    m->key[h] = key;
+    if (m->n * 4 >= m->cap) return -1;
+    m->s[h].gen = m->cur;
+    m->s[h].key = key;
     m->n++;
     return (long)h;
 }
@@ -1723,7 +1735,7 @@ static int key_stories(dl_storyer *s, uint32_t term, int32_t lo, int32_t hi, i64
         size_t end = a;
         while (end < n && w[end] - plo <= span) end++;
         if (dl_vec_reserve(out, end - a)) return DL_ENOMEM;
-        idmap_clear(s->seen);
+        idmap_clear(s->seen, end - a);
         for (size_t i = a; i < end; i++) {
             int64_t id = resolve(s, KROW_STORY(w[i]));
             int found = 0;
@@ -1760,19 +1772,19 @@ static int gather(dl_storyer *s, idmap *map, scandvec *c, int64_t skip)
         int found = 0;
         long slot = idmap_get(map, id, &found);
         if (found) {
-            c->v[map->val[slot]].hits++;
+            c->v[map->s[slot].val].hits++;
             continue;
         }
         if (slot < 0) continue;
         if (c->n >= STORY_GATHER) {
-            map->gen[slot] = 0;  /* not a candidate: give the slot back (the last
+            map->s[slot].gen = 0;  /* not a candidate: give the slot back (the last
                                     one claimed, so no probe chain breaks) */
             map->n--;
             continue;
         }
         scand x = {id, 1, (int)c->n};
         if (dl_vec_push(c, x)) return DL_ENOMEM;
-        map->val[slot] = (int32_t)(c->n - 1);
+        map->s[slot].val = (int32_t)(c->n - 1);
     }
     return DL_OK;
 }
@@ -1843,7 +1855,7 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
         for (size_t i = 0; i < ntop; i++) kt[nkt++] = v->v[top[i]].id;
         for (size_t i = 0; i < nek; i++) kt[nkt++] = ekeys[i];
         key_prefetch(s, kt, nkt);
-        idmap_clear(cmap);
+        idmap_clear(cmap, STORY_GATHER + 1);
         for (size_t i = 0; i < ntop && !rc; i++) {
             rc = key_stories(s, v->v[top[i]].id, day - window, day + window, &s->ids);
             if (!rc) rc = gather(s, cmap, cands, 0);
@@ -1852,7 +1864,7 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     /* the slower signal: stories that share STORY_ENT_MIN salient entities
      * with the article within STORY_ENT_WINDOW days (a long story resumed
      * after a gap, or drifted in vocabulary) */
-    if (!best) idmap_clear(cmap);
+    if (!best) idmap_clear(cmap, STORY_GATHER + 1);
     for (size_t i = 0; !best && i < nek && !rc; i++) {
         rc = key_stories(s, ekeys[i], day - STORY_ENT_WINDOW, day + STORY_ENT_WINDOW, &s->ids);
         if (!rc) rc = gather(s, cmap, ecands, 0);
@@ -2034,7 +2046,7 @@ static int merge_one(dl_storyer *s, int64_t id, int *merged)
     scandvec *cands = &s->cands;
     cands->n = 0;
     idmap *cmap = s->seen + 1;
-    idmap_clear(cmap);
+    idmap_clear(cmap, STORY_GATHER + 1);
     for (size_t i = 0; i < nt && !rc; i++) {
         rc = key_stories(s, terms[i], lo, hi, &s->ids);
         if (!rc) rc = gather(s, cmap, cands, id);
