@@ -7,12 +7,25 @@
  * (struct dent, ids in first-seen order; the strings live in one arena).
  * Vectors are arrays of (term id, surface id, weight) sorted by term id, so
  * a cosine is an integer merge and a centroid update moves no strings.  The
- * dictionary entry also carries the term's document frequency and, in mem
- * mode, its story_keys rows.  Strings come back only where they are
- * persisted (stories.state, story_df, story_keys) or where their order
- * decides a tie (equal weights: the term that sorts first by string wins,
- * as before interning).  Scratch vectors live in the storyer: the writer
- * thread allocates nothing per article once they have grown.
+ * dictionary entry also carries the term's document frequency; in mem
+ * mode the story_keys rows of each term are kept beside it (struct krows).
+ * Strings come back only where they are persisted (stories.state,
+ * story_df, story_keys) or where their order decides a tie (equal weights:
+ * the term that sorts first by string wins, as before interning).  Scratch
+ * vectors live in the storyer: the writer thread allocates nothing per
+ * article once they have grown.
+ *
+ * Cost (the writer thread runs all of this, one article after another).
+ * The results are exactly those of the plain method -- same ids, same
+ * sums in the same order, same rounding -- and the work is shaped around
+ * memory: an article's terms are interned in passes that prefetch the
+ * dictionary (intern_many); a key's newest rows are kept sorted, so a
+ * lookup is a search, not a scan and a sort (krows); cosines read the
+ * candidate's centroid once against a branch-free probe table of the fixed
+ * side (ptab_*); a story parked between batches is rounded to its written
+ * precision by arithmetic, not through text, and only when it changed
+ * (as_written, storyrow.rounded); the flush sorts terms by integer
+ * prefixes and packed keys, not by string comparisons alone.
  */
 #include "story.h"
 #include "../store/store.h"
