@@ -199,6 +199,12 @@ struct dl_storyer {
     DL_VEC(int64_t) touched;  /* stories made dirty this batch (merge pass) */
     alias *al;
     size_t al_cap, al_n;
+    /* a bit per story id below gone_n (a multiple of 64) set when the id
+     * has an alias: resolve answers for most ids without probing al.
+     * gone_off: an id could not be marked (too large, OOM): always probe */
+    uint64_t *gone;
+    size_t gone_n;
+    int gone_off;
     sqlite3_stmt *st_merge_art, *st_tomb;
     sqlite3_stmt *st_df_many;  /* DF_ROWS upserts at once; made on first use */
     /* story_keys rows not yet written (mem mode: lookups read the rows in
@@ -458,6 +464,7 @@ void dl_storyer_free(dl_storyer *s)
     dl_vec_free(&s->pkeys);
     sqlite3_finalize(s->st_tomb);
     free(s->al);
+    free(s->gone);
     dl_vec_free(&s->touched);
     kmap_free(s);
     dl_vec_free(&s->dict);
@@ -1394,6 +1401,23 @@ static int alias_add(dl_storyer *s, int64_t from, int64_t to)
         s->al = nt;
         s->al_cap = nc;
     }
+    if (from <= 0 || from >= ((int64_t)1 << 28)) {
+        s->gone_off = 1;
+    } else if (!s->gone_off) {
+        if ((size_t)from >= s->gone_n) {
+            size_t nn = s->gone_n ? s->gone_n : 4096;
+            while (nn <= (size_t)from) nn *= 2;
+            uint64_t *ng = dl_realloc(s->gone, nn / 8);
+            if (!ng) {
+                s->gone_off = 1;
+            } else {
+                memset(ng + s->gone_n / 64, 0, (nn - s->gone_n) / 8);
+                s->gone = ng;
+                s->gone_n = nn;
+            }
+        }
+        if (!s->gone_off) s->gone[from / 64] |= (uint64_t)1 << (from % 64);
+    }
     alias *e = &s->al[alias_slot(s->al, s->al_cap, from)];
     if (!e->from) s->al_n++;
     e->from = from;
@@ -1405,6 +1429,10 @@ static int alias_add(dl_storyer *s, int64_t from, int64_t to)
 static int64_t resolve(const dl_storyer *s, int64_t id)
 {
     for (int hop = 0; s->al_n && hop < 64; hop++) {
+        if (!s->gone_off && id > 0 && (size_t)id < s->gone_n &&
+            !(s->gone[id / 64] >> (id % 64) & 1))
+            break;  /* never merged away */
+        if (!s->gone_off && id > 0 && (size_t)id >= s->gone_n) break;
         const alias *e = &s->al[alias_slot(s->al, s->al_cap, id)];
         if (!e->from) break;
         id = e->to;
