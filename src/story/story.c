@@ -7,12 +7,25 @@
  * (struct dent, ids in first-seen order; the strings live in one arena).
  * Vectors are arrays of (term id, surface id, weight) sorted by term id, so
  * a cosine is an integer merge and a centroid update moves no strings.  The
- * dictionary entry also carries the term's document frequency and, in mem
- * mode, its story_keys rows.  Strings come back only where they are
- * persisted (stories.state, story_df, story_keys) or where their order
- * decides a tie (equal weights: the term that sorts first by string wins,
- * as before interning).  Scratch vectors live in the storyer: the writer
- * thread allocates nothing per article once they have grown.
+ * dictionary entry also carries the term's document frequency; in mem
+ * mode the story_keys rows of each term are kept beside it (struct krows).
+ * Strings come back only where they are persisted (stories.state,
+ * story_df, story_keys) or where their order decides a tie (equal weights:
+ * the term that sorts first by string wins, as before interning).  Scratch
+ * vectors live in the storyer: the writer thread allocates nothing per
+ * article once they have grown.
+ *
+ * Cost (the writer thread runs all of this, one article after another).
+ * The results are exactly those of the plain method -- same ids, same
+ * sums in the same order, same rounding -- and the work is shaped around
+ * memory: an article's terms are interned in passes that prefetch the
+ * dictionary (intern_many); a key's newest rows are kept sorted, so a
+ * lookup is a search, not a scan and a sort (krows); cosines read the
+ * candidate's centroid once against a branch-free probe table of the fixed
+ * side (ptab_*); a story parked between batches is rounded to its written
+ * precision by arithmetic, not through text, and only when it changed
+ * (as_written, storyrow.rounded); the flush sorts terms by integer
+ * prefixes and packed keys, not by string comparisons alone.
  */
 #include "story.h"
 #include "../store/store.h"
@@ -38,6 +51,10 @@ typedef struct storyrow {
     int32_t first, last;
     int64_t articles;
     int dirty;
+    /* rounded: every weight is as written (as_written(w) == w), as after
+     * park; cleared when the centroid changes.  park then has nothing to
+     * round and cn (always |c|) stays valid. */
+    int rounded;
     stermvec c;
     double cn;
 } storyrow;
@@ -66,12 +83,21 @@ typedef struct alias {
  * scan however large the archive grows. */
 #define STORY_KEY_SCAN 1024
 
-/* The story_keys rows of one key, in memory (mem mode). */
-typedef struct skey {
-    int32_t day;
-    int64_t story;
-} skey;
+/* A story_keys row of one key, in memory (mem mode), packed in 64 bits:
+ * the day (offset by 2^31, so that unsigned order is day order) above the
+ * story id (below 2^32; a larger id drops the rows from memory, kmap_add).
+ * Integer order is (day, story) order, the order of the table's index. */
+#define KROW(day, story) ((uint64_t)((uint32_t)(day) ^ 0x80000000u) << 32 | (uint64_t)(story))
+#define KROW_STORY(r) ((int64_t)(uint32_t)(r))
 typedef DL_VEC(int64_t) i64vec;
+
+/* The story_keys rows of one key in memory: all of them in arrival
+ * order, and the newest STORY_KEY_SCAN of them kept sorted (win), so that
+ * a lookup is a binary search for the day window's slice instead of a
+ * scan and a sort (kmap_add keeps win in step with rows). */
+typedef struct krows {
+    DL_VEC(uint64_t) rows, win;
+} krows;
 
 /* An interned string.  df: the document frequency as this session sees it
  * (read through from story_df on first use when df_known is 0), delta the
@@ -82,8 +108,8 @@ typedef DL_VEC(int64_t) i64vec;
 typedef struct dent {
     uint32_t off;        /* string at strs + off */
     uint8_t df_known, df_dirty;
+    uint16_t len;        /* strlen, or UINT16_MAX: longer (see str_len) */
     int64_t n, delta;
-    DL_VEC(skey) rows;   /* mem mode: the key's story_keys rows, in arrival order */
 } dent;
 
 /* A story_keys row not yet written. */
@@ -94,15 +120,26 @@ typedef struct pkey {
 } pkey;
 
 /* A small int64 -> int32 map cleared in O(1) (generation stamps): the
- * distinct stories of one lookup.  Capacity fixed, at most a quarter used. */
+ * distinct stories of one lookup.  Each clear chooses how many slots the
+ * lookup uses (cap, a power of two up to IDMAP_CAP, at least 4 times the
+ * entries it will hold), so that a small lookup touches few cache lines;
+ * a slot holds key, stamp and value together.  At most a quarter used. */
 #define IDMAP_CAP 8192
+typedef struct idslot {
+    int64_t key;
+    uint32_t gen;
+    int32_t val;
+} idslot;
 typedef struct idmap {
-    int64_t key[IDMAP_CAP];
-    int32_t val[IDMAP_CAP];
-    uint32_t gen[IDMAP_CAP];
+    idslot s[IDMAP_CAP];
+    size_t cap;
     uint32_t cur;
     size_t n;
 } idmap;
+
+/* Probe table slots (struct dl_storyer, pt_*): for vectors of up to
+ * PT_CAP / 4 terms. */
+#define PT_CAP 1024
 
 /* A candidate story: id, keys shared, order of discovery. */
 typedef struct scand {
@@ -125,13 +162,26 @@ struct dl_storyer {
     DL_VEC(dent) dict;
     uint64_t *dh;        /* hash slots: hash << 32 | (id + 1), 0 free */
     size_t dh_cap;
-    DL_VEC(skey) rows;   /* scratch of key_stories */
     i64vec ids;          /* scratch: one key's stories */
     idmap *seen;         /* scratch: distinct ids */
-    scandvec cands, ecands;
+    scandvec cands, ecands, csort;
     stermvec v, tmpv;    /* scratch: the article's vector; merge output */
     DL_VEC(double) wbuf; /* scratch weights */
     DL_VEC(size_t) ties; /* scratch */
+    DL_VEC(uint32_t) offs, tids; /* scratch of doc_vector: string offsets, their ids */
+    DL_VEC(uint32_t) ihash;      /* scratch of intern_many: hashes, lengths */
+    dl_buf label, state;         /* scratch of write_row and new stories */
+    DL_VEC(uint64_t) k64, k64t, k64u;  /* scratch of the flush's sorts */
+    DL_VEC(uint32_t) u32a, u32b;
+    /* mem mode: the story_keys rows of each key, by term id (entries past
+     * kr.n: none yet) */
+    DL_VEC(krows) kr;
+    /* probe table of one vector (ptab_build): the article's while its
+     * candidates are scored, a story's centroid in merge_one */
+    uint32_t pt_id[PT_CAP];
+    double pt_w[PT_CAP];
+    uint32_t pt_shift;
+    const stermvec *pt_of;  /* the vector in the table (NULL: none) */
     sqlite3_stmt *st_version;
     dl_stemmer *sm;
     int64_t ndocs;  /* articles seen, for IDF */
@@ -149,6 +199,12 @@ struct dl_storyer {
     DL_VEC(int64_t) touched;  /* stories made dirty this batch (merge pass) */
     alias *al;
     size_t al_cap, al_n;
+    /* a bit per story id below gone_n (a multiple of 64) set when the id
+     * has an alias: resolve answers for most ids without probing al.
+     * gone_off: an id could not be marked (too large, OOM): always probe */
+    uint64_t *gone;
+    size_t gone_n;
+    int gone_off;
     sqlite3_stmt *st_merge_art, *st_tomb;
     sqlite3_stmt *st_df_many;  /* DF_ROWS upserts at once; made on first use */
     /* story_keys rows not yet written (mem mode: lookups read the rows in
@@ -160,6 +216,12 @@ struct dl_storyer {
 };
 
 #define STR(s, id) ((s)->strs + (s)->dict.v[id].off)
+
+static size_t str_len(const dl_storyer *s, uint32_t id)
+{
+    const dent *e = &s->dict.v[id];
+    return e->len < UINT16_MAX ? e->len : strlen(s->strs + e->off);
+}
 #define NO_ID UINT32_MAX
 
 static int dh_grow(dl_storyer *s)
@@ -204,6 +266,7 @@ static uint32_t intern_h(dl_storyer *s, const char *t, size_t len, uint32_t hv)
     dent e;
     memset(&e, 0, sizeof e);
     e.off = (uint32_t)s->strs_n;
+    e.len = len < UINT16_MAX ? (uint16_t)len : UINT16_MAX;
     if (dl_vec_push(&s->dict, e)) return NO_ID;
     memcpy(s->strs + s->strs_n, t, len);
     s->strs[s->strs_n + len] = 0;
@@ -225,22 +288,60 @@ static uint32_t intern(dl_storyer *s, const char *t, size_t len)
     return intern_h(s, t, len, fold64(h));
 }
 
-/* intern of a NUL-terminated string: hashed and measured in one pass. */
-static uint32_t intern_z(dl_storyer *s, const char *t)
+/* Interns the n NUL-terminated strings buf + off[i] in order (the ids
+ * come out as n intern calls would give them) into ids (which may be off
+ * itself).  The lookups of an article's few hundred terms are cache misses
+ * (hash slot, dictionary entry, string: the dictionary outgrows the
+ * caches).  Done in passes over all n -- hashes (prefetching the slots),
+ * then the entries the slots name, then their strings, then the lookups
+ * proper -- each miss is asked for a whole pass before it is needed, so
+ * the misses overlap instead of queueing one after another.  DL_OK or
+ * DL_ENOMEM. */
+static int intern_many(dl_storyer *s, const char *buf, const uint32_t *off, size_t n,
+                       uint32_t *ids)
 {
-    uint64_t h = 1469598103934665603ull;
-    const char *p = t;
-    for (; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    return intern_h(s, t, (size_t)(p - t), fold64(h));
+    if (dl_vec_reserve(&s->ihash, 2 * n)) return DL_ENOMEM;
+    uint32_t *hv = s->ihash.v, *len = s->ihash.v + n;
+    size_t mask = s->dh_cap - 1;
+    for (size_t j = 0; j < n; j++) {
+        uint64_t h = 1469598103934665603ull;
+        const char *t = buf + off[j], *p = t;
+        for (; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
+        hv[j] = fold64(h);
+        len[j] = (uint32_t)(p - t);
+        if (s->dh_cap) __builtin_prefetch(&s->dh[hv[j] & mask]);
+    }
+    if (s->dh_cap) {
+        for (size_t j = 0; j < n; j++) {
+            uint64_t sl = s->dh[hv[j] & mask];
+            if (sl && (uint32_t)(sl >> 32) == hv[j])
+                __builtin_prefetch(&s->dict.v[(uint32_t)sl - 1]);
+        }
+        for (size_t j = 0; j < n; j++) {
+            uint64_t sl = s->dh[hv[j] & mask];
+            if (sl && (uint32_t)(sl >> 32) == hv[j])
+                __builtin_prefetch(s->strs + s->dict.v[(uint32_t)sl - 1].off);
+        }
+    }
+    for (size_t j = 0; j < n; j++) {
+        uint32_t id = intern_h(s, buf + off[j], len[j], hv[j]);
+        if (id == NO_ID) return DL_ENOMEM;
+        ids[j] = id;
+    }
+    return DL_OK;
 }
 
 /* ---- distinct-id scratch map */
 
-static void idmap_clear(idmap *m)
+/* Empties m for a lookup of at most `most` entries. */
+static void idmap_clear(idmap *m, size_t most)
 {
     m->n = 0;
+    size_t cap = 64;
+    while (cap < 4 * most && cap < IDMAP_CAP) cap *= 2;
+    m->cap = cap;
     if (++m->cur == 0) {  /* stamps wrapped: reset them */
-        memset(m->gen, 0, sizeof m->gen);
+        for (size_t i = 0; i < IDMAP_CAP; i++) m->s[i].gen = 0;
         m->cur = 1;
     }
 }
@@ -249,18 +350,19 @@ static void idmap_clear(idmap *m)
  * claimed for it when there is room (returns -1 when full). */
 static long idmap_get(idmap *m, int64_t key, int *found)
 {
-    size_t h = (size_t)((uint64_t)key * 0x9E3779B97F4A7C15ull >> 40) & (IDMAP_CAP - 1);
-    while (m->gen[h] == m->cur) {
-        if (m->key[h] == key) {
+    size_t mask = m->cap - 1;
+    size_t h = (size_t)((uint64_t)key * 0x9E3779B97F4A7C15ull >> 40) & mask;
+    while (m->s[h].gen == m->cur) {
+        if (m->s[h].key == key) {
             *found = 1;
             return (long)h;
         }
-        h = (h + 1) & (IDMAP_CAP - 1);
+        h = (h + 1) & mask;
     }
     *found = 0;
-    if (m->n * 4 >= IDMAP_CAP) return -1;
-    m->gen[h] = m->cur;
-    m->key[h] = key;
+    if (m->n * 4 >= m->cap) return -1;
+    m->s[h].gen = m->cur;
+    m->s[h].key = key;
     m->n++;
     return (long)h;
 }
@@ -269,7 +371,11 @@ static long idmap_get(idmap *m, int64_t key, int *found)
 
 static void kmap_free(dl_storyer *s)
 {
-    for (size_t i = 0; i < s->dict.n; i++) dl_vec_free(&s->dict.v[i].rows);
+    for (size_t i = 0; i < s->kr.n; i++) {
+        dl_vec_free(&s->kr.v[i].rows);
+        dl_vec_free(&s->kr.v[i].win);
+    }
+    dl_vec_free(&s->kr);
     s->mem = 0;
 }
 
@@ -279,12 +385,55 @@ static void kmap_free(dl_storyer *s)
 static int kmap_add(dl_storyer *s, uint32_t term, int32_t day, int64_t story)
 {
     if (!s->mem) return 1;
-    dent *e = &s->dict.v[term];
+    if (story < 0 || story > (int64_t)UINT32_MAX) {  /* beyond the packing */
+        kmap_free(s);
+        return 1;
+    }
+    if (term >= s->kr.n) {
+        size_t n = s->dict.n > term ? s->dict.n : term + 1;
+        if (dl_vec_reserve(&s->kr, n)) {
+            kmap_free(s);
+            return 1;
+        }
+        memset(s->kr.v + s->kr.n, 0, (n - s->kr.n) * sizeof *s->kr.v);
+        s->kr.n = n;
+    }
+    krows *e = &s->kr.v[term];
     /* INSERT OR IGNORE: a row is there once */
-    for (size_t i = e->rows.n; i > 0 && e->rows.v[i - 1].day == day; i--)
-        if (e->rows.v[i - 1].story == story) return 0;
-    skey r = {day, story};
-    if (dl_vec_push(&e->rows, r)) kmap_free(s);
+    uint64_t r = KROW(day, story);
+    for (size_t i = e->rows.n; i > 0 && e->rows.v[i - 1] >> 32 == r >> 32; i--)
+        if (e->rows.v[i - 1] == r) return 0;
+    if (dl_vec_push(&e->rows, r) || dl_vec_reserve(&e->win, e->win.n + 1)) {
+        kmap_free(s);
+        return 1;
+    }
+    /* the window: the row leaving it out, the new one in, sorted */
+    uint64_t *w = e->win.v;
+    size_t n = e->win.n;
+    if (e->rows.n > STORY_KEY_SCAN) {
+        uint64_t old = e->rows.v[e->rows.n - 1 - STORY_KEY_SCAN];
+        size_t a = 0, b = n;
+        while (a < b) {
+            size_t m = a + (b - a) / 2;
+            if (w[m] < old) a = m + 1;
+            else b = m;
+        }
+        if (a == n || w[a] != old) {  /* cannot be: it entered when added */
+            kmap_free(s);
+            return 1;
+        }
+        memmove(w + a, w + a + 1, (n - a - 1) * sizeof *w);
+        n--;
+    }
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t m = a + (b - a) / 2;
+        if (w[m] <= r) a = m + 1;
+        else b = m;
+    }
+    memmove(w + a + 1, w + a, (n - a) * sizeof *w);
+    w[a] = r;
+    e->win.n = n + 1;
     return 1;
 }
 
@@ -315,6 +464,7 @@ void dl_storyer_free(dl_storyer *s)
     dl_vec_free(&s->pkeys);
     sqlite3_finalize(s->st_tomb);
     free(s->al);
+    free(s->gone);
     dl_vec_free(&s->touched);
     kmap_free(s);
     dl_vec_free(&s->dict);
@@ -323,11 +473,21 @@ void dl_storyer_free(dl_storyer *s)
     free(s->seen);
     dl_vec_free(&s->cands);
     dl_vec_free(&s->ecands);
+    dl_vec_free(&s->csort);
     dl_vec_free(&s->v);
     dl_vec_free(&s->tmpv);
     dl_vec_free(&s->wbuf);
     dl_vec_free(&s->ties);
-    dl_vec_free(&s->rows);
+    dl_vec_free(&s->offs);
+    dl_vec_free(&s->ihash);
+    dl_vec_free(&s->k64);
+    dl_vec_free(&s->k64t);
+    dl_vec_free(&s->k64u);
+    dl_vec_free(&s->u32a);
+    dl_vec_free(&s->u32b);
+    dl_buf_free(&s->label);
+    dl_buf_free(&s->state);
+    dl_vec_free(&s->tids);
     dl_vec_free(&s->ids);
     dl_stemmer_free(s->sm);
     for (size_t i = 0; i < STORY_CACHE; i++) dl_vec_free(&s->cache[i].c);
@@ -378,6 +538,118 @@ static int cmp_dirty(const void *a, const void *b)
 
 #define DF_ROWS 64  /* rows per multi-row upsert */
 
+static void sort_u64(uint64_t *a, size_t n, uint64_t *tmp);
+
+/* Sorts the term ids ids[0, n) by their strings (strcmp order; ids
+ * distinct): by the first 5 bytes as an integer (radix), then each run
+ * sharing them by strcmp -- few strings are compared, and those in runs
+ * of neighbours.  DL_OK or DL_ENOMEM. */
+static int sort_ids_by_string(dl_storyer *s, uint32_t *ids, size_t n)
+{
+    if (n < 2) return DL_OK;
+    if (n >= (1u << 24)) {  /* beyond the packing */
+        sort_s = s;
+        dl_qsort(ids, n, sizeof *ids, cmp_dirty);
+        sort_s = NULL;
+        return DL_OK;
+    }
+    if (dl_vec_reserve(&s->k64, n) || dl_vec_reserve(&s->k64t, n) || dl_vec_reserve(&s->u32b, n))
+        return DL_ENOMEM;
+    uint64_t *k = s->k64.v;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *p = (const unsigned char *)STR(s, ids[i]);
+        uint64_t pre = 0;
+        int j = 0;
+        for (; j < 5 && p[j]; j++) pre = pre << 8 | p[j];
+        pre <<= 8 * (5 - j);  /* a shorter string: NULs, first as in strcmp */
+        k[i] = pre << 24 | i;
+    }
+    sort_u64(k, n, s->k64t.v);
+    uint32_t *o = s->u32b.v;
+    for (size_t i = 0; i < n; i++) o[i] = ids[k[i] & 0xFFFFFF];
+    sort_s = s;
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && k[j] >> 24 == k[i] >> 24) j++;
+        if (j - i > 1) dl_qsort(o + i, j - i, sizeof *o, cmp_dirty);
+        i = j;
+    }
+    sort_s = NULL;
+    memcpy(ids, o, n * sizeof *ids);
+    return DL_OK;
+}
+
+/* Sorts the held-back story_keys rows by (term string, day, story): the
+ * distinct terms are ranked by string once, then each row is packed as
+ * (rank, day - first day, story) in 64 bits and sorted as an integer.
+ * Returns 1 (nothing done) when a row does not fit the packing, DL_OK, or
+ * DL_ENOMEM. */
+static int sort_pkeys(dl_storyer *s)
+{
+    size_t n = s->pkeys.n;
+    const pkey *pk = s->pkeys.v;
+    if (dl_vec_reserve(&s->k64u, n) || dl_vec_reserve(&s->k64t, n) || dl_vec_reserve(&s->u32a, n))
+        return DL_ENOMEM;
+    int32_t dmin = pk[0].day, dmax = pk[0].day;
+    int64_t smax = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (pk[i].story < 0) return 1;
+        if (pk[i].day < dmin) dmin = pk[i].day;
+        if (pk[i].day > dmax) dmax = pk[i].day;
+        if (pk[i].story > smax) smax = pk[i].story;
+    }
+    /* the distinct terms, in id order (u) */
+    uint64_t *u = s->k64u.v;
+    for (size_t i = 0; i < n; i++) u[i] = pk[i].term;
+    sort_u64(u, n, s->k64t.v);
+    size_t nu = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!nu || u[nu - 1] != u[i]) u[nu++] = u[i];
+    uint32_t *byname = s->u32a.v;
+    for (size_t i = 0; i < nu; i++) byname[i] = (uint32_t)u[i];
+    int rc = sort_ids_by_string(s, byname, nu);
+    if (rc) return rc;
+    /* u[i] becomes id << 32 | rank */
+    for (size_t i = 0; i < nu; i++) u[i] <<= 32;
+    for (uint32_t r = 0; r < nu; r++) {
+        size_t a = 0, b = nu;
+        while (a < b) {
+            size_t m = a + (b - a) / 2;
+            if ((uint32_t)(u[m] >> 32) < byname[r]) a = m + 1;
+            else b = m;
+        }
+        u[a] |= r;
+    }
+    int rb = nu > 1 ? 64 - __builtin_clzll((uint64_t)(nu - 1)) : 1;
+    uint64_t dspan = (uint64_t)((int64_t)dmax - dmin);
+    int db = dspan ? 64 - __builtin_clzll(dspan) : 1;
+    int sb = smax ? 64 - __builtin_clzll((uint64_t)smax) : 1;
+    if (rb + db + sb > 64) return 1;
+    if (dl_vec_reserve(&s->k64, n)) return DL_ENOMEM;
+    uint64_t *k = s->k64.v;
+    for (size_t i = 0; i < n; i++) {
+        size_t a = 0, b = nu;
+        while (a < b) {
+            size_t m = a + (b - a) / 2;
+            if ((uint32_t)(u[m] >> 32) < pk[i].term) a = m + 1;
+            else b = m;
+        }
+        uint64_t rank = (uint32_t)u[a];
+        k[i] = rank << (db + sb) | (uint64_t)((int64_t)pk[i].day - dmin) << sb |
+               (uint64_t)pk[i].story;
+    }
+    sort_u64(k, n, s->k64t.v);
+    uint64_t dmask = db == 64 ? ~0ull : ((uint64_t)1 << db) - 1;
+    uint64_t smask = ((uint64_t)1 << sb) - 1;
+    for (size_t i = 0; i < n; i++) {
+        pkey *p = &s->pkeys.v[i];
+        p->term = byname[k[i] >> (db + sb)];
+        p->day = (int32_t)((int64_t)dmin + (int64_t)((k[i] >> sb) & dmask));
+        p->story = (int64_t)(k[i] & smask);
+    }
+    return DL_OK;
+}
+
 static int cmp_pkey(const void *a, const void *b)
 {
     const pkey *x = a, *y = b;
@@ -391,9 +663,13 @@ static int cmp_pkey(const void *a, const void *b)
 static int flush_keys(dl_storyer *s)
 {
     if (!s->pkeys.n) return DL_OK;
-    sort_s = s;
-    dl_qsort(s->pkeys.v, s->pkeys.n, sizeof *s->pkeys.v, cmp_pkey);
-    sort_s = NULL;
+    int src = sort_pkeys(s);
+    if (src < 0) return src;
+    if (src) {
+        sort_s = s;
+        dl_qsort(s->pkeys.v, s->pkeys.n, sizeof *s->pkeys.v, cmp_pkey);
+        sort_s = NULL;
+    }
     if (!s->st_keys_many && s->pkeys.n >= DF_ROWS) {
         dl_buf q = {0};
         dl_buf_adds(&q, "INSERT OR IGNORE INTO story_keys(term, day, story) VALUES ");
@@ -454,11 +730,7 @@ int dl_storyer_flush(dl_storyer *s)
         else e->df_dirty = 0;
     }
     s->dirty.n = m;
-    if (m > 1) {
-        sort_s = s;
-        dl_qsort(s->dirty.v, m, sizeof *s->dirty.v, cmp_dirty);
-        sort_s = NULL;
-    }
+    if (m > 1 && (rc = sort_ids_by_string(s, s->dirty.v, m))) return rc;
     if (!s->st_df_many && m >= DF_ROWS) {
         dl_buf q = {0};
         dl_buf_adds(&q, "INSERT INTO story_df(term, n) VALUES ");
@@ -681,6 +953,144 @@ static double dot(const stermvec *a, const stermvec *b)
     return s;
 }
 
+/* Loads v into the probe table: id -> weight by cuckoo hashing (two
+ * slots per id, h1 and h2, each slot holding one id; at most a quarter
+ * full), so that a lookup reads both slots and branches on neither.  A
+ * vector too long for the table, or whose insertion cycles, leaves it
+ * unbuilt (dot merges). */
+#define PT_H1(id, sh) ((size_t)((uint32_t)((id) * 0x9E3779B1u) >> (sh)))
+#define PT_H2(id, sh) ((size_t)((uint32_t)(((id) ^ 0x5bd1e995u) * 0x85EBCA77u) >> (sh)))
+static void ptab_build(dl_storyer *s, const stermvec *v)
+{
+    s->pt_of = NULL;
+    if (!v->n || v->n > PT_CAP / 4) return;
+    uint32_t bits = 6;
+    while (((size_t)1 << bits) < 4 * v->n) bits++;
+    size_t cap = (size_t)1 << bits;
+    uint32_t sh = 32 - bits;
+    s->pt_shift = sh;
+    memset(s->pt_id, 0xff, cap * sizeof *s->pt_id);  /* NO_ID: free */
+    for (size_t i = 0; i < v->n; i++) {
+        uint32_t id = v->v[i].id;
+        double w = v->v[i].w;
+        size_t h = PT_H1(id, sh);
+        int placed = 0;
+        for (int kick = 0; kick < 64 && !placed; kick++) {
+            if (s->pt_id[h] == NO_ID) {
+                s->pt_id[h] = id;
+                s->pt_w[h] = w;
+                placed = 1;
+                break;
+            }
+            /* take the slot; the id put out goes to its other slot */
+            uint32_t oid = s->pt_id[h];
+            double ow = s->pt_w[h];
+            s->pt_id[h] = id;
+            s->pt_w[h] = w;
+            id = oid;
+            w = ow;
+            size_t h1 = PT_H1(id, sh);
+            h = h == h1 ? PT_H2(id, sh) : h1;
+        }
+        if (!placed) return;
+    }
+    s->pt_of = v;
+}
+
+/* w when c, else +0.0, without a branch. */
+static inline double sel_w(double w, int c)
+{
+    uint64_t b;
+    memcpy(&b, &w, sizeof b);
+    b &= -(uint64_t)(c != 0);
+    memcpy(&w, &b, sizeof w);
+    return w;
+}
+
+/* dot(table's vector, c): the products of the shared terms summed in c's
+ * (id) order, as the merge in dot sums them.  An absent term adds
+ * 0.0 * w = +0.0, which leaves the (non-negative) running sum as it is:
+ * the same double as dot's. */
+static double ptab_dot(const dl_storyer *s, const stermvec *c)
+{
+    uint32_t sh = s->pt_shift;
+    double sum = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        uint32_t id = c->v[i].id;
+        size_t a = PT_H1(id, sh), b = PT_H2(id, sh);
+        double x = sel_w(s->pt_w[a], s->pt_id[a] == id) +
+                   sel_w(s->pt_w[b], s->pt_id[b] == id && b != a);
+        sum += x * c->v[i].w;
+    }
+    return sum;
+}
+
+/* dot(a, c), through the probe table when it holds a (the caller built
+ * it for a and has not changed a since). */
+static double dot_with(const dl_storyer *s, const stermvec *a, const stermvec *c)
+{
+    return s->pt_of == a ? ptab_dot(s, c) : dot(a, c);
+}
+
+/* Sorts the n keys of a ascending: LSD radix over 8-bit digits, only
+ * through the highest bit in which the keys differ, a digit all keys share
+ * skipped; tmp has room for n.  Already sorted input (chronological
+ * ingest) costs one scan. */
+static void sort_u64(uint64_t *a, size_t n, uint64_t *tmp)
+{
+    if (n < 2) return;
+    uint64_t lo = a[0], hi = a[0];
+    int sorted = 1;
+    for (size_t i = 1; i < n; i++) {
+        if (a[i] < a[i - 1]) sorted = 0;
+        if (a[i] < lo) lo = a[i];
+        if (a[i] > hi) hi = a[i];
+    }
+    if (sorted) return;
+    if (n <= 24) {
+        for (size_t k = 1; k < n; k++) {
+            uint64_t x = a[k];
+            size_t m = k;
+            while (m > 0 && a[m - 1] > x) a[m] = a[m - 1], m--;
+            a[m] = x;
+        }
+        return;
+    }
+    int bits = 64 - __builtin_clzll(lo ^ hi);
+    uint64_t *src = a, *dst = tmp;
+    for (int sh = 0; sh < bits; sh += 8) {
+        size_t cnt[256] = {0};
+        for (size_t i = 0; i < n; i++) cnt[(src[i] >> sh) & 255]++;
+        if (cnt[(src[0] >> sh) & 255] == n) continue;
+        size_t pos = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = cnt[d];
+            cnt[d] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++) dst[cnt[(src[i] >> sh) & 255]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a) memcpy(a, src, n * sizeof *a);
+}
+
+/* Sorts v by term id (ids distinct: any sort gives the one order). */
+static void sort_by_id(stermvec *v)
+{
+    if (v->n <= 64) {
+        for (size_t k = 1; k < v->n; k++) {
+            sterm x = v->v[k];
+            size_t m = k;
+            while (m > 0 && v->v[m - 1].id > x.id) v->v[m] = v->v[m - 1], m--;
+            v->v[m] = x;
+        }
+        return;
+    }
+    dl_qsort(v->v, v->n, sizeof *v->v, cmp_id);
+}
+
 /* Parses a state text into v (id-sorted, emptied first).  Bad lines are
  * skipped. */
 static int parse_state(dl_storyer *s, const char *p, size_t n, stermvec *v)
@@ -715,32 +1125,45 @@ static int parse_state(dl_storyer *s, const char *p, size_t n, stermvec *v)
     return DL_OK;
 }
 
+/* The 6 significant digits of a (1e-4 <= a < 1e6, finite) as printf's
+ * "%.6g" rounds them: a ~= m * 10^(e - 5), 10^5 <= m < 10^6, -4 <= e <= 5.
+ * Returns 0 when the product a * 10^(5 - e) lies within 1e-6 of a half
+ * (its own rounding could tip the last digit: the caller asks printf) or
+ * when the digits do not fit.  The decade comes from comparisons with the
+ * powers of ten (no log10); a first guess one off is corrected as a
+ * rounding carry is. */
+static const double pow10_tab[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+static const double dec_lo[] = {1e-4, 1e-3, 1e-2, 1e-1, 1e0, 1e1, 1e2, 1e3, 1e4, 1e5};
+static int digits6(double a, long long *mo, int *eo)
+{
+    int e = -4;
+    while (e < 5 && a >= dec_lo[e + 5]) e++;
+    double x = a * pow10_tab[5 - e];
+    if (fabs(x - floor(x) - 0.5) < 1e-6) return 0;
+    long long m = llround(x);
+    if (m >= 1000000 || m < 100000) {
+        if (m >= 1000000 ? e == 5 : e == -4) return 0;
+        e += m >= 1000000 ? 1 : -1;
+        x = a * pow10_tab[5 - e];
+        if (fabs(x - floor(x) - 0.5) < 1e-6) return 0;
+        m = llround(x);
+    }
+    if (m < 100000 || m >= 1000000) return 0;
+    *mo = m;
+    *eo = e;
+    return 1;
+}
+
 /* Formats w as printf's "%.6g" does for the weights met here (finite,
  * 1e-4 <= |w| < 1e6, else printf itself), into out (room for 32); returns
  * the length.  printf's own formatting was the largest cost of writing
- * states.  When w * 10^k lies within 1e-6 of a half (where the product's
- * rounding could decide the last digit), printf formats it. */
-static const double pow10_tab[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+ * states. */
 static int fmt_weight(double w, char *out)
 {
     double a = fabs(w);
-    if (!(a >= 1e-4 && a < 1e6)) return snprintf(out, 32, "%.6g", w);
-    int e = (int)floor(log10(a));
-    if (e < -4) e = -4;
-    if (e > 5) e = 5;
-    /* 6 significant digits: m = round(a * 10^(5 - e)), 10^5 <= m < 10^6;
-     * near a half the product's own rounding could tip it: printf decides */
-    double x = a * pow10_tab[5 - e];
-    if (fabs(x - floor(x) - 0.5) < 1e-6) return snprintf(out, 32, "%.6g", w);
-    long long m = llround(x);
-    if (m >= 1000000 || m < 100000) {
-        if (m >= 1000000 ? e == 5 : e == -4) return snprintf(out, 32, "%.6g", w);
-        e += m >= 1000000 ? 1 : -1;
-        x = a * pow10_tab[5 - e];
-        if (fabs(x - floor(x) - 0.5) < 1e-6) return snprintf(out, 32, "%.6g", w);
-        m = llround(x);
-    }
-    if (m < 100000 || m >= 1000000) return snprintf(out, 32, "%.6g", w);
+    long long m;
+    int e;
+    if (!(a >= 1e-4 && a < 1e6) || !digits6(a, &m, &e)) return snprintf(out, 32, "%.6g", w);
     char dig[6];
     for (int i = 5; i >= 0; i--) dig[i] = (char)('0' + m % 10), m /= 10;
     int n = 0;
@@ -765,20 +1188,65 @@ static int fmt_weight(double w, char *out)
     return n;
 }
 
+/* The weight as parse_state reads it back from write_state's text:
+ * strtod(fmt_weight(w)).  The text is m * 10^(e - 5) with 10^(5 - e) <=
+ * 10^9, so both m and the power are exact doubles and their IEEE quotient
+ * is the correctly rounded value of the decimal -- what glibc's strtod
+ * (correctly rounded) returns: no text, no parse.  Elsewhere (outside
+ * [1e-4, 1e6), near a half) the text is made and parsed. */
+static double as_written_slow(double w)
+{
+    char num[40];
+    int n = fmt_weight(w, num);
+    if (n < 0 || n >= (int)sizeof num) return 0;
+    double x = strtod(num, NULL);
+    return isfinite(x) ? x : 0;
+}
+
+static double as_written(double w)
+{
+    double a = fabs(w);
+    long long m;
+    int e;
+    if (!(a >= 1e-4 && a < 1e6) || !digits6(a, &m, &e)) return as_written_slow(w);
+    double x = (double)m / pow10_tab[5 - e];
+    return w < 0 ? -x : x;
+}
+
+/* Appends v as state text (story.h) to b: the lines are built in place,
+ * the room for all of them made once. */
 static void write_state(const dl_storyer *s, const stermvec *v, dl_buf *b)
 {
-    char num[32];
+    size_t need = 0;
+    for (size_t i = 0; i < v->n; i++)
+        need += str_len(s, v->v[i].id) + str_len(s, v->v[i].surf) + 2 + 32;
+    if (b->err) return;
+    if (b->n + need + 1 > b->cap) {
+        /* grow through the buffer's own append (it keeps its limits) */
+        size_t n0 = b->n;
+        char z[256] = {0};
+        for (size_t k = 0; k < need + 1 && !b->err; k += sizeof z)
+            dl_buf_add(b, z, need + 1 - k < sizeof z ? need + 1 - k : sizeof z);
+        if (b->err) return;
+        b->n = n0;
+    }
+    char *o = b->p + b->n;
     for (size_t i = 0; i < v->n; i++) {
         /* tabs and newlines cannot occur in terms or surfaces (tokens) */
-        dl_buf_adds(b, STR(s, v->v[i].id));
-        dl_buf_adds(b, "\t");
-        dl_buf_adds(b, STR(s, v->v[i].surf));
-        dl_buf_adds(b, "\t");
-        int n = fmt_weight(v->v[i].w, num);
-        if (n < 0 || n >= (int)sizeof num) n = 0;
-        num[n] = '\n';
-        dl_buf_add(b, num, (size_t)n + 1);
+        size_t lt = str_len(s, v->v[i].id), ls = str_len(s, v->v[i].surf);
+        memcpy(o, STR(s, v->v[i].id), lt);
+        o += lt;
+        *o++ = '\t';
+        memcpy(o, STR(s, v->v[i].surf), ls);
+        o += ls;
+        *o++ = '\t';
+        int n = fmt_weight(v->v[i].w, o);
+        if (n < 0 || n >= 32) n = 0;
+        o += n;
+        *o++ = '\n';
     }
+    *o = 0;
+    b->n = (size_t)(o - b->p);
 }
 
 #ifdef DL_STORY_FMT_SELFTEST
@@ -795,6 +1263,8 @@ int dl_story_fmt_selftest(void)
         fmt_weight(w, x);
         snprintf(y, sizeof y, "%.6g", w);
         if (strcmp(x, y)) bad++;
+        if (as_written(w) != as_written_slow(w)) bad++;
+        if (as_written(w) != strtod(y, NULL)) bad++;
     }
     return bad;
 }
@@ -844,21 +1314,20 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *
     }
     s->ndocs++;
     size_t n = terms->v.n;
-    /* wbuf: weights [0, n), their copy for the selection [n, 2n), then the
-     * term ids (as doubles hold them exactly) [2n, 3n) */
-    if (n && dl_vec_reserve(&s->wbuf, 3 * n)) rc = DL_ENOMEM;
+    /* wbuf: weights [0, n), their copy for the selection [n, 2n); tids:
+     * the term ids, then the surface ids of the terms kept */
+    if (n && (dl_vec_reserve(&s->wbuf, 2 * n) || dl_vec_reserve(&s->offs, n) ||
+              dl_vec_reserve(&s->tids, 2 * n)))
+        rc = DL_ENOMEM;
     double *w = s->wbuf.v;
+    uint32_t *tid = s->tids.v, *sid = s->tids.v + n;
+    for (size_t i = 0; i < n && !rc; i++) s->offs.v[i] = terms->v.v[i].term;
+    if (!rc && n) rc = intern_many(s, terms->buf, s->offs.v, n, tid);
     for (size_t i = 0; i < n && !rc; i++) {
         int64_t df = 0;
-        uint32_t id = intern_z(s, terms->buf + terms->v.v[i].term);
-        if (id == NO_ID) {
-            rc = DL_ENOMEM;
-            break;
-        }
-        if ((rc = df_bump(s, id, &df))) break;
+        if ((rc = df_bump(s, tid[i], &df))) break;
         double idf = log((double)(s->ndocs + 1) / (double)(df + 1)) + 1.0;
         w[i] = w[n + i] = (1.0 + log(terms->v.v[i].w)) * idf;
-        w[2 * n + i] = (double)id;
     }
     /* the cut: weights above thr, then ties at thr by term order */
     double thr = -INFINITY;
@@ -869,20 +1338,20 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *
         for (size_t i = 0; i < n; i++) above += w[i] > thr;
         need = STORY_DOC_TERMS - above;
     }
+    /* the terms kept, as indices into offs (reused): those above the cut
+     * in order, then the first `need` tied ones in term order */
     s->ties.n = 0;
-    if (!rc) rc = dl_vec_reserve(v, n < STORY_DOC_TERMS ? n : STORY_DOC_TERMS);
+    size_t nk = 0;
+    uint32_t *kept = s->offs.v;
     for (size_t i = 0; i < n && !rc; i++) {
         if (n > STORY_DOC_TERMS && w[i] == thr) {
             rc = dl_vec_push(&s->ties, i);
             continue;
         }
         if (n > STORY_DOC_TERMS && w[i] < thr) continue;
-        sterm t = {(uint32_t)w[2 * n + i], intern_z(s, terms->buf + terms->v.v[i].surface), w[i]};
-        if (t.surf == NO_ID) rc = DL_ENOMEM;
-        else v->v[v->n++] = t;  /* reserved */
+        kept[nk++] = (uint32_t)i;
     }
     if (!rc && s->ties.n) {
-        /* the first `need` tied terms in term order */
         size_t *ties = s->ties.v;
         for (size_t k = 1; k < s->ties.n; k++) {
             size_t x = ties[k], m = k;
@@ -891,18 +1360,21 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *
                 ties[m] = ties[m - 1], m--;
             ties[m] = x;
         }
-        for (size_t k = 0; k < s->ties.n && k < need && !rc; k++) {
-            size_t i = ties[k];
-            sterm t = {(uint32_t)w[2 * n + i], intern_z(s, terms->buf + terms->v.v[i].surface),
-                       w[i]};
-            if (t.surf == NO_ID) rc = DL_ENOMEM;
-            else if (v->n < v->cap) v->v[v->n++] = t;
-            else rc = dl_vec_push(v, t);
-        }
+        for (size_t k = 0; k < s->ties.n && k < need; k++) kept[nk++] = (uint32_t)ties[k];
+    }
+    /* surfaces interned only for the terms kept, in that order */
+    if (!rc) rc = dl_vec_reserve(v, nk);
+    if (!rc && nk) {
+        for (size_t k = 0; k < nk; k++) sid[k] = terms->v.v[kept[k]].surface;
+        rc = intern_many(s, terms->buf, sid, nk, sid);
+    }
+    for (size_t k = 0; k < nk && !rc; k++) {
+        sterm t = {tid[kept[k]], sid[k], w[kept[k]]};
+        v->v[v->n++] = t;  /* reserved */
     }
     dl_rawterms_free(&own);
     if (rc) return rc;
-    if (v->n > 1) dl_qsort(v->v, v->n, sizeof *v->v, cmp_id);
+    sort_by_id(v);
     double nn = norm2(v);
     for (size_t i = 0; nn > 0 && i < v->n; i++) v->v[i].w /= nn;
     return DL_OK;
@@ -929,6 +1401,23 @@ static int alias_add(dl_storyer *s, int64_t from, int64_t to)
         s->al = nt;
         s->al_cap = nc;
     }
+    if (from <= 0 || from >= ((int64_t)1 << 28)) {
+        s->gone_off = 1;
+    } else if (!s->gone_off) {
+        if ((size_t)from >= s->gone_n) {
+            size_t nn = s->gone_n ? s->gone_n : 4096;
+            while (nn <= (size_t)from) nn *= 2;
+            uint64_t *ng = dl_realloc(s->gone, nn / 8);
+            if (!ng) {
+                s->gone_off = 1;
+            } else {
+                memset(ng + s->gone_n / 64, 0, (nn - s->gone_n) / 8);
+                s->gone = ng;
+                s->gone_n = nn;
+            }
+        }
+        if (!s->gone_off) s->gone[from / 64] |= (uint64_t)1 << (from % 64);
+    }
     alias *e = &s->al[alias_slot(s->al, s->al_cap, from)];
     if (!e->from) s->al_n++;
     e->from = from;
@@ -940,6 +1429,10 @@ static int alias_add(dl_storyer *s, int64_t from, int64_t to)
 static int64_t resolve(const dl_storyer *s, int64_t id)
 {
     for (int hop = 0; s->al_n && hop < 64; hop++) {
+        if (!s->gone_off && id > 0 && (size_t)id < s->gone_n &&
+            !(s->gone[id / 64] >> (id % 64) & 1))
+            break;  /* never merged away */
+        if (!s->gone_off && id > 0 && (size_t)id >= s->gone_n) break;
         const alias *e = &s->al[alias_slot(s->al, s->al_cap, id)];
         if (!e->from) break;
         id = e->to;
@@ -953,22 +1446,24 @@ static int64_t resolve(const dl_storyer *s, int64_t id)
 static int write_row(dl_storyer *s, storyrow *r)
 {
     if (!r->id || !r->dirty) return DL_OK;
-    dl_buf label = {0}, state = {0};
-    make_label(s, &r->c, &label);
-    write_state(s, &r->c, &state);
-    int rc = label.err ? label.err : state.err;
+    /* the storyer's scratch buffers: free again once the row is stepped */
+    dl_buf *label = &s->label, *state = &s->state;
+    dl_buf_reset(label);
+    dl_buf_reset(state);
+    label->err = state->err = DL_OK;
+    make_label(s, &r->c, label);
+    write_state(s, &r->c, state);
+    int rc = label->err ? label->err : state->err;
     if (!rc) {
         sqlite3_stmt *st = s->st_story_upd;
-        sqlite3_bind_text(st, 1, label.p ? label.p : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, label->p ? label->p : "", -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, r->first);
         sqlite3_bind_int64(st, 3, r->last);
         sqlite3_bind_int64(st, 4, r->articles);
-        sqlite3_bind_blob(st, 5, state.p ? state.p : "", (int)state.n, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 5, state->p ? state->p : "", (int)state->n, SQLITE_STATIC);
         sqlite3_bind_int64(st, 6, r->id);
         rc = step_done(s, st);
     }
-    dl_buf_free(&label);
-    dl_buf_free(&state);
     if (!rc) r->dirty = 0;
     return rc;
 }
@@ -984,6 +1479,7 @@ static int evict(dl_storyer *s, storyrow *r)
     r->first = r->last = 0;
     r->articles = 0;
     r->dirty = 0;
+    r->rounded = 0;
     r->c.n = 0;
     r->cn = 0;
     return DL_OK;
@@ -996,16 +1492,6 @@ static void mark_dirty(dl_storyer *s, storyrow *r)
     (void)dl_vec_push(&s->touched, r->id); /* OOM: only the merge pass misses it */
 }
 
-/* The weight as parse_state reads it back from write_state's text. */
-static double as_written(double w)
-{
-    char num[40];
-    int n = fmt_weight(w, num);
-    if (n < 0 || n >= (int)sizeof num) return 0;
-    double x = strtod(num, NULL);
-    return isfinite(x) ? x : 0;
-}
-
 /* Moves the written (clean) story of cache slot r aside (its weights
  * rounded as written), leaving r empty; its vector's array goes to the
  * parked slot, whose old array comes back to r. */
@@ -1013,14 +1499,18 @@ static void park(dl_storyer *s, storyrow *r)
 {
     if (r->id && !r->dirty) {
         storyrow *p = &s->parked[(uint64_t)r->id % STORY_PARKED];
-        for (size_t i = 0; i < r->c.n; i++) r->c.v[i].w = as_written(r->c.v[i].w);
+        if (!r->rounded) {
+            for (size_t i = 0; i < r->c.n; i++) r->c.v[i].w = as_written(r->c.v[i].w);
+            r->cn = norm2(&r->c);
+            r->rounded = 1;
+        }
         stermvec t = p->c;
         *p = *r;
-        p->cn = 0;
         r->c = t;
     }
     r->id = 0;
     r->dirty = 0;
+    r->rounded = 0;
     r->c.n = 0;
 }
 
@@ -1044,6 +1534,7 @@ static int load_story(dl_storyer *s, int64_t id, storyrow *r, int64_t *fwd)
     r->first = r->last = 0;
     r->articles = 0;
     r->dirty = 0;
+    r->rounded = 0;  /* a state text need not hold 6 digits (park rounds it) */
     r->c.n = 0;
     r->cn = 0;
     *fwd = 0;
@@ -1064,6 +1555,7 @@ static int load_story(dl_storyer *s, int64_t id, storyrow *r, int64_t *fwd)
             *fwd = strtoll(num, NULL, 10);
         } else {
             rc = parse_state(s, p ? p : "", p ? n : 0, &r->c);
+            r->cn = norm2(&r->c);
         }
     }
     sqlite3_reset(st);
@@ -1098,10 +1590,25 @@ static storyrow *get_story_pin(dl_storyer *s, int64_t id, int64_t pin, storyrow 
             if (fwd && fwd != id && !alias_add(s, id, fwd)) continue;
             return NULL;
         }
-        r->cn = norm2(&r->c);
-        return r;
+        return r;  /* cn set by load_story */
     }
     return NULL;
+}
+
+/* Asks the memory for story id's centroid where it is already held (cache
+ * or parked; aliases not followed): the cosines of an article's
+ * candidates wait on these arrays, so the next ones are fetched while one
+ * is scored.  A hint only. */
+#define PREFETCH_AHEAD 2
+static void prefetch_story(const dl_storyer *s, int64_t id)
+{
+    const storyrow *r = &s->cache[(uint64_t)id % STORY_CACHE];
+    if (r->id != id) {
+        r = &s->parked[(uint64_t)id % STORY_PARKED];
+        if (r->id != id) return;
+    }
+    const char *p = (const char *)r->c.v, *e = p + r->c.n * sizeof *r->c.v;
+    for (; p < e; p += 64) __builtin_prefetch(p);
 }
 
 static storyrow *get_story(dl_storyer *s, int64_t id, int *rc)
@@ -1190,11 +1697,65 @@ static int entity_keys(dl_storyer *s, const dl_annotation *a, uint32_t *keys, si
     return DL_OK;
 }
 
-static int cmp_skey(const void *a, const void *b)
+/* The first index of the sorted w[0, n) whose value is >= x (n: none).
+ * The rows' days spread fairly evenly, so the search starts where x would
+ * lie were they even, and gallops from there to bracket it: a few loads
+ * near one another instead of a binary search's chain of misses across
+ * the array. */
+static size_t lower_bound_u64(const uint64_t *w, size_t n, uint64_t x)
 {
-    const skey *x = a, *y = b;
-    if (x->day != y->day) return x->day < y->day ? -1 : 1;
-    return x->story < y->story ? -1 : x->story > y->story;
+    if (!n || w[0] >= x) return 0;
+    if (w[n - 1] < x) return n;
+    /* w[0] < x <= w[n - 1]: keep w[lo] < x <= w[hi] */
+    double f = (double)(x - w[0]) / (double)(w[n - 1] - w[0]);
+    size_t p = (size_t)(f * (double)(n - 1));
+    if (p > n - 1) p = n - 1;
+    size_t lo, hi;
+    if (w[p] < x) {
+        lo = p;
+        hi = n - 1;
+        for (size_t step = 1; lo + step < n - 1; step *= 2) {
+            if (w[lo + step] >= x) {
+                hi = lo + step;
+                break;
+            }
+            lo += step;
+        }
+    } else {
+        hi = p;
+        lo = 0;
+        for (size_t step = 1; step < hi; step *= 2) {
+            if (w[hi - step] < x) {
+                lo = hi - step;
+                break;
+            }
+            hi -= step;
+        }
+    }
+    while (hi - lo > 1) {
+        size_t m = lo + (hi - lo) / 2;
+        if (w[m] < x) lo = m;
+        else hi = m;
+    }
+    return hi;
+}
+
+/* Asks the memory for the key rows of terms[0, nt) ahead of their
+ * lookups (key_stories): the per-key entries first, then the ends and
+ * middle of each window.  A hint only. */
+static void key_prefetch(const dl_storyer *s, const uint32_t *terms, size_t nt)
+{
+    if (!s->mem) return;
+    for (size_t i = 0; i < nt; i++)
+        if (terms[i] < s->kr.n) __builtin_prefetch(&s->kr.v[terms[i]]);
+    for (size_t i = 0; i < nt; i++) {
+        if (terms[i] >= s->kr.n) continue;
+        const krows *e = &s->kr.v[terms[i]];
+        if (!e->win.n) continue;
+        __builtin_prefetch(&e->win.v[0]);
+        __builtin_prefetch(&e->win.v[e->win.n / 2]);
+        __builtin_prefetch(&e->win.v[e->win.n - 1]);
+    }
 }
 
 /* The distinct live stories with a story_keys row (term, day in [lo, hi]),
@@ -1205,18 +1766,19 @@ static int key_stories(dl_storyer *s, uint32_t term, int32_t lo, int32_t hi, i64
 {
     out->n = 0;
     if (s->mem) {
-        const dent *e = &s->dict.v[term];
-        s->rows.n = 0;
-        size_t from = e->rows.n > STORY_KEY_SCAN ? e->rows.n - STORY_KEY_SCAN : 0;
-        if (dl_vec_reserve(&s->rows, e->rows.n - from)) return DL_ENOMEM;
-        for (size_t i = from; i < e->rows.n; i++)
-            if (e->rows.v[i].day >= lo && e->rows.v[i].day <= hi)
-                s->rows.v[s->rows.n++] = e->rows.v[i];
-        if (s->rows.n > 1) dl_qsort(s->rows.v, s->rows.n, sizeof *s->rows.v, cmp_skey);
-        if (dl_vec_reserve(out, s->rows.n)) return DL_ENOMEM;
-        idmap_clear(s->seen);
-        for (size_t i = 0; i < s->rows.n; i++) {
-            int64_t id = resolve(s, s->rows.v[i].story);
+        if (term >= s->kr.n) return DL_OK;
+        /* the window's rows in [lo, hi]: one slice of the sorted rows, in
+         * (day, story) order */
+        const uint64_t *w = s->kr.v[term].win.v;
+        size_t n = s->kr.v[term].win.n;
+        uint64_t plo = KROW(lo, 0), span = KROW(hi, UINT32_MAX) - plo;
+        size_t a = lower_bound_u64(w, n, plo);
+        size_t end = a;
+        while (end < n && w[end] - plo <= span) end++;
+        if (dl_vec_reserve(out, end - a)) return DL_ENOMEM;
+        idmap_clear(s->seen, end - a);
+        for (size_t i = a; i < end; i++) {
+            int64_t id = resolve(s, KROW_STORY(w[i]));
             int found = 0;
             long slot = idmap_get(s->seen, id, &found);
             if (!found && slot >= 0) out->v[out->n++] = id;
@@ -1251,28 +1813,43 @@ static int gather(dl_storyer *s, idmap *map, scandvec *c, int64_t skip)
         int found = 0;
         long slot = idmap_get(map, id, &found);
         if (found) {
-            c->v[map->val[slot]].hits++;
+            c->v[map->s[slot].val].hits++;
             continue;
         }
         if (slot < 0) continue;
         if (c->n >= STORY_GATHER) {
-            map->gen[slot] = 0;  /* not a candidate: give the slot back (the last
+            map->s[slot].gen = 0;  /* not a candidate: give the slot back (the last
                                     one claimed, so no probe chain breaks) */
             map->n--;
             continue;
         }
         scand x = {id, 1, (int)c->n};
         if (dl_vec_push(c, x)) return DL_ENOMEM;
-        map->val[slot] = (int32_t)(c->n - 1);
+        map->s[slot].val = (int32_t)(c->n - 1);
     }
     return DL_OK;
 }
 
-static int cmp_cand(const void *a, const void *b)
+/* Keeps the `keep` candidates sharing most keys, most first, ties in
+ * order of discovery (c is in discovery order, as gather makes it): a
+ * stable counting pass per hit count, from the highest down, stopping
+ * once `keep` are taken -- the order a stable sort by hits gives. */
+static int best_cands(dl_storyer *s, scandvec *c, size_t keep)
 {
-    const scand *x = a, *y = b;
-    if (x->hits != y->hits) return x->hits > y->hits ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order;
+    int hmax = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].hits > hmax) hmax = c->v[i].hits;
+    scandvec *o = &s->csort;
+    o->n = 0;
+    size_t want = c->n < keep ? c->n : keep;
+    if (dl_vec_reserve(o, want)) return DL_ENOMEM;
+    for (int h = hmax; h > 0 && o->n < want; h--)
+        for (size_t i = 0; i < c->n && o->n < want; i++)
+            if (c->v[i].hits == h) o->v[o->n++] = c->v[i];
+    scandvec t = *c;
+    *c = *o;
+    *o = t;
+    return DL_OK;
 }
 
 int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_t dup_of,
@@ -1314,7 +1891,12 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     cands->n = ecands->n = 0;
     idmap *cmap = s->seen + 1;
     if (!best) {
-        idmap_clear(cmap);
+        uint32_t kt[STORY_KEY_TERMS + STORY_ENT_KEYS];
+        size_t nkt = 0;
+        for (size_t i = 0; i < ntop; i++) kt[nkt++] = v->v[top[i]].id;
+        for (size_t i = 0; i < nek; i++) kt[nkt++] = ekeys[i];
+        key_prefetch(s, kt, nkt);
+        idmap_clear(cmap, STORY_GATHER + 1);
         for (size_t i = 0; i < ntop && !rc; i++) {
             rc = key_stories(s, v->v[top[i]].id, day - window, day + window, &s->ids);
             if (!rc) rc = gather(s, cmap, cands, 0);
@@ -1323,18 +1905,20 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     /* the slower signal: stories that share STORY_ENT_MIN salient entities
      * with the article within STORY_ENT_WINDOW days (a long story resumed
      * after a gap, or drifted in vocabulary) */
-    if (!best) idmap_clear(cmap);
+    if (!best) idmap_clear(cmap, STORY_GATHER + 1);
     for (size_t i = 0; !best && i < nek && !rc; i++) {
         rc = key_stories(s, ekeys[i], day - STORY_ENT_WINDOW, day + STORY_ENT_WINDOW, &s->ids);
         if (!rc) rc = gather(s, cmap, ecands, 0);
     }
     /* the stories sharing most key terms first (stable: older first) */
-    dl_qsort(cands->v, cands->n, sizeof *cands->v, cmp_cand);
-    if (cands->n > STORY_MAX_CANDIDATES) cands->n = STORY_MAX_CANDIDATES;
+    if (!rc) rc = best_cands(s, cands, STORY_MAX_CANDIDATES);
+    ptab_build(s, v);
+    for (size_t k = 0; k < PREFETCH_AHEAD && k < cands->n; k++) prefetch_story(s, cands->v[k].id);
     for (size_t k = 0; k < cands->n && !rc; k++) {
+        if (k + PREFETCH_AHEAD < cands->n) prefetch_story(s, cands->v[k + PREFETCH_AHEAD].id);
         const storyrow *r = get_story(s, cands->v[k].id, &rc);
         if (!r) continue;
-        double sim = r->cn > 0 ? dot(v, &r->c) / r->cn : 0;
+        double sim = r->cn > 0 ? dot_with(s, v, &r->c) / r->cn : 0;
         int32_t gap = day < r->first ? r->first - day : day > r->last ? day - r->last : 0;
         sim -= penalty * gap;
         if (sim > best_sim) best_sim = sim, best = r->id;
@@ -1349,17 +1933,18 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
             if (ecands->v[k].hits < STORY_ENT_MIN) continue;
             const storyrow *r = get_story(s, ecands->v[k].id, &rc);
             if (!r) continue;
-            double sim = r->cn > 0 ? dot(v, &r->c) / r->cn : 0;
+            double sim = r->cn > 0 ? dot_with(s, v, &r->c) / r->cn : 0;
             if (sim >= STORY_ENT_THRESHOLD && sim > best_e) best_e = sim, best = r->id;
         }
     }
+    s->pt_of = NULL;
 
-    dl_buf label = {0}, state = {0};
     storyrow *r = NULL;
     if (!rc && best && (r = get_story(s, best, &rc)) != NULL) {
         /* the row is written when evicted or at the batch's end */
         best = r->id;
         rc = merge_into(s, &r->c, v);
+        r->rounded = 0;
         if (!rc) {
             r->cn = norm2(&r->c);
             if (day < r->first) r->first = day;
@@ -1368,15 +1953,20 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
             mark_dirty(s, r);
         }
     } else if (!rc) {
-        make_label(s, v, &label);
-        write_state(s, v, &state);
-        rc = label.err ? label.err : state.err;
+        /* the scratch buffers, done with before evict (write_row) uses them */
+        dl_buf *label = &s->label, *state = &s->state;
+        dl_buf_reset(label);
+        dl_buf_reset(state);
+        label->err = state->err = DL_OK;
+        make_label(s, v, label);
+        write_state(s, v, state);
+        rc = label->err ? label->err : state->err;
         if (!rc) {
             sqlite3_stmt *st = s->st_story_new;
-            sqlite3_bind_text(st, 1, label.p ? label.p : "", -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 1, label->p ? label->p : "", -1, SQLITE_STATIC);
             sqlite3_bind_int64(st, 2, day);
             sqlite3_bind_int64(st, 3, day);
-            sqlite3_bind_blob(st, 4, state.p ? state.p : "", (int)state.n, SQLITE_STATIC);
+            sqlite3_bind_blob(st, 4, state->p ? state->p : "", (int)state->n, SQLITE_STATIC);
             rc = step_done(s, st);
             best = sqlite3_last_insert_rowid(s->ar->db);
         }
@@ -1392,14 +1982,13 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
                     c->articles = 1;
                     if (v->n) memcpy(c->c.v, v->v, v->n * sizeof *v->v);
                     c->c.n = v->n;
+                    c->rounded = 0;
                     c->cn = norm2(&c->c);
                     rc = dl_vec_push(&s->touched, best);
                 }
             }
         }
     }
-    dl_buf_free(&label);
-    dl_buf_free(&state);
     if (!rc) {
         sqlite3_bind_int64(s->st_art_set, 1, best);
         sqlite3_bind_int64(s->st_art_set, 2, docno);
@@ -1466,6 +2055,7 @@ static int merge_stories(dl_storyer *s, int64_t keep, int64_t gone)
     storyrow *k = rc ? NULL : get_story(s, keep, &rc);
     if (!rc && !k) rc = fail(s);
     if (!rc) rc = merge_into(s, &k->c, &gc);
+    if (k) k->rounded = 0;
     if (!rc) {
         k->cn = norm2(&k->c);
         if (gfirst < k->first) k->first = gfirst;
@@ -1492,31 +2082,35 @@ static int merge_one(dl_storyer *s, int64_t id, int *merged)
     uint32_t terms[STORY_KEY_TERMS];
     size_t nt = top_terms(s, &r->c, STORY_KEY_TERMS, top);
     for (size_t i = 0; i < nt; i++) terms[i] = r->c.v[top[i]].id;
+    key_prefetch(s, terms, nt);
     int32_t lo = r->first - STORY_MERGE_WINDOW, hi = r->last + STORY_MERGE_WINDOW;
     scandvec *cands = &s->cands;
     cands->n = 0;
     idmap *cmap = s->seen + 1;
-    idmap_clear(cmap);
+    idmap_clear(cmap, STORY_GATHER + 1);
     for (size_t i = 0; i < nt && !rc; i++) {
         rc = key_stories(s, terms[i], lo, hi, &s->ids);
         if (!rc) rc = gather(s, cmap, cands, id);
     }
     /* most shared terms first */
-    dl_qsort(cands->v, cands->n, sizeof *cands->v, cmp_cand);
-    if (cands->n > STORY_MAX_CANDIDATES) cands->n = STORY_MAX_CANDIDATES;
+    if (!rc) rc = best_cands(s, cands, STORY_MAX_CANDIDATES);
     storyrow spare;
     memset(&spare, 0, sizeof spare);
+    ptab_build(s, &r->c);  /* r stays in its slot (pinned) and unchanged */
     int64_t best = 0;
     double best_margin = 0;
     for (size_t k = 0; k < cands->n && !rc; k++) {
+        for (size_t j = k + 1; j < cands->n && j <= k + PREFETCH_AHEAD; j++)
+            if (cands->v[j].hits >= STORY_MERGE_MIN_HITS) prefetch_story(s, cands->v[j].id);
         if (cands->v[k].hits < STORY_MERGE_MIN_HITS) continue;
         const storyrow *o = get_story_pin(s, cands->v[k].id, id, &spare, &rc);
         r = get_story(s, id, &rc);  /* still cached (pinned) */
         if (!o || !r || o->id == id) continue;
-        double cos = r->cn > 0 && o->cn > 0 ? dot(&r->c, &o->c) / (r->cn * o->cn) : 0;
+        double cos = r->cn > 0 && o->cn > 0 ? dot_with(s, &r->c, &o->c) / (r->cn * o->cn) : 0;
         double margin = cos - merge_threshold(r, o);
         if (margin > best_margin) best_margin = margin, best = o->id;
     }
+    s->pt_of = NULL;
     dl_vec_free(&spare.c);
     if (rc || !best) return rc;
     *merged = 1;
