@@ -1664,6 +1664,9 @@ static int entity_keys(dl_storyer *s, const dl_annotation *a, uint32_t *keys, si
             continue;
         size_t len = strlen(e->name);
         if (len < 3 || len > 120) continue;
+        /* a person the article names by one word only ("Harry") is too
+         * weak a key: many stories share a given name */
+        if (e->type == DL_PERSON && !memchr(e->name, ' ', len)) continue;
         char key[128];
         key[0] = '@';
         key[1] = (char)('0' + e->type);

@@ -65,7 +65,8 @@
 #define STORY_WINDOW 180         /* days */
 #define STORY_THRESHOLD 0.20
 #define STORY_DAY_PENALTY 0.0005
-/* the entity signal (story.c, entity_keys) */
+/* the entity signal (story.c, entity_keys): the people (named by more than
+ * one word) and organisations an article mentions most */
 #define STORY_ENT_KEYS 8
 #define STORY_ENT_MENTIONS 1
 #define STORY_ENT_MIN 2
