@@ -65,15 +65,15 @@ int dl_ner_tag(const void *model, dl_doc *d);
 /* The model's path: $DATELINE_MODELS, beside the binary, ./models. */
 int dl_ner_find_model(char *buf, size_t cap);
 
-/* Appends the annotation's JSON object (SPEC 4) to b; with_text = 0 leaves
- * out the id, date, source and text (the archive keeps those in columns). */
-struct dl_buf;
 /* dl_analyze, also handing the text's tokens (dl_tokenize of rec->text)
  * over to *toks (freed first; the caller frees it with dl_vec_free) when
  * toks is not NULL: later per-article steps need not tokenize again. */
 int dl_analyze_toks(const dl_analyzer *az, const dl_record *rec, dl_annotation **out,
                     dl_tokvec *toks);
 
+/* Appends the annotation's JSON object (SPEC 4) to b; with_text = 0 leaves
+ * out the id, date, source and text (the archive keeps those in columns). */
+struct dl_buf;
 void dl_annotation_json_buf(const dl_annotation *a, struct dl_buf *b, int with_text);
 /* Reads the arrays of an annotation JSON object (as written above) into a,
  * whose text must already be set; spans outside the text are dropped.

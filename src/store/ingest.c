@@ -8,10 +8,12 @@
  * The flow: dl_ingest_add looks the id up (already stored: counted as
  * present, nothing else done) and copies the record into a chunk.  Full
  * chunks go to the analysis pool (analyze/pool.h) and are written, in input
- * order, on this thread while the pool analyzes the next chunk.  Writing an
- * article stores it, its annotation and the indexed rows of its quotes and
- * entities; later stages (search index, near-duplicates, stories) plug in
- * at the marked place in write_article.
+ * order, on this thread while the pool analyzes the next chunk (the workers
+ * also make the stored annotation JSON, keep the text's tokens, and run the
+ * dedup/story preparation of src/story/prep.h).  Writing an article stores
+ * it and its annotation, runs near-duplicates and stories, and, unless it
+ * is a near-duplicate copy, writes the rows of its quotes and entities and
+ * adds it to the search index's batch.
  */
 #include "store.h"
 #include "../text/utf8.h"
