@@ -26,14 +26,8 @@ typedef struct posting {
     uint32_t doc, tf, *pos;
 } posting;
 
-static uint64_t g_rng = 0x9E3779B97F4A7C15ull;
-static uint32_t rnd(uint32_t n)
-{
-    g_rng ^= g_rng << 13;
-    g_rng ^= g_rng >> 7;
-    g_rng ^= g_rng << 17;
-    return (uint32_t)(g_rng % n);
-}
+#define RNG_SEED 0x9E3779B97F4A7C15ull
+#include "rng.h"
 
 /* A term with df postings over NDOCS docs, tfs and positions of every
  * byte length.  Returns the postings (caller frees). */

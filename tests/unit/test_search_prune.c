@@ -27,14 +27,8 @@
 static char dir[64];
 static dl_archive *ar;
 
-static uint64_t g_rng = 0x2545F4914F6CDD1Dull;
-static uint32_t rnd(uint32_t n)
-{
-    g_rng ^= g_rng << 13;
-    g_rng ^= g_rng >> 7;
-    g_rng ^= g_rng << 17;
-    return (uint32_t)(g_rng % n);
-}
+#define RNG_SEED 0x2545F4914F6CDD1Dull
+#include "rng.h"
 
 /* Word w of the vocabulary: invented, letters only ("ba", "be"...). */
 static void word(uint32_t w, char *out)
