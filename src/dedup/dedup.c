@@ -640,13 +640,9 @@ static int sig_get(dl_dedup *dd, int64_t docno, sigref *r)
 static int flush_sigs(dl_dedup *dd)
 {
     if (!dd->pending_sigs.n) return DL_OK;
-    if (!dd->st_sig_many) {
-        dl_buf q = {0};
-        dl_buf_adds(&q, "INSERT OR REPLACE INTO dup_sigs(docno, sig) VALUES ");
-        for (int k = 0; k < SIG_ROWS; k++) dl_buf_adds(&q, k ? ",(?,?)" : "(?,?)");
-        if (!q.err) dd->st_sig_many = dl_archive_prepare(dd->ar, q.p);
-        dl_buf_free(&q);
-    }
+    if (!dd->st_sig_many)
+        dd->st_sig_many = dl_archive_prepare_rows(
+            dd->ar, "INSERT OR REPLACE INTO dup_sigs(docno, sig) VALUES ", "(?,?)", SIG_ROWS, NULL);
     int rc = DL_OK;
     size_t i = 0, n = dd->pending_sigs.n;
     while (i < n && !rc) {
@@ -1079,13 +1075,9 @@ static int flush_keys(dl_dedup *dd)
     dl_qsort(dd->pending.v, dd->pending.n, sizeof *dd->pending.v, cmp_keyrow);
     int rc = DL_OK;
     size_t i = 0;
-    if (!dd->st_key_many) {
-        dl_buf q = {0};
-        dl_buf_adds(&q, "INSERT OR IGNORE INTO dup_keys(key, docno) VALUES ");
-        for (int k = 0; k < FLUSH_ROWS; k++) dl_buf_adds(&q, k ? ",(?,?)" : "(?,?)");
-        if (!q.err) dd->st_key_many = dl_archive_prepare(dd->ar, q.p);
-        dl_buf_free(&q);
-    }
+    if (!dd->st_key_many)
+        dd->st_key_many = dl_archive_prepare_rows(
+            dd->ar, "INSERT OR IGNORE INTO dup_keys(key, docno) VALUES ", "(?,?)", FLUSH_ROWS, NULL);
     for (; dd->st_key_many && i + FLUSH_ROWS <= dd->pending.n && !rc; i += FLUSH_ROWS) {
         for (int k = 0; k < FLUSH_ROWS; k++) {
             sqlite3_bind_int64(dd->st_key_many, 2 * k + 1, dd->pending.v[i + k].key);

@@ -4,6 +4,7 @@
 #include "store.h"
 #include "../analyze/analyze.h"
 #include "../index/index.h"
+#include "../text/buf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -76,6 +77,21 @@ sqlite3_stmt *dl_archive_prepare(dl_archive *ar, const char *sql)
         dl_archive_fail(ar, DL_ESTORE, "%s", sqlite3_errmsg(ar->db));
         return NULL;
     }
+    return st;
+}
+
+sqlite3_stmt *dl_archive_prepare_rows(dl_archive *ar, const char *head, const char *row,
+                                     int rows, const char *tail)
+{
+    dl_buf q = {0};
+    dl_buf_adds(&q, head);
+    for (int k = 0; k < rows; k++) {
+        if (k) dl_buf_addc(&q, ',');
+        dl_buf_adds(&q, row);
+    }
+    if (tail) dl_buf_adds(&q, tail);
+    sqlite3_stmt *st = q.err ? NULL : dl_archive_prepare(ar, q.p);
+    dl_buf_free(&q);
     return st;
 }
 

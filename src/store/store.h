@@ -34,6 +34,12 @@ int dl_archive_fail(dl_archive *ar, int rc, const char *fmt, ...)
 /* Prepares sql on ar->db, or records the error and returns NULL. */
 sqlite3_stmt *dl_archive_prepare(dl_archive *ar, const char *sql);
 
+/* Prepares head, then row written rows times (comma-separated), then tail
+ * (may be NULL): one statement that inserts many rows at once.  NULL on
+ * failure (recorded) or OOM. */
+sqlite3_stmt *dl_archive_prepare_rows(dl_archive *ar, const char *head, const char *row,
+                                     int rows, const char *tail);
+
 /* Runs SQL without results.  DL_OK or DL_ESTORE (message recorded). */
 int dl_archive_exec(dl_archive *ar, const char *sql);
 

@@ -670,13 +670,10 @@ static int flush_keys(dl_storyer *s)
         dl_qsort(s->pkeys.v, s->pkeys.n, sizeof *s->pkeys.v, cmp_pkey);
         sort_s = NULL;
     }
-    if (!s->st_keys_many && s->pkeys.n >= DF_ROWS) {
-        dl_buf q = {0};
-        dl_buf_adds(&q, "INSERT OR IGNORE INTO story_keys(term, day, story) VALUES ");
-        for (int k = 0; k < DF_ROWS; k++) dl_buf_adds(&q, k ? ",(?,?,?)" : "(?,?,?)");
-        if (!q.err) s->st_keys_many = dl_archive_prepare(s->ar, q.p);
-        dl_buf_free(&q);
-    }
+    if (!s->st_keys_many && s->pkeys.n >= DF_ROWS)
+        s->st_keys_many = dl_archive_prepare_rows(
+            s->ar, "INSERT OR IGNORE INTO story_keys(term, day, story) VALUES ", "(?,?,?)", DF_ROWS,
+            NULL);
     int rc = DL_OK;
     size_t i = 0;
     for (; s->st_keys_many && i + DF_ROWS <= s->pkeys.n && !rc; i += DF_ROWS) {
@@ -732,12 +729,9 @@ int dl_storyer_flush(dl_storyer *s)
     s->dirty.n = m;
     if (m > 1 && (rc = sort_ids_by_string(s, s->dirty.v, m))) return rc;
     if (!s->st_df_many && m >= DF_ROWS) {
-        dl_buf q = {0};
-        dl_buf_adds(&q, "INSERT INTO story_df(term, n) VALUES ");
-        for (int k = 0; k < DF_ROWS; k++) dl_buf_adds(&q, k ? ",(?,?)" : "(?,?)");
-        dl_buf_adds(&q, " ON CONFLICT(term) DO UPDATE SET n = n + excluded.n");
-        if (!q.err) s->st_df_many = dl_archive_prepare(s->ar, q.p);
-        dl_buf_free(&q);
+        s->st_df_many = dl_archive_prepare_rows(
+            s->ar, "INSERT INTO story_df(term, n) VALUES ", "(?,?)", DF_ROWS,
+            " ON CONFLICT(term) DO UPDATE SET n = n + excluded.n");
     }
     size_t i = 0;
     for (; s->st_df_many && i + DF_ROWS <= m && !rc; i += DF_ROWS) {
