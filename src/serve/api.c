@@ -436,7 +436,7 @@ static void mentions_of_query(sv_req *req, dl_archive *ar, const q_args *a)
 static void mentions_of_entity(sv_req *req, dl_archive *ar, const char *name, const q_args *a)
 {
     sqlite3_stmt *st = dl_archive_prepare(
-        ar, "SELECT day, COUNT(DISTINCT docno) FROM entities WHERE name = ?1 "
+        ar, "SELECT day, SUM(articles) FROM entity_days WHERE name = ?1 "
             "AND day >= ?2 AND day <= ?3 GROUP BY day ORDER BY day");
     if (!st) {
         sv_error(req, 500, "%s", dl_archive_errmsg(ar));

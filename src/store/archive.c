@@ -38,12 +38,12 @@ static const char SCHEMA[] =
     "  speaker TEXT, speaker_key TEXT);"  /* speaker_key: case-folded */
     "CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker_key, day);"
     "CREATE INDEX IF NOT EXISTS quotes_day ON quotes(day);"
-    "CREATE INDEX IF NOT EXISTS quotes_doc ON quotes(docno);"
-    "CREATE TABLE IF NOT EXISTS entities("
-    "  docno INTEGER NOT NULL, day INTEGER NOT NULL,"
-    "  name TEXT NOT NULL, type TEXT NOT NULL, mentions INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS entities_name ON entities(name, day);"
-    "CREATE INDEX IF NOT EXISTS entities_doc ON entities(docno);"
+    /* entity mentions counted per name, day and type (entdays.c): the
+     * mentions, and the articles (near-duplicate copies not counted) */
+    "CREATE TABLE IF NOT EXISTS entity_days("
+    "  name TEXT NOT NULL, type TEXT NOT NULL, day INTEGER NOT NULL,"
+    "  mentions INTEGER NOT NULL, articles INTEGER NOT NULL,"
+    "  PRIMARY KEY(name, day, type)) WITHOUT ROWID;"
     /* stories (story issue): one row per story */
     "CREATE TABLE IF NOT EXISTS stories("
     "  story INTEGER PRIMARY KEY, label TEXT, first INTEGER, last INTEGER,"
@@ -111,21 +111,37 @@ const char *dl_archive_errmsg(const dl_archive *ar)
     return ar ? ar->errmsg : "out of memory";
 }
 
+/* Schema 1 to 2 (store.h): entity rows fold into entity_days, as ingest
+ * now counts them (copies' rows, which schema-1 ingests wrote, left out). */
+static const char UPGRADE_1_2[] =
+    "INSERT INTO entity_days(name, type, day, mentions, articles)"
+    "  SELECT name, type, day, SUM(mentions), COUNT(DISTINCT docno) FROM entities"
+    "  WHERE docno NOT IN (SELECT docno FROM articles WHERE dup_of IS NOT NULL)"
+    "  GROUP BY name, day, type;"
+    "DROP TABLE entities;"
+    "DROP INDEX IF EXISTS quotes_doc;"
+    "UPDATE meta SET value = 2 WHERE key = 'schema';";
+
+/* Checks the schema record; a writable archive of schema 1 is upgraded
+ * (inside the caller's transaction). */
 static int check_version(dl_archive *ar)
 {
     sqlite3_stmt *st = dl_archive_prepare(ar, "SELECT value FROM meta WHERE key='schema'");
     if (!st) return DL_ECORRUPT;
-    int rc = DL_OK;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        int v = sqlite3_column_int(st, 0);
-        if (v != DL_SCHEMA_VERSION)
-            rc = dl_archive_fail(ar, DL_EVERSION,
-                                 "archive schema %d, this dateline reads schema %d", v,
-                                 DL_SCHEMA_VERSION);
-    } else if (!ar->writable) {
-        rc = dl_archive_fail(ar, DL_ECORRUPT, "not a dateline archive (no schema record)");
-    }
+    int rc = DL_OK, v = -1;
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
+    if (v == 1 && ar->writable) {
+        if (dl_archive_exec(ar, UPGRADE_1_2)) return DL_ESTORE;
+        v = DL_SCHEMA_VERSION;
+    }
+    if (v >= 0 && v != DL_SCHEMA_VERSION)
+        rc = dl_archive_fail(ar, DL_EVERSION,
+                             "archive schema %d, this dateline reads schema %d%s", v,
+                             DL_SCHEMA_VERSION,
+                             v == 1 ? " (an ingest or `dateline optimize` upgrades it)" : "");
+    else if (v < 0 && !ar->writable)
+        rc = dl_archive_fail(ar, DL_ECORRUPT, "not a dateline archive (no schema record)");
     return rc;
 }
 

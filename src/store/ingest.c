@@ -12,8 +12,9 @@
  * also make the stored annotation JSON, keep the text's tokens, and run the
  * dedup/story preparation of src/story/prep.h).  Writing an article stores
  * it and its annotation, runs near-duplicates and stories, and, unless it
- * is a near-duplicate copy, writes the rows of its quotes and entities and
- * adds it to the search index's batch.
+ * is a near-duplicate copy, writes the rows of its quotes, counts its
+ * entities (entity_days, written at the commit) and adds it to the search
+ * index's batch.
  */
 #include "store.h"
 #include "../text/utf8.h"
@@ -40,7 +41,8 @@ struct dl_ingest {
     size_t batch_n, batch_bytes;
     dl_ingest_counts counts;   /* committed */
     dl_ingest_counts pending;  /* in the open batch */
-    sqlite3_stmt *st_exists, *st_article, *st_annot, *st_quote, *st_entity;
+    sqlite3_stmt *st_exists, *st_article, *st_annot, *st_quote;
+    dl_entdays *ed;      /* the batch's entity counts (entdays.c) */
     dl_buf json;
     dl_apool *pool;
     dl_achunk *cur;      /* being filled */
@@ -60,7 +62,7 @@ static void finalize_all(dl_ingest *ing)
     sqlite3_finalize(ing->st_article);
     sqlite3_finalize(ing->st_annot);
     sqlite3_finalize(ing->st_quote);
-    sqlite3_finalize(ing->st_entity);
+    dl_entdays_free(ing->ed);
     dl_buf_free(&ing->json);
     if (ing->inflight) dl_apool_wait(ing->pool, ing->inflight);
     dl_apool_free(ing->pool);
@@ -90,11 +92,9 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
     ing->st_quote = dl_archive_prepare(
         ar, "INSERT INTO quotes(docno, day, start, end, speaker, speaker_key)"
             " VALUES(?,?,?,?,?,?)");
-    ing->st_entity = dl_archive_prepare(
-        ar, "INSERT INTO entities(docno, day, name, type, mentions) VALUES(?,?,?,?,?)");
     dl_index *ix = NULL;
     if (!ing->st_exists || !ing->st_article || !ing->st_annot || !ing->st_quote ||
-        !ing->st_entity || dl_dedup_new(ar, &ing->dedup) ||
+        dl_entdays_new(ar, &ing->ed) || dl_dedup_new(ar, &ing->dedup) ||
         dl_storyer_new(ar, &ing->storyer) || dl_index_get(ar, &ix) ||
         dl_ibatch_new(ix, &ing->ib)) {
         finalize_all(ing);
@@ -131,11 +131,6 @@ static int step_done(dl_ingest *ing, sqlite3_stmt *st)
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
     return rc == SQLITE_DONE ? DL_OK : store_fail(ing);
-}
-
-static const char *ent_type(int t)
-{
-    return t == DL_PERSON ? "PERSON" : t == DL_PLACE ? "PLACE" : "ORG";
 }
 
 /* Writes one analyzed article; *added is 0 when its id was already there. */
@@ -207,16 +202,9 @@ static int write_article(dl_ingest *ing, const dl_ajob *j, int *added)
         free(key);
         if (step_done(ing, st)) return DL_ESTORE;
     }
-    for (size_t i = 0; i < a->n_entities; i++) {
-        const dl_entity *e = &a->entities[i];
-        st = ing->st_entity;
-        sqlite3_bind_int64(st, 1, docno);
-        sqlite3_bind_int64(st, 2, rec->day);
-        sqlite3_bind_text(st, 3, e->name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, ent_type(e->type), -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 5, (sqlite3_int64)e->n_mentions);
-        if (step_done(ing, st)) return DL_ESTORE;
-    }
+    /* entity counts per day: written at the commit (entdays.c) */
+    int rc = dl_entdays_add(ing->ed, rec->day, a);
+    if (rc) return rc;
     /* search index: searchable when the batch commits */
     return dl_ibatch_add_toks(ing->ib, docno, rec->day, rec->title,
                               rec->title ? strlen(rec->title) : 0, rec->text, rec->text_len,
@@ -232,8 +220,8 @@ static int commit_batch(dl_ingest *ing)
         ing->failed = 1;
         return DL_ESTORE;
     }
-    if (dl_dedup_flush(ing->dedup) || dl_storyer_flush(ing->storyer) ||
-        dl_archive_exec(ing->ar, "COMMIT")) {
+    if (dl_entdays_flush(ing->ed) || dl_dedup_flush(ing->dedup) ||
+        dl_storyer_flush(ing->storyer) || dl_archive_exec(ing->ar, "COMMIT")) {
         dl_ibatch_done(ing->ib, 0);
         ing->failed = 1;
         return DL_ESTORE;

@@ -201,9 +201,8 @@ int dl_archive_entities(dl_archive *ar, const dl_entity_query *q, dl_entity_hit 
     /* without a text query the SQL limit applies directly; with one the
      * names are filtered here, so all groups are read in order */
     sqlite3_stmt *st = dl_archive_prepare(
-        ar, "SELECT name, type, SUM(mentions) AS m, COUNT(DISTINCT docno) AS d"
-            " FROM entities WHERE day BETWEEN ?1 AND ?2"
-            " AND docno NOT IN (SELECT docno FROM articles WHERE dup_of IS NOT NULL)"
+        ar, "SELECT name, type, SUM(mentions) AS m, SUM(articles) AS d"
+            " FROM entity_days WHERE day BETWEEN ?1 AND ?2"
             " GROUP BY name, type"
             " ORDER BY m DESC, d DESC, name LIMIT ?3");
     if (!st) return DL_ESTORE;

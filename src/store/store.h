@@ -17,7 +17,10 @@
 
 #include <sqlite3.h>
 
-#define DL_SCHEMA_VERSION 1
+/* 2: entity_days (per name, day and type) replaced the per-article table
+ * entities; quotes lost an index no query used.  A schema-1 archive is
+ * upgraded when opened for writing (dl_archive_open). */
+#define DL_SCHEMA_VERSION 2
 
 struct dl_archive {
     sqlite3 *db;
@@ -42,5 +45,21 @@ sqlite3_stmt *dl_archive_prepare_rows(dl_archive *ar, const char *head, const ch
 
 /* Runs SQL without results.  DL_OK or DL_ESTORE (message recorded). */
 int dl_archive_exec(dl_archive *ar, const char *sql);
+
+/* Entity counts per (name, day, type) of the batch being ingested, written
+ * to entity_days at its commit (entdays.c).  Single-threaded; the caller
+ * owns the handle. */
+typedef struct dl_entdays dl_entdays;
+struct dl_annotation;
+int dl_entdays_new(dl_archive *ar, dl_entdays **out);
+void dl_entdays_free(dl_entdays *ed);
+/* Counts one article's entities (of day): their mentions, and the article
+ * once per (name, type).  DL_OK, DL_ENOMEM or DL_ETOOBIG. */
+int dl_entdays_add(dl_entdays *ed, int32_t day, const struct dl_annotation *a);
+/* Adds the counts to entity_days (inside the caller's transaction) and
+ * empties the batch.  DL_OK, DL_ENOMEM or DL_ESTORE (message recorded). */
+int dl_entdays_flush(dl_entdays *ed);
+/* Drops the batch's counts (its transaction rolled back). */
+void dl_entdays_clear(dl_entdays *ed);
 
 #endif
