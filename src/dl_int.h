@@ -58,4 +58,8 @@ static inline void dl_qsort(void *base, size_t n, size_t size,
     if (n > 1) qsort(base, n, size, cmp);
 }
 
+/* Sorts a[0, n) ascending (LSD radix, linear; tmp has room for n).  Input
+ * already sorted costs one scan.  sort.c */
+void dl_sort_u64(uint64_t *a, size_t n, uint64_t *tmp);
+
 #endif /* DL_INT_H */

@@ -101,11 +101,6 @@ typedef struct cand {
     uint32_t hits;
 } cand;
 
-typedef struct keyrow {
-    uint32_t key;
-    int64_t docno;
-} keyrow;
-
 struct dl_dedup {
     dl_archive *ar;
     sqlite3_stmt *st_sig_put, *st_sig_get, *st_key_put, *st_key_get, *st_pair_put,
@@ -137,7 +132,8 @@ struct dl_dedup {
     sqlite3_stmt *st_sig_many;     /* SIG_ROWS rows at once; made on first use */
     /* dup_keys rows not yet written (mem mode: lookups read the map), in
      * arrival order; written sorted by dl_dedup_flush */
-    DL_VEC(keyrow) pending;
+    DL_VEC(uint64_t) pending; /* dup_keys rows to write: key << 32 | docno */
+    DL_VEC(uint64_t) ktmp;    /* scratch of their sort */
     sqlite3_stmt *st_key_many;  /* FLUSH_ROWS rows at once; made on first use */
     int mem;                 /* 1: lookups read keys below */
     int64_t version;         /* data_version when mem was last confirmed */
@@ -254,6 +250,7 @@ void dl_dedup_free(dl_dedup *dd)
         if (dd->arena[k].v) munmap(dd->arena[k].v, dd->arena[k].cap * sizeof *dd->arena[k].v);
     dl_vec_free(&dd->pending_sigs);
     dl_vec_free(&dd->pending);
+    dl_vec_free(&dd->ktmp);
     free(dd);
 }
 
@@ -1028,10 +1025,13 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     rc = sig_store(dd, docno);
     for (size_t i = 0; i < dd->sig.n && !rc; i++) {
         if (dd->sig.v[i] & mask) continue;
+        if (dd->mem && (docno <= 0 || (uint64_t)docno > UINT32_MAX)) {
+            keys_free(dd);  /* the map and the pending rows hold 32-bit docnos */
+            if ((rc = dl_dedup_flush(dd))) break;
+        }
         if (dd->mem) {
             /* lookups read the map: the row is written at the batch's end */
-            keyrow kr = {dd->sig.v[i], docno};
-            rc = dl_vec_push(&dd->pending, kr);
+            rc = dl_vec_push(&dd->pending, (uint64_t)dd->sig.v[i] << 32 | (uint64_t)docno);
             if (!rc) keys_add(dd, dd->sig.v[i], docno);
             if (!rc && !dd->mem) rc = dl_dedup_flush(dd); /* map dropped (OOM) */
             continue;
@@ -1060,19 +1060,14 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     return rc;
 }
 
-static int cmp_keyrow(const void *a, const void *b)
-{
-    const keyrow *x = a, *y = b;
-    if (x->key != y->key) return x->key < y->key ? -1 : 1;
-    return x->docno < y->docno ? -1 : x->docno > y->docno;
-}
-
 /* Writes the pending dup_keys rows in key order (each insert lands next to
  * the previous one), FLUSH_ROWS per statement while there are that many. */
 static int flush_keys(dl_dedup *dd)
 {
     if (!dd->pending.n) return DL_OK;
-    dl_qsort(dd->pending.v, dd->pending.n, sizeof *dd->pending.v, cmp_keyrow);
+    dd->ktmp.n = 0;
+    if (dl_vec_reserve(&dd->ktmp, dd->pending.n)) return DL_ENOMEM;
+    dl_sort_u64(dd->pending.v, dd->pending.n, dd->ktmp.v);
     int rc = DL_OK;
     size_t i = 0;
     if (!dd->st_key_many)
@@ -1080,14 +1075,14 @@ static int flush_keys(dl_dedup *dd)
             dd->ar, "INSERT OR IGNORE INTO dup_keys(key, docno) VALUES ", "(?,?)", FLUSH_ROWS, NULL);
     for (; dd->st_key_many && i + FLUSH_ROWS <= dd->pending.n && !rc; i += FLUSH_ROWS) {
         for (int k = 0; k < FLUSH_ROWS; k++) {
-            sqlite3_bind_int64(dd->st_key_many, 2 * k + 1, dd->pending.v[i + k].key);
-            sqlite3_bind_int64(dd->st_key_many, 2 * k + 2, dd->pending.v[i + k].docno);
+            sqlite3_bind_int64(dd->st_key_many, 2 * k + 1, dd->pending.v[i + k] >> 32);
+            sqlite3_bind_int64(dd->st_key_many, 2 * k + 2, dd->pending.v[i + k] & UINT32_MAX);
         }
         rc = step_done(dd, dd->st_key_many);
     }
     for (; i < dd->pending.n && !rc; i++) {
-        sqlite3_bind_int64(dd->st_key_put, 1, dd->pending.v[i].key);
-        sqlite3_bind_int64(dd->st_key_put, 2, dd->pending.v[i].docno);
+        sqlite3_bind_int64(dd->st_key_put, 1, dd->pending.v[i] >> 32);
+        sqlite3_bind_int64(dd->st_key_put, 2, dd->pending.v[i] & UINT32_MAX);
         rc = step_done(dd, dd->st_key_put);
     }
     dd->pending.n = 0;

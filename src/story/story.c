@@ -538,8 +538,6 @@ static int cmp_dirty(const void *a, const void *b)
 
 #define DF_ROWS 64  /* rows per multi-row upsert */
 
-static void sort_u64(uint64_t *a, size_t n, uint64_t *tmp);
-
 /* Sorts the term ids ids[0, n) by their strings (strcmp order; ids
  * distinct): by the first 5 bytes as an integer (radix), then each run
  * sharing them by strcmp -- few strings are compared, and those in runs
@@ -564,7 +562,7 @@ static int sort_ids_by_string(dl_storyer *s, uint32_t *ids, size_t n)
         pre <<= 8 * (5 - j);  /* a shorter string: NULs, first as in strcmp */
         k[i] = pre << 24 | i;
     }
-    sort_u64(k, n, s->k64t.v);
+    dl_sort_u64(k, n, s->k64t.v);
     uint32_t *o = s->u32b.v;
     for (size_t i = 0; i < n; i++) o[i] = ids[k[i] & 0xFFFFFF];
     sort_s = s;
@@ -601,7 +599,7 @@ static int sort_pkeys(dl_storyer *s)
     /* the distinct terms, in id order (u) */
     uint64_t *u = s->k64u.v;
     for (size_t i = 0; i < n; i++) u[i] = pk[i].term;
-    sort_u64(u, n, s->k64t.v);
+    dl_sort_u64(u, n, s->k64t.v);
     size_t nu = 0;
     for (size_t i = 0; i < n; i++)
         if (!nu || u[nu - 1] != u[i]) u[nu++] = u[i];
@@ -638,7 +636,7 @@ static int sort_pkeys(dl_storyer *s)
         k[i] = rank << (db + sb) | (uint64_t)((int64_t)pk[i].day - dmin) << sb |
                (uint64_t)pk[i].story;
     }
-    sort_u64(k, n, s->k64t.v);
+    dl_sort_u64(k, n, s->k64t.v);
     uint64_t dmask = db == 64 ? ~0ull : ((uint64_t)1 << db) - 1;
     uint64_t smask = ((uint64_t)1 << sb) - 1;
     for (size_t i = 0; i < n; i++) {
@@ -1024,50 +1022,6 @@ static double ptab_dot(const dl_storyer *s, const stermvec *c)
 static double dot_with(const dl_storyer *s, const stermvec *a, const stermvec *c)
 {
     return s->pt_of == a ? ptab_dot(s, c) : dot(a, c);
-}
-
-/* Sorts the n keys of a ascending: LSD radix over 8-bit digits, only
- * through the highest bit in which the keys differ, a digit all keys share
- * skipped; tmp has room for n.  Already sorted input (chronological
- * ingest) costs one scan. */
-static void sort_u64(uint64_t *a, size_t n, uint64_t *tmp)
-{
-    if (n < 2) return;
-    uint64_t lo = a[0], hi = a[0];
-    int sorted = 1;
-    for (size_t i = 1; i < n; i++) {
-        if (a[i] < a[i - 1]) sorted = 0;
-        if (a[i] < lo) lo = a[i];
-        if (a[i] > hi) hi = a[i];
-    }
-    if (sorted) return;
-    if (n <= 24) {
-        for (size_t k = 1; k < n; k++) {
-            uint64_t x = a[k];
-            size_t m = k;
-            while (m > 0 && a[m - 1] > x) a[m] = a[m - 1], m--;
-            a[m] = x;
-        }
-        return;
-    }
-    int bits = 64 - __builtin_clzll(lo ^ hi);
-    uint64_t *src = a, *dst = tmp;
-    for (int sh = 0; sh < bits; sh += 8) {
-        size_t cnt[256] = {0};
-        for (size_t i = 0; i < n; i++) cnt[(src[i] >> sh) & 255]++;
-        if (cnt[(src[0] >> sh) & 255] == n) continue;
-        size_t pos = 0;
-        for (int d = 0; d < 256; d++) {
-            size_t c = cnt[d];
-            cnt[d] = pos;
-            pos += c;
-        }
-        for (size_t i = 0; i < n; i++) dst[cnt[(src[i] >> sh) & 255]++] = src[i];
-        uint64_t *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != a) memcpy(a, src, n * sizeof *a);
 }
 
 /* Sorts v by term id (ids distinct: any sort gives the one order). */
