@@ -25,7 +25,11 @@
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 /* The dup_keys rows in memory, for as long as they are all there: when the
  * table was empty at the start of the session and no other connection has
@@ -136,11 +140,36 @@ struct dl_dedup {
     DL_VEC(uint64_t) ktmp;    /* scratch of their sort */
     sqlite3_stmt *st_key_many;  /* FLUSH_ROWS rows at once; made on first use */
     int mem;                 /* 1: lookups read keys below */
+    /* the key log (below): open when the map is backed by it */
+    int klog_fd;             /* -1: none (keys are dup_keys rows) */
+    uint64_t klog_end;       /* its committed bytes, all in the map */
+    sqlite3_stmt *st_meta_get, *st_meta_put;
     int64_t version;         /* data_version when mem was last confirmed */
     keyent *keys;
     size_t kcap, kn;
     dl_u32vec post;          /* the keys' postings (keyent.off) */
 };
+
+/*
+ * The key log, dupkeys.log in the archive's folder: the dup_keys postings
+ * of archives whose keys were all held in memory, kept in a file rather
+ * than the table.  A B-tree insert per key row cost more than the rest of
+ * near-duplicate detection (a row lands on a random page), while a
+ * session only ever needs the whole map, which reading the log rebuilds.
+ * Records: uint64 key << 32 | docno, little-endian, each batch's sorted,
+ * batches appended in commit order (so a key's docnos ascend through the
+ * file, as keys_add wants).  meta('dupkeys_bytes') holds the committed
+ * length: a batch writes its records at that offset, fdatasyncs, and sets
+ * the new length inside its transaction, so bytes past it (a batch that
+ * crashed) are ignored and overwritten.  Should the map be dropped (out of
+ * memory, a docno past 32 bits), the log's records move into dup_keys
+ * (klog_to_table) and the table serves lookups from then on.
+ */
+#define KLOG_NAME "dupkeys.log"
+#define KLOG_META "dupkeys_bytes"
+#define KLOG_READ 8192  /* records per read */
+static int klog_open(dl_dedup *dd);
+static int keys_table_used(dl_dedup *dd);
 
 static void keys_free(dl_dedup *dd)
 {
@@ -232,6 +261,9 @@ void dl_dedup_free(dl_dedup *dd)
     sqlite3_finalize(dd->st_version);
     sqlite3_finalize(dd->st_sig_many);
     sqlite3_finalize(dd->st_key_many);
+    sqlite3_finalize(dd->st_meta_get);
+    sqlite3_finalize(dd->st_meta_put);
+    if (dd->klog_fd >= 0) close(dd->klog_fd);
     keys_free(dd);
     dl_vec_free(&dd->sig);
     dl_vec_free(&dd->bi);
@@ -282,15 +314,22 @@ int dl_dedup_new(dl_archive *ar, dl_dedup **out)
     dd->st_root = dl_archive_prepare(ar, "SELECT dup_of FROM articles WHERE docno = ?");
     dd->st_text = dl_archive_prepare(ar, "SELECT text FROM articles WHERE docno = ?");
     dd->st_version = dl_archive_prepare(ar, "PRAGMA data_version");
-    if (!dd->st_sig_put || !dd->st_sig_get || !dd->st_key_put || !dd->st_key_get ||
+    dd->st_meta_get = dl_archive_prepare(ar, "SELECT value FROM meta WHERE key = ?");
+    dd->st_meta_put = dl_archive_prepare(ar, "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)");
+    dd->klog_fd = -1;
+    if (!dd->st_meta_get || !dd->st_meta_put || !dd->st_sig_put || !dd->st_sig_get || !dd->st_key_put || !dd->st_key_get ||
         !dd->st_pair_put || !dd->st_link || !dd->st_root || !dd->st_text || !dd->st_version) {
         dl_dedup_free(dd);
         return DL_ESTORE;
     }
-    sqlite3_stmt *st = dl_archive_prepare(ar, "SELECT 1 FROM dup_keys LIMIT 1");
-    if (st) {
-        dd->mem = sqlite3_step(st) == SQLITE_DONE;
-        sqlite3_finalize(st);
+    /* keys in memory, backed by the key log, unless the table has them */
+    int rc = DL_OK, table = keys_table_used(dd);
+    if (table < 0) rc = DL_ESTORE;
+    dd->mem = table == 0;
+    if (dd->mem) rc = klog_open(dd);
+    if (rc) {
+        dl_dedup_free(dd);
+        return rc;
     }
     dd->version = data_version(dd);
     *out = dd;
@@ -305,6 +344,186 @@ static int step_done(dl_dedup *dd, sqlite3_stmt *st)
     if (rc == SQLITE_DONE) return DL_OK;
     return dl_archive_fail(dd->ar, DL_ESTORE, "near-duplicate store: %s",
                            sqlite3_errmsg(dd->ar->db));
+}
+
+/* ---------------------------------------------------------- the key log */
+
+static int klog_corrupt(dl_dedup *dd, const char *what)
+{
+    return dl_archive_fail(dd->ar, DL_ECORRUPT, "near-duplicate key log %s/" KLOG_NAME ": %s",
+                           dd->ar->dir, what);
+}
+
+/* The log's committed length (meta), 0 when it has none; -1: error. */
+static int64_t klog_committed(dl_dedup *dd)
+{
+    int64_t v = 0;
+    sqlite3_stmt *st = dd->st_meta_get;
+    sqlite3_bind_text(st, 1, KLOG_META, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    else if (s != SQLITE_DONE) v = -1;
+    sqlite3_reset(st);
+    return v;
+}
+
+static int klog_set_committed(dl_dedup *dd, uint64_t bytes)
+{
+    sqlite3_bind_text(dd->st_meta_put, 1, KLOG_META, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(dd->st_meta_put, 2, (sqlite3_int64)bytes);
+    return step_done(dd, dd->st_meta_put);
+}
+
+/* Hands the log's records in bytes [from, to) to fn, KLOG_READ at a time. */
+static int klog_read(dl_dedup *dd, uint64_t from, uint64_t to,
+                     int (*fn)(dl_dedup *, const uint64_t *, size_t))
+{
+    uint64_t buf[KLOG_READ];
+    if (from % 8 || to % 8 || to < from) return klog_corrupt(dd, "bad committed length");
+    while (from < to) {
+        size_t want = to - from < sizeof buf ? (size_t)(to - from) : sizeof buf;
+        ssize_t got = pread(dd->klog_fd, buf, want, (off_t)from);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) return dl_archive_fail(dd->ar, DL_EIO, "cannot read %s/" KLOG_NAME ": %s",
+                                            dd->ar->dir, strerror(errno));
+        if (got == 0 || got % 8) return klog_corrupt(dd, "shorter than its committed length");
+        size_t n = (size_t)got / 8;
+        for (size_t i = 0; i < n; i++) buf[i] = le64toh(buf[i]);
+        int rc = fn(dd, buf, n);
+        if (rc) return rc;
+        from += (uint64_t)got;
+    }
+    return DL_OK;
+}
+
+/* klog_read's fn: into the map (stops adding once the map is dropped). */
+static int klog_to_map(dl_dedup *dd, const uint64_t *r, size_t n)
+{
+    for (size_t i = 0; i < n && dd->mem; i++) {
+        uint32_t docno = (uint32_t)r[i];
+        if (!docno) return klog_corrupt(dd, "a record with docno 0");
+        keys_add(dd, (uint32_t)(r[i] >> 32), docno);
+    }
+    return DL_OK;
+}
+
+/* klog_read's fn: into dup_keys. */
+static int klog_to_rows(dl_dedup *dd, const uint64_t *r, size_t n)
+{
+    int rc = DL_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        sqlite3_bind_int64(dd->st_key_put, 1, (sqlite3_int64)(r[i] >> 32));
+        sqlite3_bind_int64(dd->st_key_put, 2, (sqlite3_int64)(r[i] & UINT32_MAX));
+        rc = step_done(dd, dd->st_key_put);
+    }
+    return rc;
+}
+
+/* The map was dropped: the log's committed records become dup_keys rows
+ * and the log is given up (inside the caller's transaction). */
+static int klog_to_table(dl_dedup *dd)
+{
+    if (dd->klog_fd < 0) return DL_OK;
+    int rc = klog_read(dd, 0, dd->klog_end, klog_to_rows);
+    if (!rc) rc = klog_set_committed(dd, 0);
+    if (rc) return rc;
+    close(dd->klog_fd);
+    dd->klog_fd = -1;
+    dd->klog_end = 0;
+    return DL_OK;
+}
+
+/* Opens the log (made if missing) and reads its committed records into
+ * the map.  Called when dup_keys is empty. */
+static int klog_open(dl_dedup *dd)
+{
+    char *path = NULL;
+    if (asprintf(&path, "%s/" KLOG_NAME, dd->ar->dir) < 0) return DL_ENOMEM;
+    int existed = access(path, F_OK) == 0;
+    dd->klog_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int err = errno;
+    free(path);
+    if (dd->klog_fd < 0)
+        return dl_archive_fail(dd->ar, DL_EIO, "cannot open %s/" KLOG_NAME ": %s", dd->ar->dir,
+                               strerror(err));
+    if (!existed && dl_fsync_dir(dd->ar->dir))
+        return dl_archive_fail(dd->ar, DL_EIO, "cannot sync %s", dd->ar->dir);
+    int64_t len = klog_committed(dd);
+    if (len < 0) return dl_archive_fail(dd->ar, DL_ESTORE, "%s", sqlite3_errmsg(dd->ar->db));
+    int rc = klog_read(dd, 0, (uint64_t)len, klog_to_map);
+    if (rc) return rc;
+    dd->klog_end = (uint64_t)len;
+    if (dd->mem) return DL_OK;
+    /* the map did not fit: the table takes the keys, in a transaction of
+     * its own (no batch is open yet) */
+    if (dl_archive_exec(dd->ar, "BEGIN IMMEDIATE")) return DL_ESTORE;
+    rc = klog_to_table(dd);
+    if (rc || dl_archive_exec(dd->ar, "COMMIT")) {
+        dl_archive_exec(dd->ar, "ROLLBACK");
+        return rc ? rc : DL_ESTORE;
+    }
+    return DL_OK;
+}
+
+/* 1 when dup_keys has rows, 0 when empty, -1 on error. */
+static int keys_table_used(dl_dedup *dd)
+{
+    sqlite3_stmt *st = dl_archive_prepare(dd->ar, "SELECT 1 FROM dup_keys LIMIT 1");
+    if (!st) return -1;
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return s == SQLITE_ROW ? 1 : s == SQLITE_DONE ? 0 : -1;
+}
+
+/* Another connection committed since the map was read: add what it
+ * appended to the log; or, when it moved the keys into dup_keys, drop the
+ * log and the map (lookups read the table from then on). */
+static int klog_catch_up(dl_dedup *dd)
+{
+    int64_t len = klog_committed(dd);
+    int table = keys_table_used(dd);
+    if (len < 0 || table < 0)
+        return dl_archive_fail(dd->ar, DL_ESTORE, "%s", sqlite3_errmsg(dd->ar->db));
+    if (table) {
+        close(dd->klog_fd);
+        dd->klog_fd = -1;
+        dd->klog_end = 0;
+        keys_free(dd);
+        return DL_OK;
+    }
+    if ((uint64_t)len < dd->klog_end) return klog_corrupt(dd, "shorter than before");
+    int rc = klog_read(dd, dd->klog_end, (uint64_t)len, klog_to_map);
+    if (!rc) dd->klog_end = (uint64_t)len;
+    return rc;
+}
+
+/* Appends the batch's sorted records at the committed end, syncs, and
+ * records the new length (inside the batch's transaction). */
+static int klog_append(dl_dedup *dd, uint64_t *r, size_t n)
+{
+    int64_t len = klog_committed(dd);
+    if (len < 0) return dl_archive_fail(dd->ar, DL_ESTORE, "%s", sqlite3_errmsg(dd->ar->db));
+    if ((uint64_t)len != dd->klog_end) return klog_corrupt(dd, "changed during a batch");
+    for (size_t i = 0; i < n; i++) r[i] = htole64(r[i]);
+    const char *p = (const char *)r;
+    size_t left = n * sizeof *r;
+    off_t at = (off_t)dd->klog_end;
+    while (left) {
+        ssize_t w = pwrite(dd->klog_fd, p, left, at);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0)
+            return dl_archive_fail(dd->ar, DL_EIO, "cannot write %s/" KLOG_NAME ": %s",
+                                   dd->ar->dir, strerror(errno));
+        p += w;
+        left -= (size_t)w;
+        at += w;
+    }
+    if (fdatasync(dd->klog_fd))
+        return dl_archive_fail(dd->ar, DL_EIO, "cannot sync %s/" KLOG_NAME ": %s", dd->ar->dir,
+                               strerror(errno));
+    int rc = klog_set_committed(dd, (uint64_t)at);
+    if (!rc) dd->klog_end = (uint64_t)at;
+    return rc;
 }
 
 
@@ -914,9 +1133,13 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     if (dd->sig.n < DL_DUP_MIN_SHINGLES) return DL_OK;
     const uint32_t mask = dl_dup_key_mask(dd->sig.n);
     /* another connection wrote since: the map may miss rows */
-    if (dd->mem && data_version(dd) != dd->version) {
-        keys_free(dd);
-        if ((rc = dl_dedup_flush(dd))) return rc;  /* the table must hold every row */
+    if (dd->mem) {
+        int64_t v = data_version(dd);
+        if (v != dd->version) {
+            if ((rc = klog_catch_up(dd))) return rc;
+            dd->version = v;
+            if (!dd->mem && (rc = dl_dedup_flush(dd))) return rc; /* table: every row */
+        }
     }
     /* slots for every docno up to this one: candidates are counted there */
     (void)ds_cover(dd, docno);
@@ -1064,10 +1287,20 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
  * the previous one), FLUSH_ROWS per statement while there are that many. */
 static int flush_keys(dl_dedup *dd)
 {
+    /* the map was dropped: the log's keys go to the table first */
+    if (!dd->mem && dd->klog_fd >= 0) {
+        int rc = klog_to_table(dd);
+        if (rc) return rc;
+    }
     if (!dd->pending.n) return DL_OK;
     dd->ktmp.n = 0;
     if (dl_vec_reserve(&dd->ktmp, dd->pending.n)) return DL_ENOMEM;
     dl_sort_u64(dd->pending.v, dd->pending.n, dd->ktmp.v);
+    if (dd->mem) {
+        int rc = klog_append(dd, dd->pending.v, dd->pending.n);
+        if (!rc) dd->pending.n = 0;
+        return rc;
+    }
     int rc = DL_OK;
     size_t i = 0;
     if (!dd->st_key_many)
@@ -1087,6 +1320,12 @@ static int flush_keys(dl_dedup *dd)
     }
     dd->pending.n = 0;
     return rc;
+}
+
+int dl_dedup_drop_keys(dl_dedup *dd)
+{
+    keys_free(dd);
+    return flush_keys(dd);
 }
 
 int dl_dedup_flush(dl_dedup *dd)

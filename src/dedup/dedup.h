@@ -101,6 +101,12 @@ void dl_dedup_free(dl_dedup *dd);
  * Exposed so that tests can exercise a full store. */
 void dl_dedup_set_memory(dl_dedup *dd, size_t bytes);
 
+/* Drops the in-memory key map, as running out of memory does: the key
+ * log's records (dupkeys.log) move into dup_keys, which lookups read from
+ * then on.  Inside a transaction.  DL_OK or a DL_E* (message recorded).
+ * Exposed so that tests can exercise that path. */
+int dl_dedup_drop_keys(dl_dedup *dd);
+
 /*
  * Checks the article just inserted as docno against the archive, stores its
  * signature and keys, records every near-duplicate pair found, and when it

@@ -33,15 +33,6 @@ static char *seg_path(const dl_index *ix, int64_t id)
     return p;
 }
 
-static int fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return DL_EIO;
-    int rc = fsync(fd) == 0 ? DL_OK : DL_EIO;
-    close(fd);
-    return rc;
-}
-
 static int64_t db_version(dl_index *ix)
 {
     int64_t v = -1;
@@ -485,7 +476,7 @@ int dl_ibatch_flush(dl_ibatch *b)
         goto out;
     }
     rc = seg_writer_finish(w, &bytes);
-    if (!rc) rc = fsync_dir(ix->ar->dir);
+    if (!rc) rc = dl_fsync_dir(ix->ar->dir);
     if (rc) {
         dl_archive_fail(ix->ar, DL_ESTORE, "index: cannot write a segment: %s", strerror(errno));
         rc = DL_ESTORE;
@@ -684,7 +675,7 @@ static int merge_segs(dl_index *ix, dl_seg **segs, size_t k)
     uint64_t bytes;
     rc = seg_writer_finish(w, &bytes);
     w = NULL;
-    if (!rc) rc = fsync_dir(ix->ar->dir);
+    if (!rc) rc = dl_fsync_dir(ix->ar->dir);
     if (rc) {
         dl_archive_fail(ix->ar, DL_ESTORE, "index: cannot write the merged segment");
         goto out_unlink;

@@ -9,7 +9,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The schema.  Every table that later stages fill exists from the start, so
  * an archive never needs a migration to gain a stage. */
@@ -93,6 +95,15 @@ sqlite3_stmt *dl_archive_prepare_rows(dl_archive *ar, const char *head, const ch
     sqlite3_stmt *st = q.err ? NULL : dl_archive_prepare(ar, q.p);
     dl_buf_free(&q);
     return st;
+}
+
+int dl_fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return DL_EIO;
+    int rc = fsync(fd) == 0 ? DL_OK : DL_EIO;
+    close(fd);
+    return rc;
 }
 
 int dl_archive_exec(dl_archive *ar, const char *sql)

@@ -43,6 +43,10 @@ sqlite3_stmt *dl_archive_prepare(dl_archive *ar, const char *sql);
 sqlite3_stmt *dl_archive_prepare_rows(dl_archive *ar, const char *head, const char *row,
                                      int rows, const char *tail);
 
+/* fsyncs the directory dir (a file created in it is then durable).  DL_OK
+ * or DL_EIO. */
+int dl_fsync_dir(const char *dir);
+
 /* Runs SQL without results.  DL_OK or DL_ESTORE (message recorded). */
 int dl_archive_exec(dl_archive *ar, const char *sql);
 

@@ -3,8 +3,11 @@
  * linked to their original, and the results are the same whatever the
  * signature store holds: the default store, a store so small that its
  * arenas turn over every few articles (and some signatures never fit),
- * and two sessions, the second reading the first one's keys and
- * signatures from the tables. */
+ * two sessions, the second reading the first one's keys from the key
+ * log (dupkeys.log) and signatures from dup_sigs, two sessions whose
+ * second drops the key map (the log's keys move into dup_keys), and two
+ * sessions with a torn write past the log's committed length between
+ * them. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -86,7 +89,39 @@ static void make_text(int i, char *buf, size_t cap, int *orig)
 /* Runs articles [from, to) through a new checker on the archive in
  * dir/name (mem: the store's bound, 0 for the default), filling dup[],
  * sim[]. */
+enum { PLAIN, DROP_KEYS };
+static void run_how(const char *name, int from, int to, size_t mem, int how, int64_t *dup,
+                    double *sim);
 static void run(const char *name, int from, int to, size_t mem, int64_t *dup, double *sim)
+{
+    run_how(name, from, to, mem, PLAIN, dup, sim);
+}
+
+/* The value of meta key in the archive dir/name. */
+static int64_t meta_int(dl_archive *ar, const char *key)
+{
+    sqlite3_stmt *st = dl_archive_prepare(ar, "SELECT value FROM meta WHERE key = ?");
+    assert_non_null(st);
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    return v;
+}
+
+static int64_t count_rows(dl_archive *ar, const char *sql)
+{
+    sqlite3_stmt *st = dl_archive_prepare(ar, sql);
+    assert_non_null(st);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* how: PLAIN, or DROP_KEYS (the key map dropped at the start: the key log
+ * moves into dup_keys, lookups read the table). */
+static void run_how(const char *name, int from, int to, size_t mem, int how, int64_t *dup,
+                    double *sim)
 {
     char path[128];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -96,6 +131,13 @@ static void run(const char *name, int from, int to, size_t mem, int64_t *dup, do
     assert_int_equal(dl_dedup_new(ar, &dd), DL_OK);
     if (mem) dl_dedup_set_memory(dd, mem);
     assert_int_equal(dl_archive_exec(ar, "BEGIN"), DL_OK);
+    if (how == DROP_KEYS) {
+        int64_t logged = meta_int(ar, "dupkeys_bytes");
+        assert_true(logged > 0);
+        assert_int_equal(dl_dedup_drop_keys(dd), DL_OK);
+        assert_int_equal(meta_int(ar, "dupkeys_bytes"), 0);
+        assert_int_equal(count_rows(ar, "SELECT count(*) FROM dup_keys"), logged / 8);
+    }
     static char text[8192];
     for (int i = from; i < to; i++) {
         int orig;
@@ -126,7 +168,31 @@ static void test_store_sizes(void **state)
     /* two 2 KB arenas: an entry or two each, the longer texts never fit */
     run("small", 0, N_ART, 4096, d1, s1);
     run("two", 0, N_ART / 2, 0, d2, s2);
-    run("two", N_ART / 2, N_ART, 0, d2, s2);  /* keys and signatures from the tables */
+    run("two", N_ART / 2, N_ART, 0, d2, s2);  /* keys from the log, signatures from the table */
+    static int64_t d3[N_ART], d4[N_ART];
+    static double s3[N_ART], s4[N_ART];
+    /* the key map dropped in the second session: keys from dup_keys */
+    run("drop", 0, N_ART / 2, 0, d3, s3);
+    run_how("drop", N_ART / 2, N_ART, 0, DROP_KEYS, d3, s3);
+    /* a batch that crashed after writing its keys: bytes past the
+     * committed length are ignored, then overwritten */
+    run("torn", 0, N_ART / 2, 0, d4, s4);
+    char path[160];
+    snprintf(path, sizeof path, "%s/torn/dupkeys.log", dir);
+    FILE *f = fopen(path, "ab");
+    assert_non_null(f);
+    for (int k = 0; k < 1001; k++) fputc(k & 1 ? 0xff : 0x01, f);
+    fclose(f);
+    run("torn", N_ART / 2, N_ART, 0, d4, s4);
+    {
+        snprintf(path, sizeof path, "%s/torn", dir);
+        dl_archive *ar = NULL;
+        assert_int_equal(dl_archive_open(path, DL_OPEN_WRITE, &ar), DL_OK);
+        int64_t logged = meta_int(ar, "dupkeys_bytes");
+        assert_true(logged > 0 && logged % 8 == 0);
+        assert_int_equal(count_rows(ar, "SELECT count(*) FROM dup_keys"), 0);
+        dl_archive_close(ar);
+    }
     int copies = 0;
     for (int i = 0; i < N_ART; i++) {
         char text[8192];
@@ -141,8 +207,12 @@ static void test_store_sizes(void **state)
         }
         assert_int_equal(d1[i], d0[i]);
         assert_int_equal(d2[i], d0[i]);
+        assert_int_equal(d3[i], d0[i]);
+        assert_int_equal(d4[i], d0[i]);
         assert_true(s1[i] == s0[i]);
         assert_true(s2[i] == s0[i]);
+        assert_true(s3[i] == s0[i]);
+        assert_true(s4[i] == s0[i]);
     }
     assert_int_equal(copies, 20);
 }
