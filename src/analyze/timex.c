@@ -3008,7 +3008,15 @@ int dl_timex_tag(dl_doc *d)
                 for (size_t j = h.a; j < h.b; j++)
                     back |= lx(&c, j, W_EARLIER) || lx(&c, j, W_AGO) || lx(&c, j, W_LAST);
                 while (k < h.b && !lx(&c, k, W_ORD)) k++;
-                if (k < h.b && !back) c.refq_y = atoi(h.val), c.refq_q = h.val[6] - '0';
+                int ny = atoi(h.val), nq = h.val[6] - '0';
+                /* an earlier calendar quarter named in passing ("after a
+                 * flat second quarter") is a comparison, not the report;
+                 * a fiscal one ("the fiscal second quarter", "the quarter
+                 * ended Sept. 30") may be another company's report */
+                int fiscal = lx(&c, h.b, W_ENDED);
+                for (size_t j = h.a; j < h.b; j++) fiscal |= lx(&c, j, W_FISCAL);
+                if (!fiscal && ny * 4 + nq < c.refq_y * 4 + c.refq_q) back = 1;
+                if (k < h.b && !back) c.refq_y = ny, c.refq_q = nq;
             }
         } else {
             i++;

@@ -616,6 +616,30 @@ static void times_key(const dl_doc *d, char *buf, size_t cap)
 
 /* With sentences, only the sentences that hold a core word are cut into
  * units (the pre-filter); the matches must be those of the full pass. */
+/* Round 6: rules from the fresh look at the TempEval-3 error classes. */
+static void test_round6(void **state)
+{
+    (void)state;
+    /* an earlier quarter named in passing ("after a weak second quarter")
+     * is a comparison: the report stays about the third quarter */
+    {
+        const char *t = "Widgetco posted a 12% gain in third-quarter profit. After a weak second "
+                        "quarter, sales of gadgets recovered. Charges taken in the year-earlier "
+                        "period hurt the comparison. In the 2019 period, taxes were lower than a "
+                        "year ago.";
+        expect("2019-10-30", t, "second quarter", D, "2019-Q2");
+        expect("2019-10-30", t, "the year-earlier period", D, "2018-Q3");
+        expect("2019-10-30", t, "the 2019 period", D, "2019-Q3");
+        expect("2019-10-30", t, "a year ago", D, "2018-Q3");
+    }
+    /* but a fiscal quarter of another company is its own report */
+    {
+        const char *t = "Widgetco posted a gain in third-quarter profit. Gizmo Inc. posted a "
+                        "loss for the fiscal second quarter. The latest period included a charge.";
+        expect("2019-10-30", t, "The latest period", D, "2019-Q2");
+    }
+}
+
 static void test_prefilter_same(void **state)
 {
     (void)state;
@@ -681,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_entity_names),
         cmocka_unit_test(test_fourth_round),
         cmocka_unit_test(test_tense_round5),
+        cmocka_unit_test(test_round6),
         cmocka_unit_test(test_prefilter_same),
         cmocka_unit_test(test_linear),
     };
