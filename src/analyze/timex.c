@@ -2633,11 +2633,15 @@ static int match_at(const ctx *c, size_t i, hit *best)
  * else the last completed quarter. */
 /* Quarter q of year y can be the one an earnings report is about: it
  * ended before the article, or the text says when it ended ("the fourth
- * quarter ended Sept. 30": a fiscal quarter).  b: the unit after it. */
-static int reportable_quarter(const ctx *c, int y, int q, size_t b)
+ * quarter ended Sept. 30": a fiscal quarter), or a past clause reports
+ * the current one.  a: its first unit, b: the unit after it. */
+static int reportable_quarter(const ctx *c, int y, int q, size_t a, size_t b)
 {
     if (lx(c, b, W_ENDED)) return 1;
     if (y < c->dy - 1 || y > c->dy) return 0;
+    /* "Acme reported lower fourth-quarter profit" in November: a fiscal
+     * quarter already over, since its results are in */
+    if (y == c->dy && q == (c->dm - 1) / 3 + 1 && tense_at(c, a) < 0) return 1;
     return y < c->dy || q < (c->dm - 1) / 3 + 1;
 }
 
@@ -2654,7 +2658,7 @@ static void find_ref_quarter(ctx *c)
         if (k > 0 && lx(c, k - 1, W_ORD) && c->u[k - 1].val <= 4) {
             hit h;
             if (r_quarter(c, k - 1, &h) && h.val[4] == '-' && h.val[5] == 'Q' &&
-                reportable_quarter(c, atoi(h.val), h.val[6] - '0', h.b)) {
+                reportable_quarter(c, atoi(h.val), h.val[6] - '0', h.a, h.b)) {
                 c->refq_y = atoi(h.val);
                 c->refq_q = h.val[6] - '0';
                 return;
@@ -3002,7 +3006,7 @@ int dl_timex_tag(dl_doc *d)
             /* an explicit recent quarter becomes the one "the quarter" means */
             if (h.type == DL_TIMEX_DATE && strlen(h.val) == 7 && h.val[5] == 'Q' &&
                 c.u[h.b - 1].lex == W_UNIT &&
-                reportable_quarter(&c, atoi(h.val), h.val[6] - '0', h.b)) {
+                reportable_quarter(&c, atoi(h.val), h.val[6] - '0', h.a, h.b)) {
                 size_t k = h.a;
                 int back = 0; /* "the year-earlier third quarter" is a comparison */
                 for (size_t j = h.a; j < h.b; j++)

@@ -638,6 +638,18 @@ static void test_round6(void **state)
                         "loss for the fiscal second quarter. The latest period included a charge.";
         expect("2019-10-30", t, "The latest period", D, "2019-Q2");
     }
+    /* results reported for the quarter the calendar is still in: a fiscal
+     * quarter that is over */
+    {
+        const char *t = "Canco reported a 20% drop in fourth-quarter earnings. Net was $5 "
+                        "million, down from $6 million a year earlier. Sales in the latest "
+                        "period rose.";
+        expect("2019-11-05", t, "a year earlier", D, "2018-Q4");
+        expect("2019-11-05", t, "the latest period", D, "2019-Q4");
+        /* a forecast for it is no report */
+        expect("2019-11-05", "Canco expects fourth-quarter sales to rise. Net rose from a year "
+               "earlier.", "a year earlier", D, "2018-Q3");
+    }
 }
 
 static void test_prefilter_same(void **state)
