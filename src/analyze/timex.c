@@ -1868,10 +1868,9 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
                 set_hit(h, i, b + 2, DL_TIMEX_DATE, v);
                 return 1;
             }
-            if (lx(c, b, W_OF) && lx(c, b + 1, W_THE) && lx(c, b + 2, W_UNIT) &&
-                c->u[b + 2].val == U_YEAR)
-                b += 3;
-            if (k2 > k || b > e + 1) {
+            /* "the first nine months of the year": TimeBank tags "the
+             * year" apart, as it does "1997" in "... of 1997" */
+            if (k2 > k) {
                 fmt_dur(v, n, un);
                 set_hit(h, i, b, DL_TIMEX_DURATION, v);
                 return 1;

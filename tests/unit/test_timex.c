@@ -638,6 +638,12 @@ static void test_round6(void **state)
                         "loss for the fiscal second quarter. The latest period included a charge.";
         expect("2019-10-30", t, "The latest period", D, "2019-Q2");
     }
+    /* "the first nine months of the year": two expressions */
+    {
+        const char *t = "Revenue fell 4% through the first nine months of the year.";
+        expect("2019-10-30", t, "the first nine months", DUR, "P9M");
+        expect("2019-10-30", t, "the year", D, "2019");
+    }
     /* results reported for the quarter the calendar is still in: a fiscal
      * quarter that is over */
     {
