@@ -964,6 +964,10 @@ static int resolve_year(const ctx *c, size_t i, int m, int d)
          * the nearest when close ("was extended to Nov. 16") */
         if (firm_past && diff > 0) cost += 1000;
         else if (tn < 0 && diff > 0) cost = d ? cost * 2 + 30 : cost * 3 + 30;
+        /* no cue at all ("a high in June from $29 in March"): news tells
+         * of the past more than of the future, so a month ahead counts
+         * its distance twice */
+        else if (tn == 0 && diff > 0 && !d) cost *= 2;
         else if (tn > 0 && diff < 0) cost = d ? cost * 2 + 30 : weak ? cost * 3 + 30 : cost + 1000;
         if (best_cost < 0 || cost < best_cost) best = y, best_cost = cost;
     }

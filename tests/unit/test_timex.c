@@ -638,6 +638,10 @@ static void test_round6(void **state)
                         "loss for the fiscal second quarter. The latest period included a charge.";
         expect("2019-10-30", t, "The latest period", D, "2019-Q2");
     }
+    /* a bare month with no tense cue leans to the past */
+    expect("2019-10-30", "Shares hit a high of $42 in June from $29 in March.", "March", D,
+           "2019-03");
+    expect("2019-10-30", "The outlook for sales in December is good.", "December", D, "2019-12");
     /* "the first nine months of the year": two expressions */
     {
         const char *t = "Revenue fell 4% through the first nine months of the year.";
