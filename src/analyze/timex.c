@@ -605,7 +605,9 @@ static void fmt_dur(char *out, long n, int u)
 {
     const char *pre = (u == U_SEC || u == U_MIN || u == U_HOUR) ? "PT" : "P";
     if (n < 0) {
-        snprintf(out, 40, "%sX%s", pre, unit_letter(u));
+        /* "decades": some years, as known counts are years ("two decades":
+         * P20Y) */
+        snprintf(out, 40, "%sX%s", pre, unit_letter(u == U_DECADE ? U_YEAR : u));
         return;
     }
     if (u == U_DECADE) n *= 10, u = U_YEAR;
@@ -2069,6 +2071,13 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         return 1;
     }
     if (the && !lead) return 0;
+    /* "a day-long meeting", "a decades-long feud": one day, some decades */
+    if (!the && !lead && unit_at(c, k, &un, &pl) && un != U_SEC && pc(c, k + 1, '-') &&
+        glued(c, k + 1) && lx(c, k + 2, W_LONG) && glued(c, k + 2)) {
+        fmt_dur(v, pl ? -1 : 1, un);
+        set_hit(h, i, k + 3, DL_TIMEX_DURATION, v);
+        return 1;
+    }
     if (!unit_at(c, k, &un, &pl) || !pl) return 0;
     if (lead && !the && lead != W_RECENT && lead != W_PAST && lead != W_COMING) return 0;
     if (lead == W_RECENT && !(un == U_YEAR || un == U_MONTH || un == U_WEEK || un == U_DAY ||
@@ -2515,7 +2524,7 @@ static const int16_t RULE_STARTS[][24] = {
     /* r_ago */ {W_NUM, W_A, W_AN, W_SEVERAL, W_FEW, W_MANY, W_COUPLE, U_DIGIT_START, -1},
     /* r_duration */ {W_THE, W_LAST, W_PAST, W_NEXT, W_COMING, W_FOLLOWING, W_PREVIOUS,
                       W_RECENT, W_NUM, W_A, W_AN, W_SEVERAL, W_FEW, W_MANY, W_COUPLE,
-                      W_UNITS, W_ORD, U_DIGIT_START, -1},
+                      W_UNITS, W_UNIT, W_ORD, U_DIGIT_START, -1},
     /* r_ref */ {W_NOW, W_RIGHT, W_CURRENTLY, W_NOWADAYS, W_CURRENT, W_THESE, W_AT,
                  W_RECENTLY, W_RECENT, W_SOON, W_FUTURE, W_THE, -1},
     /* r_set */ {W_SETADV, W_EVERY, W_EACH, W_PER, -1},

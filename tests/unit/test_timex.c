@@ -642,6 +642,12 @@ static void test_round6(void **state)
     expect("2019-10-30", "Shares hit a high of $42 in June from $29 in March.", "March", D,
            "2019-03");
     expect("2019-10-30", "The outlook for sales in December is good.", "December", D, "2019-12");
+    /* "unit-long" adjectives; some decades are some years */
+    {
+        const char *t = "After a day-long meeting, the decades-long feud ended.";
+        expect("2019-10-30", t, "day-long", DUR, "P1D");
+        expect("2019-10-30", t, "decades-long", DUR, "PXY");
+    }
     /* "the first nine months of the year": two expressions */
     {
         const char *t = "Revenue fell 4% through the first nine months of the year.";
