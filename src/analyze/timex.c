@@ -2013,7 +2013,10 @@ static int r_duration(const ctx *c, size_t i, hit *h)
             halfs = 1, e += 3;
         int hyph = 0;
         if (pc(c, e, '-') && glued(c, e) && glued(c, e + 1)) e++, hyph = 1;
-        if (!hyph && lx(c, e, W_MORE) && n > 0) e++;
+        /* "two more weeks", "an additional year", "three extra days" */
+        if (!hyph && n > 0 &&
+            (lx(c, e, W_MORE) || word_is(c, e, "additional") || word_is(c, e, "extra")))
+            e++;
         /* "eight trading days", "ten business days" */
         if (!hyph && (word_is(c, e, "trading") || word_is(c, e, "business") ||
                       word_is(c, e, "working")) &&

@@ -648,6 +648,10 @@ static void test_round6(void **state)
         expect("2019-10-30", t, "day-long", DUR, "P1D");
         expect("2019-10-30", t, "decades-long", DUR, "PXY");
     }
+    /* "an additional year", "three extra days" */
+    expect("2019-10-30", "The loan may be extended for an additional year.", "an additional year",
+           DUR, "P1Y");
+    expect("2019-10-30", "The crew got three extra days of rest.", "three extra days", DUR, "P3D");
     /* "the first nine months of the year": two expressions */
     {
         const char *t = "Revenue fell 4% through the first nine months of the year.";
