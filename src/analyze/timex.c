@@ -2073,6 +2073,22 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         set_hit(h, a, b, DL_TIMEX_DURATION, v);
         return 1;
     }
+    /* "in the years that followed", "over the years", "the weeks ahead":
+     * some years, weeks; not "the weeks before the vote" (a stretch the
+     * event dates) nor "the days when" (a kind of time) */
+    if (the && !lead && unit_at(c, k, &un, &pl) && pl && un != U_SEC && un != U_QUARTER &&
+        !(pc(c, k + 1, '-') || pc(c, k + 1, '\''))) {
+        size_t b = k + 1;
+        if (word_is(c, b, "ahead")) b++;
+        else if (!(b >= c->n || (i > 0 && word_is(c, i - 1, "over")) || c->u[b].brk || c->u[b].kind == U_PUNCT || lx(c, b, W_SINCE) ||
+                   word_is(c, b, "that") || word_is(c, b, "which") ||
+                   (lx(c, b, W_TO) && word_is(c, b + 1, "come"))))
+            return 0;
+        if (lx(c, b, W_TO)) b += 2;
+        fmt_dur(v, -1, un);
+        set_hit(h, i, b, DL_TIMEX_DURATION, v);
+        return 1;
+    }
     if (the && !lead) return 0;
     /* "a day-long meeting", "a decades-long feud": one day, some decades */
     if (!the && !lead && unit_at(c, k, &un, &pl) && un != U_SEC && pc(c, k + 1, '-') &&

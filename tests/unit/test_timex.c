@@ -652,6 +652,13 @@ static void test_round6(void **state)
     expect("2019-10-30", "The loan may be extended for an additional year.", "an additional year",
            DUR, "P1Y");
     expect("2019-10-30", "The crew got three extra days of rest.", "three extra days", DUR, "P3D");
+    /* "the years that followed", "over the years", "the weeks ahead" */
+    expect("2019-10-30", "In the years that followed, the rebels took the hills.", "the years", DUR,
+           "PXY");
+    expect("2019-10-30", "Over the years many patients moved away.", "the years", DUR, "PXY");
+    expect("2019-10-30", "Funds may sell bonds in the weeks ahead.", "the weeks ahead", DUR, "PXW");
+    expect_none("2019-10-30", "In the weeks before the vote, he campaigned hard.", "weeks");
+    expect_none("2019-10-30", "Those were the days when trains ran on time.", "days");
     /* "the first nine months of the year": two expressions */
     {
         const char *t = "Revenue fell 4% through the first nine months of the year.";
