@@ -2148,6 +2148,16 @@ static int r_ref(const ctx *c, size_t i, hit *h)
         if (i > 0 && lx(c, i - 1, W_THE) && isalpha_u(c, i + 1) &&
             (lx(c, i + 1, W_UNIT))) return 0;
         if (pc(c, i + 1, '-')) return 0;
+        /* "the then current price", "the then-current chairman": a past
+         * present */
+        if (i > 0 && word_is(c, i - 1, "then")) {
+            set_hit(h, i - 1, i + 1, DL_TIMEX_DATE, "PAST_REF");
+            return 1;
+        }
+        if (i > 1 && pc(c, i - 1, '-') && glued(c, i) && word_is(c, i - 2, "then")) {
+            set_hit(h, i - 2, i + 1, DL_TIMEX_DATE, "PAST_REF");
+            return 1;
+        }
         set_hit(h, i, i + 1, DL_TIMEX_DATE, "PRESENT_REF");
         return 1;
     case W_THESE:

@@ -659,6 +659,10 @@ static void test_round6(void **state)
     expect("2019-10-30", "Funds may sell bonds in the weeks ahead.", "the weeks ahead", DUR, "PXW");
     expect_none("2019-10-30", "In the weeks before the vote, he campaigned hard.", "weeks");
     expect_none("2019-10-30", "Those were the days when trains ran on time.", "days");
+    /* "the then current price": a past present */
+    expect("2019-10-30", "Holders may buy shares at half the then current price.", "then current",
+           D, "PAST_REF");
+    expect("2019-10-30", "The then-current chairman resigned.", "then-current", D, "PAST_REF");
     /* "the first nine months of the year": two expressions */
     {
         const char *t = "Revenue fell 4% through the first nine months of the year.";
