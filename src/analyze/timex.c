@@ -1448,6 +1448,12 @@ static int r_clock(const ctx *c, size_t i, hit *h)
         } else if (lx(c, k, W_OCLOCK) && pc(c, k + 1, '\'') && word_is(c, k + 2, "clock")) {
             k += 3;
             ampm = -2;
+        } else if (!minutes && lx(c, k, W_IN) && lx(c, k + 1, W_THE) && lx(c, k + 2, W_POD) &&
+                   c->u[k + 2].val != POD_NI && i > 0 &&
+                   (lx(c, i - 1, W_AT) || lx(c, i - 1, W_PREP) || word_is(c, i - 1, "about"))) {
+            /* "at 4 in the morning", "by 3 in the afternoon" */
+            ampm = c->u[k + 2].val == POD_MO ? 0 : 12;
+            k += 3;
         }
         if (ampm == -1 && !minutes) return 0;
         if (ampm == -1) {
@@ -2451,6 +2457,24 @@ static int r_anaphor(const ctx *c, size_t i, hit *h)
                 return 0;
             if (!ref_period(c, U_DAY, lx(c, k + 1, W_AFTER) ? 1 : -1, v)) return 0;
             set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
+            return 1;
+        } else if (lx(c, k, W_POD)) {
+            /* "in the morning", "during the afternoon": that part of the
+             * day the text is on (not the night, often the night of some
+             * event, nor "the morning of ...", "the evening news") */
+            if (c->u[k].val == POD_NI || i == 0 ||
+                !(lx(c, i - 1, W_IN) || word_is(c, i - 1, "during")))
+                return 0;
+            size_t n2 = k + 1;
+            if (!(n2 >= c->n || c->u[n2].brk || (c->u[n2].kind == U_PUNCT && c->u[n2].ch != '\'' &&
+                                                  c->u[n2].ch != '-') ||
+                  lx(c, n2, W_TO) || lx(c, n2, W_AND) || lx(c, n2, W_PREP) || lx(c, n2, W_IN) ||
+                  lx(c, n2, W_ON) || lx(c, n2, W_AT)))
+                return 0;
+            if (c->ref_gran && c->ref_gran != U_DAY) return 0;
+            fmt_day(v, c->ref_gran ? c->ref_day : c->dct);
+            snprintf(v + 10, sizeof v - 10, "T%s", pod_code(c->u[k].val));
+            set_hit(h, i, k + 1, DL_TIMEX_TIME, v);
             return 1;
         } else return 0;
     } else {

@@ -663,6 +663,19 @@ static void test_round6(void **state)
     expect("2019-10-30", "Holders may buy shares at half the then current price.", "then current",
            D, "PAST_REF");
     expect("2019-10-30", "The then-current chairman resigned.", "then-current", D, "PAST_REF");
+    /* "in the morning": that part of the day the text is on; "at 4 in
+     * the morning": a clock time */
+    {
+        const char *t = "Shares fell on Friday. Dealers placed orders in the morning, and in the "
+                        "afternoon, prices rose.";
+        expect("2019-10-30", t, "the morning", T, "2019-10-25TMO");
+        expect("2019-10-30", t, "the afternoon", T, "2019-10-25TAF");
+    }
+    expect_none("2019-10-30", "She reads it in the morning paper.", "morning");
+    expect("2019-10-30", "The father will leave at 4 in the morning.", "4 in the morning", T,
+           "2019-10-30T04:00");
+    expect("2019-10-30", "Polls close by 8 in the evening.", "8 in the evening", T,
+           "2019-10-30T20:00");
     /* "the first nine months of the year": two expressions */
     {
         const char *t = "Revenue fell 4% through the first nine months of the year.";
