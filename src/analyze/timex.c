@@ -2090,7 +2090,7 @@ static int r_duration(const ctx *c, size_t i, hit *h)
                    word_is(c, b, "that") || word_is(c, b, "which") ||
                    (lx(c, b, W_TO) && word_is(c, b + 1, "come"))))
             return 0;
-        if (lx(c, b, W_TO)) b += 2;
+        if (lx(c, b, W_TO) && word_is(c, b + 1, "come")) b += 2;
         fmt_dur(v, -1, un);
         set_hit(h, i, b, DL_TIMEX_DURATION, v);
         return 1;
