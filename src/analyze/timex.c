@@ -1158,6 +1158,15 @@ static int r_date(const ctx *c, size_t i, hit *h)
     if (mk == 2) return 0;
     int prep = date_prep_before(c, i);
     int risky = m == 3 || m == 4 || m == 5 || m == 6 || m == 8;
+    /* "the March accession", "a June agreement", "its October meeting":
+     * a determiner, the month, a common noun (not "the March of Dimes",
+     * "the May Department Stores", "a June bride" aside) */
+    if (!prep && i > 0 &&
+        (lx(c, i - 1, W_THE) || lx(c, i - 1, W_A) || word_is(c, i - 1, "its") ||
+         word_is(c, i - 1, "their")) &&
+        isalpha_u(c, e) && !c->u[e].cap && !c->u[e].lex && glued(c, e) == 0 &&
+        c->u[e].e - c->u[e].s >= 4)
+        prep = 1;
     if (!prep) {
         if (risky) return 0;
         if (i > 0 && c->u[i - 1].cap && !c->u[i].brk) return 0; /* a name */

@@ -676,6 +676,13 @@ static void test_round6(void **state)
            "2019-10-30T04:00");
     expect("2019-10-30", "Polls close by 8 in the evening.", "8 in the evening", T,
            "2019-10-30T20:00");
+    /* a month between a determiner and a common noun */
+    expect("2019-02-10", "The March accession will let the three countries vote.", "March", D,
+           "2019-03");
+    expect("2019-10-27", "The bank is selling itself under a June agreement with its holders.",
+           "June", D, "2019-06");
+    expect_none("2019-02-10", "The March of Dimes raised money.", "March");
+    expect_none("2019-02-10", "The May Department Stores Co. rose.", "May");
     /* "the first nine months of the year": two expressions */
     {
         const char *t = "Revenue fell 4% through the first nine months of the year.";
