@@ -2467,6 +2467,18 @@ static int r_anaphor(const ctx *c, size_t i, hit *h)
             if (!ref_period(c, U_DAY, lx(c, k + 1, W_AFTER) ? 1 : -1, v)) return 0;
             set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
             return 1;
+        } else if (lx(c, k, W_ORD) && lx(c, k + 1, W_UNIT) && c->u[k + 1].val == U_DAY &&
+                   lx(c, k + 2, W_OF)) {
+            /* "today is the eighth day of the strike", "it's the second
+             * day of an offensive": the day the text is on */
+            size_t p = i;
+            if (p > 0 && lx(c, p - 1, W_IS)) p--;
+            else if (p > 1 && word_is(c, p - 1, "s") && pc(c, p - 2, '\'')) p -= 2;
+            else return 0;
+            if (!(p > 0 && (word_is(c, p - 1, "it") || lx(c, p - 1, W_TODAY)))) return 0;
+            fmt_day(v, c->dct);
+            set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
+            return 1;
         } else if (lx(c, k, W_POD)) {
             /* "in the morning", "during the afternoon": that part of the
              * day the text is on (not the night, often the night of some

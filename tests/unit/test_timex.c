@@ -676,6 +676,12 @@ static void test_round6(void **state)
            "2019-10-30T04:00");
     expect("2019-10-30", "Polls close by 8 in the evening.", "8 in the evening", T,
            "2019-10-30T20:00");
+    /* "it's the second day of the strike": the article's day */
+    expect("2019-03-06", "It's the second day of a strike by dock workers.", "the second day", D,
+           "2019-03-06");
+    expect("2019-03-06", "In the capital, today is the fifth day of protests.", "the fifth day", D,
+           "2019-03-06");
+    expect_none("2019-03-06", "He recalled the first day of school.", "day");
     /* a month between a determiner and a common noun */
     expect("2019-02-10", "The March accession will let the three countries vote.", "March", D,
            "2019-03");
