@@ -245,7 +245,7 @@ static const lexent LEX[] = {
     {"weekend", W_WEEKEND, 0}, {"weekends", W_WEEKEND, 1},
     {"old", W_OLD, 0}, {"long", W_LONG, 0},
     {"is", W_IS, 0}, {"are", W_IS, 0},
-    {"period", W_XWORD, 0}, {"thousand", W_XWORD, 0}, {"twenties", W_XWORD, 0},
+    {"period", W_XWORD, 0}, {"date", W_XWORD, 0}, {"thousand", W_XWORD, 0}, {"twenties", W_XWORD, 0},
     {"thirties", W_XWORD, 0}, {"forties", W_XWORD, 0}, {"fifties", W_XWORD, 0},
     {"sixties", W_XWORD, 0}, {"seventies", W_XWORD, 0}, {"eighties", W_XWORD, 0},
     {"nineties", W_XWORD, 0},
@@ -328,7 +328,7 @@ static const lexent *lex_find(const char *s, size_t n)
  * month, weekday, time unit, season, part of day, set adverb, deictic word
  * (today, now, soon, the past, the future, the present, the near term),
  * noon, midnight, a holiday, "weekend", "half" ("the first half"), "period"
- * ("the latest period"), a spoken year's first word ("nineteen ninety"),
+ * ("the latest period"), "date" ("a later date"), a spoken year's first word ("nineteen ninety"),
  * "thousand", a decade word ("the sixties"), "second" (a unit), or a core
  * number (see push_unit).  The main loop tries the rules only where
  * a core unit lies ahead within CORE_AHEAD units; the other words are
@@ -2002,6 +2002,12 @@ static int r_duration(const ctx *c, size_t i, hit *h)
     int the = 0, lead = 0;
     if (lx(c, k, W_THE)) the = 1, k++;
     int l = k < c->n ? c->u[k].lex : 0;
+    /* "at a later date", "at an earlier date": some time after / before */
+    if (!the && (l == W_A || l == W_AN) &&
+        (lx(c, k + 1, W_LATER) || lx(c, k + 1, W_EARLIER)) && word_is(c, k + 2, "date")) {
+        set_hit(h, i, k + 3, DL_TIMEX_DATE, lx(c, k + 1, W_LATER) ? "FUTURE_REF" : "PAST_REF");
+        return 1;
+    }
     /* "due to last 72 hours", "will last two weeks": the verb, not the
      * adjective; the duration starts after it (tried at the next word) */
     if (!the && l == W_LAST && i > 0 &&

@@ -676,6 +676,10 @@ static void test_round6(void **state)
            "2019-10-30T04:00");
     expect("2019-10-30", "Polls close by 8 in the evening.", "8 in the evening", T,
            "2019-10-30T20:00");
+    /* "at a later date" */
+    expect("2019-10-26", "It may sell more shares at a later date.", "a later date", D,
+           "FUTURE_REF");
+    expect_none("2019-10-26", "The date of the vote was set.", "date");
     /* "it's the second day of the strike": the article's day */
     expect("2019-03-06", "It's the second day of a strike by dock workers.", "the second day", D,
            "2019-03-06");
