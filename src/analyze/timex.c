@@ -2215,7 +2215,14 @@ static int r_ref(const ctx *c, size_t i, hit *h)
         set_hit(h, i, i + 1, DL_TIMEX_DATE, "FUTURE_REF");
         return 1;
     case W_FUTURE:
-        return 0; /* "future plans": an adjective */
+        /* "in future quarters", "future years": some time ahead; not
+         * "future plans", an adjective */
+        if (lx(c, i + 1, W_UNITS) && c->u[i + 1].val != U_SEC && c->u[i + 1].val != U_MIN &&
+            c->u[i + 1].val != U_HOUR && !(i > 0 && lx(c, i - 1, W_THE))) {
+            set_hit(h, i, i + 2, DL_TIMEX_DATE, "FUTURE_REF");
+            return 1;
+        }
+        return 0;
     case W_THE:
         if (lx(c, i + 1, W_FUTURE) || (lx(c, i + 1, W_NEAR) && lx(c, i + 2, W_FUTURE))) {
             size_t b = lx(c, i + 1, W_FUTURE) ? i + 2 : i + 3;

@@ -676,6 +676,10 @@ static void test_round6(void **state)
            "2019-10-30T04:00");
     expect("2019-10-30", "Polls close by 8 in the evening.", "8 in the evening", T,
            "2019-10-30T20:00");
+    /* "in future years": some time ahead; "future plans" is no timex */
+    expect("2019-10-26", "The credits will cut taxes in future quarters.", "future quarters", D,
+           "FUTURE_REF");
+    expect_none("2019-10-26", "Its future plans are vague.", "future");
     /* "at a later date" */
     expect("2019-10-26", "It may sell more shares at a later date.", "a later date", D,
            "FUTURE_REF");
