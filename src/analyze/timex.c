@@ -2751,6 +2751,11 @@ static void find_ref_quarter(ctx *c)
     if (c->refq_q < 1) c->refq_q = 4, c->refq_y--;
     for (size_t i = 0; i < c->n; i++) {
         if (c->u[i].lex != W_UNIT || c->u[i].val != U_QUARTER) continue;
+        /* "a quarter-century", "a quarter of the market": no earnings talk */
+        if (pc(c, i + 1, '-') && glued(c, i + 1) && lx(c, i + 2, W_UNIT)) continue;
+        if (lx(c, i + 1, W_OF) && i > 0 &&
+            (lx(c, i - 1, W_A) || (lx(c, i - 1, W_NUM) && c->u[i - 1].val <= 3)))
+            continue;
         c->qctx = 1;
         size_t k = i;
         if (k > 0 && pc(c, k - 1, '-')) k--;

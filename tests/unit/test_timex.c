@@ -676,6 +676,11 @@ static void test_round6(void **state)
            "2019-10-30T04:00");
     expect("2019-10-30", "Polls close by 8 in the evening.", "8 in the evening", T,
            "2019-10-30T20:00");
+    /* a quarter-century or a quarter of something is no earnings talk */
+    expect("2019-02-06", "Joblessness fell to a quarter-century low. Wages were 3% higher than a "
+           "year earlier.", "a year earlier", D, "2018");
+    expect("2019-02-06", "Exports make up a quarter of sales. Wages were 3% higher than a year "
+           "earlier.", "a year earlier", D, "2018");
     /* "in future years": some time ahead; "future plans" is no timex */
     expect("2019-10-26", "The credits will cut taxes in future quarters.", "future quarters", D,
            "FUTURE_REF");
