@@ -1989,7 +1989,7 @@ static int rate_before(const ctx *c, size_t i)
      * counted plural noun before it */
     if (i >= 2 && p->kind == U_ALPHA && !p->cap && p->e - p->s >= 3 && c->t[p->e - 1] == 's') {
         const unit *q = &c->u[i - 2];
-        return q->kind == U_DIGIT || q->lex == W_NUM;
+        return q->kind == U_DIGIT || q->lex == W_NUM || q->lex == W_MONEY;
     }
     return 0;
 }
@@ -2282,6 +2282,8 @@ static int r_set(const ctx *c, size_t i, hit *h)
         return 1;
     }
     if (l != W_EVERY && l != W_EACH && l != W_PER) return 0;
+    /* "15 million instructions per second", "$5 per day": a rate */
+    if (l == W_PER && rate_before(c, i)) return 0;
     size_t k = i + 1;
     long n = 1;
     size_t e;

@@ -681,6 +681,9 @@ static void test_round6(void **state)
            "year earlier.", "a year earlier", D, "2018");
     expect("2019-02-06", "Exports make up a quarter of sales. Wages were 3% higher than a year "
            "earlier.", "a year earlier", D, "2018");
+    /* "per" after a counted noun is a rate, not a set */
+    expect_none("2019-10-27", "The chip runs 15 million instructions per second.", "second");
+    expect_none("2019-10-27", "The car reached 90 miles per hour.", "hour");
     /* "in future years": some time ahead; "future plans" is no timex */
     expect("2019-10-26", "The credits will cut taxes in future quarters.", "future quarters", D,
            "FUTURE_REF");
