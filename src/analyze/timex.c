@@ -2156,6 +2156,9 @@ static int r_ref(const ctx *c, size_t i, hit *h)
     case W_NOW:
         if (pc(c, i + 1, '-') && glued(c, i + 1)) return 0;
         if (i > 0 && lx(c, i - 1, W_RIGHT)) return 0;
+        /* "Now, the question is ...": a sentence-initial "Now," is a
+         * discourse connective more than a time */
+        if (c->u[i].brk && pc(c, i + 1, ',')) return 0;
         set_hit(h, i, i + 1, DL_TIMEX_DATE, "PRESENT_REF");
         return 1;
     case W_RIGHT:

@@ -681,6 +681,9 @@ static void test_round6(void **state)
            "year earlier.", "a year earlier", D, "2018");
     expect("2019-02-06", "Exports make up a quarter of sales. Wages were 3% higher than a year "
            "earlier.", "a year earlier", D, "2018");
+    /* a sentence-initial "Now," is a discourse connective */
+    expect_none("2019-10-27", "Sales fell. Now, the board says, it will cut costs.", "Now");
+    expect("2019-10-27", "Sales fell. Now the board is cutting costs.", "Now", D, "PRESENT_REF");
     /* "per" after a counted noun is a rate, not a set */
     expect_none("2019-10-27", "The chip runs 15 million instructions per second.", "second");
     expect_none("2019-10-27", "The car reached 90 miles per hour.", "hour");
