@@ -245,9 +245,9 @@ static const lexent LEX[] = {
     {"weekend", W_WEEKEND, 0}, {"weekends", W_WEEKEND, 1},
     {"old", W_OLD, 0}, {"long", W_LONG, 0},
     {"is", W_IS, 0}, {"are", W_IS, 0},
-    {"period", W_XWORD, 0}, {"date", W_XWORD, 0}, {"thousand", W_XWORD, 0}, {"twenties", W_XWORD, 0},
-    {"thirties", W_XWORD, 0}, {"forties", W_XWORD, 0}, {"fifties", W_XWORD, 0},
-    {"sixties", W_XWORD, 0}, {"seventies", W_XWORD, 0}, {"eighties", W_XWORD, 0},
+    {"period", W_XWORD, 0}, {"date", W_XWORD, 0}, {"thousand", W_XWORD, 0},
+    {"twenties", W_XWORD, 0}, {"thirties", W_XWORD, 0}, {"forties", W_XWORD, 0},
+    {"fifties", W_XWORD, 0}, {"sixties", W_XWORD, 0}, {"seventies", W_XWORD, 0}, {"eighties", W_XWORD, 0},
     {"nineties", W_XWORD, 0},
 };
 
@@ -328,8 +328,8 @@ static const lexent *lex_find(const char *s, size_t n)
  * month, weekday, time unit, season, part of day, set adverb, deictic word
  * (today, now, soon, the past, the future, the present, the near term),
  * noon, midnight, a holiday, "weekend", "half" ("the first half"), "period"
- * ("the latest period"), "date" ("a later date"), a spoken year's first word ("nineteen ninety"),
- * "thousand", a decade word ("the sixties"), "second" (a unit), or a core
+ * ("the latest period"), "date" ("a later date"), a spoken year's first
+ * word ("nineteen ninety"), "thousand", a decade word ("the sixties"), "second" (a unit), or a core
  * number (see push_unit).  The main loop tries the rules only where
  * a core unit lies ahead within CORE_AHEAD units; the other words are
  * context and are never the start of a match. */
@@ -2101,9 +2101,9 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         !(pc(c, k + 1, '-') || pc(c, k + 1, '\''))) {
         size_t b = k + 1;
         if (word_is(c, b, "ahead")) b++;
-        else if (!(b >= c->n || (i > 0 && word_is(c, i - 1, "over")) || c->u[b].brk || c->u[b].kind == U_PUNCT || lx(c, b, W_SINCE) ||
-                   word_is(c, b, "that") || word_is(c, b, "which") ||
-                   (lx(c, b, W_TO) && word_is(c, b + 1, "come"))))
+        else if (!(b >= c->n || (i > 0 && word_is(c, i - 1, "over")) || c->u[b].brk ||
+                   c->u[b].kind == U_PUNCT || lx(c, b, W_SINCE) || word_is(c, b, "that") ||
+                   word_is(c, b, "which") || (lx(c, b, W_TO) && word_is(c, b + 1, "come"))))
             return 0;
         if (lx(c, b, W_TO) && word_is(c, b + 1, "come")) b += 2;
         fmt_dur(v, -1, un);
@@ -2505,8 +2505,8 @@ static int r_anaphor(const ctx *c, size_t i, hit *h)
                 !(lx(c, i - 1, W_IN) || word_is(c, i - 1, "during")))
                 return 0;
             size_t n2 = k + 1;
-            if (!(n2 >= c->n || c->u[n2].brk || (c->u[n2].kind == U_PUNCT && c->u[n2].ch != '\'' &&
-                                                  c->u[n2].ch != '-') ||
+            if (!(n2 >= c->n || c->u[n2].brk ||
+                  (c->u[n2].kind == U_PUNCT && c->u[n2].ch != '\'' && c->u[n2].ch != '-') ||
                   lx(c, n2, W_TO) || lx(c, n2, W_AND) || lx(c, n2, W_PREP) || lx(c, n2, W_IN) ||
                   lx(c, n2, W_ON) || lx(c, n2, W_AT)))
                 return 0;
