@@ -247,8 +247,8 @@ static const lexent LEX[] = {
     {"is", W_IS, 0}, {"are", W_IS, 0},
     {"period", W_XWORD, 0}, {"date", W_XWORD, 0}, {"thousand", W_XWORD, 0},
     {"twenties", W_XWORD, 0}, {"thirties", W_XWORD, 0}, {"forties", W_XWORD, 0},
-    {"fifties", W_XWORD, 0}, {"sixties", W_XWORD, 0}, {"seventies", W_XWORD, 0}, {"eighties", W_XWORD, 0},
-    {"nineties", W_XWORD, 0},
+    {"fifties", W_XWORD, 0}, {"sixties", W_XWORD, 0}, {"seventies", W_XWORD, 0},
+    {"eighties", W_XWORD, 0}, {"nineties", W_XWORD, 0},
 };
 
 /* The lexicon is an open-addressing hash table keyed by the word packed
