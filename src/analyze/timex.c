@@ -2002,6 +2002,16 @@ static int r_duration(const ctx *c, size_t i, hit *h)
     int the = 0, lead = 0;
     if (lx(c, k, W_THE)) the = 1, k++;
     int l = k < c->n ? c->u[k].lex : 0;
+    /* "Islam will one day be ...", "hopes he one day follows": some day
+     * ahead, not a span of a day */
+    if (!the && i > 0 && word_is(c, k, "one") && lx(c, k + 1, W_UNIT) &&
+        c->u[k + 1].val == U_DAY && isalpha_u(c, k + 2) && !c->u[k + 2].lex &&
+        (word_is(c, i - 1, "will") || word_is(c, i - 1, "would") || word_is(c, i - 1, "could") ||
+         word_is(c, i - 1, "might") || word_is(c, i - 1, "may") || word_is(c, i - 1, "can") ||
+         word_is(c, i - 1, "shall") || word_is(c, i - 1, "ll"))) {
+        set_hit(h, i, k + 2, DL_TIMEX_DATE, "FUTURE_REF");
+        return 1;
+    }
     /* "at a later date", "at an earlier date": some time after / before */
     if (!the && (l == W_A || l == W_AN) &&
         (lx(c, k + 1, W_LATER) || lx(c, k + 1, W_EARLIER)) && word_is(c, k + 2, "date")) {

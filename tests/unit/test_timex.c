@@ -681,6 +681,10 @@ static void test_round6(void **state)
            "year earlier.", "a year earlier", D, "2018");
     expect("2019-02-06", "Exports make up a quarter of sales. Wages were 3% higher than a year "
            "earlier.", "a year earlier", D, "2018");
+    /* "will one day be": some day ahead; "take one day": a span */
+    expect("2019-03-03", "Solar power will one day be the largest source.", "one day", D,
+           "FUTURE_REF");
+    expect("2019-03-03", "It will take one day to fix the line.", "one day", DUR, "P1D");
     /* a sentence-initial "Now," is a discourse connective */
     expect_none("2019-10-27", "Sales fell. Now, the board says, it will cut costs.", "Now");
     expect("2019-10-27", "Sales fell. Now the board is cutting costs.", "Now", D, "PRESENT_REF");
