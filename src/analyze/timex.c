@@ -2542,6 +2542,15 @@ static int r_anaphor(const ctx *c, size_t i, hit *h)
         return 0;
     /* "the same day-care", "that year's": the unit is a modifier */
     if (pc(c, k + 1, '-') && glued(c, k + 1)) return 0;
+    /* "that same day" when the text is on a month ("in October 1998"): a
+     * day of that month */
+    if (un == U_DAY && rel == 0 && lx(c, k - 1, W_SAME) && c->ref_gran == U_MONTH) {
+        int ry, rm, rd;
+        dl_civil_from_days(c->ref_day, &ry, &rm, &rd);
+        snprintf(v, sizeof v, "%04d-%02d-XX", ry, rm);
+        set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+        return 1;
+    }
     if (!ref_period(c, un, rel, v)) return 0;
     set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
     return 1;

@@ -681,6 +681,9 @@ static void test_round6(void **state)
            "year earlier.", "a year earlier", D, "2018");
     expect("2019-02-06", "Exports make up a quarter of sales. Wages were 3% higher than a year "
            "earlier.", "a year earlier", D, "2018");
+    /* "that same day" when the text is on a month: a day of that month */
+    expect("2019-02-06", "The doctor was killed in October 2018. His name was crossed out that "
+           "same day.", "that same day", D, "2018-10-XX");
     /* "will one day be": some day ahead; "take one day": a span */
     expect("2019-03-03", "Solar power will one day be the largest source.", "one day", D,
            "FUTURE_REF");
