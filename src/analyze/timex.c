@@ -245,10 +245,10 @@ static const lexent LEX[] = {
     {"weekend", W_WEEKEND, 0}, {"weekends", W_WEEKEND, 1},
     {"old", W_OLD, 0}, {"long", W_LONG, 0},
     {"is", W_IS, 0}, {"are", W_IS, 0},
-    {"period", W_XWORD, 0}, {"thousand", W_XWORD, 0}, {"twenties", W_XWORD, 0},
-    {"thirties", W_XWORD, 0}, {"forties", W_XWORD, 0}, {"fifties", W_XWORD, 0},
-    {"sixties", W_XWORD, 0}, {"seventies", W_XWORD, 0}, {"eighties", W_XWORD, 0},
-    {"nineties", W_XWORD, 0},
+    {"period", W_XWORD, 0}, {"date", W_XWORD, 0}, {"thousand", W_XWORD, 0},
+    {"twenties", W_XWORD, 0}, {"thirties", W_XWORD, 0}, {"forties", W_XWORD, 0},
+    {"fifties", W_XWORD, 0}, {"sixties", W_XWORD, 0}, {"seventies", W_XWORD, 0},
+    {"eighties", W_XWORD, 0}, {"nineties", W_XWORD, 0},
 };
 
 /* The lexicon is an open-addressing hash table keyed by the word packed
@@ -328,8 +328,8 @@ static const lexent *lex_find(const char *s, size_t n)
  * month, weekday, time unit, season, part of day, set adverb, deictic word
  * (today, now, soon, the past, the future, the present, the near term),
  * noon, midnight, a holiday, "weekend", "half" ("the first half"), "period"
- * ("the latest period"), a spoken year's first word ("nineteen ninety"),
- * "thousand", a decade word ("the sixties"), "second" (a unit), or a core
+ * ("the latest period"), "date" ("a later date"), a spoken year's first
+ * word ("nineteen ninety"), "thousand", a decade word ("the sixties"), "second" (a unit), or a core
  * number (see push_unit).  The main loop tries the rules only where
  * a core unit lies ahead within CORE_AHEAD units; the other words are
  * context and are never the start of a match. */
@@ -605,7 +605,9 @@ static void fmt_dur(char *out, long n, int u)
 {
     const char *pre = (u == U_SEC || u == U_MIN || u == U_HOUR) ? "PT" : "P";
     if (n < 0) {
-        snprintf(out, 40, "%sX%s", pre, unit_letter(u));
+        /* "decades": some years, as known counts are years ("two decades":
+         * P20Y) */
+        snprintf(out, 40, "%sX%s", pre, unit_letter(u == U_DECADE ? U_YEAR : u));
         return;
     }
     if (u == U_DECADE) n *= 10, u = U_YEAR;
@@ -964,6 +966,10 @@ static int resolve_year(const ctx *c, size_t i, int m, int d)
          * the nearest when close ("was extended to Nov. 16") */
         if (firm_past && diff > 0) cost += 1000;
         else if (tn < 0 && diff > 0) cost = d ? cost * 2 + 30 : cost * 3 + 30;
+        /* no cue at all ("a high in June from $29 in March"): news tells
+         * of the past more than of the future, so a month ahead counts
+         * its distance twice */
+        else if (tn == 0 && diff > 0 && !d) cost *= 2;
         else if (tn > 0 && diff < 0) cost = d ? cost * 2 + 30 : weak ? cost * 3 + 30 : cost + 1000;
         if (best_cost < 0 || cost < best_cost) best = y, best_cost = cost;
     }
@@ -1152,6 +1158,15 @@ static int r_date(const ctx *c, size_t i, hit *h)
     if (mk == 2) return 0;
     int prep = date_prep_before(c, i);
     int risky = m == 3 || m == 4 || m == 5 || m == 6 || m == 8;
+    /* "the March accession", "a June agreement", "its October meeting":
+     * a determiner, the month, a common noun (not "the March of Dimes",
+     * "the May Department Stores", "a June bride" aside) */
+    if (!prep && i > 0 &&
+        (lx(c, i - 1, W_THE) || lx(c, i - 1, W_A) || word_is(c, i - 1, "its") ||
+         word_is(c, i - 1, "their")) &&
+        isalpha_u(c, e) && !c->u[e].cap && !c->u[e].lex && glued(c, e) == 0 &&
+        c->u[e].e - c->u[e].s >= 4)
+        prep = 1;
     if (!prep) {
         if (risky) return 0;
         if (i > 0 && c->u[i - 1].cap && !c->u[i].brk) return 0; /* a name */
@@ -1442,6 +1457,12 @@ static int r_clock(const ctx *c, size_t i, hit *h)
         } else if (lx(c, k, W_OCLOCK) && pc(c, k + 1, '\'') && word_is(c, k + 2, "clock")) {
             k += 3;
             ampm = -2;
+        } else if (!minutes && lx(c, k, W_IN) && lx(c, k + 1, W_THE) && lx(c, k + 2, W_POD) &&
+                   c->u[k + 2].val != POD_NI && i > 0 &&
+                   (lx(c, i - 1, W_AT) || lx(c, i - 1, W_PREP) || word_is(c, i - 1, "about"))) {
+            /* "at 4 in the morning", "by 3 in the afternoon" */
+            ampm = c->u[k + 2].val == POD_MO ? 0 : 12;
+            k += 3;
         }
         if (ampm == -1 && !minutes) return 0;
         if (ampm == -1) {
@@ -1868,10 +1889,9 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
                 set_hit(h, i, b + 2, DL_TIMEX_DATE, v);
                 return 1;
             }
-            if (lx(c, b, W_OF) && lx(c, b + 1, W_THE) && lx(c, b + 2, W_UNIT) &&
-                c->u[b + 2].val == U_YEAR)
-                b += 3;
-            if (k2 > k || b > e + 1) {
+            /* "the first nine months of the year": TimeBank tags "the
+             * year" apart, as it does "1997" in "... of 1997" */
+            if (k2 > k) {
                 fmt_dur(v, n, un);
                 set_hit(h, i, b, DL_TIMEX_DURATION, v);
                 return 1;
@@ -1969,7 +1989,7 @@ static int rate_before(const ctx *c, size_t i)
      * counted plural noun before it */
     if (i >= 2 && p->kind == U_ALPHA && !p->cap && p->e - p->s >= 3 && c->t[p->e - 1] == 's') {
         const unit *q = &c->u[i - 2];
-        return q->kind == U_DIGIT || q->lex == W_NUM;
+        return q->kind == U_DIGIT || q->lex == W_NUM || q->lex == W_MONEY;
     }
     return 0;
 }
@@ -1982,6 +2002,22 @@ static int r_duration(const ctx *c, size_t i, hit *h)
     int the = 0, lead = 0;
     if (lx(c, k, W_THE)) the = 1, k++;
     int l = k < c->n ? c->u[k].lex : 0;
+    /* "Islam will one day be ...", "hopes he one day follows": some day
+     * ahead, not a span of a day */
+    if (!the && i > 0 && word_is(c, k, "one") && lx(c, k + 1, W_UNIT) &&
+        c->u[k + 1].val == U_DAY && isalpha_u(c, k + 2) && !c->u[k + 2].lex &&
+        (word_is(c, i - 1, "will") || word_is(c, i - 1, "would") || word_is(c, i - 1, "could") ||
+         word_is(c, i - 1, "might") || word_is(c, i - 1, "may") || word_is(c, i - 1, "can") ||
+         word_is(c, i - 1, "shall") || word_is(c, i - 1, "ll"))) {
+        set_hit(h, i, k + 2, DL_TIMEX_DATE, "FUTURE_REF");
+        return 1;
+    }
+    /* "at a later date", "at an earlier date": some time after / before */
+    if (!the && (l == W_A || l == W_AN) &&
+        (lx(c, k + 1, W_LATER) || lx(c, k + 1, W_EARLIER)) && word_is(c, k + 2, "date")) {
+        set_hit(h, i, k + 3, DL_TIMEX_DATE, lx(c, k + 1, W_LATER) ? "FUTURE_REF" : "PAST_REF");
+        return 1;
+    }
     /* "due to last 72 hours", "will last two weeks": the verb, not the
      * adjective; the duration starts after it (tried at the next word) */
     if (!the && l == W_LAST && i > 0 &&
@@ -2008,7 +2044,10 @@ static int r_duration(const ctx *c, size_t i, hit *h)
             halfs = 1, e += 3;
         int hyph = 0;
         if (pc(c, e, '-') && glued(c, e) && glued(c, e + 1)) e++, hyph = 1;
-        if (!hyph && lx(c, e, W_MORE) && n > 0) e++;
+        /* "two more weeks", "an additional year", "three extra days" */
+        if (!hyph && n > 0 &&
+            (lx(c, e, W_MORE) || word_is(c, e, "additional") || word_is(c, e, "extra")))
+            e++;
         /* "eight trading days", "ten business days" */
         if (!hyph && (word_is(c, e, "trading") || word_is(c, e, "business") ||
                       word_is(c, e, "working")) &&
@@ -2065,7 +2104,30 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         set_hit(h, a, b, DL_TIMEX_DURATION, v);
         return 1;
     }
+    /* "in the years that followed", "over the years", "the weeks ahead":
+     * some years, weeks; not "the weeks before the vote" (a stretch the
+     * event dates) nor "the days when" (a kind of time) */
+    if (the && !lead && unit_at(c, k, &un, &pl) && pl && un != U_SEC && un != U_QUARTER &&
+        !(pc(c, k + 1, '-') || pc(c, k + 1, '\''))) {
+        size_t b = k + 1;
+        if (word_is(c, b, "ahead")) b++;
+        else if (!(b >= c->n || (i > 0 && word_is(c, i - 1, "over")) || c->u[b].brk ||
+                   c->u[b].kind == U_PUNCT || lx(c, b, W_SINCE) || word_is(c, b, "that") ||
+                   word_is(c, b, "which") || (lx(c, b, W_TO) && word_is(c, b + 1, "come"))))
+            return 0;
+        if (lx(c, b, W_TO) && word_is(c, b + 1, "come")) b += 2;
+        fmt_dur(v, -1, un);
+        set_hit(h, i, b, DL_TIMEX_DURATION, v);
+        return 1;
+    }
     if (the && !lead) return 0;
+    /* "a day-long meeting", "a decades-long feud": one day, some decades */
+    if (!the && !lead && unit_at(c, k, &un, &pl) && un != U_SEC && pc(c, k + 1, '-') &&
+        glued(c, k + 1) && lx(c, k + 2, W_LONG) && glued(c, k + 2)) {
+        fmt_dur(v, pl ? -1 : 1, un);
+        set_hit(h, i, k + 3, DL_TIMEX_DURATION, v);
+        return 1;
+    }
     if (!unit_at(c, k, &un, &pl) || !pl) return 0;
     if (lead && !the && lead != W_RECENT && lead != W_PAST && lead != W_COMING) return 0;
     if (lead == W_RECENT && !(un == U_YEAR || un == U_MONTH || un == U_WEEK || un == U_DAY ||
@@ -2104,6 +2166,9 @@ static int r_ref(const ctx *c, size_t i, hit *h)
     case W_NOW:
         if (pc(c, i + 1, '-') && glued(c, i + 1)) return 0;
         if (i > 0 && lx(c, i - 1, W_RIGHT)) return 0;
+        /* "Now, the question is ...": a sentence-initial "Now," is a
+         * discourse connective more than a time */
+        if (c->u[i].brk && pc(c, i + 1, ',')) return 0;
         set_hit(h, i, i + 1, DL_TIMEX_DATE, "PRESENT_REF");
         return 1;
     case W_RIGHT:
@@ -2117,6 +2182,16 @@ static int r_ref(const ctx *c, size_t i, hit *h)
         if (i > 0 && lx(c, i - 1, W_THE) && isalpha_u(c, i + 1) &&
             (lx(c, i + 1, W_UNIT))) return 0;
         if (pc(c, i + 1, '-')) return 0;
+        /* "the then current price", "the then-current chairman": a past
+         * present */
+        if (i > 0 && word_is(c, i - 1, "then")) {
+            set_hit(h, i - 1, i + 1, DL_TIMEX_DATE, "PAST_REF");
+            return 1;
+        }
+        if (i > 1 && pc(c, i - 1, '-') && glued(c, i) && word_is(c, i - 2, "then")) {
+            set_hit(h, i - 2, i + 1, DL_TIMEX_DATE, "PAST_REF");
+            return 1;
+        }
         set_hit(h, i, i + 1, DL_TIMEX_DATE, "PRESENT_REF");
         return 1;
     case W_THESE:
@@ -2153,7 +2228,14 @@ static int r_ref(const ctx *c, size_t i, hit *h)
         set_hit(h, i, i + 1, DL_TIMEX_DATE, "FUTURE_REF");
         return 1;
     case W_FUTURE:
-        return 0; /* "future plans": an adjective */
+        /* "in future quarters", "future years": some time ahead; not
+         * "future plans", an adjective */
+        if (lx(c, i + 1, W_UNITS) && c->u[i + 1].val != U_SEC && c->u[i + 1].val != U_MIN &&
+            c->u[i + 1].val != U_HOUR && !(i > 0 && lx(c, i - 1, W_THE))) {
+            set_hit(h, i, i + 2, DL_TIMEX_DATE, "FUTURE_REF");
+            return 1;
+        }
+        return 0;
     case W_THE:
         if (lx(c, i + 1, W_FUTURE) || (lx(c, i + 1, W_NEAR) && lx(c, i + 2, W_FUTURE))) {
             size_t b = lx(c, i + 1, W_FUTURE) ? i + 2 : i + 3;
@@ -2213,6 +2295,8 @@ static int r_set(const ctx *c, size_t i, hit *h)
         return 1;
     }
     if (l != W_EVERY && l != W_EACH && l != W_PER) return 0;
+    /* "15 million instructions per second", "$5 per day": a rate */
+    if (l == W_PER && rate_before(c, i)) return 0;
     size_t k = i + 1;
     long n = 1;
     size_t e;
@@ -2411,6 +2495,36 @@ static int r_anaphor(const ctx *c, size_t i, hit *h)
             if (!ref_period(c, U_DAY, lx(c, k + 1, W_AFTER) ? 1 : -1, v)) return 0;
             set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
             return 1;
+        } else if (lx(c, k, W_ORD) && lx(c, k + 1, W_UNIT) && c->u[k + 1].val == U_DAY &&
+                   lx(c, k + 2, W_OF)) {
+            /* "today is the eighth day of the strike", "it's the second
+             * day of an offensive": the day the text is on */
+            size_t p = i;
+            if (p > 0 && lx(c, p - 1, W_IS)) p--;
+            else if (p > 1 && word_is(c, p - 1, "s") && pc(c, p - 2, '\'')) p -= 2;
+            else return 0;
+            if (!(p > 0 && (word_is(c, p - 1, "it") || lx(c, p - 1, W_TODAY)))) return 0;
+            fmt_day(v, c->dct);
+            set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
+            return 1;
+        } else if (lx(c, k, W_POD)) {
+            /* "in the morning", "during the afternoon": that part of the
+             * day the text is on (not the night, often the night of some
+             * event, nor "the morning of ...", "the evening news") */
+            if (c->u[k].val == POD_NI || i == 0 ||
+                !(lx(c, i - 1, W_IN) || word_is(c, i - 1, "during")))
+                return 0;
+            size_t n2 = k + 1;
+            if (!(n2 >= c->n || c->u[n2].brk ||
+                  (c->u[n2].kind == U_PUNCT && c->u[n2].ch != '\'' && c->u[n2].ch != '-') ||
+                  lx(c, n2, W_TO) || lx(c, n2, W_AND) || lx(c, n2, W_PREP) || lx(c, n2, W_IN) ||
+                  lx(c, n2, W_ON) || lx(c, n2, W_AT)))
+                return 0;
+            if (c->ref_gran && c->ref_gran != U_DAY) return 0;
+            fmt_day(v, c->ref_gran ? c->ref_day : c->dct);
+            snprintf(v + 10, sizeof v - 10, "T%s", pod_code(c->u[k].val));
+            set_hit(h, i, k + 1, DL_TIMEX_TIME, v);
+            return 1;
         } else return 0;
     } else {
         return 0;
@@ -2428,6 +2542,15 @@ static int r_anaphor(const ctx *c, size_t i, hit *h)
         return 0;
     /* "the same day-care", "that year's": the unit is a modifier */
     if (pc(c, k + 1, '-') && glued(c, k + 1)) return 0;
+    /* "that same day" when the text is on a month ("in October 1998"): a
+     * day of that month */
+    if (un == U_DAY && rel == 0 && lx(c, k - 1, W_SAME) && c->ref_gran == U_MONTH) {
+        int ry, rm, rd;
+        dl_civil_from_days(c->ref_day, &ry, &rm, &rd);
+        snprintf(v, sizeof v, "%04d-%02d-XX", ry, rm);
+        set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+        return 1;
+    }
     if (!ref_period(c, un, rel, v)) return 0;
     set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
     return 1;
@@ -2512,7 +2635,7 @@ static const int16_t RULE_STARTS[][24] = {
     /* r_ago */ {W_NUM, W_A, W_AN, W_SEVERAL, W_FEW, W_MANY, W_COUPLE, U_DIGIT_START, -1},
     /* r_duration */ {W_THE, W_LAST, W_PAST, W_NEXT, W_COMING, W_FOLLOWING, W_PREVIOUS,
                       W_RECENT, W_NUM, W_A, W_AN, W_SEVERAL, W_FEW, W_MANY, W_COUPLE,
-                      W_UNITS, W_ORD, U_DIGIT_START, -1},
+                      W_UNITS, W_UNIT, W_ORD, U_DIGIT_START, -1},
     /* r_ref */ {W_NOW, W_RIGHT, W_CURRENTLY, W_NOWADAYS, W_CURRENT, W_THESE, W_AT,
                  W_RECENTLY, W_RECENT, W_SOON, W_FUTURE, W_THE, -1},
     /* r_set */ {W_SETADV, W_EVERY, W_EACH, W_PER, -1},
@@ -2633,11 +2756,15 @@ static int match_at(const ctx *c, size_t i, hit *best)
  * else the last completed quarter. */
 /* Quarter q of year y can be the one an earnings report is about: it
  * ended before the article, or the text says when it ended ("the fourth
- * quarter ended Sept. 30": a fiscal quarter).  b: the unit after it. */
-static int reportable_quarter(const ctx *c, int y, int q, size_t b)
+ * quarter ended Sept. 30": a fiscal quarter), or a past clause reports
+ * the current one.  a: its first unit, b: the unit after it. */
+static int reportable_quarter(const ctx *c, int y, int q, size_t a, size_t b)
 {
     if (lx(c, b, W_ENDED)) return 1;
     if (y < c->dy - 1 || y > c->dy) return 0;
+    /* "Acme reported lower fourth-quarter profit" in November: a fiscal
+     * quarter already over, since its results are in */
+    if (y == c->dy && q == (c->dm - 1) / 3 + 1 && tense_at(c, a) < 0) return 1;
     return y < c->dy || q < (c->dm - 1) / 3 + 1;
 }
 
@@ -2648,13 +2775,18 @@ static void find_ref_quarter(ctx *c)
     if (c->refq_q < 1) c->refq_q = 4, c->refq_y--;
     for (size_t i = 0; i < c->n; i++) {
         if (c->u[i].lex != W_UNIT || c->u[i].val != U_QUARTER) continue;
+        /* "a quarter-century", "a quarter of the market": no earnings talk */
+        if (pc(c, i + 1, '-') && glued(c, i + 1) && lx(c, i + 2, W_UNIT)) continue;
+        if (lx(c, i + 1, W_OF) && i > 0 &&
+            (lx(c, i - 1, W_A) || (lx(c, i - 1, W_NUM) && c->u[i - 1].val <= 3)))
+            continue;
         c->qctx = 1;
         size_t k = i;
         if (k > 0 && pc(c, k - 1, '-')) k--;
         if (k > 0 && lx(c, k - 1, W_ORD) && c->u[k - 1].val <= 4) {
             hit h;
             if (r_quarter(c, k - 1, &h) && h.val[4] == '-' && h.val[5] == 'Q' &&
-                reportable_quarter(c, atoi(h.val), h.val[6] - '0', h.b)) {
+                reportable_quarter(c, atoi(h.val), h.val[6] - '0', h.a, h.b)) {
                 c->refq_y = atoi(h.val);
                 c->refq_q = h.val[6] - '0';
                 return;
@@ -3002,13 +3134,21 @@ int dl_timex_tag(dl_doc *d)
             /* an explicit recent quarter becomes the one "the quarter" means */
             if (h.type == DL_TIMEX_DATE && strlen(h.val) == 7 && h.val[5] == 'Q' &&
                 c.u[h.b - 1].lex == W_UNIT &&
-                reportable_quarter(&c, atoi(h.val), h.val[6] - '0', h.b)) {
+                reportable_quarter(&c, atoi(h.val), h.val[6] - '0', h.a, h.b)) {
                 size_t k = h.a;
                 int back = 0; /* "the year-earlier third quarter" is a comparison */
                 for (size_t j = h.a; j < h.b; j++)
                     back |= lx(&c, j, W_EARLIER) || lx(&c, j, W_AGO) || lx(&c, j, W_LAST);
                 while (k < h.b && !lx(&c, k, W_ORD)) k++;
-                if (k < h.b && !back) c.refq_y = atoi(h.val), c.refq_q = h.val[6] - '0';
+                int ny = atoi(h.val), nq = h.val[6] - '0';
+                /* an earlier calendar quarter named in passing ("after a
+                 * flat second quarter") is a comparison, not the report;
+                 * a fiscal one ("the fiscal second quarter", "the quarter
+                 * ended Sept. 30") may be another company's report */
+                int fiscal = lx(&c, h.b, W_ENDED);
+                for (size_t j = h.a; j < h.b; j++) fiscal |= lx(&c, j, W_FISCAL);
+                if (!fiscal && ny * 4 + nq < c.refq_y * 4 + c.refq_q) back = 1;
+                if (k < h.b && !back) c.refq_y = ny, c.refq_q = nq;
             }
         } else {
             i++;

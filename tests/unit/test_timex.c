@@ -616,6 +616,125 @@ static void times_key(const dl_doc *d, char *buf, size_t cap)
 
 /* With sentences, only the sentences that hold a core word are cut into
  * units (the pre-filter); the matches must be those of the full pass. */
+/* Round 6: rules from the fresh look at the TempEval-3 error classes. */
+static void test_round6(void **state)
+{
+    (void)state;
+    /* an earlier quarter named in passing ("after a weak second quarter")
+     * is a comparison: the report stays about the third quarter */
+    {
+        const char *t = "Widgetco posted a 12% gain in third-quarter profit. After a weak second "
+                        "quarter, sales of gadgets recovered. Charges taken in the year-earlier "
+                        "period hurt the comparison. In the 2019 period, taxes were lower than a "
+                        "year ago.";
+        expect("2019-10-30", t, "second quarter", D, "2019-Q2");
+        expect("2019-10-30", t, "the year-earlier period", D, "2018-Q3");
+        expect("2019-10-30", t, "the 2019 period", D, "2019-Q3");
+        expect("2019-10-30", t, "a year ago", D, "2018-Q3");
+    }
+    /* but a fiscal quarter of another company is its own report */
+    {
+        const char *t = "Widgetco posted a gain in third-quarter profit. Gizmo Inc. posted a "
+                        "loss for the fiscal second quarter. The latest period included a charge.";
+        expect("2019-10-30", t, "The latest period", D, "2019-Q2");
+    }
+    /* a bare month with no tense cue leans to the past */
+    expect("2019-10-30", "Shares hit a high of $42 in June from $29 in March.", "March", D,
+           "2019-03");
+    expect("2019-10-30", "The outlook for sales in December is good.", "December", D, "2019-12");
+    /* "unit-long" adjectives; some decades are some years */
+    {
+        const char *t = "After a day-long meeting, the decades-long feud ended.";
+        expect("2019-10-30", t, "day-long", DUR, "P1D");
+        expect("2019-10-30", t, "decades-long", DUR, "PXY");
+    }
+    /* "an additional year", "three extra days" */
+    expect("2019-10-30", "The loan may be extended for an additional year.", "an additional year",
+           DUR, "P1Y");
+    expect("2019-10-30", "The crew got three extra days of rest.", "three extra days", DUR, "P3D");
+    /* "the years that followed", "over the years", "the weeks ahead" */
+    expect("2019-10-30", "In the years that followed, the rebels took the hills.", "the years", DUR,
+           "PXY");
+    expect("2019-10-30", "Over the years many patients moved away.", "the years", DUR, "PXY");
+    expect("2019-10-30", "Funds may sell bonds in the weeks ahead.", "the weeks ahead", DUR, "PXW");
+    expect_none("2019-10-30", "In the weeks before the vote, he campaigned hard.", "weeks");
+    expect_none("2019-10-30", "Those were the days when trains ran on time.", "days");
+    /* "the then current price": a past present */
+    expect("2019-10-30", "Holders may buy shares at half the then current price.", "then current",
+           D, "PAST_REF");
+    expect("2019-10-30", "The then-current chairman resigned.", "then-current", D, "PAST_REF");
+    /* "in the morning": that part of the day the text is on; "at 4 in
+     * the morning": a clock time */
+    {
+        const char *t = "Shares fell on Friday. Dealers placed orders in the morning, and in the "
+                        "afternoon, prices rose.";
+        expect("2019-10-30", t, "the morning", T, "2019-10-25TMO");
+        expect("2019-10-30", t, "the afternoon", T, "2019-10-25TAF");
+    }
+    expect_none("2019-10-30", "She reads it in the morning paper.", "morning");
+    expect("2019-10-30", "The father will leave at 4 in the morning.", "4 in the morning", T,
+           "2019-10-30T04:00");
+    expect("2019-10-30", "Polls close by 8 in the evening.", "8 in the evening", T,
+           "2019-10-30T20:00");
+    /* a quarter-century or a quarter of something is no earnings talk */
+    expect("2019-02-06", "Joblessness fell to a quarter-century low. Wages were 3% higher than a "
+           "year earlier.", "a year earlier", D, "2018");
+    expect("2019-02-06", "Exports make up a quarter of sales. Wages were 3% higher than a year "
+           "earlier.", "a year earlier", D, "2018");
+    /* "that same day" when the text is on a month: a day of that month */
+    expect("2019-02-06", "The doctor was killed in October 2018. His name was crossed out that "
+           "same day.", "that same day", D, "2018-10-XX");
+    /* "will one day be": some day ahead; "take one day": a span */
+    expect("2019-03-03", "Solar power will one day be the largest source.", "one day", D,
+           "FUTURE_REF");
+    expect("2019-03-03", "It will take one day to fix the line.", "one day", DUR, "P1D");
+    /* a sentence-initial "Now," is a discourse connective */
+    expect_none("2019-10-27", "Sales fell. Now, the board says, it will cut costs.", "Now");
+    expect("2019-10-27", "Sales fell. Now the board is cutting costs.", "Now", D, "PRESENT_REF");
+    /* "per" after a counted noun is a rate, not a set */
+    expect_none("2019-10-27", "The chip runs 15 million instructions per second.", "second");
+    expect_none("2019-10-27", "The car reached 90 miles per hour.", "hour");
+    /* "in future years": some time ahead; "future plans" is no timex */
+    expect("2019-10-26", "The credits will cut taxes in future quarters.", "future quarters", D,
+           "FUTURE_REF");
+    expect_none("2019-10-26", "Its future plans are vague.", "future");
+    /* "at a later date" */
+    expect("2019-10-26", "It may sell more shares at a later date.", "a later date", D,
+           "FUTURE_REF");
+    expect_none("2019-10-26", "The date of the vote was set.", "date");
+    /* "it's the second day of the strike": the article's day */
+    expect("2019-03-06", "It's the second day of a strike by dock workers.", "the second day", D,
+           "2019-03-06");
+    expect("2019-03-06", "In the capital, today is the fifth day of protests.", "the fifth day", D,
+           "2019-03-06");
+    expect_none("2019-03-06", "He recalled the first day of school.", "day");
+    /* a month between a determiner and a common noun */
+    expect("2019-02-10", "The March accession will let the three countries vote.", "March", D,
+           "2019-03");
+    expect("2019-10-27", "The bank is selling itself under a June agreement with its holders.",
+           "June", D, "2019-06");
+    expect_none("2019-02-10", "The March of Dimes raised money.", "March");
+    expect_none("2019-02-10", "The May Department Stores Co. rose.", "May");
+    /* "the first nine months of the year": two expressions */
+    {
+        const char *t = "Revenue fell 4% through the first nine months of the year.";
+        expect("2019-10-30", t, "the first nine months", DUR, "P9M");
+        expect("2019-10-30", t, "the year", D, "2019");
+    }
+    /* results reported for the quarter the calendar is still in: a fiscal
+     * quarter that is over */
+    {
+        const char *t = "Canco reported a 20% drop in fourth-quarter earnings. Net was $5 "
+                        "million, down from $6 million a year earlier. Sales in the latest "
+                        "period rose.";
+        expect("2019-11-05", t, "a year earlier", D, "2018-Q4");
+        expect("2019-11-05", t, "the latest period", D, "2019-Q4");
+        /* a forecast for it is no report */
+        expect("2019-11-05", "Canco expects fourth-quarter sales to rise. Net rose from a year "
+               "earlier.", "a year earlier", D, "2018-Q3");
+    }
+}
+
 static void test_prefilter_same(void **state)
 {
     (void)state;
@@ -681,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_entity_names),
         cmocka_unit_test(test_fourth_round),
         cmocka_unit_test(test_tense_round5),
+        cmocka_unit_test(test_round6),
         cmocka_unit_test(test_prefilter_same),
         cmocka_unit_test(test_linear),
     };
