@@ -26,12 +26,112 @@
 #include "../story/prep.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <utf8proc.h>
 
 #define BATCH_ARTICLES 2000
 #define BATCH_BYTES (32u << 20)
 #define CHUNK_ARTICLES 64
 #define CHUNK_BYTES (4u << 20)
+
+/*
+ * The index thread: the search index's part of each article (its terms
+ * and positions into the batch, dl_ibatch_add_toks) runs beside the
+ * writer, which hands it the articles of the chunk being written, in
+ * order, and waits for it before the chunk is cleared (the articles'
+ * tokens live in the chunk) and before a batch's commit (the batch is then
+ * whole).  Only the index thread touches the batch between those waits.
+ */
+typedef struct ixthread {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t more, idle;
+    const dl_ajob *item[CHUNK_ARTICLES];
+    int64_t docno[CHUNK_ARTICLES];
+    size_t n, taken;    /* handed over, taken by the thread */
+    int busy, stop;
+    int rc;             /* the first failure */
+    dl_ibatch *ib;
+} ixthread;
+
+static void *ix_main(void *arg)
+{
+    ixthread *t = arg;
+    pthread_mutex_lock(&t->mu);
+    for (;;) {
+        while (t->taken == t->n && !t->stop) {
+            t->busy = 0;
+            pthread_cond_signal(&t->idle);
+            pthread_cond_wait(&t->more, &t->mu);
+        }
+        if (t->taken == t->n) break;  /* stop, all done */
+        size_t i = t->taken++;
+        t->busy = 1;
+        const dl_ajob *j = t->item[i];
+        int64_t docno = t->docno[i];
+        pthread_mutex_unlock(&t->mu);
+        const dl_record *rec = &j->rec;
+        int rc = t->rc ? DL_OK
+                       : dl_ibatch_add_toks(t->ib, docno, rec->day, rec->title,
+                                            rec->title ? strlen(rec->title) : 0, rec->text,
+                                            rec->text_len, &j->toks);
+        pthread_mutex_lock(&t->mu);
+        if (rc && !t->rc) t->rc = rc;
+    }
+    t->busy = 0;
+    pthread_cond_signal(&t->idle);
+    pthread_mutex_unlock(&t->mu);
+    return NULL;
+}
+
+/* Hands one article to the index thread (at most CHUNK_ARTICLES between
+ * two ix_wait calls). */
+static void ix_add(ixthread *t, const dl_ajob *j, int64_t docno)
+{
+    pthread_mutex_lock(&t->mu);
+    t->item[t->n] = j;
+    t->docno[t->n] = docno;
+    t->n++;
+    pthread_cond_signal(&t->more);
+    pthread_mutex_unlock(&t->mu);
+}
+
+/* Waits until the index thread has added every article handed to it;
+ * returns the first failure (sticky). */
+static int ix_wait(ixthread *t)
+{
+    pthread_mutex_lock(&t->mu);
+    while (t->taken < t->n || t->busy) pthread_cond_wait(&t->idle, &t->mu);
+    t->n = t->taken = 0;
+    int rc = t->rc;
+    pthread_mutex_unlock(&t->mu);
+    return rc;
+}
+
+static int ix_start(ixthread *t, dl_ibatch *ib)
+{
+    memset(t, 0, sizeof *t);
+    t->ib = ib;
+    if (pthread_mutex_init(&t->mu, NULL)) return DL_ENOMEM;
+    if (pthread_cond_init(&t->more, NULL) || pthread_cond_init(&t->idle, NULL) ||
+        pthread_create(&t->th, NULL, ix_main, t)) {
+        pthread_mutex_destroy(&t->mu);
+        return DL_ENOMEM;
+    }
+    return DL_OK;
+}
+
+static void ix_stop(ixthread *t)
+{
+    pthread_mutex_lock(&t->mu);
+    t->stop = 1;
+    pthread_cond_signal(&t->more);
+    pthread_mutex_unlock(&t->mu);
+    pthread_join(t->th, NULL);
+    pthread_cond_destroy(&t->more);
+    pthread_cond_destroy(&t->idle);
+    pthread_mutex_destroy(&t->mu);
+}
 
 struct dl_ingest {
     dl_archive *ar;
@@ -51,6 +151,8 @@ struct dl_ingest {
     dl_storyer *storyer; /* online story assignment (src/story) */
     int no_stories;      /* $DATELINE_BENCH_NO_STORIES: skip dedup and stories */
     dl_ibatch *ib;       /* the search index's part of the batch (src/index) */
+    ixthread ixt;        /* fills ib (above) */
+    int ixt_on;          /* ixt is running */
     int64_t dup_of;      /* the article being written is a copy of this docno
                           * (0: new content); later stages, e.g. the search
                           * index, skip indexing a copy as new content */
@@ -65,6 +167,8 @@ static void finalize_all(dl_ingest *ing)
     dl_entdays_free(ing->ed);
     dl_buf_free(&ing->json);
     if (ing->inflight) dl_apool_wait(ing->pool, ing->inflight);
+    if (ing->ixt_on) ix_stop(&ing->ixt);
+    ing->ixt_on = 0;
     dl_apool_free(ing->pool);
     dl_achunk_free(ing->cur);
     dl_achunk_free(ing->inflight);
@@ -108,6 +212,12 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
         return DL_ENOMEM;
     }
     ing->inflight->n = 0;
+    if (ix_start(&ing->ixt, ing->ib)) {
+        finalize_all(ing);
+        free(ing);
+        return DL_ENOMEM;
+    }
+    ing->ixt_on = 1;
     dl_apool_set_json(ing->pool, 1);
     /* dedup shingles and story terms are computed on the analysis workers */
     if (!ing->no_stories) {
@@ -205,10 +315,9 @@ static int write_article(dl_ingest *ing, const dl_ajob *j, int *added)
     /* entity counts per day: written at the commit (entdays.c) */
     int rc = dl_entdays_add(ing->ed, rec->day, a);
     if (rc) return rc;
-    /* search index: searchable when the batch commits */
-    return dl_ibatch_add_toks(ing->ib, docno, rec->day, rec->title,
-                              rec->title ? strlen(rec->title) : 0, rec->text, rec->text_len,
-                              &j->toks);
+    /* search index: on the index thread, searchable when the batch commits */
+    ix_add(&ing->ixt, j, docno);
+    return DL_OK;
 }
 
 /* The SQL COMMIT of the batch: what it holds is acknowledged. */
@@ -216,7 +325,7 @@ static int commit_batch(dl_ingest *ing)
 {
     if (!ing->in_txn) return DL_OK;
     /* the batch's index segment: written and registered inside the txn */
-    if (dl_ibatch_flush(ing->ib)) {
+    if (ix_wait(&ing->ixt) || dl_ibatch_flush(ing->ib)) {
         ing->failed = 1;
         return DL_ESTORE;
     }
@@ -283,7 +392,13 @@ static int drain_inflight(dl_ingest *ing)
 {
     dl_apool_wait(ing->pool, ing->inflight);
     int rc = write_chunk(ing, ing->inflight);
+    /* the index thread reads the chunk's tokens: done before they go */
+    int xrc = ix_wait(&ing->ixt);
     dl_achunk_clear(ing->inflight);
+    if (!rc && xrc) {
+        ing->failed = 1;
+        rc = xrc;
+    }
     return rc;
 }
 
