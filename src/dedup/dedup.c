@@ -26,10 +26,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <endian.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 /* The dup_keys rows in memory, for as long as they are all there: when the
  * table was empty at the start of the session and no other connection has
@@ -140,10 +137,9 @@ struct dl_dedup {
     DL_VEC(uint64_t) ktmp;    /* scratch of their sort */
     sqlite3_stmt *st_key_many;  /* FLUSH_ROWS rows at once; made on first use */
     int mem;                 /* 1: lookups read keys below */
-    /* the key log (below): open when the map is backed by it */
-    int klog_fd;             /* -1: none (keys are dup_keys rows) */
-    uint64_t klog_end;       /* its committed bytes, all in the map */
-    sqlite3_stmt *st_meta_get, *st_meta_put;
+    /* the key log (below), open when the map is backed by it */
+    dl_applog klog;
+    int klog_on;
     int64_t version;         /* data_version when mem was last confirmed */
     keyent *keys;
     size_t kcap, kn;
@@ -163,11 +159,11 @@ struct dl_dedup {
  * the new length inside its transaction, so bytes past it (a batch that
  * crashed) are ignored and overwritten.  Should the map be dropped (out of
  * memory, a docno past 32 bits), the log's records move into dup_keys
- * (klog_to_table) and the table serves lookups from then on.
+ * (klog_to_table) and the table serves lookups from then on.  The file
+ * handling is store/applog.c's (dl_applog).
  */
 #define KLOG_NAME "dupkeys.log"
 #define KLOG_META "dupkeys_bytes"
-#define KLOG_READ 8192  /* records per read */
 static int klog_open(dl_dedup *dd);
 static int keys_table_used(dl_dedup *dd);
 
@@ -261,9 +257,7 @@ void dl_dedup_free(dl_dedup *dd)
     sqlite3_finalize(dd->st_version);
     sqlite3_finalize(dd->st_sig_many);
     sqlite3_finalize(dd->st_key_many);
-    sqlite3_finalize(dd->st_meta_get);
-    sqlite3_finalize(dd->st_meta_put);
-    if (dd->klog_fd >= 0) close(dd->klog_fd);
+    dl_applog_close(&dd->klog);
     keys_free(dd);
     dl_vec_free(&dd->sig);
     dl_vec_free(&dd->bi);
@@ -314,10 +308,8 @@ int dl_dedup_new(dl_archive *ar, dl_dedup **out)
     dd->st_root = dl_archive_prepare(ar, "SELECT dup_of FROM articles WHERE docno = ?");
     dd->st_text = dl_archive_prepare(ar, "SELECT text FROM articles WHERE docno = ?");
     dd->st_version = dl_archive_prepare(ar, "PRAGMA data_version");
-    dd->st_meta_get = dl_archive_prepare(ar, "SELECT value FROM meta WHERE key = ?");
-    dd->st_meta_put = dl_archive_prepare(ar, "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)");
-    dd->klog_fd = -1;
-    if (!dd->st_meta_get || !dd->st_meta_put || !dd->st_sig_put || !dd->st_sig_get || !dd->st_key_put || !dd->st_key_get ||
+    dd->klog.fd = -1;
+    if (!dd->st_sig_put || !dd->st_sig_get || !dd->st_key_put || !dd->st_key_get ||
         !dd->st_pair_put || !dd->st_link || !dd->st_root || !dd->st_text || !dd->st_version) {
         dl_dedup_free(dd);
         return DL_ESTORE;
@@ -348,111 +340,64 @@ static int step_done(dl_dedup *dd, sqlite3_stmt *st)
 
 /* ---------------------------------------------------------- the key log */
 
-static int klog_corrupt(dl_dedup *dd, const char *what)
+/* dl_applog_read's fn: whole records into the map (none once it is
+ * dropped). */
+static size_t klog_to_map(void *ctx, const unsigned char *p, size_t n, int *rc)
 {
-    return dl_archive_fail(dd->ar, DL_ECORRUPT, "near-duplicate key log %s/" KLOG_NAME ": %s",
-                           dd->ar->dir, what);
-}
-
-/* The log's committed length (meta), 0 when it has none; -1: error. */
-static int64_t klog_committed(dl_dedup *dd)
-{
-    int64_t v = 0;
-    sqlite3_stmt *st = dd->st_meta_get;
-    sqlite3_bind_text(st, 1, KLOG_META, -1, SQLITE_STATIC);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
-    else if (s != SQLITE_DONE) v = -1;
-    sqlite3_reset(st);
-    return v;
-}
-
-static int klog_set_committed(dl_dedup *dd, uint64_t bytes)
-{
-    sqlite3_bind_text(dd->st_meta_put, 1, KLOG_META, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(dd->st_meta_put, 2, (sqlite3_int64)bytes);
-    return step_done(dd, dd->st_meta_put);
-}
-
-/* Hands the log's records in bytes [from, to) to fn, KLOG_READ at a time. */
-static int klog_read(dl_dedup *dd, uint64_t from, uint64_t to,
-                     int (*fn)(dl_dedup *, const uint64_t *, size_t))
-{
-    uint64_t buf[KLOG_READ];
-    if (from % 8 || to % 8 || to < from) return klog_corrupt(dd, "bad committed length");
-    while (from < to) {
-        size_t want = to - from < sizeof buf ? (size_t)(to - from) : sizeof buf;
-        ssize_t got = pread(dd->klog_fd, buf, want, (off_t)from);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) return dl_archive_fail(dd->ar, DL_EIO, "cannot read %s/" KLOG_NAME ": %s",
-                                            dd->ar->dir, strerror(errno));
-        if (got == 0 || got % 8) return klog_corrupt(dd, "shorter than its committed length");
-        size_t n = (size_t)got / 8;
-        for (size_t i = 0; i < n; i++) buf[i] = le64toh(buf[i]);
-        int rc = fn(dd, buf, n);
-        if (rc) return rc;
-        from += (uint64_t)got;
+    dl_dedup *dd = ctx;
+    size_t whole = n - n % 8;
+    for (size_t i = 0; i < whole && dd->mem; i += 8) {
+        uint64_t r;
+        memcpy(&r, p + i, 8);
+        r = le64toh(r);
+        if (!(uint32_t)r) {
+            *rc = dl_archive_fail(dd->ar, DL_ECORRUPT, KLOG_NAME ": a record with docno 0");
+            return 0;
+        }
+        keys_add(dd, (uint32_t)(r >> 32), (uint32_t)r);
     }
-    return DL_OK;
+    return whole;
 }
 
-/* klog_read's fn: into the map (stops adding once the map is dropped). */
-static int klog_to_map(dl_dedup *dd, const uint64_t *r, size_t n)
+/* dl_applog_read's fn: whole records into dup_keys. */
+static size_t klog_to_rows(void *ctx, const unsigned char *p, size_t n, int *rc)
 {
-    for (size_t i = 0; i < n && dd->mem; i++) {
-        uint32_t docno = (uint32_t)r[i];
-        if (!docno) return klog_corrupt(dd, "a record with docno 0");
-        keys_add(dd, (uint32_t)(r[i] >> 32), docno);
+    dl_dedup *dd = ctx;
+    size_t whole = n - n % 8;
+    for (size_t i = 0; i < whole && !*rc; i += 8) {
+        uint64_t r;
+        memcpy(&r, p + i, 8);
+        r = le64toh(r);
+        sqlite3_bind_int64(dd->st_key_put, 1, (sqlite3_int64)(r >> 32));
+        sqlite3_bind_int64(dd->st_key_put, 2, (sqlite3_int64)(uint32_t)r);
+        *rc = step_done(dd, dd->st_key_put);
     }
-    return DL_OK;
-}
-
-/* klog_read's fn: into dup_keys. */
-static int klog_to_rows(dl_dedup *dd, const uint64_t *r, size_t n)
-{
-    int rc = DL_OK;
-    for (size_t i = 0; i < n && !rc; i++) {
-        sqlite3_bind_int64(dd->st_key_put, 1, (sqlite3_int64)(r[i] >> 32));
-        sqlite3_bind_int64(dd->st_key_put, 2, (sqlite3_int64)(r[i] & UINT32_MAX));
-        rc = step_done(dd, dd->st_key_put);
-    }
-    return rc;
+    return whole;
 }
 
 /* The map was dropped: the log's committed records become dup_keys rows
  * and the log is given up (inside the caller's transaction). */
 static int klog_to_table(dl_dedup *dd)
 {
-    if (dd->klog_fd < 0) return DL_OK;
-    int rc = klog_read(dd, 0, dd->klog_end, klog_to_rows);
-    if (!rc) rc = klog_set_committed(dd, 0);
-    if (rc) return rc;
-    close(dd->klog_fd);
-    dd->klog_fd = -1;
-    dd->klog_end = 0;
-    return DL_OK;
+    if (!dd->klog_on) return DL_OK;
+    int rc = dl_applog_read(&dd->klog, 0, dd->klog.end, klog_to_rows, dd);
+    if (!rc) rc = dl_applog_give_up(&dd->klog);
+    if (!rc) dd->klog_on = 0;
+    return rc;
 }
 
 /* Opens the log (made if missing) and reads its committed records into
  * the map.  Called when dup_keys is empty. */
 static int klog_open(dl_dedup *dd)
 {
-    char *path = NULL;
-    if (asprintf(&path, "%s/" KLOG_NAME, dd->ar->dir) < 0) return DL_ENOMEM;
-    int existed = access(path, F_OK) == 0;
-    dd->klog_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    int err = errno;
-    free(path);
-    if (dd->klog_fd < 0)
-        return dl_archive_fail(dd->ar, DL_EIO, "cannot open %s/" KLOG_NAME ": %s", dd->ar->dir,
-                               strerror(err));
-    if (!existed && dl_fsync_dir(dd->ar->dir))
-        return dl_archive_fail(dd->ar, DL_EIO, "cannot sync %s", dd->ar->dir);
-    int64_t len = klog_committed(dd);
-    if (len < 0) return dl_archive_fail(dd->ar, DL_ESTORE, "%s", sqlite3_errmsg(dd->ar->db));
-    int rc = klog_read(dd, 0, (uint64_t)len, klog_to_map);
+    int rc = dl_applog_open(dd->ar, KLOG_NAME, KLOG_META, &dd->klog);
     if (rc) return rc;
-    dd->klog_end = (uint64_t)len;
+    dd->klog_on = 1;
+    int64_t len = dl_applog_committed(&dd->klog);
+    if (len < 0) return (int)len;
+    if (len % 8) return dl_archive_fail(dd->ar, DL_ECORRUPT, KLOG_NAME ": bad length");
+    if ((rc = dl_applog_read(&dd->klog, 0, (uint64_t)len, klog_to_map, dd))) return rc;
+    dd->klog.end = (uint64_t)len;
     if (dd->mem) return DL_OK;
     /* the map did not fit: the table takes the keys, in a transaction of
      * its own (no batch is open yet) */
@@ -480,50 +425,28 @@ static int keys_table_used(dl_dedup *dd)
  * log and the map (lookups read the table from then on). */
 static int klog_catch_up(dl_dedup *dd)
 {
-    int64_t len = klog_committed(dd);
+    int64_t len = dl_applog_committed(&dd->klog);
+    if (len < 0) return (int)len;
     int table = keys_table_used(dd);
-    if (len < 0 || table < 0)
-        return dl_archive_fail(dd->ar, DL_ESTORE, "%s", sqlite3_errmsg(dd->ar->db));
+    if (table < 0) return dl_archive_fail(dd->ar, DL_ESTORE, "%s", sqlite3_errmsg(dd->ar->db));
     if (table) {
-        close(dd->klog_fd);
-        dd->klog_fd = -1;
-        dd->klog_end = 0;
+        dl_applog_close(&dd->klog);  /* given up by the other writer */
+        dd->klog_on = 0;
         keys_free(dd);
         return DL_OK;
     }
-    if ((uint64_t)len < dd->klog_end) return klog_corrupt(dd, "shorter than before");
-    int rc = klog_read(dd, dd->klog_end, (uint64_t)len, klog_to_map);
-    if (!rc) dd->klog_end = (uint64_t)len;
+    if ((uint64_t)len < dd->klog.end || len % 8)
+        return dl_archive_fail(dd->ar, DL_ECORRUPT, KLOG_NAME ": shorter than before");
+    int rc = dl_applog_read(&dd->klog, dd->klog.end, (uint64_t)len, klog_to_map, dd);
+    if (!rc) dd->klog.end = (uint64_t)len;
     return rc;
 }
 
-/* Appends the batch's sorted records at the committed end, syncs, and
- * records the new length (inside the batch's transaction). */
+/* Appends the batch's sorted records (inside the batch's transaction). */
 static int klog_append(dl_dedup *dd, uint64_t *r, size_t n)
 {
-    int64_t len = klog_committed(dd);
-    if (len < 0) return dl_archive_fail(dd->ar, DL_ESTORE, "%s", sqlite3_errmsg(dd->ar->db));
-    if ((uint64_t)len != dd->klog_end) return klog_corrupt(dd, "changed during a batch");
     for (size_t i = 0; i < n; i++) r[i] = htole64(r[i]);
-    const char *p = (const char *)r;
-    size_t left = n * sizeof *r;
-    off_t at = (off_t)dd->klog_end;
-    while (left) {
-        ssize_t w = pwrite(dd->klog_fd, p, left, at);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0)
-            return dl_archive_fail(dd->ar, DL_EIO, "cannot write %s/" KLOG_NAME ": %s",
-                                   dd->ar->dir, strerror(errno));
-        p += w;
-        left -= (size_t)w;
-        at += w;
-    }
-    if (fdatasync(dd->klog_fd))
-        return dl_archive_fail(dd->ar, DL_EIO, "cannot sync %s/" KLOG_NAME ": %s", dd->ar->dir,
-                               strerror(errno));
-    int rc = klog_set_committed(dd, (uint64_t)at);
-    if (!rc) dd->klog_end = (uint64_t)at;
-    return rc;
+    return dl_applog_append(&dd->klog, r, n * sizeof *r);
 }
 
 
@@ -1288,7 +1211,7 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
 static int flush_keys(dl_dedup *dd)
 {
     /* the map was dropped: the log's keys go to the table first */
-    if (!dd->mem && dd->klog_fd >= 0) {
+    if (!dd->mem && dd->klog_on) {
         int rc = klog_to_table(dd);
         if (rc) return rc;
     }

@@ -50,6 +50,35 @@ int dl_fsync_dir(const char *dir);
 /* Runs SQL without results.  DL_OK or DL_ESTORE (message recorded). */
 int dl_archive_exec(dl_archive *ar, const char *sql);
 
+/* An append-only record log beside archive.db whose committed length is
+ * meta(meta_key), set inside the batch's transaction (applog.c).  Records
+ * are the caller's; the log only appends bytes and reads them back. */
+typedef struct dl_applog {
+    dl_archive *ar;
+    const char *file, *meta_key;  /* static strings */
+    int fd;                       /* -1: closed (or given up) */
+    uint64_t end;                 /* committed bytes this handle knows of */
+    sqlite3_stmt *get, *put;
+} dl_applog;
+/* Opens (creates) the file; end starts at 0 (the caller reads the records
+ * up to dl_applog_committed and sets end).  DL_OK or a DL_E*. */
+int dl_applog_open(dl_archive *ar, const char *file, const char *meta_key, dl_applog *lg);
+void dl_applog_close(dl_applog *lg);
+/* The committed length, or a negative DL_E* (message recorded). */
+int64_t dl_applog_committed(dl_applog *lg);
+/* Hands the bytes [from, to) to fn in buffers of whole records: fn returns
+ * how many leading bytes it took (the rest comes again, with more), and
+ * sets *rc to stop with an error.  A record cut at `to` is corruption. */
+int dl_applog_read(dl_applog *lg, uint64_t from, uint64_t to,
+                   size_t (*fn)(void *ctx, const unsigned char *p, size_t n, int *rc),
+                   void *ctx);
+/* Writes n bytes at the committed end, syncs them, and sets the committed
+ * length to end + n (inside the caller's transaction).  DL_OK or DL_E*. */
+int dl_applog_append(dl_applog *lg, const void *p, size_t n);
+/* Sets the committed length to 0 (the records moved elsewhere) and closes
+ * the file.  Inside the caller's transaction. */
+int dl_applog_give_up(dl_applog *lg);
+
 /* Entity counts per (name, day, type) of the batch being ingested, written
  * to entity_days at its commit (entdays.c).  Single-threaded; the caller
  * owns the handle. */
