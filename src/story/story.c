@@ -150,12 +150,17 @@ typedef DL_VEC(scand) scandvec;
 
 struct dl_storyer {
     dl_archive *ar;
-    /* mem = 1: story_df and story_keys were empty when the session began
-     * and no other connection has written since (PRAGMA data_version), so
-     * every row is known here: df misses are 0 without a query and key
-     * lookups read dict[].rows.  The tables are still written. */
-    int mem;
+    /* mem = 1: the story_keys rows are all in memory (kr): the table was
+     * empty when the session began, the rows live in the key log (below),
+     * read at the start and caught up after another connection's commit.
+     * dfmem = 1: story_df was empty when the session began and no other
+     * connection has written since (PRAGMA data_version): a df miss is 0
+     * without a query.  story_df is still written. */
+    int mem, dfmem;
     int64_t version;
+    dl_applog klog;  /* the key log, while mem */
+    int klog_on;
+    DL_VEC(unsigned char) logbuf;  /* a batch's log records */
     /* the dictionary */
     char *strs;
     size_t strs_n, strs_cap;
@@ -461,6 +466,8 @@ void dl_storyer_free(dl_storyer *s)
     sqlite3_finalize(s->st_merge_art);
     sqlite3_finalize(s->st_df_many);
     sqlite3_finalize(s->st_keys_many);
+    dl_applog_close(&s->klog);
+    dl_vec_free(&s->logbuf);
     dl_vec_free(&s->pkeys);
     sqlite3_finalize(s->st_tomb);
     free(s->al);
@@ -504,7 +511,7 @@ static int df_bump(dl_storyer *s, uint32_t id, int64_t *df)
     dent *e = &s->dict.v[id];
     if (!e->df_known) {
         int64_t n = 0;
-        if (!s->mem) {
+        if (!s->dfmem) {
             sqlite3_stmt *st = s->st_df_get;
             sqlite3_bind_text(st, 1, STR(s, id), -1, SQLITE_STATIC);
             if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
@@ -657,10 +664,174 @@ static int cmp_pkey(const void *a, const void *b)
     return x->story < y->story ? -1 : x->story > y->story;
 }
 
+/*
+ * The key log, storykeys.log in the archive's folder (a dl_applog, store.h):
+ * the story_keys rows of an archive whose rows a session holds in memory
+ * (mem), appended in arrival order at each batch's commit instead of a
+ * text-keyed B-tree insert per row.  A record: uint32 term length, the
+ * term's bytes, int32 day, uint32 story, little-endian; reading the log in
+ * order rebuilds the map exactly as the sessions that wrote it held it.
+ * meta('storykeys_bytes') is the committed length.  Should the rows in
+ * memory be dropped (out of memory, a story id past 32 bits), the log's
+ * rows move into story_keys (skl_to_table), which lookups read from then on.
+ */
+#define SKL_NAME "storykeys.log"
+#define SKL_META "storykeys_bytes"
+
+static uint32_t get_le32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v, p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16), p[3] = (unsigned char)(v >> 24);
+}
+
+/* The whole records at p[0, n): each one's term, day and story to fn;
+ * returns the bytes they take. */
+static size_t skl_records(dl_storyer *s, const unsigned char *p, size_t n, int *rc,
+                          int (*fn)(dl_storyer *, const char *, size_t, int32_t, uint32_t))
+{
+    size_t i = 0;
+    while (!*rc && n - i >= 4) {
+        uint32_t len = get_le32(p + i);
+        if (len == 0 || len > (1u << 20)) {
+            *rc = dl_archive_fail(s->ar, DL_ECORRUPT, SKL_NAME ": a broken record");
+            break;
+        }
+        if (n - i - 4 < (size_t)len + 8) break;  /* cut: comes again */
+        const unsigned char *r = p + i + 4;
+        *rc = fn(s, (const char *)r, len, (int32_t)get_le32(r + len), get_le32(r + len + 4));
+        i += 4 + (size_t)len + 8;
+    }
+    return i;
+}
+
+static int skl_row_to_map(dl_storyer *s, const char *t, size_t len, int32_t day, uint32_t story)
+{
+    if (!s->mem) return DL_OK;
+    uint32_t id = intern(s, t, len);
+    if (id == NO_ID) {
+        kmap_free(s);
+        return DL_OK;
+    }
+    kmap_add(s, id, day, story);
+    return DL_OK;
+}
+
+static int skl_row_to_table(dl_storyer *s, const char *t, size_t len, int32_t day,
+                            uint32_t story)
+{
+    sqlite3_bind_text(s->st_keys_put, 1, t, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(s->st_keys_put, 2, day);
+    sqlite3_bind_int64(s->st_keys_put, 3, story);
+    return step_done(s, s->st_keys_put);
+}
+
+static size_t skl_to_map_fn(void *ctx, const unsigned char *p, size_t n, int *rc)
+{
+    return skl_records(ctx, p, n, rc, skl_row_to_map);
+}
+
+static size_t skl_to_table_fn(void *ctx, const unsigned char *p, size_t n, int *rc)
+{
+    return skl_records(ctx, p, n, rc, skl_row_to_table);
+}
+
+/* The rows in memory were dropped: the log's committed rows become
+ * story_keys rows and the log is given up (inside the caller's
+ * transaction). */
+static int skl_to_table(dl_storyer *s)
+{
+    if (!s->klog_on) return DL_OK;
+    int rc = dl_applog_read(&s->klog, 0, s->klog.end, skl_to_table_fn, s);
+    if (!rc) rc = dl_applog_give_up(&s->klog);
+    if (!rc) s->klog_on = 0;
+    return rc;
+}
+
+/* Opens the log (made if missing) and reads its rows into memory.  Called
+ * when story_keys is empty, outside a batch. */
+static int skl_open(dl_storyer *s)
+{
+    int rc = dl_applog_open(s->ar, SKL_NAME, SKL_META, &s->klog);
+    if (rc) return rc;
+    s->klog_on = 1;
+    int64_t len = dl_applog_committed(&s->klog);
+    if (len < 0) return (int)len;
+    if ((rc = dl_applog_read(&s->klog, 0, (uint64_t)len, skl_to_map_fn, s))) return rc;
+    s->klog.end = (uint64_t)len;
+    if (s->mem) return DL_OK;
+    /* the rows did not fit: the table takes them, in a transaction of its own */
+    if (dl_archive_exec(s->ar, "BEGIN IMMEDIATE")) return DL_ESTORE;
+    rc = skl_to_table(s);
+    if (rc || dl_archive_exec(s->ar, "COMMIT")) {
+        dl_archive_exec(s->ar, "ROLLBACK");
+        return rc ? rc : DL_ESTORE;
+    }
+    return DL_OK;
+}
+
+/* Another connection committed since the rows were read: add what it
+ * appended to the log; or, when it moved the rows into story_keys, drop
+ * the log and the rows in memory (the caller then flushes). */
+static int skl_catch_up(dl_storyer *s)
+{
+    int64_t len = dl_applog_committed(&s->klog);
+    if (len < 0) return (int)len;
+    sqlite3_stmt *st = dl_archive_prepare(s->ar, "SELECT 1 FROM story_keys LIMIT 1");
+    if (!st) return DL_ESTORE;
+    int table = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (table) {
+        dl_applog_close(&s->klog);  /* given up by the other writer */
+        s->klog_on = 0;
+        kmap_free(s);
+        return DL_OK;
+    }
+    if ((uint64_t)len < s->klog.end)
+        return dl_archive_fail(s->ar, DL_ECORRUPT, SKL_NAME ": shorter than before");
+    int rc = dl_applog_read(&s->klog, s->klog.end, (uint64_t)len, skl_to_map_fn, s);
+    if (!rc) s->klog.end = (uint64_t)len;
+    return rc;
+}
+
+/* Appends the held-back rows, in arrival order (inside the batch's
+ * transaction). */
+static int skl_append(dl_storyer *s)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < s->pkeys.n; i++) bytes += 4 + str_len(s, s->pkeys.v[i].term) + 8;
+    s->logbuf.n = 0;
+    if (dl_vec_reserve(&s->logbuf, bytes)) return DL_ENOMEM;
+    unsigned char *p = s->logbuf.v;
+    for (size_t i = 0; i < s->pkeys.n; i++) {
+        const pkey *k = &s->pkeys.v[i];
+        size_t len = str_len(s, k->term);
+        put_le32(p, (uint32_t)len);
+        memcpy(p + 4, STR(s, k->term), len);
+        put_le32(p + 4 + len, (uint32_t)k->day);
+        put_le32(p + 8 + len, (uint32_t)k->story);
+        p += 4 + len + 8;
+    }
+    int rc = dl_applog_append(&s->klog, s->logbuf.v, bytes);
+    if (!rc) s->pkeys.n = 0;
+    if (s->logbuf.cap > (16u << 20)) dl_vec_free(&s->logbuf);
+    return rc;
+}
+
 /* Writes the story_keys rows held back. */
 static int flush_keys(dl_storyer *s)
 {
+    /* the rows in memory were dropped: the log's rows go to the table */
+    if (!s->mem && s->klog_on) {
+        int rc = skl_to_table(s);
+        if (rc) return rc;
+    }
     if (!s->pkeys.n) return DL_OK;
+    if (s->mem) return skl_append(s);
     int src = sort_pkeys(s);
     if (src < 0) return src;
     if (src) {
@@ -810,10 +981,19 @@ int dl_storyer_new(dl_archive *ar, dl_storyer **out)
     sqlite3_stmt *st = dl_archive_prepare(ar, "SELECT count(*) FROM articles WHERE story IS NOT NULL");
     if (st && sqlite3_step(st) == SQLITE_ROW) s->ndocs = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    st = dl_archive_prepare(ar, "SELECT (SELECT count(*) FROM (SELECT 1 FROM story_df LIMIT 1))"
-                                " + (SELECT count(*) FROM (SELECT 1 FROM story_keys LIMIT 1))");
-    if (st && sqlite3_step(st) == SQLITE_ROW) s->mem = sqlite3_column_int64(st, 0) == 0;
+    st = dl_archive_prepare(ar, "SELECT (SELECT count(*) FROM (SELECT 1 FROM story_df LIMIT 1)),"
+                                " (SELECT count(*) FROM (SELECT 1 FROM story_keys LIMIT 1))");
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        s->dfmem = sqlite3_column_int64(st, 0) == 0;
+        s->mem = sqlite3_column_int64(st, 1) == 0;
+    }
     sqlite3_finalize(st);
+    s->klog.fd = -1;
+    int rc = s->mem ? skl_open(s) : DL_OK;
+    if (rc) {
+        dl_storyer_free(s);
+        return rc;
+    }
     s->version = s->park_version = data_version(s);
     *out = s;
     return DL_OK;
@@ -1811,9 +1991,17 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     stermvec *v = &s->v;
     /* another connection wrote since: the in-memory rows may be incomplete,
      * the stories put aside stale */
-    if (s->mem || s->park_check) {
+    if (s->mem || s->dfmem || s->park_check) {
         int64_t dv = data_version(s);
-        if (s->mem && dv != s->version) kmap_free(s);
+        if (dv != s->version) {
+            s->dfmem = 0;
+            if (s->mem) {
+                int crc = skl_catch_up(s);
+                if (!crc && !s->mem) crc = flush_keys(s);
+                if (crc) return crc;
+            }
+            s->version = dv;
+        }
         if (s->park_check && dv != s->park_version)
             for (size_t i = 0; i < STORY_PARKED; i++) s->parked[i].id = 0;
         s->park_version = dv;
