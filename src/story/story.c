@@ -882,6 +882,12 @@ static int put_key(dl_storyer *s, uint32_t term, int32_t day, int64_t story)
     return step_done(s, st);
 }
 
+int dl_storyer_drop_keys(dl_storyer *s)
+{
+    kmap_free(s);
+    return flush_keys(s);
+}
+
 int dl_storyer_flush(dl_storyer *s)
 {
     if (!s) return DL_OK;

@@ -140,6 +140,11 @@ void dl_storyer_free(dl_storyer *s);
 /* Writes the document-frequency increments kept in memory (story_df); the
  * ingest calls it inside each batch's transaction, before COMMIT. */
 int dl_storyer_flush(dl_storyer *s);
+/* Drops the story_keys rows held in memory, as running out of memory
+ * does: the key log's rows (storykeys.log) move into story_keys, which
+ * lookups read from then on.  Inside a transaction.  Exposed so that tests
+ * can exercise that path. */
+int dl_storyer_drop_keys(dl_storyer *s);
 /* Assigns the article just written (docno, annotation a) to a story, during
  * the ingest's transaction; dup_of != 0 names the article it copies.  terms,
  * when non-NULL, are dl_text_rawterms(a->text) computed beforehand (on an

@@ -14,6 +14,7 @@
 #include "dateline.h"
 #include "fixture.h"
 #include "story/story.h"
+#include "store/store.h"
 
 
 /* Three strike reports (Kelmar, March 2024), a volcano (same week), and a
@@ -103,6 +104,46 @@ static void test_clusters(void **state)
     dl_archive_close(ar);
 }
 
+/* The story keys of the first articles move from the key log into
+ * story_keys between two sessions (as when memory runs out): the second
+ * session reads the table and clusters exactly as one session does. */
+static void test_keys_dropped(void **state)
+{
+    (void)state;
+    dl_ingest_counts c;
+    fx_ingest(ARTS, 3, &c);
+    dl_archive *ar = NULL;
+    assert_int_equal(dl_archive_open(dir, DL_OPEN_WRITE, &ar), DL_OK);
+    dl_storyer *st = NULL;
+    assert_int_equal(dl_storyer_new(ar, &st), DL_OK);
+    assert_int_equal(dl_archive_exec(ar, "BEGIN IMMEDIATE"), DL_OK);
+    assert_int_equal(dl_storyer_drop_keys(st), DL_OK);
+    assert_int_equal(dl_archive_exec(ar, "COMMIT"), DL_OK);
+    dl_storyer_free(st);
+    sqlite3_stmt *q = dl_archive_prepare(
+        ar, "SELECT (SELECT count(*) FROM story_keys),"
+            " (SELECT value FROM meta WHERE key = 'storykeys_bytes')");
+    assert_non_null(q);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_true(sqlite3_column_int64(q, 0) > 0);
+    assert_int_equal(sqlite3_column_int64(q, 1), 0);
+    sqlite3_finalize(q);
+    dl_archive_close(ar);
+    fx_ingest(ARTS + 3, sizeof ARTS / sizeof *ARTS - 3, &c);
+    assert_int_equal(dl_archive_open(dir, DL_OPEN_READ, &ar), DL_OK);
+    dl_story *s = NULL;
+    size_t n = 0;
+    assert_int_equal(dl_stories(ar, NULL, NULL, NULL, &s, &n), DL_OK);
+    assert_int_equal(n, 3);
+    const char *k = story_of(s, n, "k1");
+    assert_string_equal(story_of(s, n, "k2"), k);
+    assert_string_equal(story_of(s, n, "k3"), k);
+    assert_string_equal(story_of(s, n, "v2"), story_of(s, n, "v1"));
+    assert_string_not_equal(story_of(s, n, "k9"), k);
+    dl_stories_free(s, n);
+    dl_archive_close(ar);
+}
+
 static void test_terms(void **state)
 {
     (void)state;
@@ -138,6 +179,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_terms),
         cmocka_unit_test_setup_teardown(test_clusters, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_keys_dropped, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
