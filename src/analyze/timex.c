@@ -937,6 +937,39 @@ static int year_after(const ctx *c, size_t b, int allow_of, int *y, size_t *end)
 
 /* ------------------------------------------------------------ resolution */
 
+/* A bare month "in <Month>" (unit i) whose clause is a plain past: the
+ * past cue (unit cue) is the clause's verb in -ed ("the firm changed its
+ * fiscal year in December"; a fronted "In January, a bomb killed two"),
+ * not a reporting verb ("announced a deal to buy it in January" dates
+ * the buying), with no infinitive, future word or comma between it and
+ * the month.  Such a past cannot reach a month ahead of the article, so
+ * the month is the latest one before it, however long ago. */
+static int plain_past_in(const ctx *c, size_t i, size_t cue)
+{
+    if (cue >= c->n || !(i > 0 && lx(c, i - 1, W_IN))) return 0;
+    if (reporting_verb(c, cue) || intent_verb(c, cue) || lx(c, cue + 1, W_TO)) return 0;
+    size_t a, b;
+    if (cue < i) {
+        a = cue + 1, b = i - 1;
+    } else {
+        /* fronted: "In January, ..." or "Back in January, ..." opens
+         * the sentence */
+        if (!(i == 1 || c->u[i - 1].brk || (i > 1 && c->u[i - 2].brk && isalpha_u(c, i - 2))))
+            return 0;
+        if (!pc(c, i + 1, ',')) return 0;
+        a = i + 2, b = cue;
+    }
+    for (size_t k = a; k < b; k++) {
+        const unit *u = &c->u[k];
+        if (u->lex == W_FUT || u->lex == W_IS) return 0;
+        if (cue < i && u->kind == U_PUNCT && u->ch == ',') return 0;
+        if (u->lex == W_TO && isalpha_u(c, k + 1) && !lx(c, k + 1, W_THE) &&
+            !lx(c, k + 1, W_A) && !lx(c, k + 1, W_AN))
+            return 0;
+    }
+    return 1;
+}
+
 /* The year of month m (day d, 0 = the month) said without a year, by
  * tense: past -> the latest not after the article date, future -> the
  * next, else the nearest. */
@@ -951,6 +984,7 @@ static int resolve_year(const ctx *c, size_t i, int m, int d)
     size_t p = i > 0 && lx(c, i - 1, W_ON) ? i - 1 : i;
     int firm_past = p > 0 && (lx(c, p - 1, W_SINCE) || word_is(c, p - 1, "ended"));
     if (!d && tn < 0 && firm_past_cue(c, cue)) firm_past = 1;
+    if (!d && tn < 0 && !weak && !firm_past && plain_past_in(c, i, cue)) firm_past = 1;
     int best = c->dy;
     long best_cost = -1;
     for (int y = c->dy - 1; y <= c->dy + 1; y++) {

@@ -735,6 +735,27 @@ static void test_round6(void **state)
     }
 }
 
+/* Round 7: a plain past clause dates a bare month before the article
+ * however long ago; a title's period ends no sentence. */
+static void test_round7(void **state)
+{
+    (void)state;
+    /* "changed ... in December", said in October: last December */
+    expect("2019-10-20", "The retailer changed its fiscal year to the calendar year in December.",
+           "December", D, "2018-12");
+    expect("2019-10-20", "In January, a storm in the north flooded two towns.", "January", D,
+           "2019-01");
+    expect("2019-10-20", "Back in November, the union walked out of the talks.", "November", D,
+           "2018-11");
+    /* a reported plan, a future seen from the past, a passive: not plain */
+    expect("2019-10-20", "The company announced a plan to open a plant in January.", "January",
+           D, "2020-01");
+    expect("2019-10-20", "The firm agreed to sell the unit in December.", "December", D,
+           "2019-12");
+    expect("2019-10-20", "The rules to be published in November will be strict.", "November",
+           D, "2019-11");
+}
+
 static void test_prefilter_same(void **state)
 {
     (void)state;
@@ -801,6 +822,7 @@ int main(void)
         cmocka_unit_test(test_fourth_round),
         cmocka_unit_test(test_tense_round5),
         cmocka_unit_test(test_round6),
+        cmocka_unit_test(test_round7),
         cmocka_unit_test(test_prefilter_same),
         cmocka_unit_test(test_linear),
     };
