@@ -370,6 +370,18 @@ static const lexent *lex_get(uint64_t a, uint64_t b)
  * ISO date), and one or two digits with letters or ':' glued after them
  * ("5th", "10am", "'90s", "10:30"), before a word in a/p/o ("10 a.m.", "7
  * o'clock"), or after "and"/"or" (the second day of "April 24 and 25"). */
+/* s[0, n) is a title or "vs", whose period ends no sentence. */
+static int title_abbr(const char *s, size_t n)
+{
+    static const char *const T[] = {"mr", "mrs", "ms", "dr", "st", "vs", "gen", "gov",
+                                    "sen", "rep", "lt", "col", "sgt", "capt", "prof",
+                                    "rev", "messrs", "adm", "cmdr", "maj", "cpl"};
+    if (n > 6) return 0;
+    for (size_t j = 0; j < DL_ARRAY_LEN(T); j++)
+        if (strlen(T[j]) == n && strncasecmp(s, T[j], n) == 0) return 1;
+    return 0;
+}
+
 /* Appends the unit text[s, e) of the given kind; prev_end: where the unit
  * before it ended.  Letters come with their packed lower-case key (ka, kb;
  * both 0 when longer than 16) and whether one of them is lower case. */
@@ -416,6 +428,12 @@ static int push_unit(unitvec *uv, const char *t, uint32_t s, uint32_t e, int kin
         if (p->ch == '.') {
             const unit *w = uv->n > 1 ? &uv->v[uv->n - 2] : NULL;
             int abbr = w && w->kind == U_ALPHA && w->e - w->s == 1 && w->e == p->s;
+            /* nor after a title ("Mr. Kopp", "Roe vs. Wade"), a month
+             * before its day ("Jan. 6"), or before a lower-case word */
+            if (!abbr && w && w->kind == U_ALPHA && w->e == p->s)
+                abbr = title_abbr(t + w->s, w->e - w->s) ||
+                       (w->lex == W_MONABBR && kind == U_DIGIT);
+            if (!abbr && kind == U_ALPHA && t[s] >= 'a' && t[s] <= 'z') abbr = 1;
             if (!abbr) u.brk = 1;
         }
     }

@@ -754,6 +754,12 @@ static void test_round7(void **state)
            "2019-12");
     expect("2019-10-20", "The rules to be published in November will be strict.", "November",
            D, "2019-11");
+    /* the period of "vs." or "Mr." is inside the sentence: the verb after
+     * it still dates the fronted month */
+    expect("2019-10-20", "In January, a week after the ruling in Smith vs. Jones, a bomb in a "
+           "clinic killed a guard.", "January", D, "2019-01");
+    expect("2019-10-20", "In December, a month after he met Mr. Lee, the mayor resigned his "
+           "post.", "December", D, "2018-12");
 }
 
 static void test_prefilter_same(void **state)
