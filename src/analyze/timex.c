@@ -1398,6 +1398,25 @@ static int r_wday(const ctx *c, size_t i, hit *h)
     return 1;
 }
 
+/* Unit k (possibly after one adjective: "today's special session") is a
+ * noun for a thing of one day: an edition, a broadcast, a vote, a
+ * meeting.  "today's editions", "today's quiz" are the article's day;
+ * "today's youth", "today's computers" are the present age. */
+static int one_day_noun(const ctx *c, size_t k)
+{
+    static const char *const N[] = {
+        "edition", "editions", "issue", "paper", "papers", "newspaper", "newspapers",
+        "broadcast", "program", "programme", "show", "quiz", "vote", "voting", "meeting",
+        "session", "hearing", "game", "match", "race", "election", "elections", "primary",
+        "trading", "close", "talks", "summit", "ceremony", "rally", "speech", "announcement",
+        "deadline", "debate", "auction", "parade", "march", "final", "headlines",
+        "news", "report", "briefing", "sitting"};
+    for (size_t r = 0; r < 2 && isalpha_u(c, k + r) && !c->u[k + r].cap; r++)
+        for (size_t j = 0; j < DL_ARRAY_LEN(N); j++)
+            if (word_is(c, k + r, N[j])) return 1;
+    return 0;
+}
+
 /* today, yesterday, tomorrow, tonight, this morning, last night,
  * yesterday afternoon. */
 static int r_deictic(const ctx *c, size_t i, hit *h)
@@ -1409,7 +1428,7 @@ static int r_deictic(const ctx *c, size_t i, hit *h)
     int l = i < c->n ? c->u[i].lex : 0;
     /* "today's youth": generic, not the article's day */
     if (l == W_TODAY && pc(c, i + 1, '\'') && word_is(c, i + 2, "s") && isalpha_u(c, i + 3) &&
-        !c->u[i + 3].cap && !lx(c, i + 3, W_UNIT))
+        !c->u[i + 3].cap && !lx(c, i + 3, W_UNIT) && !one_day_noun(c, i + 3))
         return 0;
     /* "USA Today", "VOA Today": a title-case "Today" after a name */
     if (l == W_TODAY && titled(c, i) && !c->u[i].brk && i > 0 && isalpha_u(c, i - 1) &&

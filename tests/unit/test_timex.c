@@ -760,6 +760,13 @@ static void test_round7(void **state)
            "clinic killed a guard.", "January", D, "2019-01");
     expect("2019-10-20", "In December, a month after he met Mr. Lee, the mayor resigned his "
            "post.", "December", D, "2018-12");
+    /* "today's" before a thing of one day is the article's day; before
+     * a generic noun it is the present age */
+    expect("2019-10-20", "The notice ran in today's editions of the paper.", "today", D,
+           "2019-10-20");
+    expect("2019-10-20", "Critics panned today's special session of the council.", "today", D,
+           "2019-10-20");
+    expect_none("2019-10-20", "The phone is the tool of today's teenagers.", "today");
 }
 
 static void test_prefilter_same(void **state)
