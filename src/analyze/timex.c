@@ -2563,6 +2563,15 @@ static int r_anaphor(const ctx *c, size_t i, hit *h)
             if (isalpha_u(c, n2) && c->u[n2].e - c->u[n2].s > 4 &&
                 memcmp(c->t + c->u[n2].e - 3, "ing", 3) == 0)
                 return 0;
+            /* "Oct. 12, the day before the crash": an apposition that
+             * names the date just given by the event it preceded ("the
+             * day" is the timex, "before" the signal) */
+            if (i > 1 && pc(c, i - 1, ',') && isdig(c, i - 2) && c->ref_gran == U_DAY &&
+                n2 < c->n && !c->u[n2].brk && c->u[n2].kind != U_PUNCT) {
+                fmt_day(v, c->ref_day);
+                set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+                return 1;
+            }
             if (!ref_period(c, U_DAY, lx(c, k + 1, W_AFTER) ? 1 : -1, v)) return 0;
             set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
             return 1;

@@ -767,6 +767,11 @@ static void test_round7(void **state)
     expect("2019-10-20", "Critics panned today's special session of the council.", "today", D,
            "2019-10-20");
     expect_none("2019-10-20", "The phone is the tool of today's teenagers.", "today");
+    /* "<date>, the day before <event>": an apposition naming that date */
+    expect("2019-10-20", "Prices rose after March 4, the day before the bank cut its rates.",
+           "the day", D, "2019-03-04");
+    expect("2019-10-20", "The bank lowered its rates on March 4. The day before, prices rose.",
+           "The day before", D, "2019-03-03");
 }
 
 static void test_prefilter_same(void **state)
