@@ -1064,6 +1064,13 @@ static int pod_at(const ctx *c, size_t i, int *p)
     return 0;
 }
 
+/* a plural part of day at i ("nights", "mornings"): its POD_*, else 0 */
+static int pod_plural(const ctx *c, size_t i)
+{
+    return word_is(c, i, "mornings") ? POD_MO : word_is(c, i, "afternoons") ? POD_AF
+         : word_is(c, i, "evenings") ? POD_EV : word_is(c, i, "nights") ? POD_NI : 0;
+}
+
 /* ------------------------------------------------------------ rules */
 
 static void set_hit(hit *h, size_t a, size_t b, int type, const char *val)
@@ -1382,10 +1389,19 @@ static int r_wday(const ctx *c, size_t i, hit *h)
     if (k > 0 && lx(c, k - 1, W_THE) && k == i && !(isalpha_u(c, k + 1) && !c->u[k + 1].cap))
         return 0;
     int wd = c->u[k].val;
-    int32_t day = resolve_wday(c, k, wd, mode);
     size_t b = k + 1;
     int p;
     char v[40];
+    /* "Tuesday nights", "on Monday and Tuesday nights": a plural part of
+     * the day makes the weekday habitual, a set like "Tuesdays" */
+    if (k == i && ((p = pod_plural(c, b)) ||
+                   ((lx(c, b, W_AND) || lx(c, b, W_OR)) && lx(c, b + 1, W_WDAY) &&
+                    c->u[b + 1].cap && (p = pod_plural(c, b + 2))))) {
+        snprintf(v, sizeof v, "XXXX-WXX-%dT%s", wd, pod_code(p));
+        set_hit(h, i, pod_plural(c, b) ? b + 1 : b, DL_TIMEX_SET, v);
+        return 1;
+    }
+    int32_t day = resolve_wday(c, k, wd, mode);
     if (pod_at(c, b, &p)) {
         fmt_day(v, day);
         size_t n = strlen(v);

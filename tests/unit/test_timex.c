@@ -772,6 +772,14 @@ static void test_round7(void **state)
            "the day", D, "2019-03-04");
     expect("2019-10-20", "The bank lowered its rates on March 4. The day before, prices rose.",
            "The day before", D, "2019-03-03");
+    /* a plural part of day makes a weekday habitual */
+    {
+        const char *t = "The ferry sails on Monday and Thursday evenings in summer.";
+        expect("2019-10-20", t, "Monday", SET, "XXXX-WXX-1TEV");
+        expect("2019-10-20", t, "Thursday evenings", SET, "XXXX-WXX-4TEV");
+    }
+    expect("2019-10-20", "The club meets Friday nights.", "Friday nights", SET, "XXXX-WXX-5TNI");
+    expect("2019-10-20", "The club met on Friday and Saturday.", "Friday", D, "2019-10-18");
 }
 
 static void test_prefilter_same(void **state)
