@@ -1674,7 +1674,11 @@ static int r_relative(const ctx *c, size_t i, hit *h)
          * month, or of the current month when the day is on that side */
         int d;
         size_t e;
-        if (isdig(c, b) && mday_at(c, b, &d, &e)) {
+        if (!(isdig(c, b) && mday_at(c, b, &d, &e)) && rel < 0 && m == c->dm - 1) {
+            /* "last February" said in March is not the month just over,
+             * which news calls "last month", but the one a year before */
+            fmt_month(v, c->dy - 1, m);
+        } else if (isdig(c, b) && mday_at(c, b, &d, &e)) {
             if (m == c->dm && rel)
                 y = (rel < 0) == (d < c->dd) ? c->dy : c->dy + rel;
             if (d > dl_days_in_month(y, m)) return 0;

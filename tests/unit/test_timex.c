@@ -780,6 +780,10 @@ static void test_round7(void **state)
     }
     expect("2019-10-20", "The club meets Friday nights.", "Friday nights", SET, "XXXX-WXX-5TNI");
     expect("2019-10-20", "The club met on Friday and Saturday.", "Friday", D, "2019-10-18");
+    /* "last <the month just over>" is that month a year before */
+    expect("2019-10-20", "Two ferries collided last September.", "last September", D, "2018-09");
+    expect("2019-10-20", "Two ferries collided last August.", "last August", D, "2019-08");
+    expect("2019-10-20", "Two ferries collided last Sept. 30.", "last Sept. 30", D, "2019-09-30");
 }
 
 static void test_prefilter_same(void **state)
