@@ -2103,6 +2103,15 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         set_hit(h, i, k + 2, DL_TIMEX_DATE, "FUTURE_REF");
         return 1;
     }
+    /* "in a year or two", "in a week or so": some time ahead, a vague
+     * point rather than a span (not "in a day or two of talks") */
+    if (!the && i > 0 && lx(c, i - 1, W_IN) && (l == W_A || l == W_AN || word_is(c, k, "one")) &&
+        lx(c, k + 1, W_UNIT) && lx(c, k + 2, W_OR) &&
+        (word_is(c, k + 3, "two") || word_is(c, k + 3, "so")) && !lx(c, k + 4, W_OF) &&
+        !lx(c, k + 4, W_AGO)) {
+        set_hit(h, i, k + 4, DL_TIMEX_DATE, "FUTURE_REF");
+        return 1;
+    }
     /* "at a later date", "at an earlier date": some time after / before */
     if (!the && (l == W_A || l == W_AN) &&
         (lx(c, k + 1, W_LATER) || lx(c, k + 1, W_EARLIER)) && word_is(c, k + 2, "date")) {

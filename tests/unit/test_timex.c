@@ -784,6 +784,12 @@ static void test_round7(void **state)
     expect("2019-10-20", "Two ferries collided last September.", "last September", D, "2018-09");
     expect("2019-10-20", "Two ferries collided last August.", "last August", D, "2019-08");
     expect("2019-10-20", "Two ferries collided last Sept. 30.", "last Sept. 30", D, "2019-09-30");
+    /* "in a year or two": a vague point ahead */
+    expect("2019-10-20", "The plant could, in a year or two, double its output.", "a year or two",
+           D, "FUTURE_REF");
+    expect("2019-10-20", "Prices should settle in a week or so.", "a week or so", D,
+           "FUTURE_REF");
+    expect("2019-10-20", "The plant was built in a year.", "a year", DUR, "P1Y");
 }
 
 static void test_prefilter_same(void **state)
