@@ -1901,7 +1901,15 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
         if (lx(c, b, W_UNIT) && c->u[b].val == U_QUARTER) b++, quarter = 1;
         else if (word_is(c, b, "period")) b++;
         else if (the) return 0;
-        if (c->qctx && (quarter || !multi_quarter_clause(c, i)))
+        /* "the year-ago quarter, the second quarter ended Oct. 31": the
+         * apposition names the quarter */
+        int aq = quarter && pc(c, b, ',') && lx(c, b + 1, W_THE) && lx(c, b + 2, W_ORD) &&
+                         c->u[b + 2].val <= 4 && lx(c, b + 3, W_UNIT) &&
+                         c->u[b + 3].val == U_QUARTER
+                     ? c->u[b + 2].val
+                     : 0;
+        if (aq) fmt_quarter(v, c->refq_y - 1, aq);
+        else if (c->qctx && (quarter || !multi_quarter_clause(c, i)))
             fmt_quarter(v, c->refq_y - 1, c->refq_q);
         else if (c->qctx) fmt_year(v, c->refq_y - 1);
         else fmt_year(v, c->dy - 1);
@@ -2009,6 +2017,12 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
         else if (lx(c, b, W_OF) && lx(c, b + 1, W_FISCAL) && year_at(c, b + 2, &y)) b += 3;
         else if (year_at(c, b, &y)) b++;
     }
+    /* in apposition to a year-ago quarter ("In the year-ago quarter, the
+     * second quarter ended Oct. 31, ..."): that quarter a year before */
+    if (!y && !half && the && i > 3 && pc(c, i - 1, ',') && lx(c, i - 2, W_UNIT) &&
+        c->u[i - 2].val == U_QUARTER && (lx(c, i - 3, W_AGO) || lx(c, i - 3, W_EARLIER)) &&
+        pc(c, i - 4, '-') && glued(c, i - 3))
+        y = c->refq_y - 1;
     if (!y) {
         int cq = (c->dm - 1) / 3 + 1;
         if (half) cq = c->dm <= 6 ? 1 : 2;

@@ -790,6 +790,15 @@ static void test_round7(void **state)
     expect("2019-10-20", "Prices should settle in a week or so.", "a week or so", D,
            "FUTURE_REF");
     expect("2019-10-20", "The plant was built in a year.", "a year", DUR, "P1Y");
+    /* a quarter in apposition to the year-ago quarter names it */
+    {
+        const char *t = "Acme expects third-quarter profit to rise. In the year-ago quarter, "
+                        "the second quarter ended Oct. 31, Acme lost $4 million. Results for "
+                        "that quarter included a charge.";
+        expect("2019-10-25", t, "the year-ago quarter", D, "2018-Q2");
+        expect("2019-10-25", t, "the second quarter", D, "2018-Q2");
+        expect("2019-10-25", t, "that quarter", D, "2018-Q2");
+    }
 }
 
 static void test_prefilter_same(void **state)
