@@ -1381,8 +1381,14 @@ static int r_wday(const ctx *c, size_t i, hit *h)
         return 1;
     }
     if (!lx(c, k, W_WDAY) || !c->u[k].cap) return 0;
-    /* "the Sunday Times", "Friday Night Lights": a name */
-    if (isalpha_u(c, k + 1) && c->u[k + 1].cap && !c->u[k + 1].brk &&
+    /* "the Sunday Times", "Friday Night Lights": a name; but after a
+     * possessive ("in his Sunday Mass", "their Friday Prayers") it is that
+     * day's occasion */
+    int poss = k == i && i > 0 &&
+               (word_is(c, i - 1, "his") || word_is(c, i - 1, "her") ||
+                word_is(c, i - 1, "their") || word_is(c, i - 1, "its") ||
+                word_is(c, i - 1, "our") || word_is(c, i - 1, "my"));
+    if (!poss && isalpha_u(c, k + 1) && c->u[k + 1].cap && !c->u[k + 1].brk &&
         !lx(c, k + 1, W_POD) && !lx(c, k + 1, W_MONTH) && !lx(c, k + 1, W_MONABBR))
         return 0;
     /* "the Sunday Times" is caught above; "the Friday explosions" is a date */

@@ -799,6 +799,11 @@ static void test_round7(void **state)
         expect("2019-10-25", t, "the second quarter", D, "2018-Q2");
         expect("2019-10-25", t, "that quarter", D, "2018-Q2");
     }
+    /* a weekday before a capitalised noun after a possessive: that
+     * day's occasion, not a name like "the Sunday Times" */
+    expect("2019-10-20", "In his Sunday Sermon, the bishop condemned the attack.", "Sunday", D,
+           "2019-10-20");
+    expect_none("2019-10-20", "He wrote for the Sunday Times for years.", "Sunday");
 }
 
 static void test_prefilter_same(void **state)
