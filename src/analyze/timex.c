@@ -1338,6 +1338,12 @@ static int r_year(const ctx *c, size_t i, hit *h)
         if ((y < 1900 || y > 2099) && !date_prep_before(c, k)) return 0;
         /* "$1998", "1998 people" with a count word after: keep simple */
         if (k > 0 && pc(c, k - 1, '#')) return 0;
+        /* "Orion 1980", "Vision 2020": a year after a capitalised word
+         * inside a sentence (not a month, season or holiday) is part of
+         * a name */
+        if (!the && k == i && k > 0 && isalpha_u(c, k - 1) && c->u[k - 1].cap &&
+            !c->u[k - 1].brk && !c->u[k - 1].upper && !c->u[k - 1].lex)
+            return 0;
     }
     char v[40];
     fmt_year(v, y);

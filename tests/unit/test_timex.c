@@ -804,6 +804,12 @@ static void test_round7(void **state)
     expect("2019-10-20", "In his Sunday Sermon, the bishop condemned the attack.", "Sunday", D,
            "2019-10-20");
     expect_none("2019-10-20", "He wrote for the Sunday Times for years.", "Sunday");
+    /* a year after a capitalised word in mid-sentence is part of a name */
+    expect_none("2019-10-20", "They founded a firm called Nova 1985, which makes valves.", "1985");
+    expect("2019-10-20", "They founded the firm in 1985, and it makes valves.", "1985", D,
+           "1985");
+    expect("2019-10-20", "Sales fell in fiscal 1985 and rose in December 1986.", "December 1986",
+           D, "1986-12");
 }
 
 static void test_prefilter_same(void **state)
