@@ -1458,6 +1458,11 @@ static int r_deictic(const ctx *c, size_t i, hit *h)
     if (l == W_TODAY && pc(c, i + 1, '\'') && word_is(c, i + 2, "s") && isalpha_u(c, i + 3) &&
         !c->u[i + 3].cap && !lx(c, i + 3, W_UNIT) && !one_day_noun(c, i + 3))
         return 0;
+    /* "the people of tomorrow", "the cars of tomorrow": the future at
+     * large, not the day after the article */
+    if (l == W_TOMORROW && i > 1 && lx(c, i - 1, W_OF) && isalpha_u(c, i - 2) &&
+        !c->u[i - 2].lex && !(i + 1 < c->n && isalpha_u(c, i + 1) && !c->u[i + 1].brk))
+        return 0;
     /* "USA Today", "VOA Today": a title-case "Today" after a name */
     if (l == W_TODAY && titled(c, i) && !c->u[i].brk && i > 0 && isalpha_u(c, i - 1) &&
         c->u[i - 1].cap && !c->u[i - 1].brk)

@@ -810,6 +810,9 @@ static void test_round7(void **state)
            "1985");
     expect("2019-10-20", "Sales fell in fiscal 1985 and rose in December 1986.", "December 1986",
            D, "1986-12");
+    /* "the <noun> of tomorrow": the future at large */
+    expect_none("2019-10-20", "These are the engineers of tomorrow, the dean said.", "tomorrow");
+    expect("2019-10-20", "The vote of the board is tomorrow.", "tomorrow", D, "2019-10-21");
 }
 
 static void test_prefilter_same(void **state)
