@@ -2276,6 +2276,9 @@ static int r_duration(const ctx *c, size_t i, hit *h)
             return 0;
         if (pc(c, i + 1, '-') && glued(c, i + 1)) return 0;
         if (pc(c, i + 1, '\'')) return 0;
+        /* no span is measured: "minutes apart" (the gap between two
+         * events) */
+        if (word_is(c, i + 1, "apart")) return 0;
     }
     if (lead == W_PAST && !the) return 0;
     fmt_dur(v, -1, un == U_QUARTER ? U_MONTH : un);

@@ -813,6 +813,9 @@ static void test_round7(void **state)
     /* "the <noun> of tomorrow": the future at large */
     expect_none("2019-10-20", "These are the engineers of tomorrow, the dean said.", "tomorrow");
     expect("2019-10-20", "The vote of the board is tomorrow.", "tomorrow", D, "2019-10-21");
+    /* bare plurals that measure no span */
+    expect_none("2019-10-20", "The two blasts went off only minutes apart.", "minutes");
+    expect("2019-10-20", "The two blasts went off 20 minutes apart.", "20 minutes", DUR, "PT20M");
 }
 
 static void test_prefilter_same(void **state)
