@@ -2277,11 +2277,13 @@ static int r_duration(const ctx *c, size_t i, hit *h)
         if (pc(c, i + 1, '-') && glued(c, i + 1)) return 0;
         if (pc(c, i + 1, '\'')) return 0;
         /* no span is measured: "minutes apart" (the gap between two
-         * events), "in the early hours" (a part of the day) */
+         * events), "in the early hours" (a part of the day), "a matter
+         * of days" (an idiom for "soon") */
         if (word_is(c, i + 1, "apart")) return 0;
         if (un == U_HOUR && i > 0 && (lx(c, i - 1, W_EARLY) || lx(c, i - 1, W_LATE) ||
                                       word_is(c, i - 1, "wee") || word_is(c, i - 1, "small")))
             return 0;
+        if (i > 1 && lx(c, i - 1, W_OF) && word_is(c, i - 2, "matter")) return 0;
     }
     if (lead == W_PAST && !the) return 0;
     fmt_dur(v, -1, un == U_QUARTER ? U_MONTH : un);

@@ -818,6 +818,7 @@ static void test_round7(void **state)
     expect("2019-10-20", "The two blasts went off 20 minutes apart.", "20 minutes", DUR, "PT20M");
     expect_none("2019-10-20", "Police came in the early hours of Sunday.", "hours");
     expect("2019-10-20", "Police came within hours of the call.", "hours", DUR, "PTXH");
+    expect_none("2019-10-20", "A deal is a matter of weeks away.", "weeks");
 }
 
 static void test_prefilter_same(void **state)
