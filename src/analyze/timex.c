@@ -2022,6 +2022,19 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
     }
     else if (!lx(c, k, W_ORD)) return 0;
     else q = c->u[k].val;
+    /* "the second and fourth quarters", "in third quarters": plural
+     * quarters recur every year, a SET of that quarter, tagged from the
+     * ordinal ("the" is left out: the rule tries the next unit too) */
+    int setq = q <= 4 && ((lx(c, k + 1, W_UNITS) && c->u[k + 1].val == U_QUARTER) ||
+                          ((lx(c, k + 1, W_AND) || lx(c, k + 1, W_OR)) && lx(c, k + 2, W_ORD) &&
+                           c->u[k + 2].val <= 4 && lx(c, k + 3, W_UNITS) &&
+                           c->u[k + 3].val == U_QUARTER));
+    if (setq) {
+        if (k != i) return 0;
+        snprintf(v, sizeof v, "XXXX-Q%d", q);
+        set_hit(h, i, lx(c, k + 1, W_UNITS) ? k + 2 : k + 1, DL_TIMEX_SET, v);
+        return 1;
+    }
     size_t e = k + 1;
     if (pc(c, e, '-') && glued(c, e)) e++;
     int half = 0;

@@ -819,6 +819,12 @@ static void test_round7(void **state)
     expect_none("2019-10-20", "Police came in the early hours of Sunday.", "hours");
     expect("2019-10-20", "Police came within hours of the call.", "hours", DUR, "PTXH");
     expect_none("2019-10-20", "A deal is a matter of weeks away.", "weeks");
+    /* plural quarters recur: a SET per quarter */
+    {
+        const char *t = "Most toys sell in the third and fourth quarters, the maker said.";
+        expect("2019-10-20", t, "third", SET, "XXXX-Q3");
+        expect("2019-10-20", t, "fourth quarters", SET, "XXXX-Q4");
+    }
 }
 
 static void test_prefilter_same(void **state)
