@@ -370,6 +370,18 @@ static const lexent *lex_get(uint64_t a, uint64_t b)
  * ISO date), and one or two digits with letters or ':' glued after them
  * ("5th", "10am", "'90s", "10:30"), before a word in a/p/o ("10 a.m.", "7
  * o'clock"), or after "and"/"or" (the second day of "April 24 and 25"). */
+/* s[0, n) is a title or "vs", whose period ends no sentence. */
+static int title_abbr(const char *s, size_t n)
+{
+    static const char *const T[] = {"mr", "mrs", "ms", "dr", "st", "vs", "gen", "gov",
+                                    "sen", "rep", "lt", "col", "sgt", "capt", "prof",
+                                    "rev", "messrs", "adm", "cmdr", "maj", "cpl"};
+    if (n > 6) return 0;
+    for (size_t j = 0; j < DL_ARRAY_LEN(T); j++)
+        if (strlen(T[j]) == n && strncasecmp(s, T[j], n) == 0) return 1;
+    return 0;
+}
+
 /* Appends the unit text[s, e) of the given kind; prev_end: where the unit
  * before it ended.  Letters come with their packed lower-case key (ka, kb;
  * both 0 when longer than 16) and whether one of them is lower case. */
@@ -416,6 +428,12 @@ static int push_unit(unitvec *uv, const char *t, uint32_t s, uint32_t e, int kin
         if (p->ch == '.') {
             const unit *w = uv->n > 1 ? &uv->v[uv->n - 2] : NULL;
             int abbr = w && w->kind == U_ALPHA && w->e - w->s == 1 && w->e == p->s;
+            /* nor after a title ("Mr. Kopp", "Roe vs. Wade"), a month
+             * before its day ("Jan. 6"), or before a lower-case word */
+            if (!abbr && w && w->kind == U_ALPHA && w->e == p->s)
+                abbr = title_abbr(t + w->s, w->e - w->s) ||
+                       (w->lex == W_MONABBR && kind == U_DIGIT);
+            if (!abbr && kind == U_ALPHA && t[s] >= 'a' && t[s] <= 'z') abbr = 1;
             if (!abbr) u.brk = 1;
         }
     }
@@ -937,6 +955,39 @@ static int year_after(const ctx *c, size_t b, int allow_of, int *y, size_t *end)
 
 /* ------------------------------------------------------------ resolution */
 
+/* A bare month "in <Month>" (unit i) whose clause is a plain past: the
+ * past cue (unit cue) is the clause's verb in -ed ("the firm changed its
+ * fiscal year in December"; a fronted "In January, a bomb killed two"),
+ * not a reporting verb ("announced a deal to buy it in January" dates
+ * the buying), with no infinitive, future word or comma between it and
+ * the month.  Such a past cannot reach a month ahead of the article, so
+ * the month is the latest one before it, however long ago. */
+static int plain_past_in(const ctx *c, size_t i, size_t cue)
+{
+    if (cue >= c->n || !(i > 0 && lx(c, i - 1, W_IN))) return 0;
+    if (reporting_verb(c, cue) || intent_verb(c, cue) || lx(c, cue + 1, W_TO)) return 0;
+    size_t a, b;
+    if (cue < i) {
+        a = cue + 1, b = i - 1;
+    } else {
+        /* fronted: "In January, ..." or "Back in January, ..." opens
+         * the sentence */
+        if (!(i == 1 || c->u[i - 1].brk || (i > 1 && c->u[i - 2].brk && isalpha_u(c, i - 2))))
+            return 0;
+        if (!pc(c, i + 1, ',')) return 0;
+        a = i + 2, b = cue;
+    }
+    for (size_t k = a; k < b; k++) {
+        const unit *u = &c->u[k];
+        if (u->lex == W_FUT || u->lex == W_IS) return 0;
+        if (cue < i && u->kind == U_PUNCT && u->ch == ',') return 0;
+        if (u->lex == W_TO && isalpha_u(c, k + 1) && !lx(c, k + 1, W_THE) &&
+            !lx(c, k + 1, W_A) && !lx(c, k + 1, W_AN))
+            return 0;
+    }
+    return 1;
+}
+
 /* The year of month m (day d, 0 = the month) said without a year, by
  * tense: past -> the latest not after the article date, future -> the
  * next, else the nearest. */
@@ -951,6 +1002,7 @@ static int resolve_year(const ctx *c, size_t i, int m, int d)
     size_t p = i > 0 && lx(c, i - 1, W_ON) ? i - 1 : i;
     int firm_past = p > 0 && (lx(c, p - 1, W_SINCE) || word_is(c, p - 1, "ended"));
     if (!d && tn < 0 && firm_past_cue(c, cue)) firm_past = 1;
+    if (!d && tn < 0 && !weak && !firm_past && plain_past_in(c, i, cue)) firm_past = 1;
     int best = c->dy;
     long best_cost = -1;
     for (int y = c->dy - 1; y <= c->dy + 1; y++) {
@@ -1010,6 +1062,13 @@ static int pod_at(const ctx *c, size_t i, int *p)
         return 1;
     }
     return 0;
+}
+
+/* a plural part of day at i ("nights", "mornings"): its POD_*, else 0 */
+static int pod_plural(const ctx *c, size_t i)
+{
+    return word_is(c, i, "mornings") ? POD_MO : word_is(c, i, "afternoons") ? POD_AF
+         : word_is(c, i, "evenings") ? POD_EV : word_is(c, i, "nights") ? POD_NI : 0;
 }
 
 /* ------------------------------------------------------------ rules */
@@ -1279,6 +1338,12 @@ static int r_year(const ctx *c, size_t i, hit *h)
         if ((y < 1900 || y > 2099) && !date_prep_before(c, k)) return 0;
         /* "$1998", "1998 people" with a count word after: keep simple */
         if (k > 0 && pc(c, k - 1, '#')) return 0;
+        /* "Orion 1980", "Vision 2020": a year after a capitalised word
+         * inside a sentence (not a month, season or holiday) is part of
+         * a name */
+        if (!the && k == i && k > 0 && isalpha_u(c, k - 1) && c->u[k - 1].cap &&
+            !c->u[k - 1].brk && !c->u[k - 1].upper && !c->u[k - 1].lex)
+            return 0;
     }
     char v[40];
     fmt_year(v, y);
@@ -1322,18 +1387,33 @@ static int r_wday(const ctx *c, size_t i, hit *h)
         return 1;
     }
     if (!lx(c, k, W_WDAY) || !c->u[k].cap) return 0;
-    /* "the Sunday Times", "Friday Night Lights": a name */
-    if (isalpha_u(c, k + 1) && c->u[k + 1].cap && !c->u[k + 1].brk &&
+    /* "the Sunday Times", "Friday Night Lights": a name; but after a
+     * possessive ("in his Sunday Mass", "their Friday Prayers") it is that
+     * day's occasion */
+    int poss = k == i && i > 0 &&
+               (word_is(c, i - 1, "his") || word_is(c, i - 1, "her") ||
+                word_is(c, i - 1, "their") || word_is(c, i - 1, "its") ||
+                word_is(c, i - 1, "our") || word_is(c, i - 1, "my"));
+    if (!poss && isalpha_u(c, k + 1) && c->u[k + 1].cap && !c->u[k + 1].brk &&
         !lx(c, k + 1, W_POD) && !lx(c, k + 1, W_MONTH) && !lx(c, k + 1, W_MONABBR))
         return 0;
     /* "the Sunday Times" is caught above; "the Friday explosions" is a date */
     if (k > 0 && lx(c, k - 1, W_THE) && k == i && !(isalpha_u(c, k + 1) && !c->u[k + 1].cap))
         return 0;
     int wd = c->u[k].val;
-    int32_t day = resolve_wday(c, k, wd, mode);
     size_t b = k + 1;
     int p;
     char v[40];
+    /* "Tuesday nights", "on Monday and Tuesday nights": a plural part of
+     * the day makes the weekday habitual, a set like "Tuesdays" */
+    if (k == i && ((p = pod_plural(c, b)) ||
+                   ((lx(c, b, W_AND) || lx(c, b, W_OR)) && lx(c, b + 1, W_WDAY) &&
+                    c->u[b + 1].cap && (p = pod_plural(c, b + 2))))) {
+        snprintf(v, sizeof v, "XXXX-WXX-%dT%s", wd, pod_code(p));
+        set_hit(h, i, pod_plural(c, b) ? b + 1 : b, DL_TIMEX_SET, v);
+        return 1;
+    }
+    int32_t day = resolve_wday(c, k, wd, mode);
     if (pod_at(c, b, &p)) {
         fmt_day(v, day);
         size_t n = strlen(v);
@@ -1344,6 +1424,25 @@ static int r_wday(const ctx *c, size_t i, hit *h)
     fmt_day(v, day);
     set_hit(h, i, b, DL_TIMEX_DATE, v);
     return 1;
+}
+
+/* Unit k (possibly after one adjective: "today's special session") is a
+ * noun for a thing of one day: an edition, a broadcast, a vote, a
+ * meeting.  "today's editions", "today's quiz" are the article's day;
+ * "today's youth", "today's computers" are the present age. */
+static int one_day_noun(const ctx *c, size_t k)
+{
+    static const char *const N[] = {
+        "edition", "editions", "issue", "paper", "papers", "newspaper", "newspapers",
+        "broadcast", "program", "programme", "show", "quiz", "vote", "voting", "meeting",
+        "session", "hearing", "game", "match", "race", "election", "elections", "primary",
+        "trading", "close", "talks", "summit", "ceremony", "rally", "speech", "announcement",
+        "deadline", "debate", "auction", "parade", "march", "final", "headlines",
+        "news", "report", "briefing", "sitting"};
+    for (size_t r = 0; r < 2 && isalpha_u(c, k + r) && !c->u[k + r].cap; r++)
+        for (size_t j = 0; j < DL_ARRAY_LEN(N); j++)
+            if (word_is(c, k + r, N[j])) return 1;
+    return 0;
 }
 
 /* today, yesterday, tomorrow, tonight, this morning, last night,
@@ -1357,7 +1456,12 @@ static int r_deictic(const ctx *c, size_t i, hit *h)
     int l = i < c->n ? c->u[i].lex : 0;
     /* "today's youth": generic, not the article's day */
     if (l == W_TODAY && pc(c, i + 1, '\'') && word_is(c, i + 2, "s") && isalpha_u(c, i + 3) &&
-        !c->u[i + 3].cap && !lx(c, i + 3, W_UNIT))
+        !c->u[i + 3].cap && !lx(c, i + 3, W_UNIT) && !one_day_noun(c, i + 3))
+        return 0;
+    /* "the people of tomorrow", "the cars of tomorrow": the future at
+     * large, not the day after the article */
+    if (l == W_TOMORROW && i > 1 && lx(c, i - 1, W_OF) && isalpha_u(c, i - 2) &&
+        !c->u[i - 2].lex && !(i + 1 < c->n && isalpha_u(c, i + 1) && !c->u[i + 1].brk))
         return 0;
     /* "USA Today", "VOA Today": a title-case "Today" after a name */
     if (l == W_TODAY && titled(c, i) && !c->u[i].brk && i > 0 && isalpha_u(c, i - 1) &&
@@ -1587,7 +1691,11 @@ static int r_relative(const ctx *c, size_t i, hit *h)
          * month, or of the current month when the day is on that side */
         int d;
         size_t e;
-        if (isdig(c, b) && mday_at(c, b, &d, &e)) {
+        if (!(isdig(c, b) && mday_at(c, b, &d, &e)) && rel < 0 && m == c->dm - 1) {
+            /* "last February" said in March is not the month just over,
+             * which news calls "last month", but the one a year before */
+            fmt_month(v, c->dy - 1, m);
+        } else if (isdig(c, b) && mday_at(c, b, &d, &e)) {
             if (m == c->dm && rel)
                 y = (rel < 0) == (d < c->dd) ? c->dy : c->dy + rel;
             if (d > dl_days_in_month(y, m)) return 0;
@@ -1810,7 +1918,15 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
         if (lx(c, b, W_UNIT) && c->u[b].val == U_QUARTER) b++, quarter = 1;
         else if (word_is(c, b, "period")) b++;
         else if (the) return 0;
-        if (c->qctx && (quarter || !multi_quarter_clause(c, i)))
+        /* "the year-ago quarter, the second quarter ended Oct. 31": the
+         * apposition names the quarter */
+        int aq = quarter && pc(c, b, ',') && lx(c, b + 1, W_THE) && lx(c, b + 2, W_ORD) &&
+                         c->u[b + 2].val <= 4 && lx(c, b + 3, W_UNIT) &&
+                         c->u[b + 3].val == U_QUARTER
+                     ? c->u[b + 2].val
+                     : 0;
+        if (aq) fmt_quarter(v, c->refq_y - 1, aq);
+        else if (c->qctx && (quarter || !multi_quarter_clause(c, i)))
             fmt_quarter(v, c->refq_y - 1, c->refq_q);
         else if (c->qctx) fmt_year(v, c->refq_y - 1);
         else fmt_year(v, c->dy - 1);
@@ -1906,6 +2022,19 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
     }
     else if (!lx(c, k, W_ORD)) return 0;
     else q = c->u[k].val;
+    /* "the second and fourth quarters", "in third quarters": plural
+     * quarters recur every year, a SET of that quarter, tagged from the
+     * ordinal ("the" is left out: the rule tries the next unit too) */
+    int setq = q <= 4 && ((lx(c, k + 1, W_UNITS) && c->u[k + 1].val == U_QUARTER) ||
+                          ((lx(c, k + 1, W_AND) || lx(c, k + 1, W_OR)) && lx(c, k + 2, W_ORD) &&
+                           c->u[k + 2].val <= 4 && lx(c, k + 3, W_UNITS) &&
+                           c->u[k + 3].val == U_QUARTER));
+    if (setq) {
+        if (k != i) return 0;
+        snprintf(v, sizeof v, "XXXX-Q%d", q);
+        set_hit(h, i, lx(c, k + 1, W_UNITS) ? k + 2 : k + 1, DL_TIMEX_SET, v);
+        return 1;
+    }
     size_t e = k + 1;
     if (pc(c, e, '-') && glued(c, e)) e++;
     int half = 0;
@@ -1918,6 +2047,12 @@ static int r_quarter(const ctx *c, size_t i, hit *h)
         else if (lx(c, b, W_OF) && lx(c, b + 1, W_FISCAL) && year_at(c, b + 2, &y)) b += 3;
         else if (year_at(c, b, &y)) b++;
     }
+    /* in apposition to a year-ago quarter ("In the year-ago quarter, the
+     * second quarter ended Oct. 31, ..."): that quarter a year before */
+    if (!y && !half && the && i > 3 && pc(c, i - 1, ',') && lx(c, i - 2, W_UNIT) &&
+        c->u[i - 2].val == U_QUARTER && (lx(c, i - 3, W_AGO) || lx(c, i - 3, W_EARLIER)) &&
+        pc(c, i - 4, '-') && glued(c, i - 3))
+        y = c->refq_y - 1;
     if (!y) {
         int cq = (c->dm - 1) / 3 + 1;
         if (half) cq = c->dm <= 6 ? 1 : 2;
@@ -2010,6 +2145,15 @@ static int r_duration(const ctx *c, size_t i, hit *h)
          word_is(c, i - 1, "might") || word_is(c, i - 1, "may") || word_is(c, i - 1, "can") ||
          word_is(c, i - 1, "shall") || word_is(c, i - 1, "ll"))) {
         set_hit(h, i, k + 2, DL_TIMEX_DATE, "FUTURE_REF");
+        return 1;
+    }
+    /* "in a year or two", "in a week or so": some time ahead, a vague
+     * point rather than a span (not "in a day or two of talks") */
+    if (!the && i > 0 && lx(c, i - 1, W_IN) && (l == W_A || l == W_AN || word_is(c, k, "one")) &&
+        lx(c, k + 1, W_UNIT) && lx(c, k + 2, W_OR) &&
+        (word_is(c, k + 3, "two") || word_is(c, k + 3, "so")) && !lx(c, k + 4, W_OF) &&
+        !lx(c, k + 4, W_AGO)) {
+        set_hit(h, i, k + 4, DL_TIMEX_DATE, "FUTURE_REF");
         return 1;
     }
     /* "at a later date", "at an earlier date": some time after / before */
@@ -2145,6 +2289,14 @@ static int r_duration(const ctx *c, size_t i, hit *h)
             return 0;
         if (pc(c, i + 1, '-') && glued(c, i + 1)) return 0;
         if (pc(c, i + 1, '\'')) return 0;
+        /* no span is measured: "minutes apart" (the gap between two
+         * events), "in the early hours" (a part of the day), "a matter
+         * of days" (an idiom for "soon") */
+        if (word_is(c, i + 1, "apart")) return 0;
+        if (un == U_HOUR && i > 0 && (lx(c, i - 1, W_EARLY) || lx(c, i - 1, W_LATE) ||
+                                      word_is(c, i - 1, "wee") || word_is(c, i - 1, "small")))
+            return 0;
+        if (i > 1 && lx(c, i - 1, W_OF) && word_is(c, i - 2, "matter")) return 0;
     }
     if (lead == W_PAST && !the) return 0;
     fmt_dur(v, -1, un == U_QUARTER ? U_MONTH : un);
@@ -2492,6 +2644,15 @@ static int r_anaphor(const ctx *c, size_t i, hit *h)
             if (isalpha_u(c, n2) && c->u[n2].e - c->u[n2].s > 4 &&
                 memcmp(c->t + c->u[n2].e - 3, "ing", 3) == 0)
                 return 0;
+            /* "Oct. 12, the day before the crash": an apposition that
+             * names the date just given by the event it preceded ("the
+             * day" is the timex, "before" the signal) */
+            if (i > 1 && pc(c, i - 1, ',') && isdig(c, i - 2) && c->ref_gran == U_DAY &&
+                n2 < c->n && !c->u[n2].brk && c->u[n2].kind != U_PUNCT) {
+                fmt_day(v, c->ref_day);
+                set_hit(h, i, k + 1, DL_TIMEX_DATE, v);
+                return 1;
+            }
             if (!ref_period(c, U_DAY, lx(c, k + 1, W_AFTER) ? 1 : -1, v)) return 0;
             set_hit(h, i, k + 2, DL_TIMEX_DATE, v);
             return 1;

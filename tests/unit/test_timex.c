@@ -735,6 +735,98 @@ static void test_round6(void **state)
     }
 }
 
+/* Round 7: a plain past clause dates a bare month before the article
+ * however long ago; a title's period ends no sentence. */
+static void test_round7(void **state)
+{
+    (void)state;
+    /* "changed ... in December", said in October: last December */
+    expect("2019-10-20", "The retailer changed its fiscal year to the calendar year in December.",
+           "December", D, "2018-12");
+    expect("2019-10-20", "In January, a storm in the north flooded two towns.", "January", D,
+           "2019-01");
+    expect("2019-10-20", "Back in November, the union walked out of the talks.", "November", D,
+           "2018-11");
+    /* a reported plan, a future seen from the past, a passive: not plain */
+    expect("2019-10-20", "The company announced a plan to open a plant in January.", "January",
+           D, "2020-01");
+    expect("2019-10-20", "The firm agreed to sell the unit in December.", "December", D,
+           "2019-12");
+    expect("2019-10-20", "The rules to be published in November will be strict.", "November",
+           D, "2019-11");
+    /* the period of "vs." or "Mr." is inside the sentence: the verb after
+     * it still dates the fronted month */
+    expect("2019-10-20", "In January, a week after the ruling in Smith vs. Jones, a bomb in a "
+           "clinic killed a guard.", "January", D, "2019-01");
+    expect("2019-10-20", "In December, a month after he met Mr. Lee, the mayor resigned his "
+           "post.", "December", D, "2018-12");
+    /* "today's" before a thing of one day is the article's day; before
+     * a generic noun it is the present age */
+    expect("2019-10-20", "The notice ran in today's editions of the paper.", "today", D,
+           "2019-10-20");
+    expect("2019-10-20", "Critics panned today's special session of the council.", "today", D,
+           "2019-10-20");
+    expect_none("2019-10-20", "The phone is the tool of today's teenagers.", "today");
+    /* "<date>, the day before <event>": an apposition naming that date */
+    expect("2019-10-20", "Prices rose after March 4, the day before the bank cut its rates.",
+           "the day", D, "2019-03-04");
+    expect("2019-10-20", "The bank lowered its rates on March 4. The day before, prices rose.",
+           "The day before", D, "2019-03-03");
+    /* a plural part of day makes a weekday habitual */
+    {
+        const char *t = "The ferry sails on Monday and Thursday evenings in summer.";
+        expect("2019-10-20", t, "Monday", SET, "XXXX-WXX-1TEV");
+        expect("2019-10-20", t, "Thursday evenings", SET, "XXXX-WXX-4TEV");
+    }
+    expect("2019-10-20", "The club meets Friday nights.", "Friday nights", SET, "XXXX-WXX-5TNI");
+    expect("2019-10-20", "The club met on Friday and Saturday.", "Friday", D, "2019-10-18");
+    /* "last <the month just over>" is that month a year before */
+    expect("2019-10-20", "Two ferries collided last September.", "last September", D, "2018-09");
+    expect("2019-10-20", "Two ferries collided last August.", "last August", D, "2019-08");
+    expect("2019-10-20", "Two ferries collided last Sept. 30.", "last Sept. 30", D, "2019-09-30");
+    /* "in a year or two": a vague point ahead */
+    expect("2019-10-20", "The plant could, in a year or two, double its output.", "a year or two",
+           D, "FUTURE_REF");
+    expect("2019-10-20", "Prices should settle in a week or so.", "a week or so", D,
+           "FUTURE_REF");
+    expect("2019-10-20", "The plant was built in a year.", "a year", DUR, "P1Y");
+    /* a quarter in apposition to the year-ago quarter names it */
+    {
+        const char *t = "Acme expects third-quarter profit to rise. In the year-ago quarter, "
+                        "the second quarter ended Oct. 31, Acme lost $4 million. Results for "
+                        "that quarter included a charge.";
+        expect("2019-10-25", t, "the year-ago quarter", D, "2018-Q2");
+        expect("2019-10-25", t, "the second quarter", D, "2018-Q2");
+        expect("2019-10-25", t, "that quarter", D, "2018-Q2");
+    }
+    /* a weekday before a capitalised noun after a possessive: that
+     * day's occasion, not a name like "the Sunday Times" */
+    expect("2019-10-20", "In his Sunday Sermon, the bishop condemned the attack.", "Sunday", D,
+           "2019-10-20");
+    expect_none("2019-10-20", "He wrote for the Sunday Times for years.", "Sunday");
+    /* a year after a capitalised word in mid-sentence is part of a name */
+    expect_none("2019-10-20", "They founded a firm called Nova 1985, which makes valves.", "1985");
+    expect("2019-10-20", "They founded the firm in 1985, and it makes valves.", "1985", D,
+           "1985");
+    expect("2019-10-20", "Sales fell in fiscal 1985 and rose in December 1986.", "December 1986",
+           D, "1986-12");
+    /* "the <noun> of tomorrow": the future at large */
+    expect_none("2019-10-20", "These are the engineers of tomorrow, the dean said.", "tomorrow");
+    expect("2019-10-20", "The vote of the board is tomorrow.", "tomorrow", D, "2019-10-21");
+    /* bare plurals that measure no span */
+    expect_none("2019-10-20", "The two blasts went off only minutes apart.", "minutes");
+    expect("2019-10-20", "The two blasts went off 20 minutes apart.", "20 minutes", DUR, "PT20M");
+    expect_none("2019-10-20", "Police came in the early hours of Sunday.", "hours");
+    expect("2019-10-20", "Police came within hours of the call.", "hours", DUR, "PTXH");
+    expect_none("2019-10-20", "A deal is a matter of weeks away.", "weeks");
+    /* plural quarters recur: a SET per quarter */
+    {
+        const char *t = "Most toys sell in the third and fourth quarters, the maker said.";
+        expect("2019-10-20", t, "third", SET, "XXXX-Q3");
+        expect("2019-10-20", t, "fourth quarters", SET, "XXXX-Q4");
+    }
+}
+
 static void test_prefilter_same(void **state)
 {
     (void)state;
@@ -801,6 +893,7 @@ int main(void)
         cmocka_unit_test(test_fourth_round),
         cmocka_unit_test(test_tense_round5),
         cmocka_unit_test(test_round6),
+        cmocka_unit_test(test_round7),
         cmocka_unit_test(test_prefilter_same),
         cmocka_unit_test(test_linear),
     };
