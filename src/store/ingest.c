@@ -133,6 +133,102 @@ static void ix_stop(ixthread *t)
     pthread_mutex_destroy(&t->mu);
 }
 
+/*
+ * The dedup thread: near-duplicate detection (dl_dedup_article) of each
+ * stored article, one at a time, beside the writer (write_chunk).  It
+ * writes on the same SQLite connection (opened serialized) inside the
+ * writer's transaction, which is committed only once the thread is idle;
+ * the dl_dedup handle is the thread's between dd_submit and dd_result,
+ * the writer's otherwise (dl_dedup_flush at the commit).
+ */
+typedef struct ddthread {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t req, res;
+    const dl_ajob *job;
+    int64_t docno;
+    int has_req, has_res, stop;
+    int64_t dup_of;
+    int rc;
+    dl_dedup *dd;
+} ddthread;
+
+static void *dd_main(void *arg)
+{
+    ddthread *t = arg;
+    pthread_mutex_lock(&t->mu);
+    for (;;) {
+        while (!t->has_req && !t->stop) pthread_cond_wait(&t->req, &t->mu);
+        if (!t->has_req) break;
+        const dl_ajob *j = t->job;
+        int64_t docno = t->docno;
+        t->has_req = 0;
+        pthread_mutex_unlock(&t->mu);
+        const dl_artprep *prep = j->prep;
+        int64_t dup_of = 0;
+        double dup_sim = 0;
+        int rc = dl_dedup_article(t->dd, docno, j->rec.text, j->rec.text_len,
+                                  prep && prep->sig_ok ? &prep->sig : NULL,
+                                  prep && prep->sig_ok ? &prep->bi : NULL, &dup_of, &dup_sim);
+        pthread_mutex_lock(&t->mu);
+        t->dup_of = dup_of;
+        t->rc = rc;
+        t->has_res = 1;
+        pthread_cond_signal(&t->res);
+    }
+    pthread_mutex_unlock(&t->mu);
+    return NULL;
+}
+
+/* Starts near-duplicate detection of the stored article j (docno). */
+static void dd_submit(ddthread *t, const dl_ajob *j, int64_t docno)
+{
+    pthread_mutex_lock(&t->mu);
+    t->job = j;
+    t->docno = docno;
+    t->has_req = 1;
+    pthread_cond_signal(&t->req);
+    pthread_mutex_unlock(&t->mu);
+}
+
+/* Waits for the submitted article's outcome: *dup_of, and the return code
+ * of dl_dedup_article. */
+static int dd_result(ddthread *t, int64_t *dup_of)
+{
+    pthread_mutex_lock(&t->mu);
+    while (!t->has_res) pthread_cond_wait(&t->res, &t->mu);
+    t->has_res = 0;
+    *dup_of = t->dup_of;
+    int rc = t->rc;
+    pthread_mutex_unlock(&t->mu);
+    return rc;
+}
+
+static int dd_start(ddthread *t, dl_dedup *dd)
+{
+    memset(t, 0, sizeof *t);
+    t->dd = dd;
+    if (pthread_mutex_init(&t->mu, NULL)) return DL_ENOMEM;
+    if (pthread_cond_init(&t->req, NULL) || pthread_cond_init(&t->res, NULL) ||
+        pthread_create(&t->th, NULL, dd_main, t)) {
+        pthread_mutex_destroy(&t->mu);
+        return DL_ENOMEM;
+    }
+    return DL_OK;
+}
+
+static void dd_stop(ddthread *t)
+{
+    pthread_mutex_lock(&t->mu);
+    t->stop = 1;
+    pthread_cond_signal(&t->req);
+    pthread_mutex_unlock(&t->mu);
+    pthread_join(t->th, NULL);
+    pthread_cond_destroy(&t->req);
+    pthread_cond_destroy(&t->res);
+    pthread_mutex_destroy(&t->mu);
+}
+
 struct dl_ingest {
     dl_archive *ar;
     const dl_analyzer *az;
@@ -153,9 +249,8 @@ struct dl_ingest {
     dl_ibatch *ib;       /* the search index's part of the batch (src/index) */
     ixthread ixt;        /* fills ib (above) */
     int ixt_on;          /* ixt is running */
-    int64_t dup_of;      /* the article being written is a copy of this docno
-                          * (0: new content); later stages, e.g. the search
-                          * index, skip indexing a copy as new content */
+    ddthread ddt;        /* runs dedup (above) */
+    int ddt_on;
 };
 
 static void finalize_all(dl_ingest *ing)
@@ -169,6 +264,8 @@ static void finalize_all(dl_ingest *ing)
     if (ing->inflight) dl_apool_wait(ing->pool, ing->inflight);
     if (ing->ixt_on) ix_stop(&ing->ixt);
     ing->ixt_on = 0;
+    if (ing->ddt_on) dd_stop(&ing->ddt);
+    ing->ddt_on = 0;
     dl_apool_free(ing->pool);
     dl_achunk_free(ing->cur);
     dl_achunk_free(ing->inflight);
@@ -191,7 +288,7 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
     /* OR IGNORE: an id that came twice within the chunks in flight */
     ing->st_article = dl_archive_prepare(
         ar, "INSERT OR IGNORE INTO articles(id, day, date, source, url, title, text)"
-            " VALUES(?,?,?,?,?,?,?)");
+            " VALUES(?,?,?,?,?,?,?) RETURNING docno");
     ing->st_annot = dl_archive_prepare(ar, "INSERT INTO annotations(docno, json) VALUES(?,?)");
     ing->st_quote = dl_archive_prepare(
         ar, "INSERT INTO quotes(docno, day, start, end, speaker, speaker_key)"
@@ -218,6 +315,12 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
         return DL_ENOMEM;
     }
     ing->ixt_on = 1;
+    if (dd_start(&ing->ddt, ing->dedup)) {
+        finalize_all(ing);
+        free(ing);
+        return DL_ENOMEM;
+    }
+    ing->ddt_on = 1;
     dl_apool_set_json(ing->pool, 1);
     /* dedup shingles and story terms are computed on the analysis workers */
     if (!ing->no_stories) {
@@ -243,13 +346,14 @@ static int step_done(dl_ingest *ing, sqlite3_stmt *st)
     return rc == SQLITE_DONE ? DL_OK : store_fail(ing);
 }
 
-/* Writes one analyzed article; *added is 0 when its id was already there. */
-static int write_article(dl_ingest *ing, const dl_ajob *j, int *added)
+/* Stores one analyzed article and its annotation; *docno is 0 when its id
+ * was already there. */
+static int store_article(dl_ingest *ing, const dl_ajob *j, int64_t *docno)
 {
     const dl_record *rec = &j->rec;
-    const dl_annotation *a = j->ann;
-    dl_artprep *prep = j->prep;
-    *added = 0;
+    *docno = 0;
+    /* RETURNING, not sqlite3_last_insert_rowid: the dedup thread writes on
+     * the same connection meanwhile */
     sqlite3_stmt *st = ing->st_article;
     sqlite3_bind_text(st, 1, rec->id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, rec->day);
@@ -258,51 +362,60 @@ static int write_article(dl_ingest *ing, const dl_ajob *j, int *added)
     sqlite3_bind_text(st, 5, rec->url, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 6, rec->title, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 7, rec->text, (int)rec->text_len, SQLITE_STATIC);
-    if (step_done(ing, st)) return DL_ESTORE;
-    if (sqlite3_changes(ing->ar->db) == 0) return DL_OK;
-    *added = 1;
-    sqlite3_int64 docno = sqlite3_last_insert_rowid(ing->ar->db);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        *docno = sqlite3_column_int64(st, 0);
+        s = sqlite3_step(st);
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (s != SQLITE_DONE) {
+        *docno = 0;
+        return store_fail(ing);
+    }
+    if (!*docno) return DL_OK;
 
     /* the stored annotation, made on the worker (else here) */
     const char *json = j->json;
     size_t json_n = j->json_n;
     if (!json) {
         dl_buf_reset(&ing->json);
-        dl_annotation_json_buf(a, &ing->json, 0);
+        dl_annotation_json_buf(j->ann, &ing->json, 0);
         if (ing->json.err) return DL_ENOMEM;
         json = ing->json.p;
         json_n = ing->json.n;
     }
     if (json_n > INT_MAX) return DL_ETOOBIG;
     st = ing->st_annot;
-    sqlite3_bind_int64(st, 1, docno);
+    sqlite3_bind_int64(st, 1, *docno);
     sqlite3_bind_text(st, 2, json, (int)json_n, SQLITE_STATIC);
-    if (step_done(ing, st)) return DL_ESTORE;
+    return step_done(ing, st);
+}
 
-    /* bench/stories/run.sh only: DATELINE_BENCH_NO_STORIES=1 skips the two
-     * stages below to measure what they cost (the archive then lacks them) */
+/* The rest of a stored article, once near-duplicates decided (dup_of: the
+ * docno it copies, or 0): its story, and unless it is a copy its quotes,
+ * entity counts and index entry. */
+static int finish_article(dl_ingest *ing, const dl_ajob *j, int64_t docno, int64_t dup_of)
+{
+    const dl_record *rec = &j->rec;
+    const dl_annotation *a = j->ann;
+    const dl_artprep *prep = j->prep;
+    if (dup_of) ing->pending.near_duplicates++;
     if (!ing->no_stories) {
-        /* near-duplicates: a copy is stored and linked (articles.dup_of) */
-        double dup_sim = 0;
-        int rc = dl_dedup_article(ing->dedup, docno, rec->text, rec->text_len,
-                                  prep && prep->sig_ok ? &prep->sig : NULL,
-                                  prep && prep->sig_ok ? &prep->bi : NULL, &ing->dup_of,
-                                  &dup_sim);
-        if (rc) return rc;
         /* stories: the article joins a story (a copy joins its original's) */
-        rc = dl_story_assign(ing->storyer, docno, a, ing->dup_of,
-                             prep && prep->terms_ok ? &prep->terms : NULL);
+        int rc = dl_story_assign(ing->storyer, docno, a, dup_of,
+                                 prep && prep->terms_ok ? &prep->terms : NULL);
         if (rc) return rc;
     }
     /* a near-duplicate copy is kept (article and annotation) and linked,
      * but not indexed as new content a second time: its quotes and entity
      * mentions are its original's, and a search finds the original */
-    if (ing->dup_of) return DL_OK;
+    if (dup_of) return DL_OK;
     for (size_t i = 0; i < a->n_quotes; i++) {
         const dl_quote *q = &a->quotes[i];
         const char *sp = q->speaker >= 0 ? a->entities[q->speaker].name : NULL;
         char *key = sp ? dl_utf8_fold(sp) : NULL;
-        st = ing->st_quote;
+        sqlite3_stmt *st = ing->st_quote;
         sqlite3_bind_int64(st, 1, docno);
         sqlite3_bind_int64(st, 2, rec->day);
         sqlite3_bind_int64(st, 3, q->span.start);
@@ -348,43 +461,70 @@ static int commit_batch(dl_ingest *ing)
     return DL_OK;
 }
 
-/* Writes an analyzed chunk in order, committing whenever a batch is full. */
+/* Writes an analyzed chunk in order, committing whenever a batch is full.
+ *
+ * Near-duplicates run on the dedup thread one article ahead of the rest:
+ * while it decides article k (stored just before), this thread finishes
+ * article k-1 (story, quotes, entities, index).  Before a commit, and
+ * before the chunk is left (its jobs are freed next), the article in the
+ * dedup thread is waited for and finished. */
 static int write_chunk(dl_ingest *ing, dl_achunk *c)
 {
-    for (size_t i = 0; i < c->n; i++) {
+    const dl_ajob *pj = NULL;  /* with the dedup thread */
+    int64_t pdoc = 0;
+    int rc = DL_OK;
+    for (size_t i = 0; i < c->n && !rc; i++) {
         dl_ajob *j = &c->jobs[i];
         if (j->rc) {
-            ing->failed = 1;
-            return dl_archive_fail(ing->ar, j->rc, "analysis of %s failed: %s", j->rec.id,
-                                   dl_strerror(j->rc));
+            rc = dl_archive_fail(ing->ar, j->rc, "analysis of %s failed: %s", j->rec.id,
+                                 dl_strerror(j->rc));
+            break;
         }
         if (!ing->in_txn) {
             if (dl_archive_exec(ing->ar, "BEGIN IMMEDIATE")) {
-                ing->failed = 1;
-                return DL_ESTORE;
+                rc = DL_ESTORE;
+                break;
             }
             ing->in_txn = 1;
         }
-        int added;
-        int rc = write_article(ing, j, &added);
-        if (rc) {
-            ing->failed = 1;
-            return rc;
-        }
-        if (!added) {
+        int64_t docno;
+        if ((rc = store_article(ing, j, &docno))) break;
+        if (!docno) {
             ing->counts.present++; /* came twice within the chunks in flight */
             continue;
         }
         ing->pending.added++;
-        if (ing->dup_of) ing->pending.near_duplicates++;
         ing->batch_n++;
         ing->batch_bytes += j->rec.text_len;
-        if (ing->batch_n >= BATCH_ARTICLES || ing->batch_bytes >= BATCH_BYTES) {
-            rc = commit_batch(ing);
-            if (rc) return rc;
+        if (ing->no_stories) {
+            rc = finish_article(ing, j, docno, 0);
+        } else {
+            int64_t dup_of = 0;
+            if (pj) rc = dd_result(&ing->ddt, &dup_of);
+            dd_submit(&ing->ddt, j, docno);
+            if (pj && !rc) rc = finish_article(ing, pj, pdoc, dup_of);
+            pj = j;
+            pdoc = docno;
+        }
+        if (!rc && (ing->batch_n >= BATCH_ARTICLES || ing->batch_bytes >= BATCH_BYTES)) {
+            if (pj) {
+                int64_t dup_of = 0;
+                const dl_ajob *fj = pj;
+                pj = NULL;
+                rc = dd_result(&ing->ddt, &dup_of);
+                if (!rc) rc = finish_article(ing, fj, pdoc, dup_of);
+            }
+            if (!rc) rc = commit_batch(ing);
         }
     }
-    return DL_OK;
+    if (pj) {  /* the dedup thread must be done with the chunk's last article */
+        int64_t dup_of = 0;
+        int drc = dd_result(&ing->ddt, &dup_of);
+        if (!rc) rc = drc;
+        if (!rc) rc = finish_article(ing, pj, pdoc, dup_of);
+    }
+    if (rc) ing->failed = 1;
+    return rc;
 }
 
 /* Waits for the chunk in flight and writes it. */

@@ -968,7 +968,8 @@ int dl_storyer_new(dl_archive *ar, dl_storyer **out)
     s->st_story_get = dl_archive_prepare(
         ar, "SELECT first, last, articles, state FROM stories WHERE story = ?");
     s->st_story_new = dl_archive_prepare(
-        ar, "INSERT INTO stories(label, first, last, articles, state) VALUES(?,?,?,1,?)");
+        ar, "INSERT INTO stories(label, first, last, articles, state) VALUES(?,?,?,1,?)"
+            " RETURNING story");
     s->st_story_upd = dl_archive_prepare(
         ar, "UPDATE stories SET label = ?, first = ?, last = ?, articles = ?, state = ?"
             " WHERE story = ?");
@@ -2112,8 +2113,14 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
             sqlite3_bind_int64(st, 2, day);
             sqlite3_bind_int64(st, 3, day);
             sqlite3_bind_blob(st, 4, state->p ? state->p : "", (int)state->n, SQLITE_STATIC);
-            rc = step_done(s, st);
-            best = sqlite3_last_insert_rowid(s->ar->db);
+            /* RETURNING, not sqlite3_last_insert_rowid: the ingest's dedup
+             * thread writes on the same connection meanwhile */
+            int sr = sqlite3_step(st);
+            best = sr == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+            if (sr == SQLITE_ROW) sr = sqlite3_step(st);
+            sqlite3_reset(st);
+            sqlite3_clear_bindings(st);
+            rc = sr == SQLITE_DONE && best > 0 ? DL_OK : fail(s);
         }
         /* cached as written; the merge pass looks at new stories too */
         if (!rc) {
