@@ -27,6 +27,7 @@
 
 #include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <utf8proc.h>
 
 #define BATCH_ARTICLES 2000
@@ -229,6 +230,86 @@ static void dd_stop(ddthread *t)
     pthread_mutex_destroy(&t->mu);
 }
 
+/*
+ * The checkpoint thread: copies the WAL into archive.db (a PASSIVE
+ * checkpoint, on a connection of its own) after each commit, so that the
+ * checkpoint's writes and fsyncs -- the largest waits of an ingest -- are
+ * not the writer's.  The writer's connection does no automatic checkpoint
+ * while the ingest runs (wal_autocheckpoint=0).  A checkpoint that cannot
+ * finish (a reader holds old pages) is simply tried again after the next
+ * commit; the archive's close checkpoints whatever is left.
+ */
+typedef struct ckthread {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t wake;
+    int pending, stop;
+    sqlite3 *db;
+} ckthread;
+
+static void *ck_main(void *arg)
+{
+    ckthread *t = arg;
+    pthread_mutex_lock(&t->mu);
+    for (;;) {
+        while (!t->pending && !t->stop) pthread_cond_wait(&t->wake, &t->mu);
+        if (!t->pending) break;
+        t->pending = 0;
+        pthread_mutex_unlock(&t->mu);
+        sqlite3_wal_checkpoint_v2(t->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&t->mu);
+    }
+    pthread_mutex_unlock(&t->mu);
+    return NULL;
+}
+
+static void ck_signal(ckthread *t)
+{
+    pthread_mutex_lock(&t->mu);
+    t->pending = 1;
+    pthread_cond_signal(&t->wake);
+    pthread_mutex_unlock(&t->mu);
+}
+
+/* Opens the thread's connection and starts it; DL_OK, or an error after
+ * which the ingest goes on with the writer's own checkpoints. */
+static int ck_start(ckthread *t, dl_archive *ar)
+{
+    memset(t, 0, sizeof *t);
+    char *path = NULL;
+    if (asprintf(&path, "%s/archive.db", ar->dir) < 0) return DL_ENOMEM;
+    int rc = sqlite3_open_v2(path, &t->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    free(path);
+    if (rc != SQLITE_OK ||
+        sqlite3_exec(t->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_close_v2(t->db);
+        return DL_ESTORE;
+    }
+    sqlite3_busy_timeout(t->db, 1000);
+    if (pthread_mutex_init(&t->mu, NULL)) {
+        sqlite3_close_v2(t->db);
+        return DL_ENOMEM;
+    }
+    if (pthread_cond_init(&t->wake, NULL) || pthread_create(&t->th, NULL, ck_main, t)) {
+        pthread_mutex_destroy(&t->mu);
+        sqlite3_close_v2(t->db);
+        return DL_ENOMEM;
+    }
+    return DL_OK;
+}
+
+static void ck_stop(ckthread *t)
+{
+    pthread_mutex_lock(&t->mu);
+    t->stop = 1;
+    pthread_cond_signal(&t->wake);
+    pthread_mutex_unlock(&t->mu);
+    pthread_join(t->th, NULL);
+    pthread_cond_destroy(&t->wake);
+    pthread_mutex_destroy(&t->mu);
+    sqlite3_close_v2(t->db);
+}
+
 struct dl_ingest {
     dl_archive *ar;
     const dl_analyzer *az;
@@ -251,6 +332,8 @@ struct dl_ingest {
     int ixt_on;          /* ixt is running */
     ddthread ddt;        /* runs dedup (above) */
     int ddt_on;
+    ckthread ckt;        /* checkpoints the WAL (above) */
+    int ckt_on;
 };
 
 static void finalize_all(dl_ingest *ing)
@@ -266,6 +349,12 @@ static void finalize_all(dl_ingest *ing)
     ing->ixt_on = 0;
     if (ing->ddt_on) dd_stop(&ing->ddt);
     ing->ddt_on = 0;
+    if (ing->ckt_on) {
+        ck_stop(&ing->ckt);
+        /* the writer checkpoints again (the default) */
+        sqlite3_exec(ing->ar->db, "PRAGMA wal_autocheckpoint=1000", NULL, NULL, NULL);
+    }
+    ing->ckt_on = 0;
     dl_apool_free(ing->pool);
     dl_achunk_free(ing->cur);
     dl_achunk_free(ing->inflight);
@@ -321,6 +410,10 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
         return DL_ENOMEM;
     }
     ing->ddt_on = 1;
+    if (ck_start(&ing->ckt, ar) == DL_OK) {
+        ing->ckt_on = 1;
+        sqlite3_exec(ar->db, "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL);
+    }
     dl_apool_set_json(ing->pool, 1);
     /* dedup shingles and story terms are computed on the analysis workers */
     if (!ing->no_stories) {
@@ -449,6 +542,7 @@ static int commit_batch(dl_ingest *ing)
         return DL_ESTORE;
     }
     ing->in_txn = 0;
+    if (ing->ckt_on) ck_signal(&ing->ckt);
     dl_ibatch_done(ing->ib, 1);
     /* keep the segment count low (tiered merges); a failed merge loses
      * nothing, the segments stay as they are */
