@@ -13,8 +13,13 @@
  * dedup/story preparation of src/story/prep.h).  Writing an article stores
  * it and its annotation, runs near-duplicates and stories, and, unless it
  * is a near-duplicate copy, writes the rows of its quotes, counts its
- * entities (entity_days, written at the commit) and adds it to the search
- * index's batch.
+ * entities (entity_days, written at the commit) and hands it to the index
+ * thread (below), which adds it to the search index's batch.  After each
+ * commit a checkpoint thread copies the WAL into archive.db.
+ *
+ * A dedup thread running one article ahead of the writer (on the same,
+ * serialized, connection) was measured and taken out: on two cores it left
+ * the wall time as it was and cost 4 s more CPU in 50,000 articles.
  */
 #include "store.h"
 #include "../text/utf8.h"
@@ -135,102 +140,6 @@ static void ix_stop(ixthread *t)
 }
 
 /*
- * The dedup thread: near-duplicate detection (dl_dedup_article) of each
- * stored article, one at a time, beside the writer (write_chunk).  It
- * writes on the same SQLite connection (opened serialized) inside the
- * writer's transaction, which is committed only once the thread is idle;
- * the dl_dedup handle is the thread's between dd_submit and dd_result,
- * the writer's otherwise (dl_dedup_flush at the commit).
- */
-typedef struct ddthread {
-    pthread_t th;
-    pthread_mutex_t mu;
-    pthread_cond_t req, res;
-    const dl_ajob *job;
-    int64_t docno;
-    int has_req, has_res, stop;
-    int64_t dup_of;
-    int rc;
-    dl_dedup *dd;
-} ddthread;
-
-static void *dd_main(void *arg)
-{
-    ddthread *t = arg;
-    pthread_mutex_lock(&t->mu);
-    for (;;) {
-        while (!t->has_req && !t->stop) pthread_cond_wait(&t->req, &t->mu);
-        if (!t->has_req) break;
-        const dl_ajob *j = t->job;
-        int64_t docno = t->docno;
-        t->has_req = 0;
-        pthread_mutex_unlock(&t->mu);
-        const dl_artprep *prep = j->prep;
-        int64_t dup_of = 0;
-        double dup_sim = 0;
-        int rc = dl_dedup_article(t->dd, docno, j->rec.text, j->rec.text_len,
-                                  prep && prep->sig_ok ? &prep->sig : NULL,
-                                  prep && prep->sig_ok ? &prep->bi : NULL, &dup_of, &dup_sim);
-        pthread_mutex_lock(&t->mu);
-        t->dup_of = dup_of;
-        t->rc = rc;
-        t->has_res = 1;
-        pthread_cond_signal(&t->res);
-    }
-    pthread_mutex_unlock(&t->mu);
-    return NULL;
-}
-
-/* Starts near-duplicate detection of the stored article j (docno). */
-static void dd_submit(ddthread *t, const dl_ajob *j, int64_t docno)
-{
-    pthread_mutex_lock(&t->mu);
-    t->job = j;
-    t->docno = docno;
-    t->has_req = 1;
-    pthread_cond_signal(&t->req);
-    pthread_mutex_unlock(&t->mu);
-}
-
-/* Waits for the submitted article's outcome: *dup_of, and the return code
- * of dl_dedup_article. */
-static int dd_result(ddthread *t, int64_t *dup_of)
-{
-    pthread_mutex_lock(&t->mu);
-    while (!t->has_res) pthread_cond_wait(&t->res, &t->mu);
-    t->has_res = 0;
-    *dup_of = t->dup_of;
-    int rc = t->rc;
-    pthread_mutex_unlock(&t->mu);
-    return rc;
-}
-
-static int dd_start(ddthread *t, dl_dedup *dd)
-{
-    memset(t, 0, sizeof *t);
-    t->dd = dd;
-    if (pthread_mutex_init(&t->mu, NULL)) return DL_ENOMEM;
-    if (pthread_cond_init(&t->req, NULL) || pthread_cond_init(&t->res, NULL) ||
-        pthread_create(&t->th, NULL, dd_main, t)) {
-        pthread_mutex_destroy(&t->mu);
-        return DL_ENOMEM;
-    }
-    return DL_OK;
-}
-
-static void dd_stop(ddthread *t)
-{
-    pthread_mutex_lock(&t->mu);
-    t->stop = 1;
-    pthread_cond_signal(&t->req);
-    pthread_mutex_unlock(&t->mu);
-    pthread_join(t->th, NULL);
-    pthread_cond_destroy(&t->req);
-    pthread_cond_destroy(&t->res);
-    pthread_mutex_destroy(&t->mu);
-}
-
-/*
  * The checkpoint thread: copies the WAL into archive.db (a PASSIVE
  * checkpoint, on a connection of its own) after each commit, so that the
  * checkpoint's writes and fsyncs -- the largest waits of an ingest -- are
@@ -330,8 +239,6 @@ struct dl_ingest {
     dl_ibatch *ib;       /* the search index's part of the batch (src/index) */
     ixthread ixt;        /* fills ib (above) */
     int ixt_on;          /* ixt is running */
-    ddthread ddt;        /* runs dedup (above) */
-    int ddt_on;
     ckthread ckt;        /* checkpoints the WAL (above) */
     int ckt_on;
 };
@@ -347,8 +254,6 @@ static void finalize_all(dl_ingest *ing)
     if (ing->inflight) dl_apool_wait(ing->pool, ing->inflight);
     if (ing->ixt_on) ix_stop(&ing->ixt);
     ing->ixt_on = 0;
-    if (ing->ddt_on) dd_stop(&ing->ddt);
-    ing->ddt_on = 0;
     if (ing->ckt_on) {
         ck_stop(&ing->ckt);
         /* the writer checkpoints again (the default) */
@@ -404,12 +309,6 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
         return DL_ENOMEM;
     }
     ing->ixt_on = 1;
-    if (dd_start(&ing->ddt, ing->dedup)) {
-        finalize_all(ing);
-        free(ing);
-        return DL_ENOMEM;
-    }
-    ing->ddt_on = 1;
     if (ck_start(&ing->ckt, ar) == DL_OK) {
         ing->ckt_on = 1;
         sqlite3_exec(ar->db, "PRAGMA wal_autocheckpoint=0", NULL, NULL, NULL);
@@ -445,8 +344,7 @@ static int store_article(dl_ingest *ing, const dl_ajob *j, int64_t *docno)
 {
     const dl_record *rec = &j->rec;
     *docno = 0;
-    /* RETURNING, not sqlite3_last_insert_rowid: the dedup thread writes on
-     * the same connection meanwhile */
+    /* RETURNING: no row when the id was there (OR IGNORE) */
     sqlite3_stmt *st = ing->st_article;
     sqlite3_bind_text(st, 1, rec->id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, rec->day);
@@ -555,17 +453,9 @@ static int commit_batch(dl_ingest *ing)
     return DL_OK;
 }
 
-/* Writes an analyzed chunk in order, committing whenever a batch is full.
- *
- * Near-duplicates run on the dedup thread one article ahead of the rest:
- * while it decides article k (stored just before), this thread finishes
- * article k-1 (story, quotes, entities, index).  Before a commit, and
- * before the chunk is left (its jobs are freed next), the article in the
- * dedup thread is waited for and finished. */
+/* Writes an analyzed chunk in order, committing whenever a batch is full. */
 static int write_chunk(dl_ingest *ing, dl_achunk *c)
 {
-    const dl_ajob *pj = NULL;  /* with the dedup thread */
-    int64_t pdoc = 0;
     int rc = DL_OK;
     for (size_t i = 0; i < c->n && !rc; i++) {
         dl_ajob *j = &c->jobs[i];
@@ -590,32 +480,20 @@ static int write_chunk(dl_ingest *ing, dl_achunk *c)
         ing->pending.added++;
         ing->batch_n++;
         ing->batch_bytes += j->rec.text_len;
-        if (ing->no_stories) {
-            rc = finish_article(ing, j, docno, 0);
-        } else {
-            int64_t dup_of = 0;
-            if (pj) rc = dd_result(&ing->ddt, &dup_of);
-            dd_submit(&ing->ddt, j, docno);
-            if (pj && !rc) rc = finish_article(ing, pj, pdoc, dup_of);
-            pj = j;
-            pdoc = docno;
-        }
-        if (!rc && (ing->batch_n >= BATCH_ARTICLES || ing->batch_bytes >= BATCH_BYTES)) {
-            if (pj) {
-                int64_t dup_of = 0;
-                const dl_ajob *fj = pj;
-                pj = NULL;
-                rc = dd_result(&ing->ddt, &dup_of);
-                if (!rc) rc = finish_article(ing, fj, pdoc, dup_of);
-            }
-            if (!rc) rc = commit_batch(ing);
-        }
-    }
-    if (pj) {  /* the dedup thread must be done with the chunk's last article */
+        /* near-duplicates: a copy is stored and linked (articles.dup_of);
+         * bench/stories/run.sh only: DATELINE_BENCH_NO_STORIES=1 skips
+         * them and stories to measure what they cost */
         int64_t dup_of = 0;
-        int drc = dd_result(&ing->ddt, &dup_of);
-        if (!rc) rc = drc;
-        if (!rc) rc = finish_article(ing, pj, pdoc, dup_of);
+        if (!ing->no_stories) {
+            const dl_artprep *prep = j->prep;
+            double dup_sim = 0;
+            rc = dl_dedup_article(ing->dedup, docno, j->rec.text, j->rec.text_len,
+                                  prep && prep->sig_ok ? &prep->sig : NULL,
+                                  prep && prep->sig_ok ? &prep->bi : NULL, &dup_of, &dup_sim);
+        }
+        if (!rc) rc = finish_article(ing, j, docno, dup_of);
+        if (!rc && (ing->batch_n >= BATCH_ARTICLES || ing->batch_bytes >= BATCH_BYTES))
+            rc = commit_batch(ing);
     }
     if (rc) ing->failed = 1;
     return rc;

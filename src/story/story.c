@@ -2113,8 +2113,7 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
             sqlite3_bind_int64(st, 2, day);
             sqlite3_bind_int64(st, 3, day);
             sqlite3_bind_blob(st, 4, state->p ? state->p : "", (int)state->n, SQLITE_STATIC);
-            /* RETURNING, not sqlite3_last_insert_rowid: the ingest's dedup
-             * thread writes on the same connection meanwhile */
+            /* the new story's id (RETURNING) */
             int sr = sqlite3_step(st);
             best = sr == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
             if (sr == SQLITE_ROW) sr = sqlite3_step(st);
