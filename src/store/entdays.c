@@ -5,11 +5,11 @@
  * `dateline entities` and the server's mentions-by-day ask, for a name or
  * for all names, what was said over a date range: sums over days.  So the
  * archive keeps one row per (name, day, type) with the day's mentions and
- * articles, not one row per article and entity: a batch of 2,000 articles
- * names some 30,000 entities, which fold into far fewer rows, written once
- * at the batch's commit in key order (each lands next to the previous one
- * in the WITHOUT ROWID B-tree) instead of 30,000 inserts into a table and
- * two indexes.  The counts are added to the rows already there (an UPSERT),
+ * articles, not one row per article and entity: a batch of 5,000 articles
+ * names some 75,000 entities, which fold into fewer rows (a name named
+ * again the same day is the same row), written once at the batch's commit
+ * in key order into one WITHOUT ROWID B-tree, instead of 75,000 inserts
+ * into a table and two indexes.  The counts are added to the rows already there (an UPSERT),
  * inside the batch's transaction, so they are exactly as durable as the
  * articles they count.
  *
