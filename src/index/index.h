@@ -81,7 +81,16 @@ int dl_ibatch_add_toks(dl_ibatch *b, int64_t docno, int32_t day, const char *tit
                        size_t title_len, const char *text, size_t text_len,
                        const dl_tokvec *text_toks);
 size_t dl_ibatch_docs(const dl_ibatch *b);
+/* Writes the batch's segment and registers it (inside the write txn):
+ * dl_ibatch_reserve, dl_ibatch_write, dl_ibatch_register in turn. */
 int dl_ibatch_flush(dl_ibatch *b);
+/* The same in three steps, so that the middle one, which uses no SQL and
+ * takes the time (sorting, encoding, writing and syncing the file), can
+ * run on another thread than the connection's: reserve takes the segment
+ * id (SQL), write writes the file (no SQL), register records it (SQL). */
+int dl_ibatch_reserve(dl_ibatch *b);
+int dl_ibatch_write(dl_ibatch *b);
+int dl_ibatch_register(dl_ibatch *b);
 void dl_ibatch_done(dl_ibatch *b, int committed);
 
 /*

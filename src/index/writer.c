@@ -240,15 +240,14 @@ static int register_seg(dl_index *ix, int64_t id, uint32_t ndocs, uint64_t bytes
     return rc;
 }
 
-/* Opens a new segment writer on a fresh file name (inside a write txn). */
-static int open_new_seg(dl_index *ix, uint32_t ndocs, const int32_t *days, const uint32_t *lens,
-                        const int64_t *docnos, int64_t *id, seg_writer **w)
+/* Opens a segment writer on the file of segment id (reserved by
+ * next_seg_id); no SQL. */
+static int open_seg(dl_index *ix, int64_t id, uint32_t ndocs, const int32_t *days,
+                    const uint32_t *lens, const int64_t *docnos, seg_writer **w)
 {
-    int rc = next_seg_id(ix, id);
-    if (rc) return rc;
-    char *path = seg_path(ix, *id);
+    char *path = seg_path(ix, id);
     if (!path) return DL_ENOMEM;
-    rc = seg_writer_open(path, ndocs, days, lens, docnos, w);
+    int rc = seg_writer_open(path, ndocs, days, lens, docnos, w);
     if (rc == DL_EIO && errno == EEXIST) { /* leftover of a crashed batch */
         unlink(path);
         rc = seg_writer_open(path, ndocs, days, lens, docnos, w);
@@ -257,6 +256,14 @@ static int open_new_seg(dl_index *ix, uint32_t ndocs, const int32_t *days, const
                             strerror(errno));
     free(path);
     return rc ? DL_ESTORE : DL_OK;
+}
+
+/* Opens a new segment writer on a fresh file name (inside a write txn). */
+static int open_new_seg(dl_index *ix, uint32_t ndocs, const int32_t *days, const uint32_t *lens,
+                        const int64_t *docnos, int64_t *id, seg_writer **w)
+{
+    int rc = next_seg_id(ix, id);
+    return rc ? rc : open_seg(ix, *id, ndocs, days, lens, docnos, w);
 }
 
 /* ---------------------------------------------------------------- batch */
@@ -275,7 +282,10 @@ struct dl_ibatch {
     DL_VEC(uint64_t) pairs;
     DL_VEC(uint32_t) local_of;  /* termer id -> local id + 1 for this batch (0: none) */
     DL_VEC(uint32_t) global_of; /* local id -> termer id */
-    int64_t seg_id;             /* written and registered by flush, 0 if none */
+    int64_t seg_id;             /* written (and registered) by flush, 0 if none */
+    int64_t reserved;           /* id from dl_ibatch_reserve, 0 if none */
+    uint64_t seg_bytes;         /* the written segment's */
+    int32_t seg_first, seg_last;
 };
 
 int dl_ibatch_new(dl_index *ix, dl_ibatch **out)
@@ -390,11 +400,41 @@ static int cmp_term(const void *a, const void *b)
     return c ? c : (la > lb) - (la < lb);
 }
 
+int dl_ibatch_reserve(dl_ibatch *b)
+{
+    b->reserved = 0;
+    if (!b->docs.n) return DL_OK;
+    return next_seg_id(b->ix, &b->reserved);
+}
+
+int dl_ibatch_register(dl_ibatch *b)
+{
+    if (!b->seg_id) return DL_OK;
+    int rc = register_seg(b->ix, b->seg_id, (uint32_t)b->docs.n, b->seg_bytes, b->seg_first,
+                          b->seg_last);
+    if (rc) {
+        char *path = seg_path(b->ix, b->seg_id);
+        if (path) unlink(path);
+        free(path);
+        b->seg_id = 0;
+    }
+    return rc;
+}
+
 int dl_ibatch_flush(dl_ibatch *b)
+{
+    int rc = dl_ibatch_reserve(b);
+    if (!rc) rc = dl_ibatch_write(b);
+    if (!rc) rc = dl_ibatch_register(b);
+    return rc;
+}
+
+int dl_ibatch_write(dl_ibatch *b)
 {
     b->seg_id = 0;
     size_t nd = b->docs.n;
     if (!nd) return DL_OK;
+    if (!b->reserved) return DL_EINVAL;
     dl_index *ix = b->ix;
     size_t nt = b->global_of.n;
     /* doc order: by day, then docno; pair ranges use the next doc's offset */
@@ -458,8 +498,8 @@ int dl_ibatch_flush(dl_ibatch *b)
     g_sort_termer = ix->termer;
     g_sort_map = b->global_of.v;
     dl_qsort(order, nt, sizeof *order, cmp_term);
-    int64_t id;
-    rc = open_new_seg(ix, (uint32_t)nd, days, lens, docnos, &id, &w);
+    int64_t id = b->reserved;
+    rc = open_seg(ix, id, (uint32_t)nd, days, lens, docnos, &w);
     if (rc) goto out;
     for (size_t i = 0; i < nt && !rc; i++) {
         uint32_t t = order[i];
@@ -482,13 +522,10 @@ int dl_ibatch_flush(dl_ibatch *b)
         rc = DL_ESTORE;
         goto out;
     }
-    rc = register_seg(ix, id, (uint32_t)nd, bytes, days[0], days[nd - 1]);
-    if (!rc) b->seg_id = id;
-    else {
-        char *path = seg_path(ix, id);
-        if (path) unlink(path);
-        free(path);
-    }
+    b->seg_id = id;  /* written: a rollback deletes it (dl_ibatch_done) */
+    b->seg_bytes = bytes;
+    b->seg_first = days[0];
+    b->seg_last = days[nd - 1];
 out:
     free(days);
     free(lens);
@@ -524,6 +561,7 @@ void dl_ibatch_done(dl_ibatch *b, int committed)
     b->docs.n = 0;
     b->pairs.n = 0;
     b->seg_id = 0;
+    b->reserved = 0;
 }
 
 /* ---------------------------------------------------------------- merge */

@@ -60,6 +60,7 @@ typedef struct ixthread {
     int64_t docno[CHUNK_ARTICLES];
     size_t n, taken;    /* handed over, taken by the thread */
     int busy, stop;
+    int write;          /* write the batch's segment (dl_ibatch_write) */
     int rc;             /* the first failure */
     dl_ibatch *ib;
 } ixthread;
@@ -69,10 +70,19 @@ static void *ix_main(void *arg)
     ixthread *t = arg;
     pthread_mutex_lock(&t->mu);
     for (;;) {
-        while (t->taken == t->n && !t->stop) {
+        while (t->taken == t->n && !t->write && !t->stop) {
             t->busy = 0;
             pthread_cond_signal(&t->idle);
             pthread_cond_wait(&t->more, &t->mu);
+        }
+        if (t->taken == t->n && t->write) {
+            t->write = 0;
+            t->busy = 1;
+            pthread_mutex_unlock(&t->mu);
+            int rc = t->rc ? DL_OK : dl_ibatch_write(t->ib);
+            pthread_mutex_lock(&t->mu);
+            if (rc && !t->rc) t->rc = rc;
+            continue;
         }
         if (t->taken == t->n) break;  /* stop, all done */
         size_t i = t->taken++;
@@ -106,12 +116,22 @@ static void ix_add(ixthread *t, const dl_ajob *j, int64_t docno)
     pthread_mutex_unlock(&t->mu);
 }
 
-/* Waits until the index thread has added every article handed to it;
- * returns the first failure (sticky). */
+/* Has the index thread write the batch's segment (dl_ibatch_write) after
+ * the articles handed to it; ix_wait waits for it too. */
+static void ix_write(ixthread *t)
+{
+    pthread_mutex_lock(&t->mu);
+    t->write = 1;
+    pthread_cond_signal(&t->more);
+    pthread_mutex_unlock(&t->mu);
+}
+
+/* Waits until the index thread has added every article handed to it (and
+ * written the segment asked for); returns the first failure (sticky). */
 static int ix_wait(ixthread *t)
 {
     pthread_mutex_lock(&t->mu);
-    while (t->taken < t->n || t->busy) pthread_cond_wait(&t->idle, &t->mu);
+    while (t->taken < t->n || t->busy || t->write) pthread_cond_wait(&t->idle, &t->mu);
     t->n = t->taken = 0;
     int rc = t->rc;
     pthread_mutex_unlock(&t->mu);
@@ -432,13 +452,18 @@ static int finish_article(dl_ingest *ing, const dl_ajob *j, int64_t docno, int64
 static int commit_batch(dl_ingest *ing)
 {
     if (!ing->in_txn) return DL_OK;
-    /* the batch's index segment: written and registered inside the txn */
-    if (ix_wait(&ing->ixt) || dl_ibatch_flush(ing->ib)) {
+    /* the batch's index segment: written by the index thread while this
+     * one writes the other stages' rows, registered inside the txn */
+    if (ix_wait(&ing->ixt) || dl_ibatch_reserve(ing->ib)) {
         ing->failed = 1;
         return DL_ESTORE;
     }
-    if (dl_entdays_flush(ing->ed) || dl_dedup_flush(ing->dedup) ||
-        dl_storyer_flush(ing->storyer) || dl_archive_exec(ing->ar, "COMMIT")) {
+    ix_write(&ing->ixt);
+    int rc = dl_entdays_flush(ing->ed);
+    if (!rc) rc = dl_dedup_flush(ing->dedup);
+    if (!rc) rc = dl_storyer_flush(ing->storyer);
+    int xrc = ix_wait(&ing->ixt);  /* always: the thread is idle after */
+    if (rc || xrc || dl_ibatch_register(ing->ib) || dl_archive_exec(ing->ar, "COMMIT")) {
         dl_ibatch_done(ing->ib, 0);
         ing->failed = 1;
         return DL_ESTORE;
