@@ -376,38 +376,23 @@ static size_t klog_to_rows(void *ctx, const unsigned char *p, size_t n, int *rc)
 }
 
 /* The map was dropped: the log's committed records become dup_keys rows
- * and the log is given up (inside the caller's transaction). */
-static int klog_to_table(dl_dedup *dd)
+ * and the log is given up (inside the caller's transaction, or own_txn). */
+static int klog_to_table(dl_dedup *dd, int own_txn)
 {
     if (!dd->klog_on) return DL_OK;
-    int rc = dl_applog_read(&dd->klog, 0, dd->klog.end, klog_to_rows, dd);
-    if (!rc) rc = dl_applog_give_up(&dd->klog);
+    int rc = dl_applog_move(&dd->klog, klog_to_rows, dd, own_txn);
     if (!rc) dd->klog_on = 0;
     return rc;
 }
 
 /* Opens the log (made if missing) and reads its committed records into
- * the map.  Called when dup_keys is empty. */
+ * the map.  Called when dup_keys is empty, outside a batch. */
 static int klog_open(dl_dedup *dd)
 {
-    int rc = dl_applog_open(dd->ar, KLOG_NAME, KLOG_META, &dd->klog);
-    if (rc) return rc;
-    dd->klog_on = 1;
-    int64_t len = dl_applog_committed(&dd->klog);
-    if (len < 0) return (int)len;
-    if (len % 8) return dl_archive_fail(dd->ar, DL_ECORRUPT, KLOG_NAME ": bad length");
-    if ((rc = dl_applog_read(&dd->klog, 0, (uint64_t)len, klog_to_map, dd))) return rc;
-    dd->klog.end = (uint64_t)len;
-    if (dd->mem) return DL_OK;
-    /* the map did not fit: the table takes the keys, in a transaction of
-     * its own (no batch is open yet) */
-    if (dl_archive_exec(dd->ar, "BEGIN IMMEDIATE")) return DL_ESTORE;
-    rc = klog_to_table(dd);
-    if (rc || dl_archive_exec(dd->ar, "COMMIT")) {
-        dl_archive_exec(dd->ar, "ROLLBACK");
-        return rc ? rc : DL_ESTORE;
-    }
-    return DL_OK;
+    int rc = dl_applog_load(dd->ar, KLOG_NAME, KLOG_META, 8, &dd->klog, klog_to_map, dd);
+    dd->klog_on = dd->klog.fd >= 0;
+    if (rc || dd->mem) return rc;
+    return klog_to_table(dd, 1);  /* the map did not fit: the table takes the keys */
 }
 
 /* 1 when dup_keys has rows, 0 when empty, -1 on error. */
@@ -1212,7 +1197,7 @@ static int flush_keys(dl_dedup *dd)
 {
     /* the map was dropped: the log's keys go to the table first */
     if (!dd->mem && dd->klog_on) {
-        int rc = klog_to_table(dd);
+        int rc = klog_to_table(dd, 0);
         if (rc) return rc;
     }
     if (!dd->pending.n) return DL_OK;

@@ -145,6 +145,34 @@ int dl_applog_append(dl_applog *lg, const void *p, size_t n)
     return rc;
 }
 
+int dl_applog_load(dl_archive *ar, const char *file, const char *meta_key, size_t rec,
+                   dl_applog *lg, size_t (*fn)(void *ctx, const unsigned char *p, size_t n, int *rc),
+                   void *ctx)
+{
+    int rc = dl_applog_open(ar, file, meta_key, lg);
+    if (rc) return rc;
+    int64_t len = dl_applog_committed(lg);
+    if (len < 0) return (int)len;
+    if (rec > 1 && len % (int64_t)rec)
+        return dl_archive_fail(ar, DL_ECORRUPT, "%s/%s: bad committed length", ar->dir, file);
+    if ((rc = dl_applog_read(lg, 0, (uint64_t)len, fn, ctx))) return rc;
+    lg->end = (uint64_t)len;
+    return DL_OK;
+}
+
+int dl_applog_move(dl_applog *lg, size_t (*fn)(void *ctx, const unsigned char *p, size_t n, int *rc),
+                   void *ctx, int own_txn)
+{
+    if (own_txn && dl_archive_exec(lg->ar, "BEGIN IMMEDIATE")) return DL_ESTORE;
+    int rc = dl_applog_read(lg, 0, lg->end, fn, ctx);
+    if (!rc) rc = dl_applog_give_up(lg);
+    if (own_txn) {
+        if (!rc && dl_archive_exec(lg->ar, "COMMIT")) rc = DL_ESTORE;
+        if (rc) dl_archive_exec(lg->ar, "ROLLBACK");
+    }
+    return rc;
+}
+
 int dl_applog_give_up(dl_applog *lg)
 {
     int rc = set_committed(lg, 0);

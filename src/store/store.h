@@ -78,6 +78,16 @@ int dl_applog_append(dl_applog *lg, const void *p, size_t n);
 /* Sets the committed length to 0 (the records moved elsewhere) and closes
  * the file.  Inside the caller's transaction. */
 int dl_applog_give_up(dl_applog *lg);
+/* Opens the log and hands its committed records to fn (dl_applog_read);
+ * rec > 1: the committed length must be a multiple of it.  end is set. */
+int dl_applog_load(dl_archive *ar, const char *file, const char *meta_key, size_t rec,
+                   dl_applog *lg, size_t (*fn)(void *ctx, const unsigned char *p, size_t n, int *rc),
+                   void *ctx);
+/* Hands the committed records to fn (which stores them elsewhere), then
+ * gives the log up: inside the caller's transaction, or (own_txn) in one
+ * of its own. */
+int dl_applog_move(dl_applog *lg, size_t (*fn)(void *ctx, const unsigned char *p, size_t n, int *rc),
+                   void *ctx, int own_txn);
 
 /* Entity counts per (name, day, type) of the batch being ingested, written
  * to entity_days at its commit (entdays.c).  Single-threaded; the caller

@@ -742,12 +742,11 @@ static size_t skl_to_table_fn(void *ctx, const unsigned char *p, size_t n, int *
 
 /* The rows in memory were dropped: the log's committed rows become
  * story_keys rows and the log is given up (inside the caller's
- * transaction). */
-static int skl_to_table(dl_storyer *s)
+ * transaction, or own_txn). */
+static int skl_to_table(dl_storyer *s, int own_txn)
 {
     if (!s->klog_on) return DL_OK;
-    int rc = dl_applog_read(&s->klog, 0, s->klog.end, skl_to_table_fn, s);
-    if (!rc) rc = dl_applog_give_up(&s->klog);
+    int rc = dl_applog_move(&s->klog, skl_to_table_fn, s, own_txn);
     if (!rc) s->klog_on = 0;
     return rc;
 }
@@ -756,22 +755,10 @@ static int skl_to_table(dl_storyer *s)
  * when story_keys is empty, outside a batch. */
 static int skl_open(dl_storyer *s)
 {
-    int rc = dl_applog_open(s->ar, SKL_NAME, SKL_META, &s->klog);
-    if (rc) return rc;
-    s->klog_on = 1;
-    int64_t len = dl_applog_committed(&s->klog);
-    if (len < 0) return (int)len;
-    if ((rc = dl_applog_read(&s->klog, 0, (uint64_t)len, skl_to_map_fn, s))) return rc;
-    s->klog.end = (uint64_t)len;
-    if (s->mem) return DL_OK;
-    /* the rows did not fit: the table takes them, in a transaction of its own */
-    if (dl_archive_exec(s->ar, "BEGIN IMMEDIATE")) return DL_ESTORE;
-    rc = skl_to_table(s);
-    if (rc || dl_archive_exec(s->ar, "COMMIT")) {
-        dl_archive_exec(s->ar, "ROLLBACK");
-        return rc ? rc : DL_ESTORE;
-    }
-    return DL_OK;
+    int rc = dl_applog_load(s->ar, SKL_NAME, SKL_META, 1, &s->klog, skl_to_map_fn, s);
+    s->klog_on = s->klog.fd >= 0;
+    if (rc || s->mem) return rc;
+    return skl_to_table(s, 1);  /* the rows did not fit: the table takes them */
 }
 
 /* Another connection committed since the rows were read: add what it
@@ -827,7 +814,7 @@ static int flush_keys(dl_storyer *s)
 {
     /* the rows in memory were dropped: the log's rows go to the table */
     if (!s->mem && s->klog_on) {
-        int rc = skl_to_table(s);
+        int rc = skl_to_table(s, 0);
         if (rc) return rc;
     }
     if (!s->pkeys.n) return DL_OK;

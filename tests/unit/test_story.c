@@ -63,6 +63,19 @@ static const char *story_of(const dl_story *s, size_t n, const char *id)
     return "";
 }
 
+/* The three stories of ARTS: the Kelmar strike of 2024, the volcano, and
+ * the strike of 2027 apart. */
+static void check_clusters(const dl_story *s, size_t n)
+{
+    assert_int_equal(n, 3);
+    const char *k = story_of(s, n, "k1");
+    assert_string_equal(story_of(s, n, "k2"), k);
+    assert_string_equal(story_of(s, n, "k3"), k);
+    assert_string_equal(story_of(s, n, "v2"), story_of(s, n, "v1"));
+    assert_string_not_equal(story_of(s, n, "v1"), k);
+    assert_string_not_equal(story_of(s, n, "k9"), k);
+}
+
 static void test_clusters(void **state)
 {
     (void)state;
@@ -72,13 +85,7 @@ static void test_clusters(void **state)
     dl_story *s = NULL;
     size_t n = 0;
     assert_int_equal(dl_stories(ar, NULL, NULL, NULL, &s, &n), DL_OK);
-    assert_int_equal(n, 3);
-    const char *k = story_of(s, n, "k1");
-    assert_string_equal(story_of(s, n, "k2"), k);
-    assert_string_equal(story_of(s, n, "k3"), k);
-    assert_string_equal(story_of(s, n, "v2"), story_of(s, n, "v1"));
-    assert_string_not_equal(story_of(s, n, "v1"), k);
-    assert_string_not_equal(story_of(s, n, "k9"), k);
+    check_clusters(s, n);
     /* the biggest story first, with its span and a label naming it */
     assert_int_equal(s[0].n_articles, 3);
     assert_string_equal(s[0].first, "2024-03-05");
@@ -134,12 +141,7 @@ static void test_keys_dropped(void **state)
     dl_story *s = NULL;
     size_t n = 0;
     assert_int_equal(dl_stories(ar, NULL, NULL, NULL, &s, &n), DL_OK);
-    assert_int_equal(n, 3);
-    const char *k = story_of(s, n, "k1");
-    assert_string_equal(story_of(s, n, "k2"), k);
-    assert_string_equal(story_of(s, n, "k3"), k);
-    assert_string_equal(story_of(s, n, "v2"), story_of(s, n, "v1"));
-    assert_string_not_equal(story_of(s, n, "k9"), k);
+    check_clusters(s, n);
     dl_stories_free(s, n);
     dl_archive_close(ar);
 }
