@@ -181,7 +181,11 @@ int dl_archive_open(const char *dir, int flags, dl_archive **out)
     }
     int oflags = ar->writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
                               : SQLITE_OPEN_READONLY;
-    int src = sqlite3_open_v2(path, &ar->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    /* a writer's connection is serialized: an ingest's dedup thread writes
+     * on it beside the writer (store/ingest.c) */
+    int src = sqlite3_open_v2(path, &ar->db,
+                              oflags | (ar->writable ? SQLITE_OPEN_FULLMUTEX : SQLITE_OPEN_NOMUTEX),
+                              NULL);
     free(path);
     if (src != SQLITE_OK)
         return dl_archive_fail(ar, DL_ESTORE, "cannot open archive %s: %s", dir,
