@@ -47,6 +47,42 @@
 #define CHUNK_ARTICLES 64
 #define CHUNK_BYTES (4u << 20)
 
+/* What the ingest's helper threads (below) share: a mutex, the condition
+ * the thread waits on (go) and the one the writer waits on (done), and the
+ * stop flag that ht_stop raises before joining it. */
+typedef struct hthread {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    int stop;
+} hthread;
+
+static int ht_start(hthread *h, void *(*fn)(void *), void *arg)
+{
+    if (pthread_mutex_init(&h->mu, NULL)) return DL_ENOMEM;
+    if (pthread_cond_init(&h->go, NULL)) goto no_go;
+    if (pthread_cond_init(&h->done, NULL)) goto no_done;
+    if (pthread_create(&h->th, NULL, fn, arg) == 0) return DL_OK;
+    pthread_cond_destroy(&h->done);
+no_done:
+    pthread_cond_destroy(&h->go);
+no_go:
+    pthread_mutex_destroy(&h->mu);
+    return DL_ENOMEM;
+}
+
+static void ht_stop(hthread *h)
+{
+    pthread_mutex_lock(&h->mu);
+    h->stop = 1;
+    pthread_cond_signal(&h->go);
+    pthread_mutex_unlock(&h->mu);
+    pthread_join(h->th, NULL);
+    pthread_cond_destroy(&h->go);
+    pthread_cond_destroy(&h->done);
+    pthread_mutex_destroy(&h->mu);
+}
+
 /*
  * The index thread: the search index's part of each article (its terms
  * and positions into the batch, dl_ibatch_add_toks) runs beside the
@@ -56,13 +92,11 @@
  * whole).  Only the index thread touches the batch between those waits.
  */
 typedef struct ixthread {
-    pthread_t th;
-    pthread_mutex_t mu;
-    pthread_cond_t more, idle;
+    hthread h;          /* go: more to do; done: idle */
     const dl_ajob *item[CHUNK_ARTICLES];
     int64_t docno[CHUNK_ARTICLES];
     size_t n, taken;    /* handed over, taken by the thread */
-    int busy, stop;
+    int busy;
     int write;          /* write the batch's segment (dl_ibatch_write) */
     int rc;             /* the first failure */
     dl_ibatch *ib;
@@ -71,19 +105,19 @@ typedef struct ixthread {
 static void *ix_main(void *arg)
 {
     ixthread *t = arg;
-    pthread_mutex_lock(&t->mu);
+    pthread_mutex_lock(&t->h.mu);
     for (;;) {
-        while (t->taken == t->n && !t->write && !t->stop) {
+        while (t->taken == t->n && !t->write && !t->h.stop) {
             t->busy = 0;
-            pthread_cond_signal(&t->idle);
-            pthread_cond_wait(&t->more, &t->mu);
+            pthread_cond_signal(&t->h.done);
+            pthread_cond_wait(&t->h.go, &t->h.mu);
         }
         if (t->taken == t->n && t->write) {
             t->write = 0;
             t->busy = 1;
-            pthread_mutex_unlock(&t->mu);
+            pthread_mutex_unlock(&t->h.mu);
             int rc = t->rc ? DL_OK : dl_ibatch_write(t->ib);
-            pthread_mutex_lock(&t->mu);
+            pthread_mutex_lock(&t->h.mu);
             if (rc && !t->rc) t->rc = rc;
             continue;
         }
@@ -92,18 +126,18 @@ static void *ix_main(void *arg)
         t->busy = 1;
         const dl_ajob *j = t->item[i];
         int64_t docno = t->docno[i];
-        pthread_mutex_unlock(&t->mu);
+        pthread_mutex_unlock(&t->h.mu);
         const dl_record *rec = &j->rec;
         int rc = t->rc ? DL_OK
                        : dl_ibatch_add_toks(t->ib, docno, rec->day, rec->title,
                                             rec->title ? strlen(rec->title) : 0, rec->text,
                                             rec->text_len, &j->toks);
-        pthread_mutex_lock(&t->mu);
+        pthread_mutex_lock(&t->h.mu);
         if (rc && !t->rc) t->rc = rc;
     }
     t->busy = 0;
-    pthread_cond_signal(&t->idle);
-    pthread_mutex_unlock(&t->mu);
+    pthread_cond_signal(&t->h.done);
+    pthread_mutex_unlock(&t->h.mu);
     return NULL;
 }
 
@@ -111,33 +145,33 @@ static void *ix_main(void *arg)
  * two ix_wait calls). */
 static void ix_add(ixthread *t, const dl_ajob *j, int64_t docno)
 {
-    pthread_mutex_lock(&t->mu);
+    pthread_mutex_lock(&t->h.mu);
     t->item[t->n] = j;
     t->docno[t->n] = docno;
     t->n++;
-    pthread_cond_signal(&t->more);
-    pthread_mutex_unlock(&t->mu);
+    pthread_cond_signal(&t->h.go);
+    pthread_mutex_unlock(&t->h.mu);
 }
 
 /* Has the index thread write the batch's segment (dl_ibatch_write) after
  * the articles handed to it; ix_wait waits for it too. */
 static void ix_write(ixthread *t)
 {
-    pthread_mutex_lock(&t->mu);
+    pthread_mutex_lock(&t->h.mu);
     t->write = 1;
-    pthread_cond_signal(&t->more);
-    pthread_mutex_unlock(&t->mu);
+    pthread_cond_signal(&t->h.go);
+    pthread_mutex_unlock(&t->h.mu);
 }
 
 /* Waits until the index thread has added every article handed to it (and
  * written the segment asked for); returns the first failure (sticky). */
 static int ix_wait(ixthread *t)
 {
-    pthread_mutex_lock(&t->mu);
-    while (t->taken < t->n || t->busy || t->write) pthread_cond_wait(&t->idle, &t->mu);
+    pthread_mutex_lock(&t->h.mu);
+    while (t->taken < t->n || t->busy || t->write) pthread_cond_wait(&t->h.done, &t->h.mu);
     t->n = t->taken = 0;
     int rc = t->rc;
-    pthread_mutex_unlock(&t->mu);
+    pthread_mutex_unlock(&t->h.mu);
     return rc;
 }
 
@@ -145,25 +179,7 @@ static int ix_start(ixthread *t, dl_ibatch *ib)
 {
     memset(t, 0, sizeof *t);
     t->ib = ib;
-    if (pthread_mutex_init(&t->mu, NULL)) return DL_ENOMEM;
-    if (pthread_cond_init(&t->more, NULL) || pthread_cond_init(&t->idle, NULL) ||
-        pthread_create(&t->th, NULL, ix_main, t)) {
-        pthread_mutex_destroy(&t->mu);
-        return DL_ENOMEM;
-    }
-    return DL_OK;
-}
-
-static void ix_stop(ixthread *t)
-{
-    pthread_mutex_lock(&t->mu);
-    t->stop = 1;
-    pthread_cond_signal(&t->more);
-    pthread_mutex_unlock(&t->mu);
-    pthread_join(t->th, NULL);
-    pthread_cond_destroy(&t->more);
-    pthread_cond_destroy(&t->idle);
-    pthread_mutex_destroy(&t->mu);
+    return ht_start(&t->h, ix_main, t);
 }
 
 /*
@@ -176,13 +192,11 @@ static void ix_stop(ixthread *t)
  * idle; the dl_dedup handle is the thread's between dd_submit and dd_wait.
  */
 typedef struct ddthread {
-    pthread_t th;
-    pthread_mutex_t mu;
-    pthread_cond_t req, res;
+    hthread h;            /* go: a chunk submitted; done: it is done */
     const dl_achunk *c;
     const int64_t *doc;   /* per job: its docno, 0: not stored (present) */
     int64_t *dup;         /* per job: the docno it copies, 0: none */
-    int has_req, busy, stop;
+    int has_req, busy;
     int rc;
     dl_dedup *dd;
 } ddthread;
@@ -190,13 +204,13 @@ typedef struct ddthread {
 static void *dd_main(void *arg)
 {
     ddthread *t = arg;
-    pthread_mutex_lock(&t->mu);
+    pthread_mutex_lock(&t->h.mu);
     for (;;) {
-        while (!t->has_req && !t->stop) pthread_cond_wait(&t->req, &t->mu);
+        while (!t->has_req && !t->h.stop) pthread_cond_wait(&t->h.go, &t->h.mu);
         if (!t->has_req) break;
         t->has_req = 0;
         const dl_achunk *c = t->c;
-        pthread_mutex_unlock(&t->mu);
+        pthread_mutex_unlock(&t->h.mu);
         int rc = DL_OK;
         for (size_t i = 0; i < c->n && !rc; i++) {
             const dl_ajob *j = &c->jobs[i];
@@ -208,12 +222,12 @@ static void *dd_main(void *arg)
                                   prep && prep->sig_ok ? &prep->sig : NULL,
                                   prep && prep->sig_ok ? &prep->bi : NULL, &t->dup[i], &sim);
         }
-        pthread_mutex_lock(&t->mu);
+        pthread_mutex_lock(&t->h.mu);
         t->rc = rc;
         t->busy = 0;
-        pthread_cond_signal(&t->res);
+        pthread_cond_signal(&t->h.done);
     }
-    pthread_mutex_unlock(&t->mu);
+    pthread_mutex_unlock(&t->h.mu);
     return NULL;
 }
 
@@ -221,24 +235,24 @@ static void *dd_main(void *arg)
  * the outcome goes to dup[]. */
 static void dd_submit(ddthread *t, const dl_achunk *c, const int64_t *doc, int64_t *dup)
 {
-    pthread_mutex_lock(&t->mu);
+    pthread_mutex_lock(&t->h.mu);
     t->c = c;
     t->doc = doc;
     t->dup = dup;
     t->has_req = 1;
     t->busy = 1;
-    pthread_cond_signal(&t->req);
-    pthread_mutex_unlock(&t->mu);
+    pthread_cond_signal(&t->h.go);
+    pthread_mutex_unlock(&t->h.mu);
 }
 
 /* Waits until the submitted chunk is done; its first failure, if any. */
 static int dd_wait(ddthread *t)
 {
-    pthread_mutex_lock(&t->mu);
-    while (t->busy) pthread_cond_wait(&t->res, &t->mu);
+    pthread_mutex_lock(&t->h.mu);
+    while (t->busy) pthread_cond_wait(&t->h.done, &t->h.mu);
     int rc = t->rc;
     t->rc = DL_OK;
-    pthread_mutex_unlock(&t->mu);
+    pthread_mutex_unlock(&t->h.mu);
     return rc;
 }
 
@@ -246,25 +260,7 @@ static int dd_start(ddthread *t, dl_dedup *dd)
 {
     memset(t, 0, sizeof *t);
     t->dd = dd;
-    if (pthread_mutex_init(&t->mu, NULL)) return DL_ENOMEM;
-    if (pthread_cond_init(&t->req, NULL) || pthread_cond_init(&t->res, NULL) ||
-        pthread_create(&t->th, NULL, dd_main, t)) {
-        pthread_mutex_destroy(&t->mu);
-        return DL_ENOMEM;
-    }
-    return DL_OK;
-}
-
-static void dd_stop(ddthread *t)
-{
-    pthread_mutex_lock(&t->mu);
-    t->stop = 1;
-    pthread_cond_signal(&t->req);
-    pthread_mutex_unlock(&t->mu);
-    pthread_join(t->th, NULL);
-    pthread_cond_destroy(&t->req);
-    pthread_cond_destroy(&t->res);
-    pthread_mutex_destroy(&t->mu);
+    return ht_start(&t->h, dd_main, t);
 }
 
 /*
@@ -277,35 +273,33 @@ static void dd_stop(ddthread *t)
  * commit; the archive's close checkpoints whatever is left.
  */
 typedef struct ckthread {
-    pthread_t th;
-    pthread_mutex_t mu;
-    pthread_cond_t wake;
-    int pending, stop;
+    hthread h;          /* go: a commit happened */
+    int pending;
     sqlite3 *db;
 } ckthread;
 
 static void *ck_main(void *arg)
 {
     ckthread *t = arg;
-    pthread_mutex_lock(&t->mu);
+    pthread_mutex_lock(&t->h.mu);
     for (;;) {
-        while (!t->pending && !t->stop) pthread_cond_wait(&t->wake, &t->mu);
+        while (!t->pending && !t->h.stop) pthread_cond_wait(&t->h.go, &t->h.mu);
         if (!t->pending) break;
         t->pending = 0;
-        pthread_mutex_unlock(&t->mu);
+        pthread_mutex_unlock(&t->h.mu);
         sqlite3_wal_checkpoint_v2(t->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-        pthread_mutex_lock(&t->mu);
+        pthread_mutex_lock(&t->h.mu);
     }
-    pthread_mutex_unlock(&t->mu);
+    pthread_mutex_unlock(&t->h.mu);
     return NULL;
 }
 
 static void ck_signal(ckthread *t)
 {
-    pthread_mutex_lock(&t->mu);
+    pthread_mutex_lock(&t->h.mu);
     t->pending = 1;
-    pthread_cond_signal(&t->wake);
-    pthread_mutex_unlock(&t->mu);
+    pthread_cond_signal(&t->h.go);
+    pthread_mutex_unlock(&t->h.mu);
 }
 
 /* Opens the thread's connection and starts it; DL_OK, or an error after
@@ -323,12 +317,7 @@ static int ck_start(ckthread *t, dl_archive *ar)
         return DL_ESTORE;
     }
     sqlite3_busy_timeout(t->db, 1000);
-    if (pthread_mutex_init(&t->mu, NULL)) {
-        sqlite3_close_v2(t->db);
-        return DL_ENOMEM;
-    }
-    if (pthread_cond_init(&t->wake, NULL) || pthread_create(&t->th, NULL, ck_main, t)) {
-        pthread_mutex_destroy(&t->mu);
+    if (ht_start(&t->h, ck_main, t)) {
         sqlite3_close_v2(t->db);
         return DL_ENOMEM;
     }
@@ -337,13 +326,7 @@ static int ck_start(ckthread *t, dl_archive *ar)
 
 static void ck_stop(ckthread *t)
 {
-    pthread_mutex_lock(&t->mu);
-    t->stop = 1;
-    pthread_cond_signal(&t->wake);
-    pthread_mutex_unlock(&t->mu);
-    pthread_join(t->th, NULL);
-    pthread_cond_destroy(&t->wake);
-    pthread_mutex_destroy(&t->mu);
+    ht_stop(&t->h);
     sqlite3_close_v2(t->db);
 }
 
@@ -387,9 +370,9 @@ static void finalize_all(dl_ingest *ing)
     dl_entdays_free(ing->ed);
     dl_buf_free(&ing->json);
     if (ing->inflight) dl_apool_wait(ing->pool, ing->inflight);
-    if (ing->ddt_on) dd_stop(&ing->ddt);  /* done with held before it goes */
+    if (ing->ddt_on) ht_stop(&ing->ddt.h);  /* done with held before it goes */
     ing->ddt_on = 0;
-    if (ing->ixt_on) ix_stop(&ing->ixt);
+    if (ing->ixt_on) ht_stop(&ing->ixt.h);
     ing->ixt_on = 0;
     if (ing->ckt_on) {
         ck_stop(&ing->ckt);
