@@ -588,30 +588,33 @@ static int commit_batch(dl_ingest *ing)
     return DL_OK;
 }
 
-/* Finishes every stored article of chunk c (doc[], dup[]), then waits for
- * the index thread, which reads the chunk's tokens. */
+/* Finishes every stored article of chunk c (doc[], dup[]) unless rc (a
+ * failure before) is set, then waits for the index thread, which reads the
+ * chunk's tokens; returns the first failure. */
 static int finish_chunk(dl_ingest *ing, const dl_achunk *c, const int64_t *doc,
-                        const int64_t *dup)
+                        const int64_t *dup, int rc)
 {
-    int rc = DL_OK;
     for (size_t i = 0; i < c->n && !rc; i++)
         if (doc[i]) rc = finish_article(ing, &c->jobs[i], doc[i], dup[i]);
     int xrc = ix_wait(&ing->ixt);
     return rc ? rc : xrc;
 }
 
-/* Finishes the held chunk once the dedup thread is done with it; it then
- * goes back to the free chunks. */
-static int finish_held(dl_ingest *ing)
+/* Finishes the held chunk (the dedup thread is done with it; rc as for
+ * finish_chunk) and gives it back to the free chunks. */
+static int release_held(dl_ingest *ing, int rc)
 {
-    if (!ing->held) return DL_OK;
-    int rc = dd_wait(&ing->ddt);
-    if (!rc) rc = finish_chunk(ing, ing->held, ing->doc[ing->hs], ing->dup[ing->hs]);
-    else ix_wait(&ing->ixt);
+    rc = finish_chunk(ing, ing->held, ing->doc[ing->hs], ing->dup[ing->hs], rc);
     dl_achunk_clear(ing->held);
     ing->freec[ing->nfree++] = ing->held;
     ing->held = NULL;
     return rc;
+}
+
+/* Finishes the held chunk, if any, once the dedup thread is done with it. */
+static int finish_held(dl_ingest *ing)
+{
+    return ing->held ? release_held(ing, dd_wait(&ing->ddt)) : DL_OK;
 }
 
 /* Writes an analyzed chunk: stores its articles (in order), hands it to
@@ -650,21 +653,14 @@ static int write_chunk(dl_ingest *ing, dl_achunk *c)
     if (ing->no_stories) {
         /* bench/stories/run.sh only (DATELINE_BENCH_NO_STORIES=1): no
          * near-duplicates, no stories */
-        if (!rc) rc = finish_chunk(ing, c, doc, dup);
-        else ix_wait(&ing->ixt);
+        rc = finish_chunk(ing, c, doc, dup, rc);
         dl_achunk_clear(c);
     } else {
         /* the held chunk's dedup is done before c's starts (in order) */
         int hrc = ing->held ? dd_wait(&ing->ddt) : DL_OK;
         if (!rc) rc = hrc;
         if (!rc) dd_submit(&ing->ddt, c, doc, dup);
-        if (ing->held) {
-            if (!rc) rc = finish_chunk(ing, ing->held, ing->doc[ing->hs], ing->dup[ing->hs]);
-            else ix_wait(&ing->ixt);
-            dl_achunk_clear(ing->held);
-            ing->freec[ing->nfree++] = ing->held;
-            ing->held = NULL;
-        }
+        if (ing->held) rc = release_held(ing, rc);
         if (rc) {
             dd_wait(&ing->ddt);  /* idle before c goes */
             dl_achunk_clear(c);
