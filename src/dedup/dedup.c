@@ -21,12 +21,15 @@
 #include "../store/store.h"
 #include "../story/story.h"
 #include "../text/buf.h"
+#include "../text/svb.h"
 
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <endian.h>
 #include <sys/mman.h>
+#include <streamvbyte.h>
+#include <streamvbytedelta.h>
 
 /* The dup_keys rows in memory, for as long as they are all there: when the
  * table was empty at the start of the session and no other connection has
@@ -117,6 +120,7 @@ struct dl_dedup {
     DL_VEC(size_t) hist;    /* candidates per hits value (top_cands) */
     uint32_t *cmark, cbase;
     DL_VEC(unsigned char) blob;
+    dl_bytevec dec;  /* a padded copy of a blob being decoded */
     uint64_t bm[BM_BITS / 64];  /* this article's 5-shingles (bm_build) */
     uint64_t bm2[BM_BITS / 64]; /* its 2-shingles, once needed (bm2_ok) */
     int bm2_ok;
@@ -267,6 +271,7 @@ void dl_dedup_free(dl_dedup *dd)
     dl_vec_free(&dd->kq);
     dl_vec_free(&dd->hist);
     dl_vec_free(&dd->blob);
+    dl_vec_free(&dd->dec);
     free(dd->cm_key);
     free(dd->cm_val);
     free(dd->cm_gen);
@@ -443,12 +448,18 @@ static int cmp_cand(const void *a, const void *b)
 }
 
 
-/* The dup_sigs blob: the 5-shingles as little-endian uint32s, then the
- * 2-shingles, then the trailer (count of 5-shingles, SIG_MAGIC), so that a
- * candidate's bigrams are read, not shingled again from its text.  A blob
- * without the trailer (archives written before it) holds the 5-shingles
- * alone. */
+/* The dup_sigs blob.  Written now (SIG_MAGIC3): the 5-shingles, sorted,
+ * as a streamvbyte delta stream (about 3.2 bytes a shingle instead of 4),
+ * then the trailer (their count, SIG_MAGIC3).  The 2-shingles are not
+ * stored: they matter only for the few candidates whose 5-shingles pass
+ * DL_DUP_PREFILTER, and those (in a later session) are shingled again from
+ * their text (bigram_containment); within a session they are in the
+ * signature store.  The blobs had been the archive's largest table (7 KB an
+ * article) and their writes a third of the stage's cost.  Read too: blobs
+ * of 5-shingles then 2-shingles as little-endian uint32s with the trailer
+ * (count, SIG_MAGIC), and before that the 5-shingles alone. */
 #define SIG_MAGIC 0x32424C44u  /* "DLB2" */
+#define SIG_MAGIC3 0x33424C44u /* "DLB3" */
 
 static void put_u32(unsigned char *p, uint32_t v)
 {
@@ -463,25 +474,21 @@ static uint32_t get_u32(const unsigned char *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* The blob size of a signature of n5 + n2 shingles. */
-static size_t sig_bytes(size_t n5, size_t n2)
+size_t dl_dup_sig_bytes(size_t n5)
 {
-    return 4 * (n5 + n2) + 8;
+    return streamvbyte_max_compressedbytes((uint32_t)n5) + 8;
 }
 
-/* Encodes the signature into p (sig_bytes(n5, n2) bytes). */
-static void encode_sig(unsigned char *p, const uint32_t *s5, size_t n5, const uint32_t *s2,
-                       size_t n2)
+size_t dl_dup_sig_encode(unsigned char *p, const uint32_t *s5, size_t n5)
 {
-    size_t n = sig_bytes(n5, n2);
-    for (size_t i = 0; i < n5; i++) put_u32(p + 4 * i, s5[i]);
-    for (size_t i = 0; i < n2; i++) put_u32(p + 4 * (n5 + i), s2[i]);
-    put_u32(p + n - 8, (uint32_t)n5);
-    put_u32(p + n - 4, SIG_MAGIC);
+    size_t n = dl_svb_encode(s5, n5, p, 1, 0);
+    put_u32(p + n, (uint32_t)n5);
+    put_u32(p + n + 4, SIG_MAGIC3);
+    return n + 8;
 }
 
-/* Splits a dup_sigs blob of n bytes: *n5 5-shingles at its start, *n2
- * 2-shingles after them (0 for an old blob without the trailer). */
+/* Splits an older dup_sigs blob of n bytes: *n5 5-shingles at its start,
+ * *n2 2-shingles after them (0 for a blob without the trailer). */
 static void blob_parts(const unsigned char *p, size_t n, size_t *n5, size_t *n2)
 {
     size_t words = n / 4;
@@ -496,18 +503,62 @@ static void blob_parts(const unsigned char *p, size_t n, size_t *n5, size_t *n2)
     }
 }
 
+/* 1 when v[0, n) is strictly ascending. */
+static int ascending(const uint32_t *v, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (v[i] <= v[i - 1]) return 0;
+    return 1;
+}
+
 /* Decodes m uint32s at p into v (cleared); 0 unless strictly ascending (a
  * damaged signature is skipped, never trusted) or on OOM. */
 static int decode_sorted(const unsigned char *p, size_t m, dl_u32vec *v)
 {
     v->n = 0;
     if (dl_vec_reserve(v, m)) return 0;
-    uint32_t prev = 0;
-    for (size_t i = 0; i < m; i++) {
-        uint32_t x = get_u32(p + 4 * i);
-        if (i && x <= prev) return 0;
-        v->v[v->n++] = prev = x;
-    }
+    for (size_t i = 0; i < m; i++) v->v[i] = get_u32(p + 4 * i);
+    v->n = m;
+    return ascending(v->v, m);
+}
+
+/* The exact size of the streamvbyte stream of n values at p when it fits
+ * in avail bytes, else SIZE_MAX (its control bytes give its length). */
+static size_t svb_stream_size(const unsigned char *p, size_t avail, size_t n)
+{
+    size_t keys = (n + 3) / 4;
+    if (keys > avail) return SIZE_MAX;
+    size_t data = 0;
+    for (size_t i = 0; i < n; i++) data += ((p[i / 4] >> (2 * (i % 4))) & 3u) + 1;
+    return keys + data <= avail ? keys + data : SIZE_MAX;
+}
+
+/* Decodes a SIG_MAGIC3 blob of n bytes (its trailer checked) into s5
+ * (through the scratch buf).  0 when damaged or on OOM. */
+static int decode_v3(dl_bytevec *buf, const unsigned char *p, size_t n, dl_u32vec *s5)
+{
+    size_t k = get_u32(p + n - 8), len = n - 8;
+    if (svb_stream_size(p, len, k) != len) return 0;
+    /* the library's decoder may read up to 16 bytes past the stream: it
+     * decodes a padded copy */
+    if (dl_vec_reserve(buf, len + 16) || dl_vec_reserve(s5, k)) return 0;
+    memcpy(buf->v, p, len);
+    memset(buf->v + len, 0, 16);
+    if (k) streamvbyte_delta_decode(buf->v, s5->v, (uint32_t)k, 0);
+    s5->n = k;
+    return ascending(s5->v, k);
+}
+
+int dl_dup_sig_decode(dl_bytevec *buf, const unsigned char *p, size_t n, dl_u32vec *s5,
+                      dl_u32vec *s2)
+{
+    s2->n = 0;
+    if (n >= 8 && get_u32(p + n - 4) == SIG_MAGIC3 && decode_v3(buf, p, n, s5)) return 1;
+    size_t n5, n2;
+    blob_parts(p, n, &n5, &n2);
+    if (!decode_sorted(p, n5, s5)) return 0;
+    /* bigrams unreadable: as if none were stored (then from the text) */
+    if (n2 && !decode_sorted(p + 4 * n5, n2, s2)) s2->n = 0;
     return 1;
 }
 
@@ -738,13 +789,7 @@ static int sig_get(dl_dedup *dd, int64_t docno, sigref *r)
     int ok = 0;
     if (sqlite3_step(st) == SQLITE_ROW) {
         const unsigned char *p = sqlite3_column_blob(st, 0);
-        size_t n5, n2;
-        if (p) {
-            blob_parts(p, (size_t)sqlite3_column_bytes(st, 0), &n5, &n2);
-            ok = decode_sorted(p, n5, &dd->tmp);
-            /* bigrams unreadable: as an old blob's, from the text */
-            if (ok && !(n2 && decode_sorted(p + 4 * n5, n2, &dd->tmp2))) dd->tmp2.n = 0;
-        }
+        if (p) ok = dl_dup_sig_decode(&dd->dec, p, (size_t)sqlite3_column_bytes(st, 0), &dd->tmp, &dd->tmp2);
     }
     sqlite3_reset(st);
     if (!ok) return 0;
@@ -778,13 +823,12 @@ static int flush_sigs(dl_dedup *dd)
             /* pending signatures stay in the store until written */
             if (!store_get(dd, dd->pending_sigs.v[i + k], &r[k]))
                 return dl_archive_fail(dd->ar, DL_ESTORE, "near-duplicate store: lost signature");
-            bytes += sig_bytes(r[k].n5, r[k].n2);
+            bytes += dl_dup_sig_bytes(r[k].n5);
         }
         if (bytes > INT_MAX || dl_vec_reserve(&dd->blob, bytes)) return DL_ENOMEM;
         unsigned char *p = dd->blob.v;
         for (size_t k = 0; k < rows; k++) {
-            size_t b = sig_bytes(r[k].n5, r[k].n2);
-            encode_sig(p, r[k].s5, r[k].n5, r[k].s2, r[k].n2);
+            size_t b = dl_dup_sig_encode(p, r[k].s5, r[k].n5);
             sqlite3_bind_int64(st, 2 * (int)k + 1, dd->pending_sigs.v[i + k]);
             sqlite3_bind_blob(st, 2 * (int)k + 2, p, (int)b, SQLITE_STATIC);
             p += b;
@@ -803,9 +847,10 @@ static int sig_store(dl_dedup *dd, int64_t docno)
     int kept, rc = store_put(dd, docno, dd->sig.v, dd->sig.n, dd->bi.v, dd->bi.n, &kept);
     if (rc) return rc;
     if (kept) return dl_vec_push(&dd->pending_sigs, docno);
-    size_t n = sig_bytes(dd->sig.n, dd->bi.n);
-    if (dd->sig.n > UINT32_MAX || n > INT_MAX || dl_vec_reserve(&dd->blob, n)) return DL_ENOMEM;
-    encode_sig(dd->blob.v, dd->sig.v, dd->sig.n, dd->bi.v, dd->bi.n);
+    if (dd->sig.n > UINT32_MAX || dl_dup_sig_bytes(dd->sig.n) > INT_MAX ||
+        dl_vec_reserve(&dd->blob, dl_dup_sig_bytes(dd->sig.n)))
+        return DL_ENOMEM;
+    size_t n = dl_dup_sig_encode(dd->blob.v, dd->sig.v, dd->sig.n);
     sqlite3_bind_int64(dd->st_sig_put, 1, docno);
     sqlite3_bind_blob(dd->st_sig_put, 2, dd->blob.v, (int)n, SQLITE_STATIC);
     return step_done(dd, dd->st_sig_put);

@@ -83,6 +83,19 @@ int dl_shingles_pair_toks(const char *text, size_t len, const dl_tokvec *toks, d
  * is empty. */
 double dl_containment(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 
+/* The dup_sigs blob of a signature (dedup.c): dl_dup_sig_bytes(n5) bounds
+ * the size of the blob of n5 sorted distinct 5-shingles, which
+ * dl_dup_sig_encode writes to p, returning its size.  dl_dup_sig_decode
+ * reads a blob of n bytes of any version into s5 and s2 (the 2-shingles of
+ * older blobs; none now: s2->n = 0), through the scratch buf; 1, or 0 when
+ * the blob is damaged (then never trusted) or on OOM.  Exposed for the
+ * unit tests and the fuzz target. */
+typedef DL_VEC(unsigned char) dl_bytevec;
+size_t dl_dup_sig_bytes(size_t n5);
+size_t dl_dup_sig_encode(unsigned char *p, const uint32_t *s5, size_t n5);
+int dl_dup_sig_decode(dl_bytevec *buf, const unsigned char *p, size_t n, dl_u32vec *s5,
+                      dl_u32vec *s2);
+
 /* Normalises one word (UTF-8, len bytes) for shingling into out (cap bytes,
  * NUL-terminated); returns its length, 0 when nothing is left.  Exposed for
  * the unit tests. */

@@ -8,6 +8,9 @@
 
 #include "dedup/dedup.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 static const char ORIG[] =
     "The harbour authority said on Tuesday that the container terminal would stay closed "
     "until the dockworkers' union and the port operators agree on a new contract. "
@@ -80,12 +83,82 @@ static void test_junk(void **state)
     assert_true(dl_near_dup_similarity("", 0, "a b", 3) == 0);
 }
 
+static void put32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* The dup_sigs blob: written compactly and read back exactly; blobs of the
+ * two older layouts are still read; damaged blobs are refused. */
+static void test_sig_blob(void **state)
+{
+    (void)state;
+    dl_u32vec sig = {0}, s5 = {0}, s2 = {0};
+    dl_bytevec buf = {0};
+    assert_int_equal(dl_shingles(ORIG, sizeof ORIG - 1, &sig), DL_OK);
+    assert_true(sig.n > 50);
+    unsigned char *p = malloc(dl_dup_sig_bytes(sig.n));
+    assert_non_null(p);
+    size_t n = dl_dup_sig_encode(p, sig.v, sig.n);
+    assert_true(n <= dl_dup_sig_bytes(sig.n));
+    /* a long article's 2,000 shingles (gaps of about 2^21): 3 bytes a
+     * shingle and a quarter for the control bits, where the older blobs
+     * took 4 (or 8 with the bigrams) */
+    static uint32_t many[2000];
+    for (uint32_t i = 0; i < 2000; i++) many[i] = i * 2000003u + (i * 7919u) % 1000u;
+    unsigned char *m = malloc(dl_dup_sig_bytes(2000));
+    assert_non_null(m);
+    size_t mn = dl_dup_sig_encode(m, many, 2000);
+    assert_int_equal(mn, 500 + 1 + 1999 * 3 + 8); /* the first value is 0: one byte */
+    assert_int_equal(dl_dup_sig_decode(&buf, m, mn, &s5, &s2), 1);
+    assert_int_equal(s5.n, 2000);
+    assert_memory_equal(s5.v, many, sizeof many);
+    free(m);
+    assert_int_equal(dl_dup_sig_decode(&buf, p, n, &s5, &s2), 1);
+    assert_int_equal(s5.n, sig.n);
+    assert_int_equal(s2.n, 0);
+    assert_memory_equal(s5.v, sig.v, sig.n * sizeof *sig.v);
+    /* a stream cut short, or one byte too long, is not trusted */
+    assert_int_equal(dl_dup_sig_decode(&buf, p + 1, n - 1, &s5, &s2), 0);
+    unsigned char *q = malloc(n + 1);
+    assert_non_null(q);
+    memcpy(q + 1, p, n);
+    q[0] = 0;
+    assert_int_equal(dl_dup_sig_decode(&buf, q, n + 1, &s5, &s2), 0);
+    free(q);
+    /* the older layouts: 5-shingles, 2-shingles, count, "DLB2"; and
+     * 5-shingles alone */
+    uint32_t five[] = {3, 90, 4000, 70000, 1u << 30}, two[] = {8, 9, 1u << 31};
+    unsigned char old[4 * 10];
+    for (int i = 0; i < 5; i++) put32(old + 4 * i, five[i]);
+    for (int i = 0; i < 3; i++) put32(old + 20 + 4 * i, two[i]);
+    put32(old + 32, 5);
+    put32(old + 36, 0x32424C44u);
+    assert_int_equal(dl_dup_sig_decode(&buf, old, sizeof old, &s5, &s2), 1);
+    assert_int_equal(s5.n, 5);
+    assert_int_equal(s2.n, 3);
+    assert_memory_equal(s5.v, five, sizeof five);
+    assert_memory_equal(s2.v, two, sizeof two);
+    assert_int_equal(dl_dup_sig_decode(&buf, old, 20, &s5, &s2), 1);
+    assert_int_equal(s5.n, 5);
+    assert_int_equal(s2.n, 0);
+    /* out of order: refused */
+    put32(old + 4, 2);
+    assert_int_equal(dl_dup_sig_decode(&buf, old, 20, &s5, &s2), 0);
+    free(p);
+    dl_vec_free(&sig);
+    dl_vec_free(&s5);
+    dl_vec_free(&s2);
+    dl_vec_free(&buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_norm),
         cmocka_unit_test(test_copy_vs_report),
         cmocka_unit_test(test_junk),
+        cmocka_unit_test(test_sig_blob),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
