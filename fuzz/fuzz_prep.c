@@ -17,7 +17,7 @@ static dl_stemmer *sm;
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > (1u << 22)) return 0;
-    if (!tctx && !(tctx = dl_artprep_tnew())) abort();
+    if (!tctx && !(tctx = dl_artprep_tnew(NULL))) abort();
     if (!sm && !(sm = dl_stemmer_new())) abort();
     const char *text = (const char *)data;
     dl_annotation ann;

@@ -114,7 +114,7 @@ int main(int argc, char **argv)
     dl_input_stats st;
     if (dl_input_walk((const char *const *)argv + first, argc - first, on_rec, on_rej, &a, &st))
         return 1;
-    void *tctx = dl_artprep_tnew();
+    void *tctx = dl_artprep_tnew(NULL);
     if (!tctx) return 1;
     if (passes) {
         size_t bytes = 0;

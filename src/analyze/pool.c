@@ -38,7 +38,7 @@ static void run_job(dl_apool *p, int t, dl_ajob *j)
         else j->json = dl_buf_detach(&b, &j->json_n);
     }
     if (!p->prep.run) return;
-    if (!p->tctx[t] && p->prep.tnew) p->tctx[t] = p->prep.tnew();
+    if (!p->tctx[t] && p->prep.tnew) p->tctx[t] = p->prep.tnew(p->prep.arg);
     p->prep.run(p->tctx[t], j);
 }
 

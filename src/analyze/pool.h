@@ -37,9 +37,10 @@ typedef struct dl_ajob {
  * thread's first job (NULL from tnew: run gets NULL) and freed by tfree
  * when the pool is freed.  run must touch no shared mutable state. */
 typedef struct dl_aprep {
-    void *(*tnew)(void);
+    void *(*tnew)(void *arg);
     void (*tfree)(void *tctx);
     void (*run)(void *tctx, dl_ajob *j);
+    void *arg;  /* handed to tnew (shared, read-only or thread-safe) */
 } dl_aprep;
 
 typedef struct dl_achunk {

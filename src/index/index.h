@@ -45,6 +45,10 @@ size_t dl_termer_term(dl_termer *t, const char *w, size_t n, int kind,
 /* The bytes of term id (as returned above); length in *len. */
 const char *dl_termer_str(const dl_termer *t, uint32_t id, size_t *len);
 uint32_t dl_termer_count(const dl_termer *t);
+/* Stems through c (text/stemcache.h, shared with other threads; NULL:
+ * none) from now on; c must outlive the termer's use of it. */
+struct dl_stemcache;
+void dl_termer_share(dl_termer *t, struct dl_stemcache *c);
 
 /* ------------------------------------------------------------------ index */
 
@@ -72,6 +76,8 @@ void dl_index_counts(const dl_index *ix, size_t *segments, uint64_t *docs);
 typedef struct dl_ibatch dl_ibatch;
 int dl_ibatch_new(dl_index *ix, dl_ibatch **out);
 void dl_ibatch_free(dl_ibatch *b);
+/* The index's termer stems through c from now on (dl_termer_share). */
+void dl_ibatch_share_stems(dl_ibatch *b, struct dl_stemcache *c);
 /* Adds one document; title may be NULL.  DL_OK or DL_ENOMEM/DL_ETOOBIG. */
 int dl_ibatch_add(dl_ibatch *b, int64_t docno, int32_t day, const char *title,
                   size_t title_len, const char *text, size_t text_len);

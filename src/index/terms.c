@@ -11,6 +11,7 @@
  */
 #include "index.h"
 #include "../text/token.h"
+#include "../text/stemcache.h"
 
 #include <libstemmer.h>
 #include <utf8proc.h>
@@ -40,6 +41,7 @@ typedef struct pool_chunk {
 
 struct dl_termer {
     struct sb_stemmer *stem;
+    dl_stemcache *shared;  /* stems shared with other threads (NULL: none) */
     pool_chunk *pool;      /* current chunk first; never moved */
     word_ent *words;       /* word -> term id */
     size_t words_n, words_cap;
@@ -80,6 +82,11 @@ void dl_termer_free(dl_termer *t)
     free(t->terms_tab);
     free(t->terms);
     free(t);
+}
+
+void dl_termer_share(dl_termer *t, dl_stemcache *c)
+{
+    t->shared = c;
 }
 
 uint32_t dl_termer_count(const dl_termer *t) { return (uint32_t)t->terms_n; }
@@ -243,10 +250,11 @@ size_t dl_termer_term(dl_termer *t, const char *w, size_t n, int kind, const cha
     const char *s = buf;
     size_t sl = fl;
     if (fl && kind == DL_TOK_WORD) {
-        const sb_symbol *st = sb_stemmer_stem(t->stem, (const sb_symbol *)buf, (int)fl);
+        size_t stl;
+        const char *st = dl_stemcache_stem(t->shared, t->stem, buf, fl, &stl);
         if (st) {
-            s = (const char *)st;
-            sl = (size_t)sb_stemmer_length(t->stem);
+            s = st;
+            sl = stl;
         }
     }
     uint32_t tid = UINT32_MAX;

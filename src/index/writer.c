@@ -297,6 +297,11 @@ int dl_ibatch_new(dl_index *ix, dl_ibatch **out)
     return DL_OK;
 }
 
+void dl_ibatch_share_stems(dl_ibatch *b, struct dl_stemcache *c)
+{
+    dl_termer_share(b->ix->termer, c);
+}
+
 void dl_ibatch_free(dl_ibatch *b)
 {
     if (!b) return;

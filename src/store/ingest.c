@@ -32,6 +32,7 @@
 #include "../text/buf.h"
 #include "../dedup/dedup.h"
 #include "../story/prep.h"
+#include "../text/stemcache.h"
 
 #include <limits.h>
 #include <pthread.h>
@@ -352,6 +353,7 @@ struct dl_ingest {
     dl_dedup *dedup;     /* near-duplicate checker (src/dedup) */
     dl_storyer *storyer; /* online story assignment (src/story) */
     int no_stories;      /* $DATELINE_BENCH_NO_STORIES: skip dedup and stories */
+    dl_stemcache *stems; /* shared by the workers and the index thread; owned */
     dl_ibatch *ib;       /* the search index's part of the batch (src/index) */
     ixthread ixt;        /* fills ib (above) */
     int ixt_on;          /* ixt is running */
@@ -388,6 +390,10 @@ static void finalize_all(dl_ingest *ing)
     ing->nfree = 0;
     dl_dedup_free(ing->dedup);
     dl_storyer_free(ing->storyer);
+    /* every thread that stemmed through the cache has stopped */
+    if (ing->ib) dl_ibatch_share_stems(ing->ib, NULL);
+    dl_stemcache_free(ing->stems);
+    ing->stems = NULL;
     dl_ibatch_free(ing->ib);
 }
 
@@ -446,7 +452,12 @@ int dl_ingest_begin(dl_archive *ar, const dl_analyzer *az, dl_ingest **out)
     dl_apool_set_json(ing->pool, 1);
     /* dedup shingles and story terms are computed on the analysis workers */
     if (!ing->no_stories) {
-        dl_aprep hook = {dl_artprep_tnew, dl_artprep_tfree, dl_artprep_run};
+        /* the workers stem story terms, the index thread index terms: the
+         * same words, stemmed once through a shared cache (none: each
+         * stems alone) */
+        ing->stems = dl_stemcache_new();
+        if (ing->stems) dl_ibatch_share_stems(ing->ib, ing->stems);
+        dl_aprep hook = {dl_artprep_tnew, dl_artprep_tfree, dl_artprep_run, ing->stems};
         dl_apool_set_prep(ing->pool, &hook);
     }
     *out = ing;

@@ -200,7 +200,7 @@ static void cache_clear(prep_ctx *c)
     c->article = 0;
 }
 
-void *dl_artprep_tnew(void)
+void *dl_artprep_tnew(void *arg)
 {
     prep_ctx *c = dl_calloc(1, sizeof *c);
     if (!c) return NULL;
@@ -208,6 +208,7 @@ void *dl_artprep_tnew(void)
         free(c);
         return NULL;
     }
+    dl_stemmer_share(c->sm, arg);
     return c;
 }
 

@@ -27,8 +27,9 @@ typedef struct dl_artprep {
     dl_rawterms terms;      /* dl_text_rawterms of the annotation's text */
 } dl_artprep;
 
-/* The pool hook's three functions (dl_aprep). */
-void *dl_artprep_tnew(void);
+/* The pool hook's three functions (dl_aprep).  tnew's arg: a
+ * dl_stemcache shared by the threads (text/stemcache.h), or NULL. */
+void *dl_artprep_tnew(void *arg);
 void dl_artprep_tfree(void *tctx);
 void dl_artprep_run(void *tctx, dl_ajob *j);
 

@@ -95,6 +95,10 @@ typedef DL_VEC(dl_term) dl_termvec;
 typedef struct dl_stemmer dl_stemmer;
 dl_stemmer *dl_stemmer_new(void);
 void dl_stemmer_free(dl_stemmer *s);
+/* Stems through c (text/stemcache.h, shared with other threads; NULL:
+ * none) from now on; c must outlive s's use. */
+struct dl_stemcache;
+void dl_stemmer_share(dl_stemmer *s, struct dl_stemcache *c);
 
 /* Raw term counts of a text (weights = counts, proper nouns double), plus
  * the entity names of an annotation when a is non-NULL.  Terms sorted by

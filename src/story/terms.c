@@ -6,6 +6,7 @@
 #include "story.h"
 #include "../text/token.h"
 #include "../text/utf8.h"
+#include "../text/stemcache.h"
 
 #include <libstemmer.h>
 #include <pthread.h>
@@ -17,6 +18,7 @@
 #define WCACHE_MAX 200000
 struct dl_stemmer {
     struct sb_stemmer *sb;
+    dl_stemcache *shared;   /* NULL: none */
     char **wkey, **wstem;
     uint64_t *whash;
     size_t wcap, wn;
@@ -120,6 +122,11 @@ dl_stemmer *dl_stemmer_new(void)
     return s;
 }
 
+void dl_stemmer_share(dl_stemmer *s, dl_stemcache *c)
+{
+    s->shared = c;
+}
+
 void dl_stemmer_free(dl_stemmer *s)
 {
     if (!s) return;
@@ -216,9 +223,9 @@ size_t dl_stem_word(dl_stemmer *sm, const char *w, size_t len, char *out, size_t
     /* drop a possessive 's */
     if (n > 2 && low[n - 2] == '\'' && low[n - 1] == 's') n -= 2, low[n] = 0;
     if (n < 2 || dl_is_stopword(low, n)) return 0;
-    const sb_symbol *st = sb_stemmer_stem(sm->sb, (const sb_symbol *)low, (int)n);
+    size_t sl;
+    const char *st = dl_stemcache_stem(sm->shared, sm->sb, low, n, &sl);
     if (!st) return 0;
-    size_t sl = (size_t)sb_stemmer_length(sm->sb);
     if (sl + 1 > cap) sl = cap - 1;
     memcpy(out, st, sl);
     out[sl] = 0;

@@ -74,7 +74,7 @@ static const char *const NEWS[] = {
 static void test_news(void **state)
 {
     (void)state;
-    void *tctx = dl_artprep_tnew();
+    void *tctx = dl_artprep_tnew(NULL);
     dl_stemmer *sm = dl_stemmer_new();
     assert_non_null(tctx);
     assert_non_null(sm);
@@ -111,7 +111,7 @@ static size_t make_article(char *buf, size_t cap, unsigned seed, size_t words)
 static void test_many_articles(void **state)
 {
     (void)state;
-    void *tctx = dl_artprep_tnew();
+    void *tctx = dl_artprep_tnew(NULL);
     dl_stemmer *sm = dl_stemmer_new();
     size_t cap = 1 << 16;
     char *buf = malloc(cap);
@@ -140,7 +140,7 @@ static void test_many_articles(void **state)
 static void test_junk(void **state)
 {
     (void)state;
-    void *tctx = dl_artprep_tnew();
+    void *tctx = dl_artprep_tnew(NULL);
     dl_stemmer *sm = dl_stemmer_new();
     size_t cap = 1 << 15;
     char *buf = malloc(cap);
@@ -175,7 +175,7 @@ static void test_junk(void **state)
 static void test_repeats(void **state)
 {
     (void)state;
-    void *tctx = dl_artprep_tnew();
+    void *tctx = dl_artprep_tnew(NULL);
     dl_stemmer *sm = dl_stemmer_new();
     size_t cap = 1 << 18;
     char *buf = malloc(cap);
