@@ -6,6 +6,7 @@
  * dl_shingles_pair for the shingles, dl_text_rawterms for the term counts.
  */
 #include "story/prep.h"
+#include "dedup/shingle.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     dl_u32vec sig = {0}, bi = {0};
     if (dl_shingles_pair(text, size, &sig, &bi)) abort();
+    dl_dup_sort_unique(&p->bi, NULL); /* handed over unsorted */
     if (sig.n != p->sig.n || bi.n != p->bi.n) abort();
     if (sig.n && memcmp(sig.v, p->sig.v, sig.n * sizeof *sig.v)) abort();
     if (bi.n && memcmp(bi.v, p->bi.v, bi.n * sizeof *bi.v)) abort();

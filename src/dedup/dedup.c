@@ -22,6 +22,7 @@
 #include "../story/story.h"
 #include "../text/buf.h"
 #include "../text/svb.h"
+#include "shingle.h"
 
 #include <limits.h>
 #include <math.h>
@@ -72,8 +73,10 @@ typedef struct keyent {
 typedef struct dslot {
     uint32_t sgen;  /* store generation holding its signature; 0: none */
     uint32_t soff;  /* offset (words) of the entry in that arena */
-    uint32_t n5, n2;  /* its counts of 5- and 2-shingles */
+    uint32_t n5, n2;  /* its counts of 5- and 2-shingles (n2 | N2_RAW: not yet
+                       * sorted, repeats kept: see bigrams_ready) */
 } dslot;
+#define N2_RAW 0x80000000u
 #define DSLOT_MAX ((size_t)1 << 23)
 
 /* A signature read from the store (pointers valid until the next store
@@ -82,6 +85,7 @@ typedef struct sigref {
     const uint32_t *s5, *s2;
     const uint16_t *fp;  /* the 5-shingles' top 16 bits (NULL: not stored) */
     size_t n5, n2;
+    int s2_raw;          /* s2 not yet sorted (store entries only) */
 } sigref;
 
 #define BM_SHIFT 16  /* the bitmap of bm_build: 2^16 bits */
@@ -110,6 +114,8 @@ struct dl_dedup {
     sqlite3_stmt *st_sig_put, *st_sig_get, *st_key_put, *st_key_get, *st_pair_put,
         *st_link, *st_root, *st_text, *st_version;
     dl_u32vec sig, bi, tmp, tmp2;  /* this article's 5- and 2-shingles; scratch */
+    int bi_sorted;                 /* bi is sorted and distinct */
+    dl_u32vec sortbuf;             /* scratch of bigrams_ready's sorts */
     /* scratch of dl_dedup_article: the candidates, and docno -> index in
      * them: cmark[docno] - cbase when below cs.n (the article's candidates
      * take marks from cbase on: a new article moves cbase past them, which
@@ -265,6 +271,7 @@ void dl_dedup_free(dl_dedup *dd)
     keys_free(dd);
     dl_vec_free(&dd->sig);
     dl_vec_free(&dd->bi);
+    dl_vec_free(&dd->sortbuf);
     dl_vec_free(&dd->tmp);
     dl_vec_free(&dd->tmp2);
     dl_vec_free(&dd->cs);
@@ -690,7 +697,8 @@ static int store_get(const dl_dedup *dd, int64_t docno, sigref *r)
     if (!s->sgen || (s->sgen != dd->agen && s->sgen + 1 != dd->agen)) return 0;
     const uint32_t *p = dd->arena[s->sgen & 1].v + s->soff;
     r->n5 = s->n5;
-    r->n2 = s->n2;
+    r->n2 = s->n2 & ~N2_RAW;
+    r->s2_raw = (s->n2 & N2_RAW) != 0;
     r->fp = (const uint16_t *)p;
     r->s5 = p + FP_WORDS(s->n5);
     r->s2 = r->s5 + s->n5;
@@ -733,10 +741,10 @@ static int flush_sigs(dl_dedup *dd);
  * DL_OK, or DL_ESTORE when the pending rows written before an arena is
  * reused fail. */
 static int store_put(dl_dedup *dd, int64_t docno, const uint32_t *s5, size_t n5,
-                     const uint32_t *s2, size_t n2, int *kept)
+                     const uint32_t *s2, size_t n2, int s2_raw, int *kept)
 {
     *kept = 0;
-    if (n5 > UINT32_MAX || n2 > UINT32_MAX) return DL_OK;
+    if (n5 > UINT32_MAX || n2 >= N2_RAW) return DL_OK;
     size_t need = FP_WORDS(n5) + n5 + n2;
     if (need > dd->arena_max || !ds_cover(dd, docno)) return DL_OK;
     dl_u32vec *a = &dd->arena[dd->agen & 1];
@@ -772,7 +780,7 @@ static int store_put(dl_dedup *dd, int64_t docno, const uint32_t *s5, size_t n5,
     sl->sgen = dd->agen;
     sl->soff = (uint32_t)a->n;
     sl->n5 = (uint32_t)n5;
-    sl->n2 = (uint32_t)n2;
+    sl->n2 = (uint32_t)n2 | (s2_raw ? N2_RAW : 0);
     a->n += need;
     *kept = 1;
     return DL_OK;
@@ -793,7 +801,7 @@ static int sig_get(dl_dedup *dd, int64_t docno, sigref *r)
     }
     sqlite3_reset(st);
     if (!ok) return 0;
-    int kept, rc = store_put(dd, docno, dd->tmp.v, dd->tmp.n, dd->tmp2.v, dd->tmp2.n, &kept);
+    int kept, rc = store_put(dd, docno, dd->tmp.v, dd->tmp.n, dd->tmp2.v, dd->tmp2.n, 0, &kept);
     if (rc) return rc;
     if (kept && store_get(dd, docno, r)) return 1;
     r->fp = NULL;
@@ -801,6 +809,7 @@ static int sig_get(dl_dedup *dd, int64_t docno, sigref *r)
     r->n5 = dd->tmp.n;
     r->s2 = dd->tmp2.v;
     r->n2 = dd->tmp2.n;
+    r->s2_raw = 0;
     return 1;
 }
 
@@ -844,7 +853,7 @@ static int flush_sigs(dl_dedup *dd)
  * row written at the next flush; else at once. */
 static int sig_store(dl_dedup *dd, int64_t docno)
 {
-    int kept, rc = store_put(dd, docno, dd->sig.v, dd->sig.n, dd->bi.v, dd->bi.n, &kept);
+    int kept, rc = store_put(dd, docno, dd->sig.v, dd->sig.n, dd->bi.v, dd->bi.n, !dd->bi_sorted, &kept);
     if (rc) return rc;
     if (kept) return dl_vec_push(&dd->pending_sigs, docno);
     if (dd->sig.n > UINT32_MAX || dl_dup_sig_bytes(dd->sig.n) > INT_MAX ||
@@ -876,6 +885,20 @@ static double verify(dl_dedup *dd, int64_t docno, int *err)
     return containment_min(dd->sig.v, dd->sig.n, r.s5, r.n5, DL_DUP_PREFILTER);
 }
 
+/* Sorts the 2-shingles v (and drops repeats) unless *sorted says it is
+ * done; 0 on OOM.  The workers hand them over unsorted: only the few
+ * articles whose 5-shingles pass DL_DUP_PREFILTER against a candidate ever
+ * need them sorted (the article and that candidate), and they are sorted
+ * then, on the dedup thread, instead of every article's on the workers. */
+static int bigrams_ready(dl_dedup *dd, dl_u32vec *v, int *sorted)
+{
+    if (*sorted) return 1;
+    if (dl_vec_reserve(&dd->sortbuf, v->n)) return 0;
+    dl_dup_sort_unique(v, dd->sortbuf.v);
+    *sorted = 1;
+    return 1;
+}
+
 /* 2-shingle containment of this article (text) and docno, or, when the
  * score with c5 cannot reach DL_DUP_THRESHOLD, an upper bound of it that
  * cannot either.  The article's own bigrams are computed once per article
@@ -884,11 +907,25 @@ static double verify(dl_dedup *dd, int64_t docno, int *err)
 static double bigram_containment(dl_dedup *dd, int64_t docno, const char *text, size_t len,
                                  double c5, int *err)
 {
-    if (!dd->bi.n && dl_shingles_k(text, len, 2, &dd->bi)) return 0;
+    if (!dd->bi.n) {
+        if (dl_shingles_k(text, len, 2, &dd->bi)) return 0;
+        dd->bi_sorted = 1;
+    }
+    if (!bigrams_ready(dd, &dd->bi, &dd->bi_sorted)) return 0;
     sigref r;
     int got = sig_get(dd, docno, &r);
     if (got < 0) *err = got;
     if (got <= 0) return 0;
+    if (r.s2_raw) {
+        /* sorted where it lies, once: its slot then says so */
+        dslot *sl = &dd->ds[docno];
+        dl_u32vec view = {(uint32_t *)r.s2, r.n2, r.n2};
+        int sorted = 0;
+        if (!bigrams_ready(dd, &view, &sorted)) return 0;
+        sl->n2 = (uint32_t)view.n;
+        r.n2 = view.n;
+        r.s2_raw = 0;
+    }
     if (r.n2 && dd->bi.n) {
         /* an upper bound first (the score rises with c2): when even it
          * leaves the score below the threshold, it is returned instead */
@@ -914,7 +951,7 @@ static double bigram_containment(dl_dedup *dd, int64_t docno, const char *text, 
                             (size_t)sqlite3_column_bytes(st, 0), 2, &dd->tmp2);
     sqlite3_reset(st);
     if (!ok) return 0;
-    int kept, rc = store_put(dd, docno, dd->tmp.v, dd->tmp.n, dd->tmp2.v, dd->tmp2.n, &kept);
+    int kept, rc = store_put(dd, docno, dd->tmp.v, dd->tmp.n, dd->tmp2.v, dd->tmp2.n, 0, &kept);
     if (rc) *err = rc;
     return containment_min(dd->bi.v, dd->bi.n, dd->tmp2.v, dd->tmp2.n, 0);
 }
@@ -1066,6 +1103,7 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     *dup_of = 0;
     *sim = 0;
     dd->bi.n = 0;
+    dd->bi_sorted = 0;
     int rc = DL_OK;
     if (bi && bi->n) {
         if ((rc = dl_vec_reserve(&dd->bi, bi->n))) return rc;
@@ -1197,7 +1235,10 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     if (rc) return rc;
 
     /* store the signature and its keys */
-    if (!dd->bi.n && (rc = dl_shingles_k(text, len, 2, &dd->bi))) return rc;
+    if (!dd->bi.n) {
+        if ((rc = dl_shingles_k(text, len, 2, &dd->bi))) return rc;
+        dd->bi_sorted = 1;
+    }
     rc = sig_store(dd, docno);
     for (size_t i = 0; i < dd->sig.n && !rc; i++) {
         if (dd->sig.v[i] & mask) continue;

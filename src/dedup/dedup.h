@@ -126,7 +126,7 @@ int dl_dedup_drop_keys(dl_dedup *dd);
  * is a copy sets articles.dup_of (the earliest copy of the best match) and
  * dup_sim.  sig and bi, when non-NULL, are the 5- and 2-shingles of text
  * (dl_shingles_pair) computed beforehand (on an analysis worker,
- * story/prep.h).  *dup_of gets that docno or 0, *sim the similarity.  Must
+ * story/prep.h); bi may be unsorted and hold repeats.  *dup_of gets that docno or 0, *sim the similarity.  Must
  * run in the ingest's transaction; key rows may be held until
  * dl_dedup_flush.  DL_OK, DL_ENOMEM or DL_ESTORE.
  */

@@ -472,7 +472,7 @@ static inline int tok_near(prep_ctx *c, const char *text, const dl_token *tv, si
     return DL_OK;
 }
 
-/* Shingles (into c->sig, c->bi, sorted and distinct) and term counts (into
+/* Shingles (into c->sig sorted and distinct, into c->bi as they come) and term counts (into
  * c->agg) of text from c->toks, in one pass.  DL_OK or DL_ENOMEM. */
 static int one_pass(prep_ctx *c, const char *text, const dl_tokvec *toks)
 {
@@ -549,7 +549,8 @@ static int one_pass(prep_ctx *c, const char *text, const dl_tokvec *toks)
     c->sig.n = dl_dup_shingles_words(c->wh.v, nw, DL_DUP_K, c->sig.v);
     c->bi.n = dl_dup_shingles_words(c->wh.v, nw, 2, c->bi.v);
     dl_dup_sort_unique(&c->sig, c->sorttmp.v);
-    dl_dup_sort_unique(&c->bi, c->sorttmp.v);
+    /* the 2-shingles stay unsorted: the dedup thread sorts the few it
+     * needs (dedup.c, bigrams_ready) */
     return DL_OK;
 }
 

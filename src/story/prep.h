@@ -3,8 +3,9 @@
  * the analysis workers (pool.h's prep hook) so that the ingest's writer
  * thread keeps only the order-dependent lookups and inserts.
  *
- * The arrays are exactly dl_shingles_pair(rec.text) and dl_text_rawterms(
- * ann.text) (tests/unit/test_prep.c, fuzz/fuzz_prep.c, and against an older
+ * The arrays are exactly dl_shingles_pair(rec.text) (the 2-shingles in
+ * text order, repeats kept) and dl_text_rawterms(ann.text)
+ * (tests/unit/test_prep.c, fuzz/fuzz_prep.c, and against an older
  * build bench/stories/prep_compare.sh), computed in one pass over the tokens
  * through a per-thread cache of what each distinct token gives (prep.c).
  *
@@ -23,7 +24,9 @@
 
 typedef struct dl_artprep {
     int sig_ok, terms_ok;   /* 0: not computed (OOM): the writer computes it */
-    dl_u32vec sig, bi;      /* dl_shingles_pair of rec.text */
+    dl_u32vec sig, bi;      /* dl_shingles_pair of rec.text; bi unsorted, with
+                             * its repeats (dl_dedup_article sorts it when
+                             * needed): the same values sorted and distinct */
     dl_rawterms terms;      /* dl_text_rawterms of the annotation's text */
 } dl_artprep;
 

@@ -35,6 +35,11 @@ static void check_same(void *tctx, dl_stemmer *sm, const char *text, size_t len)
     dl_u32vec sig = {0}, bi = {0};
     assert_int_equal(dl_shingles_pair(text, len, &sig, &bi), DL_OK);
     assert_int_equal(p->sig.n, sig.n);
+    /* the 2-shingles come unsorted, one per pair of words: sorted and
+     * without repeats they are the plain function's */
+    size_t words_bi = p->bi.n;
+    dl_dup_sort_unique(&p->bi, NULL);
+    assert_true(words_bi >= p->bi.n);
     assert_int_equal(p->bi.n, bi.n);
     if (sig.n) assert_memory_equal(p->sig.v, sig.v, sig.n * sizeof *sig.v);
     if (bi.n) assert_memory_equal(p->bi.v, bi.v, bi.n * sizeof *bi.v);
