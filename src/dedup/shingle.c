@@ -13,6 +13,11 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define SHINGLE_X86 1
+#endif
+
 static int ends_with(const char *w, size_t n, const char *suf)
 {
     size_t k = strlen(suf);
@@ -321,4 +326,65 @@ double dl_containment(const uint32_t *a, size_t na, const uint32_t *b, size_t nb
         else both++, i++, j++;
     }
     return (double)both / (double)(na < nb ? na : nb);
+}
+
+#ifdef SHINGLE_X86
+/* a * c mod 2^64 in each lane, c given as its 32-bit halves */
+__attribute__((target("avx2"))) static inline __m256i mul64(__m256i a, __m256i clo, __m256i chi)
+{
+    __m256i lo = _mm256_mul_epu32(a, clo);
+    __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(a, 32), clo),
+                                     _mm256_mul_epu32(a, chi));
+    return _mm256_add_epi64(lo, _mm256_slli_epi64(cross, 32));
+}
+
+/* dl_dup_fmix64 in each lane */
+__attribute__((target("avx2"))) static inline __m256i fmix4(__m256i k)
+{
+    const __m256i alo = _mm256_set1_epi64x(0xed558ccdLL), ahi = _mm256_set1_epi64x(0xff51afd7LL);
+    const __m256i blo = _mm256_set1_epi64x(0x1a85ec53LL), bhi = _mm256_set1_epi64x(0xc4ceb9feLL);
+    k = _mm256_xor_si256(k, _mm256_srli_epi64(k, 33));
+    k = mul64(k, alo, ahi);
+    k = _mm256_xor_si256(k, _mm256_srli_epi64(k, 33));
+    k = mul64(k, blo, bhi);
+    return _mm256_xor_si256(k, _mm256_srli_epi64(k, 33));
+}
+
+/* The top halves of the four lanes of s, as out[0, 4). */
+__attribute__((target("avx2"))) static inline void store_tops(uint32_t *out, __m256i s)
+{
+    __m256i t = _mm256_permutevar8x32_epi32(s, _mm256_setr_epi32(1, 3, 5, 7, 1, 3, 5, 7));
+    _mm_storeu_si128((__m128i *)(void *)out, _mm256_castsi256_si128(t));
+}
+
+__attribute__((target("avx2"))) static size_t shingles_avx2(const uint64_t *wh, size_t n, int k,
+                                                           uint32_t *out)
+{
+    size_t m = n - (size_t)k + 1, i = 0;
+    /* windows i .. i + 7: two vectors, so that two chains overlap */
+    for (; i + 8 <= m; i += 8) {
+        __m256i s0 = _mm256_setzero_si256(), s1 = _mm256_setzero_si256();
+        for (int j = 0; j < k; j++) {
+            __m256i add = _mm256_set1_epi64x(
+                (long long)(0x9E3779B97F4A7C15ULL * (uint64_t)(DL_DUP_K - k + j + 1)));
+            __m256i w0 = _mm256_loadu_si256((const __m256i *)(const void *)(wh + i + j));
+            __m256i w1 = _mm256_loadu_si256((const __m256i *)(const void *)(wh + i + 4 + j));
+            s0 = fmix4(_mm256_xor_si256(s0, _mm256_add_epi64(w0, add)));
+            s1 = fmix4(_mm256_xor_si256(s1, _mm256_add_epi64(w1, add)));
+        }
+        store_tops(out + i, s0);
+        store_tops(out + i + 4, s1);
+    }
+    for (; i < m; i++) out[i] = dl_dup_shingle_at(wh + i, k);
+    return m;
+}
+#endif
+
+size_t dl_dup_shingles_words_vec(const uint64_t *wh, size_t n, int k, uint32_t *out)
+{
+    if (n < (size_t)k) return 0;
+#ifdef SHINGLE_X86
+    if (__builtin_cpu_supports("avx2")) return shingles_avx2(wh, n, k, out);
+#endif
+    return dl_dup_shingles_words(wh, n, k, out);
 }

@@ -546,8 +546,8 @@ static int one_pass(prep_ctx *c, const char *text, const dl_tokvec *toks)
     if (dl_vec_reserve(&c->sig, nw) || dl_vec_reserve(&c->bi, nw) ||
         dl_vec_reserve(&c->sorttmp, nw))
         return DL_ENOMEM;
-    c->sig.n = dl_dup_shingles_words(c->wh.v, nw, DL_DUP_K, c->sig.v);
-    c->bi.n = dl_dup_shingles_words(c->wh.v, nw, 2, c->bi.v);
+    c->sig.n = dl_dup_shingles_words_vec(c->wh.v, nw, DL_DUP_K, c->sig.v);
+    c->bi.n = dl_dup_shingles_words_vec(c->wh.v, nw, 2, c->bi.v);
     dl_dup_sort_unique(&c->sig, c->sorttmp.v);
     /* the 2-shingles stay unsorted: the dedup thread sorts the few it
      * needs (dedup.c, bigrams_ready) */

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "dedup/dedup.h"
+#include "dedup/shingle.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,27 @@ static void test_sig_blob(void **state)
     dl_vec_free(&buf);
 }
 
+/* The vector shingler gives the scalar one's values, whatever the length
+ * (full blocks of eight windows and the rest). */
+static void test_shingles_vec(void **state)
+{
+    (void)state;
+    uint64_t wh[64];
+    uint64_t x = 0x243F6A8885A308D3ull;
+    for (int i = 0; i < 64; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        wh[i] = x;
+    }
+    for (int k = 1; k <= DL_DUP_K; k++)
+        for (size_t n = 0; n <= 64; n++) {
+            uint32_t a[64], b[64];
+            size_t na = dl_dup_shingles_words(wh, n, k, a);
+            size_t nb = dl_dup_shingles_words_vec(wh, n, k, b);
+            assert_int_equal(na, nb);
+            if (na) assert_memory_equal(a, b, na * sizeof *a);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,6 +181,7 @@ int main(void)
         cmocka_unit_test(test_copy_vs_report),
         cmocka_unit_test(test_junk),
         cmocka_unit_test(test_sig_blob),
+        cmocka_unit_test(test_shingles_vec),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
