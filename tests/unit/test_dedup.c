@@ -8,6 +8,10 @@
 
 #include "dedup/dedup.h"
 #include "dedup/shingle.h"
+#include "text/svb.h"
+
+#include <streamvbyte.h>
+#include <streamvbytedelta.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +178,30 @@ static void test_shingles_vec(void **state)
         }
 }
 
+/* The streamvbyte encoder writes the library's bytes (plain and delta, any
+ * length, values of every byte count). */
+static void test_svb(void **state)
+{
+    (void)state;
+    static uint32_t v[300];
+    static uint8_t a[2000], b[2000];
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (size_t n = 0; n <= 300; n += (n < 20 ? 1 : 37)) {
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            v[i] = (uint32_t)x >> (8 * (x >> 40 & 3));  /* 1 to 4 bytes */
+        }
+        size_t na = dl_svb_encode(v, n, a, 0, 0);
+        size_t nb = streamvbyte_encode(v, (uint32_t)n, b);
+        assert_int_equal(na, nb);
+        if (na) assert_memory_equal(a, b, na);
+        na = dl_svb_encode(v, n, a, 1, 7);
+        nb = streamvbyte_delta_encode(v, (uint32_t)n, b, 7);
+        assert_int_equal(na, nb);
+        if (na) assert_memory_equal(a, b, na);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_junk),
         cmocka_unit_test(test_sig_blob),
         cmocka_unit_test(test_shingles_vec),
+        cmocka_unit_test(test_svb),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
