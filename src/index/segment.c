@@ -17,6 +17,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <fcntl.h>
+#include "../text/svb.h"
 #include <streamvbyte.h>
 #include <streamvbytedelta.h>
 #include <sys/mman.h>
@@ -639,9 +640,9 @@ int seg_writer_term(seg_writer *w, const char *term, size_t len, const uint32_t 
         if (w->post.n > UINT32_MAX - 2048 || w->pos.n + npos * 5 + 64 > UINT32_MAX)
             return w->err = DL_ETOOBIG;
         if (bv_reserve(&w->post, streamvbyte_max_compressedbytes(n) * 2)) return w->err = DL_ENOMEM;
-        w->post.n += streamvbyte_delta_encode(docs + s, n, w->post.v + w->post.n,
-                                              b ? docs[s - 1] : 0);
-        w->post.n += streamvbyte_encode(tfs + s, n, w->post.v + w->post.n);
+        /* svb.c: the library's bytes at an eighth of its cost */
+        w->post.n += dl_svb_encode(docs + s, n, w->post.v + w->post.n, 1, b ? docs[s - 1] : 0);
+        w->post.n += dl_svb_encode(tfs + s, n, w->post.v + w->post.n, 0, 0);
         /* virtual positions: doc k's positions + base_k, base_0 = 0 and
          * base_k = last virtual position of doc k-1, plus 1: one increasing
          * run per block, delta-encoded (decoded with SIMD prefix sums) */
@@ -660,7 +661,7 @@ int seg_writer_term(seg_writer *w, const char *term, size_t len, const uint32_t 
         }
         if (bv_reserve(&w->pos, streamvbyte_max_compressedbytes((uint32_t)npos)))
             return w->err = DL_ENOMEM;
-        w->pos.n += streamvbyte_delta_encode(w->tmp.v, (uint32_t)npos, w->pos.v + w->pos.n, 0);
+        w->pos.n += dl_svb_encode(w->tmp.v, npos, w->pos.v + w->pos.n, 1, 0);
         w->blocks.v[b] = blk;
     }
     w->blocks.n = nb;
