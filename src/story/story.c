@@ -137,6 +137,11 @@ typedef struct idmap {
     size_t n;
 } idmap;
 
+/* Memoised logarithms (struct dl_storyer, ltf, idf): term counts below
+ * LTF_N, document frequencies below IDF_MEMO. */
+#define LTF_N 64
+#define IDF_MEMO 1024
+
 /* Probe table slots (struct dl_storyer, pt_*): for vectors of up to
  * PT_CAP / 4 terms. */
 #define PT_CAP 1024
@@ -175,6 +180,7 @@ struct dl_storyer {
     DL_VEC(size_t) ties; /* scratch */
     DL_VEC(uint32_t) offs, tids; /* scratch of doc_vector: string offsets, their ids */
     DL_VEC(uint32_t) ihash;      /* scratch of intern_many: hashes, lengths */
+    DL_VEC(uint32_t) islot;      /* scratch of intern_many: first slots' ids + 1 */
     dl_buf label, state;         /* scratch of write_row and new stories */
     DL_VEC(uint64_t) k64, k64t, k64u;  /* scratch of the flush's sorts */
     DL_VEC(uint32_t) u32a, u32b;
@@ -218,6 +224,13 @@ struct dl_storyer {
     sqlite3_stmt *st_keys_many;
     sqlite3_stmt *st_df_get, *st_df_put, *st_keys_get, *st_keys_put, *st_story_get,
         *st_story_new, *st_story_upd, *st_art_set, *st_art_story;
+    /* doc_vector's logarithms, memoised exactly (the same log() calls,
+     * made once): ltf[k] = log(k) for the small whole term counts, and
+     * idf[df] the idf of a document frequency below IDF_MEMO for the
+     * article counted in idf_at[df] (s->ndocs then) */
+    double ltf[LTF_N];
+    double idf[IDF_MEMO];
+    int64_t idf_at[IDF_MEMO];
 };
 
 #define STR(s, id) ((s)->strs + (s)->dict.v[id].off)
@@ -246,19 +259,39 @@ static int dh_grow(dl_storyer *s)
     return DL_OK;
 }
 
-/* The id of t[0, len) (NUL-free) whose hash is hv, interned on first
- * sight; NO_ID on OOM.  A slot holds the hash beside the id, so a probe
- * touches a string only when the hashes agree. */
-static uint32_t intern_h(dl_storyer *s, const char *t, size_t len, uint32_t hv)
+static inline uint64_t load64(const char *p)
 {
-    if ((s->dict.n + 1) * 2 > s->dh_cap && dh_grow(s)) return NO_ID;
-    size_t h = hv & (s->dh_cap - 1);
-    for (; s->dh[h]; h = (h + 1) & (s->dh_cap - 1)) {
-        if ((uint32_t)(s->dh[h] >> 32) != hv) continue;
-        uint32_t id = (uint32_t)s->dh[h] - 1;
-        const char *u = s->strs + s->dict.v[id].off;
-        if (memcmp(u, t, len) == 0 && u[len] == 0) return id;
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+static inline uint32_t load32(const char *p)
+{
+    uint32_t x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+/* Are u[0, len) and t[0, len) the same bytes?  Short strings (most terms)
+ * are compared by two overlapping word loads inside both ranges. */
+static inline int same_bytes(const char *u, const char *t, size_t len)
+{
+    if (len >= 8) {
+        if (len > 16) return memcmp(u, t, len) == 0;
+        return load64(u) == load64(t) && load64(u + len - 8) == load64(t + len - 8);
     }
+    if (len >= 4) return load32(u) == load32(t) && load32(u + len - 4) == load32(t + len - 4);
+    for (size_t i = 0; i < len; i++)
+        if (u[i] != t[i]) return 0;
+    return 1;
+}
+
+/* Interns t[0, len) (hash hv) at the free slot h of the hash table
+ * (which has room); NO_ID on OOM. */
+static __attribute__((noinline)) uint32_t intern_add(dl_storyer *s, const char *t, size_t len,
+                                                     uint32_t hv, size_t h)
+{
     if (s->dict.n >= NO_ID - 1 || s->strs_n + len + 1 > UINT32_MAX) return NO_ID;
     if (s->strs_n + len + 1 > s->strs_cap) {
         size_t nc = s->strs_cap ? s->strs_cap * 2 : 1 << 20;
@@ -280,17 +313,71 @@ static uint32_t intern_h(dl_storyer *s, const char *t, size_t len, uint32_t hv)
     return (uint32_t)s->dict.n - 1;
 }
 
-/* FNV-1a, folded to 32 bits. */
-static uint32_t fold64(uint64_t h)
+/* The id of t[0, len) (NUL-free) whose hash is hv, interned on first
+ * sight; NO_ID on OOM.  A slot holds the hash beside the id, so a probe
+ * touches an entry only when the hashes agree, and its string only when
+ * the lengths do too. */
+static inline __attribute__((always_inline)) uint32_t intern_h(dl_storyer *s, const char *t,
+                                                               size_t len, uint32_t hv)
 {
-    return (uint32_t)(h ^ (h >> 29) ^ (h >> 47));
+    if ((s->dict.n + 1) * 2 > s->dh_cap && dh_grow(s)) return NO_ID;
+    size_t mask = s->dh_cap - 1;
+    size_t h = hv & mask;
+    uint16_t l16 = len < UINT16_MAX ? (uint16_t)len : UINT16_MAX;
+    for (uint64_t sl; (sl = s->dh[h]) != 0; h = (h + 1) & mask) {
+        if ((uint32_t)(sl >> 32) != hv) continue;
+        const dent *e = &s->dict.v[(uint32_t)sl - 1];
+        if (e->len != l16) continue;
+        const char *u = s->strs + e->off;
+        if (l16 < UINT16_MAX ? same_bytes(u, t, len) : memcmp(u, t, len) == 0 && u[len] == 0)
+            return (uint32_t)sl - 1;
+    }
+    return intern_add(s, t, len, hv, h);
+}
+
+/* The hash of a string: the slot and the check value of the dictionary
+ * (only this session's table depends on it: ids are given in first-seen
+ * order).  Words loaded from inside t[0, len) only -- two overlapping ones
+ * for the short strings most terms are -- folded by 64x64->128-bit
+ * multiplications (wyhash's mixing). */
+static inline uint64_t mum(uint64_t a, uint64_t b)
+{
+    __uint128_t m = (__uint128_t)a * b;
+    return (uint64_t)m ^ (uint64_t)(m >> 64);
+}
+#define SH_K0 0xa0761d6478bd642full
+#define SH_K1 0xe7037ed1a0b428dbull
+#define SH_K2 0x8ebc6af09c88c6e3ull
+static inline uint32_t str_hash(const char *t, size_t len)
+{
+    uint64_t a, b, h = SH_K0 ^ len;
+    if (len > 16) {
+        size_t i = 0;
+        for (; i + 16 < len; i += 16)
+            h = mum(load64(t + i) ^ SH_K1, load64(t + i + 8) ^ h);
+        a = load64(t + len - 16);
+        b = load64(t + len - 8);
+    } else if (len >= 8) {
+        a = load64(t);
+        b = load64(t + len - 8);
+    } else if (len >= 4) {
+        a = load32(t);
+        b = load32(t + len - 4);
+    } else if (len) {
+        a = (uint64_t)(unsigned char)t[0] << 16 | (uint64_t)(unsigned char)t[len >> 1] << 8 |
+            (unsigned char)t[len - 1];
+        b = 0;
+    } else {
+        a = b = 0;
+    }
+    h = mum(a ^ SH_K1, b ^ h);
+    h = mum(h ^ SH_K2, len ^ SH_K1);
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 static uint32_t intern(dl_storyer *s, const char *t, size_t len)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)t[i]) * 1099511628211ull;
-    return intern_h(s, t, len, fold64(h));
+    return intern_h(s, t, len, str_hash(t, len));
 }
 
 /* Interns the n NUL-terminated strings buf + off[i] in order (the ids
@@ -305,28 +392,26 @@ static uint32_t intern(dl_storyer *s, const char *t, size_t len)
 static int intern_many(dl_storyer *s, const char *buf, const uint32_t *off, size_t n,
                        uint32_t *ids)
 {
-    if (dl_vec_reserve(&s->ihash, 2 * n)) return DL_ENOMEM;
+    if (dl_vec_reserve(&s->ihash, 2 * n) || dl_vec_reserve(&s->islot, n)) return DL_ENOMEM;
     uint32_t *hv = s->ihash.v, *len = s->ihash.v + n;
+    uint32_t *sl = s->islot.v;
     size_t mask = s->dh_cap - 1;
     for (size_t j = 0; j < n; j++) {
-        uint64_t h = 1469598103934665603ull;
-        const char *t = buf + off[j], *p = t;
-        for (; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
-        hv[j] = fold64(h);
-        len[j] = (uint32_t)(p - t);
+        const char *t = buf + off[j];
+        size_t l = strlen(t);
+        hv[j] = str_hash(t, l);
+        len[j] = (uint32_t)l;
         if (s->dh_cap) __builtin_prefetch(&s->dh[hv[j] & mask]);
     }
     if (s->dh_cap) {
+        /* the first slot of each: its entry when the hash agrees */
         for (size_t j = 0; j < n; j++) {
-            uint64_t sl = s->dh[hv[j] & mask];
-            if (sl && (uint32_t)(sl >> 32) == hv[j])
-                __builtin_prefetch(&s->dict.v[(uint32_t)sl - 1]);
+            uint64_t x = s->dh[hv[j] & mask];
+            sl[j] = x && (uint32_t)(x >> 32) == hv[j] ? (uint32_t)x : 0;
+            if (sl[j]) __builtin_prefetch(&s->dict.v[sl[j] - 1]);
         }
-        for (size_t j = 0; j < n; j++) {
-            uint64_t sl = s->dh[hv[j] & mask];
-            if (sl && (uint32_t)(sl >> 32) == hv[j])
-                __builtin_prefetch(s->strs + s->dict.v[(uint32_t)sl - 1].off);
-        }
+        for (size_t j = 0; j < n; j++)
+            if (sl[j]) __builtin_prefetch(s->strs + s->dict.v[sl[j] - 1].off);
     }
     for (size_t j = 0; j < n; j++) {
         uint32_t id = intern_h(s, buf + off[j], len[j], hv[j]);
@@ -487,6 +572,7 @@ void dl_storyer_free(dl_storyer *s)
     dl_vec_free(&s->ties);
     dl_vec_free(&s->offs);
     dl_vec_free(&s->ihash);
+    dl_vec_free(&s->islot);
     dl_vec_free(&s->k64);
     dl_vec_free(&s->k64t);
     dl_vec_free(&s->k64u);
@@ -934,6 +1020,13 @@ int dl_storyer_new(dl_archive *ar, dl_storyer **out)
     dl_storyer *s = dl_calloc(1, sizeof *s);
     if (!s) return DL_ENOMEM;
     s->ar = ar;
+    /* log() of each count at run time (volatile: not folded by the
+     * compiler, whose rounding could differ from the library's) */
+    for (int k = 1; k < LTF_N; k++) {
+        volatile double x = (double)k;
+        s->ltf[k] = log(x);
+    }
+    for (size_t i = 0; i < IDF_MEMO; i++) s->idf_at[i] = -1;
     s->sm = dl_stemmer_new();
     s->seen = dl_calloc(2, sizeof *s->seen);  /* key_stories', candidates' */
     s->parked = dl_calloc(STORY_PARKED, sizeof *s->parked);
@@ -1198,19 +1291,40 @@ static double dot_with(const dl_storyer *s, const stermvec *a, const stermvec *c
     return s->pt_of == a ? ptab_dot(s, c) : dot(a, c);
 }
 
-/* Sorts v by term id (ids distinct: any sort gives the one order). */
+/* Sorts v by term id (ids distinct: any sort gives the one order).  A
+ * short vector (an article's) as 64-bit keys (id, index) by a bottom-up
+ * merge without branches on the data, then moved into place. */
 static void sort_by_id(stermvec *v)
 {
-    if (v->n <= 64) {
-        for (size_t k = 1; k < v->n; k++) {
-            sterm x = v->v[k];
-            size_t m = k;
-            while (m > 0 && v->v[m - 1].id > x.id) v->v[m] = v->v[m - 1], m--;
-            v->v[m] = x;
-        }
+    size_t n = v->n;
+    if (n > 64) {
+        dl_qsort(v->v, v->n, sizeof *v->v, cmp_id);
         return;
     }
-    dl_qsort(v->v, v->n, sizeof *v->v, cmp_id);
+    uint64_t ka[64], kb[64];
+    sterm tmp[64];
+    for (size_t k = 0; k < n; k++) ka[k] = (uint64_t)v->v[k].id << 8 | k, tmp[k] = v->v[k];
+    uint64_t *a = ka, *b = kb;
+    for (size_t wd = 1; wd < n; wd *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * wd) {
+            size_t i = lo, ie = lo + wd < n ? lo + wd : n;
+            size_t j = ie, je = lo + 2 * wd < n ? lo + 2 * wd : n;
+            size_t o = lo;
+            while (i < ie && j < je) {
+                uint64_t x = a[i], y = a[j];
+                int takey = y < x;
+                b[o++] = takey ? y : x;
+                j += takey;
+                i += !takey;
+            }
+            while (i < ie) b[o++] = a[i++];
+            while (j < je) b[o++] = a[j++];
+        }
+        uint64_t *t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t k = 0; k < n; k++) v->v[k] = tmp[a[k] & 0xff];
 }
 
 /* Parses a state text into v (id-sorted, emptied first).  Bad lines are
@@ -1448,8 +1562,20 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *
     for (size_t i = 0; i < n && !rc; i++) {
         int64_t df = 0;
         if ((rc = df_bump(s, tid[i], &df))) break;
-        double idf = log((double)(s->ndocs + 1) / (double)(df + 1)) + 1.0;
-        w[i] = w[n + i] = (1.0 + log(terms->v.v[i].w)) * idf;
+        double idf;
+        if (df >= 0 && df < IDF_MEMO) {
+            if (s->idf_at[df] != s->ndocs) {
+                s->idf[df] = log((double)(s->ndocs + 1) / (double)(df + 1)) + 1.0;
+                s->idf_at[df] = s->ndocs;
+            }
+            idf = s->idf[df];
+        } else {
+            idf = log((double)(s->ndocs + 1) / (double)(df + 1)) + 1.0;
+        }
+        double tf = terms->v.v[i].w, ltf;
+        if (tf >= 1.0 && tf < (double)LTF_N && tf == (double)(int)tf) ltf = s->ltf[(int)tf];
+        else ltf = log(tf);
+        w[i] = w[n + i] = (1.0 + ltf) * idf;
     }
     /* the cut: weights above thr, then ties at thr by term order */
     double thr = -INFINITY;
@@ -1794,7 +1920,7 @@ static int entity_keys(dl_storyer *s, const dl_annotation *a, uint32_t *keys, si
         key[1] = (char)('0' + e->type);
         for (size_t k = 0; k < len; k++) {
             unsigned char c = (unsigned char)e->name[k];
-            key[2 + k] = (char)(c < 0x80 ? tolower(c) : c);
+            key[2 + k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);  /* tolower, C locale */
         }
         key[2 + len] = 0;
         uint32_t id = intern(s, key, 2 + len);
