@@ -218,6 +218,7 @@ struct dl_storyer {
     int gone_off;
     sqlite3_stmt *st_merge_art, *st_tomb;
     sqlite3_stmt *st_df_many;  /* DF_ROWS upserts at once; made on first use */
+    sqlite3_stmt *st_df_big;   /* DF_BIG of them */
     /* story_keys rows not yet written (mem mode: lookups read the rows in
      * memory); written by flush_keys, in key order, DF_ROWS at once */
     DL_VEC(pkey) pkeys;
@@ -550,6 +551,7 @@ void dl_storyer_free(dl_storyer *s)
     sqlite3_finalize(s->st_version);
     sqlite3_finalize(s->st_merge_art);
     sqlite3_finalize(s->st_df_many);
+    sqlite3_finalize(s->st_df_big);
     sqlite3_finalize(s->st_keys_many);
     dl_applog_close(&s->klog);
     dl_vec_free(&s->logbuf);
@@ -590,24 +592,29 @@ void dl_storyer_free(dl_storyer *s)
     free(s);
 }
 
-/* Counts one more article holding term id; returns its df before this one
- * through *df. */
-static int df_bump(dl_storyer *s, uint32_t id, int64_t *df)
+/* Reads term id's document frequency into its entry (on first use). */
+static __attribute__((noinline)) void df_load(dl_storyer *s, uint32_t id)
 {
     dent *e = &s->dict.v[id];
-    if (!e->df_known) {
-        int64_t n = 0;
-        if (!s->dfmem) {
-            sqlite3_stmt *st = s->st_df_get;
-            sqlite3_bind_text(st, 1, STR(s, id), -1, SQLITE_STATIC);
-            if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-            sqlite3_reset(st);
-            sqlite3_clear_bindings(st);
-        }
-        e->n = n;
-        e->delta = 0;
-        e->df_known = 1;
+    int64_t n = 0;
+    if (!s->dfmem) {
+        sqlite3_stmt *st = s->st_df_get;
+        sqlite3_bind_text(st, 1, STR(s, id), -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
     }
+    e->n = n;
+    e->delta = 0;
+    e->df_known = 1;
+}
+
+/* Counts one more article holding term id; returns its df before this one
+ * through *df. */
+static inline int df_bump(dl_storyer *s, uint32_t id, int64_t *df)
+{
+    dent *e = &s->dict.v[id];
+    if (!e->df_known) df_load(s, id);
     *df = e->n;
     if (!e->df_dirty) {
         if (dl_vec_push(&s->dirty, id)) return DL_ENOMEM;
@@ -630,6 +637,32 @@ static int cmp_dirty(const void *a, const void *b)
 }
 
 #define DF_ROWS 64  /* rows per multi-row upsert */
+#define DF_BIG 256  /* rows per statement of the flush's story_df upsert */
+
+/* Sorts the keys k[0, n) (a 40-bit prefix above a 24-bit index, the
+ * indices ascending) by prefix, ties in index order -- the order of the
+ * whole keys: a stable LSD radix over the prefix's 5 bytes only, a byte
+ * all keys share skipped; tmp has room for n. */
+static void sort_by_prefix(uint64_t *k, size_t n, uint64_t *tmp)
+{
+    uint64_t *src = k, *dst = tmp;
+    for (int sh = 24; sh < 64; sh += 8) {
+        size_t cnt[256] = {0};
+        for (size_t i = 0; i < n; i++) cnt[(src[i] >> sh) & 255]++;
+        if (cnt[(src[0] >> sh) & 255] == n) continue;
+        size_t pos = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = cnt[d];
+            cnt[d] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++) dst[cnt[(src[i] >> sh) & 255]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != k) memcpy(k, src, n * sizeof *k);
+}
 
 /* Sorts the term ids ids[0, n) by their strings (strcmp order; ids
  * distinct): by the first 5 bytes as an integer (radix), then each run
@@ -655,7 +688,7 @@ static int sort_ids_by_string(dl_storyer *s, uint32_t *ids, size_t n)
         pre <<= 8 * (5 - j);  /* a shorter string: NULs, first as in strcmp */
         k[i] = pre << 24 | i;
     }
-    dl_sort_u64(k, n, s->k64t.v);
+    sort_by_prefix(k, n, s->k64t.v);
     uint32_t *o = s->u32b.v;
     for (size_t i = 0; i < n; i++) o[i] = ids[k[i] & 0xFFFFFF];
     sort_s = s;
@@ -961,6 +994,28 @@ int dl_storyer_drop_keys(dl_storyer *s)
     return flush_keys(s);
 }
 
+/* Upserts the story_df increments of the sorted dirty ids [i, m) by
+ * `rows` at once with st while a whole statement's worth remains; returns
+ * where it stopped (the rest is the caller's). */
+static size_t df_rows(dl_storyer *s, sqlite3_stmt *st, int rows, size_t i, size_t m, int *rc)
+{
+    for (; i + (size_t)rows <= m && !*rc; i += (size_t)rows) {
+        for (int k = 0; k < rows; k++) {
+            uint32_t id = s->dirty.v[i + (size_t)k];
+            dent *e = &s->dict.v[id];
+            sqlite3_bind_text(st, 2 * k + 1, s->strs + e->off, (int)str_len(s, id), SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2 * k + 2, e->delta);
+        }
+        *rc = step_done(s, st);
+        for (int k = 0; k < rows && !*rc; k++) {
+            dent *e = &s->dict.v[s->dirty.v[i + (size_t)k]];
+            e->delta = 0;
+            e->df_dirty = 0;
+        }
+    }
+    return i;
+}
+
 int dl_storyer_flush(dl_storyer *s)
 {
     if (!s) return DL_OK;
@@ -976,29 +1031,22 @@ int dl_storyer_flush(dl_storyer *s)
     }
     s->dirty.n = m;
     if (m > 1 && (rc = sort_ids_by_string(s, s->dirty.v, m))) return rc;
-    if (!s->st_df_many && m >= DF_ROWS) {
+    /* DF_BIG rows a statement, then DF_ROWS, then one by one */
+    size_t i = 0;
+    if (!s->st_df_big && m >= DF_BIG)
+        s->st_df_big = dl_archive_prepare_rows(
+            s->ar, "INSERT INTO story_df(term, n) VALUES ", "(?,?)", DF_BIG,
+            " ON CONFLICT(term) DO UPDATE SET n = n + excluded.n");
+    if (!s->st_df_many && m % DF_BIG >= DF_ROWS)
         s->st_df_many = dl_archive_prepare_rows(
             s->ar, "INSERT INTO story_df(term, n) VALUES ", "(?,?)", DF_ROWS,
             " ON CONFLICT(term) DO UPDATE SET n = n + excluded.n");
-    }
-    size_t i = 0;
-    for (; s->st_df_many && i + DF_ROWS <= m && !rc; i += DF_ROWS) {
-        for (int k = 0; k < DF_ROWS; k++) {
-            dent *e = &s->dict.v[s->dirty.v[i + k]];
-            sqlite3_bind_text(s->st_df_many, 2 * k + 1, s->strs + e->off, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(s->st_df_many, 2 * k + 2, e->delta);
-        }
-        rc = step_done(s, s->st_df_many);
-        for (int k = 0; k < DF_ROWS && !rc; k++) {
-            dent *e = &s->dict.v[s->dirty.v[i + k]];
-            e->delta = 0;
-            e->df_dirty = 0;
-        }
-    }
+    if (s->st_df_big) i = df_rows(s, s->st_df_big, DF_BIG, i, m, &rc);
+    if (s->st_df_many) i = df_rows(s, s->st_df_many, DF_ROWS, i, m, &rc);
     for (; i < m && !rc; i++) {
         dent *e = &s->dict.v[s->dirty.v[i]];
         sqlite3_stmt *st = s->st_df_put;
-        sqlite3_bind_text(st, 1, s->strs + e->off, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, s->strs + e->off, (int)str_len(s, s->dirty.v[i]), SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, e->delta);
         rc = step_done(s, st);
         if (!rc) e->delta = 0, e->df_dirty = 0;
@@ -1106,12 +1154,25 @@ static int ranks_before(const dl_storyer *s, const sterm *x, const sterm *y)
     return x->id != y->id && strcmp(STR(s, x->id), STR(s, y->id)) < 0;
 }
 
+static double kth_largest(double *x, size_t n, size_t k);
+
 /* The indices of v's k best terms (ranks_before order) into idx (room for
- * k); returns how many.  O(n k), for small k. */
+ * k); returns how many.  An insertion into the best k so far; when v is
+ * longer than k, only the terms weighing at least the k-th largest weight
+ * (found first by a selection on a copy) are looked at -- a lighter term
+ * has k terms ranking before it, so the result is the same. */
+#define TOP_SELECT_MAX 512
 static size_t top_terms(const dl_storyer *s, const stermvec *v, size_t k, size_t *idx)
 {
     size_t m = 0;
+    double thr = -INFINITY;
+    if (k && v->n > k && v->n <= TOP_SELECT_MAX) {
+        double w[TOP_SELECT_MAX];
+        for (size_t i = 0; i < v->n; i++) w[i] = v->v[i].w;
+        thr = kth_largest(w, v->n, k);
+    }
     for (size_t i = 0; i < v->n; i++) {
+        if (v->v[i].w < thr) continue;
         if (m == k && !ranks_before(s, &v->v[i], &v->v[idx[m - 1]])) continue;
         size_t p = m < k ? m++ : m - 1;
         while (p > 0 && ranks_before(s, &v->v[i], &v->v[idx[p - 1]])) idx[p] = idx[p - 1], p--;
@@ -1376,13 +1437,16 @@ static int digits6(double a, long long *mo, int *eo)
     while (e < 5 && a >= dec_lo[e + 5]) e++;
     double x = a * pow10_tab[5 - e];
     if (fabs(x - floor(x) - 0.5) < 1e-6) return 0;
-    long long m = llround(x);
+    /* llround(x): x (>= 0, < 2^53) lies farther than 1e-6 from a half, so
+     * x + 0.5 (off by at most an ulp of 1e7, far below 1e-6) truncates to the
+     * same integer */
+    long long m = (long long)(x + 0.5);
     if (m >= 1000000 || m < 100000) {
         if (m >= 1000000 ? e == 5 : e == -4) return 0;
         e += m >= 1000000 ? 1 : -1;
         x = a * pow10_tab[5 - e];
         if (fabs(x - floor(x) - 0.5) < 1e-6) return 0;
-        m = llround(x);
+        m = (long long)(x + 0.5);
     }
     if (m < 100000 || m >= 1000000) return 0;
     *mo = m;
