@@ -94,10 +94,24 @@ typedef DL_VEC(int64_t) i64vec;
 /* The story_keys rows of one key in memory: all of them in arrival
  * order, and the newest STORY_KEY_SCAN of them kept sorted (win), so that
  * a lookup is a binary search for the day window's slice instead of a
- * scan and a sort (kmap_add keeps win in step with rows). */
+ * scan and a sort (kmap_add keeps win in step with rows).  While the rows
+ * arrive sorted and are no more than STORY_KEY_SCAN, they are the window
+ * themselves and win stays unmade (NULL; kwin): most keys never need a
+ * second array. */
 typedef struct krows {
     DL_VEC(uint64_t) rows, win;
 } krows;
+
+/* The sorted window of a key's rows (into *n). */
+static inline const uint64_t *kwin(const krows *e, size_t *n)
+{
+    if (e->win.v) {
+        *n = e->win.n;
+        return e->win.v;
+    }
+    *n = e->rows.n;
+    return e->rows.v;
+}
 
 /* An interned string.  df: the document frequency as this session sees it
  * (read through from story_df on first use when df_known is 0), delta the
@@ -109,6 +123,10 @@ typedef struct dent {
     uint32_t off;        /* string at strs + off */
     uint8_t df_known, df_dirty;
     uint16_t len;        /* strlen, or UINT16_MAX: longer (see str_len) */
+    /* a term's surface the last time an article kept it (id + 1; 0:
+     * none): most articles give a term the same one, found again by a
+     * string compare instead of a dictionary lookup (doc_vector) */
+    uint32_t surf;
     int64_t n, delta;
 } dent;
 
@@ -181,6 +199,7 @@ struct dl_storyer {
     DL_VEC(uint32_t) offs, tids; /* scratch of doc_vector: string offsets, their ids */
     DL_VEC(uint32_t) ihash;      /* scratch of intern_many: hashes, lengths */
     DL_VEC(uint32_t) islot;      /* scratch of intern_many: first slots' ids + 1 */
+    DL_VEC(uint32_t) smiss;      /* scratch of doc_vector: surfaces to intern */
     dl_buf label, state;         /* scratch of write_row and new stories */
     DL_VEC(uint64_t) k64, k64t, k64u;  /* scratch of the flush's sorts */
     DL_VEC(uint32_t) u32a, u32b;
@@ -494,6 +513,23 @@ static int kmap_add(dl_storyer *s, uint32_t term, int32_t day, int64_t story)
     uint64_t r = KROW(day, story);
     for (size_t i = e->rows.n; i > 0 && e->rows.v[i - 1] >> 32 == r >> 32; i--)
         if (e->rows.v[i - 1] == r) return 0;
+    /* rows in (day, story) order and no more than the window: they are
+     * the window (win unmade, no second array for most keys) */
+    if (!e->win.v && e->rows.n < STORY_KEY_SCAN && (!e->rows.n || e->rows.v[e->rows.n - 1] <= r)) {
+        if (dl_vec_push(&e->rows, r)) {
+            kmap_free(s);
+            return 1;
+        }
+        return 1;
+    }
+    if (!e->win.v) {  /* the window made from the rows so far */
+        if (dl_vec_reserve(&e->win, e->rows.n + 1)) {
+            kmap_free(s);
+            return 1;
+        }
+        if (e->rows.n) memcpy(e->win.v, e->rows.v, e->rows.n * sizeof *e->rows.v);
+        e->win.n = e->rows.n;
+    }
     if (dl_vec_push(&e->rows, r) || dl_vec_reserve(&e->win, e->win.n + 1)) {
         kmap_free(s);
         return 1;
@@ -575,6 +611,7 @@ void dl_storyer_free(dl_storyer *s)
     dl_vec_free(&s->offs);
     dl_vec_free(&s->ihash);
     dl_vec_free(&s->islot);
+    dl_vec_free(&s->smiss);
     dl_vec_free(&s->k64);
     dl_vec_free(&s->k64t);
     dl_vec_free(&s->k64u);
@@ -1676,9 +1713,25 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *
     }
     /* surfaces interned only for the terms kept, in that order */
     if (!rc) rc = dl_vec_reserve(v, nk);
+    if (!rc && nk) rc = dl_vec_reserve(&s->smiss, 2 * nk);
     if (!rc && nk) {
-        for (size_t k = 0; k < nk; k++) sid[k] = terms->v.v[kept[k]].surface;
-        rc = intern_many(s, terms->buf, sid, nk, sid);
+        /* the term's surface last time when it is the same string, else
+         * interned (the misses in order: the ids come out the same) */
+        uint32_t *moff = s->smiss.v, *mpos = s->smiss.v + nk;
+        size_t nm = 0;
+        for (size_t k = 0; k < nk; k++) {
+            uint32_t off = terms->v.v[kept[k]].surface;
+            uint32_t last = s->dict.v[tid[kept[k]]].surf;
+            if (last && strcmp(STR(s, last - 1), terms->buf + off) == 0) {
+                sid[k] = last - 1;
+            } else {
+                moff[nm] = off;
+                mpos[nm++] = (uint32_t)k;
+            }
+        }
+        if (nm) rc = intern_many(s, terms->buf, moff, nm, moff);
+        for (size_t q = 0; q < nm && !rc; q++) sid[mpos[q]] = moff[q];
+        for (size_t k = 0; k < nk && !rc; k++) s->dict.v[tid[kept[k]]].surf = sid[k] + 1;
     }
     for (size_t k = 0; k < nk && !rc; k++) {
         sterm t = {tid[kept[k]], sid[k], w[kept[k]]};
@@ -2066,10 +2119,12 @@ static void key_prefetch(const dl_storyer *s, const uint32_t *terms, size_t nt)
     for (size_t i = 0; i < nt; i++) {
         if (terms[i] >= s->kr.n) continue;
         const krows *e = &s->kr.v[terms[i]];
-        if (!e->win.n) continue;
-        __builtin_prefetch(&e->win.v[0]);
-        __builtin_prefetch(&e->win.v[e->win.n / 2]);
-        __builtin_prefetch(&e->win.v[e->win.n - 1]);
+        size_t wn;
+        const uint64_t *w = kwin(e, &wn);
+        if (!wn) continue;
+        __builtin_prefetch(&w[0]);
+        __builtin_prefetch(&w[wn / 2]);
+        __builtin_prefetch(&w[wn - 1]);
     }
 }
 
@@ -2084,8 +2139,8 @@ static int key_stories(dl_storyer *s, uint32_t term, int32_t lo, int32_t hi, i64
         if (term >= s->kr.n) return DL_OK;
         /* the window's rows in [lo, hi]: one slice of the sorted rows, in
          * (day, story) order */
-        const uint64_t *w = s->kr.v[term].win.v;
-        size_t n = s->kr.v[term].win.n;
+        size_t n;
+        const uint64_t *w = kwin(&s->kr.v[term], &n);
         uint64_t plo = KROW(lo, 0), span = KROW(hi, UINT32_MAX) - plo;
         size_t a = lower_bound_u64(w, n, plo);
         size_t end = a;
