@@ -161,8 +161,12 @@ typedef struct idmap {
 #define IDF_MEMO 1024
 
 /* Probe table slots (struct dl_storyer, pt_*): for vectors of up to
- * PT_CAP / 4 terms. */
+ * PT_CAP / 4 terms.  Beside it a bitmap of the ids it holds (a bit per
+ * id, PT_BM): most terms of the other vector are not in the table, and
+ * the bitmap tells so for nearly all of them without the probe. */
 #define PT_CAP 1024
+#define PT_BM_BITS 2048
+#define PT_BM(id) ((uint32_t)((id) * 0x85EBCA6Bu) >> 21)
 
 /* A candidate story: id, keys shared, order of discovery. */
 typedef struct scand {
@@ -210,6 +214,7 @@ struct dl_storyer {
      * candidates are scored, a story's centroid in merge_one */
     uint32_t pt_id[PT_CAP];
     double pt_w[PT_CAP];
+    uint64_t pt_bm[PT_BM_BITS / 64];  /* a bit per id of the table's vector (PT_BM) */
     uint32_t pt_shift;
     const stermvec *pt_of;  /* the vector in the table (NULL: none) */
     sqlite3_stmt *st_version;
@@ -368,8 +373,30 @@ static inline uint64_t mum(uint64_t a, uint64_t b)
 #define SH_K0 0xa0761d6478bd642full
 #define SH_K1 0xe7037ed1a0b428dbull
 #define SH_K2 0x8ebc6af09c88c6e3ull
+static inline uint32_t hash_fold(uint64_t h, size_t len)
+{
+    h = mum(h ^ SH_K2, len ^ SH_K1);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/* The hash of a string of at most 8 bytes whose bytes, zero-extended
+ * little-endian, make the integer a. */
+static inline uint32_t str_hash_small(uint64_t a, size_t len)
+{
+    return hash_fold(mum(a ^ SH_K1, SH_K0 ^ len), len);
+}
+
 static inline uint32_t str_hash(const char *t, size_t len)
 {
+    if (len <= 8) {
+        uint64_t a;
+        if (len == 8) a = load64(t);
+        else if (len >= 4) a = load32(t) | (uint64_t)load32(t + len - 4) << (8 * (len - 4));
+        else if (len) a = (uint64_t)(unsigned char)t[0] | (uint64_t)(unsigned char)t[len >> 1] << (8 * (len >> 1)) |
+                         (uint64_t)(unsigned char)t[len - 1] << (8 * (len - 1));
+        else a = 0;
+        return str_hash_small(a, len);
+    }
     uint64_t a, b, h = SH_K0 ^ len;
     if (len > 16) {
         size_t i = 0;
@@ -377,22 +404,11 @@ static inline uint32_t str_hash(const char *t, size_t len)
             h = mum(load64(t + i) ^ SH_K1, load64(t + i + 8) ^ h);
         a = load64(t + len - 16);
         b = load64(t + len - 8);
-    } else if (len >= 8) {
+    } else {
         a = load64(t);
         b = load64(t + len - 8);
-    } else if (len >= 4) {
-        a = load32(t);
-        b = load32(t + len - 4);
-    } else if (len) {
-        a = (uint64_t)(unsigned char)t[0] << 16 | (uint64_t)(unsigned char)t[len >> 1] << 8 |
-            (unsigned char)t[len - 1];
-        b = 0;
-    } else {
-        a = b = 0;
     }
-    h = mum(a ^ SH_K1, b ^ h);
-    h = mum(h ^ SH_K2, len ^ SH_K1);
-    return (uint32_t)(h ^ (h >> 32));
+    return hash_fold(mum(a ^ SH_K1, b ^ h), len);
 }
 
 static uint32_t intern(dl_storyer *s, const char *t, size_t len)
@@ -400,7 +416,8 @@ static uint32_t intern(dl_storyer *s, const char *t, size_t len)
     return intern_h(s, t, len, str_hash(t, len));
 }
 
-/* Interns the n NUL-terminated strings buf + off[i] in order (the ids
+/* Interns the n NUL-terminated strings buf + off[i] (inside buf[0,
+ * buf_n)) in order (the ids
  * come out as n intern calls would give them) into ids (which may be off
  * itself).  The lookups of an article's few hundred terms are cache misses
  * (hash slot, dictionary entry, string: the dictionary outgrows the
@@ -409,8 +426,8 @@ static uint32_t intern(dl_storyer *s, const char *t, size_t len)
  * proper -- each miss is asked for a whole pass before it is needed, so
  * the misses overlap instead of queueing one after another.  DL_OK or
  * DL_ENOMEM. */
-static int intern_many(dl_storyer *s, const char *buf, const uint32_t *off, size_t n,
-                       uint32_t *ids)
+static int intern_many(dl_storyer *s, const char *buf, size_t buf_n, const uint32_t *off,
+                       size_t n, uint32_t *ids)
 {
     if (dl_vec_reserve(&s->ihash, 2 * n) || dl_vec_reserve(&s->islot, n)) return DL_ENOMEM;
     uint32_t *hv = s->ihash.v, *len = s->ihash.v + n;
@@ -418,8 +435,23 @@ static int intern_many(dl_storyer *s, const char *buf, const uint32_t *off, size
     size_t mask = s->dh_cap - 1;
     for (size_t j = 0; j < n; j++) {
         const char *t = buf + off[j];
-        size_t l = strlen(t);
-        hv[j] = str_hash(t, l);
+        size_t l;
+        if ((size_t)off[j] + 8 <= buf_n) {
+            /* a word from inside buf: its first NUL byte (the lowest flag
+             * of the zero-byte test is exact) ends a short string */
+            uint64_t x = load64(t);
+            uint64_t z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+            if (z) {
+                l = (size_t)__builtin_ctzll(z) >> 3;
+                hv[j] = str_hash_small(l ? x & (~0ull >> (64 - 8 * l)) : 0, l);
+            } else {
+                l = 8 + strlen(t + 8);
+                hv[j] = str_hash(t, l);
+            }
+        } else {
+            l = strlen(t);
+            hv[j] = str_hash(t, l);
+        }
         len[j] = (uint32_t)l;
         if (s->dh_cap) __builtin_prefetch(&s->dh[hv[j] & mask]);
     }
@@ -1327,6 +1359,11 @@ static void ptab_build(dl_storyer *s, const stermvec *v)
     uint32_t sh = 32 - bits;
     s->pt_shift = sh;
     memset(s->pt_id, 0xff, cap * sizeof *s->pt_id);  /* NO_ID: free */
+    memset(s->pt_bm, 0, sizeof s->pt_bm);
+    for (size_t i = 0; i < v->n; i++) {
+        uint32_t b = PT_BM(v->v[i].id);
+        s->pt_bm[b >> 6] |= (uint64_t)1 << (b & 63);
+    }
     for (size_t i = 0; i < v->n; i++) {
         uint32_t id = v->v[i].id;
         double w = v->v[i].w;
@@ -1366,14 +1403,15 @@ static inline double sel_w(double w, int c)
 
 /* dot(table's vector, c): the products of the shared terms summed in c's
  * (id) order, as the merge in dot sums them.  An absent term adds
- * 0.0 * w = +0.0, which leaves the (non-negative) running sum as it is:
- * the same double as dot's. */
+ * 0.0 * w = +0.0 (or is skipped when the bitmap says so), which leaves
+ * the (non-negative) running sum as it is: the same double as dot's. */
 static double ptab_dot(const dl_storyer *s, const stermvec *c)
 {
     uint32_t sh = s->pt_shift;
     double sum = 0;
     for (size_t i = 0; i < c->n; i++) {
-        uint32_t id = c->v[i].id;
+        uint32_t id = c->v[i].id, bit = PT_BM(id);
+        if (!(s->pt_bm[bit >> 6] >> (bit & 63) & 1)) continue;  /* surely absent */
         size_t a = PT_H1(id, sh), b = PT_H2(id, sh);
         double x = sel_w(s->pt_w[a], s->pt_id[a] == id) +
                    sel_w(s->pt_w[b], s->pt_id[b] == id && b != a);
@@ -1659,7 +1697,7 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *
     double *w = s->wbuf.v;
     uint32_t *tid = s->tids.v, *sid = s->tids.v + n;
     for (size_t i = 0; i < n && !rc; i++) s->offs.v[i] = terms->v.v[i].term;
-    if (!rc && n) rc = intern_many(s, terms->buf, s->offs.v, n, tid);
+    if (!rc && n) rc = intern_many(s, terms->buf, terms->buf_n, s->offs.v, n, tid);
     for (size_t i = 0; i < n && !rc; i++) {
         int64_t df = 0;
         if ((rc = df_bump(s, tid[i], &df))) break;
@@ -1729,7 +1767,7 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *
                 mpos[nm++] = (uint32_t)k;
             }
         }
-        if (nm) rc = intern_many(s, terms->buf, moff, nm, moff);
+        if (nm) rc = intern_many(s, terms->buf, terms->buf_n, moff, nm, moff);
         for (size_t q = 0; q < nm && !rc; q++) sid[mpos[q]] = moff[q];
         for (size_t k = 0; k < nk && !rc; k++) s->dict.v[tid[kept[k]]].surf = sid[k] + 1;
     }
