@@ -25,13 +25,19 @@
  * side (ptab_*); a story parked between batches is rounded to its written
  * precision by arithmetic, not through text, and only when it changed
  * (as_written, storyrow.rounded); the flush sorts terms by integer
- * prefixes and packed keys, not by string comparisons alone.
+ * prefixes and packed keys, not by string comparisons alone.  The
+ * logarithms of the TF-IDF weights are memoised exactly (the same log()
+ * values: per whole term count, and per df for the current article
+ * count); a term's surface is found again by a compare with the one it had
+ * last time (dent.surf); the top terms are picked among those at or above
+ * a selected k-th weight; a cosine skips the terms a bitmap of the probe
+ * table rules out.  None of this changes a value: outputs stay
+ * byte-identical.
  */
 #include "story.h"
 #include "../store/store.h"
 #include "../text/buf.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -1262,7 +1268,11 @@ static double kth_largest(double *x, size_t n, size_t k)
 {
     size_t lo = 0, hi = n - 1, want = k - 1;
     while (lo < hi) {
-        double pivot = x[lo + (hi - lo) / 2];
+        /* the median of the ends and the middle: fewer rounds (only the
+         * value returned matters, and it is the k-th largest whatever the
+         * pivots) */
+        double a = x[lo], b = x[lo + (hi - lo) / 2], c = x[hi];
+        double pivot = a > b ? (b > c ? b : a > c ? c : a) : (a > c ? a : b > c ? c : b);
         size_t i = lo, j = hi;
         while (i <= j) {
             while (x[i] > pivot) i++;
