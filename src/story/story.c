@@ -25,13 +25,19 @@
  * side (ptab_*); a story parked between batches is rounded to its written
  * precision by arithmetic, not through text, and only when it changed
  * (as_written, storyrow.rounded); the flush sorts terms by integer
- * prefixes and packed keys, not by string comparisons alone.
+ * prefixes and packed keys, not by string comparisons alone.  The
+ * logarithms of the TF-IDF weights are memoised exactly (the same log()
+ * values: per whole term count, and per df for the current article
+ * count); a term's surface is found again by a compare with the one it had
+ * last time (dent.surf); the top terms are picked among those at or above
+ * a selected k-th weight; a cosine skips the terms a bitmap of the probe
+ * table rules out.  None of this changes a value: outputs stay
+ * byte-identical.
  */
 #include "story.h"
 #include "../store/store.h"
 #include "../text/buf.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -94,10 +100,24 @@ typedef DL_VEC(int64_t) i64vec;
 /* The story_keys rows of one key in memory: all of them in arrival
  * order, and the newest STORY_KEY_SCAN of them kept sorted (win), so that
  * a lookup is a binary search for the day window's slice instead of a
- * scan and a sort (kmap_add keeps win in step with rows). */
+ * scan and a sort (kmap_add keeps win in step with rows).  While the rows
+ * arrive sorted and are no more than STORY_KEY_SCAN, they are the window
+ * themselves and win stays unmade (NULL; kwin): most keys never need a
+ * second array. */
 typedef struct krows {
     DL_VEC(uint64_t) rows, win;
 } krows;
+
+/* The sorted window of a key's rows (into *n). */
+static inline const uint64_t *kwin(const krows *e, size_t *n)
+{
+    if (e->win.v) {
+        *n = e->win.n;
+        return e->win.v;
+    }
+    *n = e->rows.n;
+    return e->rows.v;
+}
 
 /* An interned string.  df: the document frequency as this session sees it
  * (read through from story_df on first use when df_known is 0), delta the
@@ -109,6 +129,10 @@ typedef struct dent {
     uint32_t off;        /* string at strs + off */
     uint8_t df_known, df_dirty;
     uint16_t len;        /* strlen, or UINT16_MAX: longer (see str_len) */
+    /* a term's surface the last time an article kept it (id + 1; 0:
+     * none): most articles give a term the same one, found again by a
+     * string compare instead of a dictionary lookup (doc_vector) */
+    uint32_t surf;
     int64_t n, delta;
 } dent;
 
@@ -137,9 +161,18 @@ typedef struct idmap {
     size_t n;
 } idmap;
 
+/* Memoised logarithms (struct dl_storyer, ltf, idf): term counts below
+ * LTF_N, document frequencies below IDF_MEMO. */
+#define LTF_N 64
+#define IDF_MEMO 1024
+
 /* Probe table slots (struct dl_storyer, pt_*): for vectors of up to
- * PT_CAP / 4 terms. */
+ * PT_CAP / 4 terms.  Beside it a bitmap of the ids it holds (a bit per
+ * id, PT_BM): most terms of the other vector are not in the table, and
+ * the bitmap tells so for nearly all of them without the probe. */
 #define PT_CAP 1024
+#define PT_BM_BITS 2048
+#define PT_BM(id) ((uint32_t)((id) * 0x85EBCA6Bu) >> 21)
 
 /* A candidate story: id, keys shared, order of discovery. */
 typedef struct scand {
@@ -175,6 +208,8 @@ struct dl_storyer {
     DL_VEC(size_t) ties; /* scratch */
     DL_VEC(uint32_t) offs, tids; /* scratch of doc_vector: string offsets, their ids */
     DL_VEC(uint32_t) ihash;      /* scratch of intern_many: hashes, lengths */
+    DL_VEC(uint32_t) islot;      /* scratch of intern_many: first slots' ids + 1 */
+    DL_VEC(uint32_t) smiss;      /* scratch of doc_vector: surfaces to intern */
     dl_buf label, state;         /* scratch of write_row and new stories */
     DL_VEC(uint64_t) k64, k64t, k64u;  /* scratch of the flush's sorts */
     DL_VEC(uint32_t) u32a, u32b;
@@ -185,6 +220,7 @@ struct dl_storyer {
      * candidates are scored, a story's centroid in merge_one */
     uint32_t pt_id[PT_CAP];
     double pt_w[PT_CAP];
+    uint64_t pt_bm[PT_BM_BITS / 64];  /* a bit per id of the table's vector (PT_BM) */
     uint32_t pt_shift;
     const stermvec *pt_of;  /* the vector in the table (NULL: none) */
     sqlite3_stmt *st_version;
@@ -212,12 +248,20 @@ struct dl_storyer {
     int gone_off;
     sqlite3_stmt *st_merge_art, *st_tomb;
     sqlite3_stmt *st_df_many;  /* DF_ROWS upserts at once; made on first use */
+    sqlite3_stmt *st_df_big;   /* DF_BIG of them */
     /* story_keys rows not yet written (mem mode: lookups read the rows in
      * memory); written by flush_keys, in key order, DF_ROWS at once */
     DL_VEC(pkey) pkeys;
     sqlite3_stmt *st_keys_many;
     sqlite3_stmt *st_df_get, *st_df_put, *st_keys_get, *st_keys_put, *st_story_get,
         *st_story_new, *st_story_upd, *st_art_set, *st_art_story;
+    /* doc_vector's logarithms, memoised exactly (the same log() calls,
+     * made once): ltf[k] = log(k) for the small whole term counts, and
+     * idf[df] the idf of a document frequency below IDF_MEMO for the
+     * article counted in idf_at[df] (s->ndocs then) */
+    double ltf[LTF_N];
+    double idf[IDF_MEMO];
+    int64_t idf_at[IDF_MEMO];
 };
 
 #define STR(s, id) ((s)->strs + (s)->dict.v[id].off)
@@ -246,19 +290,39 @@ static int dh_grow(dl_storyer *s)
     return DL_OK;
 }
 
-/* The id of t[0, len) (NUL-free) whose hash is hv, interned on first
- * sight; NO_ID on OOM.  A slot holds the hash beside the id, so a probe
- * touches a string only when the hashes agree. */
-static uint32_t intern_h(dl_storyer *s, const char *t, size_t len, uint32_t hv)
+static inline uint64_t load64(const char *p)
 {
-    if ((s->dict.n + 1) * 2 > s->dh_cap && dh_grow(s)) return NO_ID;
-    size_t h = hv & (s->dh_cap - 1);
-    for (; s->dh[h]; h = (h + 1) & (s->dh_cap - 1)) {
-        if ((uint32_t)(s->dh[h] >> 32) != hv) continue;
-        uint32_t id = (uint32_t)s->dh[h] - 1;
-        const char *u = s->strs + s->dict.v[id].off;
-        if (memcmp(u, t, len) == 0 && u[len] == 0) return id;
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+static inline uint32_t load32(const char *p)
+{
+    uint32_t x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+/* Are u[0, len) and t[0, len) the same bytes?  Short strings (most terms)
+ * are compared by two overlapping word loads inside both ranges. */
+static inline int same_bytes(const char *u, const char *t, size_t len)
+{
+    if (len >= 8) {
+        if (len > 16) return memcmp(u, t, len) == 0;
+        return load64(u) == load64(t) && load64(u + len - 8) == load64(t + len - 8);
     }
+    if (len >= 4) return load32(u) == load32(t) && load32(u + len - 4) == load32(t + len - 4);
+    for (size_t i = 0; i < len; i++)
+        if (u[i] != t[i]) return 0;
+    return 1;
+}
+
+/* Interns t[0, len) (hash hv) at the free slot h of the hash table
+ * (which has room); NO_ID on OOM. */
+static __attribute__((noinline)) uint32_t intern_add(dl_storyer *s, const char *t, size_t len,
+                                                     uint32_t hv, size_t h)
+{
     if (s->dict.n >= NO_ID - 1 || s->strs_n + len + 1 > UINT32_MAX) return NO_ID;
     if (s->strs_n + len + 1 > s->strs_cap) {
         size_t nc = s->strs_cap ? s->strs_cap * 2 : 1 << 20;
@@ -280,20 +344,86 @@ static uint32_t intern_h(dl_storyer *s, const char *t, size_t len, uint32_t hv)
     return (uint32_t)s->dict.n - 1;
 }
 
-/* FNV-1a, folded to 32 bits. */
-static uint32_t fold64(uint64_t h)
+/* The id of t[0, len) (NUL-free) whose hash is hv, interned on first
+ * sight; NO_ID on OOM.  A slot holds the hash beside the id, so a probe
+ * touches an entry only when the hashes agree, and its string only when
+ * the lengths do too. */
+static inline __attribute__((always_inline)) uint32_t intern_h(dl_storyer *s, const char *t,
+                                                               size_t len, uint32_t hv)
 {
-    return (uint32_t)(h ^ (h >> 29) ^ (h >> 47));
+    if ((s->dict.n + 1) * 2 > s->dh_cap && dh_grow(s)) return NO_ID;
+    size_t mask = s->dh_cap - 1;
+    size_t h = hv & mask;
+    uint16_t l16 = len < UINT16_MAX ? (uint16_t)len : UINT16_MAX;
+    for (uint64_t sl; (sl = s->dh[h]) != 0; h = (h + 1) & mask) {
+        if ((uint32_t)(sl >> 32) != hv) continue;
+        const dent *e = &s->dict.v[(uint32_t)sl - 1];
+        if (e->len != l16) continue;
+        const char *u = s->strs + e->off;
+        if (l16 < UINT16_MAX ? same_bytes(u, t, len) : memcmp(u, t, len) == 0 && u[len] == 0)
+            return (uint32_t)sl - 1;
+    }
+    return intern_add(s, t, len, hv, h);
+}
+
+/* The hash of a string: the slot and the check value of the dictionary
+ * (only this session's table depends on it: ids are given in first-seen
+ * order).  Words loaded from inside t[0, len) only -- two overlapping ones
+ * for the short strings most terms are -- folded by 64x64->128-bit
+ * multiplications (wyhash's mixing). */
+static inline uint64_t mum(uint64_t a, uint64_t b)
+{
+    __uint128_t m = (__uint128_t)a * b;
+    return (uint64_t)m ^ (uint64_t)(m >> 64);
+}
+#define SH_K0 0xa0761d6478bd642full
+#define SH_K1 0xe7037ed1a0b428dbull
+#define SH_K2 0x8ebc6af09c88c6e3ull
+static inline uint32_t hash_fold(uint64_t h, size_t len)
+{
+    h = mum(h ^ SH_K2, len ^ SH_K1);
+    return (uint32_t)(h ^ (h >> 32));
+}
+
+/* The hash of a string of at most 8 bytes whose bytes, zero-extended
+ * little-endian, make the integer a. */
+static inline uint32_t str_hash_small(uint64_t a, size_t len)
+{
+    return hash_fold(mum(a ^ SH_K1, SH_K0 ^ len), len);
+}
+
+static inline uint32_t str_hash(const char *t, size_t len)
+{
+    if (len <= 8) {
+        uint64_t a;
+        if (len == 8) a = load64(t);
+        else if (len >= 4) a = load32(t) | (uint64_t)load32(t + len - 4) << (8 * (len - 4));
+        else if (len) a = (uint64_t)(unsigned char)t[0] | (uint64_t)(unsigned char)t[len >> 1] << (8 * (len >> 1)) |
+                         (uint64_t)(unsigned char)t[len - 1] << (8 * (len - 1));
+        else a = 0;
+        return str_hash_small(a, len);
+    }
+    uint64_t a, b, h = SH_K0 ^ len;
+    if (len > 16) {
+        size_t i = 0;
+        for (; i + 16 < len; i += 16)
+            h = mum(load64(t + i) ^ SH_K1, load64(t + i + 8) ^ h);
+        a = load64(t + len - 16);
+        b = load64(t + len - 8);
+    } else {
+        a = load64(t);
+        b = load64(t + len - 8);
+    }
+    return hash_fold(mum(a ^ SH_K1, b ^ h), len);
 }
 
 static uint32_t intern(dl_storyer *s, const char *t, size_t len)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)t[i]) * 1099511628211ull;
-    return intern_h(s, t, len, fold64(h));
+    return intern_h(s, t, len, str_hash(t, len));
 }
 
-/* Interns the n NUL-terminated strings buf + off[i] in order (the ids
+/* Interns the n NUL-terminated strings buf + off[i] (inside buf[0,
+ * buf_n)) in order (the ids
  * come out as n intern calls would give them) into ids (which may be off
  * itself).  The lookups of an article's few hundred terms are cache misses
  * (hash slot, dictionary entry, string: the dictionary outgrows the
@@ -302,31 +432,44 @@ static uint32_t intern(dl_storyer *s, const char *t, size_t len)
  * proper -- each miss is asked for a whole pass before it is needed, so
  * the misses overlap instead of queueing one after another.  DL_OK or
  * DL_ENOMEM. */
-static int intern_many(dl_storyer *s, const char *buf, const uint32_t *off, size_t n,
-                       uint32_t *ids)
+static int intern_many(dl_storyer *s, const char *buf, size_t buf_n, const uint32_t *off,
+                       size_t n, uint32_t *ids)
 {
-    if (dl_vec_reserve(&s->ihash, 2 * n)) return DL_ENOMEM;
+    if (dl_vec_reserve(&s->ihash, 2 * n) || dl_vec_reserve(&s->islot, n)) return DL_ENOMEM;
     uint32_t *hv = s->ihash.v, *len = s->ihash.v + n;
+    uint32_t *sl = s->islot.v;
     size_t mask = s->dh_cap - 1;
     for (size_t j = 0; j < n; j++) {
-        uint64_t h = 1469598103934665603ull;
-        const char *t = buf + off[j], *p = t;
-        for (; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ull;
-        hv[j] = fold64(h);
-        len[j] = (uint32_t)(p - t);
+        const char *t = buf + off[j];
+        size_t l;
+        if ((size_t)off[j] + 8 <= buf_n) {
+            /* a word from inside buf: its first NUL byte (the lowest flag
+             * of the zero-byte test is exact) ends a short string */
+            uint64_t x = load64(t);
+            uint64_t z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+            if (z) {
+                l = (size_t)__builtin_ctzll(z) >> 3;
+                hv[j] = str_hash_small(l ? x & (~0ull >> (64 - 8 * l)) : 0, l);
+            } else {
+                l = 8 + strlen(t + 8);
+                hv[j] = str_hash(t, l);
+            }
+        } else {
+            l = strlen(t);
+            hv[j] = str_hash(t, l);
+        }
+        len[j] = (uint32_t)l;
         if (s->dh_cap) __builtin_prefetch(&s->dh[hv[j] & mask]);
     }
     if (s->dh_cap) {
+        /* the first slot of each: its entry when the hash agrees */
         for (size_t j = 0; j < n; j++) {
-            uint64_t sl = s->dh[hv[j] & mask];
-            if (sl && (uint32_t)(sl >> 32) == hv[j])
-                __builtin_prefetch(&s->dict.v[(uint32_t)sl - 1]);
+            uint64_t x = s->dh[hv[j] & mask];
+            sl[j] = x && (uint32_t)(x >> 32) == hv[j] ? (uint32_t)x : 0;
+            if (sl[j]) __builtin_prefetch(&s->dict.v[sl[j] - 1]);
         }
-        for (size_t j = 0; j < n; j++) {
-            uint64_t sl = s->dh[hv[j] & mask];
-            if (sl && (uint32_t)(sl >> 32) == hv[j])
-                __builtin_prefetch(s->strs + s->dict.v[(uint32_t)sl - 1].off);
-        }
+        for (size_t j = 0; j < n; j++)
+            if (sl[j]) __builtin_prefetch(s->strs + s->dict.v[sl[j] - 1].off);
     }
     for (size_t j = 0; j < n; j++) {
         uint32_t id = intern_h(s, buf + off[j], len[j], hv[j]);
@@ -408,6 +551,23 @@ static int kmap_add(dl_storyer *s, uint32_t term, int32_t day, int64_t story)
     uint64_t r = KROW(day, story);
     for (size_t i = e->rows.n; i > 0 && e->rows.v[i - 1] >> 32 == r >> 32; i--)
         if (e->rows.v[i - 1] == r) return 0;
+    /* rows in (day, story) order and no more than the window: they are
+     * the window (win unmade, no second array for most keys) */
+    if (!e->win.v && e->rows.n < STORY_KEY_SCAN && (!e->rows.n || e->rows.v[e->rows.n - 1] <= r)) {
+        if (dl_vec_push(&e->rows, r)) {
+            kmap_free(s);
+            return 1;
+        }
+        return 1;
+    }
+    if (!e->win.v) {  /* the window made from the rows so far */
+        if (dl_vec_reserve(&e->win, e->rows.n + 1)) {
+            kmap_free(s);
+            return 1;
+        }
+        if (e->rows.n) memcpy(e->win.v, e->rows.v, e->rows.n * sizeof *e->rows.v);
+        e->win.n = e->rows.n;
+    }
     if (dl_vec_push(&e->rows, r) || dl_vec_reserve(&e->win, e->win.n + 1)) {
         kmap_free(s);
         return 1;
@@ -465,6 +625,7 @@ void dl_storyer_free(dl_storyer *s)
     sqlite3_finalize(s->st_version);
     sqlite3_finalize(s->st_merge_art);
     sqlite3_finalize(s->st_df_many);
+    sqlite3_finalize(s->st_df_big);
     sqlite3_finalize(s->st_keys_many);
     dl_applog_close(&s->klog);
     dl_vec_free(&s->logbuf);
@@ -487,6 +648,8 @@ void dl_storyer_free(dl_storyer *s)
     dl_vec_free(&s->ties);
     dl_vec_free(&s->offs);
     dl_vec_free(&s->ihash);
+    dl_vec_free(&s->islot);
+    dl_vec_free(&s->smiss);
     dl_vec_free(&s->k64);
     dl_vec_free(&s->k64t);
     dl_vec_free(&s->k64u);
@@ -504,24 +667,29 @@ void dl_storyer_free(dl_storyer *s)
     free(s);
 }
 
-/* Counts one more article holding term id; returns its df before this one
- * through *df. */
-static int df_bump(dl_storyer *s, uint32_t id, int64_t *df)
+/* Reads term id's document frequency into its entry (on first use). */
+static __attribute__((noinline)) void df_load(dl_storyer *s, uint32_t id)
 {
     dent *e = &s->dict.v[id];
-    if (!e->df_known) {
-        int64_t n = 0;
-        if (!s->dfmem) {
-            sqlite3_stmt *st = s->st_df_get;
-            sqlite3_bind_text(st, 1, STR(s, id), -1, SQLITE_STATIC);
-            if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-            sqlite3_reset(st);
-            sqlite3_clear_bindings(st);
-        }
-        e->n = n;
-        e->delta = 0;
-        e->df_known = 1;
+    int64_t n = 0;
+    if (!s->dfmem) {
+        sqlite3_stmt *st = s->st_df_get;
+        sqlite3_bind_text(st, 1, STR(s, id), -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
     }
+    e->n = n;
+    e->delta = 0;
+    e->df_known = 1;
+}
+
+/* Counts one more article holding term id; returns its df before this one
+ * through *df. */
+static inline int df_bump(dl_storyer *s, uint32_t id, int64_t *df)
+{
+    dent *e = &s->dict.v[id];
+    if (!e->df_known) df_load(s, id);
     *df = e->n;
     if (!e->df_dirty) {
         if (dl_vec_push(&s->dirty, id)) return DL_ENOMEM;
@@ -544,6 +712,32 @@ static int cmp_dirty(const void *a, const void *b)
 }
 
 #define DF_ROWS 64  /* rows per multi-row upsert */
+#define DF_BIG 256  /* rows per statement of the flush's story_df upsert */
+
+/* Sorts the keys k[0, n) (a 40-bit prefix above a 24-bit index, the
+ * indices ascending) by prefix, ties in index order -- the order of the
+ * whole keys: a stable LSD radix over the prefix's 5 bytes only, a byte
+ * all keys share skipped; tmp has room for n. */
+static void sort_by_prefix(uint64_t *k, size_t n, uint64_t *tmp)
+{
+    uint64_t *src = k, *dst = tmp;
+    for (int sh = 24; sh < 64; sh += 8) {
+        size_t cnt[256] = {0};
+        for (size_t i = 0; i < n; i++) cnt[(src[i] >> sh) & 255]++;
+        if (cnt[(src[0] >> sh) & 255] == n) continue;
+        size_t pos = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = cnt[d];
+            cnt[d] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++) dst[cnt[(src[i] >> sh) & 255]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != k) memcpy(k, src, n * sizeof *k);
+}
 
 /* Sorts the term ids ids[0, n) by their strings (strcmp order; ids
  * distinct): by the first 5 bytes as an integer (radix), then each run
@@ -569,7 +763,7 @@ static int sort_ids_by_string(dl_storyer *s, uint32_t *ids, size_t n)
         pre <<= 8 * (5 - j);  /* a shorter string: NULs, first as in strcmp */
         k[i] = pre << 24 | i;
     }
-    dl_sort_u64(k, n, s->k64t.v);
+    sort_by_prefix(k, n, s->k64t.v);
     uint32_t *o = s->u32b.v;
     for (size_t i = 0; i < n; i++) o[i] = ids[k[i] & 0xFFFFFF];
     sort_s = s;
@@ -875,6 +1069,28 @@ int dl_storyer_drop_keys(dl_storyer *s)
     return flush_keys(s);
 }
 
+/* Upserts the story_df increments of the sorted dirty ids [i, m) by
+ * `rows` at once with st while a whole statement's worth remains; returns
+ * where it stopped (the rest is the caller's). */
+static size_t df_rows(dl_storyer *s, sqlite3_stmt *st, int rows, size_t i, size_t m, int *rc)
+{
+    for (; i + (size_t)rows <= m && !*rc; i += (size_t)rows) {
+        for (int k = 0; k < rows; k++) {
+            uint32_t id = s->dirty.v[i + (size_t)k];
+            dent *e = &s->dict.v[id];
+            sqlite3_bind_text(st, 2 * k + 1, s->strs + e->off, (int)str_len(s, id), SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2 * k + 2, e->delta);
+        }
+        *rc = step_done(s, st);
+        for (int k = 0; k < rows && !*rc; k++) {
+            dent *e = &s->dict.v[s->dirty.v[i + (size_t)k]];
+            e->delta = 0;
+            e->df_dirty = 0;
+        }
+    }
+    return i;
+}
+
 int dl_storyer_flush(dl_storyer *s)
 {
     if (!s) return DL_OK;
@@ -890,29 +1106,22 @@ int dl_storyer_flush(dl_storyer *s)
     }
     s->dirty.n = m;
     if (m > 1 && (rc = sort_ids_by_string(s, s->dirty.v, m))) return rc;
-    if (!s->st_df_many && m >= DF_ROWS) {
+    /* DF_BIG rows a statement, then DF_ROWS, then one by one */
+    size_t i = 0;
+    if (!s->st_df_big && m >= DF_BIG)
+        s->st_df_big = dl_archive_prepare_rows(
+            s->ar, "INSERT INTO story_df(term, n) VALUES ", "(?,?)", DF_BIG,
+            " ON CONFLICT(term) DO UPDATE SET n = n + excluded.n");
+    if (!s->st_df_many && m % DF_BIG >= DF_ROWS)
         s->st_df_many = dl_archive_prepare_rows(
             s->ar, "INSERT INTO story_df(term, n) VALUES ", "(?,?)", DF_ROWS,
             " ON CONFLICT(term) DO UPDATE SET n = n + excluded.n");
-    }
-    size_t i = 0;
-    for (; s->st_df_many && i + DF_ROWS <= m && !rc; i += DF_ROWS) {
-        for (int k = 0; k < DF_ROWS; k++) {
-            dent *e = &s->dict.v[s->dirty.v[i + k]];
-            sqlite3_bind_text(s->st_df_many, 2 * k + 1, s->strs + e->off, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(s->st_df_many, 2 * k + 2, e->delta);
-        }
-        rc = step_done(s, s->st_df_many);
-        for (int k = 0; k < DF_ROWS && !rc; k++) {
-            dent *e = &s->dict.v[s->dirty.v[i + k]];
-            e->delta = 0;
-            e->df_dirty = 0;
-        }
-    }
+    if (s->st_df_big) i = df_rows(s, s->st_df_big, DF_BIG, i, m, &rc);
+    if (s->st_df_many) i = df_rows(s, s->st_df_many, DF_ROWS, i, m, &rc);
     for (; i < m && !rc; i++) {
         dent *e = &s->dict.v[s->dirty.v[i]];
         sqlite3_stmt *st = s->st_df_put;
-        sqlite3_bind_text(st, 1, s->strs + e->off, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 1, s->strs + e->off, (int)str_len(s, s->dirty.v[i]), SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, e->delta);
         rc = step_done(s, st);
         if (!rc) e->delta = 0, e->df_dirty = 0;
@@ -934,6 +1143,13 @@ int dl_storyer_new(dl_archive *ar, dl_storyer **out)
     dl_storyer *s = dl_calloc(1, sizeof *s);
     if (!s) return DL_ENOMEM;
     s->ar = ar;
+    /* log() of each count at run time (volatile: not folded by the
+     * compiler, whose rounding could differ from the library's) */
+    for (int k = 1; k < LTF_N; k++) {
+        volatile double x = (double)k;
+        s->ltf[k] = log(x);
+    }
+    for (size_t i = 0; i < IDF_MEMO; i++) s->idf_at[i] = -1;
     s->sm = dl_stemmer_new();
     s->seen = dl_calloc(2, sizeof *s->seen);  /* key_stories', candidates' */
     s->parked = dl_calloc(STORY_PARKED, sizeof *s->parked);
@@ -1013,12 +1229,25 @@ static int ranks_before(const dl_storyer *s, const sterm *x, const sterm *y)
     return x->id != y->id && strcmp(STR(s, x->id), STR(s, y->id)) < 0;
 }
 
+static double kth_largest(double *x, size_t n, size_t k);
+
 /* The indices of v's k best terms (ranks_before order) into idx (room for
- * k); returns how many.  O(n k), for small k. */
+ * k); returns how many.  An insertion into the best k so far; when v is
+ * longer than k, only the terms weighing at least the k-th largest weight
+ * (found first by a selection on a copy) are looked at -- a lighter term
+ * has k terms ranking before it, so the result is the same. */
+#define TOP_SELECT_MAX 512
 static size_t top_terms(const dl_storyer *s, const stermvec *v, size_t k, size_t *idx)
 {
     size_t m = 0;
+    double thr = -INFINITY;
+    if (k && v->n > k && v->n <= TOP_SELECT_MAX) {
+        double w[TOP_SELECT_MAX];
+        for (size_t i = 0; i < v->n; i++) w[i] = v->v[i].w;
+        thr = kth_largest(w, v->n, k);
+    }
     for (size_t i = 0; i < v->n; i++) {
+        if (v->v[i].w < thr) continue;
         if (m == k && !ranks_before(s, &v->v[i], &v->v[idx[m - 1]])) continue;
         size_t p = m < k ? m++ : m - 1;
         while (p > 0 && ranks_before(s, &v->v[i], &v->v[idx[p - 1]])) idx[p] = idx[p - 1], p--;
@@ -1039,7 +1268,11 @@ static double kth_largest(double *x, size_t n, size_t k)
 {
     size_t lo = 0, hi = n - 1, want = k - 1;
     while (lo < hi) {
-        double pivot = x[lo + (hi - lo) / 2];
+        /* the median of the ends and the middle: fewer rounds (only the
+         * value returned matters, and it is the k-th largest whatever the
+         * pivots) */
+        double a = x[lo], b = x[lo + (hi - lo) / 2], c = x[hi];
+        double pivot = a > b ? (b > c ? b : a > c ? c : a) : (a > c ? a : b > c ? c : b);
         size_t i = lo, j = hi;
         while (i <= j) {
             while (x[i] > pivot) i++;
@@ -1136,6 +1369,11 @@ static void ptab_build(dl_storyer *s, const stermvec *v)
     uint32_t sh = 32 - bits;
     s->pt_shift = sh;
     memset(s->pt_id, 0xff, cap * sizeof *s->pt_id);  /* NO_ID: free */
+    memset(s->pt_bm, 0, sizeof s->pt_bm);
+    for (size_t i = 0; i < v->n; i++) {
+        uint32_t b = PT_BM(v->v[i].id);
+        s->pt_bm[b >> 6] |= (uint64_t)1 << (b & 63);
+    }
     for (size_t i = 0; i < v->n; i++) {
         uint32_t id = v->v[i].id;
         double w = v->v[i].w;
@@ -1175,14 +1413,15 @@ static inline double sel_w(double w, int c)
 
 /* dot(table's vector, c): the products of the shared terms summed in c's
  * (id) order, as the merge in dot sums them.  An absent term adds
- * 0.0 * w = +0.0, which leaves the (non-negative) running sum as it is:
- * the same double as dot's. */
+ * 0.0 * w = +0.0 (or is skipped when the bitmap says so), which leaves
+ * the (non-negative) running sum as it is: the same double as dot's. */
 static double ptab_dot(const dl_storyer *s, const stermvec *c)
 {
     uint32_t sh = s->pt_shift;
     double sum = 0;
     for (size_t i = 0; i < c->n; i++) {
-        uint32_t id = c->v[i].id;
+        uint32_t id = c->v[i].id, bit = PT_BM(id);
+        if (!(s->pt_bm[bit >> 6] >> (bit & 63) & 1)) continue;  /* surely absent */
         size_t a = PT_H1(id, sh), b = PT_H2(id, sh);
         double x = sel_w(s->pt_w[a], s->pt_id[a] == id) +
                    sel_w(s->pt_w[b], s->pt_id[b] == id && b != a);
@@ -1198,19 +1437,40 @@ static double dot_with(const dl_storyer *s, const stermvec *a, const stermvec *c
     return s->pt_of == a ? ptab_dot(s, c) : dot(a, c);
 }
 
-/* Sorts v by term id (ids distinct: any sort gives the one order). */
+/* Sorts v by term id (ids distinct: any sort gives the one order).  A
+ * short vector (an article's) as 64-bit keys (id, index) by a bottom-up
+ * merge without branches on the data, then moved into place. */
 static void sort_by_id(stermvec *v)
 {
-    if (v->n <= 64) {
-        for (size_t k = 1; k < v->n; k++) {
-            sterm x = v->v[k];
-            size_t m = k;
-            while (m > 0 && v->v[m - 1].id > x.id) v->v[m] = v->v[m - 1], m--;
-            v->v[m] = x;
-        }
+    size_t n = v->n;
+    if (n > 64) {
+        dl_qsort(v->v, v->n, sizeof *v->v, cmp_id);
         return;
     }
-    dl_qsort(v->v, v->n, sizeof *v->v, cmp_id);
+    uint64_t ka[64], kb[64];
+    sterm tmp[64];
+    for (size_t k = 0; k < n; k++) ka[k] = (uint64_t)v->v[k].id << 8 | k, tmp[k] = v->v[k];
+    uint64_t *a = ka, *b = kb;
+    for (size_t wd = 1; wd < n; wd *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * wd) {
+            size_t i = lo, ie = lo + wd < n ? lo + wd : n;
+            size_t j = ie, je = lo + 2 * wd < n ? lo + 2 * wd : n;
+            size_t o = lo;
+            while (i < ie && j < je) {
+                uint64_t x = a[i], y = a[j];
+                int takey = y < x;
+                b[o++] = takey ? y : x;
+                j += takey;
+                i += !takey;
+            }
+            while (i < ie) b[o++] = a[i++];
+            while (j < je) b[o++] = a[j++];
+        }
+        uint64_t *t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t k = 0; k < n; k++) v->v[k] = tmp[a[k] & 0xff];
 }
 
 /* Parses a state text into v (id-sorted, emptied first).  Bad lines are
@@ -1262,13 +1522,16 @@ static int digits6(double a, long long *mo, int *eo)
     while (e < 5 && a >= dec_lo[e + 5]) e++;
     double x = a * pow10_tab[5 - e];
     if (fabs(x - floor(x) - 0.5) < 1e-6) return 0;
-    long long m = llround(x);
+    /* llround(x): x (>= 0, < 2^53) lies farther than 1e-6 from a half, so
+     * x + 0.5 (off by at most an ulp of 1e7, far below 1e-6) truncates to the
+     * same integer */
+    long long m = (long long)(x + 0.5);
     if (m >= 1000000 || m < 100000) {
         if (m >= 1000000 ? e == 5 : e == -4) return 0;
         e += m >= 1000000 ? 1 : -1;
         x = a * pow10_tab[5 - e];
         if (fabs(x - floor(x) - 0.5) < 1e-6) return 0;
-        m = llround(x);
+        m = (long long)(x + 0.5);
     }
     if (m < 100000 || m >= 1000000) return 0;
     *mo = m;
@@ -1444,12 +1707,24 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *
     double *w = s->wbuf.v;
     uint32_t *tid = s->tids.v, *sid = s->tids.v + n;
     for (size_t i = 0; i < n && !rc; i++) s->offs.v[i] = terms->v.v[i].term;
-    if (!rc && n) rc = intern_many(s, terms->buf, s->offs.v, n, tid);
+    if (!rc && n) rc = intern_many(s, terms->buf, terms->buf_n, s->offs.v, n, tid);
     for (size_t i = 0; i < n && !rc; i++) {
         int64_t df = 0;
         if ((rc = df_bump(s, tid[i], &df))) break;
-        double idf = log((double)(s->ndocs + 1) / (double)(df + 1)) + 1.0;
-        w[i] = w[n + i] = (1.0 + log(terms->v.v[i].w)) * idf;
+        double idf;
+        if (df >= 0 && df < IDF_MEMO) {
+            if (s->idf_at[df] != s->ndocs) {
+                s->idf[df] = log((double)(s->ndocs + 1) / (double)(df + 1)) + 1.0;
+                s->idf_at[df] = s->ndocs;
+            }
+            idf = s->idf[df];
+        } else {
+            idf = log((double)(s->ndocs + 1) / (double)(df + 1)) + 1.0;
+        }
+        double tf = terms->v.v[i].w, ltf;
+        if (tf >= 1.0 && tf < (double)LTF_N && tf == (double)(int)tf) ltf = s->ltf[(int)tf];
+        else ltf = log(tf);
+        w[i] = w[n + i] = (1.0 + ltf) * idf;
     }
     /* the cut: weights above thr, then ties at thr by term order */
     double thr = -INFINITY;
@@ -1486,9 +1761,25 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *
     }
     /* surfaces interned only for the terms kept, in that order */
     if (!rc) rc = dl_vec_reserve(v, nk);
+    if (!rc && nk) rc = dl_vec_reserve(&s->smiss, 2 * nk);
     if (!rc && nk) {
-        for (size_t k = 0; k < nk; k++) sid[k] = terms->v.v[kept[k]].surface;
-        rc = intern_many(s, terms->buf, sid, nk, sid);
+        /* the term's surface last time when it is the same string, else
+         * interned (the misses in order: the ids come out the same) */
+        uint32_t *moff = s->smiss.v, *mpos = s->smiss.v + nk;
+        size_t nm = 0;
+        for (size_t k = 0; k < nk; k++) {
+            uint32_t off = terms->v.v[kept[k]].surface;
+            uint32_t last = s->dict.v[tid[kept[k]]].surf;
+            if (last && strcmp(STR(s, last - 1), terms->buf + off) == 0) {
+                sid[k] = last - 1;
+            } else {
+                moff[nm] = off;
+                mpos[nm++] = (uint32_t)k;
+            }
+        }
+        if (nm) rc = intern_many(s, terms->buf, terms->buf_n, moff, nm, moff);
+        for (size_t q = 0; q < nm && !rc; q++) sid[mpos[q]] = moff[q];
+        for (size_t k = 0; k < nk && !rc; k++) s->dict.v[tid[kept[k]]].surf = sid[k] + 1;
     }
     for (size_t k = 0; k < nk && !rc; k++) {
         sterm t = {tid[kept[k]], sid[k], w[kept[k]]};
@@ -1794,7 +2085,7 @@ static int entity_keys(dl_storyer *s, const dl_annotation *a, uint32_t *keys, si
         key[1] = (char)('0' + e->type);
         for (size_t k = 0; k < len; k++) {
             unsigned char c = (unsigned char)e->name[k];
-            key[2 + k] = (char)(c < 0x80 ? tolower(c) : c);
+            key[2 + k] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);  /* tolower, C locale */
         }
         key[2 + len] = 0;
         uint32_t id = intern(s, key, 2 + len);
@@ -1876,10 +2167,12 @@ static void key_prefetch(const dl_storyer *s, const uint32_t *terms, size_t nt)
     for (size_t i = 0; i < nt; i++) {
         if (terms[i] >= s->kr.n) continue;
         const krows *e = &s->kr.v[terms[i]];
-        if (!e->win.n) continue;
-        __builtin_prefetch(&e->win.v[0]);
-        __builtin_prefetch(&e->win.v[e->win.n / 2]);
-        __builtin_prefetch(&e->win.v[e->win.n - 1]);
+        size_t wn;
+        const uint64_t *w = kwin(e, &wn);
+        if (!wn) continue;
+        __builtin_prefetch(&w[0]);
+        __builtin_prefetch(&w[wn / 2]);
+        __builtin_prefetch(&w[wn - 1]);
     }
 }
 
@@ -1894,8 +2187,8 @@ static int key_stories(dl_storyer *s, uint32_t term, int32_t lo, int32_t hi, i64
         if (term >= s->kr.n) return DL_OK;
         /* the window's rows in [lo, hi]: one slice of the sorted rows, in
          * (day, story) order */
-        const uint64_t *w = s->kr.v[term].win.v;
-        size_t n = s->kr.v[term].win.n;
+        size_t n;
+        const uint64_t *w = kwin(&s->kr.v[term], &n);
         uint64_t plo = KROW(lo, 0), span = KROW(hi, UINT32_MAX) - plo;
         size_t a = lower_bound_u64(w, n, plo);
         size_t end = a;
