@@ -1,13 +1,20 @@
 /*
  * stemcache.c -- the stems shared between threads (stemcache.h).
  *
- * An open-addressing table of DL_STEMCACHE_MAX * 2 atomic pointers to
- * immutable entries (hash, word, stem).  A reader loads slots with acquire
- * order and compares; a writer, under the mutex, fills the entry first and
- * publishes it with a release store into an empty slot, so a reader sees
- * either nothing (and stems the word itself: harmless, the writer then
- * finds it there) or a whole entry.  Slots are never emptied, so probe
- * sequences only grow.  Entries live in chunks freed with the cache.
+ * An open-addressing table of SLOTS slots of 32 bytes, each holding a
+ * word and its stem inline (at most SLOT_BYTES together; longer pairs are
+ * not cached), so that a lookup touches one cache line: a lookup is a
+ * thread's first sight of a word, so the line is never in its own cache,
+ * and an earlier layout (slots pointing to entries elsewhere) paid three
+ * or four misses a lookup.  The table sits on huge pages where the system
+ * grants them (a random access on 4 KiB pages would also miss the TLB).
+ *
+ * A slot's hash is its readiness flag: a writer, under the mutex, fills
+ * the slot's bytes first and publishes the hash last with a release
+ * store; a reader loads hashes with acquire order, so it sees either an
+ * empty slot (and stems the word itself: harmless, the writer then finds it
+ * there) or a whole one.  Slots are never emptied, so probe sequences only
+ * grow.
  */
 #include "stemcache.h"
 #include "../dl_int.h"
@@ -15,101 +22,86 @@
 #include <libstemmer.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/mman.h>
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #define SLOTS ((size_t)DL_STEMCACHE_MAX * 2)
-#define CHUNK ((size_t)1 << 20)
+#define SLOT_BYTES 22
+#define HUGE_PAGE ((size_t)2 << 20)
 
-typedef struct sc_entry {
-    uint64_t hash;
-    uint32_t wlen, slen;
-    char b[];  /* the word, then the stem */
-} sc_entry;
-
-typedef struct sc_chunk {
-    struct sc_chunk *next;
-    size_t used;
-    char b[];
-} sc_chunk;
+typedef struct sc_slot {
+    _Atomic uint64_t hash;  /* 0: empty */
+    uint8_t wlen, slen;
+    char b[SLOT_BYTES];     /* the word, then the stem */
+} sc_slot;
+_Static_assert(sizeof(sc_slot) == 32, "a slot is half a cache line");
 
 struct dl_stemcache {
-    _Atomic(sc_entry *) *slot;
+    sc_slot *slot;      /* SLOTS of them, zeroed, inside the mapping */
+    char *map;          /* the mapping, map_bytes long */
+    size_t map_bytes;
     pthread_mutex_t mu;
-    size_t n;           /* entries, under mu */
-    sc_chunk *chunks;   /* under mu; the first is being filled */
+    size_t n;           /* slots used, under mu */
 };
 
 dl_stemcache *dl_stemcache_new(void)
 {
     dl_stemcache *c = dl_calloc(1, sizeof *c);
     if (!c) return NULL;
-    /* zeroed pages come as they are touched: the table costs what is used */
-    c->slot = dl_calloc(SLOTS, sizeof *c->slot);
-    if (!c->slot || pthread_mutex_init(&c->mu, NULL)) {
-        free(c->slot);
+    /* zero pages come as they are touched: the table costs what is used;
+     * one huge page more is mapped, for an aligned run */
+    c->map_bytes = SLOTS * sizeof(sc_slot) + HUGE_PAGE;
+    c->map = mmap(NULL, c->map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (c->map == MAP_FAILED || pthread_mutex_init(&c->mu, NULL)) {
+        if (c->map != MAP_FAILED) munmap(c->map, c->map_bytes);
         free(c);
         return NULL;
     }
+    char *a = c->map + (HUGE_PAGE - (uintptr_t)c->map % HUGE_PAGE) % HUGE_PAGE;
+#ifdef MADV_HUGEPAGE
+    (void)madvise(a, SLOTS * sizeof(sc_slot), MADV_HUGEPAGE);
+#endif
+    c->slot = (sc_slot *)(void *)a;
     return c;
 }
 
 void dl_stemcache_free(dl_stemcache *c)
 {
     if (!c) return;
-    while (c->chunks) {
-        sc_chunk *nx = c->chunks->next;
-        free(c->chunks);
-        c->chunks = nx;
-    }
     pthread_mutex_destroy(&c->mu);
-    free(c->slot);
+    munmap(c->map, c->map_bytes);
     free(c);
 }
 
-static int same(const sc_entry *e, uint64_t h, const char *w, size_t n)
+static inline uint64_t hash_of(const char *w, size_t n)
 {
-    return e->hash == h && e->wlen == n && memcmp(e->b, w, n) == 0;
+    uint64_t h = XXH3_64bits(w, n);
+    return h ? h : 1;
 }
 
-/* Room for an entry of size bytes (under mu); NULL on OOM. */
-static sc_entry *entry_alloc(dl_stemcache *c, size_t size)
-{
-    size = (size + 7) & ~(size_t)7;
-    if (!c->chunks || CHUNK - c->chunks->used < size) {
-        size_t cap = size > CHUNK ? size : CHUNK;
-        sc_chunk *k = malloc(sizeof *k + cap);
-        if (!k) return NULL;
-        k->next = c->chunks;
-        k->used = 0;
-        c->chunks = k;
-    }
-    sc_entry *e = (sc_entry *)(void *)(c->chunks->b + c->chunks->used);
-    c->chunks->used += size;
-    return e;
-}
-
-/* Adds w -> stem unless it is there or the cache is full (under mu). */
+/* Adds w -> stem unless it is there, the pair is too long or the cache
+ * is full. */
 static void put(dl_stemcache *c, uint64_t h, const char *w, size_t n, const char *st, size_t sl)
 {
+    if (n + sl > SLOT_BYTES) return;
     pthread_mutex_lock(&c->mu);
-    size_t i = (size_t)h & (SLOTS - 1);
-    for (;;) {
-        sc_entry *e = atomic_load_explicit(&c->slot[i], memory_order_relaxed);
-        if (!e) break;
-        if (same(e, h, w, n)) goto done;
-        i = (i + 1) & (SLOTS - 1);
+    if (c->n < DL_STEMCACHE_MAX) {
+        size_t i = (size_t)h & (SLOTS - 1);
+        for (;; i = (i + 1) & (SLOTS - 1)) {
+            sc_slot *s = &c->slot[i];
+            uint64_t hv = atomic_load_explicit(&s->hash, memory_order_relaxed);
+            if (!hv) break;
+            if (hv == h && s->wlen == n && memcmp(s->b, w, n) == 0) goto done;
+        }
+        sc_slot *s = &c->slot[i];
+        s->wlen = (uint8_t)n;
+        s->slen = (uint8_t)sl;
+        memcpy(s->b, w, n);
+        memcpy(s->b + n, st, sl);
+        atomic_store_explicit(&s->hash, h, memory_order_release);
+        c->n++;
     }
-    if (c->n >= DL_STEMCACHE_MAX) goto done;
-    sc_entry *e = entry_alloc(c, sizeof *e + n + sl);
-    if (!e) goto done;
-    e->hash = h;
-    e->wlen = (uint32_t)n;
-    e->slen = (uint32_t)sl;
-    memcpy(e->b, w, n);
-    memcpy(e->b + n, st, sl);
-    atomic_store_explicit(&c->slot[i], e, memory_order_release);
-    c->n++;
 done:
     pthread_mutex_unlock(&c->mu);
 }
@@ -118,20 +110,21 @@ const char *dl_stemcache_stem(dl_stemcache *c, struct sb_stemmer *sb, const char
                               size_t *len)
 {
     uint64_t h = 0;
-    if (c && n < UINT32_MAX) {
-        h = XXH3_64bits(w, n);
+    if (c && n <= SLOT_BYTES) {
+        h = hash_of(w, n);
         for (size_t i = (size_t)h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
-            const sc_entry *e = atomic_load_explicit(&c->slot[i], memory_order_acquire);
-            if (!e) break;
-            if (same(e, h, w, n)) {
-                *len = e->slen;
-                return e->b + e->wlen;
+            const sc_slot *s = &c->slot[i];
+            uint64_t hv = atomic_load_explicit(&s->hash, memory_order_acquire);
+            if (!hv) break;
+            if (hv == h && s->wlen == n && memcmp(s->b, w, n) == 0) {
+                *len = s->slen;
+                return s->b + n;
             }
         }
     }
     const sb_symbol *st = sb_stemmer_stem(sb, (const sb_symbol *)w, (int)n);
     if (!st) return NULL;
     *len = (size_t)sb_stemmer_length(sb);
-    if (c && n < UINT32_MAX) put(c, h, w, n, (const char *)st, *len);
+    if (h) put(c, h, w, n, (const char *)st, *len);
     return (const char *)st;
 }

@@ -7,8 +7,9 @@
  * handed to the stemmer to the stem it gave (a pure function of them, so
  * whoever computed an entry, it is the same): lookups take no lock,
  * insertions one mutex; entries are never changed or removed until the
- * cache is freed.  It holds at most DL_STEMCACHE_MAX words; past that,
- * words are stemmed without it.
+ * cache is freed.  It holds at most DL_STEMCACHE_MAX words, each with its
+ * stem in 22 bytes (nearly all words); past that, or longer, words are
+ * stemmed without it.
  *
  * Ownership: the ingest session makes one (dl_stemcache_new) and frees it
  * after every thread that was given it has stopped.
@@ -18,7 +19,7 @@
 
 #include <stddef.h>
 
-#define DL_STEMCACHE_MAX (1u << 19)
+#define DL_STEMCACHE_MAX (1u << 18)
 
 struct sb_stemmer;
 typedef struct dl_stemcache dl_stemcache;
