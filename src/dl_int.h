@@ -29,7 +29,7 @@
 
 /* Allocation goes through these so tests can count and fail them. */
 void *dl_malloc(size_t n);
-void *dl_calloc(size_t n, size_t size);
+void *dl_calloc(size_t n, size_t size); /* large blocks zeroed by writing */
 void *dl_realloc(void *p, size_t n);
 char *dl_strndup(const char *s, size_t n);
 char *dl_strdup(const char *s);

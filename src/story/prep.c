@@ -168,7 +168,11 @@ static tok_entry *tab_alloc(size_t n)
         if (head) munmap(m, head);
         if (HUGE_PAGE - head) munmap(m + head + bytes, HUGE_PAGE - head);
         (void)madvise(m + head, bytes, MADV_HUGEPAGE);
-        return (tok_entry *)(m + head);  /* zero-filled */
+        /* its pages written to at once, as dl_calloc does: probes read
+         * before inserts write, and a write over the zero page would
+         * flush every core's TLB */
+        for (size_t i = 0; i < bytes; i += 4096) ((volatile char *)m)[head + i] = 0;
+        return (tok_entry *)(m + head);
     }
 #endif
     tok_entry *t = aligned_alloc(64, bytes);

@@ -49,8 +49,7 @@ dl_stemcache *dl_stemcache_new(void)
 {
     dl_stemcache *c = dl_calloc(1, sizeof *c);
     if (!c) return NULL;
-    /* zero pages come as they are touched: the table costs what is used;
-     * one huge page more is mapped, for an aligned run */
+    /* one huge page more is mapped, for an aligned run */
     c->map_bytes = SLOTS * sizeof(sc_slot) + HUGE_PAGE;
     c->map = mmap(NULL, c->map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (c->map == MAP_FAILED || pthread_mutex_init(&c->mu, NULL)) {
@@ -62,6 +61,9 @@ dl_stemcache *dl_stemcache_new(void)
 #ifdef MADV_HUGEPAGE
     (void)madvise(a, SLOTS * sizeof(sc_slot), MADV_HUGEPAGE);
 #endif
+    /* its pages written to at once (lookups read before inserts write:
+     * see dl_calloc) */
+    for (size_t i = 0; i < SLOTS * sizeof(sc_slot); i += 4096) ((volatile char *)a)[i] = 0;
     c->slot = (sc_slot *)(void *)a;
     return c;
 }
