@@ -29,7 +29,10 @@
 
 /* Allocation goes through these so tests can count and fail them. */
 void *dl_malloc(size_t n);
-void *dl_calloc(size_t n, size_t size); /* large blocks zeroed by writing */
+void *dl_calloc(size_t n, size_t size);
+/* dl_calloc with every page written to at once (buf.c): for hash tables
+ * that are read before they are written */
+void *dl_calloc_touch(size_t n, size_t size);
 void *dl_realloc(void *p, size_t n);
 char *dl_strndup(const char *s, size_t n);
 char *dl_strdup(const char *s);

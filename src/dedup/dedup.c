@@ -208,7 +208,7 @@ static void keys_add(dl_dedup *dd, uint32_t key, int64_t docno)
     if (!dd->mem) return;
     if ((dd->kn + 1) * 2 > dd->kcap) {
         size_t nc = dd->kcap ? dd->kcap * 2 : 16384;
-        keyent *nt = dl_calloc(nc, sizeof *nt);
+        keyent *nt = dl_calloc_touch(nc, sizeof *nt);
         if (!nt) {
             keys_free(dd);
             return;

@@ -168,8 +168,8 @@ static tok_entry *tab_alloc(size_t n)
         if (head) munmap(m, head);
         if (HUGE_PAGE - head) munmap(m + head + bytes, HUGE_PAGE - head);
         (void)madvise(m + head, bytes, MADV_HUGEPAGE);
-        /* its pages written to at once, as dl_calloc does: probes read
-         * before inserts write, and a write over the zero page would
+        /* its pages written to at once, as dl_calloc_touch does: probes
+         * read before inserts write, and a write over the zero page would
          * flush every core's TLB */
         for (size_t i = 0; i < bytes; i += 4096) ((volatile char *)m)[head + i] = 0;
         return (tok_entry *)(m + head);

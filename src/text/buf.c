@@ -12,21 +12,19 @@
 #include <stdio.h>
 
 void *dl_malloc(size_t n) { return malloc(n ? n : 1); }
-/* Large blocks have their pages written to at once: left to the kernel's
- * zero pages, a hash table read before it is written would map the shared
- * zero page first, and each later write fault then replaces it and
- * flushes every core's TLB (an interrupt to each core the ingest's threads
- * run on: 2-3% of an ingest's time).  A write faults a page in directly.
- * (A zero written through a volatile pointer: the compiler would turn
- * malloc + memset back into calloc.) */
-#define CALLOC_WRITE ((size_t)256 << 10)
-void *dl_calloc(size_t n, size_t size)
+void *dl_calloc(size_t n, size_t size) { return calloc(n ? n : 1, size ? size : 1); }
+
+/* Its pages written to at once: left to the kernel's zero pages, a hash
+ * table read before it is written maps the shared zero page first, and
+ * each later write fault then replaces it and flushes every core's TLB (an
+ * interrupt to each core the process's threads run on).  A write faults a
+ * page in directly.  (A zero written through a volatile pointer: the
+ * compiler would turn malloc + memset back into calloc.)  Only for tables
+ * that will be used whole: the pages are committed at once. */
+void *dl_calloc_touch(size_t n, size_t size)
 {
-    if (!n) n = 1;
-    if (!size) size = 1;
-    if (n > SIZE_MAX / size) return NULL;
-    void *p = calloc(n, size);
-    if (p && n * size >= CALLOC_WRITE) {
+    void *p = dl_calloc(n, size);
+    if (p && n && size) {
         volatile char *v = p;
         for (size_t i = 0; i < n * size; i += 4096) v[i] = 0;
     }

@@ -62,7 +62,7 @@ dl_stemcache *dl_stemcache_new(void)
     (void)madvise(a, SLOTS * sizeof(sc_slot), MADV_HUGEPAGE);
 #endif
     /* its pages written to at once (lookups read before inserts write:
-     * see dl_calloc) */
+     * see dl_calloc_touch) */
     for (size_t i = 0; i < SLOTS * sizeof(sc_slot); i += 4096) ((volatile char *)a)[i] = 0;
     c->slot = (sc_slot *)(void *)a;
     return c;
