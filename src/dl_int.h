@@ -63,6 +63,24 @@ static inline void dl_qsort(void *base, size_t n, size_t size,
 
 /* Sorts a[0, n) ascending (LSD radix, linear; tmp has room for n).  Input
  * already sorted costs one scan.  sort.c */
+/* Unaligned loads of 8 and 4 bytes (host order). */
+static inline uint64_t dl_load64(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
+static inline uint32_t dl_load32(const char *p)
+{
+    uint32_t x;
+    memcpy(&x, p, sizeof x);
+    return x;
+}
+
 void dl_sort_u64(uint64_t *a, size_t n, uint64_t *tmp);
+/* The same by the keys' bits from `from` up (0 <= from < 64), stably: keys
+ * equal there keep their order. */
+void dl_sort_u64_from(uint64_t *a, size_t n, uint64_t *tmp, int from);
 
 #endif /* DL_INT_H */

@@ -55,26 +55,12 @@ typedef struct tok_entry {
 #define SLOT_NONE UINT16_MAX
 _Static_assert(sizeof(tok_entry) == 32, "a token entry is half a cache line");
 
-static inline uint32_t load32(const char *p)
-{
-    uint32_t x;
-    memcpy(&x, p, sizeof x);
-    return x;
-}
-
-static inline uint64_t load64(const char *p)
-{
-    uint64_t x;
-    memcpy(&x, p, sizeof x);
-    return x;
-}
-
 /* The n bytes w[0, n) (1 <= n <= 8) as one number, the key of a short
  * token: distinct strings of the same length get distinct keys (the loads
  * cover every byte), and only w[0, n) is read. */
 static inline uint64_t key_of(const char *w, size_t n)
 {
-    if (n >= 4) return load32(w) | (uint64_t)load32(w + n - 4) << 32;
+    if (n >= 4) return dl_load32(w) | (uint64_t)dl_load32(w + n - 4) << 32;
     return (unsigned char)w[0] | (uint64_t)(unsigned char)w[n / 2] << 8 |
            (uint64_t)(unsigned char)w[n - 1] << 16;
 }
@@ -89,10 +75,10 @@ static inline uint64_t key_hash(const char *w, size_t n)
     } else {
         h = 0;
         for (size_t i = 0; i + 8 < n; i += 8) {
-            h = (h ^ load64(w + i)) * 0x9E3779B97F4A7C15ULL;
+            h = (h ^ dl_load64(w + i)) * 0x9E3779B97F4A7C15ULL;
             h = h << 31 | h >> 33;
         }
-        h ^= load64(w + n - 8);
+        h ^= dl_load64(w + n - 8);
     }
     return dl_dup_fmix64(h ^ (uint64_t)n * 0xc2b2ae3d27d4eb4fULL);
 }
@@ -108,8 +94,8 @@ static inline uint64_t entry_hash(const char *keys, const struct tok_entry *e)
 static inline int same_long(const char *a, const char *b, size_t n)
 {
     for (size_t i = 0; i + 8 < n; i += 8)
-        if (load64(a + i) != load64(b + i)) return 0;
-    return load64(a + n - 8) == load64(b + n - 8);
+        if (dl_load64(a + i) != dl_load64(b + i)) return 0;
+    return dl_load64(a + n - 8) == dl_load64(b + n - 8);
 }
 
 /* A distinct stem of the cache, with its place in the current article's
@@ -375,7 +361,7 @@ static inline void copy_short(char *dst, const char *src, size_t n)
         for (size_t i = 0; i + 8 < n; i += 8) memcpy(dst + i, src + i, 8);
         memcpy(dst + n - 8, src + n - 8, 8);
     } else if (n >= 4) {
-        uint32_t a = load32(src), b = load32(src + n - 4);
+        uint32_t a = dl_load32(src), b = dl_load32(src + n - 4);
         memcpy(dst, &a, 4);
         memcpy(dst + n - 4, &b, 4);
     } else {

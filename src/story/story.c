@@ -290,29 +290,15 @@ static int dh_grow(dl_storyer *s)
     return DL_OK;
 }
 
-static inline uint64_t load64(const char *p)
-{
-    uint64_t x;
-    memcpy(&x, p, sizeof x);
-    return x;
-}
-
-static inline uint32_t load32(const char *p)
-{
-    uint32_t x;
-    memcpy(&x, p, sizeof x);
-    return x;
-}
-
 /* Are u[0, len) and t[0, len) the same bytes?  Short strings (most terms)
  * are compared by two overlapping word loads inside both ranges. */
 static inline int same_bytes(const char *u, const char *t, size_t len)
 {
     if (len >= 8) {
         if (len > 16) return memcmp(u, t, len) == 0;
-        return load64(u) == load64(t) && load64(u + len - 8) == load64(t + len - 8);
+        return dl_load64(u) == dl_load64(t) && dl_load64(u + len - 8) == dl_load64(t + len - 8);
     }
-    if (len >= 4) return load32(u) == load32(t) && load32(u + len - 4) == load32(t + len - 4);
+    if (len >= 4) return dl_load32(u) == dl_load32(t) && dl_load32(u + len - 4) == dl_load32(t + len - 4);
     for (size_t i = 0; i < len; i++)
         if (u[i] != t[i]) return 0;
     return 1;
@@ -396,8 +382,8 @@ static inline uint32_t str_hash(const char *t, size_t len)
 {
     if (len <= 8) {
         uint64_t a;
-        if (len == 8) a = load64(t);
-        else if (len >= 4) a = load32(t) | (uint64_t)load32(t + len - 4) << (8 * (len - 4));
+        if (len == 8) a = dl_load64(t);
+        else if (len >= 4) a = dl_load32(t) | (uint64_t)dl_load32(t + len - 4) << (8 * (len - 4));
         else if (len) a = (uint64_t)(unsigned char)t[0] | (uint64_t)(unsigned char)t[len >> 1] << (8 * (len >> 1)) |
                          (uint64_t)(unsigned char)t[len - 1] << (8 * (len - 1));
         else a = 0;
@@ -407,12 +393,12 @@ static inline uint32_t str_hash(const char *t, size_t len)
     if (len > 16) {
         size_t i = 0;
         for (; i + 16 < len; i += 16)
-            h = mum(load64(t + i) ^ SH_K1, load64(t + i + 8) ^ h);
-        a = load64(t + len - 16);
-        b = load64(t + len - 8);
+            h = mum(dl_load64(t + i) ^ SH_K1, dl_load64(t + i + 8) ^ h);
+        a = dl_load64(t + len - 16);
+        b = dl_load64(t + len - 8);
     } else {
-        a = load64(t);
-        b = load64(t + len - 8);
+        a = dl_load64(t);
+        b = dl_load64(t + len - 8);
     }
     return hash_fold(mum(a ^ SH_K1, b ^ h), len);
 }
@@ -445,7 +431,7 @@ static int intern_many(dl_storyer *s, const char *buf, size_t buf_n, const uint3
         if ((size_t)off[j] + 8 <= buf_n) {
             /* a word from inside buf: its first NUL byte (the lowest flag
              * of the zero-byte test is exact) ends a short string */
-            uint64_t x = load64(t);
+            uint64_t x = dl_load64(t);
             uint64_t z = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
             if (z) {
                 l = (size_t)__builtin_ctzll(z) >> 3;
@@ -714,31 +700,6 @@ static int cmp_dirty(const void *a, const void *b)
 #define DF_ROWS 64  /* rows per multi-row upsert */
 #define DF_BIG 256  /* rows per statement of the flush's story_df upsert */
 
-/* Sorts the keys k[0, n) (a 40-bit prefix above a 24-bit index, the
- * indices ascending) by prefix, ties in index order -- the order of the
- * whole keys: a stable LSD radix over the prefix's 5 bytes only, a byte
- * all keys share skipped; tmp has room for n. */
-static void sort_by_prefix(uint64_t *k, size_t n, uint64_t *tmp)
-{
-    uint64_t *src = k, *dst = tmp;
-    for (int sh = 24; sh < 64; sh += 8) {
-        size_t cnt[256] = {0};
-        for (size_t i = 0; i < n; i++) cnt[(src[i] >> sh) & 255]++;
-        if (cnt[(src[0] >> sh) & 255] == n) continue;
-        size_t pos = 0;
-        for (int d = 0; d < 256; d++) {
-            size_t c = cnt[d];
-            cnt[d] = pos;
-            pos += c;
-        }
-        for (size_t i = 0; i < n; i++) dst[cnt[(src[i] >> sh) & 255]++] = src[i];
-        uint64_t *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != k) memcpy(k, src, n * sizeof *k);
-}
-
 /* Sorts the term ids ids[0, n) by their strings (strcmp order; ids
  * distinct): by the first 5 bytes as an integer (radix), then each run
  * sharing them by strcmp -- few strings are compared, and those in runs
@@ -763,7 +724,8 @@ static int sort_ids_by_string(dl_storyer *s, uint32_t *ids, size_t n)
         pre <<= 8 * (5 - j);  /* a shorter string: NULs, first as in strcmp */
         k[i] = pre << 24 | i;
     }
-    sort_by_prefix(k, n, s->k64t.v);
+    /* by prefix, ties in index order: the order of the whole keys */
+    dl_sort_u64_from(k, n, s->k64t.v, 24);
     uint32_t *o = s->u32b.v;
     for (size_t i = 0; i < n; i++) o[i] = ids[k[i] & 0xFFFFFF];
     sort_s = s;

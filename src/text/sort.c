@@ -3,33 +3,35 @@
  */
 #include "../dl_int.h"
 
-/* Sorts the n keys of a ascending: LSD radix over 8-bit digits, only
- * through the highest bit in which the keys differ, a digit all keys share
- * skipped; tmp has room for n.  Already sorted input (chronological
- * ingest) costs one scan. */
-void dl_sort_u64(uint64_t *a, size_t n, uint64_t *tmp)
+/* Sorts the n keys of a by their bits from `from` up, stably (keys equal
+ * there keep their order): LSD radix over 8-bit digits, only through the
+ * highest bit in which the keys differ, a digit all keys share skipped;
+ * tmp has room for n.  Already sorted input (chronological ingest) costs
+ * one scan. */
+void dl_sort_u64_from(uint64_t *a, size_t n, uint64_t *tmp, int from)
 {
     if (n < 2) return;
-    uint64_t lo = a[0], hi = a[0];
+    uint64_t lo = a[0] >> from, hi = lo;
     int sorted = 1;
     for (size_t i = 1; i < n; i++) {
-        if (a[i] < a[i - 1]) sorted = 0;
-        if (a[i] < lo) lo = a[i];
-        if (a[i] > hi) hi = a[i];
+        uint64_t x = a[i] >> from;
+        if (x < a[i - 1] >> from) sorted = 0;
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
     }
     if (sorted) return;
     if (n <= 24) {
         for (size_t k = 1; k < n; k++) {
             uint64_t x = a[k];
             size_t m = k;
-            while (m > 0 && a[m - 1] > x) a[m] = a[m - 1], m--;
+            while (m > 0 && a[m - 1] >> from > x >> from) a[m] = a[m - 1], m--;
             a[m] = x;
         }
         return;
     }
-    int bits = 64 - __builtin_clzll(lo ^ hi);
+    int bits = from + 64 - __builtin_clzll(lo ^ hi);
     uint64_t *src = a, *dst = tmp;
-    for (int sh = 0; sh < bits; sh += 8) {
+    for (int sh = from; sh < bits; sh += 8) {
         size_t cnt[256] = {0};
         for (size_t i = 0; i < n; i++) cnt[(src[i] >> sh) & 255]++;
         if (cnt[(src[0] >> sh) & 255] == n) continue;
@@ -45,4 +47,9 @@ void dl_sort_u64(uint64_t *a, size_t n, uint64_t *tmp)
         dst = t;
     }
     if (src != a) memcpy(a, src, n * sizeof *a);
+}
+
+void dl_sort_u64(uint64_t *a, size_t n, uint64_t *tmp)
+{
+    dl_sort_u64_from(a, n, tmp, 0);
 }
