@@ -31,6 +31,9 @@
 #include <sys/mman.h>
 #include <streamvbyte.h>
 #include <streamvbytedelta.h>
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 /* The dup_keys rows in memory, for as long as they are all there: when the
  * table was empty at the start of the session and no other connection has
@@ -659,11 +662,45 @@ static size_t bm_bound(const uint64_t *bm, const uint32_t *b, size_t nb)
 }
 
 /* The same from the shingles' top bits (uint16_t: half the bytes to read). */
-static size_t bm_bound16(const uint64_t *bm, const uint16_t *b, size_t nb)
+static size_t bm_bound16_scalar(const uint64_t *bm, const uint16_t *b, size_t nb)
 {
     size_t n = 0;
     for (size_t i = 0; i < nb; i++) n += (bm[b[i] >> 6] >> (b[i] & 63)) & 1;
     return n;
+}
+
+#if defined(__GNUC__) && defined(__x86_64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* The same eight at a time with AVX2: the bitmap read as 32-bit words (bit
+ * h in word h >> 5 on a little-endian host), gathered, shifted and summed
+ * per lane.  The bitmap (8 KB) stays in the L1 cache, so the gathers hit
+ * it; the count is exactly the scalar one. */
+__attribute__((target("avx2"))) static size_t bm_bound16_avx2(const uint64_t *bm,
+                                                             const uint16_t *b, size_t nb)
+{
+    const int *w = (const int *)(const void *)bm;
+    __m256i acc = _mm256_setzero_si256();
+    const __m256i one = _mm256_set1_epi32(1), low5 = _mm256_set1_epi32(31);
+    size_t i = 0;
+    for (; i + 8 <= nb; i += 8) {
+        __m256i h = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(const void *)(b + i)));
+        __m256i word = _mm256_i32gather_epi32(w, _mm256_srli_epi32(h, 5), 4);
+        __m256i bit = _mm256_srlv_epi32(word, _mm256_and_si256(h, low5));
+        acc = _mm256_add_epi32(acc, _mm256_and_si256(bit, one));
+    }
+    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4E));
+    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xB1));
+    return (uint32_t)_mm_cvtsi128_si32(s) + bm_bound16_scalar(bm, b + i, nb - i);
+}
+#define BM_AVX2 1
+#endif
+
+static size_t bm_bound16(const uint64_t *bm, const uint16_t *b, size_t nb)
+{
+#ifdef BM_AVX2
+    if (__builtin_cpu_supports("avx2")) return bm_bound16_avx2(bm, b, nb);
+#endif
+    return bm_bound16_scalar(bm, b, nb);
 }
 
 /* ------------------------------------------------------- signature store */
