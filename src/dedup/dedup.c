@@ -464,8 +464,8 @@ static int cmp_cand(const void *a, const void *b)
  * stored: they matter only for the few candidates whose 5-shingles pass
  * DL_DUP_PREFILTER, and those (in a later session) are shingled again from
  * their text (bigram_containment); within a session they are in the
- * signature store.  The blobs had been the archive's largest table (7 KB an
- * article) and their writes a third of the stage's cost.  Read too: blobs
+ * signature store.  (The blobs had been the archive's largest table, 7 KB
+ * an article; now 2.8 KB.)  Read too: blobs
  * of 5-shingles then 2-shingles as little-endian uint32s with the trailer
  * (count, SIG_MAGIC), and before that the 5-shingles alone. */
 #define SIG_MAGIC 0x32424C44u  /* "DLB2" */
@@ -834,7 +834,9 @@ static int sig_get(dl_dedup *dd, int64_t docno, sigref *r)
     int ok = 0;
     if (sqlite3_step(st) == SQLITE_ROW) {
         const unsigned char *p = sqlite3_column_blob(st, 0);
-        if (p) ok = dl_dup_sig_decode(&dd->dec, p, (size_t)sqlite3_column_bytes(st, 0), &dd->tmp, &dd->tmp2);
+        if (p)
+            ok = dl_dup_sig_decode(&dd->dec, p, (size_t)sqlite3_column_bytes(st, 0), &dd->tmp,
+                                   &dd->tmp2);
     }
     sqlite3_reset(st);
     if (!ok) return 0;
@@ -890,7 +892,8 @@ static int flush_sigs(dl_dedup *dd)
  * row written at the next flush; else at once. */
 static int sig_store(dl_dedup *dd, int64_t docno)
 {
-    int kept, rc = store_put(dd, docno, dd->sig.v, dd->sig.n, dd->bi.v, dd->bi.n, !dd->bi_sorted, &kept);
+    int kept, rc = store_put(dd, docno, dd->sig.v, dd->sig.n, dd->bi.v, dd->bi.n,
+                             !dd->bi_sorted, &kept);
     if (rc) return rc;
     if (kept) return dl_vec_push(&dd->pending_sigs, docno);
     if (dd->sig.n > UINT32_MAX || dl_dup_sig_bytes(dd->sig.n) > INT_MAX ||
