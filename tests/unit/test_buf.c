@@ -12,6 +12,7 @@
 
 #include "text/buf.h"
 #include "text/utf8.h"
+#include "dl_int.h"
 
 /* The reference: one byte at a time, RFC 8259 escapes, U+FFFD for bytes
  * that start no valid UTF-8 sequence. */
@@ -139,6 +140,33 @@ static void test_numbers(void **state)
     dl_buf_free(&b);
 }
 
+/* The radix sorts (sort.c): dl_sort_u64 orders whole keys, for every
+ * length (the small insertion-sort path and the radix path), and
+ * dl_sort_u64_from orders by the bits from one up and keeps the order of
+ * keys equal there (the story flush relies on it). */
+static void test_sort_u64(void **state)
+{
+    (void)state;
+    static uint64_t a[3000], b[3000], tmp[3000];
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    for (size_t n = 0; n <= 3000; n += n < 40 ? 1 : 997) {
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            /* few distinct high parts, the low 24 bits the position */
+            a[i] = b[i] = (x % 23) << 40 | (x >> 50) << 24 | i;
+        }
+        dl_sort_u64(a, n, tmp);
+        for (size_t i = 1; i < n; i++) assert_true(a[i - 1] < a[i]);
+        dl_sort_u64_from(b, n, tmp, 24);
+        for (size_t i = 1; i < n; i++) {
+            uint64_t p = b[i - 1] >> 24, q = b[i] >> 24;
+            assert_true(p < q || (p == q && (b[i - 1] & 0xFFFFFF) < (b[i] & 0xFFFFFF)));
+        }
+        /* positions ascend within equal high parts: the same order */
+        if (n) assert_memory_equal(a, b, n * sizeof *a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +175,7 @@ int main(void)
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_ceiling),
         cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_sort_u64),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
