@@ -50,6 +50,20 @@ uint32_t dl_termer_count(const dl_termer *t);
 struct dl_stemcache;
 void dl_termer_share(dl_termer *t, struct dl_stemcache *c);
 
+/* Index terms worked out on other threads.  A thread that goes over the
+ * words anyway (the ingest's analysis workers, story/prep.c) can hand the
+ * index thread each word's term as an entry id of the stem cache c that
+ * both share, so the index thread skips its own lookup of the word:
+ * dl_term_word_id gives the term of the WORD token w[0, n) (with the
+ * thread's own stemmer sb) as such an id, 0 when it yields no term, or
+ * DL_TERM_SELF when it has no id (the word goes to dl_termer_term then);
+ * dl_termer_term_id is dl_termer_term for an id from the termer's shared
+ * cache (dl_termer_share): the same term, the same length, 0 for no term. */
+#define DL_TERM_SELF UINT32_MAX
+struct sb_stemmer;
+uint32_t dl_term_word_id(struct dl_stemcache *c, struct sb_stemmer *sb, const char *w, size_t n);
+size_t dl_termer_term_id(dl_termer *t, uint32_t id, const char **term, uint32_t *gid);
+
 /* ------------------------------------------------------------------ index */
 
 typedef struct dl_index dl_index;
@@ -82,10 +96,14 @@ void dl_ibatch_share_stems(dl_ibatch *b, struct dl_stemcache *c);
 int dl_ibatch_add(dl_ibatch *b, int64_t docno, int32_t day, const char *title,
                   size_t title_len, const char *text, size_t text_len);
 /* The same with the text's tokens (dl_tokenize(text, text_len), borrowed)
- * when the caller has them (NULL or empty: tokenized here). */
+ * when the caller has them (NULL or empty: tokenized here), and with their
+ * terms when it has those too: text_ix[i] for token i, as dl_term_word_id
+ * gives it for a WORD token whose term it has worked out, DL_TERM_SELF for
+ * any other token (NULL: none; only with text_toks, and ids only from the
+ * cache given to dl_ibatch_share_stems). */
 int dl_ibatch_add_toks(dl_ibatch *b, int64_t docno, int32_t day, const char *title,
                        size_t title_len, const char *text, size_t text_len,
-                       const dl_tokvec *text_toks);
+                       const dl_tokvec *text_toks, const uint32_t *text_ix);
 size_t dl_ibatch_docs(const dl_ibatch *b);
 /* Writes the batch's segment and registers it (inside the write txn):
  * dl_ibatch_reserve, dl_ibatch_write, dl_ibatch_register in turn. */

@@ -42,6 +42,8 @@ typedef struct pool_chunk {
 struct dl_termer {
     struct sb_stemmer *stem;
     dl_stemcache *shared;  /* stems shared with other threads (NULL: none) */
+    uint32_t *by_id;       /* shared's entry id -> term id + 1 (0: not yet) */
+    uint64_t by_uid;       /* the cache by_id is for (dl_stemcache_uid) */
     pool_chunk *pool;      /* current chunk first; never moved */
     word_ent *words;       /* word -> term id */
     size_t words_n, words_cap;
@@ -79,6 +81,7 @@ void dl_termer_free(dl_termer *t)
         t->pool = nx;
     }
     free(t->words);
+    free(t->by_id);
     free(t->terms_tab);
     free(t->terms);
     free(t);
@@ -86,6 +89,10 @@ void dl_termer_free(dl_termer *t)
 
 void dl_termer_share(dl_termer *t, dl_stemcache *c)
 {
+    if (c != t->shared) {
+        free(t->by_id);  /* its ids were of the other cache */
+        t->by_id = NULL;
+    }
     t->shared = c;
 }
 
@@ -276,5 +283,41 @@ size_t dl_termer_term(dl_termer *t, const char *w, size_t n, int kind, const cha
     term_ent *te = &t->terms[tid];
     *term = te->s;
     if (id) *id = tid;
+    return te->len;
+}
+
+uint32_t dl_term_word_id(dl_stemcache *c, struct sb_stemmer *sb, const char *w, size_t n)
+{
+    if (n == 0 || n > 4 * DL_TERM_MAX) return 0;
+    char buf[4 * DL_TERM_MAX + 8];
+    size_t fl = fold_word(w, n, buf, sizeof buf);
+    if (!fl) return 0;
+    size_t sl;
+    uint32_t id;
+    const char *st = dl_stemcache_stem_id(c, sb, buf, fl, &sl, &id);
+    if (!st || !id) return DL_TERM_SELF;
+    return sl > 0 && sl <= DL_TERM_MAX ? id : 0;
+}
+
+size_t dl_termer_term_id(dl_termer *t, uint32_t id, const char **term, uint32_t *gid)
+{
+    if (!t->shared || !id || id > DL_STEMCACHE_IDS) return 0;
+    if (!t->by_id || t->by_uid != dl_stemcache_uid(t->shared)) {
+        free(t->by_id);
+        t->by_id = dl_calloc((size_t)DL_STEMCACHE_IDS + 1, sizeof *t->by_id);
+        if (!t->by_id) return 0;
+        t->by_uid = dl_stemcache_uid(t->shared);
+    }
+    uint32_t g = t->by_id[id];
+    if (!g) {
+        size_t sl;
+        const char *st = dl_stemcache_entry(t->shared, id, &sl);
+        uint32_t tid = intern_term(t, st, sl);
+        if (tid == UINT32_MAX) return 0; /* OOM: treated as no term */
+        g = t->by_id[id] = tid + 1;
+    }
+    const term_ent *te = &t->terms[g - 1];
+    *term = te->s;
+    if (gid) *gid = g - 1;
     return te->len;
 }

@@ -319,12 +319,14 @@ size_t dl_ibatch_docs(const dl_ibatch *b) { return b->docs.n; }
 #define FIELD_GAP 8
 
 /* Adds the terms of s[0, n); given: its tokens (dl_tokenize(s, n)) when
- * the caller has them, else NULL. */
+ * the caller has them, else NULL; ix: with given, their terms when the
+ * caller has them (dl_ibatch_add_toks), else NULL. */
 static int add_field(dl_ibatch *b, const char *s, size_t n, const dl_tokvec *given,
-                     uint32_t *pos)
+                     const uint32_t *ix, uint32_t *pos)
 {
     const dl_tokvec *tv = given;
     if (!tv) {
+        ix = NULL;
         b->toks.n = 0;
         if (dl_tokenize(s, n, &b->toks)) return DL_ENOMEM;
         tv = &b->toks;
@@ -334,9 +336,13 @@ static int add_field(dl_ibatch *b, const char *s, size_t n, const dl_tokvec *giv
     for (size_t i = 0; i < tv->n; i++) {
         const dl_token *tk = &tv->v[i];
         const char *term;
-        uint32_t gid;
-        if (!dl_termer_term(t, s + tk->start, tk->end - tk->start, tk->kind, &term, &gid))
+        uint32_t gid, v = ix ? ix[i] : DL_TERM_SELF;
+        if (v == DL_TERM_SELF) {
+            if (!dl_termer_term(t, s + tk->start, tk->end - tk->start, tk->kind, &term, &gid))
+                continue;
+        } else if (!v || !dl_termer_term_id(t, v, &term, &gid)) {
             continue;
+        }
         if (gid >= b->local_of.n) {
             size_t need = (size_t)dl_termer_count(t) + 1024;
             if (dl_vec_reserve(&b->local_of, need)) return DL_ENOMEM;
@@ -357,23 +363,24 @@ static int add_field(dl_ibatch *b, const char *s, size_t n, const dl_tokvec *giv
 int dl_ibatch_add(dl_ibatch *b, int64_t docno, int32_t day, const char *title, size_t title_len,
                   const char *text, size_t text_len)
 {
-    return dl_ibatch_add_toks(b, docno, day, title, title_len, text, text_len, NULL);
+    return dl_ibatch_add_toks(b, docno, day, title, title_len, text, text_len, NULL, NULL);
 }
 
 int dl_ibatch_add_toks(dl_ibatch *b, int64_t docno, int32_t day, const char *title,
                        size_t title_len, const char *text, size_t text_len,
-                       const dl_tokvec *text_toks)
+                       const dl_tokvec *text_toks, const uint32_t *text_ix)
 {
     if (b->docs.n >= UINT32_MAX / 2) return DL_ETOOBIG;
     bdoc d = {docno, day, 0, b->pairs.n};
     uint32_t pos = 0;
     int rc = DL_OK;
     if (title && title_len) {
-        rc = add_field(b, title, title_len, NULL, &pos);
+        rc = add_field(b, title, title_len, NULL, NULL, &pos);
         if (!rc && pos) pos += FIELD_GAP;
     }
     uint32_t before_text = pos;
-    if (!rc) rc = add_field(b, text, text_len, text_toks && text_toks->n ? text_toks : NULL, &pos);
+    if (!rc) rc = add_field(b, text, text_len, text_toks && text_toks->n ? text_toks : NULL,
+                            text_ix, &pos);
     if (rc) {
         b->pairs.n = d.pair_off;
         return rc;

@@ -129,10 +129,14 @@ static void *ix_main(void *arg)
         int64_t docno = t->docno[i];
         pthread_mutex_unlock(&t->h.mu);
         const dl_record *rec = &j->rec;
+        const dl_artprep *prep = j->prep;
+        /* the words' terms, when the analysis worker worked them out */
+        const uint32_t *ix =
+            prep && prep->ix_ok && prep->ix.n == j->toks.n ? prep->ix.v : NULL;
         int rc = t->rc ? DL_OK
                        : dl_ibatch_add_toks(t->ib, docno, rec->day, rec->title,
                                             rec->title ? strlen(rec->title) : 0, rec->text,
-                                            rec->text_len, &j->toks);
+                                            rec->text_len, &j->toks, ix);
         pthread_mutex_lock(&t->h.mu);
         if (rc && !t->rc) t->rc = rc;
     }

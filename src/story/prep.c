@@ -14,10 +14,19 @@
  * counts are gathered per stem id (a slot per id, stamped by article), so a
  * repeated word costs one cache probe and no string work.  Scratch vectors
  * live in the thread context; an article allocates only its outputs.
+ *
+ * The same probe gives the index its term of the word (dl_term_word_id: an
+ * entry of the stem cache shared with the index thread), so that with
+ * these stages on the ingest looks each word up once, not once here and
+ * once more on the index thread (dl_termer_term).
  */
 #include "prep.h"
 #include "../dedup/shingle.h"
+#include "../index/index.h"
+#include "../text/stemcache.h"
 #include "../text/token.h"
+
+#include <libstemmer.h>
 
 #include <sys/mman.h>
 
@@ -45,7 +54,9 @@ typedef struct tok_entry {
     uint64_t word;    /* nw == 1: the word's hash; nw > 1: offset in whs */
     uint64_t key;     /* len <= 8: the bytes as one number (key_of);
                        * longer: offset of the bytes in keys */
-    uint32_t tag;     /* the high half of the token's key_hash */
+    uint32_t tagix;   /* high TAG_BITS: the top of the token's key_hash;
+                       * low IX_BITS: its index term (IX_SELF or as
+                       * dl_term_word_id gives it) */
     uint32_t stem;    /* stem id (1-based), 0: no term */
     uint32_t stamp;   /* the article (c->article) that last counted it */
     uint16_t slot;    /* then: its term's index in c->agg, or SLOT_NONE */
@@ -53,6 +64,11 @@ typedef struct tok_entry {
     uint8_t nw;       /* words it gives the shingler */
 } tok_entry;
 #define SLOT_NONE UINT16_MAX
+#define IX_BITS 20
+#define TAG_BITS (32 - IX_BITS)
+#define IX_MASK ((1u << IX_BITS) - 1)
+#define IX_SELF IX_MASK  /* DL_TERM_SELF */
+_Static_assert(DL_STEMCACHE_IDS < IX_SELF, "a stem cache id fits in IX_BITS");
 _Static_assert(sizeof(tok_entry) == 32, "a token entry is half a cache line");
 
 /* The n bytes w[0, n) (1 <= n <= 8) as one number, the key of a short
@@ -116,6 +132,10 @@ typedef struct tagg {
 
 typedef struct prep_ctx {
     dl_stemmer *sm;
+    /* index terms (dl_term_word_id) as ids of this cache, shared with the
+     * index thread; NULL: none worked out */
+    dl_stemcache *shared;
+    struct sb_stemmer *isb;
     /* the token cache */
     tok_entry *tab;
     size_t tcap, tn;
@@ -133,6 +153,7 @@ typedef struct prep_ctx {
     dl_tokvec toks;
     dl_dup_u64vec wh;  /* the article's word hashes */
     dl_u32vec sig, bi;
+    dl_u32vec ix;      /* the article's index terms, one per token */
     DL_VEC(uint32_t) sorttmp;
     DL_VEC(tagg) agg;
 } prep_ctx;
@@ -199,6 +220,7 @@ void *dl_artprep_tnew(void *arg)
         return NULL;
     }
     dl_stemmer_share(c->sm, arg);
+    if (arg && (c->isb = sb_stemmer_new("english", NULL))) c->shared = arg;
     return c;
 }
 
@@ -208,6 +230,7 @@ void dl_artprep_tfree(void *tctx)
     if (!c) return;
     cache_clear(c);
     dl_stemmer_free(c->sm);
+    if (c->isb) sb_stemmer_delete(c->isb);
     dl_vec_free(&c->keys);
     dl_vec_free(&c->whs);
     dl_vec_free(&c->st);
@@ -217,6 +240,7 @@ void dl_artprep_tfree(void *tctx)
     dl_vec_free(&c->wh);
     dl_vec_free(&c->sig);
     dl_vec_free(&c->bi);
+    dl_vec_free(&c->ix);
     dl_vec_free(&c->sorttmp);
     dl_vec_free(&c->agg);
     free(c);
@@ -228,6 +252,7 @@ static void artprep_free(void *v)
     if (!p) return;
     dl_vec_free(&p->sig);
     dl_vec_free(&p->bi);
+    dl_vec_free(&p->ix);
     dl_rawterms_free(&p->terms);
     free(p);
 }
@@ -294,17 +319,19 @@ static uint32_t stem_intern(prep_ctx *c, const char *s, size_t n)
 static inline size_t tok_find(const prep_ctx *c, const char *w, size_t n, uint64_t hv)
 {
     size_t mask = c->tcap - 1, h = (size_t)hv & mask;
-    uint32_t tag = (uint32_t)(hv >> 32);
+    uint32_t tag = (uint32_t)(hv >> (64 - TAG_BITS));
     if (n <= 8) {
         uint64_t k = key_of(w, n);
         for (; c->tab[h].len; h = (h + 1) & mask) {
             const tok_entry *e = &c->tab[h];
-            if (e->tag == tag && e->len == n && e->key == k) break;
+            if (e->tagix >> IX_BITS == tag && e->len == n && e->key == k) break;
         }
     } else {
         for (; c->tab[h].len; h = (h + 1) & mask) {
             const tok_entry *e = &c->tab[h];
-            if (e->tag == tag && e->len == n && same_long(c->keys.v + e->key, w, n)) break;
+            if (e->tagix >> IX_BITS == tag && e->len == n &&
+                same_long(c->keys.v + e->key, w, n))
+                break;
         }
     }
     return h;
@@ -320,7 +347,11 @@ static size_t tok_get(prep_ctx *c, const char *w, size_t n, uint64_t hv)
         if (c->tab[h].len) return h;
     }
     if ((c->tn + 1) * 2 > c->tcap && tab_grow(c)) return SIZE_MAX;
-    tok_entry e = {.tag = (uint32_t)(hv >> 32), .len = (uint8_t)n};
+    /* what the index gets */
+    uint32_t ix = c->shared ? dl_term_word_id(c->shared, c->isb, w, n) : DL_TERM_SELF;
+    if (ix == DL_TERM_SELF) ix = IX_SELF;
+    tok_entry e = {.tagix = (uint32_t)(hv >> (64 - TAG_BITS)) << IX_BITS | ix,
+                   .len = (uint8_t)n};
     /* what the shingler gets: at most n words (one per byte) */
     uint64_t words[KEY_MAX];
     size_t nw = dl_dup_token_words(w, n, words, KEY_MAX);
@@ -475,6 +506,9 @@ static int one_pass(prep_ctx *c, const char *text, const dl_tokvec *toks)
     int sent_start = 1, rc = DL_OK;
     const dl_token *tv = toks->v;
     size_t nt = toks->n;
+    if (dl_vec_reserve(&c->ix, nt)) return DL_ENOMEM;
+    uint32_t *ix = c->ix.v;
+    c->ix.n = nt;
     uint64_t hr[RING];    /* cache hashes */
     size_t sr[RING];      /* table slots */
     unsigned gr[RING];    /* ... while c->tgen is this */
@@ -487,11 +521,13 @@ static int one_pass(prep_ctx *c, const char *text, const dl_tokvec *toks)
         const char *w = text + t->start;
         size_t wl = t->end - t->start;
         if (t->kind == DL_TOK_PUNCT) {
+            ix[i] = 0;
             if (*w == '.' || *w == '!' || *w == '?' || *w == ':' || *w == '"') sent_start = 1;
             continue;
         }
         int shingle = c->wh.n < DL_DUP_MAX_WORDS;
         if (t->kind != DL_TOK_WORD || wl > KEY_MAX) {
+            ix[i] = DL_TERM_SELF;
             /* numbers and long words: not cached, never terms */
             if (shingle && (t->kind == DL_TOK_WORD || t->kind == DL_TOK_NUMBER))
                 rc = dl_dup_token_words_vec(w, wl, &c->wh);
@@ -500,6 +536,8 @@ static int one_pass(prep_ctx *c, const char *text, const dl_tokvec *toks)
         }
         size_t slot = gr[i % RING] == c->tgen ? sr[i % RING] : tok_find(c, w, wl, hr[i % RING]);
         tok_entry *e = &c->tab[slot];
+        uint32_t tix = e->tagix & IX_MASK;
+        ix[i] = tix == IX_SELF ? DL_TERM_SELF : tix;
         if (shingle && e->nw) {
             if (c->wh.n + e->nw > c->wh.cap && dl_vec_reserve(&c->wh, c->wh.n + e->nw)) {
                 rc = DL_ENOMEM;
@@ -575,6 +613,8 @@ void dl_artprep_run(void *tctx, dl_ajob *j)
     if (same) {
         if (one_pass(c, j->rec.text, toks) == DL_OK) {
             p->sig_ok = copy_u32(&p->sig, &c->sig) == DL_OK && copy_u32(&p->bi, &c->bi) == DL_OK;
+            /* the index gets the terms of the tokens it uses (j->toks) */
+            p->ix_ok = c->shared && toks == &j->toks && copy_u32(&p->ix, &c->ix) == DL_OK;
             p->terms_ok = terms_out(c, &p->terms) == DL_OK;
         }
     } else {
@@ -595,4 +635,5 @@ void dl_artprep_run(void *tctx, dl_ajob *j)
         dl_vec_free(&p->bi);
     }
     if (!p->terms_ok) dl_rawterms_free(&p->terms);
+    if (!p->ix_ok) dl_vec_free(&p->ix);
 }

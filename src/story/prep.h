@@ -28,6 +28,10 @@ typedef struct dl_artprep {
                              * its repeats (dl_dedup_article sorts it when
                              * needed): the same values sorted and distinct */
     dl_rawterms terms;      /* dl_text_rawterms of the annotation's text */
+    int ix_ok;              /* 0: no ix (the index looks every word up) */
+    dl_u32vec ix;           /* the index terms of job->toks, one per token,
+                             * for dl_ibatch_add_toks: ids of the stem cache
+                             * given to tnew */
 } dl_artprep;
 
 /* The pool hook's three functions (dl_aprep).  tnew's arg: a

@@ -43,7 +43,10 @@ struct dl_stemcache {
     size_t map_bytes;
     pthread_mutex_t mu;
     size_t n;           /* slots used, under mu */
+    uint64_t uid;       /* unique in the process (dl_stemcache_uid) */
 };
+
+static _Atomic uint64_t g_uid;
 
 dl_stemcache *dl_stemcache_new(void)
 {
@@ -65,6 +68,7 @@ dl_stemcache *dl_stemcache_new(void)
      * see dl_calloc_touch) */
     for (size_t i = 0; i < SLOTS * sizeof(sc_slot); i += 4096) ((volatile char *)a)[i] = 0;
     c->slot = (sc_slot *)(void *)a;
+    c->uid = atomic_fetch_add(&g_uid, 1) + 1;
     return c;
 }
 
@@ -82,15 +86,26 @@ static inline uint64_t hash_of(const char *w, size_t n)
     return h ? h : 1;
 }
 
-/* Adds w -> stem unless it is there, the pair is too long or the cache
- * is full. */
-static void put(dl_stemcache *c, uint64_t h, const char *w, size_t n, const char *st, size_t sl)
+/* The slot of w[0, n) (hash h) in the cache, SIZE_MAX when absent. */
+static size_t find(const dl_stemcache *c, uint64_t h, const char *w, size_t n)
 {
-    if (n + sl > SLOT_BYTES) return;
+    for (size_t i = (size_t)h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
+        const sc_slot *s = &c->slot[i];
+        uint64_t hv = atomic_load_explicit(&s->hash, memory_order_acquire);
+        if (!hv) return SIZE_MAX;
+        if (hv == h && s->wlen == n && memcmp(s->b, w, n) == 0) return i;
+    }
+}
+
+/* Adds w -> stem unless it is there; its slot, SIZE_MAX when the pair is
+ * too long or the cache is full. */
+static size_t put(dl_stemcache *c, uint64_t h, const char *w, size_t n, const char *st, size_t sl)
+{
+    if (n + sl > SLOT_BYTES) return SIZE_MAX;
+    size_t i = SIZE_MAX;
     pthread_mutex_lock(&c->mu);
     if (c->n < DL_STEMCACHE_MAX) {
-        size_t i = (size_t)h & (SLOTS - 1);
-        for (;; i = (i + 1) & (SLOTS - 1)) {
+        for (i = (size_t)h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
             sc_slot *s = &c->slot[i];
             uint64_t hv = atomic_load_explicit(&s->hash, memory_order_relaxed);
             if (!hv) break;
@@ -106,27 +121,45 @@ static void put(dl_stemcache *c, uint64_t h, const char *w, size_t n, const char
     }
 done:
     pthread_mutex_unlock(&c->mu);
+    return i;
 }
 
-const char *dl_stemcache_stem(dl_stemcache *c, struct sb_stemmer *sb, const char *w, size_t n,
-                              size_t *len)
+const char *dl_stemcache_stem_id(dl_stemcache *c, struct sb_stemmer *sb, const char *w, size_t n,
+                                 size_t *len, uint32_t *id)
 {
     uint64_t h = 0;
+    *id = 0;
     if (c && n <= SLOT_BYTES) {
         h = hash_of(w, n);
-        for (size_t i = (size_t)h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
-            const sc_slot *s = &c->slot[i];
-            uint64_t hv = atomic_load_explicit(&s->hash, memory_order_acquire);
-            if (!hv) break;
-            if (hv == h && s->wlen == n && memcmp(s->b, w, n) == 0) {
-                *len = s->slen;
-                return s->b + n;
-            }
+        size_t i = find(c, h, w, n);
+        if (i != SIZE_MAX) {
+            *len = c->slot[i].slen;
+            *id = (uint32_t)i + 1;
+            return c->slot[i].b + n;
         }
     }
     const sb_symbol *st = sb_stemmer_stem(sb, (const sb_symbol *)w, (int)n);
     if (!st) return NULL;
     *len = (size_t)sb_stemmer_length(sb);
-    if (h) put(c, h, w, n, (const char *)st, *len);
+    if (h) {
+        size_t i = put(c, h, w, n, (const char *)st, *len);
+        if (i != SIZE_MAX) *id = (uint32_t)i + 1;
+    }
     return (const char *)st;
 }
+
+const char *dl_stemcache_stem(dl_stemcache *c, struct sb_stemmer *sb, const char *w, size_t n,
+                              size_t *len)
+{
+    uint32_t id;
+    return dl_stemcache_stem_id(c, sb, w, n, len, &id);
+}
+
+const char *dl_stemcache_entry(const dl_stemcache *c, uint32_t id, size_t *len)
+{
+    const sc_slot *s = &c->slot[id - 1];
+    *len = s->slen;
+    return s->b + s->wlen;
+}
+
+uint64_t dl_stemcache_uid(const dl_stemcache *c) { return c->uid; }

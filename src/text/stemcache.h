@@ -18,8 +18,11 @@
 #define DL_TEXT_STEMCACHE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define DL_STEMCACHE_MAX (1u << 18)
+/* Entry ids (dl_stemcache_stem_id) are 1 ... DL_STEMCACHE_IDS. */
+#define DL_STEMCACHE_IDS (DL_STEMCACHE_MAX * 2)
 
 struct sb_stemmer;
 typedef struct dl_stemcache dl_stemcache;
@@ -35,5 +38,19 @@ void dl_stemcache_free(dl_stemcache *c);
  * NULL when the stemmer fails (out of memory). */
 const char *dl_stemcache_stem(dl_stemcache *c, struct sb_stemmer *sb, const char *w, size_t n,
                               size_t *len);
+
+/* As dl_stemcache_stem, and *id gets the id of the cache's entry for w
+ * (1 ... DL_STEMCACHE_IDS: the same word always has the same id in c, and
+ * the id stays valid until c is freed), or 0 when w is not in the cache
+ * (too long, the cache full, c NULL).  An id can go to another thread
+ * along with anything handed over under a lock. */
+const char *dl_stemcache_stem_id(dl_stemcache *c, struct sb_stemmer *sb, const char *w, size_t n,
+                                 size_t *len, uint32_t *id);
+/* The stem held by entry id (as got above); its length in *len.  Valid
+ * until c is freed. */
+const char *dl_stemcache_entry(const dl_stemcache *c, uint32_t id, size_t *len);
+/* A number no other cache of this process has (ids of one cache mean
+ * nothing in another, even one at the same address). */
+uint64_t dl_stemcache_uid(const dl_stemcache *c);
 
 #endif

@@ -4,7 +4,10 @@
  * news-like text, on junk (invalid UTF-8, binary, long tokens, numbers,
  * joiners), on texts that repeat a few words (the sort's worst case), over
  * many articles in a row on one thread (the cache, its growth and the
- * per-article stamps), and past the shingler's word limit. */
+ * per-article stamps), and past the shingler's word limit.  With a shared
+ * stem cache it also hands the index each token's term (an entry id of the
+ * cache, or "look it up"): resolved by the index's termer, they must be the
+ * terms a termer of its own gives. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,9 +15,40 @@
 
 #include "story/prep.h"
 #include "dedup/shingle.h"
+#include "index/index.h"
+#include "text/stemcache.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+
+/* When set (the contexts were made with it): the job carries the text's
+ * tokens, as the ingest's do, and the index terms handed over are checked
+ * through SHARED (a termer stemming through SC) against PLAIN (one of its
+ * own).  IDS counts the tokens that came as an id. */
+static dl_stemcache *SC;
+static dl_termer *SHARED, *PLAIN;
+static size_t IDS;
+
+static void check_ix(const char *text, const dl_tokvec *toks, const dl_u32vec *ix)
+{
+    assert_int_equal(ix->n, toks->n);
+    for (size_t i = 0; i < toks->n; i++) {
+        const dl_token *t = &toks->v[i];
+        const char *w = text + t->start, *want = NULL, *got = NULL;
+        size_t n = t->end - t->start, wl, gl;
+        wl = dl_termer_term(PLAIN, w, n, t->kind, &want, NULL);
+        uint32_t v = ix->v[i];
+        if (v == DL_TERM_SELF) {
+            gl = dl_termer_term(SHARED, w, n, t->kind, &got, NULL);
+        } else {
+            if (v) assert_int_equal(t->kind, DL_TOK_WORD);
+            gl = v ? dl_termer_term_id(SHARED, v, &got, NULL) : 0;
+            IDS += v != 0;
+        }
+        assert_int_equal(gl, wl);
+        if (wl) assert_memory_equal(got, want, wl);
+    }
+}
 
 /* Runs the step on text and checks it against the plain functions. */
 static void check_same(void *tctx, dl_stemmer *sm, const char *text, size_t len)
@@ -26,11 +60,19 @@ static void check_same(void *tctx, dl_stemmer *sm, const char *text, size_t len)
     j.rec.text = text;
     j.rec.text_len = len;
     j.ann = &ann;
+    if (SC) assert_int_equal(dl_tokenize(text, len, &j.toks), DL_OK);
     dl_artprep_run(tctx, &j);
     dl_artprep *p = j.prep;
     assert_non_null(p);
     assert_true(p->sig_ok);
     assert_true(p->terms_ok);
+    if (SC && j.toks.n) {
+        assert_true(p->ix_ok);
+        check_ix(text, &j.toks, &p->ix);
+    } else {
+        assert_false(p->ix_ok);
+    }
+    dl_vec_free(&j.toks);
 
     dl_u32vec sig = {0}, bi = {0};
     assert_int_equal(dl_shingles_pair(text, len, &sig, &bi), DL_OK);
@@ -79,7 +121,7 @@ static const char *const NEWS[] = {
 static void test_news(void **state)
 {
     (void)state;
-    void *tctx = dl_artprep_tnew(NULL);
+    void *tctx = dl_artprep_tnew(SC);
     dl_stemmer *sm = dl_stemmer_new();
     assert_non_null(tctx);
     assert_non_null(sm);
@@ -116,7 +158,7 @@ static size_t make_article(char *buf, size_t cap, unsigned seed, size_t words)
 static void test_many_articles(void **state)
 {
     (void)state;
-    void *tctx = dl_artprep_tnew(NULL);
+    void *tctx = dl_artprep_tnew(SC);
     dl_stemmer *sm = dl_stemmer_new();
     size_t cap = 1 << 16;
     char *buf = malloc(cap);
@@ -145,7 +187,7 @@ static void test_many_articles(void **state)
 static void test_junk(void **state)
 {
     (void)state;
-    void *tctx = dl_artprep_tnew(NULL);
+    void *tctx = dl_artprep_tnew(SC);
     dl_stemmer *sm = dl_stemmer_new();
     size_t cap = 1 << 15;
     char *buf = malloc(cap);
@@ -243,6 +285,31 @@ static void test_sort(void **state)
     }
 }
 
+/* The tests above again, with a shared stem cache: index terms too. */
+static int with_cache(void **state)
+{
+    (void)state;
+    SC = dl_stemcache_new();
+    if (!SC || dl_termer_new(&SHARED) || dl_termer_new(&PLAIN)) return -1;
+    dl_termer_share(SHARED, SC);
+    IDS = 0;
+    return 0;
+}
+
+static int without_cache(void **state)
+{
+    (void)state;
+    /* most words came as ids: the check above compared something */
+    int ok = IDS > 1000;
+    if (!ok) fprintf(stderr, "only %zu words came as ids\n", IDS);
+    dl_termer_share(SHARED, NULL);
+    dl_termer_free(SHARED);
+    dl_termer_free(PLAIN);
+    dl_stemcache_free(SC);
+    SC = NULL;
+    return ok ? 0 : -1;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,5 +319,12 @@ int main(void)
         cmocka_unit_test(test_repeats),
         cmocka_unit_test(test_sort),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    const struct CMUnitTest shared[] = {
+        cmocka_unit_test(test_news),
+        cmocka_unit_test(test_many_articles),
+        cmocka_unit_test(test_junk),
+    };
+    int bad = cmocka_run_group_tests(tests, NULL, NULL);
+    return bad + cmocka_run_group_tests_name("with a shared stem cache", shared, with_cache,
+                                             without_cache);
 }

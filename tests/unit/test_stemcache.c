@@ -73,10 +73,57 @@ static void test_same_stems(void **state)
     dl_stemcache_free(c);
 }
 
+/* Entry ids: one per cached word, the same every time, naming the word's
+ * stem; 0 for what the cache does not hold; caches tell themselves apart. */
+static void test_ids(void **state)
+{
+    (void)state;
+    struct sb_stemmer *sb = sb_stemmer_new("english", NULL);
+    dl_stemcache *c = dl_stemcache_new(), *d = dl_stemcache_new();
+    assert_non_null(sb);
+    assert_non_null(c);
+    assert_non_null(d);
+    assert_true(dl_stemcache_uid(c) != dl_stemcache_uid(d));
+    uint32_t ids[NW];
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < NW; i++) {
+            size_t len, el;
+            uint32_t id;
+            const char *s = dl_stemcache_stem_id(c, sb, WORDS[i], strlen(WORDS[i]), &len, &id);
+            assert_non_null(s);
+            assert_true(id >= 1 && id <= DL_STEMCACHE_IDS);
+            if (round) assert_int_equal(id, ids[i]);
+            ids[i] = id;
+            const char *e = dl_stemcache_entry(c, id, &el);
+            assert_int_equal(el, len);
+            assert_memory_equal(e, s, len);
+            for (size_t k = 0; k < i; k++) assert_true(ids[k] != id);
+        }
+    size_t len, el;
+    uint32_t id = 7;
+    /* a word and its stem past a slot: stemmed, not cached */
+    const char *w = "internationalisationalists";
+    const char *s = dl_stemcache_stem_id(c, sb, w, strlen(w), &len, &id);
+    assert_non_null(s);
+    assert_int_equal(id, 0);
+    id = 7;
+    assert_non_null(dl_stemcache_stem_id(NULL, sb, "floods", 6, &len, &id));
+    assert_int_equal(id, 0);
+    /* the other cache has its own ids */
+    assert_non_null(dl_stemcache_stem_id(d, sb, "floods", 6, &len, &id));
+    const char *e = dl_stemcache_entry(d, id, &el);
+    assert_int_equal(el, 5);
+    assert_memory_equal(e, "flood", 5);
+    dl_stemcache_free(c);
+    dl_stemcache_free(d);
+    sb_stemmer_delete(sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_stems),
+        cmocka_unit_test(test_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
