@@ -36,7 +36,12 @@ static void check_ix(const char *text, const dl_tokvec *toks, const dl_artprep *
         size_t wl = dl_termer_term(plain, w, n, t->kind, &want, NULL);
         uint32_t v = p->ix.v[i];
         if (v == DL_TERM_SELF) gl = dl_termer_term(shared, w, n, t->kind, &got, NULL);
-        else gl = v ? dl_termer_term_id(shared, v, &got, NULL) : 0;
+        else if (!v) gl = 0;
+        else {
+            uint32_t gid = dl_termer_term_id(shared, v);
+            if (gid == UINT32_MAX) abort();
+            got = dl_termer_str(shared, gid, &gl);
+        }
         if (gl != wl || (wl && memcmp(got, want, wl))) abort();
     }
 }

@@ -57,12 +57,13 @@ void dl_termer_share(dl_termer *t, struct dl_stemcache *c);
  * dl_term_word_id gives the term of the WORD token w[0, n) (with the
  * thread's own stemmer sb) as such an id, 0 when it yields no term, or
  * DL_TERM_SELF when it has no id (the word goes to dl_termer_term then);
- * dl_termer_term_id is dl_termer_term for an id from the termer's shared
- * cache (dl_termer_share): the same term, the same length, 0 for no term. */
+ * dl_termer_term_id gives the term id (as dl_termer_term's *id) of such an
+ * id from the termer's shared cache (dl_termer_share), or UINT32_MAX (out
+ * of memory: no term). */
 #define DL_TERM_SELF UINT32_MAX
 struct sb_stemmer;
 uint32_t dl_term_word_id(struct dl_stemcache *c, struct sb_stemmer *sb, const char *w, size_t n);
-size_t dl_termer_term_id(dl_termer *t, uint32_t id, const char **term, uint32_t *gid);
+uint32_t dl_termer_term_id(dl_termer *t, uint32_t id);
 
 /* ------------------------------------------------------------------ index */
 

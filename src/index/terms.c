@@ -299,13 +299,13 @@ uint32_t dl_term_word_id(dl_stemcache *c, struct sb_stemmer *sb, const char *w, 
     return sl > 0 && sl <= DL_TERM_MAX ? id : 0;
 }
 
-size_t dl_termer_term_id(dl_termer *t, uint32_t id, const char **term, uint32_t *gid)
+uint32_t dl_termer_term_id(dl_termer *t, uint32_t id)
 {
-    if (!t->shared || !id || id > DL_STEMCACHE_IDS) return 0;
+    if (!t->shared || !id || id > DL_STEMCACHE_IDS) return UINT32_MAX;
     if (!t->by_id || t->by_uid != dl_stemcache_uid(t->shared)) {
         free(t->by_id);
         t->by_id = dl_calloc((size_t)DL_STEMCACHE_IDS + 1, sizeof *t->by_id);
-        if (!t->by_id) return 0;
+        if (!t->by_id) return UINT32_MAX;
         t->by_uid = dl_stemcache_uid(t->shared);
     }
     uint32_t g = t->by_id[id];
@@ -313,11 +313,8 @@ size_t dl_termer_term_id(dl_termer *t, uint32_t id, const char **term, uint32_t 
         size_t sl;
         const char *st = dl_stemcache_entry(t->shared, id, &sl);
         uint32_t tid = intern_term(t, st, sl);
-        if (tid == UINT32_MAX) return 0; /* OOM: treated as no term */
+        if (tid == UINT32_MAX) return UINT32_MAX; /* OOM: treated as no term */
         g = t->by_id[id] = tid + 1;
     }
-    const term_ent *te = &t->terms[g - 1];
-    *term = te->s;
-    if (gid) *gid = g - 1;
-    return te->len;
+    return g - 1;
 }

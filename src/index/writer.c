@@ -340,7 +340,7 @@ static int add_field(dl_ibatch *b, const char *s, size_t n, const dl_tokvec *giv
         if (v == DL_TERM_SELF) {
             if (!dl_termer_term(t, s + tk->start, tk->end - tk->start, tk->kind, &term, &gid))
                 continue;
-        } else if (!v || !dl_termer_term_id(t, v, &term, &gid)) {
+        } else if (!v || (gid = dl_termer_term_id(t, v)) == UINT32_MAX) {
             continue;
         }
         if (gid >= b->local_of.n) {

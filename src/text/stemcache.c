@@ -9,9 +9,10 @@
  * or four misses a lookup.  The table sits on huge pages where the system
  * grants them (a random access on 4 KiB pages would also miss the TLB).
  *
- * A slot's hash is its readiness flag: a writer, under the mutex, fills
- * the slot's bytes first and publishes the hash last with a release
- * store; a reader loads hashes with acquire order, so it sees either an
+ * A slot's hid (the word's tag and the entry's id) is its readiness
+ * flag: a writer, under the mutex, fills the slot's bytes (and slot_of)
+ * first and publishes hid last with a release store; a reader loads it
+ * with acquire order, so it sees either an
  * empty slot (and stems the word itself: harmless, the writer then finds it
  * there) or a whole one.  Slots are never emptied, so probe sequences only
  * grow.
@@ -31,7 +32,8 @@
 #define HUGE_PAGE ((size_t)2 << 20)
 
 typedef struct sc_slot {
-    _Atomic uint64_t hash;  /* 0: empty */
+    _Atomic uint64_t hid;   /* 0: empty; else the word's tag (tag_of, high
+                             * half) and the entry's id (low half) */
     uint8_t wlen, slen;
     char b[SLOT_BYTES];     /* the word, then the stem */
 } sc_slot;
@@ -43,6 +45,8 @@ struct dl_stemcache {
     size_t map_bytes;
     pthread_mutex_t mu;
     size_t n;           /* slots used, under mu */
+    uint32_t *slot_of;  /* entry id -> its slot, written before the id is
+                         * published; DL_STEMCACHE_MAX + 1 of them */
     uint64_t uid;       /* unique in the process (dl_stemcache_uid) */
 };
 
@@ -55,8 +59,11 @@ dl_stemcache *dl_stemcache_new(void)
     /* one huge page more is mapped, for an aligned run */
     c->map_bytes = SLOTS * sizeof(sc_slot) + HUGE_PAGE;
     c->map = mmap(NULL, c->map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (c->map == MAP_FAILED || pthread_mutex_init(&c->mu, NULL)) {
+    /* ids are handed out in order: slot_of's pages are touched in turn */
+    c->slot_of = dl_calloc((size_t)DL_STEMCACHE_MAX + 1, sizeof *c->slot_of);
+    if (c->map == MAP_FAILED || !c->slot_of || pthread_mutex_init(&c->mu, NULL)) {
         if (c->map != MAP_FAILED) munmap(c->map, c->map_bytes);
+        free(c->slot_of);
         free(c);
         return NULL;
     }
@@ -77,23 +84,24 @@ void dl_stemcache_free(dl_stemcache *c)
     if (!c) return;
     pthread_mutex_destroy(&c->mu);
     munmap(c->map, c->map_bytes);
+    free(c->slot_of);
     free(c);
 }
 
-static inline uint64_t hash_of(const char *w, size_t n)
-{
-    uint64_t h = XXH3_64bits(w, n);
-    return h ? h : 1;
-}
+static inline uint64_t hash_of(const char *w, size_t n) { return XXH3_64bits(w, n); }
+
+/* The slot's tag of a word of hash h: never 0 */
+static inline uint64_t tag_of(uint64_t h) { return (h | 1ull << 63) >> 32 << 32; }
 
 /* The slot of w[0, n) (hash h) in the cache, SIZE_MAX when absent. */
 static size_t find(const dl_stemcache *c, uint64_t h, const char *w, size_t n)
 {
+    uint64_t tag = tag_of(h);
     for (size_t i = (size_t)h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
         const sc_slot *s = &c->slot[i];
-        uint64_t hv = atomic_load_explicit(&s->hash, memory_order_acquire);
+        uint64_t hv = atomic_load_explicit(&s->hid, memory_order_acquire);
         if (!hv) return SIZE_MAX;
-        if (hv == h && s->wlen == n && memcmp(s->b, w, n) == 0) return i;
+        if ((hv >> 32 << 32) == tag && s->wlen == n && memcmp(s->b, w, n) == 0) return i;
     }
 }
 
@@ -103,21 +111,23 @@ static size_t put(dl_stemcache *c, uint64_t h, const char *w, size_t n, const ch
 {
     if (n + sl > SLOT_BYTES) return SIZE_MAX;
     size_t i = SIZE_MAX;
+    uint64_t tag = tag_of(h);
     pthread_mutex_lock(&c->mu);
     if (c->n < DL_STEMCACHE_MAX) {
         for (i = (size_t)h & (SLOTS - 1);; i = (i + 1) & (SLOTS - 1)) {
             sc_slot *s = &c->slot[i];
-            uint64_t hv = atomic_load_explicit(&s->hash, memory_order_relaxed);
+            uint64_t hv = atomic_load_explicit(&s->hid, memory_order_relaxed);
             if (!hv) break;
-            if (hv == h && s->wlen == n && memcmp(s->b, w, n) == 0) goto done;
+            if ((hv >> 32 << 32) == tag && s->wlen == n && memcmp(s->b, w, n) == 0) goto done;
         }
         sc_slot *s = &c->slot[i];
         s->wlen = (uint8_t)n;
         s->slen = (uint8_t)sl;
         memcpy(s->b, w, n);
         memcpy(s->b + n, st, sl);
-        atomic_store_explicit(&s->hash, h, memory_order_release);
         c->n++;
+        c->slot_of[c->n] = (uint32_t)i;
+        atomic_store_explicit(&s->hid, tag | c->n, memory_order_release);
     }
 done:
     pthread_mutex_unlock(&c->mu);
@@ -133,17 +143,18 @@ const char *dl_stemcache_stem_id(dl_stemcache *c, struct sb_stemmer *sb, const c
         h = hash_of(w, n);
         size_t i = find(c, h, w, n);
         if (i != SIZE_MAX) {
-            *len = c->slot[i].slen;
-            *id = (uint32_t)i + 1;
-            return c->slot[i].b + n;
+            const sc_slot *s = &c->slot[i];
+            *len = s->slen;
+            *id = (uint32_t)atomic_load_explicit(&s->hid, memory_order_relaxed);
+            return s->b + n;
         }
     }
     const sb_symbol *st = sb_stemmer_stem(sb, (const sb_symbol *)w, (int)n);
     if (!st) return NULL;
     *len = (size_t)sb_stemmer_length(sb);
-    if (h) {
+    if (c && n <= SLOT_BYTES) {
         size_t i = put(c, h, w, n, (const char *)st, *len);
-        if (i != SIZE_MAX) *id = (uint32_t)i + 1;
+        if (i != SIZE_MAX) *id = (uint32_t)atomic_load_explicit(&c->slot[i].hid, memory_order_relaxed);
     }
     return (const char *)st;
 }
@@ -157,7 +168,7 @@ const char *dl_stemcache_stem(dl_stemcache *c, struct sb_stemmer *sb, const char
 
 const char *dl_stemcache_entry(const dl_stemcache *c, uint32_t id, size_t *len)
 {
-    const sc_slot *s = &c->slot[id - 1];
+    const sc_slot *s = &c->slot[c->slot_of[id]];
     *len = s->slen;
     return s->b + s->wlen;
 }

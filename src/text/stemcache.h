@@ -21,8 +21,9 @@
 #include <stdint.h>
 
 #define DL_STEMCACHE_MAX (1u << 18)
-/* Entry ids (dl_stemcache_stem_id) are 1 ... DL_STEMCACHE_IDS. */
-#define DL_STEMCACHE_IDS (DL_STEMCACHE_MAX * 2)
+/* Entry ids (dl_stemcache_stem_id) are 1 ... DL_STEMCACHE_IDS, dense: in
+ * the order the words came in (the commonest words mostly first). */
+#define DL_STEMCACHE_IDS DL_STEMCACHE_MAX
 
 struct sb_stemmer;
 typedef struct dl_stemcache dl_stemcache;

@@ -42,7 +42,12 @@ static void check_ix(const char *text, const dl_tokvec *toks, const dl_u32vec *i
             gl = dl_termer_term(SHARED, w, n, t->kind, &got, NULL);
         } else {
             if (v) assert_int_equal(t->kind, DL_TOK_WORD);
-            gl = v ? dl_termer_term_id(SHARED, v, &got, NULL) : 0;
+            gl = 0;
+            if (v) {
+                uint32_t gid = dl_termer_term_id(SHARED, v);
+                assert_true(gid != UINT32_MAX);
+                got = dl_termer_str(SHARED, gid, &gl);
+            }
             IDS += v != 0;
         }
         assert_int_equal(gl, wl);
