@@ -43,6 +43,7 @@ struct dl_termer {
     struct sb_stemmer *stem;
     dl_stemcache *shared;  /* stems shared with other threads (NULL: none) */
     uint32_t *by_id;       /* shared's entry id -> term id + 1 (0: not yet) */
+    size_t by_cap;         /* entries in by_id (ids are dense: it grows) */
     uint64_t by_uid;       /* the cache by_id is for (dl_stemcache_uid) */
     pool_chunk *pool;      /* current chunk first; never moved */
     word_ent *words;       /* word -> term id */
@@ -92,6 +93,7 @@ void dl_termer_share(dl_termer *t, dl_stemcache *c)
     if (c != t->shared) {
         free(t->by_id);  /* its ids were of the other cache */
         t->by_id = NULL;
+        t->by_cap = 0;
     }
     t->shared = c;
 }
@@ -302,11 +304,20 @@ uint32_t dl_term_word_id(dl_stemcache *c, struct sb_stemmer *sb, const char *w, 
 uint32_t dl_termer_term_id(dl_termer *t, uint32_t id)
 {
     if (!t->shared || !id || id > DL_STEMCACHE_IDS) return UINT32_MAX;
-    if (!t->by_id || t->by_uid != dl_stemcache_uid(t->shared)) {
-        free(t->by_id);
-        t->by_id = dl_calloc((size_t)DL_STEMCACHE_IDS + 1, sizeof *t->by_id);
-        if (!t->by_id) return UINT32_MAX;
+    if (t->by_uid != dl_stemcache_uid(t->shared)) {
+        t->by_cap = 0;  /* forget another cache's ids */
         t->by_uid = dl_stemcache_uid(t->shared);
+    }
+    if (id >= t->by_cap) {
+        /* written as it grows (a read of untouched calloc'd pages maps the
+         * zero page, and each later write fault would flush the TLBs) */
+        size_t cap = t->by_cap ? t->by_cap : 4096;
+        while (cap <= id) cap *= 2;
+        uint32_t *nb = dl_realloc(t->by_id, cap * sizeof *nb);
+        if (!nb) return UINT32_MAX;
+        memset(nb + t->by_cap, 0, (cap - t->by_cap) * sizeof *nb);
+        t->by_id = nb;
+        t->by_cap = cap;
     }
     uint32_t g = t->by_id[id];
     if (!g) {

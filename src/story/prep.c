@@ -282,7 +282,8 @@ static uint32_t stem_intern(prep_ctx *c, const char *s, size_t n)
     uint64_t hv = XXH3_64bits(s, n);
     if ((c->st.n + 1) * 2 > c->scap) {
         size_t nc = c->scap ? c->scap * 2 : 4096;
-        uint32_t *nt = dl_calloc(nc, sizeof *nt);
+        /* probed before written: its pages written at once (buf.h) */
+        uint32_t *nt = dl_calloc_touch(nc, sizeof *nt);
         if (!nt) return 0;
         for (size_t i = 0; i < c->scap; i++) {
             if (!c->stab[i]) continue;
