@@ -139,7 +139,6 @@ typedef struct prep_ctx {
     /* the token cache */
     tok_entry *tab;
     size_t tcap, tn;
-    unsigned tgen;  /* bumped when the table is rebuilt (slots move) */
     DL_VEC(char) keys;
     dl_dup_u64vec whs;
     /* interned stems: ids index st and shash (id - 1); stab holds ids */
@@ -272,7 +271,6 @@ static int tab_grow(prep_ctx *c)
     tab_free(c->tab, c->tcap);
     c->tab = nt;
     c->tcap = nc;
-    c->tgen++;
     return DL_OK;
 }
 
@@ -338,15 +336,11 @@ static inline size_t tok_find(const prep_ctx *c, const char *w, size_t n, uint64
     return h;
 }
 
-/* The slot of the cache entry of the WORD token w[0, n) (1 <= n <=
- * KEY_MAX) whose key_hash is hv, made on first sight; SIZE_MAX on OOM.  The
- * slot holds while c->tgen stays the same. */
-static size_t tok_get(prep_ctx *c, const char *w, size_t n, uint64_t hv)
+/* The slot of a new cache entry for the WORD token w[0, n) (1 <= n <=
+ * KEY_MAX, not in the cache) whose key_hash is hv; SIZE_MAX on OOM. */
+static __attribute__((noinline)) size_t tok_make(prep_ctx *c, const char *w, size_t n,
+                                                 uint64_t hv)
 {
-    if (c->tcap) {
-        size_t h = tok_find(c, w, n, hv);
-        if (c->tab[h].len) return h;
-    }
     if ((c->tn + 1) * 2 > c->tcap && tab_grow(c)) return SIZE_MAX;
     /* what the index gets */
     uint32_t ix = c->shared ? dl_term_word_id(c->shared, c->isb, w, n) : DL_TERM_SELF;
@@ -383,6 +377,18 @@ static size_t tok_get(prep_ctx *c, const char *w, size_t n, uint64_t hv)
     c->tab[h] = e;
     c->tn++;
     return h;
+}
+
+/* The slot of the cache entry of the WORD token w[0, n) (1 <= n <=
+ * KEY_MAX) whose key_hash is hv, made on first sight; SIZE_MAX on OOM.  The
+ * slot holds until the next entry is made (the table may grow). */
+static inline size_t tok_get(prep_ctx *c, const char *w, size_t n, uint64_t hv)
+{
+    if (c->tcap) {
+        size_t h = tok_find(c, w, n, hv);
+        if (c->tab[h].len) return h;
+    }
+    return tok_make(c, w, n, hv);
 }
 
 /* Copies n bytes: short strings without a call (overlapping 8- or 4-byte
@@ -458,41 +464,12 @@ static int term_add(prep_ctx *c, uint32_t stem, const char *w, size_t wl, double
     return DL_OK;
 }
 
-/* The loop over an article's tokens is a pipeline: token i + AHEAD is
- * hashed and its table slot prefetched, token i + NEAR looked up (made)
- * and its stem's record prefetched, token i used.  The table is far bigger
- * than the CPU's caches, so unhidden each probe would be a wait for memory. */
-#define AHEAD 16
-#define NEAR 6
-#define RING 32
-
-/* The cache hash of token t (0 for a token that is not looked up), its
- * table slot prefetched. */
-static inline uint64_t tok_hash(const prep_ctx *c, const char *text, const dl_token *t)
-{
-    size_t n = t->end - t->start;
-    if (t->kind != DL_TOK_WORD || n > KEY_MAX) return 0;
-    uint64_t hv = key_hash(text + t->start, n);
-    if (c->tcap) __builtin_prefetch(&c->tab[(size_t)hv & (c->tcap - 1)]);
-    return hv;
-}
-
-/* Stage NEAR of the pipeline for token j: its slot into sr and gr, its
- * stem's record prefetched.  DL_OK or DL_ENOMEM. */
-static inline int tok_near(prep_ctx *c, const char *text, const dl_token *tv, size_t j,
-                           const uint64_t *hr, size_t *sr, unsigned *gr)
-{
-    const dl_token *t = &tv[j];
-    size_t n = t->end - t->start;
-    if (t->kind != DL_TOK_WORD || n > KEY_MAX) return DL_OK;
-    size_t slot = tok_get(c, text + t->start, n, hr[j % RING]);
-    if (slot == SIZE_MAX) return DL_ENOMEM;
-    sr[j % RING] = slot;
-    gr[j % RING] = c->tgen;
-    const tok_entry *e = &c->tab[slot];
-    if (e->stem && e->stamp != c->article) __builtin_prefetch(&c->st.v[e->stem - 1]);
-    return DL_OK;
-}
+/* The loop over an article's tokens runs in blocks of BLOCK tokens: the
+ * block's tokens are hashed and their table slots prefetched, then they
+ * are looked up (made) and used.  The table is bigger than the CPU's
+ * nearer caches; the prefetches let the probes of a block wait for memory
+ * together rather than one after another. */
+#define BLOCK 256
 
 /* Shingles (into c->sig sorted and distinct, into c->bi as they come) and term counts (into
  * c->agg) of text from c->toks, in one pass.  DL_OK or DL_ENOMEM. */
@@ -510,65 +487,74 @@ static int one_pass(prep_ctx *c, const char *text, const dl_tokvec *toks)
     if (dl_vec_reserve(&c->ix, nt)) return DL_ENOMEM;
     uint32_t *ix = c->ix.v;
     c->ix.n = nt;
-    uint64_t hr[RING];    /* cache hashes */
-    size_t sr[RING];      /* table slots */
-    unsigned gr[RING];    /* ... while c->tgen is this */
-    for (size_t i = 0; i < AHEAD && i < nt; i++) hr[i] = tok_hash(c, text, &tv[i]);
-    for (size_t i = 0; i < NEAR && i < nt && !rc; i++) rc = tok_near(c, text, tv, i, hr, sr, gr);
-    for (size_t i = 0; i < nt && !rc; i++) {
-        if (i + AHEAD < nt) hr[(i + AHEAD) % RING] = tok_hash(c, text, &tv[i + AHEAD]);
-        if (i + NEAR < nt && (rc = tok_near(c, text, tv, i + NEAR, hr, sr, gr))) break;
-        const dl_token *t = &tv[i];
-        const char *w = text + t->start;
-        size_t wl = t->end - t->start;
-        if (t->kind == DL_TOK_PUNCT) {
-            ix[i] = 0;
-            if (*w == '.' || *w == '!' || *w == '?' || *w == ':' || *w == '"') sent_start = 1;
-            continue;
+    uint64_t hs[BLOCK];  /* the block's cache hashes */
+    for (size_t b = 0; b < nt && !rc; b += BLOCK) {
+        size_t be = nt - b < BLOCK ? nt : b + BLOCK;
+        for (size_t i = b; i < be; i++) {
+            const dl_token *t = &tv[i];
+            size_t n = t->end - t->start;
+            if (t->kind != DL_TOK_WORD || n > KEY_MAX) continue;
+            uint64_t hv = hs[i - b] = key_hash(text + t->start, n);
+            if (c->tcap) __builtin_prefetch(&c->tab[(size_t)hv & (c->tcap - 1)]);
         }
-        int shingle = c->wh.n < DL_DUP_MAX_WORDS;
-        if (t->kind != DL_TOK_WORD || wl > KEY_MAX) {
-            ix[i] = DL_TERM_SELF;
-            /* numbers and long words: not cached, never terms */
-            if (shingle && (t->kind == DL_TOK_WORD || t->kind == DL_TOK_NUMBER))
-                rc = dl_dup_token_words_vec(w, wl, &c->wh);
-            sent_start = 0;
-            continue;
-        }
-        size_t slot = gr[i % RING] == c->tgen ? sr[i % RING] : tok_find(c, w, wl, hr[i % RING]);
-        tok_entry *e = &c->tab[slot];
-        uint32_t tix = e->tagix & IX_MASK;
-        ix[i] = tix == IX_SELF ? DL_TERM_SELF : tix;
-        if (shingle && e->nw) {
-            if (c->wh.n + e->nw > c->wh.cap && dl_vec_reserve(&c->wh, c->wh.n + e->nw)) {
+        for (size_t i = b; i < be; i++) {
+            const dl_token *t = &tv[i];
+            const char *w = text + t->start;
+            size_t wl = t->end - t->start;
+            if (t->kind == DL_TOK_PUNCT) {
+                ix[i] = 0;
+                if (*w == '.' || *w == '!' || *w == '?' || *w == ':' || *w == '"') sent_start = 1;
+                continue;
+            }
+            int shingle = c->wh.n < DL_DUP_MAX_WORDS;
+            if (t->kind != DL_TOK_WORD || wl > KEY_MAX) {
+                ix[i] = DL_TERM_SELF;
+                /* numbers and long words: not cached, never terms */
+                if (shingle && (t->kind == DL_TOK_WORD || t->kind == DL_TOK_NUMBER) &&
+                    (rc = dl_dup_token_words_vec(w, wl, &c->wh)))
+                    break;
+                sent_start = 0;
+                continue;
+            }
+            size_t slot = tok_get(c, w, wl, hs[i - b]);
+            if (slot == SIZE_MAX) {
                 rc = DL_ENOMEM;
                 break;
             }
-            if (e->nw == 1) c->wh.v[c->wh.n++] = e->word;
-            else
-                for (size_t k = 0; k < e->nw; k++) c->wh.v[c->wh.n++] = c->whs.v[e->word + k];
-        }
-        if (wl > TERM_MAX) {
-            sent_start = 0;
-            continue;
-        }
-        int cap = *w >= 'A' && *w <= 'Z';
-        /* line starts count as sentence starts too */
-        if (t->start == 0 || text[t->start - 1] == '\n') sent_start = 1;
-        if (e->stem) {
-            int allcaps = wl > 1 && cap && w[1] >= 'A' && w[1] <= 'Z';
-            double weight = (cap && !sent_start && !allcaps) ? 2.0 : 1.0;
-            if (e->stamp == c->article && e->slot != SLOT_NONE) {
-                /* the same bytes again: its surface form was weighed */
-                c->agg.v[e->slot].w += weight;
-            } else {
-                size_t at = 0;
-                rc = term_add(c, e->stem, w, wl, weight, &at);
-                e->stamp = c->article;
-                e->slot = at < SLOT_NONE ? (uint16_t)at : SLOT_NONE;
+            tok_entry *e = &c->tab[slot];
+            uint32_t tix = e->tagix & IX_MASK;
+            ix[i] = tix == IX_SELF ? DL_TERM_SELF : tix;
+            if (shingle && e->nw) {
+                if (c->wh.n + e->nw > c->wh.cap && dl_vec_reserve(&c->wh, c->wh.n + e->nw)) {
+                    rc = DL_ENOMEM;
+                    break;
+                }
+                if (e->nw == 1) c->wh.v[c->wh.n++] = e->word;
+                else
+                    for (size_t k = 0; k < e->nw; k++) c->wh.v[c->wh.n++] = c->whs.v[e->word + k];
             }
+            if (wl > TERM_MAX) {
+                sent_start = 0;
+                continue;
+            }
+            int cap = *w >= 'A' && *w <= 'Z';
+            /* line starts count as sentence starts too */
+            if (t->start == 0 || text[t->start - 1] == '\n') sent_start = 1;
+            if (e->stem) {
+                int allcaps = wl > 1 && cap && w[1] >= 'A' && w[1] <= 'Z';
+                double weight = (cap && !sent_start && !allcaps) ? 2.0 : 1.0;
+                if (e->stamp == c->article && e->slot != SLOT_NONE) {
+                    /* the same bytes again: its surface form was weighed */
+                    c->agg.v[e->slot].w += weight;
+                } else {
+                    size_t at = 0;
+                    if ((rc = term_add(c, e->stem, w, wl, weight, &at))) break;
+                    e->stamp = c->article;
+                    e->slot = at < SLOT_NONE ? (uint16_t)at : SLOT_NONE;
+                }
+            }
+            sent_start = 0;
         }
-        sent_start = 0;
     }
     if (rc) return rc;
     size_t nw = c->wh.n;
