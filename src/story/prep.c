@@ -38,7 +38,9 @@
 #define KEY_MAX DL_DUP_WORD_MAX
 /* The longest WORD that is a term (dl_text_rawterms) */
 #define TERM_MAX 40
-/* The cache is emptied (at an article's start) past this many tokens. */
+/* The cache is emptied (at an article's start) past this many tokens.
+ * DATELINE_PREP_CACHE_MAX=N sets another number, for tests: emptied often,
+ * the stem ids start again often (dl_rawterms.lspace). */
 #define CACHE_MAX 200000
 /* Scratch vectors bigger than this many entries are freed after use */
 #define SCRATCH_KEEP (1u << 20)
@@ -128,6 +130,7 @@ typedef struct tagg {
     double w;
     uint32_t off, len; /* the stem in sbuf */
     uint32_t slen;
+    uint32_t stem;     /* its id */
 } tagg;
 
 typedef struct prep_ctx {
@@ -148,6 +151,9 @@ typedef struct prep_ctx {
     uint32_t *stab;
     size_t scap;
     uint32_t article;  /* stamps the stems counted by the current article */
+    size_t cache_max;  /* CACHE_MAX, or the test's number */
+    uint64_t space;    /* names the stem ids (dl_rawterms.lspace) until the
+                        * stems are emptied */
     /* per-article scratch */
     dl_tokvec toks;
     dl_dup_u64vec wh;  /* the article's word hashes */
@@ -208,6 +214,7 @@ static void cache_clear(prep_ctx *c)
     c->tcap = c->tn = c->scap = 0;
     c->keys.n = c->whs.n = c->st.n = c->shash.n = c->sbuf.n = 0;
     c->article = 0;
+    c->space = dl_rawterms_space();  /* stem ids start again */
 }
 
 void *dl_artprep_tnew(void *arg)
@@ -219,6 +226,9 @@ void *dl_artprep_tnew(void *arg)
         return NULL;
     }
     dl_stemmer_share(c->sm, arg);
+    c->space = dl_rawterms_space();
+    const char *env = getenv("DATELINE_PREP_CACHE_MAX");
+    c->cache_max = env && atol(env) > 0 ? (size_t)atol(env) : CACHE_MAX;
     if (arg && (c->isb = sb_stemmer_new("english", NULL))) c->shared = arg;
     return c;
 }
@@ -414,7 +424,11 @@ static int terms_out(prep_ctx *c, dl_rawterms *out)
     size_t bytes = out->buf_n;
     for (size_t i = 0; i < c->agg.n; i++)
         bytes += c->agg.v[i].len + 1 + c->agg.v[i].slen + 1;
-    if (bytes > UINT32_MAX || dl_vec_reserve(&out->v, out->v.n + c->agg.n)) return DL_ENOMEM;
+    if (bytes > UINT32_MAX || dl_vec_reserve(&out->v, out->v.n + c->agg.n) ||
+        (!out->v.n && dl_vec_reserve(&out->lid, c->agg.n)))
+        return DL_ENOMEM;
+    /* the stem ids go along when out holds only these terms */
+    int ids = !out->v.n;
     if (bytes > out->buf_cap) {
         char *nb = realloc(out->buf, bytes ? bytes : 1);
         if (!nb) return DL_ENOMEM;
@@ -434,8 +448,10 @@ static int terms_out(prep_ctx *c, dl_rawterms *out)
         b[at + g->slen] = 0;
         at += g->slen + 1;
         out->v.v[out->v.n++] = r;
+        if (ids) out->lid.v[out->lid.n++] = g->stem;
     }
     out->buf_n = at;
+    out->lspace = ids ? c->space : 0;
     return DL_OK;
 }
 
@@ -447,7 +463,7 @@ static int term_add(prep_ctx *c, uint32_t stem, const char *w, size_t wl, double
     stem_entry *se = &c->st.v[stem - 1];
     if (se->stamp != c->article) {
         if (c->agg.n == c->agg.cap && dl_vec_reserve(&c->agg, c->agg.n + 1)) return DL_ENOMEM;
-        tagg x = {w, weight, se->off, se->len, (uint32_t)wl};
+        tagg x = {w, weight, se->off, se->len, (uint32_t)wl, stem};
         __builtin_prefetch(c->sbuf.v + se->off);  /* for terms_out */
         se->stamp = c->article;
         se->slot = (uint32_t)c->agg.n;
@@ -475,7 +491,7 @@ static int term_add(prep_ctx *c, uint32_t stem, const char *w, size_t wl, double
  * c->agg) of text from c->toks, in one pass.  DL_OK or DL_ENOMEM. */
 static int one_pass(prep_ctx *c, const char *text, const dl_tokvec *toks)
 {
-    if (c->tn > CACHE_MAX) cache_clear(c);
+    if (c->tn > c->cache_max) cache_clear(c);
     if (++c->article == 0) {  /* the stamps wrapped: start afresh */
         cache_clear(c);
         c->article = 1;

@@ -181,6 +181,16 @@ typedef struct scand {
 } scand;
 typedef DL_VEC(scand) scandvec;
 
+/* What the assigner made of the term numbers of one space (dl_rawterms
+ * .lspace): v[number] = term id + 1, 0 not yet. */
+typedef struct lmap {
+    uint64_t space;  /* 0: a free map */
+    uint64_t used;   /* the tick of its last use (the oldest goes first) */
+    uint32_t *v;
+    size_t cap;
+} lmap;
+#define LMAPS 8  /* spaces remembered: the ingest's workers each have one */
+
 struct dl_storyer {
     dl_archive *ar;
     /* mem = 1: the story_keys rows are all in memory (kr): the table was
@@ -210,6 +220,9 @@ struct dl_storyer {
     DL_VEC(uint32_t) ihash;      /* scratch of intern_many: hashes, lengths */
     DL_VEC(uint32_t) islot;      /* scratch of intern_many: first slots' ids + 1 */
     DL_VEC(uint32_t) smiss;      /* scratch of doc_vector: surfaces to intern */
+    DL_VEC(uint32_t) lpos;       /* scratch of doc_vector: terms to intern */
+    lmap lm[LMAPS];
+    uint64_t lm_tick;
     dl_buf label, state;         /* scratch of write_row and new stories */
     DL_VEC(uint64_t) k64, k64t, k64u;  /* scratch of the flush's sorts */
     DL_VEC(uint32_t) u32a, u32b;
@@ -621,6 +634,8 @@ void dl_storyer_free(dl_storyer *s)
     free(s->gone);
     dl_vec_free(&s->touched);
     kmap_free(s);
+    for (size_t i = 0; i < LMAPS; i++) free(s->lm[i].v);
+    dl_vec_free(&s->lpos);
     dl_vec_free(&s->dict);
     free(s->dh);
     free(s->strs);
@@ -1636,6 +1651,70 @@ static void make_label(const dl_storyer *s, const stermvec *c, dl_buf *b)
     }
 }
 
+/* The map of term numbers of space sp (a free or the oldest one when new). */
+static lmap *lmap_of(dl_storyer *s, uint64_t sp)
+{
+    lmap *m = &s->lm[0];
+    for (size_t i = 0; i < LMAPS; i++) {
+        if (s->lm[i].space == sp) {
+            m = &s->lm[i];
+            goto found;
+        }
+        if (s->lm[i].used < m->used) m = &s->lm[i];
+    }
+    if (m->cap) memset(m->v, 0, m->cap * sizeof *m->v);
+    m->space = sp;
+found:
+    m->used = ++s->lm_tick;
+    return m;
+}
+
+/* The dictionary ids of the strings of terms into tid (interned as
+ * intern_many does, in order): numbered terms (lspace) that were seen
+ * before take the id remembered, the rest are interned.  Uses s->offs.
+ * DL_OK or DL_ENOMEM. */
+static int term_ids(dl_storyer *s, const dl_rawterms *terms, uint32_t *tid)
+{
+    size_t n = terms->v.n;
+    uint32_t *off = s->offs.v;
+    if (!terms->lspace || terms->lid.n != n) {
+        for (size_t i = 0; i < n; i++) off[i] = terms->v.v[i].term;
+        return intern_many(s, terms->buf, terms->buf_n, off, n, tid);
+    }
+    if (dl_vec_reserve(&s->lpos, n)) return DL_ENOMEM;
+    lmap *m = lmap_of(s, terms->lspace);
+    const uint32_t *lid = terms->lid.v;
+    uint32_t *pos = s->lpos.v;
+    size_t nm = 0, top = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t l = lid[i], id;
+        if (l < m->cap && (id = m->v[l]) != 0) {
+            tid[i] = id - 1;
+            __builtin_prefetch(&s->dict.v[id - 1]);  /* for df_bump */
+        } else {
+            off[nm] = terms->v.v[i].term;
+            pos[nm++] = (uint32_t)i;
+            if (l > top) top = l;
+        }
+    }
+    if (!nm) return DL_OK;
+    if (top >= m->cap) {
+        size_t cap = m->cap ? m->cap : 1024;
+        while (cap <= top) cap *= 2;
+        uint32_t *nv = dl_realloc(m->v, cap * sizeof *nv);
+        if (!nv) return DL_ENOMEM;
+        memset(nv + m->cap, 0, (cap - m->cap) * sizeof *nv);
+        m->v = nv;
+        m->cap = cap;
+    }
+    int rc = intern_many(s, terms->buf, terms->buf_n, off, nm, off);
+    for (size_t q = 0; q < nm && !rc; q++) {
+        tid[pos[q]] = off[q];
+        m->v[lid[pos[q]]] = off[q] + 1;
+    }
+    return rc;
+}
+
 /* The doc's TF-IDF vector into v (id-sorted, L2-normalised, top terms
  * only); updates the document frequencies.  Surfaces are interned only for
  * the STORY_DOC_TERMS kept (ties at the cut go to the first terms in term
@@ -1668,8 +1747,7 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *
         rc = DL_ENOMEM;
     double *w = s->wbuf.v;
     uint32_t *tid = s->tids.v, *sid = s->tids.v + n;
-    for (size_t i = 0; i < n && !rc; i++) s->offs.v[i] = terms->v.v[i].term;
-    if (!rc && n) rc = intern_many(s, terms->buf, terms->buf_n, s->offs.v, n, tid);
+    if (!rc && n) rc = term_ids(s, terms, tid);
     for (size_t i = 0; i < n && !rc; i++) {
         int64_t df = 0;
         if ((rc = df_bump(s, tid[i], &df))) break;

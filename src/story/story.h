@@ -117,7 +117,16 @@ typedef struct dl_rawterms {
     char *buf;
     size_t buf_n, buf_cap;
     DL_VEC(dl_rawterm) v;
+    /* Optional (lspace 0: none): lid.v[i] is a number of term v[i]'s
+     * string in the space lspace, which its producer names (a number no
+     * other space of the process has) and in which one string always has
+     * one number; the story assigner remembers what it made of each number
+     * so that it skips the string lookup (story/prep.c makes them). */
+    uint64_t lspace;
+    DL_VEC(uint32_t) lid;
 } dl_rawterms;
+/* A new number for dl_rawterms.lspace. */
+uint64_t dl_rawterms_space(void);
 int dl_text_rawterms(dl_stemmer *sm, const char *text, size_t len, const dl_tokvec *toks,
                      dl_rawterms *out);
 void dl_rawterms_free(dl_rawterms *r);

@@ -8,6 +8,8 @@
 #include "../text/utf8.h"
 #include "../text/stemcache.h"
 
+#include <stdatomic.h>
+
 #include <libstemmer.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -279,8 +281,12 @@ void dl_rawterms_free(dl_rawterms *r)
 {
     free(r->buf);
     dl_vec_free(&r->v);
+    dl_vec_free(&r->lid);
     memset(r, 0, sizeof *r);
 }
+
+static _Atomic uint64_t g_space;
+uint64_t dl_rawterms_space(void) { return atomic_fetch_add(&g_space, 1) + 1; }
 
 /* Appends n bytes and a NUL to the arena; the offset goes to *off. */
 static int arena_add(dl_rawterms *r, const char *p, size_t n, uint32_t *off)
