@@ -30,9 +30,12 @@
 /* Allocation goes through these so tests can count and fail them. */
 void *dl_malloc(size_t n);
 void *dl_calloc(size_t n, size_t size);
-/* dl_calloc with every page written to at once (buf.c): for hash tables
- * that are read before they are written */
-void *dl_calloc_touch(size_t n, size_t size);
+/* A zeroed block of n bytes, 64-aligned, every page written to at once
+ * (buf.c), on huge pages from 2 MiB up: for hash tables that are read
+ * before they are written.  NULL on OOM.  Freed with dl_table_free(p, n),
+ * the same n. */
+void *dl_table_alloc(size_t n);
+void dl_table_free(void *p, size_t n);
 void *dl_realloc(void *p, size_t n);
 char *dl_strndup(const char *s, size_t n);
 char *dl_strdup(const char *s);

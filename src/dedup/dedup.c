@@ -182,7 +182,7 @@ static int keys_table_used(dl_dedup *dd);
 
 static void keys_free(dl_dedup *dd)
 {
-    free(dd->keys);
+    dl_table_free(dd->keys, dd->kcap * sizeof *dd->keys);
     dl_vec_free(&dd->post);
     dd->keys = NULL;
     dd->kcap = dd->kn = 0;
@@ -211,14 +211,14 @@ static void keys_add(dl_dedup *dd, uint32_t key, int64_t docno)
     if (!dd->mem) return;
     if ((dd->kn + 1) * 2 > dd->kcap) {
         size_t nc = dd->kcap ? dd->kcap * 2 : 16384;
-        keyent *nt = dl_calloc_touch(nc, sizeof *nt);
+        keyent *nt = dl_table_alloc(nc * sizeof *nt);  /* probed before written */
         if (!nt) {
             keys_free(dd);
             return;
         }
         for (size_t i = 0; i < dd->kcap; i++)
             if (dd->keys[i].used) nt[key_slot(nt, nc, dd->keys[i].key)] = dd->keys[i];
-        free(dd->keys);
+        dl_table_free(dd->keys, dd->kcap * sizeof *dd->keys);
         dd->keys = nt;
         dd->kcap = nc;
     }

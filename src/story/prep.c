@@ -28,7 +28,6 @@
 
 #include <libstemmer.h>
 
-#include <sys/mman.h>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -45,10 +44,9 @@
 /* Scratch vectors bigger than this many entries are freed after use */
 #define SCRATCH_KEEP (1u << 20)
 
-#define HUGE_PAGE ((size_t)2 << 20)
 /* The token table's first size: one huge page (a worker soon sees tens of
  * thousands of distinct tokens; fewer rebuilds on the way there). */
-#define TAB_FIRST (HUGE_PAGE / 32) /* entries of 32 bytes */
+#define TAB_FIRST ((2u << 20) / 32) /* entries of 32 bytes */
 
 /* A cached token, 32 bytes (half a cache line: the table is 64-aligned, so
  * a probe touches one line).  len == 0: a free slot. */
@@ -163,52 +161,19 @@ typedef struct prep_ctx {
     DL_VEC(tagg) agg;
 } prep_ctx;
 
-/* A zeroed token table of n entries, 64-aligned; a big one is mapped on
- * its own, 2 MiB-aligned and marked for huge pages where the kernel allows
- * (a probe is a random access: with 4 KiB pages most would also miss the
- * TLB).  NULL on OOM.  Free with tab_free(t, n). */
-static tok_entry *tab_alloc(size_t n)
-{
-    size_t bytes = n * sizeof(tok_entry);
-#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
-    if (bytes >= HUGE_PAGE && bytes % HUGE_PAGE == 0) {
-        /* map one huge page more and trim to an aligned run */
-        char *m = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (m == MAP_FAILED) return NULL;
-        size_t head = (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
-        if (head) munmap(m, head);
-        if (HUGE_PAGE - head) munmap(m + head + bytes, HUGE_PAGE - head);
-        (void)madvise(m + head, bytes, MADV_HUGEPAGE);
-        /* its pages written to at once, as dl_calloc_touch does: probes
-         * read before inserts write, and a write over the zero page would
-         * flush every core's TLB */
-        for (size_t i = 0; i < bytes; i += 4096) ((volatile char *)m)[head + i] = 0;
-        return (tok_entry *)(m + head);
-    }
-#endif
-    tok_entry *t = aligned_alloc(64, bytes);
-    if (t) memset(t, 0, bytes);
-    return t;
-}
+/* The token table: dl_table_alloc's (64-aligned, so that a probe touches
+ * one line; huge pages). */
+static tok_entry *tab_alloc(size_t n) { return dl_table_alloc(n * sizeof(tok_entry)); }
 
 static void tab_free(tok_entry *t, size_t n)
 {
-    if (!t) return;
-#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
-    size_t bytes = n * sizeof(tok_entry);
-    if (bytes >= HUGE_PAGE && bytes % HUGE_PAGE == 0) {
-        munmap(t, bytes);
-        return;
-    }
-#endif
-    free(t);
+    dl_table_free(t, n * sizeof(tok_entry));
 }
 
 static void cache_clear(prep_ctx *c)
 {
     tab_free(c->tab, c->tcap);
-    free(c->stab);
+    dl_table_free(c->stab, c->scap * sizeof *c->stab);
     c->tab = NULL;
     c->stab = NULL;
     c->tcap = c->tn = c->scap = 0;
@@ -290,8 +255,7 @@ static uint32_t stem_intern(prep_ctx *c, const char *s, size_t n)
     uint64_t hv = XXH3_64bits(s, n);
     if ((c->st.n + 1) * 2 > c->scap) {
         size_t nc = c->scap ? c->scap * 2 : 4096;
-        /* probed before written: its pages written at once (buf.h) */
-        uint32_t *nt = dl_calloc_touch(nc, sizeof *nt);
+        uint32_t *nt = dl_table_alloc(nc * sizeof *nt);  /* probed before written */
         if (!nt) return 0;
         for (size_t i = 0; i < c->scap; i++) {
             if (!c->stab[i]) continue;
@@ -299,7 +263,7 @@ static uint32_t stem_intern(prep_ctx *c, const char *s, size_t n)
             while (nt[h]) h = (h + 1) & (nc - 1);
             nt[h] = c->stab[i];
         }
-        free(c->stab);
+        dl_table_free(c->stab, c->scap * sizeof *c->stab);
         c->stab = nt;
         c->scap = nc;
     }

@@ -289,7 +289,7 @@ static size_t str_len(const dl_storyer *s, uint32_t id)
 static int dh_grow(dl_storyer *s)
 {
     size_t nc = s->dh_cap ? s->dh_cap * 2 : 16384;
-    uint64_t *nt = dl_calloc(nc, sizeof *nt);
+    uint64_t *nt = dl_table_alloc(nc * sizeof *nt);  /* probed before written */
     if (!nt) return DL_ENOMEM;
     for (size_t i = 0; i < s->dh_cap; i++) {
         if (!s->dh[i]) continue;
@@ -297,7 +297,7 @@ static int dh_grow(dl_storyer *s)
         while (nt[h]) h = (h + 1) & (nc - 1);
         nt[h] = s->dh[i];
     }
-    free(s->dh);
+    dl_table_free(s->dh, s->dh_cap * sizeof *s->dh);
     s->dh = nt;
     s->dh_cap = nc;
     return DL_OK;
@@ -637,7 +637,7 @@ void dl_storyer_free(dl_storyer *s)
     for (size_t i = 0; i < LMAPS; i++) free(s->lm[i].v);
     dl_vec_free(&s->lpos);
     dl_vec_free(&s->dict);
-    free(s->dh);
+    dl_table_free(s->dh, s->dh_cap * sizeof *s->dh);
     free(s->strs);
     free(s->seen);
     dl_vec_free(&s->cands);

@@ -6,6 +6,8 @@
 #include "utf8.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -14,21 +16,54 @@
 void *dl_malloc(size_t n) { return malloc(n ? n : 1); }
 void *dl_calloc(size_t n, size_t size) { return calloc(n ? n : 1, size ? size : 1); }
 
+#define HUGE_PAGE ((size_t)2 << 20)
+
 /* Its pages written to at once: left to the kernel's zero pages, a hash
  * table read before it is written maps the shared zero page first, and
  * each later write fault then replaces it and flushes every core's TLB (an
  * interrupt to each core the process's threads run on).  A write faults a
  * page in directly.  (A zero written through a volatile pointer: the
- * compiler would turn malloc + memset back into calloc.)  Only for tables
- * that will be used whole: the pages are committed at once. */
-void *dl_calloc_touch(size_t n, size_t size)
+ * compiler would turn the allocation and a memset back into calloc.)  From
+ * 2 MiB up, a mapping of its own on huge pages where the kernel grants
+ * them: a probe is a random access, which with 4 KiB pages would mostly
+ * miss the TLB too, and the table faults in 2 MiB at a time, not 4 KiB. */
+void *dl_table_alloc(size_t n)
 {
-    void *p = dl_calloc(n, size);
-    if (p && n && size) {
-        volatile char *v = p;
-        for (size_t i = 0; i < n * size; i += 4096) v[i] = 0;
+    if (!n) n = 1;
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+    if (n >= HUGE_PAGE) {
+        size_t bytes = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        /* one huge page more, trimmed to an aligned run */
+        char *m = mmap(NULL, bytes + HUGE_PAGE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (m == MAP_FAILED) return NULL;
+        size_t head = (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
+        if (head) munmap(m, head);
+        munmap(m + head + bytes, HUGE_PAGE - head);
+        (void)madvise(m + head, bytes, MADV_HUGEPAGE);
+        for (size_t i = 0; i < bytes; i += 4096) ((volatile char *)m)[head + i] = 0;
+        return m + head;
+    }
+#endif
+    char *p = aligned_alloc(64, (n + 63) & ~(size_t)63);
+    if (p) {
+        memset(p, 0, n);
+        for (size_t i = 0; i < n; i += 4096) ((volatile char *)p)[i] = 0;
     }
     return p;
+}
+
+void dl_table_free(void *p, size_t n)
+{
+    if (!p) return;
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+    if (n >= HUGE_PAGE) {
+        munmap(p, (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
+        return;
+    }
+#endif
+    (void)n;
+    free(p);
 }
 void *dl_realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
 void dl_free(void *p) { free(p); }

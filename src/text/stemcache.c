@@ -23,13 +23,11 @@
 #include <libstemmer.h>
 #include <pthread.h>
 #include <stdatomic.h>
-#include <sys/mman.h>
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #define SLOTS ((size_t)DL_STEMCACHE_MAX * 2)
 #define SLOT_BYTES 22
-#define HUGE_PAGE ((size_t)2 << 20)
 
 typedef struct sc_slot {
     _Atomic uint64_t hid;   /* 0: empty; else the word's tag (tag_of, high
@@ -40,9 +38,7 @@ typedef struct sc_slot {
 _Static_assert(sizeof(sc_slot) == 32, "a slot is half a cache line");
 
 struct dl_stemcache {
-    sc_slot *slot;      /* SLOTS of them, zeroed, inside the mapping */
-    char *map;          /* the mapping, map_bytes long */
-    size_t map_bytes;
+    sc_slot *slot;      /* SLOTS of them (dl_table_alloc) */
     pthread_mutex_t mu;
     size_t n;           /* slots used, under mu */
     uint32_t *slot_of;  /* entry id -> its slot, written before the id is
@@ -56,25 +52,16 @@ dl_stemcache *dl_stemcache_new(void)
 {
     dl_stemcache *c = dl_calloc(1, sizeof *c);
     if (!c) return NULL;
-    /* one huge page more is mapped, for an aligned run */
-    c->map_bytes = SLOTS * sizeof(sc_slot) + HUGE_PAGE;
-    c->map = mmap(NULL, c->map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    /* lookups read before inserts write: dl_table_alloc */
+    c->slot = dl_table_alloc(SLOTS * sizeof(sc_slot));
     /* ids are handed out in order: slot_of's pages are touched in turn */
     c->slot_of = dl_calloc((size_t)DL_STEMCACHE_MAX + 1, sizeof *c->slot_of);
-    if (c->map == MAP_FAILED || !c->slot_of || pthread_mutex_init(&c->mu, NULL)) {
-        if (c->map != MAP_FAILED) munmap(c->map, c->map_bytes);
+    if (!c->slot || !c->slot_of || pthread_mutex_init(&c->mu, NULL)) {
+        dl_table_free(c->slot, SLOTS * sizeof(sc_slot));
         free(c->slot_of);
         free(c);
         return NULL;
     }
-    char *a = c->map + (HUGE_PAGE - (uintptr_t)c->map % HUGE_PAGE) % HUGE_PAGE;
-#ifdef MADV_HUGEPAGE
-    (void)madvise(a, SLOTS * sizeof(sc_slot), MADV_HUGEPAGE);
-#endif
-    /* its pages written to at once (lookups read before inserts write:
-     * see dl_calloc_touch) */
-    for (size_t i = 0; i < SLOTS * sizeof(sc_slot); i += 4096) ((volatile char *)a)[i] = 0;
-    c->slot = (sc_slot *)(void *)a;
     c->uid = atomic_fetch_add(&g_uid, 1) + 1;
     return c;
 }
@@ -83,7 +70,7 @@ void dl_stemcache_free(dl_stemcache *c)
 {
     if (!c) return;
     pthread_mutex_destroy(&c->mu);
-    munmap(c->map, c->map_bytes);
+    dl_table_free(c->slot, SLOTS * sizeof(sc_slot));
     free(c->slot_of);
     free(c);
 }
