@@ -154,6 +154,10 @@ struct dl_dedup {
     dl_applog klog;
     int klog_on;
     int64_t version;         /* data_version when mem was last confirmed */
+    int vfresh;              /* 1: confirmed inside the open transaction, in
+                              * which no other connection can write (reset
+                              * by dl_dedup_flush, which the ingest calls
+                              * before each COMMIT) */
     keyent *keys;
     size_t kcap, kn;
     dl_u32vec post;          /* the keys' postings (keyent.off) */
@@ -1193,14 +1197,16 @@ int dl_dedup_article(dl_dedup *dd, int64_t docno, const char *text, size_t len,
     if (rc) return rc;
     if (dd->sig.n < DL_DUP_MIN_SHINGLES) return DL_OK;
     const uint32_t mask = dl_dup_key_mask(dd->sig.n);
-    /* another connection wrote since: the map may miss rows */
-    if (dd->mem) {
+    /* another connection wrote since: the map may miss rows (asked once a
+     * transaction: a query on the connection the writer thread shares) */
+    if (dd->mem && !dd->vfresh) {
         int64_t v = data_version(dd);
         if (v != dd->version) {
             if ((rc = klog_catch_up(dd))) return rc;
             dd->version = v;
             if (!dd->mem && (rc = dl_dedup_flush(dd))) return rc; /* table: every row */
         }
+        dd->vfresh = !sqlite3_get_autocommit(dd->ar->db);
     }
     /* slots for every docno up to this one: candidates are counted there */
     (void)ds_cover(dd, docno);
@@ -1395,6 +1401,7 @@ int dl_dedup_drop_keys(dl_dedup *dd)
 int dl_dedup_flush(dl_dedup *dd)
 {
     if (!dd) return DL_OK;
+    dd->vfresh = 0;  /* the transaction ends */
     int rc = flush_sigs(dd);
     return rc ? rc : flush_keys(dd);
 }

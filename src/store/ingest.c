@@ -146,6 +146,12 @@ static void *ix_main(void *arg)
     return NULL;
 }
 
+/* An idle index thread is woken when this many articles wait for it (or
+ * by ix_wait): woken for each, it went back to sleep after each (its part
+ * of an article is quicker than the writer's), two context switches an
+ * article. */
+#define IX_KICK 8
+
 /* Hands one article to the index thread (at most CHUNK_ARTICLES between
  * two ix_wait calls). */
 static void ix_add(ixthread *t, const dl_ajob *j, int64_t docno)
@@ -154,7 +160,7 @@ static void ix_add(ixthread *t, const dl_ajob *j, int64_t docno)
     t->item[t->n] = j;
     t->docno[t->n] = docno;
     t->n++;
-    pthread_cond_signal(&t->h.go);
+    if (!t->busy && t->n - t->taken >= IX_KICK) pthread_cond_signal(&t->h.go);
     pthread_mutex_unlock(&t->h.mu);
 }
 
@@ -173,6 +179,7 @@ static void ix_write(ixthread *t)
 static int ix_wait(ixthread *t)
 {
     pthread_mutex_lock(&t->h.mu);
+    if (t->taken < t->n) pthread_cond_signal(&t->h.go);  /* fewer than IX_KICK */
     while (t->taken < t->n || t->busy || t->write) pthread_cond_wait(&t->h.done, &t->h.mu);
     t->n = t->taken = 0;
     int rc = t->rc;

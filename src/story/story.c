@@ -249,6 +249,9 @@ struct dl_storyer {
      * batches (park_check). */
     storyrow *parked;
     int park_check;
+    int vfresh;  /* 1: data_version checked inside the open transaction, in
+                  * which no other connection writes (dl_storyer_flush,
+                  * before each COMMIT, resets it) */
     int64_t park_version;
     DL_VEC(int64_t) touched;  /* stories made dirty this batch (merge pass) */
     alias *al;
@@ -1071,6 +1074,7 @@ static size_t df_rows(dl_storyer *s, sqlite3_stmt *st, int rows, size_t i, size_
 int dl_storyer_flush(dl_storyer *s)
 {
     if (!s) return DL_OK;
+    s->vfresh = 0;  /* the transaction ends */
     int rc = story_batch_end(s);
     if (!rc) rc = flush_keys(s);
     if (rc) return rc;
@@ -2318,7 +2322,7 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
     stermvec *v = &s->v;
     /* another connection wrote since: the in-memory rows may be incomplete,
      * the stories put aside stale */
-    if (s->mem || s->dfmem || s->park_check) {
+    if ((s->mem || s->dfmem || s->park_check) && !s->vfresh) {
         int64_t dv = data_version(s);
         if (dv != s->version) {
             s->dfmem = 0;
@@ -2333,6 +2337,7 @@ int dl_story_assign(dl_storyer *s, int64_t docno, const dl_annotation *a, int64_
             for (size_t i = 0; i < STORY_PARKED; i++) s->parked[i].id = 0;
         s->park_version = dv;
         s->park_check = 0;
+        s->vfresh = !sqlite3_get_autocommit(s->ar->db);
     }
     uint32_t ekeys[STORY_ENT_KEYS];
     size_t nek = 0;
