@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DL_STEMCACHE_MAX (1u << 18)
+#define DL_STEMCACHE_MAX (3u << 16)  /* 196,608: the table at most 3/4 full */
 /* Entry ids (dl_stemcache_stem_id) are 1 ... DL_STEMCACHE_IDS, dense: in
  * the order the words came in (the commonest words mostly first). */
 #define DL_STEMCACHE_IDS DL_STEMCACHE_MAX
