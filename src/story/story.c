@@ -1691,10 +1691,10 @@ static int term_ids(dl_storyer *s, const dl_rawterms *terms, uint32_t *tid)
     uint32_t *pos = s->lpos.v;
     size_t nm = 0, top = 0;
     for (size_t i = 0; i < n; i++) {
+        if (i + 8 < n && lid[i + 8] < m->cap) __builtin_prefetch(&m->v[lid[i + 8]]);
         uint32_t l = lid[i], id;
         if (l < m->cap && (id = m->v[l]) != 0) {
             tid[i] = id - 1;
-            __builtin_prefetch(&s->dict.v[id - 1]);  /* for df_bump */
         } else {
             off[nm] = terms->v.v[i].term;
             pos[nm++] = (uint32_t)i;
@@ -1754,6 +1754,7 @@ static int doc_vector(dl_storyer *s, const dl_annotation *a, const dl_rawterms *
     if (!rc && n) rc = term_ids(s, terms, tid);
     for (size_t i = 0; i < n && !rc; i++) {
         int64_t df = 0;
+        if (i + 8 < n) __builtin_prefetch(&s->dict.v[tid[i + 8]]);
         if ((rc = df_bump(s, tid[i], &df))) break;
         double idf;
         if (df >= 0 && df < IDF_MEMO) {
