@@ -64,6 +64,10 @@ void dl_termer_share(dl_termer *t, struct dl_stemcache *c);
 struct sb_stemmer;
 uint32_t dl_term_word_id(struct dl_stemcache *c, struct sb_stemmer *sb, const char *w, size_t n);
 uint32_t dl_termer_term_id(dl_termer *t, uint32_t id);
+/* The same for n of them at once (an article's): out[i] is the term id of
+ * ix[i], DL_TERM_SELF where ix[i] is, DL_TERM_NONE for no term. */
+#define DL_TERM_NONE (UINT32_MAX - 1)
+void dl_termer_term_ids(dl_termer *t, const uint32_t *ix, size_t n, uint32_t *out);
 
 /* ------------------------------------------------------------------ index */
 

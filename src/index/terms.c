@@ -301,24 +301,31 @@ uint32_t dl_term_word_id(dl_stemcache *c, struct sb_stemmer *sb, const char *w, 
     return sl > 0 && sl <= DL_TERM_MAX ? id : 0;
 }
 
-uint32_t dl_termer_term_id(dl_termer *t, uint32_t id)
+/* Room in by_id for ids up to top, for the shared cache.  DL_OK or
+ * DL_ENOMEM. */
+static int by_id_cover(dl_termer *t, uint32_t top)
 {
-    if (!t->shared || !id || id > DL_STEMCACHE_IDS) return UINT32_MAX;
     if (t->by_uid != dl_stemcache_uid(t->shared)) {
         t->by_cap = 0;  /* forget another cache's ids */
         t->by_uid = dl_stemcache_uid(t->shared);
     }
-    if (id >= t->by_cap) {
-        /* written as it grows (a read of untouched calloc'd pages maps the
-         * zero page, and each later write fault would flush the TLBs) */
-        size_t cap = t->by_cap ? t->by_cap : 4096;
-        while (cap <= id) cap *= 2;
-        uint32_t *nb = dl_realloc(t->by_id, cap * sizeof *nb);
-        if (!nb) return UINT32_MAX;
-        memset(nb + t->by_cap, 0, (cap - t->by_cap) * sizeof *nb);
-        t->by_id = nb;
-        t->by_cap = cap;
-    }
+    if (top < t->by_cap) return DL_OK;
+    /* written as it grows (a read of untouched calloc'd pages maps the zero
+     * page, and each later write fault would flush the TLBs) */
+    size_t cap = t->by_cap ? t->by_cap : 4096;
+    while (cap <= top) cap *= 2;
+    uint32_t *nb = dl_realloc(t->by_id, cap * sizeof *nb);
+    if (!nb) return DL_ENOMEM;
+    memset(nb + t->by_cap, 0, (cap - t->by_cap) * sizeof *nb);
+    t->by_id = nb;
+    t->by_cap = cap;
+    return DL_OK;
+}
+
+/* The term id of entry id (1 ... by_cap - 1), interned on first sight;
+ * UINT32_MAX on OOM. */
+static inline uint32_t by_id_term(dl_termer *t, uint32_t id)
+{
     uint32_t g = t->by_id[id];
     if (!g) {
         size_t sl;
@@ -328,4 +335,26 @@ uint32_t dl_termer_term_id(dl_termer *t, uint32_t id)
         g = t->by_id[id] = tid + 1;
     }
     return g - 1;
+}
+
+uint32_t dl_termer_term_id(dl_termer *t, uint32_t id)
+{
+    if (!t->shared || !id || id > DL_STEMCACHE_IDS || by_id_cover(t, id)) return UINT32_MAX;
+    return by_id_term(t, id);
+}
+
+void dl_termer_term_ids(dl_termer *t, const uint32_t *ix, size_t n, uint32_t *out)
+{
+    uint32_t top = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ix[i] != DL_TERM_SELF && ix[i] > top) top = ix[i];
+    int ok = t->shared && top <= DL_STEMCACHE_IDS && by_id_cover(t, top) == DL_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 8 < n && ok && ix[i + 8] != DL_TERM_SELF) __builtin_prefetch(&t->by_id[ix[i + 8]]);
+        uint32_t v = ix[i], g;
+        if (v == DL_TERM_SELF) g = DL_TERM_SELF;
+        else if (!v || !ok) g = DL_TERM_NONE;
+        else if ((g = by_id_term(t, v)) == UINT32_MAX) g = DL_TERM_NONE;
+        out[i] = g;
+    }
 }

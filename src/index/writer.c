@@ -282,6 +282,7 @@ struct dl_ibatch {
     DL_VEC(uint64_t) pairs;
     DL_VEC(uint32_t) local_of;  /* termer id -> local id + 1 for this batch (0: none) */
     DL_VEC(uint32_t) global_of; /* local id -> termer id */
+    DL_VEC(uint32_t) gids;      /* scratch: the term ids of a field's tokens */
     int64_t seg_id;             /* written (and registered) by flush, 0 if none */
     int64_t reserved;           /* id from dl_ibatch_reserve, 0 if none */
     uint64_t seg_bytes;         /* the written segment's */
@@ -310,6 +311,7 @@ void dl_ibatch_free(dl_ibatch *b)
     dl_vec_free(&b->pairs);
     dl_vec_free(&b->local_of);
     dl_vec_free(&b->global_of);
+    dl_vec_free(&b->gids);
     free(b);
 }
 
@@ -333,14 +335,20 @@ static int add_field(dl_ibatch *b, const char *s, size_t n, const dl_tokvec *giv
     }
     dl_termer *t = b->ix->termer;
     if (dl_vec_reserve(&b->pairs, b->pairs.n + tv->n)) return DL_ENOMEM;
+    const uint32_t *gids = NULL;
+    if (ix) {
+        if (dl_vec_reserve(&b->gids, tv->n)) return DL_ENOMEM;
+        dl_termer_term_ids(t, ix, tv->n, b->gids.v);
+        gids = b->gids.v;
+    }
     for (size_t i = 0; i < tv->n; i++) {
         const dl_token *tk = &tv->v[i];
         const char *term;
-        uint32_t gid, v = ix ? ix[i] : DL_TERM_SELF;
-        if (v == DL_TERM_SELF) {
+        uint32_t gid = gids ? gids[i] : DL_TERM_SELF;
+        if (gid == DL_TERM_SELF) {
             if (!dl_termer_term(t, s + tk->start, tk->end - tk->start, tk->kind, &term, &gid))
                 continue;
-        } else if (!v || (gid = dl_termer_term_id(t, v)) == UINT32_MAX) {
+        } else if (gid == DL_TERM_NONE) {
             continue;
         }
         if (gid >= b->local_of.n) {

@@ -32,6 +32,17 @@ static size_t IDS;
 static void check_ix(const char *text, const dl_tokvec *toks, const dl_u32vec *ix)
 {
     assert_int_equal(ix->n, toks->n);
+    /* the batch form, as the index thread calls it, against the single one */
+    uint32_t *gids = malloc((ix->n + 1) * sizeof *gids);
+    assert_non_null(gids);
+    dl_termer_term_ids(SHARED, ix->v, ix->n, gids);
+    for (size_t i = 0; i < ix->n; i++) {
+        uint32_t v = ix->v[i];
+        if (v == DL_TERM_SELF) assert_int_equal(gids[i], DL_TERM_SELF);
+        else if (!v) assert_int_equal(gids[i], DL_TERM_NONE);
+        else assert_int_equal(gids[i], dl_termer_term_id(SHARED, v));
+    }
+    free(gids);
     for (size_t i = 0; i < toks->n; i++) {
         const dl_token *t = &toks->v[i];
         const char *w = text + t->start, *want = NULL, *got = NULL;
