@@ -36,6 +36,11 @@ void *dl_calloc(size_t n, size_t size);
  * the same n. */
 void *dl_table_alloc(size_t n);
 void dl_table_free(void *p, size_t n);
+/* Grows the zero-filled map *v (*cap entries, 0 at first) so that index
+ * top is in it: capacity doubled from `first`, the new entries written
+ * zero (not left to calloc: a map read before it is written would map
+ * the zero page first).  DL_OK or DL_ENOMEM (*v unchanged). */
+int dl_u32_cover(uint32_t **v, size_t *cap, size_t top, size_t first);
 void *dl_realloc(void *p, size_t n);
 char *dl_strndup(const char *s, size_t n);
 char *dl_strdup(const char *s);

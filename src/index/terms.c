@@ -309,17 +309,7 @@ static int by_id_cover(dl_termer *t, uint32_t top)
         t->by_cap = 0;  /* forget another cache's ids */
         t->by_uid = dl_stemcache_uid(t->shared);
     }
-    if (top < t->by_cap) return DL_OK;
-    /* written as it grows (a read of untouched calloc'd pages maps the zero
-     * page, and each later write fault would flush the TLBs) */
-    size_t cap = t->by_cap ? t->by_cap : 4096;
-    while (cap <= top) cap *= 2;
-    uint32_t *nb = dl_realloc(t->by_id, cap * sizeof *nb);
-    if (!nb) return DL_ENOMEM;
-    memset(nb + t->by_cap, 0, (cap - t->by_cap) * sizeof *nb);
-    t->by_id = nb;
-    t->by_cap = cap;
-    return DL_OK;
+    return dl_u32_cover(&t->by_id, &t->by_cap, top, 4096);
 }
 
 /* The term id of entry id (1 ... by_cap - 1), interned on first sight;

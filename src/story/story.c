@@ -1702,15 +1702,7 @@ static int term_ids(dl_storyer *s, const dl_rawterms *terms, uint32_t *tid)
         }
     }
     if (!nm) return DL_OK;
-    if (top >= m->cap) {
-        size_t cap = m->cap ? m->cap : 1024;
-        while (cap <= top) cap *= 2;
-        uint32_t *nv = dl_realloc(m->v, cap * sizeof *nv);
-        if (!nv) return DL_ENOMEM;
-        memset(nv + m->cap, 0, (cap - m->cap) * sizeof *nv);
-        m->v = nv;
-        m->cap = cap;
-    }
+    if (dl_u32_cover(&m->v, &m->cap, top, 1024)) return DL_ENOMEM;
     int rc = intern_many(s, terms->buf, terms->buf_n, off, nm, off);
     for (size_t q = 0; q < nm && !rc; q++) {
         tid[pos[q]] = off[q];

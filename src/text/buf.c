@@ -53,6 +53,22 @@ void *dl_table_alloc(size_t n)
     return p;
 }
 
+int dl_u32_cover(uint32_t **v, size_t *cap, size_t top, size_t first)
+{
+    if (top < *cap) return DL_OK;
+    size_t nc = *cap ? *cap : first;
+    while (nc <= top) {
+        if (nc > SIZE_MAX / 2 / sizeof **v) return DL_ENOMEM;
+        nc *= 2;
+    }
+    uint32_t *nv = realloc(*v, nc * sizeof *nv);
+    if (!nv) return DL_ENOMEM;
+    memset(nv + *cap, 0, (nc - *cap) * sizeof *nv);
+    *v = nv;
+    *cap = nc;
+    return DL_OK;
+}
+
 void dl_table_free(void *p, size_t n)
 {
     if (!p) return;
