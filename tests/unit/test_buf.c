@@ -2,7 +2,8 @@
  * test_buf.c -- the JSON writer of text/buf.c: string escaping (the
  * sixteen-bytes-at-a-time fast path must give exactly what a byte-by-byte writer
  * gives, wherever the special byte falls), invalid UTF-8, numbers and spans
- * written without printf.
+ * written without printf; the radix sorts and the table allocators beside
+ * them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -167,6 +168,43 @@ static void test_sort_u64(void **state)
     }
 }
 
+/* dl_table_alloc: zeroed and 64-aligned whatever the size, 2 MiB-aligned
+ * from 2 MiB up, every byte writable, freed by size; dl_u32_cover: the
+ * index asked for is inside, old entries kept, new ones zero. */
+static void test_tables(void **state)
+{
+    (void)state;
+    size_t sizes[] = {1, 100, 4096, 70000, (size_t)2 << 20, ((size_t)5 << 20) + 12345};
+    for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+        size_t n = sizes[k];
+        unsigned char *p = dl_table_alloc(n);
+        assert_non_null(p);
+        assert_int_equal((uintptr_t)p % 64, 0);
+        if (n >= ((size_t)2 << 20)) assert_int_equal((uintptr_t)p % ((size_t)2 << 20), 0);
+        size_t nz = 0;
+        for (size_t i = 0; i < n; i++) nz += p[i] != 0;
+        assert_int_equal(nz, 0);
+        memset(p, 0xA5, n);
+        dl_table_free(p, n);
+    }
+    dl_table_free(NULL, 100);
+
+    uint32_t *v = NULL;
+    size_t cap = 0;
+    assert_int_equal(dl_u32_cover(&v, &cap, 0, 16), DL_OK);
+    assert_int_equal(cap, 16);
+    for (size_t i = 0; i < cap; i++) assert_int_equal(v[i], 0);
+    v[15] = 7;
+    assert_int_equal(dl_u32_cover(&v, &cap, 15, 16), DL_OK);  /* already in */
+    assert_int_equal(cap, 16);
+    assert_int_equal(dl_u32_cover(&v, &cap, 1000, 16), DL_OK);
+    assert_true(cap > 1000);
+    assert_int_equal(cap, 1024);
+    assert_int_equal(v[15], 7);
+    for (size_t i = 16; i < cap; i++) assert_int_equal(v[i], 0);
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -176,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_ceiling),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_sort_u64),
+        cmocka_unit_test(test_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
