@@ -56,17 +56,15 @@ void dl_termer_share(dl_termer *t, struct dl_stemcache *c);
  * both share, so the index thread skips its own lookup of the word:
  * dl_term_word_id gives the term of the WORD token w[0, n) (with the
  * thread's own stemmer sb) as such an id, 0 when it yields no term, or
- * DL_TERM_SELF when it has no id (the word goes to dl_termer_term then);
- * dl_termer_term_id gives the term id (as dl_termer_term's *id) of such an
- * id from the termer's shared cache (dl_termer_share), or UINT32_MAX (out
- * of memory: no term). */
+ * DL_TERM_SELF when it has no id (the word goes to dl_termer_term then).
+ * dl_termer_term_ids turns n such ids (an article's, from the termer's
+ * shared cache, dl_termer_share) into term ids (as dl_termer_term's *id):
+ * out[i] is the term id of ix[i], DL_TERM_SELF where ix[i] is, and
+ * DL_TERM_NONE for no term (0, or out of memory). */
 #define DL_TERM_SELF UINT32_MAX
+#define DL_TERM_NONE (UINT32_MAX - 1)
 struct sb_stemmer;
 uint32_t dl_term_word_id(struct dl_stemcache *c, struct sb_stemmer *sb, const char *w, size_t n);
-uint32_t dl_termer_term_id(dl_termer *t, uint32_t id);
-/* The same for n of them at once (an article's): out[i] is the term id of
- * ix[i], DL_TERM_SELF where ix[i] is, DL_TERM_NONE for no term. */
-#define DL_TERM_NONE (UINT32_MAX - 1)
 void dl_termer_term_ids(dl_termer *t, const uint32_t *ix, size_t n, uint32_t *out);
 
 /* ------------------------------------------------------------------ index */

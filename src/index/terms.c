@@ -327,12 +327,6 @@ static inline uint32_t by_id_term(dl_termer *t, uint32_t id)
     return g - 1;
 }
 
-uint32_t dl_termer_term_id(dl_termer *t, uint32_t id)
-{
-    if (!t->shared || !id || id > DL_STEMCACHE_IDS || by_id_cover(t, id)) return UINT32_MAX;
-    return by_id_term(t, id);
-}
-
 void dl_termer_term_ids(dl_termer *t, const uint32_t *ix, size_t n, uint32_t *out)
 {
     uint32_t top = 0;

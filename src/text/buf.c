@@ -46,11 +46,21 @@ void *dl_table_alloc(size_t n)
     }
 #endif
     char *p = aligned_alloc(64, (n + 63) & ~(size_t)63);
-    if (p) {
-        memset(p, 0, n);
-        for (size_t i = 0; i < n; i += 4096) ((volatile char *)p)[i] = 0;
-    }
+    if (p) memset(p, 0, n);  /* writes every page */
     return p;
+}
+
+void dl_table_free(void *p, size_t n)
+{
+    if (!p) return;
+#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
+    if (n >= HUGE_PAGE) {
+        munmap(p, (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
+        return;
+    }
+#endif
+    (void)n;
+    free(p);
 }
 
 int dl_u32_cover(uint32_t **v, size_t *cap, size_t top, size_t first)
@@ -67,19 +77,6 @@ int dl_u32_cover(uint32_t **v, size_t *cap, size_t top, size_t first)
     *v = nv;
     *cap = nc;
     return DL_OK;
-}
-
-void dl_table_free(void *p, size_t n)
-{
-    if (!p) return;
-#if defined(MAP_ANONYMOUS) && defined(MADV_HUGEPAGE)
-    if (n >= HUGE_PAGE) {
-        munmap(p, (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
-        return;
-    }
-#endif
-    (void)n;
-    free(p);
 }
 void *dl_realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
 void dl_free(void *p) { free(p); }
